@@ -1,0 +1,63 @@
+//! The relay's settings, built by the binary from its flags.
+
+use std::path::PathBuf;
+
+use ipnet::IpNet;
+use netlab_core::protocol::Limits;
+
+/// Everything `run` needs besides the listener.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The token a WebSocket client must present; `None` means `--no-token`.
+    pub token: Option<String>,
+    /// Extra `Host` values accepted besides the loopback names.
+    pub public_hosts: Vec<String>,
+    /// Extra `Origin` values accepted besides the relay's own.
+    pub allow_origins: Vec<String>,
+    /// Where `connect` and `sendto` may go.
+    pub allow: Vec<IpNet>,
+    /// Serve the playground from this folder.
+    pub web_root: PathBuf,
+    /// Whether the lab servers run.
+    pub labs: bool,
+    /// Sessions at once, over all clients.
+    pub max_sessions: usize,
+    /// Limits announced to, and enforced on, each session.
+    pub limits: Limits,
+}
+
+impl Config {
+    /// The defaults of `netlab-relay` with no flags, serving `web_root`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = netlab_relay::Config::new("web".into());
+    /// assert_eq!(config.allow.len(), 2);
+    /// assert!(config.token.is_none());
+    /// ```
+    pub fn new(web_root: PathBuf) -> Self {
+        Self {
+            token: None,
+            public_hosts: Vec::new(),
+            allow_origins: Vec::new(),
+            allow: default_allow(),
+            web_root,
+            labs: true,
+            max_sessions: 256,
+            limits: Limits {
+                max_sockets: 64,
+                max_frame: 1 << 20,
+                window: 256 * 1024,
+            },
+        }
+    }
+}
+
+/// Loopback only: `127.0.0.0/8` and `::1`.
+pub fn default_allow() -> Vec<IpNet> {
+    ["127.0.0.0/8", "::1/128"]
+        .iter()
+        .filter_map(|s| s.parse().ok())
+        .collect()
+}

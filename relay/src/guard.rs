@@ -1,0 +1,171 @@
+//! Who may open a WebSocket session: the Host, Origin and token checks.
+//!
+//! A relay on 127.0.0.1 is reachable from every web page the learner
+//! visits. The `Host` check stops DNS rebinding (a hostile name resolving to
+//! 127.0.0.1 still sends its own name as `Host`); the `Origin` check stops
+//! cross-site WebSocket hijacking (browsers always send `Origin` on a
+//! WebSocket handshake); the token stops other local users and pages that
+//! guess the port. Pure logic, so every rule is unit-tested.
+
+use subtle::ConstantTimeEq;
+use thiserror::Error;
+
+/// Why a handshake was refused (HTTP 403 with this message).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Denial {
+    #[error("Host header {0:?} is not this relay's (DNS rebinding protection)")]
+    Host(String),
+    #[error("Host header is missing")]
+    NoHost,
+    #[error("Origin {0:?} may not use this relay (pass --allow-origin to allow it)")]
+    Origin(String),
+    #[error("missing or wrong token: open the URL the relay printed at start-up")]
+    Token,
+}
+
+/// The accepted values, fixed once the listener's port is known.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    hosts: Vec<String>,
+    origins: Vec<String>,
+    token: Option<String>,
+}
+
+impl Guard {
+    /// Builds the rules for a relay listening on `port`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_relay::guard::Guard;
+    ///
+    /// let g = Guard::new(8080, &[], &[], Some("s3cret".into()));
+    /// assert!(g.check(Some("127.0.0.1:8080"), Some("http://localhost:8080"), Some("s3cret")).is_ok());
+    /// assert!(g.check(Some("evil.example:8080"), None, Some("s3cret")).is_err());
+    /// ```
+    pub fn new(
+        port: u16,
+        public_hosts: &[String],
+        allow_origins: &[String],
+        token: Option<String>,
+    ) -> Self {
+        let mut hosts: Vec<String> = ["127.0.0.1", "localhost", "[::1]"]
+            .iter()
+            .map(|h| format!("{h}:{port}"))
+            .collect();
+        hosts.extend(public_hosts.iter().map(|h| h.to_ascii_lowercase()));
+        let mut origins: Vec<String> = hosts.iter().map(|h| format!("http://{h}")).collect();
+        origins.extend(
+            allow_origins
+                .iter()
+                .map(|o| o.trim_end_matches('/').to_ascii_lowercase()),
+        );
+        Self {
+            hosts,
+            origins,
+            token,
+        }
+    }
+
+    /// Checks one handshake's `Host`, `Origin` and `token`.
+    pub fn check(
+        &self,
+        host: Option<&str>,
+        origin: Option<&str>,
+        token: Option<&str>,
+    ) -> Result<(), Denial> {
+        self.check_host(host)?;
+        if let Some(origin) = origin {
+            let normal = origin.to_ascii_lowercase();
+            if !self.origins.contains(&normal) {
+                return Err(Denial::Origin(origin.to_owned()));
+            }
+        }
+        match (&self.token, token) {
+            (None, _) => Ok(()),
+            (Some(expected), Some(given))
+                if bool::from(expected.as_bytes().ct_eq(given.as_bytes())) =>
+            {
+                Ok(())
+            }
+            _ => Err(Denial::Token),
+        }
+    }
+
+    /// Checks only the `Host` header (for `/metrics`).
+    pub fn check_host(&self, host: Option<&str>) -> Result<(), Denial> {
+        let host = host.ok_or(Denial::NoHost)?;
+        if self.hosts.contains(&host.to_ascii_lowercase()) {
+            Ok(())
+        } else {
+            Err(Denial::Host(host.to_owned()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn guard() -> Guard {
+        Guard::new(
+            9000,
+            &["lab.school:9000".into()],
+            &["http://teacher:3000".into()],
+            Some("tok".into()),
+        )
+    }
+
+    #[test]
+    fn loopback_hosts_and_public_hosts_pass() {
+        let g = guard();
+        for host in [
+            "127.0.0.1:9000",
+            "localhost:9000",
+            "[::1]:9000",
+            "LAB.school:9000",
+        ] {
+            assert_eq!(g.check(Some(host), None, Some("tok")), Ok(()), "{host}");
+        }
+    }
+
+    #[test]
+    fn rebinding_and_wrong_port_fail() {
+        let g = guard();
+        for host in [
+            "attacker.example:9000",
+            "127.0.0.1:9001",
+            "127.0.0.1",
+            "localhost",
+        ] {
+            assert!(
+                matches!(g.check(Some(host), None, Some("tok")), Err(Denial::Host(_))),
+                "{host}"
+            );
+        }
+        assert_eq!(g.check(None, None, Some("tok")), Err(Denial::NoHost));
+    }
+
+    #[test]
+    fn foreign_origins_fail() {
+        let g = guard();
+        let ok = |o: &str| g.check(Some("127.0.0.1:9000"), Some(o), Some("tok"));
+        assert_eq!(ok("http://127.0.0.1:9000"), Ok(()));
+        assert_eq!(ok("http://teacher:3000"), Ok(()));
+        assert!(ok("https://evil.example").is_err());
+        assert!(ok("http://127.0.0.1:9001").is_err());
+        assert!(ok("null").is_err());
+    }
+
+    #[test]
+    fn token_must_match_exactly() {
+        let g = guard();
+        let t = |t: Option<&str>| g.check(Some("127.0.0.1:9000"), None, t);
+        assert_eq!(t(Some("tok")), Ok(()));
+        assert_eq!(t(Some("to")), Err(Denial::Token));
+        assert_eq!(t(Some("tokk")), Err(Denial::Token));
+        assert_eq!(t(None), Err(Denial::Token));
+        let open = Guard::new(9000, &[], &[], None);
+        assert_eq!(open.check(Some("127.0.0.1:9000"), None, None), Ok(()));
+    }
+}

@@ -1,0 +1,167 @@
+//! `netlab-relay`: parses flags, sets up tracing, binds, and calls `run`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use ipnet::IpNet;
+use netlab_relay::Config;
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+/// Serves the netlab playground and lets it use real TCP and UDP sockets on
+/// this machine over one WebSocket, safely: loopback only, with Host, Origin
+/// and token checks.
+#[derive(Debug, Parser)]
+#[command(name = "netlab-relay", version, about)]
+struct Args {
+    /// Address and port to listen on. Keep it on loopback unless you mean to
+    /// share the playground; then also pass --public-host.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// The token WebSocket clients must present (default: a random one,
+    /// printed in the start-up URL).
+    #[arg(
+        long,
+        env = "NETLAB_RELAY_TOKEN",
+        conflicts_with = "no_token",
+        hide_env_values = true
+    )]
+    token: Option<String>,
+    /// Accept WebSocket clients without a token. Any local program or page
+    /// that passes the Host and Origin checks can then use the relay.
+    #[arg(long)]
+    no_token: bool,
+    /// Where connect and sendto may go, as CIDR (repeatable). Giving it
+    /// replaces the default, 127.0.0.0/8 and ::1.
+    #[arg(long = "allow", value_name = "CIDR")]
+    allow: Vec<IpNet>,
+    /// Another page origin allowed to open sessions, e.g. http://localhost:5173 (repeatable).
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allow_origins: Vec<String>,
+    /// Another Host header value accepted, as HOST:PORT, when the relay is
+    /// reached under a name other than 127.0.0.1, localhost or [::1] (repeatable).
+    #[arg(long = "public-host", value_name = "HOST:PORT")]
+    public_hosts: Vec<String>,
+    /// Do not run the lab servers.
+    #[arg(long)]
+    no_labs: bool,
+    /// Sessions at once, over all clients.
+    #[arg(long, default_value_t = 256)]
+    max_sessions: usize,
+    /// Serve the playground from this folder (default: the web/ folder of
+    /// the source tree this relay was built from).
+    #[arg(long, value_name = "DIR")]
+    web_root: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("netlab-relay: error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serve(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("netlab-relay: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: Args) -> Result<(), String> {
+    let web_root = args
+        .web_root
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../web")));
+    if !web_root.join("index.html").is_file() {
+        return Err(format!(
+            "no index.html in {}: pass --web-root DIR",
+            web_root.display()
+        ));
+    }
+    let mut config = Config::new(web_root);
+    config.token = match (args.no_token, args.token) {
+        (true, _) => None,
+        (false, Some(token)) => Some(token),
+        (false, None) => Some(random_token()?),
+    };
+    if !args.allow.is_empty() {
+        config.allow = args.allow;
+    }
+    config.allow_origins = args.allow_origins;
+    config.public_hosts = args.public_hosts;
+    config.labs = !args.no_labs;
+    config.max_sessions = args.max_sessions;
+
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let host = if local.ip().is_unspecified() {
+        format!("127.0.0.1:{}", local.port())
+    } else {
+        local.to_string()
+    };
+    let fragment = config
+        .token
+        .as_ref()
+        .map(|t| format!("#token={t}"))
+        .unwrap_or_default();
+    println!(
+        "netlab-relay {} serving the playground at http://{host}/{fragment}",
+        env!("CARGO_PKG_VERSION")
+    );
+    println!(
+        "labs: {}",
+        if config.labs {
+            "none yet in this version"
+        } else {
+            "off (--no-labs)"
+        }
+    );
+    netlab_relay::run(listener, config, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+fn random_token() -> Result<String, String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for the token: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

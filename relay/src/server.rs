@@ -1,0 +1,122 @@
+//! The listener loop: routes, session limits and graceful shutdown.
+
+use std::future::Future;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Query, State, WebSocketUpgrade};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, broadcast, mpsc};
+use tower_http::services::ServeDir;
+
+use crate::config::Config;
+use crate::guard::Guard;
+use crate::metrics::Metrics;
+use crate::{session, web};
+
+/// How long `run` waits for sessions to finish after shutdown begins.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(4);
+
+/// State every handler and session shares.
+#[derive(Debug)]
+pub struct Shared {
+    pub config: Config,
+    pub guard: Guard,
+    pub metrics: Metrics,
+    pub sessions: Arc<Semaphore>,
+    pub notify_shutdown: broadcast::Sender<()>,
+    /// Each session holds a clone; when all are dropped, every session ended.
+    pub shutdown_complete: mpsc::Sender<()>,
+}
+
+/// Serves HTTP and WebSocket sessions on `listener` until `shutdown`
+/// resolves, then closes every session (WebSocket close code 1001) and
+/// returns once they are gone, or after a few seconds at most.
+pub async fn run(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let port = listener.local_addr()?.port();
+    let guard = Guard::new(
+        port,
+        &config.public_hosts,
+        &config.allow_origins,
+        config.token.clone(),
+    );
+    let (notify_shutdown, _) = broadcast::channel(1);
+    let (shutdown_complete, mut all_done) = mpsc::channel(1);
+    let shared = Arc::new(Shared {
+        sessions: Arc::new(Semaphore::new(config.max_sessions)),
+        config,
+        guard,
+        metrics: Metrics::default(),
+        notify_shutdown: notify_shutdown.clone(),
+        shutdown_complete,
+    });
+    let files = ServeDir::new(&shared.config.web_root).append_index_html_on_directories(true);
+    let app = Router::new()
+        .route("/healthz", get(web::healthz))
+        .route("/metrics", get(web::metrics))
+        .route("/ws", get(upgrade))
+        .fallback_service(files)
+        .with_state(shared);
+    let graceful = async move {
+        shutdown.await;
+        tracing::info!("shutting down: closing every session");
+        let _ = notify_shutdown.send(());
+    };
+    // Sessions hold their own clones of the completion sender; the router's
+    // copy is dropped when `serve` returns, so `recv` ends once they are gone.
+    axum::serve(listener, app)
+        .with_graceful_shutdown(graceful)
+        .await?;
+    if tokio::time::timeout(DRAIN_TIMEOUT, all_done.recv())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some sessions did not close in time");
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+struct WsQuery {
+    token: Option<String>,
+}
+
+/// `GET /ws`: checks Host, Origin and token, then hands the socket to a session.
+async fn upgrade(
+    State(shared): State<Arc<Shared>>,
+    Query(query): Query<WsQuery>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &header::HeaderValue| v.to_str().ok())
+    };
+    if let Err(denial) = shared.guard.check(
+        header(header::HOST),
+        header(header::ORIGIN),
+        query.token.as_deref(),
+    ) {
+        Metrics::bump(&shared.metrics.policy_denials);
+        tracing::warn!(%denial, "handshake refused");
+        return (StatusCode::FORBIDDEN, denial.to_string()).into_response();
+    }
+    let limits = shared.config.limits;
+    let frame = limits.max_frame as usize;
+    ws.max_frame_size(frame)
+        .max_message_size(frame)
+        .read_buffer_size(16 * 1024)
+        .write_buffer_size(16 * 1024)
+        .on_upgrade(move |socket| session::serve(socket, shared))
+}

@@ -1,0 +1,49 @@
+// The built WASM module under Node 20: every export agrees with the CLI's JSON.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { cli, loadWasm } from "./helpers.mjs";
+
+const wasm = await loadWasm();
+
+/** JSON's view of a WASM result: BigInt counts become the CLI's decimal strings. */
+const asJson = (v) => JSON.parse(JSON.stringify(v, (_, x) => (typeof x === "bigint" ? x.toString() : x)));
+
+const SAMPLES = [
+  "192.168.12.87/24",
+  "192.168.12.87/255.255.255.0",
+  "192.168.12.87 255.255.255.0",
+  "10.0.0.1/31",
+  "10.0.0.1/32",
+  "0.0.0.0/0",
+  "192.0.0.9/32",
+  "2001:db8::1/64",
+  "::/0",
+  "fe80::1/127",
+];
+
+test("subnetInfo matches `netlab subnet --json`", () => {
+  for (const text of SAMPLES) {
+    const { code, json } = cli("subnet", ...text.split(" "));
+    assert.equal(code, 0, text);
+    assert.deepEqual(asJson(wasm.subnetInfo(text)), json, text);
+  }
+});
+
+test("IPv6 counts are BigInt, IPv4 counts are numbers", () => {
+  const v6 = wasm.subnetInfo("2001:db8::/64");
+  assert.equal(typeof v6.total_addresses, "bigint");
+  assert.equal(v6.total_addresses, 1n << 64n);
+  assert.equal(wasm.subnetInfo("::/0").total_addresses, 1n << 128n);
+  const v4 = wasm.subnetInfo("10.0.0.0/8");
+  assert.equal(v4.total_addresses, 16777216);
+  assert.equal(v4.broadcast, "10.255.255.255");
+  assert.equal(wasm.subnetInfo("10.0.0.1/31").broadcast, null);
+});
+
+test("errors are thrown as Error with the CLI's message", () => {
+  for (const text of ["10.0.0.1/33", "10.1.2.3/255.0.255.0", "300.1.1.1/8", "nonsense"]) {
+    const { code, json } = cli("subnet", text);
+    assert.equal(code, 2, text);
+    assert.throws(() => wasm.subnetInfo(text), (e) => e instanceof Error && e.message === json.error, text);
+  }
+});

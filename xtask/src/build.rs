@@ -1,0 +1,74 @@
+//! `cargo xtask build`: the WASM module and its JS glue in `web/pkg/`.
+//!
+//! wasm-bindgen runs in-process through `wasm-bindgen-cli-support`, pinned
+//! to the same version as the `wasm-bindgen` crate in Cargo.lock (the two
+//! must match exactly). `wasm-opt` comes from the npm package `binaryen`,
+//! pinned in package-lock.json: Debian's binaryen 108 corrupts modules that
+//! use reference types.
+
+use std::process::Command;
+
+use wasm_bindgen_cli_support::Bindgen;
+
+use crate::util::{self, Result};
+
+const TARGET: &str = "wasm32-unknown-unknown";
+
+pub fn run() -> Result {
+    ensure_wasm_target()?;
+    util::run(util::cargo().args([
+        "build",
+        "--package",
+        "netlab-wasm",
+        "--target",
+        TARGET,
+        "--release",
+    ]))?;
+    let input = util::target_dir()?
+        .join(TARGET)
+        .join("release/netlab_wasm.wasm");
+    let out = util::root().join("web/pkg");
+    eprintln!(
+        "xtask: wasm-bindgen {} -> {}",
+        input.display(),
+        out.display()
+    );
+    Bindgen::new()
+        .input_path(&input)
+        .web(true)
+        .map_err(|e| format!("wasm-bindgen: {e}"))?
+        .typescript(true)
+        // The CLI keeps `new URL('…_bg.wasm', import.meta.url)` as init()'s
+        // default; the library drops it unless told, and `await init()` fails.
+        .omit_default_module_path(false)
+        .out_name("netlab_wasm")
+        .generate(&out)
+        .map_err(|e| format!("wasm-bindgen: {e}"))?;
+    util::npm_ci()?;
+    let wasm = out.join("netlab_wasm_bg.wasm");
+    let before = size(&wasm);
+    util::run(
+        Command::new(util::root().join("node_modules/.bin/wasm-opt")).args([
+            "-Os".as_ref(),
+            wasm.as_os_str(),
+            "-o".as_ref(),
+            wasm.as_os_str(),
+        ]),
+    )?;
+    eprintln!("xtask: wasm-opt -Os: {before} -> {} bytes", size(&wasm));
+    Ok(())
+}
+
+fn size(path: &std::path::Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+/// Adds the wasm32 target with rustup when it is missing (rustup does not
+/// install targets by itself here).
+fn ensure_wasm_target() -> Result {
+    let installed = util::output(Command::new("rustup").args(["target", "list", "--installed"]))?;
+    if installed.lines().any(|l| l.trim() == TARGET) {
+        return Ok(());
+    }
+    util::run(Command::new("rustup").args(["target", "add", TARGET]))
+}
