@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use netlab_core::subnet::SubnetReport;
+use netlab_core::subnet::{SubnetReport, mask_text};
 
 use crate::output::Output;
 
@@ -43,10 +43,10 @@ fn render(r: &SubnetReport) -> String {
     line("Address:", r.address.to_string(), Some(&r.binary.address));
     line(
         "Netmask:",
-        format!("{} = {}", r.netmask, r.prefix),
+        format!("{} = {}", mask_text(r.netmask), r.prefix),
         Some(&r.binary.netmask),
     );
-    line("Wildcard:", r.wildcard.to_string(), None);
+    line("Wildcard:", mask_text(r.wildcard), None);
     line("Network:", r.cidr(), Some(&r.binary.network));
     match (&r.broadcast, &r.binary.broadcast) {
         (Some(b), Some(bits)) => line("Broadcast:", b.to_string(), Some(bits)),

@@ -144,7 +144,9 @@ pub struct SubnetReport {
     pub address: IpAddr,
     pub version: u8,
     pub prefix: u8,
+    #[serde(serialize_with = "serialize_mask")]
     pub netmask: IpAddr,
+    #[serde(serialize_with = "serialize_mask")]
     pub wildcard: IpAddr,
     pub network: IpAddr,
     pub broadcast: Option<IpAddr>,
@@ -266,7 +268,7 @@ impl SubnetReport {
 fn split_input(text: &str) -> Result<(&str, Option<&str>), SubnetError> {
     let text = text.trim();
     if let Some((a, m)) = text.split_once('/') {
-        return Ok((a.trim(), Some(m.trim())));
+        return Ok((a, Some(m)));
     }
     let mut words = text.split_whitespace();
     match (words.next(), words.next(), words.next()) {
@@ -274,6 +276,32 @@ fn split_input(text: &str) -> Result<(&str, Option<&str>), SubnetError> {
         (None, _, _) => Ok(("", None)),
         _ => Err(SubnetError::Shape(text.to_owned())),
     }
+}
+
+/// A mask as text. IPv6 masks are bit patterns, not addresses, so they are
+/// always written in hex: the /80 wildcard is `::ffff:ffff:ffff`, not the
+/// IPv4-mapped `::ffff:255.255.255.255` that address formatting would give.
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::subnet::mask_text;
+///
+/// assert_eq!(mask_text("::ffff:ffff:ffff".parse().unwrap()), "::ffff:ffff:ffff");
+/// assert_eq!(mask_text("255.255.255.0".parse().unwrap()), "255.255.255.0");
+/// ```
+pub fn mask_text(mask: IpAddr) -> String {
+    match mask {
+        IpAddr::V6(m) if m.to_ipv4_mapped().is_some() => {
+            let s = m.segments();
+            format!("::ffff:{:x}:{:x}", s[6], s[7])
+        }
+        other => other.to_string(),
+    }
+}
+
+fn serialize_mask<S: Serializer>(mask: &IpAddr, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&mask_text(*mask))
 }
 
 /// 32 for IPv4, 128 for IPv6.

@@ -1,0 +1,60 @@
+//! The `netlab` binary as a process: output forms, exit codes, error format.
+
+use crate::util::{netlab, netlab_json};
+
+#[test]
+fn subnet_json_has_the_spec_fields() {
+    let (code, json) = netlab_json(&["subnet", "192.168.12.87/24"]);
+    assert_eq!(code, 0);
+    assert_eq!(json["network"], "192.168.12.0");
+    assert_eq!(json["broadcast"], "192.168.12.255");
+    assert_eq!(json["first_host"], "192.168.12.1");
+    assert_eq!(json["last_host"], "192.168.12.254");
+    assert_eq!(json["total_addresses"], 256);
+    assert_eq!(json["usable_hosts"], 254);
+    assert_eq!(json["binary"]["network"], "11000000.10101000.00001100.00000000");
+    assert_eq!(json["ranges"][0]["name"], "Private-Use");
+    assert_eq!(json["ranges"][0]["rfc"], "RFC 1918");
+}
+
+#[test]
+fn subnet_accepts_mask_forms_and_json_after_the_command() {
+    let slash = netlab(&["subnet", "10.1.2.3/255.255.240.0", "--json"]);
+    let space = netlab(&["--json", "subnet", "10.1.2.3", "255.255.240.0"]);
+    assert!(slash.status.success() && space.status.success());
+    assert_eq!(slash.stdout, space.stdout);
+    let json: serde_json::Value = serde_json::from_slice(&slash.stdout).unwrap();
+    assert_eq!(json["prefix"], 20);
+}
+
+#[test]
+fn subnet_text_is_readable() {
+    let out = netlab(&["subnet", "192.168.12.87/24"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Network:   192.168.12.0/24"), "{text}");
+    assert!(text.contains("Broadcast: 192.168.12.255"), "{text}");
+    assert!(text.contains("Hosts/Net: 254"), "{text}");
+}
+
+#[test]
+fn bad_input_exits_2_with_the_message_on_stderr_and_json_on_stdout() {
+    let out = netlab(&["subnet", "10.0.0.1/255.0.255.0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "netlab: error: mask 255.0.255.0 is not contiguous\n"
+    );
+    assert!(out.stdout.is_empty());
+    let (code, json) = netlab_json(&["subnet", "10.0.0.1/33"]);
+    assert_eq!(code, 2);
+    assert_eq!(json["error"], "prefix 33 is out of range for IPv4 (0-32)");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = netlab(&["subnet"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = netlab(&["no-such-command"]);
+    assert_eq!(out.status.code(), Some(2));
+}
