@@ -12,7 +12,10 @@ fn subnet_json_has_the_spec_fields() {
     assert_eq!(json["last_host"], "192.168.12.254");
     assert_eq!(json["total_addresses"], 256);
     assert_eq!(json["usable_hosts"], 254);
-    assert_eq!(json["binary"]["network"], "11000000.10101000.00001100.00000000");
+    assert_eq!(
+        json["binary"]["network"],
+        "11000000.10101000.00001100.00000000"
+    );
     assert_eq!(json["ranges"][0]["name"], "Private-Use");
     assert_eq!(json["ranges"][0]["rfc"], "RFC 1918");
 }

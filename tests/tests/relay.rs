@@ -34,7 +34,11 @@ impl Relay {
         let task = tokio::spawn(netlab_relay::run(listener, config, async {
             let _ = stopped.await;
         }));
-        Self { addr, stop: Some(stop), task }
+        Self {
+            addr,
+            stop: Some(stop),
+            task,
+        }
     }
 
     fn ws_url(&self, token: &str) -> String {
@@ -79,7 +83,11 @@ async fn serves_healthz_and_the_playground_with_mime_types() {
     assert!(body.ends_with("ok"), "{body}");
     let (status, page) = http_get(relay.addr, "/", &host).await;
     assert!(status.contains("200"), "{status}");
-    assert!(header(&page, "content-type").unwrap().starts_with("text/html"));
+    assert!(
+        header(&page, "content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
     assert!(page.contains("<title>netlab playground</title>"));
     let (_, js) = http_get(relay.addr, "/app.js", &host).await;
     assert!(header(&js, "content-type").unwrap().contains("javascript"));
@@ -97,9 +105,13 @@ async fn wasm_is_served_as_application_wasm() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(netlab_relay::run(listener, Config::new(dir.clone()), async {
-        let _ = stopped.await;
-    }));
+    let task = tokio::spawn(netlab_relay::run(
+        listener,
+        Config::new(dir.clone()),
+        async {
+            let _ = stopped.await;
+        },
+    ));
     let (status, response) = http_get(addr, "/m.wasm", &addr.to_string()).await;
     assert!(status.contains("200"), "{status}");
     assert_eq!(header(&response, "content-type"), Some("application/wasm"));
@@ -122,14 +134,26 @@ async fn metrics_are_prometheus_text() {
 #[tokio::test]
 async fn hello_comes_first_with_limits_and_the_allow_list() {
     let relay = Relay::start().await;
-    let (mut ws, _) = tokio_tungstenite::connect_async(relay.ws_url(TOKEN)).await.unwrap();
-    let Some(Ok(Message::Text(text))) = ws.next().await else { panic!("no hello") };
+    let (mut ws, _) = tokio_tungstenite::connect_async(relay.ws_url(TOKEN))
+        .await
+        .unwrap();
+    let Some(Ok(Message::Text(text))) = ws.next().await else {
+        panic!("no hello")
+    };
     let hello: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(hello["ev"], "hello");
     assert_eq!(hello["protocol"], 1);
-    assert!(hello["relay"].as_str().unwrap().starts_with("netlab-relay "));
+    assert!(
+        hello["relay"]
+            .as_str()
+            .unwrap()
+            .starts_with("netlab-relay ")
+    );
     assert!(hello["limits"]["window"].as_u64().unwrap() > 0);
-    assert_eq!(hello["allow"], serde_json::json!(["127.0.0.0/8", "::1/128"]));
+    assert_eq!(
+        hello["allow"],
+        serde_json::json!(["127.0.0.0/8", "::1/128"])
+    );
     assert!(hello["labs"].is_array());
     relay.shutdown().await;
 }
@@ -137,11 +161,15 @@ async fn hello_comes_first_with_limits_and_the_allow_list() {
 #[tokio::test]
 async fn a_malformed_message_gets_eproto_and_the_session_lives_on() {
     let relay = Relay::start().await;
-    let (mut ws, _) = tokio_tungstenite::connect_async(relay.ws_url(TOKEN)).await.unwrap();
+    let (mut ws, _) = tokio_tungstenite::connect_async(relay.ws_url(TOKEN))
+        .await
+        .unwrap();
     let _hello = ws.next().await;
     for bad in ["not json", "{\"sock\": 1}", "[1,2]"] {
         ws.send(Message::Text(bad.into())).await.unwrap();
-        let Some(Ok(Message::Text(text))) = ws.next().await else { panic!("no answer to {bad}") };
+        let Some(Ok(Message::Text(text))) = ws.next().await else {
+            panic!("no answer to {bad}")
+        };
         let event: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(event["ev"], "error", "{bad}");
         assert_eq!(event["code"], "EPROTO", "{bad}");
@@ -150,13 +178,20 @@ async fn a_malformed_message_gets_eproto_and_the_session_lives_on() {
     relay.shutdown().await;
 }
 
-async fn handshake_status(relay: &Relay, token: &str, host: Option<&str>, origin: Option<&str>) -> u16 {
+async fn handshake_status(
+    relay: &Relay,
+    token: &str,
+    host: Option<&str>,
+    origin: Option<&str>,
+) -> u16 {
     let mut request = relay.ws_url(token).into_client_request().unwrap();
     if let Some(host) = host {
         request.headers_mut().insert("host", host.parse().unwrap());
     }
     if let Some(origin) = origin {
-        request.headers_mut().insert("origin", origin.parse().unwrap());
+        request
+            .headers_mut()
+            .insert("origin", origin.parse().unwrap());
     }
     match tokio_tungstenite::connect_async(request).await {
         Ok(_) => 101,
@@ -170,11 +205,23 @@ async fn foreign_origin_wrong_host_and_bad_token_get_403() {
     let relay = Relay::start().await;
     let own_origin = format!("http://{}", relay.addr);
     let localhost = format!("localhost:{}", relay.addr.port());
-    assert_eq!(handshake_status(&relay, TOKEN, None, Some(&own_origin)).await, 101);
-    assert_eq!(handshake_status(&relay, TOKEN, Some(&localhost), None).await, 101);
-    assert_eq!(handshake_status(&relay, TOKEN, None, Some("https://evil.example")).await, 403);
+    assert_eq!(
+        handshake_status(&relay, TOKEN, None, Some(&own_origin)).await,
+        101
+    );
+    assert_eq!(
+        handshake_status(&relay, TOKEN, Some(&localhost), None).await,
+        101
+    );
+    assert_eq!(
+        handshake_status(&relay, TOKEN, None, Some("https://evil.example")).await,
+        403
+    );
     let rebound = format!("rebind.example:{}", relay.addr.port());
-    assert_eq!(handshake_status(&relay, TOKEN, Some(&rebound), None).await, 403);
+    assert_eq!(
+        handshake_status(&relay, TOKEN, Some(&rebound), None).await,
+        403
+    );
     assert_eq!(handshake_status(&relay, "wrong", None, None).await, 403);
     assert_eq!(handshake_status(&relay, "", None, None).await, 403);
     relay.shutdown().await;
@@ -183,7 +230,9 @@ async fn foreign_origin_wrong_host_and_bad_token_get_403() {
 #[tokio::test]
 async fn shutdown_closes_sessions_with_1001() {
     let relay = Relay::start().await;
-    let (mut ws, _) = tokio_tungstenite::connect_async(relay.ws_url(TOKEN)).await.unwrap();
+    let (mut ws, _) = tokio_tungstenite::connect_async(relay.ws_url(TOKEN))
+        .await
+        .unwrap();
     let _hello = ws.next().await;
     let stop = relay.stop.as_ref().map(|_| ());
     assert!(stop.is_some());

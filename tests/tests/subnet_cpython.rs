@@ -20,7 +20,10 @@ fn subnet_matches_cpython_ipaddress() {
             (Ok(got), None) => {
                 for (field, want) in expected.as_object().expect("object") {
                     if &got[field] != want {
-                        failures.push(format!("{input}: {field} = {} but CPython says {want}", got[field]));
+                        failures.push(format!(
+                            "{input}: {field} = {} but CPython says {want}",
+                            got[field]
+                        ));
                     }
                 }
             }

@@ -7,7 +7,10 @@ use std::process::{Command, Output};
 /// this test executable's own path (`target/debug/deps/tests-…`).
 pub fn bin_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
-    exe.parent().and_then(|deps| deps.parent()).expect("target/debug").to_path_buf()
+    exe.parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/debug")
+        .to_path_buf()
 }
 
 /// Runs the `netlab` binary. `cargo xtask test` builds it before the tests.
@@ -33,7 +36,9 @@ pub fn netlab_json(args: &[&str]) -> (i32, serde_json::Value) {
 
 /// Reads a committed vector file from `tests/vectors/`.
 pub fn vectors(name: &str) -> serde_json::Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("vectors")
+        .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).expect("vector JSON")
 }
