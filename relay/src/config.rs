@@ -1,9 +1,10 @@
 //! The relay's settings, built by the binary from its flags.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-use ipnet::IpNet;
 use netlab_core::protocol::Limits;
+use netlab_core::protocol::policy::Policy;
 
 /// Everything `run` needs besides the listener.
 #[derive(Debug, Clone)]
@@ -15,7 +16,7 @@ pub struct Config {
     /// Extra `Origin` values accepted besides the relay's own.
     pub allow_origins: Vec<String>,
     /// Where `connect` and `sendto` may go.
-    pub allow: Vec<IpNet>,
+    pub policy: Policy,
     /// Serve the playground from this folder.
     pub web_root: PathBuf,
     /// Whether the lab servers run.
@@ -24,6 +25,12 @@ pub struct Config {
     pub max_sessions: usize,
     /// Limits announced to, and enforced on, each session.
     pub limits: Limits,
+    /// How long `connect` may take before `ETIMEDOUT`.
+    pub connect_timeout: Duration,
+    /// A session with no message from its client for this long is closed.
+    pub idle_timeout: Duration,
+    /// The most one `read()` from an OS socket asks for.
+    pub read_chunk: u32,
 }
 
 impl Config {
@@ -33,7 +40,7 @@ impl Config {
     ///
     /// ```
     /// let config = netlab_relay::Config::new("web".into());
-    /// assert_eq!(config.allow.len(), 2);
+    /// assert_eq!(config.policy.strings(), ["127.0.0.0/8", "::1/128"]);
     /// assert!(config.token.is_none());
     /// ```
     pub fn new(web_root: PathBuf) -> Self {
@@ -41,7 +48,7 @@ impl Config {
             token: None,
             public_hosts: Vec::new(),
             allow_origins: Vec::new(),
-            allow: default_allow(),
+            policy: Policy::default(),
             web_root,
             labs: true,
             max_sessions: 256,
@@ -50,14 +57,9 @@ impl Config {
                 max_frame: 1 << 20,
                 window: 256 * 1024,
             },
+            connect_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(30 * 60),
+            read_chunk: 64 * 1024,
         }
     }
-}
-
-/// Loopback only: `127.0.0.0/8` and `::1`.
-pub fn default_allow() -> Vec<IpNet> {
-    ["127.0.0.0/8", "::1/128"]
-        .iter()
-        .filter_map(|s| s.parse().ok())
-        .collect()
 }

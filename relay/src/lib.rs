@@ -10,10 +10,12 @@
 //! `netlab_core::protocol`, shared with the browser client.
 
 pub mod config;
+mod credit;
 pub mod guard;
 pub mod metrics;
 pub mod server;
 mod session;
+mod sockets;
 mod web;
 
 pub use config::Config;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use ipnet::IpNet;
+use netlab_core::protocol::policy::{AllowRule, Policy};
 use netlab_relay::Config;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -35,8 +35,8 @@ struct Args {
     no_token: bool,
     /// Where connect and sendto may go, as CIDR (repeatable). Giving it
     /// replaces the default, 127.0.0.0/8 and ::1.
-    #[arg(long = "allow", value_name = "CIDR")]
-    allow: Vec<IpNet>,
+    #[arg(long = "allow", value_name = "CIDR[:PORT[-PORT]]")]
+    allow: Vec<AllowRule>,
     /// Another page origin allowed to open sessions, e.g. http://localhost:5173 (repeatable).
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     allow_origins: Vec<String>,
@@ -100,7 +100,7 @@ async fn serve(args: Args) -> Result<(), String> {
         (false, None) => Some(random_token()?),
     };
     if !args.allow.is_empty() {
-        config.allow = args.allow;
+        config.policy = Policy { rules: args.allow };
     }
     config.allow_origins = args.allow_origins;
     config.public_hosts = args.public_hosts;

@@ -15,6 +15,8 @@ use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, broadcast, mpsc};
 use tower_http::services::ServeDir;
 
+use netlab_core::protocol::LabInfo;
+
 use crate::config::Config;
 use crate::guard::Guard;
 use crate::metrics::Metrics;
@@ -28,7 +30,9 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(4);
 pub struct Shared {
     pub config: Config,
     pub guard: Guard,
-    pub metrics: Metrics,
+    pub metrics: Arc<Metrics>,
+    /// The lab servers, as announced in every hello.
+    pub labs: Vec<LabInfo>,
     pub sessions: Arc<Semaphore>,
     pub notify_shutdown: broadcast::Sender<()>,
     /// Each session holds a clone; when all are dropped, every session ended.
@@ -56,7 +60,8 @@ pub async fn run(
         sessions: Arc::new(Semaphore::new(config.max_sessions)),
         config,
         guard,
-        metrics: Metrics::default(),
+        metrics: Arc::new(Metrics::default()),
+        labs: Vec::new(),
         notify_shutdown: notify_shutdown.clone(),
         shutdown_complete,
     });

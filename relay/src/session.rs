@@ -1,83 +1,156 @@
-//! One WebSocket session: the hello, then control messages until the
-//! client leaves or the relay shuts down.
+//! One WebSocket session: the hello, then the client's socket operations
+//! until it leaves, goes idle, or the relay shuts down.
+//!
+//! The session task owns the table of sockets and handles one thing at a
+//! time: a message from the browser, or a report from one of its sockets'
+//! tasks. A separate writer task drains the bounded outgoing queue into the
+//! WebSocket, batching frames; when the browser reads slowly the queue
+//! fills, socket readers wait, and TCP pushes back on the peers.
 
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use netlab_core::protocol::{ErrorEvent, Event, Hello, PROTOCOL_VERSION};
-use tokio::sync::TryAcquireError;
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use netlab_core::protocol::errno::{
+    EACCES, EAFNOSUPPORT, EBADF, EBUSY, EINVAL, EISCONN, EMFILE, ENOTCONN, EOPNOTSUPP,
+};
+use netlab_core::protocol::frame::{Frame, STREAM_HEADER};
+use netlab_core::protocol::policy::bindable;
+use netlab_core::protocol::{
+    ErrorEvent, Event, Family, Hello, How, OkEvent, Op, OptValue, PROTOCOL_VERSION,
+    RELAY_IDS_START, SockOpt, SockType, parse_op,
+};
+use tokio::net::{TcpListener, TcpSocket, TcpStream, UdpSocket};
+use tokio::sync::{TryAcquireError, mpsc};
 
 use crate::metrics::Metrics;
 use crate::server::Shared;
+use crate::sockets::{self, Internal, Links, Stream, Task, Udp, WriteCmd, os_error};
 
-/// WebSocket close code "going away", sent on shutdown.
+/// WebSocket close code "going away", sent on shutdown and idle timeout.
 const GOING_AWAY: u16 = 1001;
 /// WebSocket close code "try again later", sent when sessions are full.
 const TRY_AGAIN_LATER: u16 = 1013;
-/// How long a closing session waits for the client's close reply.
+/// How long a closing session waits for its queued frames to go out.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
+/// Frames queued towards the browser before socket readers wait.
+const OUT_QUEUE: usize = 64;
+/// The backlog of `listen(0)`, Python's default (`min(SOMAXCONN, 128)`).
+const DEFAULT_BACKLOG: u32 = 128;
 
-pub async fn serve(mut socket: WebSocket, shared: Arc<Shared>) {
+pub async fn serve(socket: WebSocket, shared: Arc<Shared>) {
     let _done = shared.shutdown_complete.clone();
     let mut shutdown = shared.notify_shutdown.subscribe();
     let _permit = match Arc::clone(&shared.sessions).try_acquire_owned() {
         Ok(permit) => permit,
         Err(TryAcquireError::NoPermits | TryAcquireError::Closed) => {
-            let max = shared.config.max_sessions;
-            let event = Event::Error(ErrorEvent {
-                sock: None,
-                op: None,
-                errno: None,
-                code: "EBUSY".into(),
-                message: format!(
-                    "the relay already has its maximum of {max} sessions; close a tab and reload"
-                ),
-            });
-            let _ = send_event(&mut socket, &event).await;
-            close(socket, TRY_AGAIN_LATER, "too many sessions").await;
+            refuse_full(socket, shared.config.max_sessions).await;
             return;
         }
     };
     Metrics::bump(&shared.metrics.sessions_total);
-    Metrics::bump(&shared.metrics.sessions_open);
-    tracing::info!("session opened");
-    if send_event(&mut socket, &Event::Hello(hello(&shared)))
+    let _open = shared.metrics.sessions_open.track();
+    tracing::debug!("session opened");
+
+    let (mut sink, mut incoming) = socket.split();
+    let (out, mut out_rx) = mpsc::channel::<Message>(OUT_QUEUE);
+    let writer = tokio::spawn(async move {
+        while let Some(first) = out_rx.recv().await {
+            let mut closing = matches!(first, Message::Close(_));
+            if sink.feed(first).await.is_err() {
+                return;
+            }
+            while !closing {
+                let Ok(next) = out_rx.try_recv() else { break };
+                closing = matches!(next, Message::Close(_));
+                if sink.feed(next).await.is_err() {
+                    return;
+                }
+            }
+            if sink.flush().await.is_err() || closing {
+                return;
+            }
+        }
+    });
+    let (internal, mut internal_rx) = mpsc::unbounded_channel();
+    let links = Links {
+        out,
+        internal,
+        metrics: Arc::clone(&shared.metrics),
+    };
+    let mut session = Session {
+        sockets: HashMap::new(),
+        next_conn: RELAY_IDS_START,
+        links,
+        shared: Arc::clone(&shared),
+    };
+
+    if session
+        .links
+        .event(&Event::Hello(hello(&shared)))
         .await
         .is_ok()
     {
+        let idle = tokio::time::sleep(shared.config.idle_timeout);
+        tokio::pin!(idle);
         loop {
             tokio::select! {
-                message = socket.recv() => match message {
-                    Some(Ok(Message::Text(text))) => {
-                        let answer = answer_text(text.as_str());
-                        Metrics::bump(&shared.metrics.protocol_errors);
-                        if send_event(&mut socket, &Event::Error(answer)).await.is_err() {
-                            break;
-                        }
+                message = incoming.next() => {
+                    idle.as_mut().reset(tokio::time::Instant::now() + shared.config.idle_timeout);
+                    let alive = match message {
+                        Some(Ok(Message::Text(text))) => session.on_text(text.as_str()).await,
+                        Some(Ok(Message::Binary(bytes))) => session.on_binary(bytes).await,
+                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => true,
+                        Some(Ok(Message::Close(_)) | Err(_)) | None => false,
+                    };
+                    if !alive {
+                        break;
                     }
-                    Some(Ok(Message::Binary(_))) => {
-                        Metrics::bump(&shared.metrics.protocol_errors);
-                        let answer = ErrorEvent::malformed("binary frame for a socket that does not exist");
-                        if send_event(&mut socket, &Event::Error(answer)).await.is_err() {
-                            break;
-                        }
+                }
+                Some(report) = internal_rx.recv() => {
+                    if !session.on_internal(report).await {
+                        break;
                     }
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
-                },
+                }
                 _ = shutdown.recv() => {
-                    close(socket, GOING_AWAY, "relay shutting down").await;
+                    session.close_with(GOING_AWAY, "relay shutting down").await;
+                    break;
+                }
+                () = &mut idle => {
+                    session.close_with(GOING_AWAY, "idle for too long").await;
                     break;
                 }
             }
         }
     }
-    shared
-        .metrics
-        .sessions_open
-        .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
-    tracing::info!("session closed");
+    // Dropping the table aborts every socket task and closes every OS socket.
+    drop(session);
+    let _ = tokio::time::timeout(CLOSE_TIMEOUT, writer).await;
+    tracing::debug!("session closed");
+}
+
+async fn refuse_full(mut socket: WebSocket, max: usize) {
+    let event = Event::Error(ErrorEvent {
+        sock: None,
+        op: None,
+        errno: Some(EBUSY),
+        code: "EBUSY".into(),
+        message: format!(
+            "the relay already has its maximum of {max} sessions; close a tab and reload"
+        ),
+    });
+    if let Ok(text) = serde_json::to_string(&event) {
+        let _ = socket.send(Message::Text(text.into())).await;
+    }
+    let frame = CloseFrame {
+        code: TRY_AGAIN_LATER,
+        reason: "too many sessions".into(),
+    };
+    let _ = socket.send(Message::Close(Some(frame))).await;
 }
 
 fn hello(shared: &Shared) -> Hello {
@@ -85,60 +158,754 @@ fn hello(shared: &Shared) -> Hello {
         protocol: PROTOCOL_VERSION,
         relay: format!("netlab-relay {}", env!("CARGO_PKG_VERSION")),
         limits: shared.config.limits,
-        labs: Vec::new(),
-        allow: shared
-            .config
-            .allow
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
+        labs: shared.labs.clone(),
+        allow: shared.config.policy.strings(),
     }
 }
 
-/// The answer to a text frame. Socket operations arrive with the relay
-/// issue's protocol work; until then a well-formed op is refused with
-/// `EOPNOTSUPP`, and anything else is `EPROTO`. The session lives on.
-fn answer_text(text: &str) -> ErrorEvent {
-    let value: serde_json::Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => return ErrorEvent::malformed(&format!("not JSON: {e}")),
-    };
-    let Some(op) = value.get("op").and_then(|op| op.as_str()) else {
-        return ErrorEvent::malformed("a control message needs an \"op\" string");
-    };
-    ErrorEvent {
-        sock: value
-            .get("sock")
-            .and_then(|s| s.as_u64())
-            .and_then(|s| u32::try_from(s).ok()),
-        op: Some(op.to_owned()),
-        errno: Some(95),
-        code: "EOPNOTSUPP".into(),
-        message: format!(
-            "[Errno 95] Operation not supported: this relay does not implement '{op}' yet"
-        ),
+/// A socket as the session knows it.
+#[derive(Debug)]
+enum Sock {
+    /// Created (and maybe bound), neither connected nor listening.
+    Fresh {
+        kind: SockType,
+        v6: bool,
+        socket: socket2::Socket,
+    },
+    Connecting {
+        _task: Task,
+    },
+    Stream(Stream),
+    Listening {
+        listener: Arc<TcpListener>,
+        _task: Task,
+    },
+    Udp(Udp),
+    /// A failed `connect` leaves the socket unusable, as in Python, until closed.
+    Dead,
+}
+
+struct Session {
+    sockets: HashMap<u32, Sock>,
+    next_conn: u32,
+    links: Links,
+    shared: Arc<Shared>,
+}
+
+/// What an op answers right away.
+enum Reply {
+    Ok(OkEvent),
+    /// Answered later (connect) or never (credit).
+    Later,
+}
+
+type OpResult = Result<Reply, ErrorEvent>;
+
+impl Session {
+    async fn on_text(&mut self, text: &str) -> bool {
+        let op = match parse_op(text) {
+            Ok(op) => op,
+            Err(error) => {
+                Metrics::bump(&self.links.metrics.protocol_errors);
+                return self.links.event(&Event::Error(*error)).await.is_ok();
+            }
+        };
+        let (sock, name) = (op.sock(), op.name());
+        let close = matches!(op, Op::Close { .. });
+        let event = match self.on_op(op).await {
+            Ok(Reply::Ok(ok)) => Event::Ok(ok),
+            Ok(Reply::Later) => return true,
+            Err(mut error) => {
+                error.sock = Some(sock);
+                error.op = Some(name.to_owned());
+                Event::Error(error)
+            }
+        };
+        let ok = matches!(event, Event::Ok(_));
+        if self.links.event(&event).await.is_err() {
+            return false;
+        }
+        if close && ok {
+            let closed = Event::Closed { sock, reason: None };
+            return self.links.event(&closed).await.is_ok();
+        }
+        true
     }
-}
 
-async fn send_event(socket: &mut WebSocket, event: &Event) -> Result<(), axum::Error> {
-    let text = serde_json::to_string(event).map_err(axum::Error::new)?;
-    socket.send(Message::Text(text.into())).await
-}
+    async fn on_op(&mut self, op: Op) -> OpResult {
+        match op {
+            Op::Socket { sock, kind, family } => self.op_socket(sock, kind, family),
+            Op::Bind { sock, host, port } => self.op_bind(sock, &host, port).await,
+            Op::Listen { sock, backlog } => self.op_listen(sock, backlog),
+            Op::Connect { sock, host, port } => self.op_connect(sock, host, port).await,
+            Op::Shutdown { sock, how } => self.op_shutdown(sock, how).await,
+            Op::Close { sock } => match self.sockets.remove(&sock) {
+                Some(Sock::Stream(stream)) => {
+                    stream.close_gracefully();
+                    Ok(ok(sock, "close"))
+                }
+                Some(_) => Ok(ok(sock, "close")),
+                None => Err(bad_sock()),
+            },
+            Op::Setsockopt { sock, name, value } => self.op_setsockopt(sock, name, value),
+            Op::Credit { sock, bytes } => {
+                // Credit for a socket that just closed is a normal race: ignore it.
+                if let Some(Sock::Stream(stream)) = self.sockets.get(&sock) {
+                    stream.grant(bytes);
+                }
+                Ok(Reply::Later)
+            }
+        }
+    }
 
-/// Sends a close frame and waits briefly for the client's reply.
-async fn close(mut socket: WebSocket, code: u16, reason: &str) {
-    let frame = CloseFrame {
-        code,
-        reason: reason.into(),
-    };
-    if socket.send(Message::Close(Some(frame))).await.is_ok() {
-        let _ = tokio::time::timeout(CLOSE_TIMEOUT, async {
-            while let Some(Ok(message)) = socket.recv().await {
-                if matches!(message, Message::Close(_)) {
-                    break;
+    fn op_socket(&mut self, sock: u32, kind: SockType, family: Family) -> OpResult {
+        if sock >= RELAY_IDS_START {
+            return Err(invalid(&format!(
+                "socket ids from {RELAY_IDS_START} up are the relay's"
+            )));
+        }
+        if self.sockets.contains_key(&sock) {
+            return Err(invalid(&format!("socket id {sock} is already in use")));
+        }
+        self.check_room()?;
+        let v6 = family == Family::Inet6;
+        let socket = sockets::new_socket(kind, v6).map_err(|e| os_error(None, "socket", &e))?;
+        self.sockets.insert(sock, Sock::Fresh { kind, v6, socket });
+        Ok(ok(sock, "socket"))
+    }
+
+    async fn op_bind(&mut self, sock: u32, host: &str, port: u16) -> OpResult {
+        let (kind, v6, socket) = self.take_fresh(
+            sock,
+            "bind needs a fresh socket (not yet connected or listening)",
+        )?;
+        let result = async {
+            let addr = local_addr(host, port, v6).await?;
+            socket
+                .bind(&addr.into())
+                .map_err(|e| os_error(None, "bind", &e))?;
+            socket
+                .local_addr()
+                .ok()
+                .and_then(|a| a.as_socket())
+                .ok_or_else(|| invalid("bound socket has no local address"))
+        }
+        .await;
+        match result {
+            Ok(local) if kind == SockType::Udp => {
+                let udp = self.start_udp(sock, socket)?;
+                self.sockets.insert(sock, Sock::Udp(udp));
+                Ok(Reply::Ok(OkEvent {
+                    local: Some(endpoint(local)),
+                    ..ok_event(sock, "bind")
+                }))
+            }
+            Ok(local) => {
+                self.sockets.insert(sock, Sock::Fresh { kind, v6, socket });
+                Ok(Reply::Ok(OkEvent {
+                    local: Some(endpoint(local)),
+                    ..ok_event(sock, "bind")
+                }))
+            }
+            Err(e) => {
+                self.sockets.insert(sock, Sock::Fresh { kind, v6, socket });
+                Err(e)
+            }
+        }
+    }
+
+    fn op_listen(&mut self, sock: u32, backlog: u32) -> OpResult {
+        let (kind, v6, socket) = self.take_fresh(
+            sock,
+            "listen needs a fresh socket (not yet connected or listening)",
+        )?;
+        if kind == SockType::Udp {
+            self.sockets.insert(sock, Sock::Fresh { kind, v6, socket });
+            return Err(ErrorEvent::os(
+                None,
+                "listen",
+                EOPNOTSUPP,
+                Some("listen is for TCP sockets"),
+            ));
+        }
+        let backlog = if backlog == 0 {
+            DEFAULT_BACKLOG
+        } else {
+            backlog
+        };
+        let result = (|| {
+            if socket
+                .local_addr()?
+                .as_socket()
+                .is_none_or(|a| a.port() == 0)
+            {
+                // Python would bind an unbound socket to 0.0.0.0; the relay stays on loopback.
+                socket.bind(&SocketAddr::new(loopback(v6), 0).into())?;
+            }
+            socket.listen(i32::try_from(backlog).unwrap_or(i32::MAX))?;
+            let listener = TcpListener::from_std(std::net::TcpListener::from(socket))?;
+            Ok::<_, std::io::Error>(listener)
+        })();
+        let listener = Arc::new(result.map_err(|e| os_error(None, "listen", &e))?);
+        let task = sockets::start_listener(sock, Arc::clone(&listener), self.links.clone());
+        self.sockets.insert(
+            sock,
+            Sock::Listening {
+                listener,
+                _task: task,
+            },
+        );
+        Ok(ok(sock, "listen"))
+    }
+
+    async fn op_connect(&mut self, sock: u32, host: String, port: u16) -> OpResult {
+        match self.sockets.remove(&sock) {
+            Some(Sock::Fresh {
+                kind: SockType::Tcp,
+                v6,
+                socket,
+            }) => {
+                let links = self.links.clone();
+                let config = &self.shared.config;
+                let (policy, timeout) = (config.policy.clone(), config.connect_timeout);
+                let task = Task::spawn(async move {
+                    let result = async {
+                        let addr = resolve(&host, port, v6).await?;
+                        if let Err(why) = policy.check(addr) {
+                            Metrics::bump(&links.metrics.policy_denials);
+                            return Err(ErrorEvent::os(None, "connect", EACCES, Some(&why)));
+                        }
+                        let tcp = TcpSocket::from_std_stream(std::net::TcpStream::from(socket));
+                        match tokio::time::timeout(timeout, tcp.connect(addr)).await {
+                            Ok(Ok(stream)) => Ok(stream),
+                            Ok(Err(e)) => Err(os_error(None, "connect", &e)),
+                            Err(_) => Err(ErrorEvent::os(
+                                None,
+                                "connect",
+                                netlab_core::protocol::errno::ETIMEDOUT,
+                                None,
+                            )),
+                        }
+                    }
+                    .await;
+                    let _ = links.internal.send(Internal::Connected { sock, result });
+                });
+                self.sockets.insert(sock, Sock::Connecting { _task: task });
+                Ok(Reply::Later)
+            }
+            Some(Sock::Fresh {
+                kind: SockType::Udp,
+                v6,
+                socket,
+            }) => {
+                let result = self.udp_connect_fresh(sock, v6, socket, &host, port).await;
+                result.map(|(udp, peer)| {
+                    let local = udp.local;
+                    self.sockets.insert(sock, Sock::Udp(udp));
+                    Reply::Ok(OkEvent {
+                        local: Some(endpoint(local)),
+                        peer: Some(endpoint(peer)),
+                        ..ok_event(sock, "connect")
+                    })
+                })
+            }
+            Some(Sock::Udp(mut udp)) => {
+                let v6 = udp.local.is_ipv6();
+                let result = self.checked_destination(&host, port, v6).await;
+                let answer = match result {
+                    Ok(peer) => match udp.socket.connect(peer).await {
+                        Ok(()) => {
+                            udp.peer = Some(peer);
+                            Ok(Reply::Ok(OkEvent {
+                                local: Some(endpoint(udp.local)),
+                                peer: Some(endpoint(peer)),
+                                ..ok_event(sock, "connect")
+                            }))
+                        }
+                        Err(e) => Err(os_error(None, "connect", &e)),
+                    },
+                    Err(e) => Err(e),
+                };
+                self.sockets.insert(sock, Sock::Udp(udp));
+                answer
+            }
+            Some(other) => {
+                let error = match &other {
+                    Sock::Stream(_) => ErrorEvent::os(None, "connect", EISCONN, None),
+                    Sock::Connecting { .. } => ErrorEvent::os(
+                        None,
+                        "connect",
+                        netlab_core::protocol::errno::EALREADY,
+                        None,
+                    ),
+                    _ => invalid("connect needs a fresh socket"),
+                };
+                self.sockets.insert(sock, other);
+                Err(error)
+            }
+            None => Err(bad_sock()),
+        }
+    }
+
+    async fn udp_connect_fresh(
+        &mut self,
+        sock: u32,
+        v6: bool,
+        socket: socket2::Socket,
+        host: &str,
+        port: u16,
+    ) -> Result<(Udp, SocketAddr), ErrorEvent> {
+        let peer = match self.checked_destination(host, port, v6).await {
+            Ok(peer) => peer,
+            Err(e) => {
+                self.sockets.insert(
+                    sock,
+                    Sock::Fresh {
+                        kind: SockType::Udp,
+                        v6,
+                        socket,
+                    },
+                );
+                return Err(e);
+            }
+        };
+        let mut udp = self.start_udp_autobind(sock, socket, v6)?;
+        udp.socket
+            .connect(peer)
+            .await
+            .map_err(|e| os_error(None, "connect", &e))?;
+        udp.peer = Some(peer);
+        Ok((udp, peer))
+    }
+
+    async fn checked_destination(
+        &self,
+        host: &str,
+        port: u16,
+        v6: bool,
+    ) -> Result<SocketAddr, ErrorEvent> {
+        let addr = resolve(host, port, v6).await?;
+        self.check_policy(addr, "connect")?;
+        Ok(addr)
+    }
+
+    fn check_policy(&self, addr: SocketAddr, op: &str) -> Result<(), ErrorEvent> {
+        self.shared.config.policy.check(addr).map_err(|why| {
+            Metrics::bump(&self.links.metrics.policy_denials);
+            ErrorEvent::os(None, op, EACCES, Some(&why))
+        })
+    }
+
+    async fn op_shutdown(&mut self, sock: u32, how: How) -> OpResult {
+        match self.sockets.get_mut(&sock) {
+            Some(Sock::Stream(stream)) => {
+                if matches!(how, How::Write | How::Both) {
+                    stream.shutdown_write();
+                }
+                if matches!(how, How::Read | How::Both) {
+                    stream.shutdown_read();
+                    if self.links.event(&Event::Eof { sock }).await.is_err() {
+                        return Ok(Reply::Later);
+                    }
+                }
+                Ok(ok(sock, "shutdown"))
+            }
+            Some(_) => Err(ErrorEvent::os(None, "shutdown", ENOTCONN, None)),
+            None => Err(bad_sock()),
+        }
+    }
+
+    fn op_setsockopt(&mut self, sock: u32, name: SockOpt, value: OptValue) -> OpResult {
+        let value = value.as_int();
+        let result = match self.sockets.get(&sock) {
+            Some(Sock::Fresh { socket, .. }) => {
+                apply_opt(socket2::SockRef::from(socket), name, value)
+            }
+            Some(Sock::Listening { listener, .. }) => {
+                apply_opt(socket2::SockRef::from(&**listener), name, value)
+            }
+            Some(Sock::Udp(udp)) => apply_opt(socket2::SockRef::from(&*udp.socket), name, value),
+            Some(Sock::Stream(stream)) => {
+                let cmd = match name {
+                    SockOpt::TcpNodelay => WriteCmd::NoDelay(value != 0),
+                    SockOpt::SoSndbuf => WriteCmd::SendBuffer(buffer_size(value)?),
+                    SockOpt::SoRcvbuf => WriteCmd::RecvBuffer(buffer_size(value)?),
+                    SockOpt::SoReuseaddr => return Ok(ok(sock, "setsockopt")),
+                };
+                if stream.command(cmd) {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::from_raw_os_error(ENOTCONN))
                 }
             }
-        })
-        .await;
+            Some(Sock::Connecting { .. } | Sock::Dead) => {
+                Err(std::io::Error::from_raw_os_error(ENOTCONN))
+            }
+            None => return Err(bad_sock()),
+        };
+        result.map_err(|e| os_error(None, "setsockopt", &e))?;
+        Ok(ok(sock, "setsockopt"))
     }
+
+    async fn on_binary(&mut self, bytes: Bytes) -> bool {
+        let frame = match Frame::parse(&bytes) {
+            Ok(frame) => frame,
+            Err(e) => {
+                Metrics::bump(&self.links.metrics.protocol_errors);
+                return self
+                    .links
+                    .event(&Event::Error(ErrorEvent::malformed(&e.to_string())))
+                    .await
+                    .is_ok();
+            }
+        };
+        let (sock, result) = match frame {
+            Frame::Stream { sock, payload } => {
+                (sock, self.send_stream(sock, &bytes, payload).await)
+            }
+            Frame::Datagram {
+                sock,
+                addr,
+                payload,
+            } => (sock, self.send_datagram(sock, addr, payload).await),
+        };
+        match result {
+            Ok(()) => true,
+            Err(mut error) => {
+                error.sock = Some(sock);
+                self.links.event(&Event::Error(error)).await.is_ok()
+            }
+        }
+    }
+
+    async fn send_stream(
+        &mut self,
+        sock: u32,
+        frame: &Bytes,
+        payload: &[u8],
+    ) -> Result<(), ErrorEvent> {
+        match self.sockets.get(&sock) {
+            Some(Sock::Stream(stream)) => {
+                let body = frame.slice(STREAM_HEADER..STREAM_HEADER + payload.len());
+                stream.send(body, self.shared.config.limits.window)
+            }
+            Some(Sock::Udp(udp)) if udp.peer.is_some() => udp
+                .socket
+                .send(payload)
+                .await
+                .map(drop)
+                .map_err(|e| os_error(None, "send", &e)),
+            Some(_) => Err(ErrorEvent::os(None, "send", ENOTCONN, None)),
+            None => Err(ErrorEvent {
+                op: Some("send".into()),
+                ..bad_sock()
+            }),
+        }
+    }
+
+    async fn send_datagram(
+        &mut self,
+        sock: u32,
+        addr: SocketAddr,
+        payload: &[u8],
+    ) -> Result<(), ErrorEvent> {
+        self.check_policy(addr, "sendto")?;
+        if let Some(Sock::Fresh {
+            kind: SockType::Udp,
+            ..
+        }) = self.sockets.get(&sock)
+            && let Some(Sock::Fresh { v6, socket, .. }) = self.sockets.remove(&sock)
+        {
+            // Python binds an unbound UDP socket on its first sendto.
+            let udp = self.start_udp_autobind(sock, socket, v6)?;
+            self.sockets.insert(sock, Sock::Udp(udp));
+        }
+        match self.sockets.get(&sock) {
+            Some(Sock::Udp(udp)) => udp
+                .socket
+                .send_to(payload, addr)
+                .await
+                .map(|n| self.links.metrics.add_bytes_to_peers(n))
+                .map_err(|e| os_error(None, "sendto", &e)),
+            Some(_) => Err(ErrorEvent::os(
+                None,
+                "sendto",
+                EOPNOTSUPP,
+                Some("sendto is for UDP sockets"),
+            )),
+            None => Err(ErrorEvent {
+                op: Some("sendto".into()),
+                ..bad_sock()
+            }),
+        }
+    }
+
+    fn start_udp_autobind(
+        &mut self,
+        sock: u32,
+        socket: socket2::Socket,
+        v6: bool,
+    ) -> Result<Udp, ErrorEvent> {
+        let unbound = socket
+            .local_addr()
+            .ok()
+            .and_then(|a| a.as_socket())
+            .is_none_or(|a| a.port() == 0);
+        if unbound {
+            socket
+                .bind(&SocketAddr::new(loopback(v6), 0).into())
+                .map_err(|e| os_error(None, "bind", &e))?;
+        }
+        self.start_udp(sock, socket)
+    }
+
+    fn start_udp(&self, sock: u32, socket: socket2::Socket) -> Result<Udp, ErrorEvent> {
+        let std_socket = std::net::UdpSocket::from(socket);
+        UdpSocket::from_std(std_socket)
+            .and_then(|s| Udp::start(sock, s, self.links.clone()))
+            .map_err(|e| os_error(None, "socket", &e))
+    }
+
+    async fn on_internal(&mut self, report: Internal) -> bool {
+        match report {
+            Internal::Connected { sock, result } => {
+                if !matches!(self.sockets.get(&sock), Some(Sock::Connecting { .. })) {
+                    return true; // closed while connecting
+                }
+                let event = match result.and_then(|stream| self.start_stream(sock, stream)) {
+                    Ok(stream) => {
+                        let event = Event::Ok(OkEvent {
+                            local: Some(endpoint(stream.local)),
+                            peer: Some(endpoint(stream.peer)),
+                            ..ok_event(sock, "connect")
+                        });
+                        self.sockets.insert(sock, Sock::Stream(stream));
+                        event
+                    }
+                    Err(mut error) => {
+                        self.sockets.insert(sock, Sock::Dead);
+                        error.sock = Some(sock);
+                        error.op = Some("connect".into());
+                        Event::Error(error)
+                    }
+                };
+                self.links.event(&event).await.is_ok()
+            }
+            Internal::Accepted {
+                listener,
+                stream,
+                peer,
+            } => {
+                if !self.sockets.contains_key(&listener) {
+                    return true;
+                }
+                if let Err(mut error) = self.check_room() {
+                    error.sock = Some(listener);
+                    error.op = Some("accept".into());
+                    return self.links.event(&Event::Error(error)).await.is_ok();
+                }
+                let conn = self.next_conn;
+                self.next_conn = self.next_conn.checked_add(1).unwrap_or(RELAY_IDS_START);
+                match self.start_stream(conn, stream) {
+                    Ok(stream) => {
+                        let event = Event::Accept {
+                            sock: listener,
+                            conn,
+                            peer: endpoint(peer),
+                            local: endpoint(stream.local),
+                        };
+                        // Announce before inserting: the reader's first frame
+                        // follows the accept event in the outgoing queue.
+                        let sent = self.links.event(&event).await.is_ok();
+                        self.sockets.insert(conn, Sock::Stream(stream));
+                        sent
+                    }
+                    Err(mut error) => {
+                        error.sock = Some(listener);
+                        error.op = Some("accept".into());
+                        self.links.event(&Event::Error(error)).await.is_ok()
+                    }
+                }
+            }
+            Internal::Gone { sock, reason } => {
+                if self.sockets.remove(&sock).is_none() {
+                    return true;
+                }
+                let event = Event::Closed {
+                    sock,
+                    reason: Some(reason),
+                };
+                self.links.event(&event).await.is_ok()
+            }
+        }
+    }
+
+    fn start_stream(&self, sock: u32, stream: TcpStream) -> Result<Stream, ErrorEvent> {
+        let limits = self.shared.config.limits;
+        Stream::start(
+            sock,
+            stream,
+            limits.window,
+            self.shared.config.read_chunk,
+            &self.links,
+        )
+        .map_err(|e| os_error(Some(sock), "connect", &e))
+    }
+
+    fn check_room(&self) -> Result<(), ErrorEvent> {
+        let max = self.shared.config.limits.max_sockets;
+        if self.sockets.len() >= max as usize {
+            return Err(ErrorEvent::os(
+                None,
+                "socket",
+                EMFILE,
+                Some(&format!(
+                    "this session already has its maximum of {max} sockets; close some"
+                )),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Takes a fresh socket out of the table for an op that changes its
+    /// state; any other socket stays where it is.
+    fn take_fresh(
+        &mut self,
+        sock: u32,
+        why: &str,
+    ) -> Result<(SockType, bool, socket2::Socket), ErrorEvent> {
+        match self.sockets.remove(&sock) {
+            Some(Sock::Fresh { kind, v6, socket }) => Ok((kind, v6, socket)),
+            Some(other) => {
+                self.sockets.insert(sock, other);
+                Err(invalid(why))
+            }
+            None => Err(bad_sock()),
+        }
+    }
+
+    async fn close_with(&mut self, code: u16, reason: &str) {
+        let frame = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        let _ = self.links.out.send(Message::Close(Some(frame))).await;
+    }
+}
+
+/// Applies a socket option through the OS.
+fn apply_opt(socket: socket2::SockRef<'_>, name: SockOpt, value: i64) -> std::io::Result<()> {
+    match name {
+        SockOpt::TcpNodelay => socket.set_tcp_nodelay(value != 0),
+        SockOpt::SoReuseaddr => socket.set_reuse_address(value != 0),
+        SockOpt::SoRcvbuf => socket.set_recv_buffer_size(buffer_size(value).map_err(|_| einval())?),
+        SockOpt::SoSndbuf => socket.set_send_buffer_size(buffer_size(value).map_err(|_| einval())?),
+    }
+}
+
+fn einval() -> std::io::Error {
+    std::io::Error::from_raw_os_error(EINVAL)
+}
+
+fn buffer_size(value: i64) -> Result<usize, ErrorEvent> {
+    usize::try_from(value).map_err(|_| {
+        ErrorEvent::os(
+            None,
+            "setsockopt",
+            EINVAL,
+            Some("a buffer size is not negative"),
+        )
+    })
+}
+
+/// The address `bind` uses: loopback only, whatever the allow-list says.
+async fn local_addr(host: &str, port: u16, v6: bool) -> Result<SocketAddr, ErrorEvent> {
+    if host.is_empty() || host == "0.0.0.0" || host == "::" {
+        return Err(ErrorEvent::os(
+            None,
+            "bind",
+            EACCES,
+            Some(&format!(
+                "binding to all interfaces ('{host}') is not allowed: the relay binds loopback only, use '{}'",
+                loopback(v6)
+            )),
+        ));
+    }
+    let addr = resolve(host, port, v6).await?;
+    if !bindable(addr.ip()) {
+        return Err(ErrorEvent::os(
+            None,
+            "bind",
+            EACCES,
+            Some(&format!(
+                "{} is not a loopback address: the relay binds loopback only",
+                addr.ip()
+            )),
+        ));
+    }
+    Ok(addr)
+}
+
+/// Resolves a host once, as Python's `socket.connect` does for the socket's
+/// family; the address returned is the one checked and the one used.
+async fn resolve(host: &str, port: u16, v6: bool) -> Result<SocketAddr, ErrorEvent> {
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        if ip.is_ipv6() != v6 {
+            return Err(ErrorEvent::os(
+                None,
+                "connect",
+                EAFNOSUPPORT,
+                Some(&format!(
+                    "{host} is not an {} address",
+                    if v6 { "IPv6" } else { "IPv4" }
+                )),
+            ));
+        }
+        return Ok(SocketAddr::new(ip, port));
+    }
+    let found = tokio::net::lookup_host((host, port)).await.ok();
+    found
+        .into_iter()
+        .flatten()
+        .find(|a| a.is_ipv6() == v6)
+        .ok_or_else(|| ErrorEvent {
+            sock: None,
+            op: None,
+            errno: Some(-2),
+            code: "EAI_NONAME".into(),
+            message: format!("[Errno -2] Name or service not known: '{host}'"),
+        })
+}
+
+fn loopback(v6: bool) -> IpAddr {
+    if v6 {
+        IpAddr::V6(Ipv6Addr::LOCALHOST)
+    } else {
+        IpAddr::V4(Ipv4Addr::LOCALHOST)
+    }
+}
+
+fn endpoint(addr: SocketAddr) -> (String, u16) {
+    (addr.ip().to_string(), addr.port())
+}
+
+fn ok_event(sock: u32, op: &str) -> OkEvent {
+    OkEvent {
+        sock,
+        op: op.to_owned(),
+        local: None,
+        peer: None,
+    }
+}
+
+fn ok(sock: u32, op: &str) -> Reply {
+    Reply::Ok(ok_event(sock, op))
+}
+
+fn bad_sock() -> ErrorEvent {
+    ErrorEvent::os(None, "", EBADF, Some("no such socket in this session"))
+}
+
+fn invalid(detail: &str) -> ErrorEvent {
+    ErrorEvent::os(None, "", EINVAL, Some(detail))
 }

@@ -4,5 +4,6 @@
 
 mod cli;
 mod relay;
+mod relay_sockets;
 mod subnet_cpython;
 mod util;

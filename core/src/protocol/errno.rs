@@ -1,0 +1,127 @@
+//! Linux error numbers with the names and texts Python shows.
+//!
+//! Python formats an `OSError` as `[Errno 111] Connection refused`: the
+//! number and glibc's `strerror` text. The relay reports OS errors to the
+//! browser the same way, so a learner reads what their Python program would
+//! have printed.
+
+/// `(errno, code, strerror text)` for the errors sockets meet.
+const TABLE: &[(i32, &str, &str)] = &[
+    (1, "EPERM", "Operation not permitted"),
+    (2, "ENOENT", "No such file or directory"),
+    (4, "EINTR", "Interrupted system call"),
+    (9, "EBADF", "Bad file descriptor"),
+    (11, "EAGAIN", "Resource temporarily unavailable"),
+    (12, "ENOMEM", "Cannot allocate memory"),
+    (13, "EACCES", "Permission denied"),
+    (16, "EBUSY", "Device or resource busy"),
+    (22, "EINVAL", "Invalid argument"),
+    (24, "EMFILE", "Too many open files"),
+    (32, "EPIPE", "Broken pipe"),
+    (71, "EPROTO", "Protocol error"),
+    (88, "ENOTSOCK", "Socket operation on non-socket"),
+    (90, "EMSGSIZE", "Message too long"),
+    (92, "ENOPROTOOPT", "Protocol not available"),
+    (95, "EOPNOTSUPP", "Operation not supported"),
+    (
+        97,
+        "EAFNOSUPPORT",
+        "Address family not supported by protocol",
+    ),
+    (98, "EADDRINUSE", "Address already in use"),
+    (99, "EADDRNOTAVAIL", "Cannot assign requested address"),
+    (100, "ENETDOWN", "Network is down"),
+    (101, "ENETUNREACH", "Network is unreachable"),
+    (103, "ECONNABORTED", "Software caused connection abort"),
+    (104, "ECONNRESET", "Connection reset by peer"),
+    (105, "ENOBUFS", "No buffer space available"),
+    (106, "EISCONN", "Transport endpoint is already connected"),
+    (107, "ENOTCONN", "Transport endpoint is not connected"),
+    (110, "ETIMEDOUT", "Connection timed out"),
+    (111, "ECONNREFUSED", "Connection refused"),
+    (113, "EHOSTUNREACH", "No route to host"),
+    (114, "EALREADY", "Operation already in progress"),
+    (115, "EINPROGRESS", "Operation now in progress"),
+];
+
+pub const EBADF: i32 = 9;
+pub const EACCES: i32 = 13;
+pub const EBUSY: i32 = 16;
+pub const EINVAL: i32 = 22;
+pub const EMFILE: i32 = 24;
+pub const EPIPE: i32 = 32;
+pub const EPROTO: i32 = 71;
+pub const EMSGSIZE: i32 = 90;
+pub const ENOPROTOOPT: i32 = 92;
+pub const EOPNOTSUPP: i32 = 95;
+pub const EAFNOSUPPORT: i32 = 97;
+pub const ENOBUFS: i32 = 105;
+pub const EISCONN: i32 = 106;
+pub const ENOTCONN: i32 = 107;
+pub const ETIMEDOUT: i32 = 110;
+pub const EALREADY: i32 = 114;
+
+/// The symbolic name of an error number (`ECONNREFUSED`), or `E<n>`.
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::protocol::errno;
+///
+/// assert_eq!(errno::code(111), "ECONNREFUSED");
+/// assert_eq!(errno::code(4242), "E4242");
+/// ```
+pub fn code(errno: i32) -> String {
+    lookup(errno).map_or_else(|| format!("E{errno}"), |(c, _)| c.to_owned())
+}
+
+/// Python's `str(OSError)` for an error number: `[Errno 111] Connection refused`.
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::protocol::errno;
+///
+/// assert_eq!(errno::python_message(111), "[Errno 111] Connection refused");
+/// ```
+pub fn python_message(errno: i32) -> String {
+    let text = lookup(errno).map_or("Unknown error", |(_, t)| t);
+    format!("[Errno {errno}] {text}")
+}
+
+fn lookup(errno: i32) -> Option<(&'static str, &'static str)> {
+    TABLE
+        .iter()
+        .find(|(n, _, _)| *n == errno)
+        .map(|(_, c, t)| (*c, *t))
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn constants_agree_with_the_table() {
+        for n in [
+            EBADF,
+            EACCES,
+            EBUSY,
+            EINVAL,
+            EMFILE,
+            EPIPE,
+            EPROTO,
+            EMSGSIZE,
+            ENOPROTOOPT,
+            EOPNOTSUPP,
+            EAFNOSUPPORT,
+            ENOBUFS,
+            EISCONN,
+            ENOTCONN,
+            ETIMEDOUT,
+            EALREADY,
+        ] {
+            assert!(lookup(n).is_some(), "{n}");
+        }
+        assert_eq!(code(EPROTO), "EPROTO");
+    }
+}

@@ -1,0 +1,432 @@
+//! The OS sockets of one session and the tasks that move their bytes.
+//!
+//! Each connected TCP socket has a reader task (one `read()` per data frame,
+//! paced by the browser's credit) and a writer task (`sendall` semantics,
+//! credit returned once written). A listening socket has an accept task; a
+//! UDP socket a receive task. Tasks report to the session through
+//! [`Internal`] messages and write frames to the session's outgoing queue;
+//! the session alone owns the table of sockets. Every task is aborted when
+//! its socket leaves the table, so a dropped WebSocket closes every OS
+//! socket it opened.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use axum::extract::ws::Message;
+use bytes::{BufMut, Bytes, BytesMut};
+use netlab_core::protocol::frame::{Frame, STREAM_HEADER, stream_header};
+use netlab_core::protocol::{ErrorEvent, Event, SockType};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
+use tokio::sync::mpsc;
+use tokio::task::AbortHandle;
+
+use crate::credit::Credit;
+use crate::metrics::Metrics;
+
+/// How long a closed socket's queued data may take to drain to the peer.
+const CLOSE_LINGER: Duration = Duration::from_secs(5);
+/// The largest UDP payload.
+const MAX_DATAGRAM: usize = 65_535;
+
+/// What tasks tell the session.
+#[derive(Debug)]
+pub enum Internal {
+    /// A `connect` finished, one way or the other.
+    Connected {
+        sock: u32,
+        result: Result<TcpStream, ErrorEvent>,
+    },
+    /// A listening socket accepted a connection.
+    Accepted {
+        listener: u32,
+        stream: TcpStream,
+        peer: SocketAddr,
+    },
+    /// A socket ended on its own (reset, error); the session drops it and
+    /// tells the client `closed`.
+    Gone { sock: u32, reason: String },
+}
+
+/// The channels every task of a session writes to.
+#[derive(Debug, Clone)]
+pub struct Links {
+    pub out: mpsc::Sender<Message>,
+    pub internal: mpsc::UnboundedSender<Internal>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl Links {
+    /// Queues a control event for the browser. Fails only when the session is gone.
+    pub async fn event(&self, event: &Event) -> Result<(), ()> {
+        let text = serde_json::to_string(event).map_err(|_| ())?;
+        self.out
+            .send(Message::Text(text.into()))
+            .await
+            .map_err(|_| ())
+    }
+}
+
+/// Aborts its task when dropped, so no task outlives its socket.
+#[derive(Debug)]
+pub struct Task(AbortHandle);
+
+impl Task {
+    pub fn spawn<F>(future: F) -> Self
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        Self(tokio::spawn(future).abort_handle())
+    }
+}
+
+impl Drop for Task {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// A command for a stream's writer task, applied in order with the data.
+#[derive(Debug)]
+pub enum WriteCmd {
+    Data(Bytes),
+    Shutdown,
+    NoDelay(bool),
+    SendBuffer(usize),
+    RecvBuffer(usize),
+}
+
+/// A connected TCP socket.
+#[derive(Debug)]
+pub struct Stream {
+    pub local: SocketAddr,
+    pub peer: SocketAddr,
+    writer: Option<mpsc::UnboundedSender<WriteCmd>>,
+    /// Bytes the browser sent that are not yet written (and credited back).
+    pending: Arc<AtomicU32>,
+    credit: Arc<Credit>,
+    reader: Option<Task>,
+    writer_task: Option<Task>,
+}
+
+impl Stream {
+    /// Splits `stream` and starts its reader and writer tasks.
+    pub fn start(
+        sock: u32,
+        stream: TcpStream,
+        window: u32,
+        chunk: u32,
+        links: &Links,
+    ) -> io::Result<Self> {
+        let local = stream.local_addr()?;
+        let peer = stream.peer_addr()?;
+        let (read, write) = stream.into_split();
+        let credit = Arc::new(Credit::new(window));
+        let pending = Arc::new(AtomicU32::new(0));
+        let (tx, rx) = mpsc::unbounded_channel();
+        let reader = Task::spawn(read_stream(
+            sock,
+            read,
+            Arc::clone(&credit),
+            chunk,
+            links.clone(),
+        ));
+        let writer_task = Task::spawn(write_stream(
+            sock,
+            write,
+            rx,
+            Arc::clone(&pending),
+            links.clone(),
+        ));
+        Ok(Self {
+            local,
+            peer,
+            writer: Some(tx),
+            pending,
+            credit,
+            reader: Some(reader),
+            writer_task: Some(writer_task),
+        })
+    }
+
+    /// Queues the browser's bytes for the peer. Refuses, with the reason,
+    /// data beyond the window or after `shutdown('write')`.
+    pub fn send(&self, payload: Bytes, window: u32) -> Result<(), ErrorEvent> {
+        let Some(writer) = &self.writer else {
+            return Err(ErrorEvent::os(
+                None,
+                "send",
+                netlab_core::protocol::errno::EPIPE,
+                None,
+            ));
+        };
+        let len = u32::try_from(payload.len()).unwrap_or(u32::MAX);
+        let before = self.pending.fetch_add(len, Ordering::AcqRel);
+        if before.saturating_add(len) > window {
+            self.pending.fetch_sub(len, Ordering::AcqRel);
+            return Err(ErrorEvent::os(
+                None,
+                "send",
+                netlab_core::protocol::errno::ENOBUFS,
+                Some(&format!(
+                    "{len} bytes would exceed the window of {window} bytes ({before} not yet credited); wait for credit"
+                )),
+            ));
+        }
+        writer
+            .send(WriteCmd::Data(payload))
+            .map_err(|_| ErrorEvent::os(None, "send", netlab_core::protocol::errno::EPIPE, None))
+    }
+
+    /// Passes a command to the writer task, in order with queued data.
+    pub fn command(&self, cmd: WriteCmd) -> bool {
+        self.writer.as_ref().is_some_and(|w| w.send(cmd).is_ok())
+    }
+
+    /// `shutdown('write')`: FIN after the queued data; later sends fail.
+    pub fn shutdown_write(&mut self) {
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.send(WriteCmd::Shutdown);
+        }
+    }
+
+    /// `shutdown('read')`: stop reading; the browser sees EOF.
+    pub fn shutdown_read(&mut self) {
+        self.reader = None;
+    }
+
+    /// Returns credit from the browser to the reader.
+    pub fn grant(&self, bytes: u32) {
+        self.credit.grant(bytes);
+    }
+
+    /// `close()`: queued data still drains to the peer for a few seconds
+    /// (as the kernel does with a socket's send buffer), then the OS socket closes.
+    pub fn close_gracefully(mut self) {
+        self.reader = None;
+        self.writer = None;
+        if let Some(task) = self.writer_task.take() {
+            tokio::spawn(async move {
+                tokio::time::sleep(CLOSE_LINGER).await;
+                drop(task);
+            });
+        }
+    }
+}
+
+async fn read_stream(
+    sock: u32,
+    mut read: OwnedReadHalf,
+    credit: Arc<Credit>,
+    chunk: u32,
+    links: Links,
+) {
+    loop {
+        let allowed = credit.take(chunk).await;
+        let want = allowed as usize;
+        let mut buf = BytesMut::with_capacity(STREAM_HEADER + want);
+        buf.extend_from_slice(&stream_header(sock));
+        let result = {
+            let mut limited = (&mut buf).limit(want);
+            read.read_buf(&mut limited).await
+        };
+        match result {
+            Ok(0) => {
+                credit.grant(allowed);
+                let _ = links.event(&Event::Eof { sock }).await;
+                return;
+            }
+            Ok(n) => {
+                credit.grant(allowed.saturating_sub(u32::try_from(n).unwrap_or(allowed)));
+                links.metrics.add_bytes_from_peers(n);
+                if links.out.send(Message::Binary(buf.freeze())).await.is_err() {
+                    return;
+                }
+            }
+            Err(e) => {
+                report_gone(sock, "recv", &e, &links).await;
+                return;
+            }
+        }
+    }
+}
+
+async fn write_stream(
+    sock: u32,
+    mut write: OwnedWriteHalf,
+    mut rx: mpsc::UnboundedReceiver<WriteCmd>,
+    pending: Arc<AtomicU32>,
+    links: Links,
+) {
+    while let Some(first) = rx.recv().await {
+        // Write everything already queued, then return the credit in one event.
+        let mut written: u32 = 0;
+        let mut next = Some(first);
+        while let Some(cmd) = next.take() {
+            let result = match cmd {
+                WriteCmd::Data(bytes) => {
+                    let n = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+                    let r = write.write_all(&bytes).await;
+                    if r.is_ok() {
+                        written = written.saturating_add(n);
+                        links.metrics.add_bytes_to_peers(bytes.len());
+                    }
+                    r
+                }
+                WriteCmd::Shutdown => write.shutdown().await,
+                WriteCmd::NoDelay(on) => write.as_ref().set_nodelay(on),
+                WriteCmd::SendBuffer(n) => {
+                    socket2::SockRef::from(write.as_ref()).set_send_buffer_size(n)
+                }
+                WriteCmd::RecvBuffer(n) => {
+                    socket2::SockRef::from(write.as_ref()).set_recv_buffer_size(n)
+                }
+            };
+            if let Err(e) = result {
+                report_gone(sock, "send", &e, &links).await;
+                return;
+            }
+            next = rx.try_recv().ok();
+        }
+        if written > 0 {
+            pending.fetch_sub(written, Ordering::AcqRel);
+            if links
+                .event(&Event::Credit {
+                    sock,
+                    bytes: written,
+                })
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
+    }
+}
+
+/// An OS error ended a socket: tell the browser in Python's words, then
+/// have the session drop the socket and say `closed`.
+async fn report_gone(sock: u32, op: &str, error: &io::Error, links: &Links) {
+    Metrics::bump(&links.metrics.socket_errors);
+    let event = os_error(Some(sock), op, error);
+    let reason = event.message.clone();
+    let _ = links.event(&Event::Error(event)).await;
+    let _ = links.internal.send(Internal::Gone { sock, reason });
+}
+
+/// An `io::Error` as an error event with Python's wording.
+pub fn os_error(sock: Option<u32>, op: &str, error: &io::Error) -> ErrorEvent {
+    match error.raw_os_error() {
+        Some(errno) => ErrorEvent::os(sock, op, errno, None),
+        None => ErrorEvent {
+            sock,
+            op: Some(op.to_owned()),
+            errno: None,
+            code: "EIO".into(),
+            message: error.to_string(),
+        },
+    }
+}
+
+/// Accepts connections and hands them to the session.
+pub fn start_listener(sock: u32, listener: Arc<TcpListener>, links: Links) -> Task {
+    Task::spawn(async move {
+        loop {
+            match listener.accept().await {
+                Ok((stream, peer)) => {
+                    let accepted = Internal::Accepted {
+                        listener: sock,
+                        stream,
+                        peer,
+                    };
+                    if links.internal.send(accepted).is_err() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    // EMFILE and friends are transient: report, pause, go on.
+                    let _ = links
+                        .event(&Event::Error(os_error(Some(sock), "accept", &e)))
+                        .await;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+    })
+}
+
+/// A bound UDP socket and its receive task.
+#[derive(Debug)]
+pub struct Udp {
+    pub socket: Arc<UdpSocket>,
+    pub local: SocketAddr,
+    pub peer: Option<SocketAddr>,
+    _reader: Task,
+}
+
+impl Udp {
+    /// Starts receiving: each datagram becomes a datagram frame; when the
+    /// outgoing queue is full the datagram is dropped and counted, as UDP would.
+    pub fn start(sock: u32, socket: UdpSocket, links: Links) -> io::Result<Self> {
+        let local = socket.local_addr()?;
+        let socket = Arc::new(socket);
+        let reader = Task::spawn(read_datagrams(sock, Arc::clone(&socket), links));
+        Ok(Self {
+            socket,
+            local,
+            peer: None,
+            _reader: reader,
+        })
+    }
+}
+
+async fn read_datagrams(sock: u32, socket: Arc<UdpSocket>, links: Links) {
+    let mut buf = vec![0u8; MAX_DATAGRAM];
+    loop {
+        match socket.recv_from(&mut buf).await {
+            Ok((n, from)) => {
+                let payload = buf.get(..n).unwrap_or_default();
+                let mut frame = Vec::with_capacity(n + 24);
+                Frame::Datagram {
+                    sock,
+                    addr: from,
+                    payload,
+                }
+                .emit(&mut frame);
+                links.metrics.add_bytes_from_peers(n);
+                match links.out.try_send(Message::Binary(frame.into())) {
+                    Ok(()) => {}
+                    Err(mpsc::error::TrySendError::Full(_)) => {
+                        Metrics::bump(&links.metrics.udp_dropped)
+                    }
+                    Err(mpsc::error::TrySendError::Closed(_)) => return,
+                }
+            }
+            Err(e) => {
+                // ICMP port unreachable surfaces here as ECONNREFUSED on a
+                // connected UDP socket; Python raises it from recv, so report it.
+                let _ = links
+                    .event(&Event::Error(os_error(Some(sock), "recvfrom", &e)))
+                    .await;
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+    }
+}
+
+/// A new OS socket of the given type and family, non-blocking.
+pub fn new_socket(kind: SockType, v6: bool) -> io::Result<socket2::Socket> {
+    use socket2::{Domain, Protocol, Type};
+    let domain = if v6 { Domain::IPV6 } else { Domain::IPV4 };
+    let (ty, proto) = match kind {
+        SockType::Tcp => (Type::STREAM, Protocol::TCP),
+        SockType::Udp => (Type::DGRAM, Protocol::UDP),
+    };
+    let socket = socket2::Socket::new(domain, ty, Some(proto))?;
+    socket.set_nonblocking(true)?;
+    Ok(socket)
+}

@@ -1,0 +1,496 @@
+//! The relay's socket protocol with tokio-tungstenite as the browser: every
+//! op and its error paths, against real loopback peers.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use netlab_core::protocol::frame::Frame;
+use netlab_relay::Config;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// A relay on a free loopback port, stopped when the test ends.
+pub struct Relay {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl Relay {
+    pub async fn start(configure: impl FnOnce(&mut Config)) -> Self {
+        let web = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web");
+        let mut config = Config::new(web);
+        config.labs = false;
+        configure(&mut config);
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(netlab_relay::run(listener, config, async {
+            let _ = stopped.await;
+        }));
+        Self {
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// Opens a session and reads its hello.
+    pub async fn session(&self) -> Client {
+        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", self.addr))
+            .await
+            .unwrap();
+        let mut client = Client { ws };
+        let hello = client.event().await;
+        assert_eq!(hello["ev"], "hello");
+        client
+    }
+
+    pub async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        let task = self.task.take().unwrap();
+        tokio::time::timeout(Duration::from_secs(5), task)
+            .await
+            .expect("relay stops within 5 s")
+            .unwrap()
+            .unwrap();
+    }
+}
+
+/// The browser's side of a session.
+pub struct Client {
+    pub ws: Ws,
+}
+
+/// What the relay sent: a control event or a data frame.
+#[derive(Debug)]
+pub enum In {
+    Event(Value),
+    Data(u32, Vec<u8>),
+    Datagram(u32, SocketAddr, Vec<u8>),
+}
+
+impl Client {
+    pub async fn op(&mut self, op: Value) {
+        self.ws
+            .send(Message::Text(op.to_string().into()))
+            .await
+            .unwrap();
+    }
+
+    /// Sends an op and returns the next control event (skipping credit events).
+    pub async fn call(&mut self, op: Value) -> Value {
+        self.op(op).await;
+        self.event().await
+    }
+
+    /// The next message, with a 5 s limit.
+    pub async fn next(&mut self) -> In {
+        loop {
+            let message = tokio::time::timeout(Duration::from_secs(5), self.ws.next())
+                .await
+                .expect("a message within 5 s")
+                .expect("the session is open")
+                .unwrap();
+            match message {
+                Message::Text(text) => return In::Event(serde_json::from_str(&text).unwrap()),
+                Message::Binary(bytes) => {
+                    return match Frame::parse(&bytes).unwrap() {
+                        Frame::Stream { sock, payload } => In::Data(sock, payload.to_vec()),
+                        Frame::Datagram {
+                            sock,
+                            addr,
+                            payload,
+                        } => In::Datagram(sock, addr, payload.to_vec()),
+                    };
+                }
+                Message::Close(_) => panic!("the relay closed the session"),
+                _ => continue,
+            }
+        }
+    }
+
+    /// The next control event other than `credit`.
+    pub async fn event(&mut self) -> Value {
+        loop {
+            match self.next().await {
+                In::Event(e) if e["ev"] == "credit" => continue,
+                In::Event(e) => return e,
+                other => panic!("expected an event, got {other:?}"),
+            }
+        }
+    }
+
+    /// Reads stream data for `sock` until `len` bytes arrived; returns the chunks.
+    pub async fn read_stream(&mut self, sock: u32, len: usize) -> Vec<Vec<u8>> {
+        let mut chunks = Vec::new();
+        let mut total = 0;
+        while total < len {
+            match self.next().await {
+                In::Data(s, bytes) if s == sock => {
+                    total += bytes.len();
+                    chunks.push(bytes);
+                }
+                In::Event(e) if e["ev"] == "credit" => {}
+                other => panic!("expected data for {sock}, got {other:?}"),
+            }
+        }
+        chunks
+    }
+
+    pub async fn send_data(&mut self, sock: u32, payload: &[u8]) {
+        let mut frame = Vec::new();
+        Frame::Stream { sock, payload }.emit(&mut frame);
+        self.ws.send(Message::Binary(frame.into())).await.unwrap();
+    }
+
+    pub async fn send_datagram(&mut self, sock: u32, addr: SocketAddr, payload: &[u8]) {
+        let mut frame = Vec::new();
+        Frame::Datagram {
+            sock,
+            addr,
+            payload,
+        }
+        .emit(&mut frame);
+        self.ws.send(Message::Binary(frame.into())).await.unwrap();
+    }
+
+    /// `socket` + `connect`, asserting success; returns the ok event.
+    pub async fn connect_tcp(&mut self, sock: u32, addr: SocketAddr) -> Value {
+        let ok = self
+            .call(json!({"op": "socket", "sock": sock, "type": "tcp"}))
+            .await;
+        assert_eq!(ok["ev"], "ok", "{ok}");
+        let ok = self
+            .call(json!({"op": "connect", "sock": sock, "host": addr.ip().to_string(), "port": addr.port()}))
+            .await;
+        assert_eq!(ok["ev"], "ok", "{ok}");
+        ok
+    }
+}
+
+/// A loopback TCP echo server for one connection at a time.
+async fn echo_server() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let (mut r, mut w) = stream.split();
+                let _ = tokio::io::copy(&mut r, &mut w).await;
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn connect_send_recv_shutdown_close() {
+    let relay = Relay::start(|_| {}).await;
+    let echo = echo_server().await;
+    let mut c = relay.session().await;
+    let ok = c.connect_tcp(1, echo).await;
+    assert_eq!(ok["op"], "connect");
+    assert_eq!(ok["peer"], json!(["127.0.0.1", echo.port()]));
+    assert_eq!(ok["local"][0], "127.0.0.1");
+
+    c.send_data(1, b"hello").await;
+    let chunks = c.read_stream(1, 5).await;
+    assert_eq!(chunks.concat(), b"hello");
+
+    let ok = c
+        .call(json!({"op": "shutdown", "sock": 1, "how": "write"}))
+        .await;
+    assert_eq!(
+        (ok["ev"].as_str(), ok["op"].as_str()),
+        (Some("ok"), Some("shutdown"))
+    );
+    // The echo server sees our FIN and closes its side: EOF comes back.
+    assert_eq!(c.event().await, json!({"ev": "eof", "sock": 1}));
+
+    let ok = c.call(json!({"op": "close", "sock": 1})).await;
+    assert_eq!(ok["op"], "close");
+    assert_eq!(c.event().await, json!({"ev": "closed", "sock": 1}));
+    let err = c.call(json!({"op": "close", "sock": 1})).await;
+    assert_eq!(err["code"], "EBADF");
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn refused_connect_has_pythons_wording() {
+    let relay = Relay::start(|_| {}).await;
+    // A port that was free a moment ago: nothing listens there now.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut c = relay.session().await;
+    c.call(json!({"op": "socket", "sock": 3, "type": "tcp"}))
+        .await;
+    let err = c
+        .call(json!({"op": "connect", "sock": 3, "host": "127.0.0.1", "port": port}))
+        .await;
+    assert_eq!(err["ev"], "error");
+    assert_eq!(err["sock"], 3);
+    assert_eq!(err["op"], "connect");
+    assert_eq!(err["errno"], 111);
+    assert_eq!(err["code"], "ECONNREFUSED");
+    assert_eq!(err["message"], "[Errno 111] Connection refused");
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn destinations_outside_the_allow_list_get_eacces() {
+    let relay = Relay::start(|config| {
+        config.policy = netlab_core::protocol::policy::Policy {
+            rules: vec!["127.0.0.1/32:9000-9010".parse().unwrap()],
+        };
+    })
+    .await;
+    let mut c = relay.session().await;
+    for (sock, host, port) in [(1, "127.0.0.2", 9000), (2, "127.0.0.1", 9011)] {
+        c.call(json!({"op": "socket", "sock": sock, "type": "tcp"}))
+            .await;
+        let err = c
+            .call(json!({"op": "connect", "sock": sock, "host": host, "port": port}))
+            .await;
+        assert_eq!(err["code"], "EACCES", "{err}");
+        assert_eq!(err["errno"], 13);
+        let message = err["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("[Errno 13] Permission denied"),
+            "{message}"
+        );
+        assert!(message.contains(&format!("{host}:{port}")), "{message}");
+        assert!(message.contains("127.0.0.1/32:9000-9010"), "{message}");
+    }
+    // UDP sendto is checked too.
+    c.call(json!({"op": "socket", "sock": 3, "type": "udp"}))
+        .await;
+    c.send_datagram(3, "127.0.0.2:9000".parse().unwrap(), b"x")
+        .await;
+    let err = c.event().await;
+    assert_eq!(
+        (err["code"].as_str(), err["op"].as_str()),
+        (Some("EACCES"), Some("sendto"))
+    );
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn bind_is_loopback_only() {
+    let relay = Relay::start(|_| {}).await;
+    let mut c = relay.session().await;
+    c.call(json!({"op": "socket", "sock": 1, "type": "tcp"}))
+        .await;
+    for host in ["0.0.0.0", "", "8.8.8.8"] {
+        let err = c
+            .call(json!({"op": "bind", "sock": 1, "host": host, "port": 0}))
+            .await;
+        assert_eq!(err["code"], "EACCES", "{host}: {err}");
+    }
+    let ok = c
+        .call(json!({"op": "bind", "sock": 1, "host": "127.0.0.1", "port": 0}))
+        .await;
+    assert_eq!(ok["local"][0], "127.0.0.1");
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn listen_accept_and_talk_to_a_native_client() {
+    let relay = Relay::start(|_| {}).await;
+    let mut c = relay.session().await;
+    c.call(json!({"op": "socket", "sock": 5, "type": "tcp"}))
+        .await;
+    let ok = c
+        .call(json!({"op": "bind", "sock": 5, "host": "127.0.0.1", "port": 0}))
+        .await;
+    let port = ok["local"][1].as_u64().unwrap() as u16;
+    let ok = c
+        .call(json!({"op": "listen", "sock": 5, "backlog": 5}))
+        .await;
+    assert_eq!(ok["op"], "listen");
+
+    let native = tokio::spawn(async move {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        s.write_all(b"from python").await.unwrap();
+        let mut buf = [0u8; 5];
+        s.read_exact(&mut buf).await.unwrap();
+        buf
+    });
+    let accept = c.event().await;
+    assert_eq!(accept["ev"], "accept");
+    assert_eq!(accept["sock"], 5);
+    let conn = accept["conn"].as_u64().unwrap() as u32;
+    assert!(conn >= 1 << 31, "relay ids start at 2^31");
+    assert_eq!(accept["local"], json!(["127.0.0.1", port]));
+    assert_eq!(c.read_stream(conn, 11).await.concat(), b"from python");
+    c.send_data(conn, b"hello").await;
+    assert_eq!(&native.await.unwrap(), b"hello");
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn udp_sendto_recvfrom_with_addresses() {
+    let relay = Relay::start(|_| {}).await;
+    let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let peer_addr = peer.local_addr().unwrap();
+    let mut c = relay.session().await;
+    c.call(json!({"op": "socket", "sock": 7, "type": "udp"}))
+        .await;
+    let ok = c
+        .call(json!({"op": "bind", "sock": 7, "host": "127.0.0.1", "port": 0}))
+        .await;
+    let local: SocketAddr = format!("127.0.0.1:{}", ok["local"][1]).parse().unwrap();
+    c.send_datagram(7, peer_addr, b"alice|hi").await;
+    let mut buf = [0u8; 64];
+    let (n, from) = peer.recv_from(&mut buf).await.unwrap();
+    assert_eq!((&buf[..n], from), (&b"alice|hi"[..], local));
+    peer.send_to(b"bob|hello", local).await.unwrap();
+    match c.next().await {
+        In::Datagram(7, from, payload) => {
+            assert_eq!(from, peer_addr);
+            assert_eq!(payload, b"bob|hello");
+        }
+        other => panic!("expected a datagram, got {other:?}"),
+    }
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn unread_data_pauses_reading_and_credit_resumes_it() {
+    let relay = Relay::start(|config| config.limits.window = 64 * 1024).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    // The peer sends 1 MiB as fast as the relay takes it.
+    let sent = tokio::spawn(async move {
+        let (mut s, _) = listener.accept().await.unwrap();
+        let block = vec![7u8; 64 * 1024];
+        let mut total = 0usize;
+        for _ in 0..16 {
+            if s.write_all(&block).await.is_err() {
+                break;
+            }
+            total += block.len();
+        }
+        total
+    });
+    let mut c = relay.session().await;
+    c.connect_tcp(1, addr).await;
+    // Without credit the relay sends one window and stops.
+    let mut got = 0usize;
+    while got < 64 * 1024 {
+        if let In::Data(1, bytes) = c.next().await {
+            got += bytes.len();
+        }
+    }
+    assert_eq!(got, 64 * 1024, "exactly one window arrives");
+    let quiet = tokio::time::timeout(Duration::from_millis(300), c.ws.next()).await;
+    assert!(quiet.is_err(), "nothing more without credit: {quiet:?}");
+    // Grant credit as we read; everything arrives.
+    c.op(json!({"op": "credit", "sock": 1, "bytes": got})).await;
+    while got < 1024 * 1024 {
+        if let In::Data(1, bytes) = c.next().await {
+            got += bytes.len();
+            c.op(json!({"op": "credit", "sock": 1, "bytes": bytes.len()}))
+                .await;
+        }
+    }
+    assert_eq!(sent.await.unwrap(), 1024 * 1024);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn malformed_and_unknown_socket_ops_are_errors_and_the_session_lives() {
+    let relay = Relay::start(|_| {}).await;
+    let mut c = relay.session().await;
+    let err = c.call(json!({"op": "connect", "sock": 9})).await;
+    assert_eq!(
+        (
+            err["code"].as_str(),
+            err["op"].as_str(),
+            err["sock"].as_u64()
+        ),
+        (Some("EPROTO"), Some("connect"), Some(9))
+    );
+    let err = c.call(json!({"op": "listen", "sock": 42})).await;
+    assert_eq!(err["code"], "EBADF");
+    c.ws.send(Message::Binary(vec![9, 9].into())).await.unwrap();
+    assert_eq!(c.event().await["code"], "EPROTO");
+    c.send_data(77, b"x").await;
+    assert_eq!(c.event().await["code"], "EBADF");
+    let err = c
+        .call(json!({"op": "socket", "sock": 2147483648u64, "type": "tcp"}))
+        .await;
+    assert_eq!(err["code"], "EINVAL");
+    let ok = c
+        .call(json!({"op": "socket", "sock": 1, "type": "tcp"}))
+        .await;
+    assert_eq!(ok["ev"], "ok");
+    let err = c
+        .call(json!({"op": "socket", "sock": 1, "type": "tcp"}))
+        .await;
+    assert_eq!(err["code"], "EINVAL");
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn the_socket_limit_is_an_emfile_error() {
+    let relay = Relay::start(|config| config.limits.max_sockets = 2).await;
+    let mut c = relay.session().await;
+    for sock in 1..=2 {
+        assert_eq!(
+            c.call(json!({"op": "socket", "sock": sock, "type": "udp"}))
+                .await["ev"],
+            "ok"
+        );
+    }
+    let err = c
+        .call(json!({"op": "socket", "sock": 3, "type": "udp"}))
+        .await;
+    assert_eq!(err["code"], "EMFILE");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("[Errno 24] Too many open files")
+    );
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_peer_reset_mid_stream_gives_error_then_closed() {
+    let relay = Relay::start(|_| {}).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (s, _) = listener.accept().await.unwrap();
+        let std = s.into_std().unwrap();
+        // SO_LINGER 0 turns close into a reset.
+        socket2::SockRef::from(&std)
+            .set_linger(Some(Duration::ZERO))
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        drop(std);
+    });
+    let mut c = relay.session().await;
+    c.connect_tcp(1, addr).await;
+    let err = c.event().await;
+    assert_eq!(err["ev"], "error", "{err}");
+    assert_eq!(err["code"], "ECONNRESET");
+    assert_eq!(err["message"], "[Errno 104] Connection reset by peer");
+    let closed = c.event().await;
+    assert_eq!(
+        (closed["ev"].as_str(), closed["sock"].as_u64()),
+        (Some("closed"), Some(1))
+    );
+    relay.stop().await;
+}
