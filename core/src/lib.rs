@@ -18,6 +18,7 @@
 #![deny(unsafe_code)]
 
 pub mod addr;
+pub mod auth;
 pub mod protocol;
 pub mod special;
 pub mod subnet;

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use netlab_core::protocol::Limits;
+
+use crate::labs::LabConfig;
 use netlab_core::protocol::policy::Policy;
 
 /// Everything `run` needs besides the listener.
@@ -21,6 +23,8 @@ pub struct Config {
     pub web_root: PathBuf,
     /// Whether the lab servers run.
     pub labs: bool,
+    /// Their ports and the `auth` lab's secret.
+    pub lab_config: LabConfig,
     /// Sessions at once, over all clients.
     pub max_sessions: usize,
     /// Limits announced to, and enforced on, each session.
@@ -51,6 +55,7 @@ impl Config {
             policy: Policy::default(),
             web_root,
             labs: true,
+            lab_config: LabConfig::default(),
             max_sessions: 256,
             limits: Limits {
                 max_sockets: 64,

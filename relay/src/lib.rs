@@ -12,6 +12,7 @@
 pub mod config;
 mod credit;
 pub mod guard;
+pub mod labs;
 pub mod metrics;
 pub mod server;
 mod session;
@@ -19,4 +20,4 @@ mod sockets;
 mod web;
 
 pub use config::Config;
-pub use server::run;
+pub use server::{Relay, run};

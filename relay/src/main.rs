@@ -47,6 +47,26 @@ struct Args {
     /// Do not run the lab servers.
     #[arg(long)]
     no_labs: bool,
+    /// Lab N listens on 127.0.0.1 at this port plus its offset (hello +0,
+    /// echo +1, upper +2, chat +3 (UDP), sticky +4, framed +5, upload +6,
+    /// download +7, auth +8, cmd +9).
+    #[arg(long, default_value_t = 9900, value_name = "PORT")]
+    lab_base_port: u16,
+    /// Put one lab on its own port, e.g. --lab hello=9000 to match a seed's
+    /// client unchanged (repeatable).
+    #[arg(long = "lab", value_name = "NAME=PORT", value_parser = parse_lab)]
+    lab_ports: Vec<(String, u16)>,
+    /// The shared secret of the auth lab (seed 000 §9 uses nice@123!).
+    #[arg(
+        long,
+        default_value = "nice@123!",
+        hide_default_value = true,
+        value_name = "SECRET"
+    )]
+    lab_secret: String,
+    /// Sockets one WebSocket session may hold.
+    #[arg(long, default_value_t = 64)]
+    max_sockets: u32,
     /// Sessions at once, over all clients.
     #[arg(long, default_value_t = 256)]
     max_sessions: usize,
@@ -105,6 +125,10 @@ async fn serve(args: Args) -> Result<(), String> {
     config.allow_origins = args.allow_origins;
     config.public_hosts = args.public_hosts;
     config.labs = !args.no_labs;
+    config.lab_config.base_port = args.lab_base_port;
+    config.lab_config.ports = args.lab_ports.into_iter().collect();
+    config.lab_config.secret = args.lab_secret.into_bytes();
+    config.limits.max_sockets = args.max_sockets;
     config.max_sessions = args.max_sessions;
 
     let listener = TcpListener::bind(args.listen)
@@ -125,17 +149,44 @@ async fn serve(args: Args) -> Result<(), String> {
         "netlab-relay {} serving the playground at http://{host}/{fragment}",
         env!("CARGO_PKG_VERSION")
     );
-    println!(
-        "labs: {}",
-        if config.labs {
-            "none yet in this version"
-        } else {
-            "off (--no-labs)"
+    let relay = netlab_relay::Relay::new(listener, config)
+        .await
+        .map_err(|e| e.to_string())?;
+    if args.no_labs {
+        println!("labs: off (--no-labs)");
+    } else {
+        println!("labs on 127.0.0.1:");
+        for lab in relay.labs() {
+            println!(
+                "  {:<9} {} {:<5}  {}",
+                lab.name, lab.proto, lab.port, lab.about
+            );
         }
-    );
-    netlab_relay::run(listener, config, shutdown_signal())
+        for problem in relay.problems() {
+            println!("  {problem}");
+        }
+    }
+    relay
+        .serve(shutdown_signal())
         .await
         .map_err(|e| e.to_string())
+}
+
+fn parse_lab(text: &str) -> Result<(String, u16), String> {
+    let (name, port) = text
+        .split_once('=')
+        .ok_or_else(|| format!("'{text}' is not NAME=PORT"))?;
+    if !netlab_relay::labs::LABS.iter().any(|lab| lab.name == name) {
+        let names: Vec<_> = netlab_relay::labs::LABS.iter().map(|l| l.name).collect();
+        return Err(format!(
+            "no lab is called '{name}' (labs: {})",
+            names.join(", ")
+        ));
+    }
+    let port = port
+        .parse()
+        .map_err(|_| format!("'{port}' is not a port number"))?;
+    Ok((name.to_owned(), port))
 }
 
 fn random_token() -> Result<String, String> {

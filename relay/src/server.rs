@@ -20,7 +20,7 @@ use netlab_core::protocol::LabInfo;
 use crate::config::Config;
 use crate::guard::Guard;
 use crate::metrics::Metrics;
-use crate::{session, web};
+use crate::{labs, session, web};
 
 /// How long `run` waits for sessions to finish after shutdown begins.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(4);
@@ -39,56 +39,108 @@ pub struct Shared {
     pub shutdown_complete: mpsc::Sender<()>,
 }
 
-/// Serves HTTP and WebSocket sessions on `listener` until `shutdown`
-/// resolves, then closes every session (WebSocket close code 1001) and
-/// returns once they are gone, or after a few seconds at most.
+/// A relay bound to its listener, with its labs running, ready to serve.
+#[derive(Debug)]
+pub struct Relay {
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    all_done: mpsc::Receiver<()>,
+    problems: Vec<String>,
+}
+
+impl Relay {
+    /// Starts the labs (when enabled) and prepares the routes.
+    pub async fn new(listener: TcpListener, config: Config) -> io::Result<Self> {
+        let port = listener.local_addr()?.port();
+        let guard = Guard::new(
+            port,
+            &config.public_hosts,
+            &config.allow_origins,
+            config.token.clone(),
+        );
+        let (notify_shutdown, _) = broadcast::channel(1);
+        let (shutdown_complete, all_done) = mpsc::channel(1);
+        let (labs, problems) = if config.labs {
+            labs::start(&config.lab_config, &notify_shutdown).await
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let shared = Arc::new(Shared {
+            sessions: Arc::new(Semaphore::new(config.max_sessions)),
+            config,
+            guard,
+            metrics: Arc::new(Metrics::default()),
+            labs,
+            notify_shutdown,
+            shutdown_complete,
+        });
+        Ok(Self {
+            listener,
+            shared,
+            all_done,
+            problems,
+        })
+    }
+
+    /// The labs that run, with their ports.
+    pub fn labs(&self) -> &[LabInfo] {
+        &self.shared.labs
+    }
+
+    /// Labs that could not start (their port was taken), one line each.
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+
+    /// Serves until `shutdown` resolves, then closes every session
+    /// (WebSocket close code 1001) and returns once they are gone, or after
+    /// a few seconds at most.
+    pub async fn serve(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> io::Result<()> {
+        let Self {
+            listener,
+            shared,
+            mut all_done,
+            ..
+        } = self;
+        let notify_shutdown = shared.notify_shutdown.clone();
+        let files = ServeDir::new(&shared.config.web_root).append_index_html_on_directories(true);
+        let app = Router::new()
+            .route("/healthz", get(web::healthz))
+            .route("/metrics", get(web::metrics))
+            .route("/ws", get(upgrade))
+            .fallback_service(files)
+            .with_state(shared);
+        let graceful = async move {
+            shutdown.await;
+            tracing::info!("shutting down: closing every session");
+            let _ = notify_shutdown.send(());
+        };
+        // Sessions hold their own clones of the completion sender; the router's
+        // copy is dropped when `serve` returns, so `recv` ends once they are gone.
+        axum::serve(listener, app)
+            .with_graceful_shutdown(graceful)
+            .await?;
+        if tokio::time::timeout(DRAIN_TIMEOUT, all_done.recv())
+            .await
+            .is_err()
+        {
+            tracing::warn!("some sessions did not close in time");
+        }
+        Ok(())
+    }
+}
+
+/// Serves HTTP, WebSocket sessions and the labs on `listener` until
+/// `shutdown` resolves: [`Relay::new`] then [`Relay::serve`].
 pub async fn run(
     listener: TcpListener,
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    let port = listener.local_addr()?.port();
-    let guard = Guard::new(
-        port,
-        &config.public_hosts,
-        &config.allow_origins,
-        config.token.clone(),
-    );
-    let (notify_shutdown, _) = broadcast::channel(1);
-    let (shutdown_complete, mut all_done) = mpsc::channel(1);
-    let shared = Arc::new(Shared {
-        sessions: Arc::new(Semaphore::new(config.max_sessions)),
-        config,
-        guard,
-        metrics: Arc::new(Metrics::default()),
-        labs: Vec::new(),
-        notify_shutdown: notify_shutdown.clone(),
-        shutdown_complete,
-    });
-    let files = ServeDir::new(&shared.config.web_root).append_index_html_on_directories(true);
-    let app = Router::new()
-        .route("/healthz", get(web::healthz))
-        .route("/metrics", get(web::metrics))
-        .route("/ws", get(upgrade))
-        .fallback_service(files)
-        .with_state(shared);
-    let graceful = async move {
-        shutdown.await;
-        tracing::info!("shutting down: closing every session");
-        let _ = notify_shutdown.send(());
-    };
-    // Sessions hold their own clones of the completion sender; the router's
-    // copy is dropped when `serve` returns, so `recv` ends once they are gone.
-    axum::serve(listener, app)
-        .with_graceful_shutdown(graceful)
-        .await?;
-    if tokio::time::timeout(DRAIN_TIMEOUT, all_done.recv())
-        .await
-        .is_err()
-    {
-        tracing::warn!("some sessions did not close in time");
-    }
-    Ok(())
+    Relay::new(listener, config).await?.serve(shutdown).await
 }
 
 #[derive(Debug, Deserialize)]

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod cli;
+mod labs_seeds;
 mod relay;
 mod relay_sockets;
 mod subnet_cpython;

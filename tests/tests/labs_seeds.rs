@@ -1,0 +1,296 @@
+//! The lab servers against the seeds' own Python clients (`tests/seeds/`),
+//! run as real processes with python3, on loopback.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use netlab_relay::{Config, Relay};
+use serde_json::json;
+use tokio::net::TcpListener;
+use tokio::process::Command;
+use tokio::sync::oneshot;
+
+use crate::relay_sockets::{Client, In};
+
+/// A relay with every lab on a free port.
+struct Labs {
+    ports: HashMap<String, u16>,
+    addr: std::net::SocketAddr,
+    _stop: oneshot::Sender<()>,
+}
+
+impl Labs {
+    async fn start(secret: &[u8]) -> Self {
+        let web = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web");
+        let mut config = Config::new(web);
+        config.lab_config.base_port = 0;
+        config.lab_config.secret = secret.to_vec();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let relay = Relay::new(listener, config).await.unwrap();
+        assert!(relay.problems().is_empty(), "{:?}", relay.problems());
+        let ports = relay
+            .labs()
+            .iter()
+            .map(|l| (l.name.clone(), l.port))
+            .collect();
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(relay.serve(async {
+            let _ = stopped.await;
+        }));
+        Self {
+            ports,
+            addr,
+            _stop: stop,
+        }
+    }
+
+    fn port(&self, lab: &str) -> String {
+        self.ports[lab].to_string()
+    }
+}
+
+/// Runs `python3 tests/seeds/SCRIPT ARGS…` (at most 30 s) and returns its stdout.
+async fn seed(script: &str, args: &[&str]) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("seeds")
+        .join(script);
+    let run = Command::new("python3")
+        .arg(path)
+        .args(args)
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(Duration::from_secs(30), run)
+        .await
+        .unwrap_or_else(|_| panic!("{script} did not finish in 30 s"))
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{script} failed: {}\nstdout: {stdout}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+#[tokio::test]
+async fn hello_lab_with_the_seed_client() {
+    let labs = Labs::start(b"nice@123!").await;
+    assert_eq!(
+        seed("hello_client.py", &[&labs.port("hello")]).await,
+        "b'hello'\n"
+    );
+}
+
+#[tokio::test]
+async fn sticky_lab_shows_hellonice_in_one_recv() {
+    let labs = Labs::start(b"nice@123!").await;
+    assert_eq!(
+        seed("sticky_client.py", &[&labs.port("sticky")]).await,
+        "b'hellonice'\nb''\n"
+    );
+}
+
+#[tokio::test]
+async fn framed_lab_with_the_seed_client() {
+    let labs = Labs::start(b"nice@123!").await;
+    let out = seed("framed_client.py", &[&labs.port("framed")]).await;
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("hello"));
+    // The seed's client reads the second message without its header, as
+    // its own server sent it; ours frames both, so the header shows.
+    assert_eq!(lines.next(), Some("\u{4}\0\0\0nice"));
+}
+
+#[tokio::test]
+async fn upper_lab_is_the_socketserver_demo() {
+    let labs = Labs::start(b"nice@123!").await;
+    assert_eq!(
+        seed("upper_client.py", &[&labs.port("upper")]).await,
+        "HELLO\nHELLO\nHELLO\n"
+    );
+}
+
+#[tokio::test]
+async fn upload_then_download_gives_the_same_bytes() {
+    let labs = Labs::start(b"nice@123!").await;
+    let dir = std::env::temp_dir().join(format!("netlab-upload-{}", std::process::id()));
+    let back = dir.join("back");
+    std::fs::create_dir_all(&back).unwrap();
+    let file = dir.join("report.bin");
+    let content: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&file, &content).unwrap();
+    seed(
+        "upload_client.py",
+        &[&labs.port("upload"), file.to_str().unwrap()],
+    )
+    .await;
+    // The seed's uploader does not wait for the answer; the file is stored
+    // once complete, so fetch it back until it is there.
+    let mut fetched = Vec::new();
+    for _ in 0..50 {
+        seed(
+            "download_client.py",
+            &[&labs.port("download"), "report.bin", back.to_str().unwrap()],
+        )
+        .await;
+        fetched = std::fs::read(back.join("report.bin")).unwrap();
+        if fetched.len() == content.len() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        netlab_core::auth::sha256_hex(&fetched),
+        netlab_core::auth::sha256_hex(&content)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
+async fn download_of_an_unknown_name_is_empty() {
+    let labs = Labs::start(b"nice@123!").await;
+    let dir = std::env::temp_dir().join(format!("netlab-download-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let dir_str = dir.to_str().unwrap();
+    seed(
+        "download_client.py",
+        &[&labs.port("download"), "nope.txt", dir_str],
+    )
+    .await;
+    assert_eq!(std::fs::read(dir.join("nope.txt")).unwrap(), b"");
+    seed(
+        "download_client.py",
+        &[&labs.port("download"), "hello.txt", dir_str],
+    )
+    .await;
+    assert_eq!(
+        std::fs::read(dir.join("hello.txt")).unwrap(),
+        b"hello from the netlab download lab\n"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
+async fn auth_lab_accepts_sha1_and_refuses_a_wrong_key() {
+    let labs = Labs::start(b"nice@123!").await;
+    let port = labs.port("auth");
+    assert_eq!(seed("auth_sha1_client.py", &[&port]).await, "b'hello'\n");
+    assert_eq!(
+        seed("auth_sha1_client.py", &[&port, "wrong"]).await,
+        "b''\n"
+    );
+}
+
+#[tokio::test]
+async fn auth_lab_accepts_the_md5_and_hmac_clients() {
+    let labs = Labs::start(b"alexsb").await;
+    let port = labs.port("auth");
+    // The first recv gets b'hello' (the lab greets like seed 000), then upper.
+    let md5 = seed("auth_md5_client.py", &[&port]).await;
+    assert!(md5.starts_with("hello"), "{md5}");
+    assert!(md5.contains("HELLO"), "{md5}");
+    let hmac = seed("auth_hmac_client.py", &[&port]).await;
+    assert!(hmac.starts_with("hello"), "{hmac}");
+    assert!(hmac.contains("HELLO"), "{hmac}");
+}
+
+#[tokio::test]
+async fn cmd_lab_answers_the_seed_client() {
+    let labs = Labs::start(b"nice@123!").await;
+    let out = seed("cmd_client.py", &[&labs.port("cmd"), "echo hi", "seq 5"]).await;
+    assert_eq!(
+        out,
+        "客户端启动...\n欢迎登录\ninfo|2\n2\nhi\ninfo|9\n9\n1\n2\n3\n4\n5\n"
+    );
+}
+
+/// `bytes 100000` with a client that frames the stream: the `info|<len>`
+/// header, then exactly that many bytes, however the chunks fall (the seed's
+/// client, reading the header with one `recv(1024)`, would take output bytes
+/// for the header when they arrive together: the lesson of this lab).
+#[tokio::test]
+async fn cmd_lab_bytes_100000_reassembles_exactly() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let labs = Labs::start(b"nice@123!").await;
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", labs.ports["cmd"]))
+        .await
+        .unwrap();
+    let mut greeting = [0u8; 12];
+    s.read_exact(&mut greeting).await.unwrap();
+    assert_eq!(&greeting, "欢迎登录".as_bytes());
+    s.write_all(b"bytes 100000").await.unwrap();
+    let mut all = Vec::new();
+    let mut chunk = [0u8; 1024];
+    while all.len() < "info|100000".len() + 100_000 {
+        let n = s.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "EOF after {} bytes", all.len());
+        all.extend_from_slice(&chunk[..n]);
+    }
+    assert!(all.starts_with(b"info|100000"));
+    let body = &all[11..];
+    assert_eq!(body.len(), 100_000);
+    assert!(body.starts_with(b"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk\n"));
+}
+
+#[tokio::test]
+async fn chat_lab_with_the_seed_udp_client() {
+    let labs = Labs::start(b"nice@123!").await;
+    let out = seed("chat_client.py", &[&labs.port("chat"), "hi", "你好"]).await;
+    assert_eq!(out, "jack|hi\njack|你好\n");
+}
+
+#[tokio::test]
+async fn hello_lists_the_labs() {
+    let labs = Labs::start(b"nice@123!").await;
+    let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", labs.addr))
+        .await
+        .unwrap();
+    let mut client = Client { ws };
+    let In::Event(hello) = client.next().await else {
+        panic!("no hello")
+    };
+    let names: Vec<&str> = hello["labs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "hello", "echo", "upper", "chat", "sticky", "framed", "upload", "download", "auth",
+            "cmd"
+        ]
+    );
+    assert_eq!(hello["labs"][3]["proto"], "udp");
+    assert_eq!(hello["labs"][0]["host"], "127.0.0.1");
+}
+
+#[tokio::test]
+async fn a_browser_listening_socket_accepts_the_seed_client() {
+    let labs = Labs::start(b"nice@123!").await;
+    let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", labs.addr))
+        .await
+        .unwrap();
+    let mut c = Client { ws };
+    let _hello = c.next().await;
+    c.call(json!({"op": "socket", "sock": 1, "type": "tcp"}))
+        .await;
+    let ok = c
+        .call(json!({"op": "bind", "sock": 1, "host": "127.0.0.1", "port": 0}))
+        .await;
+    let port = ok["local"][1].as_u64().unwrap().to_string();
+    c.call(json!({"op": "listen", "sock": 1, "backlog": 1}))
+        .await;
+    // Seed 000 §2: the server sends b'hello' and reads the client's b'bye'.
+    let client = tokio::spawn(async move { seed("hello_client.py", &[&port]).await });
+    let accept = c.event().await;
+    assert_eq!(accept["ev"], "accept");
+    let conn = accept["conn"].as_u64().unwrap() as u32;
+    c.send_data(conn, b"hello").await;
+    assert_eq!(c.read_stream(conn, 3).await.concat(), b"bye");
+    assert_eq!(client.await.unwrap(), "b'hello'\n");
+}
