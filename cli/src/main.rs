@@ -4,8 +4,18 @@
 //! answer comes from the core, so the CLI, the browser and the relay agree.
 //! `docs/cli.md` is the contract: JSON field names, exit codes, messages.
 
+mod aggregate;
+mod classify;
+mod inet;
+mod items;
+mod mac;
 mod output;
+mod port;
+mod pystruct;
+mod same;
+mod split;
 mod subnet;
+mod vlsm;
 
 use std::process::ExitCode;
 
@@ -31,6 +41,46 @@ enum Command {
     ///
     /// Takes ADDR/PREFIX, ADDR/MASK or ADDR MASK, IPv4 or IPv6.
     Subnet(subnet::Args),
+    /// Are A and B in one network? The AND with the mask worked out in
+    /// binary. Exit code 1 when they are not.
+    Same(same::Args),
+    /// Split a network into equal subnets, by new prefix or by count.
+    Split(split::Args),
+    /// Allocate a subnet for each host count, largest first (VLSM).
+    Vlsm(vlsm::Args),
+    /// Merge networks into the fewest CIDR blocks, never covering an
+    /// address that is not in the input (stdin when no arguments).
+    Summarize(aggregate::SummarizeArgs),
+    /// The fewest CIDR blocks covering exactly START..END.
+    Range(aggregate::RangeArgs),
+    /// Classify addresses by the IANA special-purpose registries: private,
+    /// global, loopback, documentation, multicast... (stdin when no
+    /// arguments).
+    Classify(classify::Args),
+    /// A MAC address in every notation, its I/G and U/L bits, EUI-64 and
+    /// the IPv6 link-local address.
+    Mac(mac::Args),
+    /// A service's port or a port's service (mysql -> 3306) and its range.
+    Port(port::Args),
+    /// Read text as socket.inet_aton does: 1 to 4 parts, decimal, octal
+    /// (leading 0) or hex (0x), the last filling the bytes left (127.1).
+    Aton(inet::AtonArgs),
+    /// 4 packed bytes (hex) to a dotted quad, as socket.inet_ntoa.
+    Ntoa(inet::NtoaArgs),
+    /// Strict address text to packed bytes, as socket.inet_pton.
+    Pton(inet::PtonArgs),
+    /// Packed bytes (hex) to address text, as socket.inet_ntop.
+    Ntop(inet::NtopArgs),
+    /// An address and its integer, hex, binary and htonl/ntohl views; with
+    /// --v4 or --v6, from the integer to the address.
+    Int(inet::IntArgs),
+    /// The size of a Python struct format, and where each item sits, as
+    /// struct.calcsize.
+    Calcsize(pystruct::CalcsizeArgs),
+    /// Pack values by a struct format into bytes (hex), as struct.pack.
+    Pack(pystruct::PackArgs),
+    /// Unpack bytes (hex) by a struct format into values, as struct.unpack.
+    Unpack(pystruct::UnpackArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +88,22 @@ fn main() -> ExitCode {
     let out = Output::new(cli.json);
     let result = match &cli.command {
         Command::Subnet(args) => subnet::run(args, &out),
+        Command::Same(args) => same::run(args, &out),
+        Command::Split(args) => split::run(args, &out),
+        Command::Vlsm(args) => vlsm::run(args, &out),
+        Command::Summarize(args) => aggregate::run_summarize(args, &out),
+        Command::Range(args) => aggregate::run_range(args, &out),
+        Command::Classify(args) => classify::run(args, &out),
+        Command::Mac(args) => mac::run(args, &out),
+        Command::Port(args) => port::run(args, &out),
+        Command::Aton(args) => inet::run_aton(args, &out),
+        Command::Ntoa(args) => inet::run_ntoa(args, &out),
+        Command::Pton(args) => inet::run_pton(args, &out),
+        Command::Ntop(args) => inet::run_ntop(args, &out),
+        Command::Int(args) => inet::run_int(args, &out),
+        Command::Calcsize(args) => pystruct::run_calcsize(args, &out),
+        Command::Pack(args) => pystruct::run_pack(args, &out),
+        Command::Unpack(args) => pystruct::run_unpack(args, &out),
     };
     match result {
         Ok(code) => code,

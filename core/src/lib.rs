@@ -18,7 +18,15 @@
 #![deny(unsafe_code)]
 
 pub mod addr;
+pub mod aggregate;
 pub mod auth;
+pub mod classify;
+pub mod inet;
+pub mod mac;
+pub mod plan;
+pub mod port;
 pub mod protocol;
+pub mod pystruct;
+pub mod same;
 pub mod special;
 pub mod subnet;

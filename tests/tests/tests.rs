@@ -2,9 +2,15 @@
 // A failed unwrap is a failed test: the right outcome here.
 #![allow(clippy::unwrap_used)]
 
+mod cidr_cpython;
 mod cli;
+mod cli_cidr;
+mod cli_inet;
+mod cli_struct;
+mod inet_cpython;
 mod labs_seeds;
 mod relay;
 mod relay_sockets;
+mod struct_cpython;
 mod subnet_cpython;
 mod util;

@@ -1,0 +1,285 @@
+//! `netlab aton`, `ntoa`, `pton`, `ntop` and `int`: Python's `socket`
+//! address conversions, and the integer behind an address.
+
+use std::fmt::Write as _;
+use std::net::{IpAddr, Ipv4Addr};
+use std::process::ExitCode;
+
+use netlab_core::inet::{
+    self, AddressInt, AtonPart, AtonReading, Family, InetError, inet_ntoa, inet_ntop, inet_pton,
+};
+use serde::Serialize;
+
+use crate::output::Output;
+
+#[derive(Debug, clap::Args)]
+pub struct AtonArgs {
+    /// The text as you would pass it to socket.inet_aton: 192.168.1.2, 127.1,
+    /// 0x7f.1, 0127.0.0.1 (octal). Quote it if it holds spaces.
+    #[arg(allow_negative_numbers = true)]
+    text: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NtoaArgs {
+    /// 4 packed bytes as 8 hex digits: c0a80102, 0xc0a80102, "c0 a8 01 02"
+    /// or c0:a8:01:02.
+    hex: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PtonArgs {
+    /// inet (AF_INET, IPv4) or inet6 (AF_INET6, IPv6).
+    family: String,
+    /// The address text: 192.168.1.2, 2001:db8::1, ::ffff:1.2.3.4.
+    #[arg(allow_negative_numbers = true)]
+    text: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NtopArgs {
+    /// inet (AF_INET, IPv4) or inet6 (AF_INET6, IPv6).
+    family: String,
+    /// The packed bytes in hex (8 digits for inet, 32 for inet6), optionally
+    /// with 0x or separated by spaces or colons.
+    hex: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct IntArgs {
+    /// An address (192.168.12.87, 2001:db8::1), or with --v4/--v6 an integer
+    /// in decimal or 0x hex (3232238679, 0xc0a80c57).
+    #[arg(allow_negative_numbers = true)]
+    value: String,
+    /// Read VALUE as the integer of an IPv4 address (at most 4294967295).
+    #[arg(long, conflicts_with = "v6")]
+    v4: bool,
+    /// Read VALUE as the integer of an IPv6 address (at most 2^128-1).
+    #[arg(long)]
+    v6: bool,
+}
+
+/// Reports a core error in CPython's words, then the reason behind it.
+fn fail(out: &Output, error: &InetError) -> ExitCode {
+    let code = out.error(&error.to_string());
+    if let Some(hint) = error.hint() {
+        eprintln!("netlab: hint: {hint}");
+    }
+    code
+}
+
+pub fn run_aton(args: &AtonArgs, out: &Output) -> Result<ExitCode, String> {
+    match inet::parse_inet_aton(&args.text) {
+        Ok(reading) => Ok(out.result(&reading, render_aton)),
+        Err(e) => Ok(fail(out, &e)),
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Ntoa {
+    hex: String,
+    dotted: Ipv4Addr,
+}
+
+pub fn run_ntoa(args: &NtoaArgs, out: &Output) -> Result<ExitCode, String> {
+    let bytes = parse_hex(&args.hex)?;
+    match inet_ntoa(&bytes) {
+        Ok(dotted) => {
+            let result = Ntoa {
+                hex: hex(&bytes),
+                dotted,
+            };
+            Ok(out.result(&result, |r| format!("{}  ->  {}", spaced(&bytes), r.dotted)))
+        }
+        Err(e) => Ok(fail(out, &e)),
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Pton {
+    family: Family,
+    text: String,
+    hex: String,
+}
+
+pub fn run_pton(args: &PtonArgs, out: &Output) -> Result<ExitCode, String> {
+    let family: Family = args.family.parse().map_err(|e: InetError| e.to_string())?;
+    match inet_pton(family, &args.text) {
+        Ok(bytes) => {
+            let result = Pton {
+                family,
+                text: args.text.clone(),
+                hex: hex(&bytes),
+            };
+            Ok(out.result(&result, |r| {
+                format!(
+                    "{}  ->  {}  ({} bytes, {})",
+                    r.text,
+                    spaced(&bytes),
+                    bytes.len(),
+                    r.family.af_name()
+                )
+            }))
+        }
+        Err(e) => Ok(fail(out, &e)),
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Ntop {
+    family: Family,
+    hex: String,
+    text: String,
+}
+
+pub fn run_ntop(args: &NtopArgs, out: &Output) -> Result<ExitCode, String> {
+    let family: Family = args.family.parse().map_err(|e: InetError| e.to_string())?;
+    let bytes = parse_hex(&args.hex)?;
+    match inet_ntop(family, &bytes) {
+        Ok(text) => {
+            let result = Ntop {
+                family,
+                hex: hex(&bytes),
+                text,
+            };
+            Ok(out.result(&result, |r| format!("{}  ->  {}", spaced(&bytes), r.text)))
+        }
+        Err(e) => Ok(fail(out, &e)),
+    }
+}
+
+pub fn run_int(args: &IntArgs, out: &Output) -> Result<ExitCode, String> {
+    let view = match (args.v4, args.v6) {
+        (true, _) => AddressInt::from_integer(&args.value, Family::Inet),
+        (_, true) => AddressInt::from_integer(&args.value, Family::Inet6),
+        _ => AddressInt::parse(&args.value),
+    };
+    match view {
+        Ok(view) => Ok(out.result(&view, render_int)),
+        Err(e) => Ok(fail(out, &e)),
+    }
+}
+
+/// The reading, part by part, so `127.1` and `0127.0.0.1` explain themselves.
+fn render_aton(r: &AtonReading) -> String {
+    let mut s = format!("{}  ->  {}\n", r.input.escape_debug(), r.dotted);
+    let width = r.parts.iter().map(|p| p.text.len()).max().unwrap_or(0);
+    for (i, part) in r.parts.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "  part {}  {:<width$}  {:<17}  = {:<10}  {}",
+            i + 1,
+            part.text,
+            base_name(part),
+            part.value,
+            filled(part),
+        );
+    }
+    let _ = writeln!(s, "hex:      {}", r.hex);
+    let _ = writeln!(s, "integer:  {}", r.integer);
+    if let Some(ignored) = &r.ignored {
+        let _ = writeln!(
+            s,
+            "ignored:  \"{}\" (inet_aton stops reading at the first whitespace)",
+            ignored.escape_debug()
+        );
+    }
+    s
+}
+
+fn base_name(part: &AtonPart) -> &'static str {
+    match part.base {
+        8 => "octal (leading 0)",
+        16 => "hex (0x)",
+        _ => "decimal",
+    }
+}
+
+fn filled(part: &AtonPart) -> String {
+    let first = part.offset + 1;
+    match part.width {
+        1 => format!("byte {first}"),
+        w => format!(
+            "bytes {first}-{} (the last part fills the {w} bytes left)",
+            part.offset + w
+        ),
+    }
+}
+
+fn render_int(v: &AddressInt) -> String {
+    let mut s = String::new();
+    let family = match v.address {
+        IpAddr::V4(_) => "IPv4",
+        IpAddr::V6(_) => "IPv6",
+    };
+    let _ = writeln!(s, "address:  {} ({family})", v.address);
+    let _ = writeln!(s, "integer:  {}", v.integer);
+    let _ = writeln!(s, "hex:      {}", v.hex);
+    let _ = writeln!(s, "binary:   {}", v.binary);
+    if let Some(order) = &v.byte_order {
+        let _ = writeln!(
+            s,
+            "htonl:    {}  network byte order (big-endian): the bytes on the wire",
+            order.network_bytes
+        );
+        let _ = writeln!(
+            s,
+            "host:     {}  the plain integer in x86 (little-endian) memory",
+            order.host_bytes
+        );
+        let _ = writeln!(
+            s,
+            "swapped:  {} = {}  what you get if you forget htonl/ntohl",
+            order.swapped_integer, order.swapped_address
+        );
+    }
+    s
+}
+
+/// Bytes from hex: digits only, optionally after `0x`, optionally separated
+/// by spaces or colons, two digits per byte.
+fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
+    let trimmed = text.trim();
+    let body = trimmed
+        .strip_prefix("0x")
+        .or_else(|| trimmed.strip_prefix("0X"))
+        .unwrap_or(trimmed);
+    let mut digits = Vec::with_capacity(body.len());
+    for c in body.chars() {
+        match c.to_digit(16) {
+            Some(d) => digits.push(d as u8),
+            None if c == ':' || c.is_ascii_whitespace() => {}
+            None => {
+                return Err(format!(
+                    "'{}' is not hex: '{}' is not a hex digit (write bytes as 0-9 and a-f, \
+                     optionally after 0x or separated by spaces or colons)",
+                    text.escape_debug(),
+                    c.escape_debug()
+                ));
+            }
+        }
+    }
+    if digits.len() % 2 != 0 {
+        return Err(format!(
+            "'{}' has an odd number of hex digits ({}): write every byte as two digits",
+            text.escape_debug(),
+            digits.len()
+        ));
+    }
+    Ok(digits
+        .chunks_exact(2)
+        .map(|pair| pair.iter().fold(0u8, |byte, &d| (byte << 4) | d))
+        .collect())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn spaced(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}

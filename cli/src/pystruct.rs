@@ -1,0 +1,377 @@
+//! `netlab calcsize`, `pack` and `unpack`: Python's `struct` module, with
+//! the bytes laid out field by field.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use netlab_core::pystruct::{Field, Kind, Struct, StructError, Value};
+use serde::Serialize;
+
+use crate::output::Output;
+
+#[derive(Debug, clap::Args)]
+pub struct CalcsizeArgs {
+    /// A struct format: an optional byte order (@ = < > !), then codes with
+    /// repeat counts, e.g. "!HHI", "<2h4s", "ci". Quote it for the shell.
+    format: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PackArgs {
+    /// A struct format, e.g. "!HHI" or "<h3s?".
+    format: String,
+    /// One value per code: integers (42, -1, 0xff), floats (1.5, -inf,
+    /// nan), true/false, text for c, s and p (UTF-8), or hex:0a0b for raw
+    /// bytes. Values may start with "-" (-1, -0x10, -inf) without "--";
+    /// a --json among them is still the flag.
+    #[arg(allow_hyphen_values = true)]
+    values: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UnpackArgs {
+    /// A struct format, e.g. "!HHI".
+    format: String,
+    /// The bytes in hex: 0050 01bb, 0x005001bb or 00:50:01:bb.
+    hex: String,
+}
+
+/// CPython's message; its `MemoryError` has none, so say the class.
+fn message(e: &StructError) -> String {
+    let text = e.to_string();
+    if text.is_empty() {
+        e.exception().name().to_owned()
+    } else {
+        text
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Calcsize {
+    format: String,
+    size: u64,
+    mode: netlab_core::pystruct::Mode,
+    items: Vec<netlab_core::pystruct::LayoutItem>,
+}
+
+pub fn run_calcsize(args: &CalcsizeArgs, out: &Output) -> Result<ExitCode, String> {
+    let st = Struct::new(&args.format).map_err(|e| message(&e))?;
+    let layout = st.layout();
+    let report = Calcsize {
+        format: layout.format,
+        size: layout.size,
+        mode: layout.mode,
+        items: layout.items,
+    };
+    Ok(out.result(&report, |r| render_calcsize(&st, r)))
+}
+
+/// With hyphen values allowed, clap hands a `--json` after the first value
+/// to VALUES; it is taken back as the flag.
+fn is_json_flag(value: &&String) -> bool {
+    value.as_str() == "--json"
+}
+
+pub fn run_pack(args: &PackArgs, out: &Output) -> Result<ExitCode, String> {
+    if !out.json && args.values.iter().any(|v| is_json_flag(&v)) {
+        let json = Output::new(true);
+        return Ok(pack(args, &json).unwrap_or_else(|message| json.error(&message)));
+    }
+    pack(args, out)
+}
+
+fn pack(args: &PackArgs, out: &Output) -> Result<ExitCode, String> {
+    let st = Struct::new(&args.format).map_err(|e| message(&e))?;
+    let kinds = slot_codes(&st);
+    let values = args
+        .values
+        .iter()
+        .filter(|v| !is_json_flag(v))
+        .enumerate()
+        .map(|(i, text)| parse_value(text, kinds.get(i).copied()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let report = st.pack_report(&values).map_err(|e| message(&e))?;
+    Ok(out.result(&report, |r| {
+        let bytes = unhex(&r.hex).unwrap_or_default();
+        render_bytes(&st, &bytes, &r.fields)
+    }))
+}
+
+pub fn run_unpack(args: &UnpackArgs, out: &Output) -> Result<ExitCode, String> {
+    let st = Struct::new(&args.format).map_err(|e| message(&e))?;
+    let bytes = unhex(&args.hex).ok_or_else(|| format!("'{}' is not hex bytes", args.hex))?;
+    let report = st.unpack_report(&bytes).map_err(|e| message(&e))?;
+    Ok(out.result(&report, |r| render_bytes(&st, &bytes, &r.fields)))
+}
+
+/// The code and float-ness of each value slot, so "1" can be an int for
+/// `i` and the text "1" for `s`.
+fn slot_codes(st: &Struct) -> Vec<(char, Kind)> {
+    let layout = st.layout();
+    let mut codes = Vec::new();
+    for item in &layout.items {
+        // Counts beyond the values given do not matter: pack reports the
+        // mismatch before it reads any value.
+        for _ in 0..item.values.min(1 << 16) {
+            codes.push((item.code, item.kind));
+        }
+    }
+    codes
+}
+
+/// Reads one command-line value as the Python value a learner means for
+/// the code it fills; see `PackArgs::values`. Text that is no number stays
+/// text (bytes), so CPython's own type errors come out (`required argument
+/// is not an integer`).
+fn parse_value(text: &str, slot: Option<(char, Kind)>) -> Result<Value, String> {
+    if let Some(hex) = text.strip_prefix("hex:") {
+        return unhex(hex)
+            .map(Value::Bytes)
+            .ok_or_else(|| format!("'{text}' is not hex bytes"));
+    }
+    let kind = slot.map(|(_, k)| k);
+    if matches!(kind, Some(Kind::Char | Kind::Bytes | Kind::Pascal)) {
+        return Ok(Value::Bytes(text.as_bytes().to_vec()));
+    }
+    match text {
+        "true" | "True" => return Ok(Value::Bool(true)),
+        "false" | "False" => return Ok(Value::Bool(false)),
+        _ => {}
+    }
+    match parse_int(text) {
+        Some(Ok(i)) => return Ok(Value::Int(i)),
+        // Beyond an i128: every integer code's range check fails the same
+        // way for the bound, and a float code reads it as the float.
+        Some(Err(sign)) if matches!(kind, Some(Kind::Float)) => {
+            return Ok(text.parse().map(Value::Float).unwrap_or(Value::Int(sign)));
+        }
+        Some(Err(bound)) => return Ok(Value::Int(bound)),
+        None => {}
+    }
+    if looks_like_float(text)
+        && let Ok(x) = text.parse::<f64>()
+    {
+        return Ok(Value::Float(x));
+    }
+    Ok(Value::Bytes(text.as_bytes().to_vec()))
+}
+
+/// A Python integer literal (`42`, `-7`, `0xff`, `0o17`, `0b101`): `None`
+/// if it is not one, `Some(Err(bound))` if it is beyond an `i128`.
+fn parse_int(text: &str) -> Option<Result<i128, i128>> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let lower = digits.to_ascii_lowercase();
+    let (radix, digits) = [("0x", 16), ("0o", 8), ("0b", 2)]
+        .iter()
+        .find_map(|(p, r)| lower.strip_prefix(p).map(|d| (*r, d.to_owned())))
+        .unwrap_or((10, lower.clone()));
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let magnitude = u128::from_str_radix(&digits, radix).ok();
+    let value = magnitude.and_then(|m| {
+        if negative {
+            0i128.checked_sub_unsigned(m)
+        } else {
+            i128::try_from(m).ok()
+        }
+    });
+    Some(value.ok_or(if negative { i128::MIN } else { i128::MAX }))
+}
+
+/// Rust's float parser also takes `infinity` and `NaN`, as Python's
+/// `float()` does; but not hex or `_`, which Python's literals allow.
+fn looks_like_float(text: &str) -> bool {
+    let body = text.trim_start_matches(['+', '-']);
+    matches!(
+        body.to_ascii_lowercase().as_str(),
+        "inf" | "infinity" | "nan"
+    ) || body
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+}
+
+/// Hex bytes, with an optional `0x` and any spaces, colons or dashes
+/// between bytes.
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim();
+    let text = text
+        .strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .unwrap_or(text);
+    let digits: Vec<u8> = text
+        .bytes()
+        .filter(|b| !matches!(b, b' ' | b':' | b'-' | b'\t'))
+        .collect();
+    if !digits.len().is_multiple_of(2) {
+        return None;
+    }
+    digits
+        .chunks(2)
+        .map(|pair| {
+            let s = std::str::from_utf8(pair).ok()?;
+            u8::from_str_radix(s, 16).ok()
+        })
+        .collect()
+}
+
+fn spaced_hex(bytes: &[u8], limit: usize) -> String {
+    let mut s = String::new();
+    for (i, b) in bytes.iter().take(limit).enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        let _ = write!(s, "{b:02x}");
+    }
+    if bytes.len() > limit {
+        let _ = write!(s, " … ({} bytes)", bytes.len());
+    }
+    s
+}
+
+fn header(st: &Struct) -> String {
+    format!(
+        "Format:    {}\nMode:      {}\nSize:      {} bytes\n",
+        st.format(),
+        st.mode().describe(),
+        st.size()
+    )
+}
+
+/// The layout as a table: where each item sits and what it takes.
+fn render_calcsize(st: &Struct, _report: &Calcsize) -> String {
+    let mut s = header(st);
+    let layout = st.layout();
+    if layout.items.is_empty() {
+        return s;
+    }
+    let _ = writeln!(s, "\n{:>8} {:>6}  code  count  values", "offset", "size");
+    for item in &layout.items {
+        if item.padding > 0 {
+            let _ = writeln!(
+                s,
+                "{:>8} {:>6}  (padding to align '{}')",
+                item.offset - item.padding,
+                item.padding,
+                item.code
+            );
+        }
+        let _ = writeln!(
+            s,
+            "{:>8} {:>6}  {:<4}  {:>5}  {:>6}",
+            item.offset, item.size, item.code, item.count, item.values
+        );
+    }
+    s
+}
+
+/// The bytes, then a row per value with its bytes, padding rows between.
+fn render_bytes(st: &Struct, bytes: &[u8], fields: &[Field]) -> String {
+    let mut s = header(st);
+    let _ = writeln!(s, "Hex:       {}", spaced_hex(bytes, 64));
+    let slice = |offset: u64, size: u64| {
+        let start = usize::try_from(offset).unwrap_or(usize::MAX);
+        let len = usize::try_from(size).unwrap_or(usize::MAX);
+        bytes
+            .iter()
+            .skip(start)
+            .take(len)
+            .copied()
+            .collect::<Vec<u8>>()
+    };
+    let mut rows = Vec::new();
+    for item in &st.layout().items {
+        if item.padding > 0 {
+            let at = item.offset - item.padding;
+            rows.push((
+                at,
+                item.padding,
+                "pad".to_owned(),
+                slice(at, item.padding),
+                String::new(),
+            ));
+        }
+        if item.kind == Kind::Pad && item.size > 0 {
+            rows.push((
+                item.offset,
+                item.size,
+                "x".to_owned(),
+                slice(item.offset, item.size),
+                String::new(),
+            ));
+        }
+    }
+    for f in fields {
+        rows.push((
+            f.offset,
+            f.size,
+            f.code.to_string(),
+            slice(f.offset, f.size),
+            f.value.to_string(),
+        ));
+    }
+    rows.sort_by_key(|r| r.0);
+    if rows.is_empty() {
+        return s;
+    }
+    let _ = writeln!(
+        s,
+        "\n{:>8} {:>6}  code  {:<24}  value",
+        "offset", "size", "bytes"
+    );
+    for (offset, size, code, b, value) in rows {
+        let _ = writeln!(
+            s,
+            "{offset:>8} {size:>6}  {code:<4}  {:<24}  {value}",
+            spaced_hex(&b, 8)
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn slot(code: char, kind: Kind) -> Option<(char, Kind)> {
+        Some((code, kind))
+    }
+
+    #[test]
+    fn values_read_as_a_learner_means_them() {
+        let int = slot('i', Kind::Signed);
+        assert_eq!(parse_value("-0x10", int), Ok(Value::Int(-16)));
+        assert_eq!(parse_value("1.0", int), Ok(Value::Float(1.0)));
+        assert_eq!(parse_value("abc", int), Ok(Value::Bytes(b"abc".to_vec())));
+        assert_eq!(parse_value("true", int), Ok(Value::Bool(true)));
+        assert_eq!(
+            parse_value("1".repeat(50).as_str(), int),
+            Ok(Value::Int(i128::MAX))
+        );
+        let text = slot('s', Kind::Bytes);
+        assert_eq!(parse_value("12", text), Ok(Value::Bytes(b"12".to_vec())));
+        assert_eq!(
+            parse_value("hex:00ff", text),
+            Ok(Value::Bytes(vec![0, 0xff]))
+        );
+        assert!(parse_value("hex:0", text).is_err());
+        let float = slot('d', Kind::Float);
+        assert!(
+            matches!(parse_value("-inf", float), Ok(Value::Float(x)) if x == f64::NEG_INFINITY)
+        );
+        assert_eq!(parse_value("7", float), Ok(Value::Int(7)));
+        assert_eq!(parse_value("1e400", float), Ok(Value::Float(f64::INFINITY)));
+    }
+
+    #[test]
+    fn hex_takes_common_spellings() {
+        assert_eq!(unhex("0x0050 01bb"), Some(vec![0, 0x50, 1, 0xbb]));
+        assert_eq!(unhex("00:50"), Some(vec![0, 0x50]));
+        assert_eq!(unhex(""), Some(vec![]));
+        assert_eq!(unhex("abc"), None);
+        assert_eq!(unhex("zz"), None);
+    }
+}

@@ -1,0 +1,100 @@
+//! `netlab same A B --mask M`: are two addresses in one network? The AND
+//! worked out in binary, as seed 000 §1.1 does it by hand. Exit code 1
+//! when they are not, like `grep` finding nothing.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use netlab_core::same::{SameReport, Side};
+
+use crate::output::Output;
+
+/// Exit code for a predicate that answered "no".
+const EXIT_NO: u8 = 1;
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("netmask").required(true).args(["mask", "prefix"])))]
+pub struct Args {
+    /// The first address: 192.168.12.1.
+    a: String,
+    /// The second address: 192.168.13.1.
+    b: String,
+    /// The subnet mask: 255.255.255.0 (a prefix length works too).
+    #[arg(long, allow_negative_numbers = true)]
+    mask: Option<String>,
+    /// The prefix length: 24.
+    #[arg(long, allow_negative_numbers = true)]
+    prefix: Option<String>,
+}
+
+pub fn run(args: &Args, out: &Output) -> Result<ExitCode, String> {
+    let mask = args
+        .mask
+        .as_deref()
+        .or(args.prefix.as_deref())
+        .unwrap_or_default();
+    let report = SameReport::parse(&args.a, &args.b, mask).map_err(|e| e.to_string())?;
+    let printed = out.result(&report, render);
+    Ok(if report.same {
+        printed
+    } else {
+        ExitCode::from(EXIT_NO)
+    })
+}
+
+/// The seed's layout: each value beside its bits, the AND under it.
+fn render(r: &SameReport) -> String {
+    let mut s = String::new();
+    let mask = format!("{} (/{})", r.mask, r.prefix);
+    // One column for the values, so the bits line up under each other.
+    let width = [&r.a, &r.b]
+        .iter()
+        .flat_map(|side| {
+            [
+                side.address.to_string().len(),
+                side.network.to_string().len() + 2,
+            ]
+        })
+        .fold(mask.len(), usize::max);
+    let _ = writeln!(s, "{:<10}{mask:<width$}  {}", "Mask:", r.mask_binary);
+    for (label, side) in [("A:", &r.a), ("B:", &r.b)] {
+        side_lines(&mut s, label, side, width);
+    }
+    let _ = writeln!(s);
+    if r.same {
+        let _ = writeln!(
+            s,
+            "Same network: both ANDs give {}, so {} and {} are in {}/{}.",
+            r.a.network, r.a.address, r.b.address, r.a.network, r.prefix
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "Different networks: {} is not {}, so {} and {} are not in one /{} network.",
+            r.a.network, r.b.network, r.a.address, r.b.address, r.prefix
+        );
+    }
+    let _ = writeln!(
+        s,
+        "They agree on the first {} bits: a /{} ({}) or any shorter prefix puts both in {}.",
+        r.common_prefix, r.common_prefix, r.common_mask, r.common_network
+    );
+    s
+}
+
+fn side_lines(s: &mut String, label: &str, side: &Side, width: usize) {
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "{label:<10}{:<width$}  {}",
+        side.address.to_string(),
+        side.binary
+    );
+    let _ = writeln!(
+        s,
+        "{:<10}{:<width$}  {}",
+        "AND mask",
+        format!("= {}", side.network),
+        side.network_binary
+    );
+}

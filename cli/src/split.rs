@@ -1,0 +1,79 @@
+//! `netlab split CIDR --prefix N | --count K`: a network's equal subnets,
+//! printed as they are made. 0.0.0.0/0 into /32s is 2^32 lines; they stream
+//! through a buffer, text one per line and JSON written piece by piece, so
+//! memory stays constant and `| head` stops the work.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use netlab_core::aggregate::parse_network;
+use netlab_core::plan::{self, Split};
+use netlab_core::subnet;
+
+use crate::output::Output;
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("by").required(true).args(["prefix", "count"])))]
+pub struct Args {
+    /// The network to split: 192.168.0.0/24, 2001:db8::/32.
+    network: String,
+    /// The subnets' prefix length (or netmask): 26.
+    #[arg(long, allow_negative_numbers = true)]
+    prefix: Option<String>,
+    /// How many subnets are needed: the shortest prefix (largest subnets)
+    /// giving at least this many is used.
+    #[arg(long, allow_negative_numbers = true)]
+    count: Option<String>,
+}
+
+pub fn run(args: &Args, out: &Output) -> Result<ExitCode, String> {
+    let network = parse_network(&args.network).map_err(|e| e.to_string())?;
+    let prefix = match (&args.prefix, &args.count) {
+        (Some(p), _) => {
+            subnet::parse_prefix_or_mask(network.addr(), p.trim()).map_err(|e| e.to_string())?
+        }
+        (None, Some(k)) => {
+            let k = plan::parse_count(k).map_err(|e| e.to_string())?;
+            plan::prefix_for_count(network, k).map_err(|e| e.to_string())?
+        }
+        (None, None) => return Err("give --prefix N or --count K".to_owned()),
+    };
+    let split = plan::split(network, prefix).map_err(|e| e.to_string())?;
+    let mut w = BufWriter::new(io::stdout().lock());
+    // A closed pipe (`netlab split … | head`) ends the output early; that
+    // is the reader's choice, not an error.
+    let _ = if out.json {
+        write_json(&mut w, split)
+    } else {
+        write_text(&mut w, split)
+    }
+    .and_then(|()| w.flush());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_text(w: &mut impl Write, split: Split) -> io::Result<()> {
+    for net in split.subnets {
+        writeln!(w, "{net}")?;
+    }
+    Ok(())
+}
+
+/// `{"network": …, "prefix": …, "count": …, "subnets": [ … ]}`, one subnet
+/// at a time.
+fn write_json(w: &mut impl Write, split: Split) -> io::Result<()> {
+    let field = |value: Result<String, serde_json::Error>| value.map_err(io::Error::other);
+    write!(
+        w,
+        "{{\"network\":{},\"prefix\":{},\"count\":{},\"subnets\":[",
+        field(serde_json::to_string(&split.network))?,
+        split.prefix,
+        field(serde_json::to_string(&split.count))?,
+    )?;
+    for (i, net) in split.subnets.enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        write!(w, "\"{net}\"")?;
+    }
+    writeln!(w, "]}}")
+}

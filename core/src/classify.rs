@@ -1,0 +1,604 @@
+//! What kind of address is this? Private (the seeds' 内网), loopback,
+//! documentation, multicast, globally reachable…, read from the IANA
+//! Special-Purpose Address Registries in [`crate::special`], not from any
+//! language's standard library, whose answers differ and change (CPython's
+//! `is_global` changed in 2024 and still disagrees with the registry).
+//!
+//! # What `global` means
+//!
+//! `global` answers "can this address be reached from the whole Internet?",
+//! decided in this order:
+//!
+//! 1. Multicast (224.0.0.0/4, ff00::/8) has no registry row; its scope
+//!    decides. IPv4: the IANA Multicast Address Space blocks, where the Local
+//!    Network Control Block (224.0.0.0/24), the Administratively Scoped Block
+//!    (239.0.0.0/8) and the RESERVED blocks are not global and the rest
+//!    (Internetwork Control, AD-HOC, SDP/SAP, DIS, Source-Specific, GLOP,
+//!    Unicast-Prefix-based) are. IPv6: only the global scope (`ffxe::`) is.
+//! 2. Otherwise the most specific registry row containing the address
+//!    decides with its "Globally Reachable" column, which is how 192.0.0.9
+//!    (PCP anycast) is global inside 192.0.0.0/24, which is not.
+//! 3. Where that column says N/A: for 6to4 (2002::/16, RFC 3056) and Teredo
+//!    (2001::/32, RFC 4380) reachability depends on the IPv4 address carried
+//!    inside, so that address is classified (6to4: bits 16-47; Teredo: the
+//!    client's address, stored inverted in the last 32 bits). The other N/A
+//!    rows are deprecated blocks (192.88.99.0/24, 2001:10::/28): not global.
+//! 4. No row and not multicast: IPv4 unicast is public, so global. IPv6 is
+//!    global only inside 2000::/3, the one block IANA allocates for global
+//!    unicast; the rest is reserved by the IETF or deprecated (fec0::/10).
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use ipnet::IpNet;
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::addr::{self, AddrError};
+use crate::special::{self, SpecialRange};
+
+/// Why a line could not be classified.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ClassifyError {
+    /// Not an address.
+    #[error(transparent)]
+    Address(#[from] AddrError),
+    /// A network where one address was expected.
+    #[error("'{0}' is a network; classify takes one address (try `netlab subnet` for networks)")]
+    Network(String),
+}
+
+/// The scope of a multicast address: for IPv4 the IANA IPv4 Multicast
+/// Address Space block (RFC 5771), for IPv6 the scope field (RFC 4291
+/// §2.7, RFC 7346).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MulticastScope {
+    /// 224.0.0.0/24: never forwarded by routers (OSPF, RIP, mDNS live here).
+    LocalNetworkControl,
+    /// 224.0.1.0/24: control traffic that may cross the Internet (NTP).
+    InternetworkControl,
+    /// AD-HOC blocks I-III: individually assigned global groups.
+    AdHoc,
+    /// 224.2.0.0/16: Session Announcement Protocol.
+    SdpSap,
+    /// 224.252.0.0/14: Distributed Interactive Simulation.
+    DisTransient,
+    /// 232.0.0.0/8: source-specific multicast (RFC 4607).
+    SourceSpecific,
+    /// 233.0.0.0 to 233.251.255.255: derived from an AS number (RFC 3180).
+    Glop,
+    /// 234.0.0.0/8: derived from a unicast prefix (RFC 6034).
+    UnicastPrefixBased,
+    /// 239.0.0.0/8: private to an organisation (RFC 2365).
+    AdministrativelyScoped,
+    /// IPv6 scope 1: never leaves the interface.
+    InterfaceLocal,
+    /// IPv6 scope 2: one link (ff02::1 is all nodes on it).
+    LinkLocal,
+    /// IPv6 scope 3.
+    RealmLocal,
+    /// IPv6 scope 4.
+    AdminLocal,
+    /// IPv6 scope 5.
+    SiteLocal,
+    /// IPv6 scope 8.
+    OrganizationLocal,
+    /// IPv6 scope e: the whole Internet.
+    Global,
+    /// Reserved by IANA or the IETF (IPv4 blocks, IPv6 scopes 0 and f).
+    Reserved,
+    /// An IPv6 scope value with no assigned meaning.
+    Unassigned,
+}
+
+impl MulticastScope {
+    /// The scope of a multicast address, `None` for any other address.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_core::classify::MulticastScope;
+    ///
+    /// assert_eq!(MulticastScope::of("224.0.0.251".parse().unwrap()), Some(MulticastScope::LocalNetworkControl));
+    /// assert_eq!(MulticastScope::of("ff02::1".parse().unwrap()), Some(MulticastScope::LinkLocal));
+    /// assert_eq!(MulticastScope::of("10.0.0.1".parse().unwrap()), None);
+    /// ```
+    pub fn of(addr: IpAddr) -> Option<Self> {
+        match addr {
+            IpAddr::V4(a) if a.is_multicast() => Some(Self::of_v4(a)),
+            IpAddr::V6(a) if a.is_multicast() => Some(Self::of_v6(a)),
+            _ => None,
+        }
+    }
+
+    fn of_v4(a: Ipv4Addr) -> Self {
+        match a.octets() {
+            [224, 0, 0, _] => Self::LocalNetworkControl,
+            [224, 0, 1, _] => Self::InternetworkControl,
+            [224, 0, _, _] | [224, 3..=4, _, _] => Self::AdHoc,
+            [224, 2, _, _] => Self::SdpSap,
+            [224, 252..=255, _, _] => Self::DisTransient,
+            [232, ..] => Self::SourceSpecific,
+            [233, 252..=255, _, _] => Self::AdHoc,
+            [233, ..] => Self::Glop,
+            [234, ..] => Self::UnicastPrefixBased,
+            [239, ..] => Self::AdministrativelyScoped,
+            _ => Self::Reserved,
+        }
+    }
+
+    fn of_v6(a: Ipv6Addr) -> Self {
+        match a.segments()[0] & 0xf {
+            0x1 => Self::InterfaceLocal,
+            0x2 => Self::LinkLocal,
+            0x3 => Self::RealmLocal,
+            0x4 => Self::AdminLocal,
+            0x5 => Self::SiteLocal,
+            0x8 => Self::OrganizationLocal,
+            0xe => Self::Global,
+            0x0 | 0xf => Self::Reserved,
+            _ => Self::Unassigned,
+        }
+    }
+
+    /// Whether groups of this scope reach across the Internet.
+    pub fn is_global(self) -> bool {
+        matches!(
+            self,
+            Self::InternetworkControl
+                | Self::AdHoc
+                | Self::SdpSap
+                | Self::DisTransient
+                | Self::SourceSpecific
+                | Self::Glop
+                | Self::UnicastPrefixBased
+                | Self::Global
+        )
+    }
+}
+
+impl fmt::Display for MulticastScope {
+    /// The scope in words: `internetwork control`, `link local`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = format!("{self:?}");
+        for (i, ch) in name.chars().enumerate() {
+            if ch.is_ascii_uppercase() && i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{}", ch.to_ascii_lowercase())?;
+        }
+        Ok(())
+    }
+}
+
+/// The private-use blocks of RFC 1918, the seeds' 内网.
+pub const RFC1918: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+/// Shared Address Space for carrier-grade NAT (RFC 6598).
+pub const SHARED: &str = "100.64.0.0/10";
+/// Blocks for examples in documents (RFC 5737, RFC 3849, RFC 9637).
+pub const DOCUMENTATION: [&str; 5] = [
+    "192.0.2.0/24",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "2001:db8::/32",
+    "3fff::/20",
+];
+/// Loopback (RFC 1122 §3.2.1.3, RFC 4291 §2.5.3).
+pub const LOOPBACK: [&str; 2] = ["127.0.0.0/8", "::1/128"];
+/// Unicast link-local (RFC 3927, RFC 4291 §2.5.6). Link-scoped multicast is
+/// told by `multicast_scope` instead.
+pub const LINK_LOCAL: [&str; 2] = ["169.254.0.0/16", "fe80::/10"];
+/// Space reserved by the IETF for future use: the IPv4 registry's
+/// 240.0.0.0/4 (RFC 1112, which holds 255.255.255.255 too) and the IPv6
+/// Address Space registry's "Reserved by IETF" blocks (RFC 4291), the same
+/// lists as Python's `is_reserved`.
+pub const RESERVED: [&str; 16] = [
+    "240.0.0.0/4",
+    "::/8",
+    "100::/8",
+    "200::/7",
+    "400::/6",
+    "800::/5",
+    "1000::/4",
+    "4000::/3",
+    "6000::/3",
+    "8000::/3",
+    "a000::/3",
+    "c000::/3",
+    "e000::/4",
+    "f000::/5",
+    "f800::/6",
+    "fe00::/9",
+];
+/// Global unicast: the only IPv6 block IANA allocates to the Internet.
+const GLOBAL_UNICAST_V6: &str = "2000::/3";
+
+/// Everything `netlab classify` says about one address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Classification {
+    pub address: IpAddr,
+    pub version: u8,
+    /// In 10/8, 172.16/12 or 192.168/16.
+    pub rfc1918: bool,
+    /// Reachable from the whole Internet (see the module docs).
+    pub global: bool,
+    /// Why `global` is what it is, in words.
+    pub global_reason: String,
+    pub loopback: bool,
+    pub link_local: bool,
+    pub multicast: bool,
+    /// The multicast scope, `null` for unicast addresses.
+    pub multicast_scope: Option<MulticastScope>,
+    pub unspecified: bool,
+    pub documentation: bool,
+    /// In 100.64.0.0/10.
+    pub shared: bool,
+    pub reserved: bool,
+    /// The registry rows containing the address, least specific first.
+    pub ranges: Vec<&'static SpecialRange>,
+}
+
+impl Classification {
+    /// Parses one address and classifies it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_core::classify::Classification;
+    ///
+    /// let c = Classification::parse("192.168.12.87").unwrap();
+    /// assert!(c.rfc1918 && !c.global);
+    /// assert!(Classification::parse("8.8.8.8").unwrap().global);
+    /// assert!(Classification::parse("10.0.0.0/8").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Self, ClassifyError> {
+        let text = text.trim();
+        if text.contains('/') {
+            return Err(ClassifyError::Network(text.to_owned()));
+        }
+        Ok(Self::of(addr::parse_ip(text)?))
+    }
+
+    /// Classifies an address.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_core::classify::Classification;
+    ///
+    /// // Globally reachable inside the non-global 192.0.0.0/24.
+    /// let pcp = Classification::of("192.0.0.9".parse().unwrap());
+    /// assert!(pcp.global);
+    /// assert_eq!(pcp.ranges.len(), 2);
+    /// let doc = Classification::of("2001:db8::1".parse().unwrap());
+    /// assert!(doc.documentation && !doc.global);
+    /// ```
+    pub fn of(address: IpAddr) -> Self {
+        let ranges = special::ranges_containing(address);
+        let (global, global_reason) = global(address, &ranges);
+        let multicast_scope = MulticastScope::of(address);
+        Self {
+            address,
+            version: if address.is_ipv4() { 4 } else { 6 },
+            rfc1918: in_any(address, &RFC1918),
+            global,
+            global_reason,
+            loopback: in_any(address, &LOOPBACK),
+            link_local: in_any(address, &LINK_LOCAL),
+            multicast: multicast_scope.is_some(),
+            multicast_scope,
+            unspecified: address.is_unspecified(),
+            documentation: in_any(address, &DOCUMENTATION),
+            shared: in_any(address, &[SHARED]),
+            reserved: in_any(address, &RESERVED),
+            ranges,
+        }
+    }
+}
+
+fn in_any(address: IpAddr, cidrs: &[&str]) -> bool {
+    cidrs.iter().any(|c| {
+        c.parse::<IpNet>()
+            .is_ok_and(|net: IpNet| net.contains(&address))
+    })
+}
+
+/// The `global` rules of the module docs, with the reason in words.
+fn global(address: IpAddr, ranges: &[&'static SpecialRange]) -> (bool, String) {
+    if let Some(scope) = MulticastScope::of(address) {
+        let g = scope.is_global();
+        return (g, format!("multicast with {scope} scope"));
+    }
+    match ranges.last() {
+        Some(row) => match row.globally_reachable {
+            Some(g) => (
+                g,
+                format!(
+                    "{} ({}) is {}globally reachable in the IANA registry",
+                    row.cidr,
+                    row.name,
+                    if g { "" } else { "not " }
+                ),
+            ),
+            None => match embedded_ipv4(address, row) {
+                Some(inner) => {
+                    let (g, _) = global(
+                        IpAddr::V4(inner),
+                        &special::ranges_containing(IpAddr::V4(inner)),
+                    );
+                    (
+                        g,
+                        format!(
+                            "{} ({}) carries {inner}, which is {}global",
+                            row.cidr,
+                            row.name,
+                            if g { "" } else { "not " }
+                        ),
+                    )
+                }
+                None => (false, format!("{} ({}) is deprecated", row.cidr, row.name)),
+            },
+        },
+        None => match address {
+            IpAddr::V4(_) => (
+                true,
+                "public unicast: no special-purpose block holds it".to_owned(),
+            ),
+            IpAddr::V6(_) if in_any(address, &[GLOBAL_UNICAST_V6]) => (
+                true,
+                "global unicast (2000::/3): no special-purpose block holds it".to_owned(),
+            ),
+            IpAddr::V6(_) => (
+                false,
+                "outside 2000::/3, the only IPv6 space allocated for global unicast".to_owned(),
+            ),
+        },
+    }
+}
+
+/// The IPv4 address inside a 6to4 or Teredo address.
+fn embedded_ipv4(address: IpAddr, row: &SpecialRange) -> Option<Ipv4Addr> {
+    let IpAddr::V6(a) = address else {
+        return None;
+    };
+    let bits = u128::from(a);
+    match row.cidr {
+        // 2002:WWXX:YYZZ::/48 carries WW.XX.YY.ZZ (RFC 3056 §2).
+        "2002::/16" => Some(Ipv4Addr::from((bits >> 80) as u32)),
+        // The client's public address, every bit inverted (RFC 4380 §4).
+        "2001::/32" => Some(Ipv4Addr::from(!(bits as u32))),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn c(text: &str) -> Classification {
+        Classification::parse(text).unwrap()
+    }
+
+    /// One address per registry row, with the row's own "Globally
+    /// Reachable" statement (N/A rows: the module's rules). The comments
+    /// note where CPython 3.11's `is_global` says otherwise.
+    const ROW_EXAMPLES: &[(&str, &str, bool)] = &[
+        ("0.0.0.0/8", "0.1.2.3", false),
+        ("0.0.0.0/32", "0.0.0.0", false),
+        ("10.0.0.0/8", "10.1.2.3", false),
+        // CPython 3.11 agrees (is_global False) but also says is_private False.
+        ("100.64.0.0/10", "100.64.0.1", false),
+        ("127.0.0.0/8", "127.0.0.1", false),
+        ("169.254.0.0/16", "169.254.1.1", false),
+        ("172.16.0.0/12", "172.31.255.255", false),
+        ("192.0.0.0/24", "192.0.0.100", false),
+        ("192.0.0.0/29", "192.0.0.1", false),
+        ("192.0.0.8/32", "192.0.0.8", false),
+        ("192.0.0.9/32", "192.0.0.9", true),
+        ("192.0.0.10/32", "192.0.0.10", true),
+        ("192.0.0.170/32", "192.0.0.170", false),
+        ("192.0.0.171/32", "192.0.0.171", false),
+        ("192.0.2.0/24", "192.0.2.1", false),
+        ("192.31.196.0/24", "192.31.196.1", true),
+        ("192.52.193.0/24", "192.52.193.1", true),
+        // N/A in the registry (deprecated); CPython 3.11 says global.
+        ("192.88.99.0/24", "192.88.99.1", false),
+        // CPython 3.11 says global; the registry says not.
+        ("192.88.99.2/32", "192.88.99.2", false),
+        ("192.168.0.0/16", "192.168.12.87", false),
+        ("192.175.48.0/24", "192.175.48.1", true),
+        ("198.18.0.0/15", "198.19.255.255", false),
+        ("198.51.100.0/24", "198.51.100.1", false),
+        ("203.0.113.0/24", "203.0.113.1", false),
+        ("240.0.0.0/4", "240.0.0.1", false),
+        ("255.255.255.255/32", "255.255.255.255", false),
+        ("::1/128", "::1", false),
+        ("::/128", "::", false),
+        // CPython 3.11 says global.
+        ("::ffff:0:0/96", "::ffff:8.8.8.8", false),
+        ("64:ff9b::/96", "64:ff9b::808:808", true),
+        // CPython 3.11 says global; the registry says not.
+        ("64:ff9b:1::/48", "64:ff9b:1::1", false),
+        ("100::/64", "100::1", false),
+        // CPython 3.11 says global (it predates RFC 9780).
+        ("100:0:0:1::/64", "100:0:0:1::1", false),
+        ("2001::/23", "2001:5::1", false),
+        // N/A: decided by the client address, here 8.8.8.8 inverted.
+        ("2001::/32", "2001:0:4136:e378:8000:63bf:f7f7:f7f7", true),
+        // CPython 3.11 says not global for all these 2001::/23 exceptions.
+        ("2001:1::1/128", "2001:1::1", true),
+        ("2001:1::2/128", "2001:1::2", true),
+        ("2001:1::3/128", "2001:1::3", true),
+        ("2001:2::/48", "2001:2::1", false),
+        ("2001:3::/32", "2001:3::1", true),
+        ("2001:4:112::/48", "2001:4:112::1", true),
+        ("2001:10::/28", "2001:10::1", false),
+        ("2001:20::/28", "2001:20::1", true),
+        ("2001:30::/28", "2001:30::1", true),
+        ("2001:db8::/32", "2001:db8::1", false),
+        // N/A: decided by the IPv4 address inside, here 8.8.8.8.
+        ("2002::/16", "2002:808:808::1", true),
+        ("2620:4f:8000::/48", "2620:4f:8000::1", true),
+        // CPython 3.11 says global (it predates RFC 9637).
+        ("3fff::/20", "3fff::1", false),
+        // CPython 3.11 says global (it predates RFC 9602).
+        ("5f00::/16", "5f00::1", false),
+        ("fc00::/7", "fd12:3456::1", false),
+        ("fe80::/10", "fe80::1", false),
+    ];
+
+    #[test]
+    fn every_registry_row_decides_global_as_it_says() {
+        for &(cidr, address, want) in ROW_EXAMPLES {
+            let got = c(address);
+            let deciding = got.ranges.last().expect(address);
+            assert_eq!(deciding.cidr, cidr, "{address} is decided by the wrong row");
+            assert_eq!(got.global, want, "{address}: {}", got.global_reason);
+            if let Some(stated) = deciding.globally_reachable {
+                assert_eq!(got.global, stated, "{address}");
+            }
+        }
+        for row in special::REGISTRY {
+            assert!(
+                ROW_EXAMPLES.iter().any(|(cidr, ..)| *cidr == row.cidr),
+                "no example for the registry row {}",
+                row.cidr
+            );
+        }
+    }
+
+    #[test]
+    fn na_rows_follow_the_embedded_address() {
+        // 6to4 of 192.168.1.1 and Teredo of a documentation client.
+        assert!(!c("2002:c0a8:101::1").global);
+        assert!(!c("2001:0:4136:e378:8000:63bf:3fff:fdd2").global);
+    }
+
+    #[test]
+    fn addresses_no_row_covers() {
+        assert!(c("8.8.8.8").global);
+        assert!(c("172.32.0.1").global && !c("172.32.0.1").rfc1918);
+        assert!(c("2606:4700::1111").global);
+        // IETF-reserved IPv6 space and the deprecated site-local block.
+        assert!(!c("4000::1").global && c("4000::1").reserved);
+        assert!(!c("fec0::1").global && !c("fec0::1").reserved);
+    }
+
+    #[test]
+    fn multicast_by_scope() {
+        let cases = [
+            ("224.0.0.1", MulticastScope::LocalNetworkControl, false),
+            ("224.0.1.1", MulticastScope::InternetworkControl, true),
+            ("224.0.2.1", MulticastScope::AdHoc, true),
+            ("224.1.0.1", MulticastScope::Reserved, false),
+            ("224.2.127.254", MulticastScope::SdpSap, true),
+            ("224.4.0.1", MulticastScope::AdHoc, true),
+            ("224.252.0.1", MulticastScope::DisTransient, true),
+            ("225.0.0.1", MulticastScope::Reserved, false),
+            ("232.1.1.1", MulticastScope::SourceSpecific, true),
+            ("233.1.2.3", MulticastScope::Glop, true),
+            ("233.252.0.1", MulticastScope::AdHoc, true),
+            ("234.1.1.1", MulticastScope::UnicastPrefixBased, true),
+            ("238.1.1.1", MulticastScope::Reserved, false),
+            (
+                "239.255.255.250",
+                MulticastScope::AdministrativelyScoped,
+                false,
+            ),
+            ("ff01::1", MulticastScope::InterfaceLocal, false),
+            ("ff02::1", MulticastScope::LinkLocal, false),
+            ("ff03::1", MulticastScope::RealmLocal, false),
+            ("ff04::1", MulticastScope::AdminLocal, false),
+            ("ff05::1:3", MulticastScope::SiteLocal, false),
+            ("ff08::1", MulticastScope::OrganizationLocal, false),
+            ("ff0e::101", MulticastScope::Global, true),
+            ("ff3e::8000:1", MulticastScope::Global, true),
+            ("ff00::1", MulticastScope::Reserved, false),
+            ("ff06::1", MulticastScope::Unassigned, false),
+        ];
+        for (address, scope, global) in cases {
+            let got = c(address);
+            assert!(got.multicast, "{address}");
+            assert_eq!(got.multicast_scope, Some(scope), "{address}");
+            assert_eq!(got.global, global, "{address}");
+        }
+        assert_eq!(c("10.0.0.1").multicast_scope, None);
+        assert_eq!(
+            c("224.0.1.1").global_reason,
+            "multicast with internetwork control scope"
+        );
+    }
+
+    #[test]
+    fn flags_match_their_blocks() {
+        let seed = c("192.168.12.87");
+        assert!(seed.rfc1918 && !seed.global && !seed.loopback);
+        assert!(c("127.0.0.1").loopback && c("::1").loopback);
+        assert!(c("169.254.0.1").link_local && c("fe80::1").link_local);
+        assert!(c("0.0.0.0").unspecified && c("::").unspecified);
+        assert!(c("100.127.255.255").shared && !c("100.128.0.0").shared);
+        for doc in [
+            "192.0.2.1",
+            "198.51.100.1",
+            "203.0.113.1",
+            "2001:db8::1",
+            "3fff:fff::1",
+        ] {
+            assert!(c(doc).documentation, "{doc}");
+        }
+        assert!(c("255.255.255.255").reserved && c("240.0.0.1").reserved);
+        assert!(!c("10.0.0.1").reserved);
+    }
+
+    #[test]
+    fn json_has_the_spec_fields() {
+        let v = serde_json::to_value(c("192.0.0.9")).unwrap();
+        for key in [
+            "address",
+            "version",
+            "rfc1918",
+            "global",
+            "loopback",
+            "link_local",
+            "multicast",
+            "unspecified",
+            "documentation",
+            "shared",
+            "reserved",
+            "ranges",
+            "multicast_scope",
+        ] {
+            assert!(v.get(key).is_some(), "missing {key}");
+        }
+        for key in [
+            "name",
+            "cidr",
+            "rfc",
+            "source",
+            "destination",
+            "forwardable",
+            "globally_reachable",
+            "reserved_by_protocol",
+        ] {
+            assert!(v["ranges"][0].get(key).is_some(), "missing ranges[].{key}");
+        }
+        assert!(v["multicast_scope"].is_null());
+        assert_eq!(
+            serde_json::to_value(c("239.1.1.1")).unwrap()["multicast_scope"],
+            "administratively-scoped"
+        );
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong() {
+        assert_eq!(
+            Classification::parse("10.0.0.0/8").unwrap_err().to_string(),
+            "'10.0.0.0/8' is a network; classify takes one address (try `netlab subnet` for networks)"
+        );
+        assert_eq!(
+            Classification::parse("10.0.0").unwrap_err().to_string(),
+            "'10.0.0' has 3 dotted parts; an IPv4 address has 4"
+        );
+    }
+}

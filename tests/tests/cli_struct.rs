@@ -1,0 +1,303 @@
+//! `netlab calcsize`, `pack` and `unpack`: a sample of the CPython vectors
+//! replayed through the binary, plus argument handling and exit codes.
+
+use netlab_core::pystruct::{Kind, Struct, Value};
+use serde_json::{Value as Json, json};
+
+use crate::struct_cpython::{decode, hex};
+use crate::util::{netlab, netlab_json, vectors};
+
+/// Every `step`-th case of `kind`.
+fn sample(kind: &str, step: usize) -> Vec<Json> {
+    let data = vectors("struct_cpython.json");
+    let cases = data[kind].as_array().expect(kind);
+    cases.iter().step_by(step).cloned().collect()
+}
+
+/// A format the shell can pass and clap reads as the FORMAT argument.
+fn passable(format: &str) -> bool {
+    !format.contains('\0') && !format.starts_with('-')
+}
+
+/// The command-line spelling of `value` for a slot of `kind`, if there is
+/// one that `netlab pack` reads back as exactly this value.
+fn arg(value: &Value, kind: Option<Kind>) -> Option<String> {
+    let text_slot = matches!(kind, Some(Kind::Char | Kind::Bytes | Kind::Pascal));
+    match value {
+        Value::Bytes(b) => Some(format!("hex:{}", hex(b))),
+        _ if text_slot => None,
+        Value::Int(i) => Some(i.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Float(x) if x.is_nan() => {
+            (x.to_bits() == f64::NAN.to_bits()).then(|| "nan".to_owned())
+        }
+        Value::Float(x) => Some(format!("{x:?}")),
+    }
+}
+
+/// The kind of each value slot of `format` (none if it does not compile).
+fn slots(format: &str) -> Vec<Kind> {
+    let Ok(st) = Struct::new(format) else {
+        return Vec::new();
+    };
+    st.layout()
+        .items
+        .iter()
+        .flat_map(|item| {
+            std::iter::repeat_n(
+                item.kind,
+                usize::try_from(item.values).unwrap_or(0).min(4096),
+            )
+        })
+        .collect()
+}
+
+/// CPython's error as the CLI prints it: the message, or the class when
+/// the message is empty (`MemoryError`).
+fn cli_error(err: &Json) -> Json {
+    let message = err[1].as_str().expect("message");
+    let shown = if message.is_empty() {
+        err[0].as_str().expect("class")
+    } else {
+        message
+    };
+    json!({ "error": shown })
+}
+
+/// Whether the CLI's JSON value is the vector's value. The expected value
+/// goes through the same JSON text and parser as the CLI's, since
+/// serde_json's default float parsing can miss the last bit.
+fn same_value(cli: &Json, want: &Value) -> bool {
+    let text = serde_json::to_string(want).unwrap();
+    serde_json::from_str::<Json>(&text).unwrap() == *cli
+}
+
+#[test]
+fn pack_sample_matches_cpython() {
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for case in sample("pack", 100) {
+        let format = case["fmt"].as_str().expect("fmt");
+        let kinds = slots(format);
+        let values: Vec<Value> = case["args"]
+            .as_array()
+            .expect("args")
+            .iter()
+            .map(|a| decode(a.as_str().expect("tagged")))
+            .collect();
+        let args: Option<Vec<String>> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| arg(v, kinds.get(i).copied()))
+            .collect();
+        let Some(args) = args.filter(|_| passable(format)) else {
+            continue;
+        };
+        let mut argv = vec!["pack", format];
+        argv.extend(args.iter().map(String::as_str));
+        let (code, out) = netlab_json(&argv);
+        let ok = match case.get("err") {
+            Some(err) => code == 2 && out == cli_error(err),
+            None => code == 0 && out["hex"] == case["ok"] && out["format"] == format,
+        };
+        if !ok {
+            failures.push(format!("{argv:?}: exit {code}, {out}; CPython {case}"));
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 100,
+        "only {checked} pack cases fit a command line"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} disagree; first: {:#?}",
+        failures.len(),
+        &failures[..failures.len().min(5)]
+    );
+}
+
+#[test]
+fn unpack_sample_matches_cpython() {
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for case in sample("unpack", 80) {
+        let format = case["fmt"].as_str().expect("fmt");
+        if !passable(format) {
+            continue;
+        }
+        let argv = ["unpack", format, case["hex"].as_str().expect("hex")];
+        let (code, out) = netlab_json(&argv);
+        let ok = match case.get("err") {
+            Some(err) => code == 2 && out == cli_error(err),
+            None => {
+                let want: Vec<Value> = case["ok"]
+                    .as_array()
+                    .expect("ok")
+                    .iter()
+                    .map(|v| decode(v.as_str().expect("tagged")))
+                    .collect();
+                let got = out["values"].as_array().cloned().unwrap_or_default();
+                code == 0
+                    && got.len() == want.len()
+                    && got.iter().zip(&want).all(|(g, w)| same_value(g, w))
+                    && out["fields"].as_array().map(Vec::len) == Some(want.len())
+            }
+        };
+        if !ok {
+            failures.push(format!("{argv:?}: exit {code}, {out}; CPython {case}"));
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 60,
+        "only {checked} unpack cases fit a command line"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} disagree; first: {:#?}",
+        failures.len(),
+        &failures[..failures.len().min(5)]
+    );
+}
+
+#[test]
+fn calcsize_sample_matches_cpython() {
+    for case in sample("calcsize", 50) {
+        let format = case["fmt"].as_str().expect("fmt");
+        if !passable(format) {
+            continue;
+        }
+        let (code, out) = netlab_json(&["calcsize", format]);
+        match case.get("err") {
+            Some(err) => assert_eq!((code, out), (2, cli_error(err)), "{format:?}"),
+            None => {
+                assert_eq!(code, 0, "{format:?}");
+                assert_eq!(out["size"], case["ok"], "{format:?}");
+                assert_eq!(out["format"], format);
+            }
+        }
+    }
+}
+
+#[test]
+fn pack_json_is_the_contract() {
+    let (code, out) = netlab_json(&["pack", "<hxI", "-2", "0x01020304"]);
+    assert_eq!(code, 0);
+    assert_eq!(out["format"], "<hxI");
+    assert_eq!(out["size"], 7);
+    assert_eq!(out["hex"], "feff0004030201");
+    assert_eq!(
+        out["fields"],
+        json!([
+            {"index": 0, "code": "h", "offset": 0, "size": 2, "value": -2},
+            {"index": 1, "code": "I", "offset": 3, "size": 4, "value": 16909060}
+        ])
+    );
+    let (_, out) = netlab_json(&["pack", "c3s3p?", "A", "hi", "hex:00ff", "true"]);
+    assert_eq!(out["hex"], "416869000200ff01");
+}
+
+#[test]
+fn unpack_json_is_the_contract() {
+    let (code, out) = netlab_json(&["unpack", ">Hd4s?", "0050 7ff0000000000000 61620000 02"]);
+    assert_eq!(code, 0);
+    assert_eq!(out["values"], json!([80, "inf", {"hex": "61620000"}, true]));
+    assert_eq!(
+        out["fields"][2],
+        json!({"index": 2, "code": "s", "offset": 10, "size": 4, "value": {"hex": "61620000"}})
+    );
+    let (_, out) = netlab_json(&["unpack", "<ef", "007e0000c0ff"]);
+    assert_eq!(out["values"], json!(["nan", "nan"]));
+}
+
+#[test]
+fn negative_values_need_no_double_dash() {
+    for argv in [
+        &["pack", "<hqd", "-1", "-0x10", "-inf"][..],
+        &["pack", "<hqd", "--", "-1", "-0x10", "-inf"],
+        &["pack", "<hqd", "-1", "-16", "-inf", "--json"],
+    ] {
+        let (code, out) = netlab_json(argv);
+        assert_eq!(code, 0, "{argv:?}: {out}");
+        assert_eq!(
+            out["hex"], "fffff0ffffffffffffff000000000000f0ff",
+            "{argv:?}"
+        );
+    }
+    let out = netlab(&["pack", "<b", "-1", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"hex\":\"ff\""));
+}
+
+#[test]
+fn errors_exit_2_with_cpythons_message() {
+    let cases = [
+        (
+            &["pack", "B", "256"][..],
+            "ubyte format requires 0 <= number <= 255",
+        ),
+        (
+            &["pack", "3h", "1", "2"],
+            "pack expected 3 items for packing (got 2)",
+        ),
+        (&["pack", "i", "1.5"], "required argument is not an integer"),
+        (
+            &["pack", "<f", "1e300"],
+            "float too large to pack with f format",
+        ),
+        (
+            &["pack", "c", "ab"],
+            "char format requires a bytes object of length 1",
+        ),
+        (&["pack", "<P", "1"], "bad char in struct format"),
+        (
+            &["unpack", "i", "0000"],
+            "unpack requires a buffer of 4 bytes",
+        ),
+        (
+            &["unpack", "0p", ""],
+            "Negative size passed to PyBytes_FromStringAndSize",
+        ),
+        (
+            &["calcsize", "3"],
+            "repeat count given without format specifier",
+        ),
+        (
+            &["calcsize", "99999999999999999999x"],
+            "total struct size too long",
+        ),
+    ];
+    for (argv, message) in cases {
+        let (code, out) = netlab_json(argv);
+        assert_eq!((code, out), (2, json!({ "error": message })), "{argv:?}");
+        let text = netlab(argv);
+        assert_eq!(text.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&text.stderr);
+        assert_eq!(
+            stderr.trim_end(),
+            format!("netlab: error: {message}"),
+            "{argv:?}"
+        );
+    }
+    let (code, out) = netlab_json(&["unpack", "h", "zz"]);
+    assert_eq!(code, 2);
+    assert!(out["error"].as_str().unwrap().contains("not hex"));
+}
+
+#[test]
+fn text_output_lays_out_the_bytes() {
+    let out = netlab(&["pack", "ci", "A", "7"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Hex:       41 00 00 00 07 00 00 00"),
+        "{text}"
+    );
+    assert!(text.contains("pad"), "{text}");
+    assert!(text.contains("b'A'"), "{text}");
+    let out = netlab(&["calcsize", "ci"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Size:      8 bytes"), "{text}");
+    assert!(text.contains("padding to align 'i'"), "{text}");
+}
