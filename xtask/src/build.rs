@@ -65,7 +65,7 @@ fn size(path: &std::path::Path) -> u64 {
 
 /// Adds the wasm32 target with rustup when it is missing (rustup does not
 /// install targets by itself here).
-fn ensure_wasm_target() -> Result {
+pub fn ensure_wasm_target() -> Result {
     let installed = util::output(Command::new("rustup").args(["target", "list", "--installed"]))?;
     if installed.lines().any(|l| l.trim() == TARGET) {
         return Ok(());

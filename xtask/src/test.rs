@@ -18,6 +18,7 @@ pub fn run() -> Result {
         "-D",
         "warnings",
     ]))?;
+    build::ensure_wasm_target()?;
     util::run(util::cargo().args([
         "clippy",
         "--package",
@@ -28,6 +29,8 @@ pub fn run() -> Result {
         "-D",
         "warnings",
     ]))?;
+    // Chromium and tshark before the tests that drive them.
+    ensure_debian_tools()?;
     // The binaries first: the cross-crate tests run them as processes.
     util::run(util::cargo().args([
         "build",
@@ -38,7 +41,6 @@ pub fn run() -> Result {
     ]))?;
     util::run(util::cargo().args(["test", "--workspace"]))?;
     build::run()?;
-    ensure_chromium()?;
     let bin = util::target_dir()?.join("debug");
     let root = util::root();
     util::run(
@@ -51,31 +53,38 @@ pub fn run() -> Result {
     )
 }
 
-const CHROMIUM: &str = "/usr/bin/chromium";
+/// Debian packages the tests drive, by the program each installs: Chromium
+/// for the browser tests (Playwright's own browser download cannot work
+/// here) and tshark, the packet oracle.
+const DEBIAN_TOOLS: &[(&str, &str)] = &[
+    ("/usr/bin/chromium", "chromium"),
+    ("/usr/bin/tshark", "tshark"),
+];
 
-/// The browser tests drive Debian's Chromium (Playwright's own browser
-/// download cannot work here). Root installs it with apt-get; anyone else
-/// is told how.
-fn ensure_chromium() -> Result {
-    if Path::new(CHROMIUM).exists() {
+/// Installs the missing ones with apt-get when run as root; anyone else is
+/// told how.
+pub fn ensure_debian_tools() -> Result {
+    let missing: Vec<&str> = DEBIAN_TOOLS
+        .iter()
+        .filter(|(program, _)| !Path::new(program).exists())
+        .map(|(_, package)| *package)
+        .collect();
+    if missing.is_empty() {
         return Ok(());
     }
     let uid = util::output(Command::new("id").arg("-u")).unwrap_or_default();
     if uid.trim() != "0" {
         return Err(format!(
-            "{CHROMIUM} is missing and the browser tests need it: run `sudo apt-get install chromium` and try again"
+            "the tests need {}: run `sudo apt-get install {}` and try again",
+            missing.join(" and "),
+            missing.join(" ")
         ));
     }
     util::run(Command::new("apt-get").args(["update", "-qq"]))?;
     util::run(
         Command::new("apt-get")
-            .args([
-                "install",
-                "-y",
-                "-qq",
-                "--no-install-recommends",
-                "chromium",
-            ])
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(&missing)
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )
 }
