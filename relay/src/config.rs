@@ -19,8 +19,8 @@ pub struct Config {
     pub allow_origins: Vec<String>,
     /// Where `connect` and `sendto` may go.
     pub policy: Policy,
-    /// Serve the playground from this folder.
-    pub web_root: PathBuf,
+    /// Serve the playground from this folder instead of the embedded copy.
+    pub web_root: Option<PathBuf>,
     /// Whether the lab servers run.
     pub labs: bool,
     /// Their ports and the `auth` lab's secret.
@@ -38,16 +38,17 @@ pub struct Config {
 }
 
 impl Config {
-    /// The defaults of `netlab-relay` with no flags, serving `web_root`.
+    /// The defaults of `netlab-relay` with no flags, serving the playground
+    /// from `web_root` (`None`: the copy embedded in the binary).
     ///
     /// # Examples
     ///
     /// ```
-    /// let config = netlab_relay::Config::new("web".into());
+    /// let config = netlab_relay::Config::new(Some("web".into()));
     /// assert_eq!(config.policy.strings(), ["127.0.0.0/8", "::1/128"]);
     /// assert!(config.token.is_none());
     /// ```
-    pub fn new(web_root: PathBuf) -> Self {
+    pub fn new(web_root: Option<PathBuf>) -> Self {
         Self {
             token: None,
             public_hosts: Vec::new(),

@@ -17,7 +17,7 @@ pub mod metrics;
 pub mod server;
 mod session;
 mod sockets;
-mod web;
+pub mod web;
 
 pub use config::Config;
 pub use server::{Relay, run};

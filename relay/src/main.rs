@@ -10,6 +10,15 @@ use netlab_relay::Config;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
+/// `println!` that ignores a closed stdout: the relay keeps serving when
+/// whoever started it stops reading its output.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// Serves the netlab playground and lets it use real TCP and UDP sockets on
 /// this machine over one WebSocket, safely: loopback only, with Host, Origin
 /// and token checks.
@@ -70,8 +79,8 @@ struct Args {
     /// Sessions at once, over all clients.
     #[arg(long, default_value_t = 256)]
     max_sessions: usize,
-    /// Serve the playground from this folder (default: the web/ folder of
-    /// the source tree this relay was built from).
+    /// Serve the playground from this folder instead of the copy built into
+    /// the binary (useful while editing web/).
     #[arg(long, value_name = "DIR")]
     web_root: Option<PathBuf>,
 }
@@ -104,16 +113,21 @@ fn main() -> ExitCode {
 }
 
 async fn serve(args: Args) -> Result<(), String> {
-    let web_root = args
-        .web_root
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../web")));
-    if !web_root.join("index.html").is_file() {
+    if let Some(dir) = &args.web_root
+        && !dir.join("index.html").is_file()
+    {
         return Err(format!(
-            "no index.html in {}: pass --web-root DIR",
-            web_root.display()
+            "no index.html in {}: is --web-root the playground's folder?",
+            dir.display()
         ));
     }
-    let mut config = Config::new(web_root);
+    if args.web_root.is_none() && !netlab_relay::web::embedded_is_complete() {
+        eprintln!(
+            "netlab-relay: warning: this binary was built before the WASM module (web/pkg); \
+             run `cargo xtask build` first, or pass --web-root web"
+        );
+    }
+    let mut config = Config::new(args.web_root);
     config.token = match (args.no_token, args.token) {
         (true, _) => None,
         (false, Some(token)) => Some(token),
@@ -145,7 +159,7 @@ async fn serve(args: Args) -> Result<(), String> {
         .as_ref()
         .map(|t| format!("#token={t}"))
         .unwrap_or_default();
-    println!(
+    say!(
         "netlab-relay {} serving the playground at http://{host}/{fragment}",
         env!("CARGO_PKG_VERSION")
     );
@@ -153,17 +167,20 @@ async fn serve(args: Args) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     if args.no_labs {
-        println!("labs: off (--no-labs)");
+        say!("labs: off (--no-labs)");
     } else {
-        println!("labs on 127.0.0.1:");
+        say!("labs on 127.0.0.1:");
         for lab in relay.labs() {
-            println!(
+            say!(
                 "  {:<9} {} {:<5}  {}",
-                lab.name, lab.proto, lab.port, lab.about
+                lab.name,
+                lab.proto,
+                lab.port,
+                lab.about
             );
         }
         for problem in relay.problems() {
-            println!("  {problem}");
+            say!("  {problem}");
         }
     }
     relay

@@ -106,13 +106,17 @@ impl Relay {
             ..
         } = self;
         let notify_shutdown = shared.notify_shutdown.clone();
-        let files = ServeDir::new(&shared.config.web_root).append_index_html_on_directories(true);
-        let app = Router::new()
+        let routes = Router::new()
             .route("/healthz", get(web::healthz))
             .route("/metrics", get(web::metrics))
-            .route("/ws", get(upgrade))
-            .fallback_service(files)
-            .with_state(shared);
+            .route("/ws", get(upgrade));
+        let routes = match &shared.config.web_root {
+            Some(dir) => {
+                routes.fallback_service(ServeDir::new(dir).append_index_html_on_directories(true))
+            }
+            None => routes.fallback(web::embedded),
+        };
+        let app = routes.with_state(shared);
         let graceful = async move {
             shutdown.await;
             tracing::info!("shutting down: closing every session");

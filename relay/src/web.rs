@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use axum::extract::State;
+use axum::http::Uri;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -22,4 +23,33 @@ pub async fn metrics(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> R
         shared.metrics.render(),
     )
         .into_response()
+}
+
+/// The playground, compiled into release builds (debug builds read the
+/// same folder from disk, so a rebuilt page shows without relinking).
+#[derive(rust_embed::Embed)]
+#[folder = "../web/"]
+struct Playground;
+
+/// Serves the embedded playground; `--web-root` serves a folder instead.
+pub async fn embedded(uri: Uri) -> Response {
+    let path = uri.path().trim_start_matches('/');
+    let path = if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_owned()
+    };
+    match Playground::get(&path) {
+        Some(file) => (
+            [(header::CONTENT_TYPE, file.metadata.mimetype().to_owned())],
+            file.data,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "no such file in the playground").into_response(),
+    }
+}
+
+/// Whether the embedded playground has its page and its WASM module.
+pub fn embedded_is_complete() -> bool {
+    Playground::get("index.html").is_some() && Playground::get("pkg/netlab_wasm_bg.wasm").is_some()
 }

@@ -23,7 +23,7 @@ struct Labs {
 impl Labs {
     async fn start(secret: &[u8]) -> Self {
         let web = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web");
-        let mut config = Config::new(web);
+        let mut config = Config::new(Some(web));
         config.lab_config.base_port = 0;
         config.lab_config.secret = secret.to_vec();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -26,7 +26,7 @@ struct Relay {
 impl Relay {
     async fn start() -> Self {
         let web = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web");
-        let mut config = Config::new(web);
+        let mut config = Config::new(Some(web));
         config.token = Some(TOKEN.into());
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -56,7 +56,7 @@ impl Relay {
 }
 
 /// A raw HTTP/1.1 GET; returns (status line, headers and body as text).
-async fn http_get(addr: SocketAddr, path: &str, host: &str) -> (String, String) {
+pub async fn http_get(addr: SocketAddr, path: &str, host: &str) -> (String, String) {
     let mut stream = TcpStream::connect(addr).await.unwrap();
     let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
@@ -67,7 +67,7 @@ async fn http_get(addr: SocketAddr, path: &str, host: &str) -> (String, String) 
     (status, text)
 }
 
-fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
+pub fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
     response.lines().find_map(|l| {
         let (k, v) = l.split_once(':')?;
         k.eq_ignore_ascii_case(name).then(|| v.trim())
@@ -107,7 +107,7 @@ async fn wasm_is_served_as_application_wasm() {
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(netlab_relay::run(
         listener,
-        Config::new(dir.clone()),
+        Config::new(Some(dir.clone())),
         async {
             let _ = stopped.await;
         },

@@ -27,7 +27,7 @@ pub struct Relay {
 impl Relay {
     pub async fn start(configure: impl FnOnce(&mut Config)) -> Self {
         let web = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web");
-        let mut config = Config::new(web);
+        let mut config = Config::new(Some(web));
         config.labs = false;
         configure(&mut config);
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();

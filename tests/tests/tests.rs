@@ -10,6 +10,7 @@ mod cli_struct;
 mod inet_cpython;
 mod labs_seeds;
 mod relay;
+mod relay_process;
 mod relay_sockets;
 mod struct_cpython;
 mod subnet_cpython;

@@ -39,8 +39,9 @@ pub fn run() -> Result {
         "--package",
         "netlab-relay",
     ]))?;
-    util::run(util::cargo().args(["test", "--workspace"]))?;
+    // The WASM module before the tests: the relay serves it.
     build::run()?;
+    util::run(util::cargo().args(["test", "--workspace"]))?;
     let bin = util::target_dir()?.join("debug");
     let root = util::root();
     util::run(
