@@ -425,119 +425,186 @@ fn is_c_space(b: u8) -> bool {
 /// );
 /// ```
 pub fn parse_inet_aton(text: &str) -> Result<AtonReading, InetError> {
+    let scan = scan_checked(text)?;
+    let parts = scan.spans().iter().enumerate().map(|(i, span)| {
+        let last = i + 1 == scan.count;
+        AtonPart {
+            text: text
+                .get(span.start..span.end)
+                .unwrap_or_default()
+                .to_owned(),
+            base: span.base,
+            value: span.value,
+            offset: i,
+            width: if last { 4 - i } else { 1 },
+        }
+    });
+    Ok(AtonReading {
+        input: text.to_owned(),
+        hex: hex(&scan.integer.to_be_bytes()),
+        dotted: Ipv4Addr::from(scan.integer),
+        integer: scan.integer,
+        parts: parts.collect(),
+        ignored: text
+            .get(scan.end..)
+            .filter(|rest| !rest.is_empty())
+            .map(str::to_owned),
+    })
+}
+
+/// One dotted part as the scanner found it: where it is and what it reads.
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    start: usize,
+    end: usize,
+    /// The base reported to learners (a lone `0` is decimal).
+    base: u32,
+    /// The base strtoul read in (a lone `0` is octal to C).
+    read_base: u32,
+    value: u32,
+}
+
+/// What `inet_aton` read, without allocating: the fast path of
+/// [`inet_aton`] and the skeleton of [`parse_inet_aton`]'s explanation.
+#[derive(Debug)]
+struct Scan {
+    parts: [Span; 4],
+    count: usize,
+    /// Where reading stopped (the first whitespace, or the end).
+    end: usize,
+    integer: u32,
+}
+
+impl Scan {
+    fn spans(&self) -> &[Span] {
+        self.parts.get(..self.count).unwrap_or_default()
+    }
+}
+
+/// [`scan`] with CPython's check for NUL first and its error type.
+fn scan_checked(text: &str) -> Result<Scan, InetError> {
     if text.contains('\0') {
         return Err(InetError::EmbeddedNul {
             text: text.to_owned(),
         });
     }
-    let fail = |fault| InetError::IllegalAton {
+    scan(text).map_err(|fault| InetError::IllegalAton {
         text: text.to_owned(),
         fault,
-    };
+    })
+}
+
+/// glibc's `inet_aton` reading. Allocates only to describe a fault.
+fn scan(text: &str) -> Result<Scan, AtonFault> {
     if text.is_empty() {
-        return Err(fail(AtonFault::Empty));
+        return Err(AtonFault::Empty);
     }
     let bytes = text.as_bytes();
-    let slice = |from: usize, to: usize| text.get(from..to).unwrap_or_default().to_owned();
+    let found_at = |pos: usize| {
+        text.get(pos..)
+            .and_then(|s| s.chars().next())
+            .unwrap_or('?')
+    };
+    let slice = |span: &Span| {
+        text.get(span.start..span.end)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let mut parts = [Span::default(); 4];
+    let mut count = 0;
     let mut pos = 0;
-    let mut parts: Vec<AtonPart> = Vec::with_capacity(4);
-    let (last_text, last_base, last_value, read_base) = loop {
-        let part = parts.len() + 1;
+    loop {
+        let part = count + 1;
         let rest = bytes.get(pos..).unwrap_or_default();
         match rest.first() {
             Some(b) if b.is_ascii_digit() => {}
-            None | Some(b'.') => return Err(fail(AtonFault::MissingNumber { part })),
+            None | Some(b'.') => return Err(AtonFault::MissingNumber { part }),
             Some(_) => {
-                let found = text
-                    .get(pos..)
-                    .and_then(|s| s.chars().next())
-                    .unwrap_or('?');
-                return Err(fail(AtonFault::NotADigit { part, found }));
+                return Err(AtonFault::NotADigit {
+                    part,
+                    found: found_at(pos),
+                });
             }
         }
         let number = strtoul(rest);
         let end = pos + number.len;
-        let part_text = slice(pos, end);
-        let Some(value) = number.value else {
-            return Err(fail(AtonFault::Overflow {
-                part,
-                text: part_text,
-            }));
+        let mut span = Span {
+            start: pos,
+            end,
+            base: number.base,
+            read_base: number.base,
+            value: 0,
         };
-        let base = if part_text == "0" { 10 } else { number.base };
-        if bytes.get(end) != Some(&b'.') {
-            pos = end;
-            break (part_text, base, value, number.base);
-        }
-        if parts.len() == 3 {
-            return Err(fail(AtonFault::TooManyParts));
-        }
-        if value > 0xff {
-            return Err(fail(AtonFault::ByteTooLarge {
+        let Some(value) = number.value else {
+            return Err(AtonFault::Overflow {
                 part,
-                text: part_text,
+                text: slice(&span),
+            });
+        };
+        span.value = value;
+        if number.len == 1 && rest.first() == Some(&b'0') {
+            span.base = 10;
+        }
+        let dot = bytes.get(end) == Some(&b'.');
+        if dot && count == 3 {
+            return Err(AtonFault::TooManyParts);
+        }
+        if dot && value > 0xff {
+            return Err(AtonFault::ByteTooLarge {
+                part,
+                text: slice(&span),
                 value,
-            }));
+            });
         }
-        parts.push(AtonPart {
-            text: part_text,
-            base,
-            value,
-            offset: parts.len(),
-            width: 1,
-        });
+        if let Some(slot) = parts.get_mut(count) {
+            *slot = span;
+        }
+        count += 1;
+        if !dot {
+            pos = end;
+            break;
+        }
         pos = end + 1;
-    };
-    let ignored = match bytes.get(pos) {
-        None => None,
-        Some(&b) if is_c_space(b) => Some(slice(pos, text.len())),
+    }
+    let last = parts.get(count - 1).copied().unwrap_or_default();
+    match bytes.get(pos) {
+        None => {}
+        Some(&b) if is_c_space(b) => {}
         Some(_) => {
-            let found = text
-                .get(pos..)
-                .and_then(|s| s.chars().next())
-                .unwrap_or('?');
-            return Err(fail(AtonFault::BadDigit {
-                part: parts.len() + 1,
-                read: last_text,
-                base: read_base,
-                found,
-            }));
+            return Err(AtonFault::BadDigit {
+                part: count,
+                read: slice(&last),
+                base: last.read_base,
+                found: found_at(pos),
+            });
         }
-    };
-    let offset = parts.len();
-    let width = 4 - offset;
+    }
+    let offset = count - 1;
     let max = u32::MAX >> (8 * offset);
-    if last_value > max {
-        return Err(fail(AtonFault::LastTooLarge {
-            text: last_text,
-            value: last_value,
-            width,
+    if last.value > max {
+        return Err(AtonFault::LastTooLarge {
+            text: slice(&last),
+            value: last.value,
+            width: 4 - offset,
             max,
-        }));
+        });
     }
     let leading = parts
+        .get(..offset)
+        .unwrap_or_default()
         .iter()
-        .fold(0u32, |word, p| word | (p.value << (24 - 8 * p.offset)));
-    let integer = leading | last_value;
-    parts.push(AtonPart {
-        text: last_text,
-        base: last_base,
-        value: last_value,
-        offset,
-        width,
-    });
-    Ok(AtonReading {
-        input: text.to_owned(),
-        hex: hex(&integer.to_be_bytes()),
-        dotted: Ipv4Addr::from(integer),
-        integer,
+        .enumerate()
+        .fold(0u32, |word, (i, p)| word | (p.value << (24 - 8 * i)));
+    Ok(Scan {
         parts,
-        ignored,
+        count,
+        end: pos,
+        integer: leading | last.value,
     })
 }
 
 /// `socket.inet_aton`: the 4 bytes, in network order, that
-/// [`parse_inet_aton`] reads from the text.
+/// [`parse_inet_aton`] reads from the text, read without allocating.
 ///
 /// # Examples
 ///
@@ -549,7 +616,7 @@ pub fn parse_inet_aton(text: &str) -> Result<AtonReading, InetError> {
 /// assert_eq!(inet_aton("1\0").unwrap_err().to_string(), "embedded null character");
 /// ```
 pub fn inet_aton(text: &str) -> Result<[u8; 4], InetError> {
-    parse_inet_aton(text).map(|reading| reading.dotted.octets())
+    scan_checked(text).map(|scan| scan.integer.to_be_bytes())
 }
 
 /// `socket.inet_ntoa`: 4 packed bytes to the address, which prints as a

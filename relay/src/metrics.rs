@@ -34,6 +34,8 @@ impl Drop for GaugeGuard<'_> {
 pub struct Metrics {
     pub sessions_open: Gauge,
     pub sessions_total: AtomicU64,
+    /// Sockets held by all sessions now (kept by each session's table).
+    pub sockets_open: AtomicU64,
     pub policy_denials: AtomicU64,
     pub protocol_errors: AtomicU64,
     pub socket_errors: AtomicU64,
@@ -74,6 +76,12 @@ impl Metrics {
                 "gauge",
                 "WebSocket sessions open now",
                 self.sessions_open.get(),
+            ),
+            (
+                "sockets_open",
+                "gauge",
+                "sockets held by all sessions now",
+                load(&self.sockets_open),
             ),
             (
                 "sessions_total",

@@ -83,6 +83,7 @@ pub async fn serve(socket: WebSocket, shared: Arc<Shared>) {
         metrics: Arc::clone(&shared.metrics),
     };
     let mut session = Session {
+        published: 0,
         sockets: HashMap::new(),
         next_conn: RELAY_IDS_START,
         links,
@@ -125,6 +126,7 @@ pub async fn serve(socket: WebSocket, shared: Arc<Shared>) {
                     break;
                 }
             }
+            session.publish_socket_count();
         }
     }
     // Dropping the table aborts every socket task and closes every OS socket.
@@ -186,6 +188,8 @@ enum Sock {
 }
 
 struct Session {
+    /// How many sockets this session last counted into the relay's gauge.
+    published: u64,
     sockets: HashMap<u32, Sock>,
     next_conn: u32,
     links: Links,
@@ -201,7 +205,28 @@ enum Reply {
 
 type OpResult = Result<Reply, ErrorEvent>;
 
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.links
+            .metrics
+            .sockets_open
+            .fetch_sub(self.published, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 impl Session {
+    /// Brings the relay-wide socket gauge up to date with this table.
+    fn publish_socket_count(&mut self) {
+        let now = self.sockets.len() as u64;
+        let gauge = &self.links.metrics.sockets_open;
+        if now > self.published {
+            gauge.fetch_add(now - self.published, std::sync::atomic::Ordering::Relaxed);
+        } else {
+            gauge.fetch_sub(self.published - now, std::sync::atomic::Ordering::Relaxed);
+        }
+        self.published = now;
+    }
+
     async fn on_text(&mut self, text: &str) -> bool {
         let op = match parse_op(text) {
             Ok(op) => op,

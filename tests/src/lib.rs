@@ -1,3 +1,120 @@
-//! Cross-crate tests live in `tests/`; this library is empty on purpose.
-//!
-//! See `tests/tests.rs` for the map of what each module covers.
+//! Shared by the cross-crate tests and the fuzz targets: one dispatch from
+//! a fuzz target's name to the core parser it exercises, so the fuzzers
+//! (`fuzz/`) and the regression test that replays their findings
+//! (`tests/tests/fuzz_regressions.rs`) run exactly the same code.
+
+pub mod fuzz {
+    use netlab_core::protocol::frame::Frame;
+    use netlab_core::protocol::parse_op;
+    use netlab_core::protocol::policy::AllowRule;
+    use netlab_core::pystruct::{self, Value};
+    use netlab_core::{aggregate, classify, inet, mac, port, same, subnet};
+
+    /// Every fuzz target, by name.
+    pub const TARGETS: &[&str] = &[
+        "address_text",
+        "inet_bytes",
+        "struct_format",
+        "struct_unpack",
+        "struct_pack",
+        "relay_op",
+        "relay_frame",
+    ];
+
+    /// Feeds `data` to the parsers behind `target`. Any panic is a bug.
+    pub fn run(target: &str, data: &[u8]) {
+        match target {
+            "address_text" => address_text(&String::from_utf8_lossy(data)),
+            "inet_bytes" => inet_bytes(data),
+            "struct_format" => {
+                let _ = pystruct::calcsize(&String::from_utf8_lossy(data));
+                let _ = pystruct::layout(&String::from_utf8_lossy(data));
+            }
+            "struct_unpack" => {
+                let (format, bytes) = split(data);
+                let _ = pystruct::unpack(&format, bytes);
+                if let Ok(compiled) = pystruct::Struct::new(&format)
+                    && let Ok(records) = compiled.iter_unpack(bytes)
+                {
+                    records.for_each(drop);
+                }
+                let offset = i64::from(bytes.first().copied().unwrap_or(0)) - 128;
+                let _ = pystruct::unpack_from(&format, bytes, offset);
+            }
+            "struct_pack" => {
+                let (format, bytes) = split(data);
+                let values = values(bytes);
+                let _ = pystruct::pack(&format, &values);
+            }
+            "relay_op" => {
+                let _ = parse_op(&String::from_utf8_lossy(data));
+            }
+            "relay_frame" => {
+                if let Ok(frame) = Frame::parse(data) {
+                    let mut out = Vec::new();
+                    frame.emit(&mut out);
+                    assert_eq!(out, data, "a parsed frame emits the same bytes");
+                }
+            }
+            other => panic!("no fuzz target {other}"),
+        }
+    }
+
+    /// Every parser of address-like text.
+    fn address_text(text: &str) {
+        let _ = subnet::SubnetReport::parse(text);
+        let _ = inet::parse_inet_aton(text);
+        let _ = inet::inet_pton(inet::Family::Inet, text);
+        let _ = inet::inet_pton(inet::Family::Inet6, text);
+        let _ = inet::AddressInt::parse(text);
+        let _ = inet::parse_address_integer(text, inet::Family::Inet);
+        let _ = inet::parse_address_integer(text, inet::Family::Inet6);
+        let _ = classify::Classification::parse(text);
+        let _ = mac::MacReport::parse(text);
+        let _ = port::PortReport::lookup(text, None);
+        let _ = aggregate::parse_network(text);
+        let _ = text.parse::<AllowRule>();
+        let mut words = text.splitn(3, ' ');
+        if let (Some(a), Some(b), Some(m)) = (words.next(), words.next(), words.next()) {
+            let _ = same::SameReport::parse(a, b, m);
+        }
+    }
+
+    fn inet_bytes(data: &[u8]) {
+        let _ = inet::inet_ntoa(data);
+        let _ = inet::inet_ntop(inet::Family::Inet, data);
+        if let Ok(text) = inet::inet_ntop(inet::Family::Inet6, data) {
+            let back = inet::inet_pton(inet::Family::Inet6, &text).expect("ntop output parses");
+            assert_eq!(back, data, "inet6 round trip");
+        }
+    }
+
+    /// Splits at the first 0xff: a format (lossy UTF-8) and the rest.
+    fn split(data: &[u8]) -> (String, &[u8]) {
+        let at = data.iter().position(|&b| b == 0xff).unwrap_or(data.len());
+        let (format, rest) = data.split_at(at);
+        (
+            String::from_utf8_lossy(format).into_owned(),
+            rest.get(1..).unwrap_or_default(),
+        )
+    }
+
+    /// Values from 9-byte records: a tag, then 8 bytes of payload.
+    fn values(data: &[u8]) -> Vec<Value> {
+        data.chunks(9)
+            .map(|chunk| {
+                let (tag, rest) = chunk.split_first().unwrap_or((&0, &[]));
+                let mut eight = [0u8; 8];
+                for (slot, byte) in eight.iter_mut().zip(rest) {
+                    *slot = *byte;
+                }
+                match tag % 4 {
+                    0 => Value::Int(i128::from(i64::from_le_bytes(eight)) * i128::from(tag / 4)),
+                    1 => Value::Float(f64::from_le_bytes(eight)),
+                    2 => Value::Bool(eight[0] & 1 == 1),
+                    _ => Value::Bytes(rest.to_vec()),
+                }
+            })
+            .collect()
+    }
+}

@@ -294,3 +294,39 @@ async fn a_browser_listening_socket_accepts_the_seed_client() {
     assert_eq!(c.read_stream(conn, 3).await.concat(), b"bye");
     assert_eq!(client.await.unwrap(), "b'hello'\n");
 }
+
+/// The upload lab's sandbox refuses names that walk paths, says why, and
+/// stores nothing: the download lab then has nothing under that name.
+#[tokio::test]
+async fn upload_refuses_path_names_and_stores_nothing() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let labs = Labs::start(b"nice@123!").await;
+    let long = "n".repeat(300);
+    for name in ["../x", "a/b", "..", long.as_str(), "a\\b"] {
+        let mut s = tokio::net::TcpStream::connect(("127.0.0.1", labs.ports["upload"]))
+            .await
+            .unwrap();
+        let header = json!({"filename": name, "filesize": 1}).to_string();
+        s.write_all(&(header.len() as i32).to_le_bytes())
+            .await
+            .unwrap();
+        s.write_all(header.as_bytes()).await.unwrap();
+        s.write_all(b"x").await.unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).await.unwrap();
+        let answer: serde_json::Value = serde_json::from_str(answer.trim()).unwrap();
+        assert_eq!(answer["ok"], false, "{name}: {answer}");
+        assert!(
+            answer["error"].as_str().unwrap().contains("name"),
+            "{answer}"
+        );
+
+        let mut d = tokio::net::TcpStream::connect(("127.0.0.1", labs.ports["download"]))
+            .await
+            .unwrap();
+        d.write_all(name.as_bytes()).await.unwrap();
+        let mut got = Vec::new();
+        d.read_to_end(&mut got).await.unwrap();
+        assert!(got.is_empty(), "{name} was stored");
+    }
+}

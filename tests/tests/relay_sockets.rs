@@ -494,3 +494,40 @@ async fn a_peer_reset_mid_stream_gives_error_then_closed() {
     );
     relay.stop().await;
 }
+
+#[tokio::test]
+async fn metrics_count_open_sockets() {
+    let relay = Relay::start(|_| {}).await;
+    let metric = |body: &str| -> u64 {
+        body.lines()
+            .find_map(|l| l.strip_prefix("netlab_relay_sockets_open "))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap()
+    };
+    let host = relay.addr.to_string();
+    let mut c = relay.session().await;
+    c.call(json!({"op": "socket", "sock": 1, "type": "tcp"}))
+        .await;
+    c.call(json!({"op": "socket", "sock": 2, "type": "udp"}))
+        .await;
+    let (_, body) = crate::relay::http_get(relay.addr, "/metrics", &host).await;
+    assert_eq!(metric(&body), 2);
+    c.call(json!({"op": "close", "sock": 1})).await;
+    c.event().await; // closed
+    c.call(json!({"op": "socket", "sock": 3, "type": "tcp"}))
+        .await;
+    let (_, body) = crate::relay::http_get(relay.addr, "/metrics", &host).await;
+    assert_eq!(metric(&body), 2);
+    drop(c);
+    let mut zero = false;
+    for _ in 0..50 {
+        let (_, body) = crate::relay::http_get(relay.addr, "/metrics", &host).await;
+        if metric(&body) == 0 {
+            zero = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(zero, "the gauge returns to 0 when the session ends");
+    relay.stop().await;
+}

@@ -5,6 +5,7 @@
 //! `serde_json` for `cargo metadata`. Everything else is `std::process`.
 
 mod build;
+mod fuzz;
 mod serve;
 mod test;
 mod util;
@@ -18,6 +19,7 @@ tasks:
   build    compile the WASM module and write web/pkg/ (wasm-bindgen, wasm-opt)
   serve    build, then run netlab-relay serving the playground on http://127.0.0.1:8080
   test     every test: fmt, clippy, Rust unit/doc/integration, WASM under Node, browser
+  fuzz [SECONDS]   every cargo-fuzz target for SECONDS each (default 60)
 ";
 
 fn main() -> ExitCode {
@@ -26,6 +28,7 @@ fn main() -> ExitCode {
         Some("build") => build::run(),
         Some("serve") => serve::run(&args[1..]),
         Some("test") => test::run(),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

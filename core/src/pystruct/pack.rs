@@ -373,11 +373,21 @@ fn pack_bytes(buf: &mut [u8], at: u64, item: &Item, b: &[u8]) {
     put(buf, at, &[u8::try_from(n).unwrap_or(u8::MAX)]);
 }
 
+/// The most bytes netlab's `pack` makes. CPython would try any size its
+/// memory allows; a learner's tool asked for `1000000000000x` should answer
+/// at once with Python's `MemoryError` rather than exhaust the machine (on
+/// Linux a huge allocation can succeed lazily and the zeroing then kills the
+/// process), so larger results are refused as that error.
+pub const PACK_LIMIT: u64 = 256 * 1024 * 1024;
+
 /// The zeroed buffer `pack` fills, or CPython's errors for sizes no `bytes`
 /// object can have. Allocation failure is an error, not an abort.
 fn allocate(size: u64) -> Result<Vec<u8>, StructError> {
     if size > MAX_BYTES {
         return Err(StructError::TooLarge { size });
+    }
+    if size > PACK_LIMIT {
+        return Err(StructError::OutOfMemory { size });
     }
     let n = usize::try_from(size).map_err(|_| StructError::OutOfMemory { size })?;
     let mut buf = Vec::new();
@@ -394,6 +404,13 @@ mod test {
 
     fn err(fmt: &str, v: Value) -> String {
         pack(fmt, &[v]).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn huge_results_are_a_memory_error_not_an_allocation() {
+        let e = pack("1000000000x", &[]).unwrap_err();
+        assert_eq!(e, StructError::OutOfMemory { size: 1_000_000_000 });
+        assert_eq!(pack("16x", &[]).unwrap(), vec![0; 16]);
     }
 
     #[test]
