@@ -119,10 +119,12 @@ pub async fn serve(socket: WebSocket, shared: Arc<Shared>) {
                 }
                 _ = shutdown.recv() => {
                     session.close_with(GOING_AWAY, "relay shutting down").await;
+                    await_close_reply(&mut incoming).await;
                     break;
                 }
                 () = &mut idle => {
                     session.close_with(GOING_AWAY, "idle for too long").await;
+                    await_close_reply(&mut incoming).await;
                     break;
                 }
             }
@@ -133,6 +135,21 @@ pub async fn serve(socket: WebSocket, shared: Arc<Shared>) {
     drop(session);
     let _ = tokio::time::timeout(CLOSE_TIMEOUT, writer).await;
     tracing::debug!("session closed");
+}
+
+/// After our close frame, reads (and drops) what the client still sends
+/// until its close reply, for a few seconds at most. Closing the TCP
+/// connection with unread data would make the kernel send a reset, and the
+/// client could lose our close frame with it.
+async fn await_close_reply(incoming: &mut futures_util::stream::SplitStream<WebSocket>) {
+    let _ = tokio::time::timeout(CLOSE_TIMEOUT, async {
+        while let Some(Ok(message)) = incoming.next().await {
+            if matches!(message, Message::Close(_)) {
+                break;
+            }
+        }
+    })
+    .await;
 }
 
 async fn refuse_full(mut socket: WebSocket, max: usize) {

@@ -213,10 +213,12 @@ async fn sigterm_during_traffic_closes_sessions_and_exits_0() {
     let echo = echo_server().await;
     let mut c = relay.session().await;
     c.connect_tcp(1, echo).await;
+    // Echo traffic that keeps going until the relay says goodbye: a small
+    // frame, then everything that has come back, again and again.
     let traffic = tokio::spawn(async move {
         let mut frame = vec![1u8, 0, 0, 0, 1];
-        frame.extend_from_slice(&[7u8; 4096]);
-        loop {
+        frame.extend_from_slice(&[7u8; 64]);
+        for _ in 0..100_000 {
             if c.ws
                 .send(Message::Binary(frame.clone().into()))
                 .await
@@ -224,12 +226,15 @@ async fn sigterm_during_traffic_closes_sessions_and_exits_0() {
             {
                 return None;
             }
-            match tokio::time::timeout(Duration::from_secs(5), c.ws.next()).await {
-                Ok(Some(Ok(Message::Close(frame)))) => return frame.map(|f| f.code),
-                Ok(Some(Ok(_))) => {}
-                _ => return None,
+            while let Ok(next) = tokio::time::timeout(Duration::from_millis(5), c.ws.next()).await {
+                match next {
+                    Some(Ok(Message::Close(frame))) => return frame.map(|f| f.code),
+                    Some(Ok(_)) => {}
+                    _ => return None,
+                }
             }
         }
+        None
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
     let started = Instant::now();
