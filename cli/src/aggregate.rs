@@ -5,9 +5,7 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use netlab_core::addr::parse_ip;
-use netlab_core::aggregate::{parse_network, range_to_cidrs, summarize};
-use serde::Serialize;
+use netlab_core::aggregate::{Networks, parse_network, summarize};
 
 use crate::items;
 use crate::output::Output;
@@ -27,12 +25,6 @@ pub struct RangeArgs {
     end: String,
 }
 
-/// The JSON of both commands.
-#[derive(Debug, Serialize)]
-struct Networks<T> {
-    networks: Vec<T>,
-}
-
 pub fn run_summarize(args: &SummarizeArgs, out: &Output) -> Result<ExitCode, String> {
     let mut networks = Vec::new();
     let code = items::for_each(&args.networks, out, |item| {
@@ -40,24 +32,23 @@ pub fn run_summarize(args: &SummarizeArgs, out: &Output) -> Result<ExitCode, Str
             .map(|n| networks.push(n))
             .map_err(|e| e.to_string()))
     });
-    print(out, summarize(&networks));
+    let networks = summarize(&networks);
+    print(out, &Networks { networks });
     Ok(code)
 }
 
 pub fn run_range(args: &RangeArgs, out: &Output) -> Result<ExitCode, String> {
-    let start = parse_ip(args.start.trim()).map_err(|e| e.to_string())?;
-    let end = parse_ip(args.end.trim()).map_err(|e| e.to_string())?;
-    let networks = range_to_cidrs(start, end).map_err(|e| e.to_string())?;
-    Ok(print(out, networks.collect()))
+    let networks = Networks::range(&args.start, &args.end).map_err(|e| e.to_string())?;
+    Ok(print(out, &networks))
 }
 
 /// `{"networks": […]}`, or one network per line.
-fn print<T: Serialize + std::fmt::Display>(out: &Output, networks: Vec<T>) -> ExitCode {
+fn print(out: &Output, networks: &Networks) -> ExitCode {
     if out.json {
-        return out.result(&Networks { networks }, |_| String::new());
+        return out.result(networks, |_| String::new());
     }
     let mut w = io::stdout().lock();
-    for net in networks {
+    for net in &networks.networks {
         if writeln!(w, "{net}").is_err() {
             break;
         }

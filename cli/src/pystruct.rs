@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use netlab_core::pystruct::{Field, Kind, Struct, StructError, Value};
+use netlab_core::pystruct::{Field, Kind, Struct, Value};
 use serde::Serialize;
 
 use crate::output::Output;
@@ -36,16 +36,6 @@ pub struct UnpackArgs {
     hex: String,
 }
 
-/// CPython's message; its `MemoryError` has none, so say the class.
-fn message(e: &StructError) -> String {
-    let text = e.to_string();
-    if text.is_empty() {
-        e.exception().name().to_owned()
-    } else {
-        text
-    }
-}
-
 #[derive(Debug, Serialize)]
 struct Calcsize {
     format: String,
@@ -55,7 +45,7 @@ struct Calcsize {
 }
 
 pub fn run_calcsize(args: &CalcsizeArgs, out: &Output) -> Result<ExitCode, String> {
-    let st = Struct::new(&args.format).map_err(|e| message(&e))?;
+    let st = Struct::new(&args.format).map_err(|e| e.message())?;
     let layout = st.layout();
     let report = Calcsize {
         format: layout.format,
@@ -81,7 +71,7 @@ pub fn run_pack(args: &PackArgs, out: &Output) -> Result<ExitCode, String> {
 }
 
 fn pack(args: &PackArgs, out: &Output) -> Result<ExitCode, String> {
-    let st = Struct::new(&args.format).map_err(|e| message(&e))?;
+    let st = Struct::new(&args.format).map_err(|e| e.message())?;
     let kinds = slot_codes(&st);
     let values = args
         .values
@@ -90,7 +80,7 @@ fn pack(args: &PackArgs, out: &Output) -> Result<ExitCode, String> {
         .enumerate()
         .map(|(i, text)| parse_value(text, kinds.get(i).copied()))
         .collect::<Result<Vec<_>, _>>()?;
-    let report = st.pack_report(&values).map_err(|e| message(&e))?;
+    let report = st.pack_report(&values).map_err(|e| e.message())?;
     Ok(out.result(&report, |r| {
         let bytes = unhex(&r.hex).unwrap_or_default();
         render_bytes(&st, &bytes, &r.fields)
@@ -98,9 +88,9 @@ fn pack(args: &PackArgs, out: &Output) -> Result<ExitCode, String> {
 }
 
 pub fn run_unpack(args: &UnpackArgs, out: &Output) -> Result<ExitCode, String> {
-    let st = Struct::new(&args.format).map_err(|e| message(&e))?;
+    let st = Struct::new(&args.format).map_err(|e| e.message())?;
     let bytes = unhex(&args.hex).ok_or_else(|| format!("'{}' is not hex bytes", args.hex))?;
-    let report = st.unpack_report(&bytes).map_err(|e| message(&e))?;
+    let report = st.unpack_report(&bytes).map_err(|e| e.message())?;
     Ok(out.result(&report, |r| render_bytes(&st, &bytes, &r.fields)))
 }
 

@@ -7,8 +7,7 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use netlab_core::aggregate::parse_network;
-use netlab_core::plan::{self, Split};
-use netlab_core::subnet;
+use netlab_core::plan::{self, Split, SplitBy};
 
 use crate::output::Output;
 
@@ -28,17 +27,12 @@ pub struct Args {
 
 pub fn run(args: &Args, out: &Output) -> Result<ExitCode, String> {
     let network = parse_network(&args.network).map_err(|e| e.to_string())?;
-    let prefix = match (&args.prefix, &args.count) {
-        (Some(p), _) => {
-            subnet::parse_prefix_or_mask(network.addr(), p.trim()).map_err(|e| e.to_string())?
-        }
-        (None, Some(k)) => {
-            let k = plan::parse_count(k).map_err(|e| e.to_string())?;
-            plan::prefix_for_count(network, k).map_err(|e| e.to_string())?
-        }
+    let by = match (&args.prefix, &args.count) {
+        (Some(p), _) => SplitBy::Prefix(p),
+        (None, Some(k)) => SplitBy::Count(k),
         (None, None) => return Err("give --prefix N or --count K".to_owned()),
     };
-    let split = plan::split(network, prefix).map_err(|e| e.to_string())?;
+    let split = plan::split_by(network, by).map_err(|e| e.to_string())?;
     let mut w = BufWriter::new(io::stdout().lock());
     // A closed pipe (`netlab split … | head`) ends the output early; that
     // is the reader's choice, not an error.
@@ -59,7 +53,7 @@ fn write_text(w: &mut impl Write, split: Split) -> io::Result<()> {
 }
 
 /// `{"network": …, "prefix": …, "count": …, "subnets": [ … ]}`, one subnet
-/// at a time.
+/// at a time: the JSON of `plan::SplitList`, streamed.
 fn write_json(w: &mut impl Write, split: Split) -> io::Result<()> {
     let field = |value: Result<String, serde_json::Error>| value.map_err(io::Error::other);
     write!(

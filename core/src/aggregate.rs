@@ -11,6 +11,7 @@
 use std::net::{IpAddr, Ipv6Addr};
 
 use ipnet::{IpAddrRange, IpNet, IpSubnets, Ipv4Subnets, Ipv6AddrRange, Ipv6Subnets};
+use serde::Serialize;
 use thiserror::Error;
 
 use crate::addr::{self, AddrError};
@@ -131,6 +132,50 @@ pub fn range_to_cidrs(start: IpAddr, end: IpAddr) -> Result<IpSubnets, Aggregate
             Err(AggregateError::Reversed { start, end })
         }
         _ => Err(AggregateError::MixedVersions { start, end }),
+    }
+}
+
+/// A list of networks as `netlab summarize` and `netlab range` print it in
+/// JSON (`{"networks": [...]}`), and as the browser's `summarize` and
+/// `rangeToCidrs` return it.
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::aggregate::Networks;
+///
+/// let r = Networks::range(" 10.0.0.1", "10.0.0.2").unwrap();
+/// assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"networks":["10.0.0.1/32","10.0.0.2/32"]}"#);
+/// let s = Networks::summarize(&["10.0.0.0/25", "10.0.0.128/25"]).unwrap();
+/// assert_eq!(s.networks[0].to_string(), "10.0.0.0/24");
+/// assert!(Networks::summarize(&["10.0.0.1/24"]).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Networks {
+    pub networks: Vec<IpNet>,
+}
+
+impl Networks {
+    /// Parses every network strictly ([`parse_network`]) and merges them
+    /// ([`summarize`]); the first bad one is the error.
+    pub fn summarize<S: AsRef<str>>(texts: &[S]) -> Result<Self, AggregateError> {
+        let networks = texts
+            .iter()
+            .map(|t| parse_network(t.as_ref()))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            networks: summarize(&networks),
+        })
+    }
+
+    /// Parses two addresses (surrounding whitespace allowed) and lists the
+    /// blocks covering exactly the range between them ([`range_to_cidrs`]).
+    pub fn range(start: &str, end: &str) -> Result<Self, AggregateError> {
+        let start = addr::parse_ip(start.trim())?;
+        let end = addr::parse_ip(end.trim())?;
+        Ok(Self {
+            networks: range_to_cidrs(start, end)?.collect(),
+        })
     }
 }
 

@@ -22,7 +22,7 @@ use thiserror::Error;
 
 use crate::addr;
 use crate::aggregate::{self, AggregateError};
-use crate::subnet::{Count, SubnetError};
+use crate::subnet::{self, Count, SubnetError};
 
 /// Why a split or a VLSM plan cannot be made.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -72,6 +72,17 @@ pub enum PlanError {
     /// A request that does not fit in what is left of the network.
     #[error("{0}")]
     DoesNotFit(Box<NoRoom>),
+    /// A split with more subnets than a caller that cannot stream them
+    /// (the browser) lists at once.
+    #[error(
+        "{network} splits into {count} /{prefix} subnets, more than the {limit} listed at once: ask for a shorter prefix or fewer subnets"
+    )]
+    TooManyToList {
+        network: IpNet,
+        prefix: u8,
+        count: Count,
+        limit: u128,
+    },
 }
 
 /// The details of [`PlanError::DoesNotFit`]: the request, the block it
@@ -128,6 +139,83 @@ pub struct Split {
     pub count: Count,
     /// The subnets, lowest first, made one at a time.
     pub subnets: IpSubnets,
+}
+
+/// How the size of a split's subnets is asked for: `--prefix N` (a prefix
+/// length or a netmask, as text) or `--count K` (how many are needed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SplitBy<'a> {
+    Prefix(&'a str),
+    Count(&'a str),
+}
+
+/// Splits a network by a prefix or netmask given as text, or into the
+/// largest subnets that make at least a given number ([`prefix_for_count`]).
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::aggregate::parse_network;
+/// use netlab_core::plan::{SplitBy, split_by};
+///
+/// let net = parse_network("10.0.0.0/24").unwrap();
+/// assert_eq!(split_by(net, SplitBy::Prefix("255.255.255.192")).unwrap().prefix, 26);
+/// assert_eq!(split_by(net, SplitBy::Count("5")).unwrap().prefix, 27);
+/// assert!(split_by(net, SplitBy::Count("five")).is_err());
+/// ```
+pub fn split_by(network: IpNet, by: SplitBy<'_>) -> Result<Split, PlanError> {
+    let prefix = match by {
+        SplitBy::Prefix(text) => subnet::parse_prefix_or_mask(network.addr(), text.trim())?,
+        SplitBy::Count(text) => prefix_for_count(network, parse_count(text)?)?,
+    };
+    split(network, prefix)
+}
+
+/// A split written out in full: the JSON of `netlab split` (which streams
+/// it), and what the browser's `splitSubnet` returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SplitList {
+    pub network: IpNet,
+    pub prefix: u8,
+    pub count: Count,
+    pub subnets: Vec<IpNet>,
+}
+
+impl Split {
+    /// Every subnet in one list, for a caller that cannot stream them; more
+    /// than `limit` is an error rather than a list too long to hold.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_core::aggregate::parse_network;
+    /// use netlab_core::plan::split;
+    ///
+    /// let s = split(parse_network("10.0.0.0/30").unwrap(), 31).unwrap();
+    /// assert_eq!(s.list(2).unwrap().subnets.len(), 2);
+    /// let all = split(parse_network("0.0.0.0/0").unwrap(), 32).unwrap();
+    /// assert_eq!(
+    ///     all.list(65536).unwrap_err().to_string(),
+    ///     "0.0.0.0/0 splits into 4294967296 /32 subnets, more than the 65536 listed at once: \
+    ///      ask for a shorter prefix or fewer subnets"
+    /// );
+    /// ```
+    pub fn list(self, limit: u128) -> Result<SplitList, PlanError> {
+        match self.count.get() {
+            Some(n) if n <= limit => Ok(SplitList {
+                network: self.network,
+                prefix: self.prefix,
+                count: self.count,
+                subnets: self.subnets.collect(),
+            }),
+            _ => Err(PlanError::TooManyToList {
+                network: self.network,
+                prefix: self.prefix,
+                count: self.count,
+                limit,
+            }),
+        }
+    }
 }
 
 /// Splits a network into subnets of a longer prefix, lazily.
@@ -466,6 +554,26 @@ mod test {
         );
         assert!(parse_count("1.5").is_err());
         assert!(parse_count("999999999999999999999999999999999999999999").is_err());
+    }
+
+    #[test]
+    fn a_listed_split_is_the_cli_json() {
+        let list = split_by(net("2001:db8::/126"), SplitBy::Count("2"))
+            .unwrap()
+            .list(2)
+            .unwrap();
+        assert_eq!(
+            serde_json::to_string(&list).unwrap(),
+            r#"{"network":"2001:db8::/126","prefix":127,"count":"2","subnets":["2001:db8::/127","2001:db8::2/127"]}"#
+        );
+        let all = split(net("::/0"), 128).unwrap().list(u128::MAX);
+        assert!(matches!(
+            all,
+            Err(PlanError::TooManyToList {
+                count: Count::V6All,
+                ..
+            })
+        ));
     }
 
     #[test]

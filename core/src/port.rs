@@ -29,6 +29,9 @@ pub enum PortError {
     /// Nothing to look up.
     #[error("an empty string is neither a service name nor a port number")]
     Empty,
+    /// A protocol other than `tcp` or `udp`.
+    #[error("unknown protocol '{0}': use tcp or udp")]
+    UnknownProtocol(String),
 }
 
 /// A transport protocol.
@@ -45,6 +48,28 @@ impl fmt::Display for Proto {
             Self::Tcp => "tcp",
             Self::Udp => "udp",
         })
+    }
+}
+
+impl std::str::FromStr for Proto {
+    type Err = PortError;
+
+    /// Accepts `tcp` and `udp` in any case, the names `getservbyname` takes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_core::port::Proto;
+    ///
+    /// assert_eq!("UDP".parse::<Proto>().unwrap(), Proto::Udp);
+    /// assert_eq!("sctp".parse::<Proto>().unwrap_err().to_string(), "unknown protocol 'sctp': use tcp or udp");
+    /// ```
+    fn from_str(s: &str) -> Result<Self, PortError> {
+        match s.to_ascii_lowercase().as_str() {
+            "tcp" => Ok(Self::Tcp),
+            "udp" => Ok(Self::Udp),
+            _ => Err(PortError::UnknownProtocol(s.to_owned())),
+        }
     }
 }
 

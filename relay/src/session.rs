@@ -714,24 +714,34 @@ impl Session {
                 if !matches!(self.sockets.get(&sock), Some(Sock::Connecting { .. })) {
                     return true; // closed while connecting
                 }
-                let event = match result.and_then(|stream| self.start_stream(sock, stream)) {
-                    Ok(stream) => {
+                let announced = result.and_then(|stream| {
+                    let (local, peer) = (stream.local_addr(), stream.peer_addr());
+                    match (local, peer) {
+                        (Ok(local), Ok(peer)) => Ok((stream, local, peer)),
+                        (Err(e), _) | (_, Err(e)) => Err(os_error(None, "connect", &e)),
+                    }
+                });
+                match announced {
+                    Ok((stream, local, peer)) => {
                         let event = Event::Ok(OkEvent {
-                            local: Some(endpoint(stream.local)),
-                            peer: Some(endpoint(stream.peer)),
+                            local: Some(endpoint(local)),
+                            peer: Some(endpoint(peer)),
                             ..ok_event(sock, "connect")
                         });
-                        self.sockets.insert(sock, Sock::Stream(stream));
-                        event
+                        // The answer goes out before the reader starts, so no
+                        // data frame can overtake it in the outgoing queue.
+                        if self.links.event(&event).await.is_err() {
+                            return false;
+                        }
+                        self.adopt_stream(sock, stream, sock, "connect").await
                     }
                     Err(mut error) => {
                         self.sockets.insert(sock, Sock::Dead);
                         error.sock = Some(sock);
                         error.op = Some("connect".into());
-                        Event::Error(error)
+                        self.links.event(&Event::Error(error)).await.is_ok()
                     }
-                };
-                self.links.event(&event).await.is_ok()
+                }
             }
             Internal::Accepted {
                 listener,
@@ -746,28 +756,26 @@ impl Session {
                     error.op = Some("accept".into());
                     return self.links.event(&Event::Error(error)).await.is_ok();
                 }
+                let local = match stream.local_addr() {
+                    Ok(local) => local,
+                    Err(e) => {
+                        let error = os_error(Some(listener), "accept", &e);
+                        return self.links.event(&Event::Error(error)).await.is_ok();
+                    }
+                };
                 let conn = self.next_conn;
                 self.next_conn = self.next_conn.checked_add(1).unwrap_or(RELAY_IDS_START);
-                match self.start_stream(conn, stream) {
-                    Ok(stream) => {
-                        let event = Event::Accept {
-                            sock: listener,
-                            conn,
-                            peer: endpoint(peer),
-                            local: endpoint(stream.local),
-                        };
-                        // Announce before inserting: the reader's first frame
-                        // follows the accept event in the outgoing queue.
-                        let sent = self.links.event(&event).await.is_ok();
-                        self.sockets.insert(conn, Sock::Stream(stream));
-                        sent
-                    }
-                    Err(mut error) => {
-                        error.sock = Some(listener);
-                        error.op = Some("accept".into());
-                        self.links.event(&Event::Error(error)).await.is_ok()
-                    }
+                let event = Event::Accept {
+                    sock: listener,
+                    conn,
+                    peer: endpoint(peer),
+                    local: endpoint(local),
+                };
+                // Announced before the reader starts: its first frame follows.
+                if self.links.event(&event).await.is_err() {
+                    return false;
                 }
+                self.adopt_stream(conn, stream, listener, "accept").await
             }
             Internal::Gone { sock, reason } => {
                 if self.sockets.remove(&sock).is_none() {
@@ -778,6 +786,31 @@ impl Session {
                     reason: Some(reason),
                 };
                 self.links.event(&event).await.is_ok()
+            }
+        }
+    }
+
+    /// Starts a connected or accepted socket's tasks and puts it in the
+    /// table; a failure is reported on `report_sock` for `op`.
+    async fn adopt_stream(
+        &mut self,
+        sock: u32,
+        stream: TcpStream,
+        report_sock: u32,
+        op: &str,
+    ) -> bool {
+        match self.start_stream(sock, stream) {
+            Ok(stream) => {
+                self.sockets.insert(sock, Sock::Stream(stream));
+                true
+            }
+            Err(mut error) => {
+                if sock == report_sock {
+                    self.sockets.insert(sock, Sock::Dead);
+                }
+                error.sock = Some(report_sock);
+                error.op = Some(op.to_owned());
+                self.links.event(&Event::Error(error)).await.is_ok()
             }
         }
     }

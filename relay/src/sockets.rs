@@ -103,8 +103,6 @@ pub enum WriteCmd {
 /// A connected TCP socket.
 #[derive(Debug)]
 pub struct Stream {
-    pub local: SocketAddr,
-    pub peer: SocketAddr,
     writer: Option<mpsc::UnboundedSender<WriteCmd>>,
     /// Bytes the browser sent that are not yet written (and credited back).
     pending: Arc<AtomicU32>,
@@ -122,8 +120,6 @@ impl Stream {
         chunk: u32,
         links: &Links,
     ) -> io::Result<Self> {
-        let local = stream.local_addr()?;
-        let peer = stream.peer_addr()?;
         let (read, write) = stream.into_split();
         let credit = Arc::new(Credit::new(window));
         let pending = Arc::new(AtomicU32::new(0));
@@ -143,8 +139,6 @@ impl Stream {
             links.clone(),
         ));
         Ok(Self {
-            local,
-            peer,
             writer: Some(tx),
             pending,
             credit,

@@ -344,6 +344,27 @@ impl StructError {
         }
     }
 
+    /// The message to show a learner: CPython's, or the exception's name
+    /// where CPython's is empty (`MemoryError`). The CLI prints it after
+    /// `netlab: error:`, the browser throws it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_core::pystruct::StructError;
+    ///
+    /// assert_eq!(StructError::OutOfMemory { size: 1 << 60 }.message(), "MemoryError");
+    /// assert_eq!(StructError::IterZeroSize.message(), "cannot iteratively unpack with a struct of length 0");
+    /// ```
+    pub fn message(&self) -> String {
+        let text = self.to_string();
+        if text.is_empty() {
+            self.exception().name().to_owned()
+        } else {
+            text
+        }
+    }
+
     /// The format error inside, if the format is what is wrong.
     ///
     /// # Examples

@@ -409,7 +409,12 @@ mod test {
     #[test]
     fn huge_results_are_a_memory_error_not_an_allocation() {
         let e = pack("1000000000x", &[]).unwrap_err();
-        assert_eq!(e, StructError::OutOfMemory { size: 1_000_000_000 });
+        assert_eq!(
+            e,
+            StructError::OutOfMemory {
+                size: 1_000_000_000
+            }
+        );
         assert_eq!(pack("16x", &[]).unwrap(), vec![0; 16]);
     }
 

@@ -1,0 +1,108 @@
+//! The value conversions every export shares: results out through serde as
+//! plain objects, integers past 2^53 as `BigInt`, and the few JavaScript
+//! shapes the API takes in (text or bytes, numbers in any of JS's forms).
+
+use js_sys::{Array, BigInt, Reflect, Uint8Array};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// Serializes a core result the way every export does: plain objects,
+/// `null` for `None`, maps as objects, the CLI's field names.
+pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).map_err(|e| thrown(e.into()))
+}
+
+/// [`to_js`], then the fields at `paths` become `BigInt`s where they hold
+/// decimal strings.
+///
+/// The core's JSON writes IPv6 counts and 128-bit integers as decimal
+/// strings, because a JSON number loses precision past 2^53; JavaScript
+/// gets them exact. A path is a dotted list of field names, and arrays on
+/// the way are walked element by element: `"allocations.hosts"` is the
+/// `hosts` of every allocation. IPv4 values are JSON numbers and stay
+/// numbers.
+pub fn to_js_bigint<T: Serialize>(value: &T, paths: &[&str]) -> Result<JsValue, JsError> {
+    let js = to_js(value)?;
+    for path in paths {
+        let fields: Vec<&str> = path.split('.').collect();
+        strings_to_bigint(&js, &fields)?;
+    }
+    Ok(js)
+}
+
+fn strings_to_bigint(value: &JsValue, path: &[&str]) -> Result<(), JsError> {
+    if let Some(array) = value.dyn_ref::<Array>() {
+        return array
+            .iter()
+            .try_for_each(|item| strings_to_bigint(&item, path));
+    }
+    let Some((field, rest)) = path.split_first() else {
+        return Ok(());
+    };
+    if !value.is_object() {
+        return Ok(());
+    }
+    let key = JsValue::from_str(field);
+    let child = Reflect::get(value, &key).map_err(thrown)?;
+    if !rest.is_empty() {
+        return strings_to_bigint(&child, rest);
+    }
+    if let Some(text) = child.as_string() {
+        let big = BigInt::new(&child)
+            .map_err(|_| JsError::new(&format!("{field} is not an integer: {text}")))?;
+        Reflect::set(value, &key, &big).map_err(thrown)?;
+    }
+    Ok(())
+}
+
+/// A JavaScript exception as a `JsError`, keeping its message.
+fn thrown(e: JsValue) -> JsError {
+    let message = e
+        .dyn_ref::<js_sys::Error>()
+        .map_or_else(|| format!("{e:?}"), |e| String::from(e.message()));
+    JsError::new(&message)
+}
+
+/// The bytes of a `Uint8Array`, or the UTF-8 of a string, as a Python
+/// API that takes `bytes` would be fed from JavaScript.
+pub fn bytes_or_text(value: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
+    if let Some(text) = value.as_string() {
+        return Ok(text.into_bytes());
+    }
+    value
+        .dyn_ref::<Uint8Array>()
+        .map(Uint8Array::to_vec)
+        .ok_or_else(|| JsError::new(&format!("{what} must be a Uint8Array or a string")))
+}
+
+/// The text of a number as the CLI would be given it: strings as they are,
+/// numbers and `BigInt`s in decimal (`100`, not `100.0`). The core then
+/// reads it with the CLI's rules and messages.
+pub fn number_text(value: &JsValue, what: &str) -> Result<String, JsError> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    if let Some(x) = value.as_f64() {
+        return Ok(x.to_string());
+    }
+    if let Some(big) = value.dyn_ref::<BigInt>() {
+        return big
+            .to_string(10)
+            .map(String::from)
+            .map_err(|_| JsError::new(&format!("{what} is not a decimal integer")));
+    }
+    Err(JsError::new(&format!(
+        "{what} must be a number, a BigInt or a string"
+    )))
+}
+
+/// The property `name` of an options object, `None` when it is absent.
+pub fn option(object: &JsValue, name: &str) -> Option<JsValue> {
+    if !object.is_object() {
+        return None;
+    }
+    Reflect::get(object, &JsValue::from_str(name))
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
+}
