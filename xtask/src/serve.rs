@@ -3,7 +3,13 @@
 use crate::build;
 use crate::util::{self, Result};
 
+/// `extra` goes to the relay (`cargo xtask serve --listen 127.0.0.1:9000`);
+/// a leading `--` is dropped.
 pub fn run(extra: &[String]) -> Result {
+    let extra = match extra.split_first() {
+        Some((first, rest)) if first == "--" => rest,
+        _ => extra,
+    };
     build::run()?;
     let web = util::root().join("web");
     // The relay prints the URL (with its token) once it listens.
