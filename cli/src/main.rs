@@ -6,6 +6,8 @@
 
 mod aggregate;
 mod classify;
+mod dissect;
+mod encap;
 mod inet;
 mod items;
 mod mac;
@@ -81,6 +83,13 @@ enum Command {
     Pack(pystruct::PackArgs),
     /// Unpack bytes (hex) by a struct format into values, as struct.unpack.
     Unpack(pystruct::UnpackArgs),
+    /// Build an Ethernet frame layer by layer, as the seeds' encapsulation:
+    /// data, then ports, IPs and MACs, then bits; --pcap writes it for
+    /// Wireshark.
+    Encap(encap::Args),
+    /// Read a frame (hex or a pcap file) back into named layers and
+    /// fields; bad checksums and truncation are findings, not failures.
+    Dissect(dissect::Args),
 }
 
 fn main() -> ExitCode {
@@ -104,6 +113,8 @@ fn main() -> ExitCode {
         Command::Calcsize(args) => pystruct::run_calcsize(args, &out),
         Command::Pack(args) => pystruct::run_pack(args, &out),
         Command::Unpack(args) => pystruct::run_unpack(args, &out),
+        Command::Encap(args) => encap::run(args, &out),
+        Command::Dissect(args) => dissect::run(args, &out),
     };
     match result {
         Ok(code) => code,

@@ -23,6 +23,7 @@ pub mod auth;
 pub mod classify;
 pub mod inet;
 pub mod mac;
+pub mod packet;
 pub mod plan;
 pub mod port;
 pub mod protocol;

@@ -10,6 +10,7 @@ mod cli_struct;
 mod fuzz_regressions;
 mod inet_cpython;
 mod labs_seeds;
+mod packet_tshark;
 mod relay;
 mod relay_process;
 mod relay_sockets;

@@ -1,0 +1,863 @@
+//! Bytes to the annotated layers, the way a learner needs it: lax.
+//!
+//! Like etherparse's lax slicing, dissection never fails as a whole. It
+//! decodes layer after layer (Ethernet II, 802.1Q tags, ARP, IPv4, IPv6,
+//! ICMP, UDP, TCP, the data, the padding) and, where something is wrong,
+//! records a [`Finding`] saying which layer, which byte and why, then
+//! goes on if it can:
+//!
+//! - a header cut short keeps the fields that are there, and decoding
+//!   stops ([`Finding::Length`]);
+//! - a length field that promises more than the frame holds is a length
+//!   finding, and the bytes that are there are decoded anyway;
+//! - a value the header does not allow (IPv4 version 5, a TCP data offset
+//!   of 3) is a [`Finding::Content`], and decoding stops;
+//! - a wrong checksum is a [`Finding::Checksum`], and decoding goes on
+//!   (the field's display says `[incorrect, should be 0x…]`);
+//! - something netlab does not decode (an unknown EtherType, IPv4
+//!   fragments, ICMPv6) is a [`Finding::Unsupported`], and the rest is
+//!   shown as data.
+//!
+//! Every byte of the frame ends up in some layer, so the tree and the hex
+//! dump always cover each other.
+
+use serde::{Serialize, Serializer};
+use thiserror::Error;
+
+use super::annotate::Layer;
+use super::checksum::PseudoHeader;
+use super::error::{ContentError, LenError, WireError};
+use super::ethernet::{self, EtherType, MIN_FRAME_LEN};
+use super::field::{FieldSpec, Format, hex};
+use super::ipv4::{self, IpProtocol};
+use super::layer::Protocol;
+use super::{arp, icmpv4, ipv6, tcp, udp, vlan};
+
+/// A checksum that does not match the bytes it covers.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error(
+    "{layer}: {field} is 0x{found:04x} at byte {offset}, but the bytes sum to 0x{expected:04x}"
+)]
+pub struct ChecksumError {
+    pub layer: Protocol,
+    pub offset: usize,
+    pub field: &'static str,
+    pub found: u32,
+    pub expected: u32,
+}
+
+/// Something netlab does not decode; the rest of the frame is data.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{layer}: {what} (byte {offset}); the rest is shown as data")]
+pub struct Unsupported {
+    pub layer: Protocol,
+    pub offset: usize,
+    pub what: String,
+}
+
+/// Where and why a frame is not what its headers say.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Finding {
+    /// Fewer bytes than a header or a length field needs.
+    #[error(transparent)]
+    Length(LenError),
+    /// A field holds a value its header does not allow.
+    #[error(transparent)]
+    Content(ContentError),
+    /// A checksum does not match.
+    #[error(transparent)]
+    Checksum(ChecksumError),
+    /// A protocol or feature netlab does not decode.
+    #[error(transparent)]
+    Unsupported(Unsupported),
+}
+
+impl Finding {
+    /// `length`, `content`, `checksum` or `unsupported`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Length(_) => "length",
+            Self::Content(_) => "content",
+            Self::Checksum(_) => "checksum",
+            Self::Unsupported(_) => "unsupported",
+        }
+    }
+
+    /// The header the finding is about.
+    pub fn protocol(&self) -> Protocol {
+        match self {
+            Self::Length(e) => e.layer,
+            Self::Content(e) => e.layer,
+            Self::Checksum(e) => e.layer,
+            Self::Unsupported(e) => e.layer,
+        }
+    }
+
+    /// The frame byte it is about.
+    pub fn offset(&self) -> usize {
+        match self {
+            Self::Length(e) => e.offset,
+            Self::Content(e) => e.offset,
+            Self::Checksum(e) => e.offset,
+            Self::Unsupported(e) => e.offset,
+        }
+    }
+}
+
+impl From<WireError> for Finding {
+    fn from(e: WireError) -> Self {
+        match e {
+            WireError::Length(e) => Self::Length(e),
+            WireError::Content(e) => Self::Content(e),
+        }
+    }
+}
+
+impl Serialize for Finding {
+    /// `{kind, protocol, layer, offset, message}`.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json {
+            kind: &'static str,
+            protocol: Protocol,
+            layer: super::layer::FiveLayer,
+            offset: usize,
+            message: String,
+        }
+        Json {
+            kind: self.kind(),
+            protocol: self.protocol(),
+            layer: self.protocol().five(),
+            offset: self.offset(),
+            message: self.to_string(),
+        }
+        .serialize(s)
+    }
+}
+
+/// A frame read back into layers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dissection {
+    /// The layers in frame order; together they cover every byte.
+    pub layers: Vec<Layer>,
+    /// What is wrong, in frame order of discovery; empty for a good frame.
+    pub findings: Vec<Finding>,
+    /// The frame's bytes, in lowercase hex.
+    pub hex: String,
+    /// The frame's length in bytes.
+    pub length: usize,
+}
+
+/// Reads an Ethernet II frame (as a capture shows it: no preamble, no
+/// FCS) into annotated layers and findings. Never fails, never panics.
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::packet::dissect::dissect;
+///
+/// let d = dissect(&[0xff; 20]);
+/// assert_eq!(d.layers[0].name, "Ethernet II");
+/// assert_eq!(d.layers[1].name, "Data");
+/// assert_eq!(
+///     d.findings[0].to_string(),
+///     "Ethernet: EtherType 0xffff is not decoded (byte 12); the rest is shown as data"
+/// );
+///
+/// let cut = dissect(&[0x02, 0x00]);
+/// assert_eq!(cut.findings[0].kind(), "length");
+/// ```
+pub fn dissect(frame: &[u8]) -> Dissection {
+    let mut d = Dissector {
+        frame,
+        layers: Vec::new(),
+        findings: Vec::new(),
+    };
+    d.ethernet();
+    Dissection {
+        layers: d.layers,
+        findings: d.findings,
+        hex: hex(frame),
+        length: frame.len(),
+    }
+}
+
+const DATA: FieldSpec = FieldSpec::new("Data", 0, 0)
+    .show(Format::PyBytes)
+    .ws("data.data")
+    .about("The application's bytes: what send() was given and recv() returns.");
+const QUOTED: FieldSpec = FieldSpec::new("Original datagram", 0, 0)
+    .show(Format::Bytes)
+    .about("The IP header and first 8 bytes of the packet this error is about.");
+const UNDECODED: FieldSpec = FieldSpec::new("Data", 0, 0)
+    .show(Format::Bytes)
+    .ws("data.data")
+    .about("Bytes netlab does not decode (see the findings).");
+const PADDING: FieldSpec = FieldSpec::new("Padding", 0, 0)
+    .show(Format::Bytes)
+    .ws("eth.padding")
+    .about("Zeros after the packet, up to Ethernet's 60-byte minimum frame.");
+const TRAILER: FieldSpec = FieldSpec::new("Trailer", 0, 0)
+    .show(Format::Bytes)
+    .ws("eth.trailer")
+    .about("Bytes after the packet that are not zero padding.");
+
+struct Dissector<'a> {
+    frame: &'a [u8],
+    layers: Vec<Layer>,
+    findings: Vec<Finding>,
+}
+
+impl Dissector<'_> {
+    fn wire(&mut self, e: WireError, at: usize) {
+        self.findings.push(e.shifted(at).into());
+    }
+
+    fn unsupported(&mut self, layer: Protocol, offset: usize, what: String) {
+        self.findings.push(Finding::Unsupported(Unsupported {
+            layer,
+            offset,
+            what,
+        }));
+    }
+
+    /// A layer of `bytes` from `at` to `end`, as one field.
+    fn bytes_layer(&mut self, protocol: Protocol, at: usize, end: usize, spec: FieldSpec) {
+        let end = end.min(self.frame.len());
+        if at >= end {
+            return;
+        }
+        let data = &self.frame[at..end];
+        let mut layer = Layer::new(protocol, at, data.len());
+        layer.push_one(data, at, &spec.sized(data.len() * 8), 0);
+        layer.summary = format!("{} bytes", data.len());
+        self.layers.push(layer);
+    }
+
+    /// Whatever follows `at` after decoding stopped.
+    fn rest(&mut self, at: usize) {
+        let last_end = self.layers.last().map_or(0, |l| l.offset + l.length);
+        self.bytes_layer(
+            Protocol::Data,
+            at.max(last_end),
+            self.frame.len(),
+            UNDECODED,
+        );
+    }
+
+    fn checksum(
+        &mut self,
+        layer: Protocol,
+        field: FieldSpec,
+        at: usize,
+        found: u16,
+        expected: u16,
+    ) {
+        let good = found == expected;
+        if let Some(l) = self.layers.last_mut() {
+            if good {
+                l.note(field.name, "[correct]");
+            } else {
+                l.note(
+                    field.name,
+                    &format!("[incorrect, should be 0x{expected:04x}]"),
+                );
+            }
+        }
+        if !good {
+            self.findings.push(Finding::Checksum(ChecksumError {
+                layer,
+                offset: at + field.bytes().start,
+                field: field.name,
+                found: u32::from(found),
+                expected: u32::from(expected),
+            }));
+        }
+    }
+
+    fn ethernet(&mut self) {
+        let data = self.frame;
+        self.layers.push(ethernet::annotate(data, 0));
+        let frame = match ethernet::Frame::new_checked(data) {
+            Ok(f) => f,
+            Err(e) => return self.wire(e, 0),
+        };
+        let mut ethertype = frame.ethertype();
+        let mut at = ethernet::HEADER_LEN;
+        while ethertype == EtherType::VLAN {
+            let rest = &data[at..];
+            self.layers.push(vlan::annotate(rest, at));
+            match vlan::Packet::new_checked(rest) {
+                Ok(tag) => ethertype = tag.ethertype(),
+                Err(e) => return self.wire(e, at),
+            }
+            at += vlan::HEADER_LEN;
+        }
+        let end = match ethertype {
+            EtherType::ARP => self.arp(at),
+            EtherType::IPV4 => self.ipv4(at),
+            EtherType::IPV6 => self.ipv6(at),
+            t => {
+                let what = if t.is_length() {
+                    format!(
+                        "{} is an IEEE 802.3 length (LLC follows), not an EtherType",
+                        t.0
+                    )
+                } else {
+                    format!(
+                        "EtherType {} is not decoded",
+                        ethernet::type_text(u64::from(t.0))
+                    )
+                };
+                self.unsupported(Protocol::Ethernet, at - 2, what);
+                self.rest(at);
+                data.len()
+            }
+        };
+        if end < data.len() {
+            let trailer = &data[end..];
+            let zeros = trailer.iter().all(|&b| b == 0);
+            let (name, spec) = if zeros && data.len() <= MIN_FRAME_LEN {
+                ("Ethernet padding", PADDING)
+            } else {
+                ("Ethernet trailer", TRAILER)
+            };
+            self.bytes_layer(Protocol::EthernetTrailer, end, data.len(), spec);
+            if let Some(l) = self.layers.last_mut() {
+                l.name = name;
+            }
+        }
+    }
+
+    /// Decodes ARP at `at`; returns where it ends.
+    fn arp(&mut self, at: usize) -> usize {
+        let rest = &self.frame[at..];
+        let layer = arp::annotate(rest, at);
+        let end = at + layer.length;
+        self.layers.push(layer);
+        match arp::Packet::new_checked(rest).and_then(|p| arp::Repr::parse(&p)) {
+            Ok(_) => end,
+            Err(e) => {
+                self.wire(e, at);
+                self.rest(end);
+                self.frame.len()
+            }
+        }
+    }
+
+    /// Decodes IPv4 at `at`; returns where the packet ends.
+    fn ipv4(&mut self, at: usize) -> usize {
+        let rest = &self.frame[at..];
+        self.layers.push(ipv4::annotate(rest, at));
+        let p = ipv4::Packet::new_unchecked(rest);
+        if let Err(e) = p.check_header() {
+            self.wire(e, at);
+            self.rest(at);
+            return self.frame.len();
+        }
+        let header_len = usize::from(p.header_len());
+        let total = usize::from(p.total_len());
+        let complete = total <= rest.len() && total >= header_len;
+        let packet_len = if total < header_len {
+            self.findings.push(Finding::Content(ContentError::new(
+                Protocol::Ipv4,
+                at + 2,
+                "Total Length",
+                total as u64,
+                "it counts the header too, so it is at least the Header Length",
+            )));
+            rest.len()
+        } else if total > rest.len() {
+            self.findings.push(Finding::Length(
+                LenError::field(Protocol::Ipv4, "Total Length", total, rest.len()).shifted(at),
+            ));
+            rest.len()
+        } else {
+            total
+        };
+        self.checksum(
+            Protocol::Ipv4,
+            ipv4::CHECKSUM,
+            at,
+            p.checksum(),
+            p.checksum_expected(),
+        );
+        if let Some((off, len)) = ipv4::bad_option(p.options()) {
+            self.findings.push(Finding::Content(ContentError::new(
+                Protocol::Ipv4,
+                at + ipv4::HEADER_LEN + off,
+                "Option Length",
+                u64::from(len),
+                "an option's length counts its type and length bytes and fits in the header",
+            )));
+        }
+        let payload_at = at + header_len;
+        let end = at + packet_len;
+        if p.more_frags() || p.frag_offset() != 0 {
+            self.unsupported(
+                Protocol::Ipv4,
+                at + 6,
+                format!(
+                    "a fragment (offset {} bytes, more fragments: {}); netlab does not reassemble",
+                    u32::from(p.frag_offset()) * 8,
+                    if p.more_frags() { "yes" } else { "no" }
+                ),
+            );
+            self.bytes_layer(Protocol::Data, payload_at, end, UNDECODED);
+            return end;
+        }
+        let pseudo = PseudoHeader::V4 {
+            src: p.src_addr(),
+            dst: p.dst_addr(),
+        };
+        self.transport(
+            p.protocol(),
+            Protocol::Ipv4,
+            payload_at,
+            end,
+            pseudo,
+            complete,
+        );
+        end
+    }
+
+    /// Decodes IPv6 at `at`; returns where the packet ends.
+    fn ipv6(&mut self, at: usize) -> usize {
+        let rest = &self.frame[at..];
+        self.layers.push(ipv6::annotate(rest, at));
+        let p = ipv6::Packet::new_unchecked(rest);
+        if let Err(e) = p.check_header() {
+            self.wire(e, at);
+            self.rest(at);
+            return self.frame.len();
+        }
+        let wanted = ipv6::HEADER_LEN + usize::from(p.payload_len());
+        let complete = wanted <= rest.len();
+        if !complete {
+            self.findings.push(Finding::Length(
+                LenError::field(Protocol::Ipv6, "Payload Length", wanted, rest.len()).shifted(at),
+            ));
+        }
+        let end = at + wanted.min(rest.len());
+        let pseudo = PseudoHeader::V6 {
+            src: p.src_addr(),
+            dst: p.dst_addr(),
+        };
+        self.transport(
+            p.next_header(),
+            Protocol::Ipv6,
+            at + ipv6::HEADER_LEN,
+            end,
+            pseudo,
+            complete,
+        );
+        end
+    }
+
+    /// Decodes what an IP packet carries, from `at` to `end`. Checksums
+    /// are judged only when the packet is `complete`.
+    fn transport(
+        &mut self,
+        proto: IpProtocol,
+        ip: Protocol,
+        at: usize,
+        end: usize,
+        pseudo: PseudoHeader,
+        complete: bool,
+    ) {
+        let seg = &self.frame[at..end];
+        match (proto, ip) {
+            (IpProtocol::TCP, _) => self.tcp(seg, at, pseudo, complete),
+            (IpProtocol::UDP, _) => self.udp(seg, at, pseudo, complete),
+            (IpProtocol::ICMP, Protocol::Ipv4) => self.icmp(seg, at, complete),
+            _ => {
+                let name = ipv4::protocol_text(u64::from(proto.0));
+                let field = if ip == Protocol::Ipv4 {
+                    "protocol"
+                } else {
+                    "next header"
+                };
+                let header_at = self.layers.last().map_or(at, |l| l.offset);
+                let field_at = header_at + if ip == Protocol::Ipv4 { 9 } else { 6 };
+                self.unsupported(ip, field_at, format!("{field} {name} is not decoded"));
+                self.bytes_layer(Protocol::Data, at, end, UNDECODED);
+            }
+        }
+    }
+
+    fn tcp(&mut self, seg: &[u8], at: usize, pseudo: PseudoHeader, complete: bool) {
+        let layer = tcp::annotate(seg, at);
+        let header_end = at + layer.length;
+        self.layers.push(layer);
+        let p = tcp::Packet::new_unchecked(seg);
+        if let Err(e) = p.check_len() {
+            self.wire(e, at);
+            self.bytes_layer(Protocol::Data, header_end, at + seg.len(), UNDECODED);
+            return;
+        }
+        if let Some((off, len)) = tcp::bad_option(p.options()) {
+            self.findings.push(Finding::Content(ContentError::new(
+                Protocol::Tcp,
+                at + tcp::HEADER_LEN + off + 1,
+                "Option Length",
+                u64::from(len),
+                "an option's length counts its kind and length bytes and fits in the header",
+            )));
+        }
+        if complete {
+            self.checksum(
+                Protocol::Tcp,
+                tcp::CHECKSUM,
+                at,
+                p.checksum(),
+                p.checksum_expected(pseudo),
+            );
+        }
+        self.bytes_layer(Protocol::Data, header_end, at + seg.len(), DATA);
+    }
+
+    fn udp(&mut self, seg: &[u8], at: usize, pseudo: PseudoHeader, complete: bool) {
+        let layer = udp::annotate(seg, at);
+        self.layers.push(layer);
+        if seg.len() < udp::HEADER_LEN {
+            self.wire(
+                LenError::header(Protocol::Udp, udp::HEADER_LEN, seg.len()).into(),
+                at,
+            );
+            return;
+        }
+        let p = udp::Packet::new_unchecked(seg);
+        let length = usize::from(p.len());
+        let data_end = if length < udp::HEADER_LEN {
+            self.findings.push(Finding::Content(ContentError::new(
+                Protocol::Udp,
+                at + 4,
+                "Length",
+                length as u64,
+                "it counts the 8-byte header too, so it is at least 8",
+            )));
+            seg.len()
+        } else if length > seg.len() {
+            self.findings.push(Finding::Length(
+                LenError::field(Protocol::Udp, "Length", length, seg.len()).shifted(at),
+            ));
+            seg.len()
+        } else {
+            if length < seg.len() && complete {
+                self.findings.push(Finding::Content(ContentError::new(
+                    Protocol::Udp,
+                    at + 4,
+                    "Length",
+                    length as u64,
+                    "it should equal the IP payload's length",
+                )));
+            }
+            length
+        };
+        if complete && (udp::HEADER_LEN..=seg.len()).contains(&length) {
+            let zero_ok = p.checksum() == 0 && matches!(pseudo, PseudoHeader::V4 { .. });
+            let expected = if zero_ok {
+                0
+            } else {
+                p.checksum_expected(pseudo)
+            };
+            if zero_ok {
+                if let Some(l) = self.layers.last_mut() {
+                    l.note("Checksum", "[none: the sender did not compute one]");
+                }
+            } else {
+                self.checksum(Protocol::Udp, udp::CHECKSUM, at, p.checksum(), expected);
+            }
+        }
+        self.bytes_layer(Protocol::Data, at + udp::HEADER_LEN, at + data_end, DATA);
+        if data_end < seg.len() {
+            self.bytes_layer(Protocol::Data, at + data_end, at + seg.len(), UNDECODED);
+        }
+    }
+
+    fn icmp(&mut self, seg: &[u8], at: usize, complete: bool) {
+        let layer = icmpv4::annotate(seg, at);
+        let header_end = at + layer.length;
+        self.layers.push(layer);
+        let p = icmpv4::Packet::new_unchecked(seg);
+        if let Err(e) = p.check_len() {
+            return self.wire(e, at);
+        }
+        if complete {
+            self.checksum(
+                Protocol::Icmpv4,
+                icmpv4::CHECKSUM,
+                at,
+                p.checksum(),
+                p.checksum_expected(),
+            );
+        }
+        let spec = if matches!(p.msg_type(), 3 | 4 | 5 | 11 | 12) {
+            QUOTED
+        } else {
+            DATA
+        };
+        self.bytes_layer(Protocol::Data, header_end, at + seg.len(), spec);
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use std::net::Ipv4Addr;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::mac::MacAddr;
+    use crate::packet::encap::{EncapSpec, Transport, encapsulate};
+
+    fn hello() -> Vec<u8> {
+        let spec = EncapSpec::tcp(
+            "192.168.12.1:53000".parse().unwrap(),
+            "192.168.13.1:9000".parse().unwrap(),
+            b"hello",
+        );
+        encapsulate(&spec).unwrap().frame
+    }
+
+    fn names(d: &Dissection) -> Vec<&str> {
+        d.layers.iter().map(|l| l.name).collect()
+    }
+
+    /// Every byte of the frame is in exactly one layer, in order.
+    fn covers(d: &Dissection) -> bool {
+        let mut at = 0;
+        for l in &d.layers {
+            if l.offset != at {
+                return false;
+            }
+            at += l.length;
+        }
+        at == d.length
+    }
+
+    #[test]
+    fn a_good_frame_has_no_findings() {
+        let d = dissect(&hello());
+        assert_eq!(names(&d), ["Ethernet II", "IPv4", "TCP", "Data"]);
+        assert!(d.findings.is_empty(), "{:?}", d.findings);
+        assert!(covers(&d));
+        let tcp = &d.layers[2];
+        assert!(
+            tcp.field("Checksum")
+                .unwrap()
+                .display
+                .ends_with("[correct]")
+        );
+        assert_eq!(d.layers[3].fields[0].display, "b'hello'");
+    }
+
+    #[test]
+    fn wrong_checksums_are_findings() {
+        let mut f = hello();
+        f[24] ^= 0xff; // IPv4 header checksum
+        f[50] ^= 0x01; // TCP checksum
+        let d = dissect(&f);
+        assert_eq!(names(&d), ["Ethernet II", "IPv4", "TCP", "Data"]);
+        let kinds: Vec<_> = d
+            .findings
+            .iter()
+            .map(|x| (x.kind(), x.protocol(), x.offset()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("checksum", Protocol::Ipv4, 24),
+                ("checksum", Protocol::Tcp, 50)
+            ]
+        );
+        assert!(
+            d.findings[0]
+                .to_string()
+                .starts_with("IPv4: Header Checksum is 0x")
+        );
+        assert!(
+            d.layers[1].fields[14]
+                .display
+                .contains("[incorrect, should be 0x")
+        );
+    }
+
+    #[test]
+    fn truncation_says_where() {
+        let f = hello();
+        // Cut inside the TCP header.
+        let d = dissect(&f[..40]);
+        assert_eq!(names(&d), ["Ethernet II", "IPv4", "TCP"]);
+        assert!(covers(&d));
+        let msgs: Vec<String> = d.findings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            msgs,
+            [
+                "IPv4: the Total Length field says 45 bytes from byte 14, only 26 are there",
+                "TCP: needs 20 bytes from byte 34, only 6 are there",
+            ]
+        );
+        // Only the fields that are all there.
+        let tcp: Vec<_> = d.layers[2].fields.iter().map(|f| f.name).collect();
+        assert_eq!(tcp, ["Source Port", "Destination Port"]);
+        // Cut inside the payload: lengths, but the layers decode.
+        let d = dissect(&f[..57]);
+        assert_eq!(names(&d), ["Ethernet II", "IPv4", "TCP", "Data"]);
+        assert_eq!(d.findings.len(), 1);
+        assert_eq!(d.findings[0].kind(), "length");
+    }
+
+    #[test]
+    fn content_errors_stop_decoding() {
+        let mut f = hello();
+        f[14] = 0x55; // version 5
+        let d = dissect(&f);
+        assert_eq!(names(&d), ["Ethernet II", "IPv4", "Data"]);
+        assert!(covers(&d));
+        assert_eq!(
+            d.findings[0].to_string(),
+            "IPv4: Version is 5 at byte 14; an IPv4 header has version 4"
+        );
+        let mut f = hello();
+        f[46] = 0x30; // TCP data offset 3
+        let d = dissect(&f);
+        assert_eq!(d.findings[0].kind(), "content");
+        assert_eq!(d.findings[0].protocol(), Protocol::Tcp);
+        assert!(covers(&d));
+    }
+
+    #[test]
+    fn padding_vlan_arp_and_unknown() {
+        let mut f = hello();
+        f.resize(60, 0);
+        let d = dissect(&f);
+        assert_eq!(
+            names(&d),
+            ["Ethernet II", "IPv4", "TCP", "Data", "Ethernet padding"]
+        );
+        assert!(d.findings.is_empty());
+        let mut arp_frame = vec![0xff; 6];
+        arp_frame.extend_from_slice(&[2, 0, 0, 0, 0, 1, 0x81, 0x00, 0x00, 0x0a, 0x08, 0x06]);
+        let mut body = [0u8; 28];
+        arp::Repr {
+            operation: arp::Operation::REQUEST,
+            source_hardware_addr: MacAddr([2, 0, 0, 0, 0, 1]),
+            source_protocol_addr: Ipv4Addr::new(10, 0, 0, 1),
+            target_hardware_addr: MacAddr([0; 6]),
+            target_protocol_addr: Ipv4Addr::new(10, 0, 0, 2),
+        }
+        .emit(&mut arp::Packet::new_unchecked(&mut body[..]));
+        arp_frame.extend_from_slice(&body);
+        arp_frame.resize(60, 0);
+        let d = dissect(&arp_frame);
+        assert_eq!(
+            names(&d),
+            [
+                "Ethernet II",
+                "802.1Q Virtual LAN",
+                "ARP",
+                "Ethernet padding"
+            ]
+        );
+        assert!(covers(&d) && d.findings.is_empty());
+        let mut lldp = hello();
+        lldp[12] = 0x88;
+        lldp[13] = 0xcc;
+        let d = dissect(&lldp);
+        assert_eq!(
+            d.findings[0].to_string(),
+            "Ethernet: EtherType 0x88cc (LLDP) is not decoded (byte 12); the rest is shown as data"
+        );
+        assert!(covers(&d));
+    }
+
+    #[test]
+    fn findings_serialize_with_their_place() {
+        let d = dissect(&hello()[..20]);
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(json["findings"][0]["kind"], "length");
+        assert_eq!(json["findings"][0]["protocol"], "ipv4");
+        assert_eq!(json["findings"][0]["layer"], "network");
+        assert_eq!(json["findings"][0]["offset"], 14);
+        assert_eq!(json["length"], 20);
+    }
+
+    fn arb_spec() -> impl Strategy<Value = EncapSpec> {
+        (
+            prop_oneof![
+                Just(Transport::Tcp),
+                Just(Transport::Udp),
+                Just(Transport::Icmp)
+            ],
+            proptest::collection::vec(any::<u8>(), 0..300),
+            any::<[u8; 4]>(),
+            any::<[u8; 4]>(),
+            any::<u16>(),
+            1..=65535i64,
+            any::<u8>(),
+            (any::<u32>(), any::<u32>(), 0..512u16, any::<u16>()),
+        )
+            .prop_map(
+                |(proto, payload, src, dst, sport, dport, ttl, (seq, ack, flags, id))| {
+                    let mut spec = EncapSpec::new(proto, Ipv4Addr::from(src), Ipv4Addr::from(dst));
+                    spec.payload = payload;
+                    spec.ttl = Some(i64::from(ttl));
+                    match proto {
+                        Transport::Icmp => {
+                            spec.icmp_id = Some(i64::from(id));
+                            spec.icmp_seq = Some(i64::from(sport));
+                        }
+                        Transport::Tcp | Transport::Udp => {
+                            spec.src_port = Some(i64::from(sport));
+                            spec.dst_port = Some(dport);
+                        }
+                    }
+                    if proto == Transport::Tcp {
+                        spec.seq = Some(i64::from(seq));
+                        spec.ack = Some(i64::from(ack));
+                        spec.flags = Some(crate::packet::tcp::TcpFlags(flags));
+                    }
+                    spec
+                },
+            )
+    }
+
+    proptest! {
+        #[test]
+        fn built_frames_dissect_clean(spec in arb_spec()) {
+            let built = encapsulate(&spec).unwrap();
+            let d = dissect(&built.frame);
+            prop_assert!(d.findings.is_empty(), "{:?}", d.findings);
+            prop_assert_eq!(&d.layers, &built.layers);
+            prop_assert!(covers(&d));
+            let ip = d.layers.iter().find(|l| l.protocol == Protocol::Ipv4).unwrap();
+            prop_assert_eq!(ip.field("Time to Live").unwrap().value.number(), spec.ttl.map(|t| t as u64));
+            prop_assert_eq!(&ip.field("Source Address").unwrap().display, &spec.src.to_string());
+        }
+
+        #[test]
+        fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let d = dissect(&bytes);
+            prop_assert!(covers(&d));
+            prop_assert!(!d.layers.is_empty());
+        }
+
+        #[test]
+        fn damaged_frames_never_panic(
+            spec in arb_spec(),
+            cut in any::<prop::sample::Index>(),
+            flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..6),
+        ) {
+            let mut f = encapsulate(&spec).unwrap().frame;
+            for (at, x) in flips {
+                let i = at.index(f.len());
+                f[i] ^= x;
+            }
+            let keep = cut.index(f.len() + 1);
+            f.truncate(keep);
+            let d = dissect(&f);
+            prop_assert!(covers(&d), "{:?}", d.layers.iter().map(|l| (l.name, l.offset, l.length)).collect::<Vec<_>>());
+        }
+    }
+}

@@ -1,0 +1,1088 @@
+//! `netlab_core::packet` against tshark: frames the core builds are written
+//! to capture files, and every field netlab reports must sit where tshark's
+//! PDML puts it and hold tshark's value; checksums must be good, findings
+//! must match tshark's verdicts, and pcapng comments must come through as
+//! `frame.comment`.
+
+use std::collections::BTreeSet;
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use netlab_core::mac::MacAddr;
+use netlab_core::packet::checksum::PseudoHeader;
+use netlab_core::packet::dissect::{Dissection, Finding, dissect};
+use netlab_core::packet::encap::{EncapSpec, encapsulate};
+use netlab_core::packet::ethernet::{self, EtherType};
+use netlab_core::packet::hex::parse_hex;
+use netlab_core::packet::ipv4::{self, IpProtocol};
+use netlab_core::packet::pcap::{self, Record};
+use netlab_core::packet::tcp::{self, TcpFlags, TcpOption};
+use netlab_core::packet::{FieldValue, Protocol, arp, ipv6, pcapng, physical, udp, vlan};
+
+use crate::util::{netlab, netlab_json};
+
+/// The checksum checks tshark leaves off by default.
+const CHECKS: [&str; 6] = [
+    "-o",
+    "ip.check_checksum:TRUE",
+    "-o",
+    "tcp.check_checksum:TRUE",
+    "-o",
+    "udp.check_checksum:TRUE",
+];
+
+/// Fields tshark shows in other units than the wire holds: header
+/// lengths in bytes (the field counts 32-bit words), the fragment offset
+/// in bytes (the field counts 8-byte blocks).
+const SCALED: [(&str, u64); 3] = [("ip.hdr_len", 4), ("tcp.hdr_len", 4), ("ip.frag_offset", 8)];
+
+/// A folder under the system temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Self {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNT.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("netlab-packet-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&path).unwrap();
+        Self(path)
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tshark_path() -> PathBuf {
+    let path = Path::new("/usr/bin/tshark");
+    if path.exists() {
+        return path.to_path_buf();
+    }
+    // Elsewhere on PATH; `cargo xtask test` installs it.
+    PathBuf::from("tshark")
+}
+
+/// Runs tshark and returns its standard output.
+fn tshark(args: &[&str]) -> String {
+    let out = Command::new(tshark_path())
+        .args(args)
+        .output()
+        .expect("tshark runs (cargo xtask test installs it)");
+    assert!(
+        out.status.success(),
+        "tshark {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 from tshark")
+}
+
+/// One `<field>` of tshark's PDML.
+#[derive(Debug, Clone)]
+struct Pdml {
+    name: String,
+    pos: usize,
+    size: usize,
+    show: String,
+    value: String,
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+fn attr(line: &str, key: &str) -> Option<String> {
+    let start = line.find(&format!(" {key}=\""))? + key.len() + 3;
+    let len = line[start..].find('"')?;
+    Some(unescape(&line[start..start + len]))
+}
+
+/// The fields of each packet in a capture file, as tshark's PDML lists
+/// them (one per line).
+fn pdml(path: &Path) -> Vec<Vec<Pdml>> {
+    let mut args = vec!["-r", path.to_str().unwrap(), "-T", "pdml"];
+    args.extend_from_slice(&CHECKS);
+    let text = tshark(&args);
+    text.split("<packet>")
+        .skip(1)
+        .map(|packet| {
+            packet
+                .lines()
+                .map(str::trim)
+                .filter(|l| l.starts_with("<field "))
+                .filter_map(|l| {
+                    Some(Pdml {
+                        name: attr(l, "name")?,
+                        pos: attr(l, "pos")?.parse().ok()?,
+                        size: attr(l, "size")?.parse().ok()?,
+                        show: attr(l, "show").unwrap_or_default(),
+                        value: attr(l, "value").unwrap_or_default(),
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A number as tshark shows it: decimal, or hex with `0x`.
+fn shown_number(show: &str) -> Option<u64> {
+    match show.strip_prefix("0x") {
+        Some(hex) => u64::from_str_radix(hex, 16).ok(),
+        None => show.parse().ok(),
+    }
+}
+
+/// Whether tshark's field holds our value.
+fn same_value(ours: &FieldValue, ws: &str, theirs: &Pdml) -> bool {
+    match ours {
+        FieldValue::Number(n) => {
+            let scale = SCALED
+                .iter()
+                .find(|(name, _)| *name == ws)
+                .map_or(1, |(_, s)| *s);
+            shown_number(&theirs.show) == Some(n * scale)
+        }
+        FieldValue::Text(t) => {
+            *t == theirs.show || *t == theirs.value || *t == theirs.show.replace(':', "")
+        }
+    }
+}
+
+/// Compares every field netlab reports for `frame` with tshark's PDML
+/// for it; returns the disagreements and records the names compared.
+fn compare(
+    label: &str,
+    d: &Dissection,
+    fields: &[Pdml],
+    seen: &mut BTreeSet<String>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for layer in &d.layers {
+        for f in layer.fields.iter().filter(|f| !f.wireshark.is_empty()) {
+            let span = f.bytes();
+            let aligned = f.bit_offset.is_multiple_of(8) && f.bits.is_multiple_of(8);
+            let placed: Vec<&Pdml> = fields
+                .iter()
+                .filter(|p| p.name == f.wireshark)
+                .filter(|p| {
+                    if aligned {
+                        p.pos == span.start && p.size == span.len()
+                    } else {
+                        p.pos <= span.start && p.pos + p.size >= span.end && p.size <= 4
+                    }
+                })
+                .collect();
+            if placed.is_empty() {
+                let elsewhere: Vec<(usize, usize)> = fields
+                    .iter()
+                    .filter(|p| p.name == f.wireshark)
+                    .map(|p| (p.pos, p.size))
+                    .collect();
+                problems.push(format!(
+                    "{label}: {} '{}' at bytes {span:?}: tshark has {} at (pos, size) {elsewhere:?}",
+                    layer.name, f.name, f.wireshark
+                ));
+            } else if !placed.iter().any(|p| same_value(&f.value, f.wireshark, p)) {
+                let shows: Vec<&str> = placed.iter().map(|p| p.show.as_str()).collect();
+                problems.push(format!(
+                    "{label}: {} '{}' = {:?}: tshark's {} shows {shows:?}",
+                    layer.name, f.name, f.value, f.wireshark
+                ));
+            } else {
+                seen.insert(f.wireshark.to_owned());
+            }
+        }
+        // Every checksum netlab checks, tshark calls good (status 1).
+        for f in layer
+            .fields
+            .iter()
+            .filter(|f| f.derived && f.wireshark.ends_with(".checksum"))
+        {
+            let status = format!("{}.status", f.wireshark);
+            match fields
+                .iter()
+                .find(|p| p.name == status && p.pos == f.offset)
+            {
+                Some(p) if p.show == "1" => {
+                    seen.insert(status);
+                }
+                other => problems.push(format!(
+                    "{label}: {} checksum: tshark's {status} is {:?}, not good",
+                    layer.name,
+                    other.map(|p| &p.show)
+                )),
+            }
+        }
+    }
+    if !d.findings.is_empty() {
+        problems.push(format!("{label}: netlab found {:?}", d.findings));
+    }
+    problems
+}
+
+/// Writes the frames to a pcap, runs tshark on it and compares each.
+fn check_frames(frames: &[(&str, Vec<u8>)], seen: &mut BTreeSet<String>) {
+    let dir = TempDir::new();
+    let path = dir.file("frames.pcap");
+    let records: Vec<Record> = frames
+        .iter()
+        .enumerate()
+        .map(|(i, (_, f))| Record::new(1_700_000_000_000_000 + i as u64, f.clone()))
+        .collect();
+    std::fs::write(&path, pcap::write(&records).unwrap()).unwrap();
+    let packets = pdml(&path);
+    assert_eq!(packets.len(), frames.len(), "tshark read every frame");
+    let problems: Vec<String> = frames
+        .iter()
+        .zip(&packets)
+        .flat_map(|((label, frame), fields)| compare(label, &dissect(frame), fields, seen))
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "{} disagreements with tshark:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+fn require(seen: &BTreeSet<String>, names: &[&str]) {
+    let missing: Vec<&&str> = names.iter().filter(|n| !seen.contains(**n)).collect();
+    assert!(
+        missing.is_empty(),
+        "never compared with tshark: {missing:?}"
+    );
+}
+
+fn seeds_spec() -> EncapSpec {
+    EncapSpec::tcp(
+        "192.168.12.1:53000".parse().unwrap(),
+        "192.168.13.1:9000".parse().unwrap(),
+        b"hello",
+    )
+}
+
+fn built(spec: &EncapSpec) -> Vec<u8> {
+    encapsulate(spec).unwrap().frame
+}
+
+#[test]
+fn encap_matches_tshark() {
+    let mut frames = vec![("seeds' conn.send(b'hello')", built(&seeds_spec()))];
+
+    let mut syn = seeds_spec();
+    syn.payload.clear();
+    syn.flags = Some(TcpFlags::SYN);
+    syn.seq = Some(0x8000_0001);
+    syn.ack = Some(0);
+    syn.ttl = Some(1);
+    syn.src_mac = Some("00:1a:2b:3c:4d:5e".parse().unwrap());
+    syn.dst_mac = Some(MacAddr::BROADCAST);
+    frames.push(("SYN, TTL 1", built(&syn)));
+
+    let udp = EncapSpec::udp(
+        "10.0.0.1:40000".parse().unwrap(),
+        "10.0.0.2:9000".parse().unwrap(),
+        "你好, UDP".as_bytes(),
+    );
+    frames.push(("UDP sendto", built(&udp)));
+
+    let ping = EncapSpec::icmp([10, 0, 0, 1].into(), [10, 0, 0, 2].into(), b"abcdefgh");
+    frames.push(("echo request", built(&ping)));
+    let mut reply = ping.clone();
+    reply.icmp_type = Some(0);
+    reply.icmp_id = Some(0x1234);
+    reply.icmp_seq = Some(7);
+    frames.push(("echo reply", built(&reply)));
+
+    // Errors quote the IP header and first 8 bytes of what was dropped.
+    let dropped = built(&udp);
+    let quoted = dropped[14..14 + 28].to_vec();
+    for (label, t, code, seq) in [
+        ("port unreachable", 3, 3, None),
+        ("fragmentation needed", 3, 4, Some(1400)),
+        ("time exceeded", 11, 0, None),
+    ] {
+        let mut e = EncapSpec::icmp([10, 0, 0, 254].into(), [10, 0, 0, 1].into(), &quoted);
+        e.icmp_type = Some(t);
+        e.icmp_code = Some(code);
+        e.icmp_seq = seq;
+        frames.push((label, built(&e)));
+    }
+
+    let mut seen = BTreeSet::new();
+    check_frames(&frames, &mut seen);
+    require(
+        &seen,
+        &[
+            "eth.dst",
+            "eth.src",
+            "eth.type",
+            "ip.version",
+            "ip.hdr_len",
+            "ip.dsfield",
+            "ip.dsfield.dscp",
+            "ip.dsfield.ecn",
+            "ip.len",
+            "ip.id",
+            "ip.flags",
+            "ip.flags.rb",
+            "ip.flags.df",
+            "ip.flags.mf",
+            "ip.frag_offset",
+            "ip.ttl",
+            "ip.proto",
+            "ip.checksum",
+            "ip.checksum.status",
+            "ip.src",
+            "ip.dst",
+            "tcp.srcport",
+            "tcp.dstport",
+            "tcp.seq_raw",
+            "tcp.ack_raw",
+            "tcp.hdr_len",
+            "tcp.flags",
+            "tcp.flags.syn",
+            "tcp.flags.push",
+            "tcp.window_size_value",
+            "tcp.checksum",
+            "tcp.checksum.status",
+            "tcp.urgent_pointer",
+            "udp.srcport",
+            "udp.dstport",
+            "udp.length",
+            "udp.checksum",
+            "udp.checksum.status",
+            "icmp.type",
+            "icmp.code",
+            "icmp.checksum",
+            "icmp.checksum.status",
+            "icmp.ident",
+            "icmp.seq",
+            "icmp.unused",
+            "icmp.mtu",
+            "data.data",
+        ],
+    );
+}
+
+/// The transport header a test frame carries.
+enum Upper {
+    Tcp(tcp::Repr),
+    Udp(udp::Repr),
+}
+
+/// An Ethernet frame (tagged or not) around IPv4 (with `options`) or
+/// IPv6, built with the core's wire formats.
+fn ip_frame(
+    tag: Option<vlan::Repr>,
+    v6: bool,
+    options: &[u8],
+    upper: &Upper,
+    payload: &[u8],
+) -> Vec<u8> {
+    let (proto, upper_len) = match upper {
+        Upper::Tcp(r) => (IpProtocol::TCP, r.buffer_len()),
+        Upper::Udp(r) => (IpProtocol::UDP, r.buffer_len()),
+    };
+    let upper_len = upper_len + payload.len();
+    let eth = ethernet::Repr {
+        dst_addr: MacAddr([0x02, 0, 0, 0, 0, 0x02]),
+        src_addr: MacAddr([0x02, 0, 0, 0, 0, 0x01]),
+        vlan: tag,
+        ethertype: if v6 { EtherType::IPV6 } else { EtherType::IPV4 },
+    };
+    let v4 = ipv4::Repr {
+        src_addr: Ipv4Addr::new(172, 16, 0, 1),
+        dst_addr: Ipv4Addr::new(172, 16, 0, 2),
+        protocol: proto,
+        payload_len: upper_len,
+        ttl: 128,
+        dscp: 46,
+        ecn: 1,
+        ident: 0xbeef,
+        dont_frag: false,
+        more_frags: false,
+        frag_offset: 0,
+        options: options.to_vec(),
+    };
+    let v6_repr = ipv6::Repr {
+        src_addr: "2001:db8::1".parse::<Ipv6Addr>().unwrap(),
+        dst_addr: "2001:db8:0:1::2".parse::<Ipv6Addr>().unwrap(),
+        next_header: proto,
+        payload_len: upper_len,
+        hop_limit: 255,
+        traffic_class: 0xb8,
+        flow_label: 0x12345,
+    };
+    let ip_len = if v6 {
+        ipv6::HEADER_LEN
+    } else {
+        v4.buffer_len()
+    };
+    let at = eth.buffer_len();
+    let mut f = vec![0u8; at + ip_len + upper_len];
+    eth.emit(&mut ethernet::Frame::new_unchecked(&mut f[..]));
+    let pseudo = if v6 {
+        v6_repr.emit(&mut ipv6::Packet::new_unchecked(&mut f[at..]));
+        PseudoHeader::V6 {
+            src: v6_repr.src_addr,
+            dst: v6_repr.dst_addr,
+        }
+    } else {
+        v4.emit(&mut ipv4::Packet::new_unchecked(&mut f[at..]));
+        PseudoHeader::V4 {
+            src: v4.src_addr,
+            dst: v4.dst_addr,
+        }
+    };
+    let seg = &mut f[at + ip_len..];
+    match upper {
+        Upper::Tcp(r) => r.emit(&mut tcp::Packet::new_unchecked(seg), pseudo, payload),
+        Upper::Udp(r) => r.emit(&mut udp::Packet::new_unchecked(seg), pseudo, payload),
+    }
+    f
+}
+
+fn tcp_repr(flags: TcpFlags, options: Vec<TcpOption>) -> tcp::Repr {
+    tcp::Repr {
+        src_port: 50000,
+        dst_port: 9000,
+        seq_number: 1_000_000,
+        ack_number: 2_000_000,
+        flags,
+        window_len: 29200,
+        urgent_pointer: 3,
+        options,
+    }
+}
+
+fn arp_frame(operation: arp::Operation) -> Vec<u8> {
+    let request = operation == arp::Operation::REQUEST;
+    let repr = arp::Repr {
+        operation,
+        source_hardware_addr: MacAddr([0x02, 0, 0, 0, 0, if request { 1 } else { 2 }]),
+        source_protocol_addr: Ipv4Addr::new(192, 168, 12, if request { 1 } else { 2 }),
+        target_hardware_addr: if request {
+            MacAddr([0; 6])
+        } else {
+            MacAddr([0x02, 0, 0, 0, 0, 1])
+        },
+        target_protocol_addr: Ipv4Addr::new(192, 168, 12, if request { 2 } else { 1 }),
+    };
+    let eth = ethernet::Repr {
+        dst_addr: if request {
+            MacAddr::BROADCAST
+        } else {
+            MacAddr([0x02, 0, 0, 0, 0, 1])
+        },
+        src_addr: repr.source_hardware_addr,
+        vlan: None,
+        ethertype: EtherType::ARP,
+    };
+    // A NIC pads the 42 bytes to Ethernet's 60-byte minimum.
+    let mut f = vec![0u8; ethernet::MIN_FRAME_LEN];
+    eth.emit(&mut ethernet::Frame::new_unchecked(&mut f[..]));
+    repr.emit(&mut arp::Packet::new_unchecked(&mut f[14..]));
+    f
+}
+
+#[test]
+fn headers_match_tshark() {
+    let linux_syn = vec![
+        TcpOption::MaxSegmentSize(1460),
+        TcpOption::SackPermitted,
+        TcpOption::Timestamps {
+            tsval: 3_000_000_000,
+            tsecr: 0,
+        },
+        TcpOption::NoOperation,
+        TcpOption::WindowScale(7),
+    ];
+    let tag = vlan::Repr {
+        priority: 5,
+        drop_eligible: true,
+        vlan_id: 100,
+        ethertype: EtherType::IPV4,
+    };
+    let router_alert = [0x94, 0x04, 0x00, 0x00, 0x01, 0x00];
+    let all_flags = TcpFlags(0x1ff);
+    let frames = vec![
+        (
+            "802.1Q, SYN with Linux's options",
+            ip_frame(
+                Some(tag),
+                false,
+                &[],
+                &Upper::Tcp(tcp_repr(TcpFlags::SYN, linux_syn)),
+                &[],
+            ),
+        ),
+        (
+            "MSS then End of Option List",
+            ip_frame(
+                None,
+                false,
+                &[],
+                &Upper::Tcp(tcp_repr(
+                    TcpFlags::SYN | TcpFlags::ACK,
+                    vec![TcpOption::MaxSegmentSize(536), TcpOption::EndOfList],
+                )),
+                &[],
+            ),
+        ),
+        // No payload: tshark reads data after RST as the reset's cause.
+        (
+            "every flag bit",
+            ip_frame(
+                None,
+                false,
+                &[],
+                &Upper::Tcp(tcp_repr(all_flags, Vec::new())),
+                &[],
+            ),
+        ),
+        (
+            "IPv4 options (Router Alert, NOP, EOL), DSCP 46, ECN 1",
+            ip_frame(
+                None,
+                false,
+                &router_alert,
+                &Upper::Udp(udp::Repr {
+                    src_port: 40000,
+                    dst_port: 9000,
+                }),
+                b"alert",
+            ),
+        ),
+        (
+            "IPv6 UDP",
+            ip_frame(
+                None,
+                true,
+                &[],
+                &Upper::Udp(udp::Repr {
+                    src_port: 40000,
+                    dst_port: 9000,
+                }),
+                b"v6 datagram",
+            ),
+        ),
+        (
+            "IPv6 TCP, tagged",
+            ip_frame(
+                Some(vlan::Repr {
+                    ethertype: EtherType::IPV6,
+                    ..tag
+                }),
+                true,
+                &[],
+                &Upper::Tcp(tcp_repr(
+                    TcpFlags::PSH | TcpFlags::ACK,
+                    vec![
+                        TcpOption::NoOperation,
+                        TcpOption::NoOperation,
+                        TcpOption::Timestamps { tsval: 1, tsecr: 2 },
+                    ],
+                )),
+                b"hello over v6",
+            ),
+        ),
+        ("ARP request, padded", arp_frame(arp::Operation::REQUEST)),
+        ("ARP reply, padded", arp_frame(arp::Operation::REPLY)),
+    ];
+    let mut seen = BTreeSet::new();
+    check_frames(&frames, &mut seen);
+    require(
+        &seen,
+        &[
+            "vlan.priority",
+            "vlan.dei",
+            "vlan.id",
+            "vlan.etype",
+            "ip.opt.type",
+            "ip.opt.type.copy",
+            "ip.opt.type.class",
+            "ip.opt.type.number",
+            "ip.opt.len",
+            "ipv6.version",
+            "ipv6.tclass",
+            "ipv6.tclass.dscp",
+            "ipv6.tclass.ecn",
+            "ipv6.flow",
+            "ipv6.plen",
+            "ipv6.nxt",
+            "ipv6.hlim",
+            "ipv6.src",
+            "ipv6.dst",
+            "tcp.flags.res",
+            "tcp.flags.ae",
+            "tcp.flags.cwr",
+            "tcp.flags.ece",
+            "tcp.flags.urg",
+            "tcp.flags.ack",
+            "tcp.flags.push",
+            "tcp.flags.reset",
+            "tcp.flags.syn",
+            "tcp.flags.fin",
+            "tcp.options",
+            "tcp.option_kind",
+            "tcp.option_len",
+            "tcp.options.mss",
+            "tcp.options.mss_val",
+            "tcp.options.wscale",
+            "tcp.options.wscale.shift",
+            "tcp.options.sack_perm",
+            "tcp.options.timestamp",
+            "tcp.options.timestamp.tsval",
+            "tcp.options.timestamp.tsecr",
+            "tcp.options.nop",
+            "tcp.options.eol",
+            "arp.hw.type",
+            "arp.proto.type",
+            "arp.hw.size",
+            "arp.proto.size",
+            "arp.opcode",
+            "arp.src.hw_mac",
+            "arp.src.proto_ipv4",
+            "arp.dst.hw_mac",
+            "arp.dst.proto_ipv4",
+            "eth.padding",
+            "udp.checksum.status",
+            "tcp.checksum.status",
+        ],
+    );
+}
+
+#[test]
+fn tcp_flags_at_bytes_46_47_match_tshark() {
+    let frame = built(&seeds_spec());
+    let d = dissect(&frame);
+    let tcp = d
+        .layers
+        .iter()
+        .find(|l| l.protocol == Protocol::Tcp)
+        .unwrap();
+    let flags = tcp.field("Flags").unwrap();
+    assert_eq!(flags.bytes(), 46..48);
+    assert_eq!((flags.bit_offset, flags.bits), (46 * 8 + 4, 12));
+    assert_eq!(&frame[46..48], &[0x50, 0x18]);
+
+    let dir = TempDir::new();
+    let path = dir.file("hello.pcap");
+    std::fs::write(&path, pcap::write(&[Record::new(0, frame)]).unwrap()).unwrap();
+    let fields = &pdml(&path)[0];
+    let theirs = fields.iter().find(|p| p.name == "tcp.flags").unwrap();
+    assert_eq!((theirs.pos, theirs.size), (46, 2));
+    assert_eq!(theirs.show, "0x0018");
+}
+
+#[test]
+fn bad_checksums_match_tshark() {
+    let mut tcp_frame = built(&seeds_spec());
+    tcp_frame[24] ^= 0x5a; // IPv4 header checksum
+    tcp_frame[50] ^= 0x01; // TCP checksum
+    let mut udp_frame = built(&EncapSpec::udp(
+        "10.0.0.1:40000".parse().unwrap(),
+        "10.0.0.2:9000".parse().unwrap(),
+        b"hi",
+    ));
+    udp_frame[40] ^= 0xff; // UDP checksum
+    let mut icmp_frame = built(&EncapSpec::icmp(
+        [10, 0, 0, 1].into(),
+        [10, 0, 0, 2].into(),
+        b"ping",
+    ));
+    icmp_frame[36] ^= 0x10; // ICMP checksum
+
+    let dir = TempDir::new();
+    let path = dir.file("bad.pcap");
+    let frames = [tcp_frame, udp_frame, icmp_frame];
+    let records: Vec<Record> = frames.iter().map(|f| Record::new(0, f.clone())).collect();
+    std::fs::write(&path, pcap::write(&records).unwrap()).unwrap();
+    let packets = pdml(&path);
+    let mut checked = 0;
+    for (frame, fields) in frames.iter().zip(&packets) {
+        let d = dissect(frame);
+        assert!(!d.findings.is_empty());
+        for finding in &d.findings {
+            let Finding::Checksum(c) = finding else {
+                panic!("only checksums are wrong: {finding}");
+            };
+            let ws = match c.layer {
+                Protocol::Ipv4 => "ip",
+                Protocol::Tcp => "tcp",
+                Protocol::Udp => "udp",
+                Protocol::Icmpv4 => "icmp",
+                other => panic!("{other:?}"),
+            };
+            let status = fields
+                .iter()
+                .find(|p| p.name == format!("{ws}.checksum.status") && p.pos == c.offset)
+                .unwrap_or_else(|| panic!("tshark's {ws}.checksum.status at {}", c.offset));
+            assert_eq!(status.show, "0", "tshark calls {ws}'s checksum bad too");
+            let found = fields
+                .iter()
+                .find(|p| p.name == format!("{ws}.checksum") && p.pos == c.offset)
+                .unwrap();
+            assert_eq!(shown_number(&found.show), Some(u64::from(c.found)));
+            // tshark shows the right value where it computes one.
+            if let Some(calc) = fields
+                .iter()
+                .find(|p| p.name == format!("{ws}.checksum_calculated"))
+            {
+                assert_eq!(
+                    shown_number(&calc.show),
+                    Some(u64::from(c.expected)),
+                    "{finding}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 4);
+}
+
+#[test]
+fn truncated_frames_match_tshark() {
+    // tshark marks a cut frame [Malformed Packet]; netlab says where.
+    let frame = built(&seeds_spec());
+    let cut = &frame[..40];
+    let dir = TempDir::new();
+    let path = dir.file("cut.pcap");
+    std::fs::write(&path, pcap::write(&[Record::new(0, cut.to_vec())]).unwrap()).unwrap();
+    let fields = &pdml(&path)[0];
+    assert!(
+        fields
+            .iter()
+            .any(|p| p.name == "_ws.malformed" || p.name == "_ws.expert")
+    );
+    let d = dissect(cut);
+    let lengths: Vec<(Protocol, usize)> = d
+        .findings
+        .iter()
+        .filter(|f| f.kind() == "length")
+        .map(|f| (f.protocol(), f.offset()))
+        .collect();
+    assert_eq!(lengths, [(Protocol::Ipv4, 14), (Protocol::Tcp, 34)]);
+    // The fields netlab still shows are where tshark shows them.
+    let mut seen = BTreeSet::new();
+    let ours: Vec<_> = d
+        .layers
+        .iter()
+        .flat_map(|l| &l.fields)
+        .filter(|f| f.name == "Source Port")
+        .collect();
+    assert_eq!(ours.len(), 1);
+    let problems: Vec<String> = compare(
+        "cut",
+        &Dissection {
+            findings: Vec::new(),
+            ..d
+        },
+        fields,
+        &mut seen,
+    );
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(seen.contains("tcp.srcport") && seen.contains("tcp.dstport"));
+}
+
+#[test]
+fn fcs_matches_tshark() {
+    let frame = built(&seeds_spec());
+    let with_fcs = physical::with_fcs(&frame);
+    assert_eq!(with_fcs.len(), 64);
+    let dir = TempDir::new();
+    let path = dir.file("fcs.pcap");
+    std::fs::write(&path, pcap::write(&[Record::new(0, with_fcs)]).unwrap()).unwrap();
+    let text = tshark(&[
+        "-r",
+        path.to_str().unwrap(),
+        "-o",
+        "eth.fcs:Always",
+        "-o",
+        "eth.check_fcs:TRUE",
+        "-T",
+        "fields",
+        "-e",
+        "eth.fcs.status",
+        "-e",
+        "eth.padding",
+    ]);
+    assert_eq!(text.trim(), "1\t00", "FCS good and one byte of padding");
+}
+
+#[test]
+fn pcapng_comments_match_tshark() {
+    let frame = built(&seeds_spec());
+    let notes = [
+        "step 4: the data link layer adds 14 bytes",
+        "第二层 数据链路层: mac地址",
+    ];
+    let records: Vec<Record> = notes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            Record::new(1_700_000_000_000_000 + i as u64 * 1500, frame.clone()).with_comment(*n)
+        })
+        .chain([Record::new(1_700_000_000_100_000, frame.clone())])
+        .collect();
+    let dir = TempDir::new();
+    let path = dir.file("lesson.pcapng");
+    std::fs::write(&path, pcapng::write(&records).unwrap()).unwrap();
+    let text = tshark(&[
+        "-r",
+        path.to_str().unwrap(),
+        "-T",
+        "fields",
+        "-e",
+        "frame.comment",
+        "-e",
+        "frame.time_epoch",
+        "-e",
+        "tcp.srcport",
+    ]);
+    let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0][0], notes[0]);
+    assert_eq!(lines[1][0], notes[1]);
+    assert_eq!(lines[2][0], "");
+    assert_eq!(lines[1][1], "1700000000.001500000");
+    assert!(lines.iter().all(|l| l[2] == "53000"));
+}
+
+#[test]
+fn pcapng_reader_reads_what_wireshark_writes() {
+    let frames = [built(&seeds_spec()), arp_frame(arp::Operation::REQUEST)];
+    let records: Vec<Record> = frames
+        .iter()
+        .enumerate()
+        .map(|(i, f)| Record::new(1_700_000_000_000_000 + i as u64 * 1_000_001, f.clone()))
+        .collect();
+    let dir = TempDir::new();
+    let classic = dir.file("in.pcap");
+    std::fs::write(&classic, pcap::write(&records).unwrap()).unwrap();
+    // editcap (Wireshark's library) writes pcapng and adds a comment.
+    let ng = dir.file("out.pcapng");
+    let editcap = tshark_path().with_file_name("editcap");
+    let status = Command::new(if editcap.exists() {
+        editcap
+    } else {
+        PathBuf::from("editcap")
+    })
+    .args(["-F", "pcapng", "-a", "2:who has 192.168.12.2?"])
+    .arg(&classic)
+    .arg(&ng)
+    .status()
+    .expect("editcap runs");
+    assert!(status.success());
+    let capture = pcap::read_any(&std::fs::read(&ng).unwrap()).unwrap();
+    assert_eq!(capture.format, pcap::Format::Pcapng);
+    assert_eq!(capture.link_type, pcap::LINKTYPE_ETHERNET);
+    assert_eq!(capture.records.len(), 2);
+    for (back, sent) in capture.records.iter().zip(&records) {
+        assert_eq!(back.data, sent.data);
+        assert_eq!(back.timestamp_us, sent.timestamp_us);
+    }
+    assert_eq!(capture.records[0].comment, None);
+    assert_eq!(
+        capture.records[1].comment.as_deref(),
+        Some("who has 192.168.12.2?")
+    );
+    // And tshark's own pcapng output.
+    let again = dir.file("again.pcapng");
+    tshark(&[
+        "-r",
+        ng.to_str().unwrap(),
+        "-F",
+        "pcapng",
+        "-w",
+        again.to_str().unwrap(),
+    ]);
+    let capture2 = pcapng::read(&std::fs::read(&again).unwrap()).unwrap();
+    assert_eq!(capture2.records, capture.records);
+}
+
+#[test]
+fn tshark_hex_dump_reads_back() {
+    let frame = built(&seeds_spec());
+    let dir = TempDir::new();
+    let path = dir.file("x.pcap");
+    std::fs::write(
+        &path,
+        pcap::write(&[Record::new(0, frame.clone())]).unwrap(),
+    )
+    .unwrap();
+    let dump = tshark(&["-r", path.to_str().unwrap(), "-x"]);
+    assert_eq!(parse_hex(&dump).unwrap(), frame);
+}
+
+#[test]
+fn cli_encap_pcap_matches_tshark() {
+    let dir = TempDir::new();
+    let path = dir.file("cli.pcap");
+    let file = path.to_str().unwrap();
+    let args = [
+        "encap",
+        "--proto",
+        "tcp",
+        "--src",
+        "192.168.12.1:53000",
+        "--dst",
+        "192.168.13.1:9000",
+        "--payload",
+        "hello",
+        "--flags",
+        "PSH,ACK",
+        "--seq",
+        "1",
+        "--ack",
+        "1",
+        "--ttl",
+        "64",
+        "--pcap",
+        file,
+    ];
+    let (code, json) = netlab_json(&args);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["pcap"], file);
+    let sizes: Vec<u64> = json["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["length"].as_u64().unwrap())
+        .collect();
+    assert_eq!(sizes, [14, 20, 20, 5]);
+    assert_eq!(json["steps"].as_array().unwrap().len(), 5);
+    let capture = pcap::read(&std::fs::read(&path).unwrap()).unwrap();
+    let frame = &capture.records[0].data;
+    assert_eq!(json["hex"], netlab_core::packet::field::hex(frame));
+    // Every field the CLI reports is where tshark puts it, with its value.
+    let fields = &pdml(&path)[0];
+    let mut checked = 0;
+    for layer in json["layers"].as_array().unwrap() {
+        for f in layer["fields"].as_array().unwrap() {
+            let ws = f["wireshark"].as_str().unwrap();
+            if ws.is_empty() {
+                continue;
+            }
+            let offset = f["offset"].as_u64().unwrap() as usize;
+            let value: FieldValue = match &f["value"] {
+                serde_json::Value::Number(n) => FieldValue::Number(n.as_u64().unwrap()),
+                v => FieldValue::Text(v.as_str().unwrap().to_owned()),
+            };
+            let ok = fields
+                .iter()
+                .any(|p| p.name == ws && p.pos == offset && same_value(&value, ws, p));
+            assert!(ok, "{ws} at {offset} = {value:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 40, "{checked}");
+    // dissect --pcap reads the same file back to the same layers.
+    let out = netlab(&["--json", "dissect", "--pcap", file]);
+    assert!(out.status.success());
+    let back: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(back["frame"], 1);
+    assert_eq!(back["layers"], json["layers"]);
+    assert_eq!(back["findings"], serde_json::json!([]));
+}
+
+#[test]
+fn cli_errors_name_the_field() {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &[
+                "encap",
+                "--proto",
+                "tcp",
+                "--src",
+                "10.0.0.1:70000",
+                "--dst",
+                "10.0.0.2:80",
+            ],
+            "src_port 70000 is out of range (0-65535)",
+        ),
+        (
+            &[
+                "encap",
+                "--proto",
+                "udp",
+                "--src",
+                "10.0.0.1:1",
+                "--dst",
+                "10.0.0.2:2",
+                "--ttl",
+                "300",
+            ],
+            "ttl 300 is out of range (0-255)",
+        ),
+        (
+            &[
+                "encap",
+                "--proto",
+                "icmp",
+                "--src",
+                "10.0.0.1:1",
+                "--dst",
+                "10.0.0.2",
+            ],
+            "src_port does not apply to ICMP: ICMP has no ports; it travels inside IP directly",
+        ),
+        (
+            &["dissect", "45 0g"],
+            "'g' at position 4 is not a hex digit",
+        ),
+    ];
+    for (args, message) in cases {
+        let out = netlab(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr.trim(),
+            format!("netlab: error: {message}"),
+            "{args:?}"
+        );
+    }
+    let big = "x".repeat(1461);
+    let out = netlab(&[
+        "encap",
+        "--proto",
+        "tcp",
+        "--src",
+        "10.0.0.1:1",
+        "--dst",
+        "10.0.0.2:2",
+        "--payload",
+        &big,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("payload of 1461 bytes"));
+}
+
+#[test]
+fn cli_dissect_reports_findings() {
+    let mut frame = built(&seeds_spec());
+    frame[50] ^= 1;
+    let hex = netlab_core::packet::field::hex(&frame);
+    let (code, json) = netlab_json(&["dissect", &hex]);
+    assert_eq!(code, 0);
+    assert_eq!(json["findings"][0]["kind"], "checksum");
+    assert_eq!(json["findings"][0]["protocol"], "tcp");
+    assert_eq!(json["findings"][0]["offset"], 50);
+    let text = netlab(&["dissect", &hex]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("! [checksum] TCP: Checksum is 0x"), "{text}");
+    assert!(text.contains("0000  02 00 00 00 00 02"), "{text}");
+}
