@@ -7,6 +7,7 @@ mod cli;
 mod cli_cidr;
 mod cli_inet;
 mod cli_struct;
+mod framing_cpython;
 mod fuzz_regressions;
 mod inet_cpython;
 mod labs_seeds;

@@ -40,6 +40,7 @@
 //! ```
 
 mod error;
+mod fast;
 mod float;
 mod format;
 mod layout;
@@ -72,6 +73,8 @@ use format::{Item, Parsed};
 pub struct Struct {
     format: String,
     parsed: Parsed,
+    /// The fast path, for formats of integers and `s` fields.
+    plan: Option<fast::Plan>,
 }
 
 impl Struct {
@@ -87,9 +90,11 @@ impl Struct {
     /// assert_eq!(Struct::new("99999999999999999999x").unwrap_err().to_string(), "total struct size too long");
     /// ```
     pub fn new(format: &str) -> Result<Self, StructError> {
+        let parsed = format::parse(format)?;
         Ok(Self {
             format: format.to_owned(),
-            parsed: format::parse(format)?,
+            plan: fast::Plan::new(&parsed),
+            parsed,
         })
     }
 

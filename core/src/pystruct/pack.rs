@@ -87,6 +87,16 @@ fn int_rule(mode: Mode, code: u8) -> IntRule {
     }
 }
 
+/// The ints `code` packs in `mode` without an error: the C type's range
+/// narrowed by the code's own.
+pub(super) fn int_range(mode: Mode, code: u8) -> (i128, i128) {
+    let rule = int_rule(mode, code);
+    match rule.narrow {
+        Some(n) => (rule.wide.0.max(n.min), rule.wide.1.min(n.max)),
+        None => rule.wide,
+    }
+}
+
 impl IntRule {
     fn check(&self, code: u8, v: i128) -> Result<(), BadValue> {
         if v < self.wide.0 || v > self.wide.1 {
@@ -310,6 +320,11 @@ impl Struct {
     /// value in order. The caller has checked the count and the room.
     fn pack_at(&self, buf: &mut [u8], base: u64, values: &[Value]) -> Result<(), StructError> {
         let start = usize::try_from(base).unwrap_or(usize::MAX);
+        if let (Some(plan), Some(dst)) = (&self.plan, buf.get_mut(start..))
+            && plan.pack(dst, values)
+        {
+            return Ok(());
+        }
         let size = usize::try_from(self.size()).unwrap_or(usize::MAX);
         buf.iter_mut().skip(start).take(size).for_each(|b| *b = 0);
         for item in self.items() {

@@ -157,6 +157,53 @@ impl Struct {
     /// CPython's `s_unpack_internal`; the caller has checked the room.
     fn unpack_at(&self, buf: &[u8], base: usize) -> Result<Vec<Value>, StructError> {
         let mut out = Vec::new();
+        self.unpack_at_into(buf, base, &mut out)?;
+        Ok(out)
+    }
+
+    /// Unpacks exactly [`Struct::size`] bytes into `out`, replacing what it
+    /// held and reusing its allocations (the `bytes` of `s` fields too), for
+    /// loops that unpack header after header.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_core::pystruct::{Struct, Value};
+    ///
+    /// let s = Struct::new("!H2s").unwrap();
+    /// let mut out = Vec::new();
+    /// s.unpack_into(b"\x00\x50ab", &mut out).unwrap();
+    /// s.unpack_into(b"\x01\xbbcd", &mut out).unwrap();
+    /// assert_eq!(out, [Value::Int(443), Value::Bytes(b"cd".to_vec())]);
+    /// ```
+    pub fn unpack_into(&self, bytes: &[u8], out: &mut Vec<Value>) -> Result<(), StructError> {
+        if bytes.len() as u64 != self.size() {
+            return Err(StructError::UnpackSize {
+                size: self.size(),
+                got: bytes.len(),
+            });
+        }
+        self.unpack_at_into(bytes, 0, out)
+    }
+
+    /// CPython's `s_unpack_internal` into `out`; the caller has checked the room.
+    fn unpack_at_into(
+        &self,
+        buf: &[u8],
+        base: usize,
+        out: &mut Vec<Value>,
+    ) -> Result<(), StructError> {
+        if let Some(plan) = &self.plan
+            && plan.unpack_into(buf.get(base..).unwrap_or_default(), out)
+        {
+            return Ok(());
+        }
+        out.clear();
+        out.reserve(
+            usize::try_from(self.value_count())
+                .unwrap_or(0)
+                .min(buf.len()),
+        );
         for item in self.items() {
             let at = base.saturating_add(usize::try_from(item.offset).unwrap_or(usize::MAX));
             let count = usize::try_from(item.count).unwrap_or(usize::MAX);
@@ -186,7 +233,7 @@ impl Struct {
                 }
             }
         }
-        Ok(out)
+        Ok(())
     }
 }
 
