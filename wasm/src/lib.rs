@@ -9,7 +9,8 @@
 //! The exports are grouped by concept, as the CLI's commands are:
 //! [`addressing`] (subnets, splits, VLSM, aggregation, classification),
 //! [`conversions`] (`inet_aton` and friends, integers, MAC, ports),
-//! [`pystruct`] (Python's `struct`) and [`auth`] (the HMAC challenge);
+//! [`pystruct`] (Python's `struct`), [`auth`] (the HMAC challenge) and
+//! [`packets`] (encapsulation, dissection, captures, the sticky simulator);
 //! `convert` holds the value conversions they share. Each module declares
 //! the TypeScript types of its results in a custom section, so
 //! `netlab_wasm.d.ts` says what each function returns.
@@ -18,6 +19,7 @@ pub mod addressing;
 pub mod auth;
 pub mod conversions;
 mod convert;
+pub mod packets;
 pub mod pystruct;
 
 use wasm_bindgen::prelude::*;

@@ -1,0 +1,175 @@
+//! Packets and simulations: the encapsulation builder, the dissector,
+//! capture files and the sticky-packet simulator (`netlab_core::packet`,
+//! `netlab_core::sticky`).
+
+use js_sys::{Array, Date, Reflect, Uint8Array};
+use netlab_core::packet::dissect::dissect as dissect_frame;
+use netlab_core::packet::encap::{EncapSpec, encapsulate as build};
+use netlab_core::packet::pcap::{self, Record};
+use netlab_core::packet::pcapng;
+use netlab_core::sticky::{self, StickySpec};
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{bytes_or_text, option, to_js};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_PACKETS: &str = r#"
+/** One header field, located to the bit in the frame. */
+export interface PacketField {
+  name: string;
+  offset: number;
+  bit_offset: number;
+  bits: number;
+  value: number | string;
+  display: string;
+  depth: number;
+  derived: boolean;
+  wireshark: string | null;
+  meaning: string;
+}
+
+/** One layer of a frame, named in the three layer models. */
+export interface PacketLayer {
+  layer: string;
+  osi: string;
+  tcp_ip: string;
+  protocol: string;
+  name: string;
+  summary: string;
+  offset: number;
+  length: number;
+  fields: PacketField[];
+}
+
+/** What `encapsulate` builds: the layers, each step, the bits, and the bytes. */
+export interface Encapsulation {
+  layers: PacketLayer[];
+  hex: string;
+  steps: any[];
+  physical: any;
+  overhead: any;
+  bytes: Uint8Array;
+}
+
+/** A problem the dissector found: where, and why. */
+export interface Finding {
+  kind: "length" | "content" | "checksum" | "unsupported";
+  protocol: string;
+  layer: string;
+  offset: number;
+  message: string;
+}
+
+/** A frame read back into layers. */
+export interface Dissection {
+  layers: PacketLayer[];
+  findings: Finding[];
+  hex: string;
+  length: number;
+}
+
+/** A frame for a capture file: its bytes, and a lesson note for Wireshark. */
+export type CaptureFrame = Uint8Array | { bytes: Uint8Array; comment?: string; time_us?: number };
+"#;
+
+/// Builds an Ethernet frame layer by layer from a spec (`{proto, payload,
+/// src, dst, src_port, dst_port, src_mac, dst_mac, flags, seq, ack, ttl,
+/// …}`, the fields of `netlab encap`), with every step of the encapsulation.
+#[wasm_bindgen(unchecked_return_type = "Encapsulation")]
+pub fn encapsulate(
+    #[wasm_bindgen(unchecked_param_type = "object")] spec: JsValue,
+) -> Result<JsValue, JsError> {
+    let spec: EncapSpec =
+        serde_wasm_bindgen::from_value(spec).map_err(|e| JsError::new(&e.to_string()))?;
+    let built = build(&spec)?;
+    let value = to_js(&built)?;
+    Reflect::set(
+        &value,
+        &JsValue::from_str("bytes"),
+        &Uint8Array::from(built.frame.as_slice()),
+    )
+    .map_err(|_| JsError::new("cannot attach the frame's bytes"))?;
+    Ok(value)
+}
+
+/// Reads a frame back into named layers; bad checksums and truncation are
+/// findings, never a thrown error.
+#[wasm_bindgen(unchecked_return_type = "Dissection")]
+pub fn dissect(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[]")] bytes: JsValue,
+) -> Result<JsValue, JsError> {
+    let frame = frame_bytes(&bytes, "bytes")?;
+    to_js(&dissect_frame(&frame))
+}
+
+/// A capture file of the frames, for Wireshark: classic pcap by default,
+/// pcapng with `{format: "pcapng"}` (which keeps each frame's comment as
+/// `frame.comment`). Frames without a time get this moment, one
+/// microsecond apart.
+#[wasm_bindgen(js_name = toPcap)]
+pub fn to_pcap(
+    #[wasm_bindgen(unchecked_param_type = "CaptureFrame[]")] frames: Array,
+    #[wasm_bindgen(unchecked_param_type = "{format?: \"pcap\" | \"pcapng\"}")] options: JsValue,
+) -> Result<Vec<u8>, JsError> {
+    let now_us = (Date::now() * 1000.0) as u64;
+    let mut records = Vec::new();
+    for (i, frame) in frames.iter().enumerate() {
+        let (bytes, comment, time) = if frame.is_instance_of::<Uint8Array>() {
+            (frame_bytes(&frame, "frame")?, None, None)
+        } else {
+            let bytes = option(&frame, "bytes")
+                .ok_or_else(|| JsError::new(&format!("frame {i} has no bytes")))?;
+            let comment = option(&frame, "comment").and_then(|c| c.as_string());
+            let time = option(&frame, "time_us")
+                .and_then(|t| t.as_f64())
+                .map(|t| t as u64);
+            (frame_bytes(&bytes, "bytes")?, comment, time)
+        };
+        let mut record = Record::new(time.unwrap_or(now_us + i as u64), bytes);
+        if let Some(comment) = comment {
+            record = record.with_comment(comment);
+        }
+        records.push(record);
+    }
+    let format = option(&options, "format").and_then(|f| f.as_string());
+    let file = match format.as_deref() {
+        None | Some("pcap") => pcap::write(&records)?,
+        Some("pcapng") => pcapng::write(&records)?,
+        Some(other) => {
+            return Err(JsError::new(&format!(
+                "unknown capture format '{other}': use pcap or pcapng"
+            )));
+        }
+    };
+    Ok(file)
+}
+
+/// The sticky-packet simulator: what a naive reader's `recv()` calls return
+/// beside what a length-prefixed reader gets, from a seeded model of the
+/// sender, the network and the receiver (the defaults are seed 000 §6.1).
+#[wasm_bindgen(js_name = stickySimulate)]
+pub fn sticky_simulate(
+    #[wasm_bindgen(unchecked_param_type = "object | undefined")] spec: JsValue,
+) -> Result<JsValue, JsError> {
+    let spec: StickySpec = if spec.is_undefined() || spec.is_null() {
+        StickySpec::default()
+    } else {
+        serde_wasm_bindgen::from_value(spec).map_err(|e| JsError::new(&e.to_string()))?
+    };
+    to_js(&sticky::simulate(&spec)?)
+}
+
+fn frame_bytes(value: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
+    if Array::is_array(value) {
+        return Array::from(value)
+            .iter()
+            .map(|b| {
+                b.as_f64()
+                    .filter(|x| x.fract() == 0.0 && (0.0..=255.0).contains(x))
+                    .map(|x| x as u8)
+                    .ok_or_else(|| JsError::new(&format!("{what} must hold bytes (0-255)")))
+            })
+            .collect();
+    }
+    bytes_or_text(value, what)
+}
