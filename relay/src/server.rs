@@ -10,6 +10,7 @@ use axum::extract::{Query, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use serde::Deserialize;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, broadcast, mpsc};
@@ -122,6 +123,15 @@ impl Relay {
             tracing::info!("shutting down: closing every session");
             let _ = notify_shutdown.send(());
         };
+        // TCP_NODELAY on every connection: the session writer flushes whole
+        // batches of frames, and with Nagle a small data frame queued behind
+        // a still unacknowledged `credit` event waited for the browser's
+        // delayed ACK (~40 ms per echo in `cargo xtask bench relay`).
+        let listener = listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!("cannot set TCP_NODELAY: {e}");
+            }
+        });
         // Sessions hold their own clones of the completion sender; the router's
         // copy is dropped when `serve` returns, so `recv` ends once they are gone.
         axum::serve(listener, app)

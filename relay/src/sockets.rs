@@ -219,10 +219,19 @@ async fn read_stream(
     chunk: u32,
     links: Links,
 ) {
+    // One buffer for the socket's life: each frame is split off it, and
+    // `reserve` takes the memory back once the frames sent before are
+    // dropped, so a busy socket does not allocate per read.
+    let mut buf = BytesMut::new();
     loop {
+        // Nothing is reserved while the socket is idle.
+        if let Err(e) = read.readable().await {
+            report_gone(sock, "recv", &e, &links).await;
+            return;
+        }
         let allowed = credit.take(chunk).await;
         let want = allowed as usize;
-        let mut buf = BytesMut::with_capacity(STREAM_HEADER + want);
+        buf.reserve(STREAM_HEADER + want);
         buf.extend_from_slice(&stream_header(sock));
         let result = {
             let mut limited = (&mut buf).limit(want);
@@ -237,7 +246,8 @@ async fn read_stream(
             Ok(n) => {
                 credit.grant(allowed.saturating_sub(u32::try_from(n).unwrap_or(allowed)));
                 links.metrics.add_bytes_from_peers(n);
-                if links.out.send(Message::Binary(buf.freeze())).await.is_err() {
+                let frame = buf.split().freeze();
+                if links.out.send(Message::Binary(frame)).await.is_err() {
                     return;
                 }
             }

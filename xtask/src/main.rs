@@ -4,6 +4,7 @@
 //! exact `wasm-bindgen` of Cargo.lock, so no separate CLI is installed) and
 //! `serde_json` for `cargo metadata`. Everything else is `std::process`.
 
+mod bench;
 mod build;
 mod fuzz;
 mod serve;
@@ -18,6 +19,7 @@ usage: cargo xtask <task>
 tasks:
   build    compile the WASM module and write web/pkg/ (wasm-bindgen, wasm-opt)
   serve    build, then run netlab-relay serving the playground on http://127.0.0.1:8080
+  bench relay [--quick]   the relay under load beside websocat, websockify and raw TCP; writes BENCHMARKS.md
   test     every test: fmt, clippy, Rust unit/doc/integration, WASM under Node, browser
   fuzz [SECONDS]   every cargo-fuzz target for SECONDS each (default 60)
 ";
@@ -25,6 +27,7 @@ tasks:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
+        Some("bench") => bench::run(&args[1..]),
         Some("build") => build::run(),
         Some("serve") => serve::run(&args[1..]),
         Some("test") => test::run(),
