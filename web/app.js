@@ -1,23 +1,253 @@
-// The playground's entry point: load the WASM module once, then start each tool.
+// The playground's entry point: load the WASM module once, then show one tool
+// at a time as tabs, keep the open tool and its inputs in the URL fragment,
+// and switch language and theme.
 // @ts-check
 import init, { version } from "./pkg/netlab_wasm.js";
-import { startSubnet } from "./tools/subnet.js";
+import { t, detectLang, setLang, getLang, onLangChange } from "./i18n.js";
+import { storedTheme, setTheme, applyTheme, THEMES } from "./theme.js";
 import { connectRelay } from "./relay-status.js";
+import * as url from "./state.js";
+import { h, copyButton } from "./ui.js";
+import subnet from "./tools/subnet.js";
+import same from "./tools/same.js";
+import forms from "./tools/forms.js";
+import classify from "./tools/classify.js";
+import ports from "./tools/ports.js";
+import struct from "./tools/struct.js";
+import hmac from "./tools/hmac.js";
 
-const params = () => new URLSearchParams(location.hash.slice(1));
+/**
+ * What every module in tools/ exports by default.
+ * @typedef {object} Tool
+ * @property {string} id the `tool=` value and the panel's id suffix
+ * @property {string} title the i18n key of its name
+ * @property {Record<string, string>} defaults each input's URL parameter and default value
+ * @property {(panel: HTMLElement, ctx: ToolContext) => ToolInstance} mount builds the tool in its panel
+ *
+ * @typedef {object} ToolContext
+ * @property {() => void} changed the user edited an input (the URL follows)
+ *
+ * @typedef {object} ToolInstance
+ * @property {(values: Record<string, string>) => void} load puts values in the inputs and renders
+ * @property {() => Record<string, string>} values the inputs as they are
+ */
+
+/**
+ * The tools, in the navigation's order. The sticky-packet (粘包) tool joins
+ * them as tools/sticky.js once the WASM module exports `stickySimulate`;
+ * until then the navigation only names it.
+ * @type {Tool[]}
+ */
+const TOOLS = [subnet, same, forms, classify, ports, struct, hmac];
+const byId = new Map(TOOLS.map((tool) => [tool.id, tool]));
+
+/** @type {Map<string, ToolInstance>} */
+const instances = new Map();
+/** @type {Map<string, HTMLElement>} */
+const panels = new Map();
+let active = TOOLS[0].id;
+
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/** The tool a fragment names, or the first whose input it carries (older links). */
+function toolIn(/** @type {URLSearchParams} */ params) {
+  const named = params.get("tool");
+  if (named && byId.has(named)) return named;
+  const owner = TOOLS.find((tool) => Object.keys(tool.defaults).some((key) => params.has(key)));
+  return (owner ?? TOOLS[0]).id;
+}
+
+/** A tool's inputs from the fragment, defaults where it says nothing. */
+function valuesIn(/** @type {Tool} */ tool, /** @type {URLSearchParams} */ params) {
+  return Object.fromEntries(Object.entries(tool.defaults).map(([key, value]) => [key, params.get(key) ?? value]));
+}
+
+/**
+ * The fragment for the page as it is: what it carried that no tool owns
+ * (the token first of all), the open tool, and its inputs that differ from
+ * their defaults.
+ * @param {{inputs?: boolean}} [o] `inputs: false` leaves the inputs out
+ */
+function fragmentNow(o = {}) {
+  const params = url.current();
+  for (const tool of TOOLS) for (const key of Object.keys(tool.defaults)) params.delete(key);
+  params.delete("tool");
+  params.set("tool", active);
+  const tool = /** @type {Tool} */ (byId.get(active));
+  const values = instances.get(active)?.values() ?? {};
+  if (o.inputs !== false) {
+    for (const [key, value] of Object.entries(values)) if (value !== tool.defaults[key]) params.set(key, value);
+  }
+  return params;
+}
+
+/**
+ * A tool's instance, built in its panel the first time it is needed; with
+ * `values`, loaded with them (else a new one starts from its defaults).
+ * @param {string} id
+ * @param {Record<string, string>} [values]
+ */
+function instance(id, values) {
+  const tool = /** @type {Tool} */ (byId.get(id));
+  let inst = instances.get(id);
+  if (!inst) {
+    inst = tool.mount(/** @type {HTMLElement} */ (panels.get(id)), { changed: () => url.typed(fragmentNow()) });
+    instances.set(id, inst);
+    values ??= tool.defaults;
+  }
+  if (values) inst.load(values);
+  return inst;
+}
+
+/**
+ * Shows a tool's panel and marks its tab.
+ * @param {string} id
+ * @param {Record<string, string>} [values] inputs to load into it
+ */
+function show(id, values) {
+  active = id;
+  for (const tool of TOOLS) {
+    const selected = tool.id === id;
+    const tab = $(`tab-${tool.id}`);
+    tab.setAttribute("aria-selected", String(selected));
+    tab.tabIndex = selected ? 0 : -1;
+    /** @type {HTMLElement} */ (panels.get(tool.id)).hidden = !selected;
+  }
+  return instance(id, values);
+}
+
+/** Applies the fragment: the tool it names and that tool's inputs. */
+function applyFragment() {
+  const params = url.current();
+  const id = toolIn(params);
+  show(id, valuesIn(/** @type {Tool} */ (byId.get(id)), params));
+}
+
+/** The tabs: arrow keys, Home and End move between tools (focus follows). */
+function buildNav() {
+  const list = h("div", { role: "tablist", "aria-label": t("nav.label"), id: "tablist" });
+  for (const tool of TOOLS) {
+    list.append(
+      h("button", {
+        type: "button",
+        role: "tab",
+        id: `tab-${tool.id}`,
+        "aria-controls": `panel-${tool.id}`,
+        "aria-selected": String(tool.id === active),
+        tabindex: tool.id === active ? "0" : "-1",
+        text: t(tool.title),
+        onclick: () => {
+          show(tool.id);
+          url.navigated(fragmentNow());
+        },
+      }),
+    );
+  }
+  list.addEventListener("keydown", (event) => {
+    const e = /** @type {KeyboardEvent} */ (event);
+    const index = TOOLS.findIndex((tool) => tool.id === active);
+    const moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: TOOLS.length - 1 };
+    if (!(e.key in moves)) return;
+    e.preventDefault();
+    const next = TOOLS[(moves[/** @type {keyof typeof moves} */ (e.key)] + TOOLS.length) % TOOLS.length];
+    show(next.id);
+    url.navigated(fragmentNow());
+    $(`tab-${next.id}`).focus();
+  });
+  const soon = h("p", { class: "soon", id: "nav-sticky" }, h("span", { class: "soon-name", text: t("nav.sticky") }), " ", t("nav.sticky_soon"));
+  $("tools-nav").setAttribute("aria-label", t("nav.label"));
+  $("tools-nav").replaceChildren(list, soon);
+}
+
+/** The copy-link buttons above the tools. */
+function buildShare() {
+  return h(
+    "div",
+    { class: "share", id: "share" },
+    copyButton(t("share.link"), () => url.linkTo(fragmentNow()), "share-link"),
+    copyButton(t("share.blank"), () => url.linkTo(fragmentNow({ inputs: false })), "share-blank"),
+    h("span", { class: "hint", text: t("share.hint") }),
+  );
+}
+
+/** The texts of the page around the tools. */
+function labelPage() {
+  document.documentElement.lang = getLang() === "zh" ? "zh-CN" : "en";
+  document.title = t("page.title");
+  $("title-sub").textContent = t("page.sub");
+  $("skip").textContent = t("page.skip");
+  $("lang-label").textContent = t("pref.lang");
+  $("theme-label").textContent = t("pref.theme");
+  const theme = /** @type {HTMLSelectElement} */ ($("theme"));
+  for (const option of theme.options) option.textContent = t(`theme.${option.value}`);
+  $("footer-text").textContent = t("page.footer");
+}
+
+/** Rebuilds everything in the new language; the inputs stay as they were. */
+function relabel() {
+  labelPage();
+  buildNav();
+  $("share").replaceWith(buildShare());
+  for (const [id, inst] of [...instances]) {
+    const values = inst.values();
+    /** @type {HTMLElement} */ (panels.get(id)).replaceChildren();
+    instances.delete(id);
+    instance(id, values);
+  }
+}
+
+function setupPrefs() {
+  const lang = /** @type {HTMLSelectElement} */ ($("lang"));
+  lang.value = getLang();
+  lang.addEventListener("change", () => setLang(lang.value === "zh" ? "zh" : "en"));
+  onLangChange(relabel);
+  const theme = /** @type {HTMLSelectElement} */ ($("theme"));
+  theme.value = storedTheme();
+  applyTheme(storedTheme());
+  theme.addEventListener("change", () => setTheme(THEMES.find((x) => x === theme.value) ?? "system"));
+  $("skip").addEventListener("click", () => {
+    const heading = document.querySelector(`#panel-${active} h2`);
+    if (heading instanceof HTMLElement) {
+      heading.tabIndex = -1;
+      heading.focus();
+    }
+  });
+}
 
 async function main() {
-  connectRelay(params().get("token"), document.getElementById("relay-status"));
+  setLang(detectLang(), { remember: false });
+  setupPrefs();
+  labelPage();
+  connectRelay(url.current().get("token"), $("relay-status"));
   await init();
-  const v = document.getElementById("wasm-version");
-  if (v) v.textContent = `netlab ${version()}`;
-  startSubnet(document.getElementById("subnet"), params);
+  $("wasm-version").textContent = `netlab ${version()}`;
+
+  const main = $("tools");
+  main.replaceChildren(buildShare());
+  for (const tool of TOOLS) {
+    const panel = h("section", { id: `panel-${tool.id}`, role: "tabpanel", "aria-labelledby": `tab-${tool.id}`, hidden: true });
+    panels.set(tool.id, panel);
+    main.append(panel);
+  }
+  active = toolIn(url.current());
+  buildNav();
+  applyFragment();
+  performance.mark("netlab:first-result");
+  document.documentElement.dataset.ready = "true";
+  url.replaced(fragmentNow());
+
+  const back = () => {
+    url.cancelPending();
+    applyFragment();
+  };
+  addEventListener("popstate", back);
+  addEventListener("hashchange", back);
 }
 
 main().catch((e) => {
-  const err = document.getElementById("subnet-error");
-  if (err) {
-    err.hidden = false;
-    err.textContent = `The WebAssembly module did not load: ${e}`;
+  const loading = document.getElementById("loading") ?? document.getElementById("tools");
+  if (loading) {
+    loading.className = "error";
+    loading.textContent = `${t("page.wasm_failed")} ${e}`;
   }
 });

@@ -1,5 +1,6 @@
 // Shows whether the relay that served this page is reachable over its WebSocket.
 // @ts-check
+import { t, onLangChange } from "./i18n.js";
 
 /**
  * @param {string | null} token the token from the URL fragment (never logged)
@@ -7,14 +8,23 @@
  */
 export function connectRelay(token, el) {
   if (!el) return;
+  /** @type {{state: "connecting" | "connected" | "refused" | "closed" | "unavailable", relay?: string, protocol?: string}} */
+  const status = { state: "connecting" };
+  const show = () => {
+    const key = status.state === "refused" && token ? "relay.refused_token" : `relay.${status.state}`;
+    el.textContent = t(key, { relay: status.relay ?? "", protocol: status.protocol ?? "" });
+  };
+  onLangChange(show);
+  show();
   const url = new URL("/ws", location.href);
   url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
   if (token) url.searchParams.set("token", token);
   let ws;
   try {
     ws = new WebSocket(url);
-  } catch (e) {
-    el.textContent = "relay: unavailable";
+  } catch {
+    status.state = "unavailable";
+    show();
     return;
   }
   let greeted = false;
@@ -23,19 +33,14 @@ export function connectRelay(token, el) {
     const msg = JSON.parse(event.data);
     if (msg.ev === "hello") {
       greeted = true;
-      el.textContent = `relay: connected (${msg.relay}, protocol ${msg.protocol})`;
+      Object.assign(status, { state: "connected", relay: String(msg.relay), protocol: String(msg.protocol) });
       el.dataset.state = "connected";
+      show();
     }
   });
   ws.addEventListener("close", () => {
-    if (!greeted) {
-      el.textContent = token
-        ? "relay: refused (wrong token?): open the URL netlab-relay printed"
-        : "relay: not connected: open the URL netlab-relay printed (it carries the token)";
-      el.dataset.state = "refused";
-    } else {
-      el.textContent = "relay: disconnected";
-      el.dataset.state = "closed";
-    }
+    status.state = greeted ? "closed" : "refused";
+    el.dataset.state = status.state;
+    show();
   });
 }

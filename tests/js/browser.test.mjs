@@ -27,6 +27,7 @@ before(async () => {
     executablePath: "/usr/bin/chromium",
     args: CHROMIUM_ARGS,
     viewport: { width: 1000, height: 760 },
+    locale: "en-US",
   });
 });
 

@@ -60,3 +60,63 @@ export function startRelay(extraArgs = []) {
     });
   });
 }
+
+/** Debian's Chromium, headless, with nothing reaching out to the network. */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/**
+ * Launches /usr/bin/chromium (playwright-core) with a fresh profile, in
+ * English unless told otherwise; resolves to {context, close}.
+ */
+export async function launchChromium(options = {}) {
+  const { chromium } = await import("playwright-core");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const profile = mkdtempSync(path.join(tmpdir(), "netlab-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1000, height: 760 },
+    locale: "en-US",
+    ...options,
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Opens the playground at `url` in a new page and waits until its first
+ * result is on screen; `errors` collects console errors and uncaught ones.
+ */
+export async function openPlayground(context, url) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector("html[data-ready]");
+  return { page, errors };
+}
+
+/** Writes docs/img/NAME.png of the page when NETLAB_SCREENSHOTS is set. */
+export async function screenshot(page, name) {
+  if (!process.env.NETLAB_SCREENSHOTS) return;
+  const { mkdirSync } = await import("node:fs");
+  const dir = path.join(ROOT, "docs/img");
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}

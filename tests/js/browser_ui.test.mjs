@@ -1,0 +1,199 @@
+// The playground around the tools: the URL fragment as history (back and
+// forward step through inputs and tools, the token stays), share links
+// without the token, keyboard tabs, English and 简体中文, the three themes,
+// phone width, and no console error on any tool in either language.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { ROOT, startRelay, launchChromium, openPlayground } from "./helpers.mjs";
+
+const TOOLS = ["subnet", "same", "forms", "classify", "ports", "struct", "hmac"];
+
+let relay, browser;
+
+before(async () => {
+  relay = await startRelay();
+  browser = await launchChromium();
+  await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: relay.base });
+});
+
+after(async () => {
+  await browser?.close();
+  if (relay) assert.equal(await relay.stop(), 0, "relay exits 0 on SIGTERM");
+});
+
+const fragment = (page) => new URLSearchParams(new URL(page.url()).hash.slice(1));
+const cell = (page, field) => page.locator(`#subnet-report tr[data-field="${field}"] td`).textContent();
+
+test("typing leaves one history entry per pause; back and forward restore inputs and tools; the token stays", async () => {
+  const { page, errors } = await openPlayground(browser.context, relay.url);
+  assert.equal(fragment(page).get("tool"), "subnet");
+  assert.equal(fragment(page).get("token"), relay.token);
+  const start = await page.evaluate(() => history.length);
+
+  await page.fill("#subnet-input", "10.0.0.1/8");
+  await page.waitForTimeout(1000);
+  await page.fill("#subnet-input", "172.16.0.1/12");
+  await page.fill("#subnet-input", "172.16.0.2/12");
+  await page.waitForFunction(() => location.hash.includes("172.16.0.2"));
+  assert.equal(await page.evaluate(() => history.length), start + 2, "two pauses, two entries");
+
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector("#subnet-input").value === "10.0.0.1/8");
+  assert.equal(await cell(page, "network"), "10.0.0.0/8");
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector("#subnet-input").value === "192.168.12.87/24");
+  assert.equal(await cell(page, "network"), "192.168.12.0/24");
+  await page.goForward();
+  await page.waitForFunction(() => document.querySelector("#subnet-input").value === "10.0.0.1/8");
+
+  await page.click("#tab-struct");
+  assert.equal(fragment(page).get("tool"), "struct");
+  assert.equal(await page.isVisible("#struct-format"), true);
+  await page.goBack();
+  await page.waitForSelector("#panel-subnet:not([hidden])");
+  assert.equal(await page.getAttribute("#tab-subnet", "aria-selected"), "true");
+  assert.equal(await page.inputValue("#subnet-input"), "10.0.0.1/8");
+  assert.equal(fragment(page).get("token"), relay.token);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("share links carry the state, or only the tool, and never the token", async () => {
+  const { page } = await openPlayground(browser.context, `${relay.url}&tool=same&a=10.0.0.1`);
+  await page.click("#share-link");
+  await page.waitForSelector("#share .copied:not(:empty)");
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(link, `${relay.base}/#tool=same&a=10.0.0.1`);
+  await page.click("#share-blank");
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${relay.base}/#tool=same`);
+  await page.click("#same-python-copy");
+  assert.match(await page.evaluate(() => navigator.clipboard.readText()), /^import ipaddress\na = ipaddress\.ip_interface\('10\.0\.0\.1\/24'\)/);
+
+  // The shared link opens the same view (here without a token: the relay refuses, the tools work).
+  const shared = await openPlayground(browser.context, link);
+  assert.equal(await shared.page.inputValue("#same-a"), "10.0.0.1");
+  assert.equal(await shared.page.getAttribute("#tab-same", "aria-selected"), "true");
+  await shared.page.close();
+  await page.close();
+});
+
+test("the tabs work from the keyboard: arrows, Home and End, focus follows", async () => {
+  const { page } = await openPlayground(browser.context, relay.url);
+  await page.focus("#tab-subnet");
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "tab-same");
+  assert.equal(await page.isVisible("#same-a"), true);
+  await page.keyboard.press("End");
+  assert.equal(await page.getAttribute("#tab-hmac", "aria-selected"), "true");
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.getAttribute("#tab-subnet", "aria-selected"), "true");
+  await page.keyboard.press("ArrowLeft");
+  assert.equal(await page.getAttribute("#tab-hmac", "aria-selected"), "true");
+  await page.keyboard.press("Home");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "tab-subnet");
+  // Tab from the tab list goes into the tool.
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "subnet-input");
+  // The sticky-packet tool has its place in the navigation, and no tab yet.
+  assert.match(await page.locator("#nav-sticky").textContent(), /Sticky packets/);
+  assert.equal(await page.locator("#tab-sticky").count(), 0);
+  await page.close();
+});
+
+test("switching to 简体中文 relabels everything and keeps the inputs; the choice is remembered", async () => {
+  const { page, errors } = await openPlayground(browser.context, `${relay.url}&subnet=10.9.8.7%2F16`);
+  assert.equal(await page.getAttribute("html", "lang"), "en");
+  assert.equal(await page.locator('label[for="subnet-input"]').textContent(), "Address / prefix");
+  await page.selectOption("#lang", "zh");
+  assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
+  assert.equal(await page.locator('label[for="subnet-input"]').textContent(), "地址 / 前缀");
+  assert.equal(await page.locator("#tab-subnet").textContent(), "子网");
+  assert.equal(await page.locator('#subnet-report tr[data-field="network"] th').textContent(), "网络地址");
+  assert.equal(await page.inputValue("#subnet-input"), "10.9.8.7/16");
+  assert.equal(await cell(page, "network"), "10.9.0.0/16");
+  await page.waitForSelector('#relay-status[data-state="connected"]');
+  assert.match(await page.locator("#relay-status").textContent(), /已连接/);
+  assert.equal(await page.locator('label[for="theme"]').textContent(), "主题");
+  await page.click("#tab-classify");
+  assert.match(await page.locator("#classify-results .badge.private").first().textContent(), /^内网 \(private\)/);
+  await page.reload();
+  await page.waitForSelector("html[data-ready]");
+  assert.equal(await page.locator("#tab-subnet").textContent(), "子网");
+  await page.selectOption("#lang", "en");
+  assert.equal(await page.locator("#tab-subnet").textContent(), "Subnet");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a Chinese browser gets the Chinese page first", async () => {
+  const zh = await launchChromium({ locale: "zh-CN" });
+  try {
+    const { page } = await openPlayground(zh.context, relay.url);
+    assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
+    assert.equal(await page.locator("#tab-same").textContent(), "同一网段？");
+  } finally {
+    await zh.close();
+  }
+});
+
+test("System, Light and Dark themes; System follows prefers-color-scheme; the choice is remembered", async () => {
+  const { page } = await openPlayground(browser.context, relay.url);
+  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  await page.emulateMedia({ colorScheme: "light" });
+  assert.equal(await page.inputValue("#theme"), "system");
+  const light = await bg();
+  await page.emulateMedia({ colorScheme: "dark" });
+  const dark = await bg();
+  assert.notEqual(light, dark, "System follows the media query");
+  await page.selectOption("#theme", "light");
+  assert.equal(await bg(), light);
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.selectOption("#theme", "dark");
+  assert.equal(await page.getAttribute("html", "data-theme"), "dark");
+  assert.equal(await bg(), dark);
+  await page.reload();
+  await page.waitForSelector("html[data-ready]");
+  assert.equal(await page.inputValue("#theme"), "dark");
+  assert.equal(await bg(), dark);
+  await page.selectOption("#theme", "system");
+  assert.equal(await page.getAttribute("html", "data-theme"), null);
+  await page.close();
+});
+
+test("every tool fits a 360 px phone and logs no console error, in both languages", async () => {
+  const { page, errors } = await openPlayground(browser.context, relay.url);
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const lang of ["en", "zh"]) {
+    await page.selectOption("#lang", lang);
+    for (const tool of TOOLS) {
+      await page.click(`#tab-${tool}`);
+      await page.waitForSelector(`#panel-${tool}:not([hidden]) .summary:not(:empty)`);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 360, `${tool} (${lang}) is ${width} px wide`);
+    }
+  }
+  await page.selectOption("#lang", "en");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("both dictionaries have the same keys, and every key the code asks for exists", async () => {
+  const { dictionaries } = await import(path.join(ROOT, "web/i18n.js"));
+  const en = Object.keys(dictionaries.en).sort();
+  assert.deepEqual(Object.keys(dictionaries.zh).sort(), en);
+  for (const key of en) assert.notEqual(dictionaries.zh[key].trim(), "", key);
+  const files = ["web", "web/tools"].flatMap((dir) =>
+    readdirSync(path.join(ROOT, dir))
+      .filter((f) => f.endsWith(".js"))
+      .map((f) => path.join(ROOT, dir, f)),
+  );
+  for (const file of files) {
+    for (const [, key] of readFileSync(file, "utf8").matchAll(/\bt\(\s*"([^"]+)"/g)) {
+      assert.ok(key in dictionaries.en, `${path.relative(ROOT, file)} asks for "${key}"`);
+    }
+  }
+});

@@ -1,0 +1,208 @@
+// Python's way of writing values (`repr`), for "the Python" lines, and the
+// reading of the bytes and values a learner types in Python's notation.
+// Presentation only: what the values mean is the WASM module's business.
+// @ts-check
+
+/**
+ * `repr()` of a Python str.
+ * @param {string} s
+ */
+export function pyStr(s) {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = "";
+  for (const ch of s) {
+    const code = /** @type {number} */ (ch.codePointAt(0));
+    if (ch === "\\" || ch === quote) out += `\\${ch}`;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
+    else out += ch;
+  }
+  return quote + out + quote;
+}
+
+/**
+ * `repr()` of a Python bytes object: `b'\x15\xcd[\x07'`.
+ * @param {Uint8Array} bytes
+ */
+export function pyBytes(bytes) {
+  const hasSingle = bytes.includes(0x27);
+  const quote = hasSingle && !bytes.includes(0x22) ? '"' : "'";
+  let out = "";
+  for (const b of bytes) {
+    const ch = String.fromCharCode(b);
+    if (ch === "\\" || ch === quote) out += `\\${ch}`;
+    else if (b === 0x0a) out += "\\n";
+    else if (b === 0x0d) out += "\\r";
+    else if (b === 0x09) out += "\\t";
+    else if (b < 0x20 || b >= 0x7f) out += `\\x${b.toString(16).padStart(2, "0")}`;
+    else out += ch;
+  }
+  return `b${quote}${out}${quote}`;
+}
+
+/**
+ * `repr()` of a Python float: the shortest digits that read back the same
+ * (as JavaScript's), in fixed notation between 1e-4 and 1e16 as Python
+ * writes them, and always with a `.0` or an exponent.
+ * @param {number} x
+ */
+export function pyFloat(x) {
+  if (Number.isNaN(x)) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const [mantissa, expText] = x.toExponential().split("e");
+  const exp = Number(expText);
+  const sign = mantissa.startsWith("-") ? "-" : "";
+  const digits = mantissa.replace("-", "").replace(".", "");
+  if (exp < -4 || exp >= 16) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const e = Math.abs(exp).toString().padStart(2, "0");
+    return `${sign}${m}e${exp < 0 ? "-" : "+"}${e}`;
+  }
+  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
+  const whole = digits.slice(0, exp + 1).padEnd(exp + 1, "0");
+  const frac = digits.slice(exp + 1);
+  return `${sign}${whole}.${frac || "0"}`;
+}
+
+/**
+ * A value the WASM module returned from `struct.unpack`, as Python
+ * writes it: ints, bools, floats (`isFloat`: the code is e, f or d) and bytes.
+ * @param {number | bigint | boolean | Uint8Array | string} v
+ * @param {boolean} [isFloat]
+ */
+export function pyValue(v, isFloat = false) {
+  if (typeof v === "boolean") return v ? "True" : "False";
+  if (typeof v === "bigint") return v.toString();
+  if (typeof v === "number") return isFloat ? pyFloat(v) : String(v);
+  if (typeof v === "string") return pyBytes(new TextEncoder().encode(v));
+  return pyBytes(v);
+}
+
+/**
+ * A Python tuple of already written items: `(5,)`, `(1, 2)`.
+ * @param {string[]} items
+ */
+export function pyTuple(items) {
+  return items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`;
+}
+
+/** @param {Uint8Array} bytes lower-case hex, no separators */
+export function toHex(bytes) {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Bytes as a learner may type them: hex (`7f000001`, `7f 00 00 01`,
+ * `7f:00:00:01`, `0x7f000001`, `\x7f\x00…`) or a Python bytes literal
+ * (`b'\x15\xcd[\x07'`). Throws an Error that says what is wrong.
+ * @param {string} text
+ * @returns {Uint8Array}
+ */
+export function parseBytes(text) {
+  const s = text.trim();
+  const literal = s.match(/^b(['"])(.*)\1$/s);
+  if (literal) return unescapeBytes(literal[2]);
+  const hex = s.replace(/^0x/i, "").replace(/\\x|[\s:.-]/gi, "");
+  if (!/^[0-9a-f]*$/i.test(hex)) throw new Error("hex.not_hex");
+  if (hex.length % 2) throw new Error("hex.odd");
+  return Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
+}
+
+/**
+ * The inside of a Python bytes literal: ASCII characters and the escapes
+ * `\xNN \n \r \t \0 \\ \' \"`.
+ * @param {string} body
+ */
+function unescapeBytes(body) {
+  /** @type {number[]} */
+  const out = [];
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (c > 0x7f) throw new Error("bytes.non_ascii");
+    if (body[i] !== "\\") {
+      out.push(c);
+      continue;
+    }
+    const next = body[++i];
+    const simple = { n: 10, r: 13, t: 9, "0": 0, "\\": 92, "'": 39, '"': 34 };
+    if (next in simple) out.push(simple[/** @type {keyof typeof simple} */ (next)]);
+    else if (next === "x" && /^[0-9a-f]{2}$/i.test(body.slice(i + 1, i + 3))) {
+      out.push(parseInt(body.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else throw new Error("bytes.bad_escape");
+  }
+  return Uint8Array.from(out);
+}
+
+/**
+ * The values of a `struct.pack` call as a learner types them, separated by
+ * commas: ints (`5`, `-1`, `0x7f`, `0o17`, `0b101`; BigInt past 2^53),
+ * floats (`1.5`, `1e3`, `inf`, `nan`), `True`/`False`, bytes literals
+ * (`b'ab'`) and strings (`'ab'`, taken as UTF-8 bytes). Throws an Error
+ * whose message is an i18n key; `index` on it says which value.
+ * @param {string} text
+ * @returns {Array<number | bigint | boolean | string | Uint8Array>}
+ */
+export function parseValues(text) {
+  return splitTopLevel(text).map((item, index) => {
+    try {
+      return parseValue(item);
+    } catch (e) {
+      throw Object.assign(new Error(e instanceof Error ? e.message : String(e)), { index, item });
+    }
+  });
+}
+
+/** @param {string} text the items between top-level commas, quotes respected */
+function splitTopLevel(text) {
+  /** @type {string[]} */
+  const items = [];
+  let current = "";
+  /** @type {string | null} */
+  let quote = null;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      current += ch;
+      if (ch === "\\") current += text[++i] ?? "";
+      else if (ch === quote) quote = null;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      current += ch;
+    } else if (ch === ",") {
+      items.push(current);
+      current = "";
+    } else current += ch;
+  }
+  items.push(current);
+  const trimmed = items.map((s) => s.trim());
+  // A trailing comma, as in Python's (5,), adds no value.
+  if (trimmed.length && trimmed[trimmed.length - 1] === "") trimmed.pop();
+  if (trimmed.some((s) => s === "")) throw Object.assign(new Error("values.empty"), { index: trimmed.indexOf(""), item: "" });
+  return trimmed;
+}
+
+/** @param {string} s */
+function parseValue(s) {
+  if (s === "True" || s === "true") return true;
+  if (s === "False" || s === "false") return false;
+  const bytes = s.match(/^b(['"])(.*)\1$/s);
+  if (bytes) return unescapeBytes(bytes[2]);
+  const str = s.match(/^(['"])(.*)\1$/s);
+  if (str) return str[2];
+  const int = s.replace(/_/g, "").match(/^([+-]?)(0x[0-9a-f]+|0o[0-7]+|0b[01]+|\d+)$/i);
+  if (int) {
+    const [, sign, digits] = int;
+    if (/^0\d/.test(digits)) throw new Error("values.leading_zero");
+    const magnitude = BigInt(digits);
+    const value = sign === "-" ? -magnitude : magnitude;
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  }
+  const special = s.match(/^([+-]?)(inf|nan|infinity)$/i);
+  if (special) return special[2].toLowerCase() === "nan" ? NaN : special[1] === "-" ? -Infinity : Infinity;
+  if (/^[+-]?(\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(e[+-]?\d+)?$/i.test(s)) return Number(s.replace(/_/g, ""));
+  throw new Error("values.unreadable");
+}

@@ -1,0 +1,387 @@
+// The struct tool: Python's struct.pack and struct.unpack, with the bytes
+// coloured by the format character that made them (hover or focus either
+// to light up the other), alignment padding shown, calcsize, and the same
+// values under each byte order (@ < > !) side by side. Errors are CPython's.
+// @ts-check
+import { structPack, structUnpack, structLayout, structCalcsize } from "../pkg/netlab_wasm.js";
+import { t } from "../i18n.js";
+import { h, textField, showError, attempt, liveSummary, pythonBlock, part, onEdit, scrollBox } from "../ui.js";
+import { pyStr, pyBytes, pyValue, pyTuple, toHex, parseBytes, parseValues } from "../python.js";
+
+/** @typedef {import("../pkg/netlab_wasm.js").StructLayoutItem} Item */
+/** @typedef {import("../pkg/netlab_wasm.js").StructValue} StructValue */
+/** @typedef {import("../pkg/netlab_wasm.js").StructInput} StructInput */
+
+export default {
+  id: "struct",
+  title: "tool.struct",
+  defaults: { fmt: "i", values: "123456789", dir: "pack", bytes: "15cd5b07" },
+  mount,
+};
+
+/** Examples: the tutorial's first, then a length header, padding, mixed orders. */
+const EXAMPLES = [
+  ["i", "123456789"],
+  ["!I", "5"],
+  ["ci", "b'a', 5"],
+  ["!HH4s", "1, 2, b'abcd'"],
+  ["<hd?", "-2, 0.5, True"],
+  ["2s3xq", "b'ok', -1"],
+];
+
+const ORDERS = ["@", "<", ">", "!"];
+
+/**
+ * @param {HTMLElement} panel
+ * @param {import("../app.js").ToolContext} ctx
+ */
+function mount(panel, ctx) {
+  const format = textField({ id: "struct-format", label: t("struct.format"), hint: t("struct.format_hint"), size: "s" });
+  const values = textField({ id: "struct-values", label: t("struct.values"), hint: t("struct.values_hint"), size: "l" });
+  const bytes = textField({ id: "struct-bytes", label: t("struct.bytes"), hint: t("struct.bytes_hint"), size: "l" });
+  const radio = (/** @type {string} */ value) =>
+    h("label", { class: "radio" }, h("input", { type: "radio", name: "struct-dir", id: `struct-dir-${value}`, value }), ` ${t(`struct.dir_${value}`)}`);
+  const direction = h("fieldset", { class: "direction", id: "struct-dir" }, h("legend", { text: t("struct.dir") }), radio("pack"), radio("unpack"));
+  const dirInputs = /** @type {HTMLInputElement[]} */ ([...direction.querySelectorAll("input")]);
+  const examples = h(
+    "p",
+    { class: "examples" },
+    h("span", { text: t("struct.examples") }),
+    " ",
+    EXAMPLES.map(([f, v]) =>
+      h("button", {
+        type: "button",
+        class: "chip",
+        text: `${f}  ${v}`,
+        onclick: () => {
+          format.input.value = f;
+          values.input.value = v;
+          setDir("pack");
+          render();
+          ctx.changed();
+        },
+      }),
+    ),
+  );
+  const summary = liveSummary("struct-summary");
+  const view = h("div", { id: "struct-view", class: "struct-view" });
+  const orders = h("div", { id: "struct-orders", class: "columns orders" });
+  const python = pythonBlock("struct-python");
+
+  panel.append(
+    h("h2", { text: t("tool.struct") }),
+    h("p", { class: "intro", text: t("struct.intro") }),
+    format.wrap,
+    direction,
+    values.wrap,
+    bytes.wrap,
+    examples,
+    summary,
+    view,
+    part("struct-side", t("struct.orders_title"), h("p", { class: "hint", text: t("struct.orders_hint") }), orders),
+    python.el,
+  );
+  linkHighlights(view);
+
+  const dir = () => (dirInputs[1].checked ? "unpack" : "pack");
+  const setDir = (/** @type {string} */ d) => {
+    dirInputs[0].checked = d !== "unpack";
+    dirInputs[1].checked = d === "unpack";
+    values.wrap.hidden = d === "unpack";
+    bytes.wrap.hidden = d !== "unpack";
+  };
+
+  function render() {
+    const fmt = format.input.value;
+    const layout = attempt(() => structLayout(fmt));
+    const size = attempt(() => structCalcsize(fmt));
+    showError(values.error, null, values.input);
+    showError(bytes.error, null, bytes.input);
+    if (layout.err !== undefined || size.err !== undefined) {
+      const message = layout.err ?? size.err ?? "";
+      showError(format.error, message, format.input);
+      summary.textContent = t("summary.error", { message });
+      view.replaceChildren();
+      orders.replaceChildren();
+      python.set(["import struct", `struct.calcsize(${pyStr(fmt)})  # ${errorType(message)}: ${message}`]);
+      return;
+    }
+    showError(format.error, null, format.input);
+    const items = layout.ok ?? [];
+    const calcsize = size.ok ?? 0;
+    const calcLine = `struct.calcsize(${pyStr(fmt)})  # ${calcsize}`;
+
+    if (dir() === "pack") {
+      let inputs;
+      try {
+        inputs = parseValues(values.input.value);
+      } catch (e) {
+        const err = /** @type {Error & {index?: number, item?: string}} */ (e);
+        const message = t(err.message, { n: (err.index ?? 0) + 1, item: err.item ?? "" });
+        showError(values.error, message, values.input);
+        summary.textContent = t("summary.error", { message });
+        view.replaceChildren(formatView(fmt, items));
+        orders.replaceChildren();
+        python.set(["import struct", calcLine]);
+        return;
+      }
+      const args = inputs.map((v, i) => pyArg(v, kindOf(items, i)));
+      const call = `struct.pack(${[pyStr(fmt), ...args].join(", ")})`;
+      const packed = attempt(() => structPack(fmt, inputs));
+      orders.replaceChildren(...ORDERS.map((o) => orderColumn(o, fmt, (f) => attempt(() => spaced(toHex(structPack(f, inputs)))))));
+      if (packed.err !== undefined) {
+        showError(values.error, packed.err, values.input);
+        summary.textContent = t("summary.error", { message: packed.err });
+        view.replaceChildren(formatView(fmt, items), calcsizeLine(calcsize));
+        python.set(["import struct", `${call}  # ${errorType(packed.err)}: ${packed.err}`, calcLine]);
+        return;
+      }
+      const out = packed.ok;
+      const back = attempt(() => structUnpack(fmt, out));
+      const vals = back.ok ?? [];
+      view.replaceChildren(
+        formatView(fmt, items),
+        hexView(items, out, calcsize),
+        h("p", { id: "struct-result", class: "result" }, h("code", { "data-field": "bytes", text: pyBytes(out) }), " ", t("struct.length", { n: out.length })),
+        fieldsTable(items, vals),
+        calcsizeLine(calcsize),
+      );
+      summary.textContent = t("struct.summary_pack", { n: out.length, hex: toHex(out) });
+      python.set(["import struct", `${call}  # ${pyBytes(out)}`, calcLine, `struct.unpack(${pyStr(fmt)}, ${pyBytes(out)})  # ${pyTuple(vals.map((v, i) => pyValue(v, kindOf(items, i) === "float")))}`]);
+    } else {
+      let data;
+      try {
+        data = parseBytes(bytes.input.value);
+      } catch (e) {
+        const message = t(e instanceof Error ? e.message : String(e));
+        showError(bytes.error, message, bytes.input);
+        summary.textContent = t("summary.error", { message });
+        view.replaceChildren(formatView(fmt, items));
+        orders.replaceChildren();
+        python.set(["import struct", calcLine]);
+        return;
+      }
+      const b = /** @type {Uint8Array} */ (data);
+      const call = `struct.unpack(${pyStr(fmt)}, ${pyBytes(b)})`;
+      const unpacked = attempt(() => structUnpack(fmt, b));
+      orders.replaceChildren(
+        ...ORDERS.map((o) =>
+          orderColumn(o, fmt, (f) => {
+            const its = attempt(() => structLayout(f)).ok ?? [];
+            return attempt(() => pyTuple(structUnpack(f, b).map((v, i) => pyValue(v, kindOf(its, i) === "float"))));
+          }),
+        ),
+      );
+      if (unpacked.err !== undefined) showError(bytes.error, unpacked.err, bytes.input);
+      const vals = unpacked.ok ?? [];
+      const tuple = pyTuple(vals.map((v, i) => pyValue(v, kindOf(items, i) === "float")));
+      view.replaceChildren(formatView(fmt, items), hexView(items, b, calcsize));
+      if (unpacked.ok) view.append(h("p", { id: "struct-result", class: "result" }, h("code", { "data-field": "values", text: tuple })), fieldsTable(items, vals));
+      view.append(calcsizeLine(calcsize));
+      summary.textContent = unpacked.ok ? t("struct.summary_unpack", { values: tuple }) : t("summary.error", { message: unpacked.err ?? "" });
+      python.set(["import struct", `${call}  # ${unpacked.ok ? tuple : `${errorType(unpacked.err ?? "")}: ${unpacked.err}`}`, calcLine]);
+    }
+  }
+
+  onEdit(format.input, changed);
+  onEdit(values.input, changed);
+  onEdit(bytes.input, changed);
+  for (const input of dirInputs) {
+    input.addEventListener("change", () => {
+      setDir(input.value);
+      changed();
+    });
+  }
+  function changed() {
+    render();
+    ctx.changed();
+  }
+
+  return {
+    /** @param {Record<string, string>} v */
+    load(v) {
+      format.input.value = v.fmt;
+      values.input.value = v.values;
+      bytes.input.value = v.bytes;
+      setDir(v.dir);
+      render();
+    },
+    values: () => ({ fmt: format.input.value, values: values.input.value, dir: dir(), bytes: bytes.input.value }),
+  };
+}
+
+/** Hex with a space between bytes. @param {string} hex */
+const spaced = (hex) => hex.match(/../g)?.join(" ") ?? "";
+
+/** CPython's exception class for a struct failure. @param {string} message */
+const errorType = (message) => (message.startsWith("float too large") ? "OverflowError" : "struct.error");
+
+/** The kind of the code that value `index` fills. @param {Item[]} items @param {number} index */
+function kindOf(items, index) {
+  return items.find((it) => it.first_value <= index && index < it.first_value + it.values)?.kind;
+}
+
+/**
+ * A value typed for `struct.pack`, written as Python would take it.
+ * @param {StructInput} v @param {string | undefined} kind
+ */
+function pyArg(v, kind) {
+  if (typeof v === "number" && (kind === "float" || !Number.isInteger(v))) return pyValue(v, true);
+  return pyValue(v);
+}
+
+/**
+ * The format string with each item as a focusable token, coloured as its
+ * bytes are; the byte-order character and spaces stay plain.
+ * @param {string} fmt @param {Item[]} items
+ */
+function formatView(fmt, items) {
+  const el = h("p", { id: "struct-format-view", class: "format-view" }, h("span", { class: "label", text: `${t("struct.format_view")} ` }));
+  const code = h("code", { class: "tokens" });
+  let at = 0;
+  for (const it of items) {
+    const end = fmt.indexOf(it.code, it.position) + 1;
+    if (it.position > at) code.append(plain(fmt.slice(at, it.position)));
+    code.append(
+      h("span", {
+        class: `tok f${it.index % 8}${it.kind === "pad" ? " pad" : ""}`,
+        tabindex: "0",
+        "data-item": it.index,
+        "aria-label": t("struct.token_label", { text: fmt.slice(it.position, end), kind: t(`struct.kind_${it.kind}`), size: it.size, offset: it.offset }),
+        text: fmt.slice(it.position, end),
+      }),
+    );
+    at = end;
+  }
+  if (at < fmt.length) code.append(plain(fmt.slice(at)));
+  el.append(code);
+  return el;
+}
+
+/** @param {string} text */
+function plain(text) {
+  const order = /^[@=<>!]/.test(text) ? h("span", { class: "order", title: t(`struct.order_${text[0]}`), text: text[0] }) : null;
+  return h("span", { class: "plain" }, order, order ? text.slice(1) : text);
+}
+
+/**
+ * The bytes, one group per item, padding before an item in a hatched group
+ * of its own, and bytes past the format's size (or missing) marked.
+ * @param {Item[]} items @param {Uint8Array} bytes @param {number} size
+ */
+function hexView(items, bytes, size) {
+  const el = h("div", { id: "struct-hex", class: "hex-view", role: "group", "aria-label": t("struct.hex_label", { n: bytes.length }) });
+  /** @param {number} from @param {number} to */
+  const cells = (from, to) =>
+    Array.from({ length: to - from }, (_, k) => {
+      const i = from + k;
+      return i < bytes.length
+        ? h("span", { class: "byte", "data-offset": i, text: bytes[i].toString(16).padStart(2, "0") })
+        : h("span", { class: "byte missing", "data-offset": i, text: "··" });
+    });
+  for (const it of items) {
+    if (it.padding > 0) {
+      el.append(
+        h("span", { class: "field padding", "data-item": it.index, title: t("struct.padding_label", { n: it.padding }) }, cells(it.offset - it.padding, it.offset)),
+      );
+    }
+    if (it.size === 0) continue;
+    const per = it.kind === "bytes" || it.kind === "pascal" || it.values === 0 ? it.size : it.size / it.values;
+    const group = h("span", {
+      class: `field f${it.index % 8}${it.kind === "pad" ? " pad" : ""}`,
+      tabindex: "0",
+      "data-item": it.index,
+      "aria-label": t("struct.field_label", {
+        code: it.code,
+        from: it.offset,
+        to: it.offset + it.size - 1,
+        hex: Array.from(bytes.slice(it.offset, it.offset + it.size), (b) => b.toString(16).padStart(2, "0")).join(" "),
+      }),
+    });
+    for (let off = it.offset; off < it.offset + it.size; off += per) {
+      group.append(h("span", { class: "value-bytes" }, cells(off, Math.min(off + per, it.offset + it.size))));
+    }
+    el.append(group);
+  }
+  if (bytes.length > size) el.append(h("span", { class: "field extra", title: t("struct.extra_label") }, cells(size, bytes.length)));
+  const padded = items.some((it) => it.padding > 0 || it.kind === "pad");
+  return padded ? h("div", {}, el, h("p", { class: "hint", id: "struct-padding-hint", text: t("struct.padding_hint") })) : el;
+}
+
+/**
+ * One row per item: code, offset, size, the padding before it and its values.
+ * @param {Item[]} items @param {StructValue[]} vals
+ */
+function fieldsTable(items, vals) {
+  return scrollBox(
+    t("struct.fields_caption"),
+    h(
+      "table",
+      { id: "struct-fields", class: "grid" },
+      h("caption", { class: "visually-hidden", text: t("struct.fields_caption") }),
+      h("thead", {}, h("tr", {}, ["col_code", "col_kind", "col_offset", "col_size", "col_padding", "col_values"].map((k) => h("th", { scope: "col", text: t(`struct.${k}`) })))),
+      h(
+        "tbody",
+        {},
+        items.map((it) =>
+          h(
+            "tr",
+            { "data-item": it.index, class: `f${it.index % 8}` },
+            h("td", {}, h("code", { class: "swatch", text: it.count === 1 ? it.code : `${it.count}${it.code}` })),
+            h("td", { text: t(`struct.kind_${it.kind}`) }),
+            h("td", { text: String(it.offset) }),
+            h("td", { text: String(it.size) }),
+            h("td", { text: it.padding ? String(it.padding) : "—" }),
+            h("td", {}, h("code", { text: vals.slice(it.first_value, it.first_value + it.values).map((v) => pyValue(v, it.kind === "float")).join(", ") || "—" })),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** @param {number} size */
+function calcsizeLine(size) {
+  return h("p", { id: "struct-calcsize" }, h("code", { text: "struct.calcsize" }), ` = `, h("strong", { "data-field": "size", text: String(size) }), ` ${t("struct.bytes_unit")}`);
+}
+
+/**
+ * The format under one byte order: its size and what `run` makes of it.
+ * @param {string} order @param {string} fmt
+ * @param {(format: string) => {ok?: string, err?: string}} run
+ */
+function orderColumn(order, fmt, run) {
+  const body = /^[@=<>!]/.test(fmt) ? fmt.slice(1) : fmt;
+  const f = order + body;
+  const current = (/^[@=<>!]/.test(fmt) ? fmt[0] : "@") === order;
+  const size = attempt(() => structCalcsize(f));
+  const res = run(f);
+  return h(
+    "div",
+    { class: `column${current ? " current" : ""}`, "data-order": order },
+    h("h4", {}, h("code", { text: pyStr(f) }), current ? h("span", { class: "tag", text: ` ${t("struct.current")}` }) : null),
+    h("p", { class: "hint", text: t(`struct.order_${order}`) }),
+    res.ok !== undefined
+      ? h("p", { "data-field": "result" }, h("code", { text: res.ok }))
+      : h("p", { class: "error-inline", "data-field": "error", text: res.err ?? "" }),
+    size.ok !== undefined ? h("p", { class: "hint", text: `calcsize = ${size.ok}` }) : null,
+  );
+}
+
+/**
+ * Hovering or focusing a format token, a byte group or a table row lights
+ * up everything of the same item.
+ * @param {HTMLElement} root
+ */
+function linkHighlights(root) {
+  /** @param {Event} e @param {boolean} on */
+  const mark = (e, on) => {
+    const target = e.target instanceof Element ? e.target.closest("[data-item]") : null;
+    if (!(target instanceof HTMLElement)) return;
+    for (const el of root.querySelectorAll(`[data-item="${target.dataset.item}"]`)) el.classList.toggle("hl", on);
+  };
+  root.addEventListener("mouseover", (e) => mark(e, true));
+  root.addEventListener("mouseout", (e) => mark(e, false));
+  root.addEventListener("focusin", (e) => mark(e, true));
+  root.addEventListener("focusout", (e) => mark(e, false));
+}
