@@ -69,7 +69,8 @@ test("the .d.ts gives every export precise types, no `any`", () => {
     inetAtonReading: "AtonReading", inetNtoa: "string", inetPton: "Uint8Array", inetNtop: "string",
     addressInt: "AddressInt", macInfo: "MacReport", serviceLookup: "PortReport", structCalcsize: "number",
     structLayout: "StructLayoutItem[]", structPack: "Uint8Array", structUnpack: "StructValue[]",
-    hmacDigest: "Uint8Array", hmacTrace: "AuthStep[]",
+    hmacDigest: "Uint8Array", hmacTrace: "AuthStep[]", stickySimulate: "StickyReport",
+    encapsulate: "Encapsulation", dissect: "Dissection",
   };
   const returns = Object.fromEntries(exports.map(([, name, , ret]) => [name, ret]));
   for (const [name, ret] of Object.entries(expect)) assert.equal(returns[name], ret, name);

@@ -41,13 +41,48 @@ export interface PacketLayer {
   fields: PacketField[];
 }
 
+/** One step down the stack, in the seeds' 5-layer model. */
+export interface EncapStep {
+  layer: "application" | "transport" | "network" | "data_link" | "physical";
+  number: number;
+  osi: number;
+  pdu: string;
+  pdu_zh: string;
+  note: string;
+  adds: PacketLayer[];
+  added_bytes: number;
+  total_bytes: number;
+  share_percent: number;
+  hex: string;
+}
+
+/** The frame as the wire carries it: preamble to FCS, bits, Manchester levels. */
+export interface PhysicalView {
+  wire_hex: string;
+  bits: string;
+  manchester: string;
+  bit_order: string;
+  encoding: string;
+  padding: number;
+  fcs: string;
+}
+
+/** Where the bytes go: payload against headers and framing. */
+export interface Overhead {
+  payload_bytes: number;
+  header_bytes: number;
+  frame_bytes: number;
+  wire_bytes: number;
+  efficiency_percent: number;
+}
+
 /** What `encapsulate` builds: the layers, each step, the bits, and the bytes. */
 export interface Encapsulation {
   layers: PacketLayer[];
   hex: string;
-  steps: any[];
-  physical: any;
-  overhead: any;
+  steps: EncapStep[];
+  physical: PhysicalView;
+  overhead: Overhead;
   bytes: Uint8Array;
 }
 
@@ -69,6 +104,33 @@ export interface Dissection {
 }
 
 /** A frame for a capture file: its bytes, and a lesson note for Wireshark. */
+/** One event of a sticky-packet run, in microseconds from the start. */
+export type StickyEvent =
+  | { kind: "send"; at_us: number; message: number; start: number; end: number; data: string }
+  | { kind: "held"; at_us: number; start: number; end: number }
+  | { kind: "segment"; at_us: number; arrives_us: number; start: number; end: number; data: string }
+  | { kind: "fin"; at_us: number; arrives_us: number }
+  | { kind: "recv"; at_us: number; returns_us: number; call: number; size: number; start: number; end: number; data: string; eof: boolean }
+  | { kind: "blocked"; at_us: number; call: number }
+  | { kind: "message"; at_us: number; index: number; data: string };
+
+/** One program's run: the stream, its events, what it printed. */
+export interface StickyLane {
+  stream: string;
+  stream_len: number;
+  events: StickyEvent[];
+  printed: string[];
+  intact: boolean;
+  hangs: boolean;
+  note: string;
+}
+
+/** The naive reader beside the length-prefixed one. */
+export interface StickyReport {
+  naive: StickyLane;
+  framed: StickyLane;
+}
+
 export type CaptureFrame = Uint8Array | { bytes: Uint8Array; comment?: string; time_us?: number };
 "#;
 
@@ -147,7 +209,7 @@ pub fn to_pcap(
 /// The sticky-packet simulator: what a naive reader's `recv()` calls return
 /// beside what a length-prefixed reader gets, from a seeded model of the
 /// sender, the network and the receiver (the defaults are seed 000 §6.1).
-#[wasm_bindgen(js_name = stickySimulate)]
+#[wasm_bindgen(js_name = stickySimulate, unchecked_return_type = "StickyReport")]
 pub fn sticky_simulate(
     #[wasm_bindgen(unchecked_param_type = "object | undefined")] spec: JsValue,
 ) -> Result<JsValue, JsError> {

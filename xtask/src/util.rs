@@ -6,8 +6,15 @@ use std::process::Command;
 pub type Result<T = ()> = std::result::Result<T, String>;
 
 /// The workspace root (the folder holding this xtask's parent).
+///
+/// Read from `CARGO_MANIFEST_DIR` as `cargo run` sets it for this run, not
+/// as it was when the binary was compiled: clones that share one
+/// `CARGO_TARGET_DIR` (CI's fresh clone and a working copy) may reuse an
+/// xtask binary built in another clone, whose folder may be gone.
 pub fn root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
 }
 
