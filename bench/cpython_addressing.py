@@ -4,7 +4,11 @@
 Same splitmix64 seeds, same addresses and networks. Prints one JSON line
 per measurement: microseconds per item, the median of 5 runs.
 
-    python3 bench/cpython_addressing.py [N]
+    python3 bench/cpython_addressing.py [N] [--cpu]
+
+With --cpu the clock is the thread's CPU time (time.thread_time), as
+`NETLAB_CPU_TIME=1 cargo bench -p netlab-core --bench addressing` measures
+netlab: on a loaded machine it leaves out the time spent descheduled.
 """
 import ipaddress
 import json
@@ -42,14 +46,17 @@ def networks(n):
     return out
 
 
+CLOCK = time.perf_counter
+
+
 def timed(label, items, fn, runs=5):
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
+        start = CLOCK()
         fn(items)
-        times.append(time.perf_counter() - start)
+        times.append(CLOCK() - start)
     per = statistics.median(times) / len(items) * 1e6
-    print(json.dumps({"bench": label, "items": len(items), "us_per_item": round(per, 3),
+    print(json.dumps({"bench": label, "clock": CLOCK.__name__, "items": len(items), "us_per_item": round(per, 3),
                       "spread_us": [round(min(times) / len(items) * 1e6, 3), round(max(times) / len(items) * 1e6, 3)]}))
 
 
@@ -78,7 +85,11 @@ def collapse(items):
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    global CLOCK
+    args = [a for a in sys.argv[1:] if a != "--cpu"]
+    if "--cpu" in sys.argv[1:]:
+        CLOCK = time.thread_time
+    n = int(args[0]) if args else 200_000
     addrs = addresses(n)
     timed("cpython ip_address(a).is_global", addrs, is_global_loop)
     timed("cpython ip_address(a), all flags", addrs, all_flags)

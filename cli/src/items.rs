@@ -4,13 +4,16 @@
 //! memory. A bad item gets its own error line and the rest go on; the exit
 //! code is 2 at the end if any was bad.
 
-use std::io::{self, BufRead};
+use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use crate::output::{EXIT_BAD_INPUT, Output};
 
 /// What a handler says about one item.
 pub type ItemResult = io::Result<Result<(), String>>;
+
+/// How much standard input is asked for at once.
+const CHUNK: usize = 64 * 1024;
 
 /// Feeds each item to `handle`: the arguments, or the non-blank lines of
 /// standard input when there are none. An `Err(message)` from `handle` is
@@ -22,49 +25,99 @@ pub fn for_each(
     out: &Output,
     mut handle: impl FnMut(&str) -> ItemResult,
 ) -> ExitCode {
+    for_each_writing(args, out, &mut io::sink(), |item, _| handle(item))
+}
+
+/// [`for_each`] for handlers that answer each item by writing to `w`
+/// (standard output, locked and buffered, for `classify`): `w` is flushed
+/// before an error is reported, so answers and errors keep their order,
+/// before every read of standard input that could wait, so each answer
+/// leaves as soon as its line has come in, and at the end.
+pub fn for_each_writing<W: Write>(
+    args: &[String],
+    out: &Output,
+    w: &mut W,
+    mut handle: impl FnMut(&str, &mut W) -> ItemResult,
+) -> ExitCode {
     let mut bad = false;
-    let mut report = |message: String| {
+    let mut report = |w: &mut W, message: String| -> io::Result<()> {
         bad = true;
+        w.flush()?;
         // The code this returns is the one given at the end instead.
         let _ = out.error(&message);
+        Ok(())
     };
     if !args.is_empty() {
         for arg in args {
-            match handle(arg) {
-                Ok(Ok(())) => {}
-                Ok(Err(message)) => report(message),
-                Err(_) => break,
+            let done = match handle(arg, w) {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(message)) => report(w, message),
+                Err(e) => Err(e),
+            };
+            if done.is_err() {
+                break;
             }
         }
     } else {
         let mut input = io::stdin().lock();
-        let mut buf = Vec::new();
+        // Whole lines are answered from `buf`; a line cut by the end of a
+        // read waits at its start for the rest.
+        let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
         let mut number = 0u64;
-        loop {
-            buf.clear();
-            match input.read_until(b'\n', &mut buf) {
-                Ok(0) => break,
-                Ok(_) => {}
-                Err(e) => {
-                    report(format!("could not read standard input: {e}"));
-                    break;
-                }
-            }
+        let mut line = |w: &mut W, bytes: &[u8]| -> io::Result<()> {
             number += 1;
             // Invalid UTF-8 turns into U+FFFD, which no parser accepts, so
             // such a line is reported like any other bad line.
-            let line = String::from_utf8_lossy(&buf);
-            let line = line.trim();
-            if line.is_empty() {
-                continue;
+            let text = String::from_utf8_lossy(bytes);
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(());
             }
-            match handle(line) {
-                Ok(Ok(())) => {}
-                Ok(Err(message)) => report(format!("line {number}: {message}")),
-                Err(_) => break,
+            match handle(text, w)? {
+                Ok(()) => Ok(()),
+                Err(message) => report(w, format!("line {number}: {message}")),
+            }
+        };
+        'read: loop {
+            let mut start = 0;
+            while let Some(len) = buf
+                .get(start..)
+                .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+            {
+                let end = start + len;
+                let whole = buf.get(start..end).unwrap_or_default();
+                start = end + 1;
+                if line(w, whole).is_err() {
+                    break 'read;
+                }
+            }
+            buf.drain(..start);
+            // Standard input may keep us waiting: send what is answered.
+            if w.flush().is_err() {
+                break;
+            }
+            let filled = buf.len();
+            buf.resize(filled + CHUNK, 0);
+            let read = input.read(buf.get_mut(filled..).unwrap_or_default());
+            buf.truncate(filled + *read.as_ref().unwrap_or(&0));
+            match read {
+                Ok(0) => {
+                    // The last line may have no newline.
+                    if !buf.is_empty() {
+                        let _ = line(w, &buf);
+                    }
+                    break;
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let _ = report(w, format!("could not read standard input: {e}"));
+                    break;
+                }
             }
         }
     }
+    let _ = w.flush();
     if bad {
         ExitCode::from(EXIT_BAD_INPUT)
     } else {

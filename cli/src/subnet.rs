@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
+use netlab_core::addr::Binary;
 use netlab_core::subnet::{SubnetReport, mask_text};
 
 use crate::output::Output;
@@ -34,21 +35,22 @@ pub fn run(args: &Args, out: &Output) -> Result<ExitCode, String> {
 /// The ipcalc-style text form: labels, values, and the bits beside them.
 fn render(r: &SubnetReport) -> String {
     let mut s = String::new();
-    let mut line = |label: &str, value: String, bits: Option<&str>| {
+    let binary = r.binary();
+    let mut line = |label: &str, value: String, bits: Option<Binary>| {
         let _ = match bits {
             Some(bits) => writeln!(s, "{label:<11}{value:<24}{bits}"),
             None => writeln!(s, "{label:<11}{value}"),
         };
     };
-    line("Address:", r.address.to_string(), Some(&r.binary.address));
+    line("Address:", r.address.to_string(), Some(binary.address));
     line(
         "Netmask:",
         format!("{} = {}", mask_text(r.netmask), r.prefix),
-        Some(&r.binary.netmask),
+        Some(binary.netmask),
     );
     line("Wildcard:", mask_text(r.wildcard), None);
-    line("Network:", r.cidr(), Some(&r.binary.network));
-    match (&r.broadcast, &r.binary.broadcast) {
+    line("Network:", r.cidr(), Some(binary.network));
+    match (r.broadcast, binary.broadcast) {
         (Some(b), Some(bits)) => line("Broadcast:", b.to_string(), Some(bits)),
         _ => line("Broadcast:", broadcast_note(r).to_owned(), None),
     }

@@ -7,8 +7,10 @@
 //! purpose, because the same text means different addresses under the two
 //! readings (`010.0.0.1` is 8.0.0.1 to `inet_aton`).
 
+use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use serde::{Serialize, Serializer};
 use thiserror::Error;
 
 /// Why a piece of text is not an IP address.
@@ -50,18 +52,70 @@ pub enum AddrError {
 /// );
 /// ```
 pub fn parse_ipv4(text: &str) -> Result<Ipv4Addr, AddrError> {
+    match parse_ipv4_fast(text.as_bytes()) {
+        Some(a) => Ok(a),
+        None => ipv4_error(text),
+    }
+}
+
+/// Strict dotted decimal in one pass over the bytes, without allocating:
+/// the address, or `None` for anything [`parse_ipv4`] refuses (which then
+/// says why). Accepts exactly what `parse_ipv4` accepts.
+///
+/// Each octet is read from the three bytes where it starts, all checks
+/// landing in one flag that is tested at the end. (A branch-free variant
+/// that reads the text into a padded buffer first, and one that classifies
+/// all 16 bytes at once in two 64-bit words, both measured slower.)
+#[inline]
+pub(crate) fn parse_ipv4_fast(b: &[u8]) -> Option<Ipv4Addr> {
+    if !(7..=15).contains(&b.len()) {
+        return None;
+    }
+    // Past the end reads as NUL, which is neither a digit nor a dot.
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    let mut i = 0;
+    let mut word = 0u32;
+    let mut bad = false;
+    for k in 0..4 {
+        let d0 = at(i).wrapping_sub(b'0');
+        let d1 = at(i + 1).wrapping_sub(b'0');
+        let d2 = at(i + 2).wrapping_sub(b'0');
+        let two = d1 <= 9;
+        let three = two && d2 <= 9;
+        let mut octet = u32::from(d0);
+        if two {
+            octet = octet * 10 + u32::from(d1);
+        }
+        if three {
+            octet = octet * 10 + u32::from(d2);
+        }
+        // A leading 0 stands alone: `0` is an octet, `01` is refused.
+        bad |= d0 > 9 || (d0 == 0 && two) || octet > 255;
+        i += 1 + usize::from(two) + usize::from(three);
+        word = word << 8 | (octet & 0xff);
+        if k < 3 {
+            bad |= at(i) != b'.';
+            i += 1;
+        }
+    }
+    (!bad && i == b.len()).then_some(Ipv4Addr::from(word))
+}
+
+/// Why `text` is not strict dotted decimal: the first fault, part by part.
+#[cold]
+fn ipv4_error(text: &str) -> Result<Ipv4Addr, AddrError> {
     if text.is_empty() {
         return Err(AddrError::Empty);
     }
-    let parts: Vec<&str> = text.split('.').collect();
-    if parts.len() != 4 {
+    let parts = text.split('.').count();
+    if parts != 4 {
         return Err(AddrError::PartCount {
             text: text.to_owned(),
-            parts: parts.len(),
+            parts,
         });
     }
     let mut octets = [0u8; 4];
-    for (slot, part) in octets.iter_mut().zip(&parts) {
+    for (slot, part) in octets.iter_mut().zip(text.split('.')) {
         let digits_only = !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
         let value = if digits_only && part.len() <= 3 {
             part.parse::<u16>().ok()
@@ -73,7 +127,7 @@ pub fn parse_ipv4(text: &str) -> Result<Ipv4Addr, AddrError> {
                 if part.len() > 1 && part.starts_with('0') {
                     return Err(AddrError::LeadingZero {
                         text: text.to_owned(),
-                        part: (*part).to_owned(),
+                        part: part.to_owned(),
                     });
                 }
                 *slot = v as u8;
@@ -81,12 +135,25 @@ pub fn parse_ipv4(text: &str) -> Result<Ipv4Addr, AddrError> {
             _ => {
                 return Err(AddrError::BadOctet {
                     text: text.to_owned(),
-                    part: (*part).to_owned(),
+                    part: part.to_owned(),
                 });
             }
         }
     }
     Ok(Ipv4Addr::from(octets))
+}
+
+/// `str::trim`, with the common case (no space at either end) decided from
+/// the two end bytes alone.
+#[inline]
+pub(crate) fn trim(text: &str) -> &str {
+    let b = text.as_bytes();
+    let plain = |c: Option<&u8>| c.is_some_and(|&c| c > b' ' && c < 0x80);
+    if plain(b.first()) && plain(b.last()) {
+        text
+    } else {
+        text.trim()
+    }
 }
 
 /// Parses strict IPv4 or IPv6 text.
@@ -101,6 +168,10 @@ pub fn parse_ipv4(text: &str) -> Result<Ipv4Addr, AddrError> {
 /// assert!(parse_ip("localhost").is_err());
 /// ```
 pub fn parse_ip(text: &str) -> Result<IpAddr, AddrError> {
+    // A strict dotted quad has no ':', so trying it first changes nothing.
+    if let Some(a) = parse_ipv4_fast(text.as_bytes()) {
+        return Ok(IpAddr::V4(a));
+    }
     if text.contains(':') {
         return text
             .parse::<Ipv6Addr>()
@@ -137,19 +208,61 @@ pub fn to_u128(addr: IpAddr) -> u128 {
 /// assert_eq!(binary(a), "11000000.10101000.00001100.00000001");
 /// ```
 pub fn binary(addr: IpAddr) -> String {
-    match addr {
-        IpAddr::V4(a) => a
-            .octets()
-            .iter()
-            .map(|o| format!("{o:08b}"))
-            .collect::<Vec<_>>()
-            .join("."),
-        IpAddr::V6(a) => a
-            .segments()
-            .iter()
-            .map(|s| format!("{s:016b}"))
-            .collect::<Vec<_>>()
-            .join(":"),
+    Binary(addr).to_string()
+}
+
+/// The longest [`binary`] text: 128 bits and 7 colons.
+const BINARY_MAX: usize = 128 + 7;
+
+/// An address's bits as [`binary`] writes them, formatted only when
+/// displayed or serialized (the subnet report keeps these, not text).
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::addr::Binary;
+///
+/// let bits = Binary("10.0.0.255".parse().unwrap());
+/// assert_eq!(bits.to_string(), "00001010.00000000.00000000.11111111");
+/// assert_eq!(serde_json::to_string(&bits).unwrap(), r#""00001010.00000000.00000000.11111111""#);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binary(pub IpAddr);
+
+impl Binary {
+    /// Writes the text into `buf` and returns it.
+    fn write(self, buf: &mut [u8; BINARY_MAX]) -> &str {
+        let (value, bits, group, sep) = match self.0 {
+            IpAddr::V4(a) => (u128::from(u32::from(a)), 32, 8, b'.'),
+            IpAddr::V6(a) => (u128::from(a), 128, 16, b':'),
+        };
+        let mut len = 0;
+        for (i, slot) in (0..bits).rev().zip(0..) {
+            if slot > 0 && slot % group == 0 {
+                if let Some(b) = buf.get_mut(len) {
+                    *b = sep;
+                }
+                len += 1;
+            }
+            if let Some(b) = buf.get_mut(len) {
+                *b = b'0' + ((value >> i) & 1) as u8;
+            }
+            len += 1;
+        }
+        // Only ASCII digits and separators were written.
+        std::str::from_utf8(buf.get(..len).unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for Binary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.write(&mut [0; BINARY_MAX]))
+    }
+}
+
+impl Serialize for Binary {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.write(&mut [0; BINARY_MAX]))
     }
 }
 
@@ -200,6 +313,55 @@ mod test {
                 "{text}"
             );
         }
+    }
+
+    /// The allocation-free reader accepts exactly what the part-by-part
+    /// rules of `ipv4_error` accept, with the same address.
+    fn agrees(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let fast = parse_ipv4_fast(text.as_bytes());
+        let slow = ipv4_error(text).ok();
+        proptest::prop_assert_eq!(fast, slow, "{:?}", text);
+        proptest::prop_assert_eq!(parse_ipv4(text).ok(), text.parse::<Ipv4Addr>().ok());
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_ipv4_agrees_with_the_rules(text in "[0-9.]{0,17}") {
+            agrees(&text)?;
+        }
+
+        #[test]
+        fn fast_ipv4_agrees_on_odd_bytes(text in "[0-9./:\\x00 a\u{e9}\u{663}]{0,16}") {
+            agrees(&text)?;
+        }
+
+        #[test]
+        fn fast_ipv4_agrees_on_near_quads(a in 0u16..1000, b in 0u16..300, c in 0u16..300, d in 0u16..1000, z in 0usize..6) {
+            let text = match z {
+                0 => format!("{a}.{b}.{c}.{d}"),
+                1 => format!("0{a}.{b}.{c}.{d}"),
+                2 => format!("{a}.{b}.{c}.0{d}"),
+                3 => format!("{a}.{b}.{c}.{d}."),
+                4 => format!("{a}.{b}.{c}.{d} "),
+                _ => format!("{a}.{b}.{c}"),
+            };
+            agrees(&text)?;
+        }
+    }
+
+    #[test]
+    fn binary_text() {
+        let all = |t: &str| binary(t.parse().unwrap());
+        assert_eq!(all("0.0.0.0"), "00000000.00000000.00000000.00000000");
+        assert_eq!(all("255.0.1.128"), "11111111.00000000.00000001.10000000");
+        let v6 = all("8000::ffff");
+        assert!(v6.starts_with("1000000000000000:0000000000000000:"), "{v6}");
+        assert!(v6.ends_with(":1111111111111111"), "{v6}");
+        assert_eq!(
+            format!("{:>40}|", Binary("1.2.3.4".parse().unwrap())).len(),
+            41
+        );
     }
 
     #[test]

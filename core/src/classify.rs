@@ -30,12 +30,11 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use ipnet::IpNet;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use thiserror::Error;
 
 use crate::addr::{self, AddrError};
-use crate::special::{self, SpecialRange};
+use crate::special::{self, Block, Ranges, SpecialRange, row_bit};
 
 /// Why a line could not be classified.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -158,17 +157,37 @@ impl MulticastScope {
     }
 }
 
+impl MulticastScope {
+    /// The scope in words, the variant's name split at its capitals:
+    /// `internetwork control`, `link local`.
+    pub const fn words(self) -> &'static str {
+        match self {
+            Self::LocalNetworkControl => "local network control",
+            Self::InternetworkControl => "internetwork control",
+            Self::AdHoc => "ad hoc",
+            Self::SdpSap => "sdp sap",
+            Self::DisTransient => "dis transient",
+            Self::SourceSpecific => "source specific",
+            Self::Glop => "glop",
+            Self::UnicastPrefixBased => "unicast prefix based",
+            Self::AdministrativelyScoped => "administratively scoped",
+            Self::InterfaceLocal => "interface local",
+            Self::LinkLocal => "link local",
+            Self::RealmLocal => "realm local",
+            Self::AdminLocal => "admin local",
+            Self::SiteLocal => "site local",
+            Self::OrganizationLocal => "organization local",
+            Self::Global => "global",
+            Self::Reserved => "reserved",
+            Self::Unassigned => "unassigned",
+        }
+    }
+}
+
 impl fmt::Display for MulticastScope {
     /// The scope in words: `internetwork control`, `link local`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = format!("{self:?}");
-        for (i, ch) in name.chars().enumerate() {
-            if ch.is_ascii_uppercase() && i > 0 {
-                f.write_str(" ")?;
-            }
-            write!(f, "{}", ch.to_ascii_lowercase())?;
-        }
-        Ok(())
+        f.write_str(self.words())
     }
 }
 
@@ -214,6 +233,69 @@ pub const RESERVED: [&str; 16] = [
 /// Global unicast: the only IPv6 block IANA allocates to the Internet.
 const GLOBAL_UNICAST_V6: &str = "2000::/3";
 
+// The lists above as numbers, read at compile time. Every block of the
+// flag lists but `RESERVED`'s IPv6 ones is a registry row, so those flags
+// are a test of the rows `special::ranges_containing` found (a const
+// assertion fails the build if a list ever names a block that is no row).
+const fn rows_of(list: &[&str]) -> u64 {
+    let mut bits = 0;
+    let mut i = 0;
+    while i < list.len() {
+        bits |= row_bit(list[i]);
+        i += 1;
+    }
+    bits
+}
+
+const RFC1918_ROWS: u64 = rows_of(&RFC1918);
+const SHARED_ROWS: u64 = rows_of(&[SHARED]);
+const DOCUMENTATION_ROWS: u64 = rows_of(&DOCUMENTATION);
+const LOOPBACK_ROWS: u64 = rows_of(&LOOPBACK);
+const LINK_LOCAL_ROWS: u64 = rows_of(&LINK_LOCAL);
+const GLOBAL_UNICAST: Block = Block::parse(GLOBAL_UNICAST_V6);
+
+/// `RESERVED` for IPv4: its IPv4 blocks, read at compile time.
+const RESERVED_V4: [Block; 1] = {
+    let mut out = [Block::parse("0.0.0.0/32"); 1];
+    let mut n = 0;
+    let mut i = 0;
+    while i < RESERVED.len() {
+        let b = Block::parse(RESERVED[i]);
+        if b.v4 {
+            out[n] = b;
+            n += 1;
+        }
+        i += 1;
+    }
+    assert!(
+        n == out.len(),
+        "RESERVED_V4 must hold every IPv4 block of RESERVED"
+    );
+    out
+};
+
+/// `RESERVED` for IPv6, indexed by an address's top 9 bits: every IPv6
+/// block of the list is /9 or shorter (checked here), so 9 bits decide.
+static RESERVED_V6_TOP9: [bool; 512] = {
+    let mut out = [false; 512];
+    let mut i = 0;
+    while i < RESERVED.len() {
+        let b = Block::parse(RESERVED[i]);
+        if !b.v4 {
+            assert!(b.prefix <= 9, "RESERVED_V6_TOP9 decides on 9 bits");
+            let mut top = 0;
+            while top < 512 {
+                if b.holds((top as u128) << 119) {
+                    out[top] = true;
+                }
+                top += 1;
+            }
+        }
+        i += 1;
+    }
+    out
+};
+
 /// Everything `netlab classify` says about one address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Classification {
@@ -223,8 +305,8 @@ pub struct Classification {
     pub rfc1918: bool,
     /// Reachable from the whole Internet (see the module docs).
     pub global: bool,
-    /// Why `global` is what it is, in words.
-    pub global_reason: String,
+    /// Why `global` is what it is; in words when displayed or serialized.
+    pub global_reason: GlobalReason,
     pub loopback: bool,
     pub link_local: bool,
     pub multicast: bool,
@@ -236,7 +318,88 @@ pub struct Classification {
     pub shared: bool,
     pub reserved: bool,
     /// The registry rows containing the address, least specific first.
-    pub ranges: Vec<&'static SpecialRange>,
+    pub ranges: Ranges,
+}
+
+/// Why an address is or is not `global` (the rules of the module docs).
+/// Displays and serializes as a sentence: `192.0.0.9/32 (Port Control
+/// Protocol Anycast) is globally reachable in the IANA registry`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GlobalReason {
+    /// Rule 1: a multicast address, decided by its scope.
+    Multicast(MulticastScope),
+    /// Rule 2: the most specific row's "Globally Reachable" column.
+    Registry {
+        row: &'static SpecialRange,
+        global: bool,
+    },
+    /// Rule 3: a 6to4 or Teredo address, decided by the IPv4 address inside.
+    Embedded {
+        row: &'static SpecialRange,
+        inner: Ipv4Addr,
+        global: bool,
+    },
+    /// Rule 3: an N/A row that carries no address: deprecated.
+    Deprecated(&'static SpecialRange),
+    /// Rule 4: IPv4 in no row.
+    PublicUnicast,
+    /// Rule 4: IPv6 in no row, inside 2000::/3.
+    GlobalUnicast,
+    /// Rule 4: IPv6 in no row, outside 2000::/3.
+    OutsideGlobalUnicast,
+}
+
+impl fmt::Display for GlobalReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let not = |g: bool| if g { "" } else { "not " };
+        match self {
+            Self::Multicast(scope) => write!(f, "multicast with {scope} scope"),
+            Self::Registry { row, global } => write!(
+                f,
+                "{} ({}) is {}globally reachable in the IANA registry",
+                row.cidr,
+                row.name,
+                not(*global)
+            ),
+            Self::Embedded { row, inner, global } => write!(
+                f,
+                "{} ({}) carries {inner}, which is {}global",
+                row.cidr,
+                row.name,
+                not(*global)
+            ),
+            Self::Deprecated(row) => write!(f, "{} ({}) is deprecated", row.cidr, row.name),
+            Self::PublicUnicast => f.write_str("public unicast: no special-purpose block holds it"),
+            Self::GlobalUnicast => {
+                f.write_str("global unicast (2000::/3): no special-purpose block holds it")
+            }
+            Self::OutsideGlobalUnicast => {
+                f.write_str("outside 2000::/3, the only IPv6 space allocated for global unicast")
+            }
+        }
+    }
+}
+
+impl Serialize for GlobalReason {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl PartialEq<&str> for GlobalReason {
+    /// Whether the sentence is `other`, compared as it is written out.
+    fn eq(&self, other: &&str) -> bool {
+        /// Takes each written piece off the front of what is left.
+        struct Compare<'a>(Option<&'a str>);
+        impl fmt::Write for Compare<'_> {
+            fn write_str(&mut self, piece: &str) -> fmt::Result {
+                self.0 = self.0.and_then(|rest| rest.strip_prefix(piece));
+                Ok(())
+            }
+        }
+        let mut rest = Compare(Some(other));
+        fmt::write(&mut rest, format_args!("{self}")).is_ok() && rest.0 == Some("")
+    }
 }
 
 impl Classification {
@@ -253,7 +416,11 @@ impl Classification {
     /// assert!(Classification::parse("10.0.0.0/8").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Self, ClassifyError> {
-        let text = text.trim();
+        let text = addr::trim(text);
+        // A strict dotted quad holds no '/', so the fast path comes first.
+        if let Some(a) = addr::parse_ipv4_fast(text.as_bytes()) {
+            return Ok(Self::of_v4(a));
+        }
         if text.contains('/') {
             return Err(ClassifyError::Network(text.to_owned()));
         }
@@ -275,85 +442,116 @@ impl Classification {
     /// assert!(doc.documentation && !doc.global);
     /// ```
     pub fn of(address: IpAddr) -> Self {
+        match address {
+            IpAddr::V4(a) => Self::of_v4(a),
+            IpAddr::V6(a) => Self::of_v6(a),
+        }
+    }
+
+    #[inline]
+    fn of_v4(a: Ipv4Addr) -> Self {
+        let value = u32::from(a);
+        let ranges = special::ranges_v4(value);
+        let multicast_scope = a.is_multicast().then(|| MulticastScope::of_v4(a));
+        let (global, global_reason) = global(IpAddr::V4(a), multicast_scope, &ranges);
+        Self::assemble(
+            IpAddr::V4(a),
+            ranges,
+            global,
+            global_reason,
+            multicast_scope,
+            RESERVED_V4.iter().any(|b| b.holds(u128::from(value))),
+        )
+    }
+
+    fn of_v6(a: Ipv6Addr) -> Self {
+        let value = u128::from(a);
+        let address = IpAddr::V6(a);
         let ranges = special::ranges_containing(address);
-        let (global, global_reason) = global(address, &ranges);
-        let multicast_scope = MulticastScope::of(address);
+        let multicast_scope = a.is_multicast().then(|| MulticastScope::of_v6(a));
+        let (global, global_reason) = global(address, multicast_scope, &ranges);
+        let reserved = RESERVED_V6_TOP9
+            .get((value >> 119) as usize)
+            .copied()
+            .unwrap_or(false);
+        Self::assemble(
+            address,
+            ranges,
+            global,
+            global_reason,
+            multicast_scope,
+            reserved,
+        )
+    }
+
+    #[inline(always)]
+    fn assemble(
+        address: IpAddr,
+        ranges: Ranges,
+        global: bool,
+        global_reason: GlobalReason,
+        multicast_scope: Option<MulticastScope>,
+        reserved: bool,
+    ) -> Self {
+        let rows = ranges.row_bits();
         Self {
             address,
             version: if address.is_ipv4() { 4 } else { 6 },
-            rfc1918: in_any(address, &RFC1918),
+            rfc1918: rows & RFC1918_ROWS != 0,
             global,
             global_reason,
-            loopback: in_any(address, &LOOPBACK),
-            link_local: in_any(address, &LINK_LOCAL),
+            loopback: rows & LOOPBACK_ROWS != 0,
+            link_local: rows & LINK_LOCAL_ROWS != 0,
             multicast: multicast_scope.is_some(),
             multicast_scope,
             unspecified: address.is_unspecified(),
-            documentation: in_any(address, &DOCUMENTATION),
-            shared: in_any(address, &[SHARED]),
-            reserved: in_any(address, &RESERVED),
+            documentation: rows & DOCUMENTATION_ROWS != 0,
+            shared: rows & SHARED_ROWS != 0,
+            reserved,
             ranges,
         }
     }
 }
 
-fn in_any(address: IpAddr, cidrs: &[&str]) -> bool {
-    cidrs.iter().any(|c| {
-        c.parse::<IpNet>()
-            .is_ok_and(|net: IpNet| net.contains(&address))
-    })
-}
-
-/// The `global` rules of the module docs, with the reason in words.
-fn global(address: IpAddr, ranges: &[&'static SpecialRange]) -> (bool, String) {
-    if let Some(scope) = MulticastScope::of(address) {
-        let g = scope.is_global();
-        return (g, format!("multicast with {scope} scope"));
+/// The `global` rules of the module docs, with the reason.
+#[inline(always)]
+fn global(
+    address: IpAddr,
+    multicast_scope: Option<MulticastScope>,
+    ranges: &Ranges,
+) -> (bool, GlobalReason) {
+    if let Some(scope) = multicast_scope {
+        return (scope.is_global(), GlobalReason::Multicast(scope));
     }
     match ranges.last() {
         Some(row) => match row.globally_reachable {
-            Some(g) => (
-                g,
-                format!(
-                    "{} ({}) is {}globally reachable in the IANA registry",
-                    row.cidr,
-                    row.name,
-                    if g { "" } else { "not " }
-                ),
-            ),
-            None => match embedded_ipv4(address, row) {
-                Some(inner) => {
-                    let (g, _) = global(
-                        IpAddr::V4(inner),
-                        &special::ranges_containing(IpAddr::V4(inner)),
-                    );
-                    (
-                        g,
-                        format!(
-                            "{} ({}) carries {inner}, which is {}global",
-                            row.cidr,
-                            row.name,
-                            if g { "" } else { "not " }
-                        ),
-                    )
-                }
-                None => (false, format!("{} ({}) is deprecated", row.cidr, row.name)),
-            },
+            Some(global) => (global, GlobalReason::Registry { row, global }),
+            None => not_applicable(address, row),
         },
         None => match address {
-            IpAddr::V4(_) => (
-                true,
-                "public unicast: no special-purpose block holds it".to_owned(),
-            ),
-            IpAddr::V6(_) if in_any(address, &[GLOBAL_UNICAST_V6]) => (
-                true,
-                "global unicast (2000::/3): no special-purpose block holds it".to_owned(),
-            ),
-            IpAddr::V6(_) => (
-                false,
-                "outside 2000::/3, the only IPv6 space allocated for global unicast".to_owned(),
-            ),
+            IpAddr::V4(_) => (true, GlobalReason::PublicUnicast),
+            IpAddr::V6(a) if GLOBAL_UNICAST.holds(u128::from(a)) => {
+                (true, GlobalReason::GlobalUnicast)
+            }
+            IpAddr::V6(_) => (false, GlobalReason::OutsideGlobalUnicast),
         },
+    }
+}
+
+/// Rule 3: a row whose "Globally Reachable" column says N/A.
+#[cold]
+fn not_applicable(address: IpAddr, row: &'static SpecialRange) -> (bool, GlobalReason) {
+    match embedded_ipv4(address, row) {
+        Some(inner) => {
+            let scope = MulticastScope::of(IpAddr::V4(inner));
+            let (global, _) = global(
+                IpAddr::V4(inner),
+                scope,
+                &special::ranges_v4(u32::from(inner)),
+            );
+            (global, GlobalReason::Embedded { row, inner, global })
+        }
+        None => (false, GlobalReason::Deprecated(row)),
     }
 }
 
@@ -465,6 +663,247 @@ mod test {
                 "no example for the registry row {}",
                 row.cidr
             );
+        }
+    }
+
+    /// The classification as it was first written, string by string: every
+    /// block parsed on every call, the reason built with `format!`.
+    mod reference {
+        use super::super::*;
+        use ipnet::IpNet;
+
+        fn in_any(address: IpAddr, cidrs: &[&str]) -> bool {
+            cidrs.iter().any(|c| {
+                c.parse::<IpNet>()
+                    .is_ok_and(|net: IpNet| net.contains(&address))
+            })
+        }
+
+        fn rows(addr: IpAddr) -> Vec<&'static SpecialRange> {
+            let mut found: Vec<(u8, &'static SpecialRange)> = special::REGISTRY
+                .iter()
+                .filter_map(|r| {
+                    let net: IpNet = r.cidr.parse().ok()?;
+                    net.contains(&addr).then_some((net.prefix_len(), r))
+                })
+                .collect();
+            found.sort_by_key(|(prefix, _)| *prefix);
+            found.into_iter().map(|(_, r)| r).collect()
+        }
+
+        fn scope_words(scope: MulticastScope) -> String {
+            let mut out = String::new();
+            for (i, ch) in format!("{scope:?}").chars().enumerate() {
+                if ch.is_ascii_uppercase() && i > 0 {
+                    out.push(' ');
+                }
+                out.push(ch.to_ascii_lowercase());
+            }
+            out
+        }
+
+        fn global(address: IpAddr, ranges: &[&'static SpecialRange]) -> (bool, String) {
+            if let Some(scope) = MulticastScope::of(address) {
+                return (
+                    scope.is_global(),
+                    format!("multicast with {} scope", scope_words(scope)),
+                );
+            }
+            let not = |g: bool| if g { "" } else { "not " };
+            match ranges.last() {
+                Some(row) => match row.globally_reachable {
+                    Some(g) => (
+                        g,
+                        format!(
+                            "{} ({}) is {}globally reachable in the IANA registry",
+                            row.cidr,
+                            row.name,
+                            not(g)
+                        ),
+                    ),
+                    None => match embedded_ipv4(address, row) {
+                        Some(inner) => {
+                            let (g, _) = global(IpAddr::V4(inner), &rows(IpAddr::V4(inner)));
+                            (
+                                g,
+                                format!(
+                                    "{} ({}) carries {inner}, which is {}global",
+                                    row.cidr,
+                                    row.name,
+                                    not(g)
+                                ),
+                            )
+                        }
+                        None => (false, format!("{} ({}) is deprecated", row.cidr, row.name)),
+                    },
+                },
+                None => match address {
+                    IpAddr::V4(_) => (
+                        true,
+                        "public unicast: no special-purpose block holds it".to_owned(),
+                    ),
+                    IpAddr::V6(_) if in_any(address, &[GLOBAL_UNICAST_V6]) => (
+                        true,
+                        "global unicast (2000::/3): no special-purpose block holds it".to_owned(),
+                    ),
+                    IpAddr::V6(_) => (
+                        false,
+                        "outside 2000::/3, the only IPv6 space allocated for global unicast"
+                            .to_owned(),
+                    ),
+                },
+            }
+        }
+
+        pub fn json(address: IpAddr) -> serde_json::Value {
+            let ranges = rows(address);
+            let (global, global_reason) = global(address, &ranges);
+            let multicast_scope = MulticastScope::of(address);
+            serde_json::json!({
+                "address": address,
+                "version": if address.is_ipv4() { 4 } else { 6 },
+                "rfc1918": in_any(address, &RFC1918),
+                "global": global,
+                "global_reason": global_reason,
+                "loopback": in_any(address, &LOOPBACK),
+                "link_local": in_any(address, &LINK_LOCAL),
+                "multicast": multicast_scope.is_some(),
+                "multicast_scope": multicast_scope,
+                "unspecified": address.is_unspecified(),
+                "documentation": in_any(address, &DOCUMENTATION),
+                "shared": in_any(address, &[SHARED]),
+                "reserved": in_any(address, &RESERVED),
+                "ranges": ranges,
+            })
+        }
+
+        pub fn words(scope: MulticastScope) -> String {
+            scope_words(scope)
+        }
+    }
+
+    fn same_as_reference(address: IpAddr) {
+        let got = serde_json::to_string(&Classification::of(address)).unwrap();
+        let want = serde_json::to_string(&reference::json(address)).unwrap();
+        // serde_json::Value sorts keys; compare the parsed values and the order apart.
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&got).unwrap(),
+            serde_json::from_str::<serde_json::Value>(&want).unwrap(),
+            "{address}"
+        );
+    }
+
+    #[test]
+    fn agrees_with_the_reference_on_every_row_edge_and_example() {
+        for &(_, address, _) in ROW_EXAMPLES {
+            same_as_reference(address.parse().unwrap());
+        }
+        for row in special::REGISTRY {
+            let net: ipnet::IpNet = row.cidr.parse().unwrap();
+            for a in [net.network(), net.broadcast()] {
+                same_as_reference(a);
+                let n = crate::addr::to_u128(a);
+                for v in [n.wrapping_sub(1), n.wrapping_add(1)] {
+                    same_as_reference(match a {
+                        IpAddr::V4(_) => IpAddr::V4((v as u32).into()),
+                        IpAddr::V6(_) => IpAddr::V6(v.into()),
+                    });
+                }
+            }
+        }
+        for text in RESERVED.iter().chain(&[
+            GLOBAL_UNICAST_V6,
+            "224.0.0.0/4",
+            "ff00::/8",
+            "fe00::/9",
+            "fec0::/10",
+        ]) {
+            let net: ipnet::IpNet = text.parse().unwrap();
+            for a in [net.network(), net.broadcast()] {
+                same_as_reference(a);
+            }
+        }
+    }
+
+    #[test]
+    fn reasons_compare_with_their_text() {
+        let r = c("8.8.8.8").global_reason;
+        assert_eq!(r, "public unicast: no special-purpose block holds it");
+        assert!(r != "public unicast");
+        assert!(r != "public unicast: no special-purpose block holds it!");
+        assert!(r != "");
+        let pcp = c("192.0.0.9").global_reason;
+        assert_eq!(
+            pcp,
+            "192.0.0.9/32 (Port Control Protocol Anycast) is globally reachable in the IANA registry"
+        );
+    }
+
+    #[test]
+    fn json_keys_keep_their_order() {
+        let got = serde_json::to_string(&c("192.0.0.9")).unwrap();
+        let keys = [
+            "address",
+            "version",
+            "rfc1918",
+            "global",
+            "global_reason",
+            "loopback",
+            "link_local",
+            "multicast",
+            "multicast_scope",
+            "unspecified",
+            "documentation",
+            "shared",
+            "reserved",
+            "ranges",
+        ];
+        let at: Vec<usize> = keys
+            .iter()
+            .map(|k| got.find(&format!("\"{k}\":")).unwrap())
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{got}");
+    }
+
+    #[test]
+    fn scope_words_split_the_variant_name() {
+        use MulticastScope::*;
+        for scope in [
+            LocalNetworkControl,
+            InternetworkControl,
+            AdHoc,
+            SdpSap,
+            DisTransient,
+            SourceSpecific,
+            Glop,
+            UnicastPrefixBased,
+            AdministrativelyScoped,
+            InterfaceLocal,
+            LinkLocal,
+            RealmLocal,
+            AdminLocal,
+            SiteLocal,
+            OrganizationLocal,
+            Global,
+            Reserved,
+            Unassigned,
+        ] {
+            assert_eq!(scope.to_string(), reference::words(scope));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_address_agrees_with_the_reference(v4 in proptest::prelude::any::<u32>(), v6 in proptest::prelude::any::<u128>(), top in proptest::prelude::any::<u16>()) {
+            same_as_reference(IpAddr::V4(v4.into()));
+            same_as_reference(IpAddr::V6(v6.into()));
+            same_as_reference(IpAddr::V6(((u128::from(top) << 112) | (v6 >> 16)).into()));
+            // 6to4 and Teredo around every IPv4 address.
+            same_as_reference(IpAddr::V6(((0x2002u128 << 112) | (u128::from(v4) << 80) | (v6 >> 48)).into()));
+            same_as_reference(IpAddr::V6(((0x2001_0000u128 << 96) | (v6 >> 64 << 32) | u128::from(!v4)).into()));
+            let text = Ipv4Addr::from(v4).to_string();
+            proptest::prop_assert_eq!(Classification::parse(&text).unwrap(), Classification::of(IpAddr::V4(v4.into())));
+            proptest::prop_assert_eq!(Classification::parse(&format!(" {text}\t")).unwrap(), Classification::of(IpAddr::V4(v4.into())));
         }
     }
 

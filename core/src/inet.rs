@@ -309,6 +309,10 @@ impl FromStr for Family {
 /// 127.0.0.1 and `0127.0.0.1` is 87.0.0.1. Field names are the JSON of
 /// `netlab aton`.
 ///
+/// The reading borrows the text it was read from: the input, each part's
+/// text and the ignored tail are slices of it, and the parts sit in a fixed
+/// array, so reading allocates nothing but the 8 hex digits.
+///
 /// # Examples
 ///
 /// ```
@@ -320,22 +324,22 @@ impl FromStr for Family {
 /// assert_eq!(r.integer, 2130706433);
 /// assert_eq!((r.parts[0].base, r.parts[0].value), (16, 127));
 /// assert_eq!((r.parts[1].offset, r.parts[1].width), (1, 3));
-/// assert_eq!(r.ignored.as_deref(), Some(" trailing"));
+/// assert_eq!(r.ignored, Some(" trailing"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AtonReading {
+pub struct AtonReading<'a> {
     /// The text as given.
-    pub input: String,
+    pub input: &'a str,
     /// The 4 bytes, lowercase hex: what `socket.inet_aton(input).hex()` gives.
-    pub hex: String,
+    pub hex: Hex32,
     /// The address.
     pub dotted: Ipv4Addr,
     /// The address as a 32-bit unsigned integer (network order read as a number).
     pub integer: u32,
     /// The parts in order; the last one fills all the bytes left.
-    pub parts: Vec<AtonPart>,
+    pub parts: AtonParts<'a>,
     /// The text from the first whitespace on, which `inet_aton` ignores.
-    pub ignored: Option<String>,
+    pub ignored: Option<&'a str>,
 }
 
 /// One dotted part of an `inet_aton` text.
@@ -346,54 +350,113 @@ pub struct AtonReading {
 /// use netlab_core::inet::parse_inet_aton;
 ///
 /// let part = &parse_inet_aton("0127.0.0.1").unwrap().parts[0];
-/// assert_eq!((part.text.as_str(), part.base, part.value), ("0127", 8, 87));
+/// assert_eq!((part.text, part.base, part.value), ("0127", 8, 87));
 /// assert_eq!((part.offset, part.width), (0, 1));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AtonPart {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AtonPart<'a> {
     /// The part's text, prefix included (`0x7f`, `0127`).
-    pub text: String,
+    pub text: &'a str,
     /// 16 for a `0x`/`0X` prefix, 8 for a leading `0`, else 10. A lone `0`
     /// is reported as 10: it is zero in every base.
-    pub base: u32,
+    pub base: u8,
     /// The number read.
     pub value: u32,
     /// The first byte of the result it filled (0 = the leftmost).
-    pub offset: usize,
+    pub offset: u8,
     /// How many bytes it filled: 1, or for the last part all that were left.
-    pub width: usize,
+    pub width: u8,
 }
 
-/// A number as C's `strtoul(text, &end, 0)` reads it from text that begins
-/// with an ASCII digit: the base from the prefix, then every digit of that
-/// base. `value` is `None` past 32 bits.
-struct CNumber {
-    value: Option<u32>,
-    base: u32,
-    len: usize,
-}
-
-fn strtoul(bytes: &[u8]) -> CNumber {
-    // "0x" counts as a prefix only when a hex digit follows; otherwise
-    // strtoul reads the "0" alone and stops at the "x".
-    let (base, skip) = match bytes {
-        [b'0', b'x' | b'X', d, ..] if d.is_ascii_hexdigit() => (16, 2),
-        [b'0', ..] => (8, 0),
-        _ => (10, 0),
+impl AtonPart<'_> {
+    const NONE: Self = Self {
+        text: "",
+        base: 10,
+        value: 0,
+        offset: 0,
+        width: 0,
     };
-    let mut value = Some(0u32);
-    let mut len = skip;
-    for d in bytes
-        .iter()
-        .skip(skip)
-        .map_while(|&b| char::from(b).to_digit(base))
-    {
-        value = value
-            .and_then(|v| v.checked_mul(base))
-            .and_then(|v| v.checked_add(d));
-        len += 1;
+}
+
+/// The 1 to 4 parts of an `inet_aton` text, in a fixed array: reads as a
+/// slice of [`AtonPart`], serializes as a JSON array. Small enough (a part
+/// is 24 bytes) to be built and moved without a call to `memcpy`.
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::inet::parse_inet_aton;
+///
+/// let r = parse_inet_aton("10.1.2").unwrap();
+/// assert_eq!(r.parts.len(), 3);
+/// assert_eq!(r.parts.last().map(|p| p.width), Some(2));
+/// assert_eq!(r.parts.iter().map(|p| p.value).sum::<u32>(), 13);
+/// ```
+#[derive(Clone, Copy)]
+pub struct AtonParts<'a> {
+    parts: [AtonPart<'a>; 4],
+    len: u8,
+}
+
+impl<'a> std::ops::Deref for AtonParts<'a> {
+    type Target = [AtonPart<'a>];
+
+    fn deref(&self) -> &Self::Target {
+        self.parts.get(..usize::from(self.len)).unwrap_or_default()
     }
-    CNumber { value, base, len }
+}
+
+impl<'r, 'a> IntoIterator for &'r AtonParts<'a> {
+    type Item = &'r AtonPart<'a>;
+    type IntoIter = std::slice::Iter<'r, AtonPart<'a>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl PartialEq for AtonParts<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for AtonParts<'_> {}
+
+impl fmt::Debug for AtonParts<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for AtonParts<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// Each byte's value as a digit: 0-9 for `0`-`9`, 10-15 for `a`-`f` and
+/// `A`-`F`, 255 for every other byte. A byte is a digit of base `b` when
+/// its value is below `b`, so one load serves bases 8, 10 and 16.
+static DIGIT: [u8; 256] = {
+    let mut table = [255u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => 255,
+        };
+        b += 1;
+    }
+    table
+};
+
+#[inline(always)]
+fn digit(b: u8) -> u32 {
+    u32::from(DIGIT[usize::from(b)])
 }
 
 /// C's `isspace` in the "C" locale: the only characters after which
@@ -424,127 +487,299 @@ fn is_c_space(b: u8) -> bool {
 ///     "illegal IP address string passed to inet_aton"
 /// );
 /// ```
-pub fn parse_inet_aton(text: &str) -> Result<AtonReading, InetError> {
-    let scan = scan_checked(text)?;
-    let parts = scan.spans().iter().enumerate().map(|(i, span)| {
-        let last = i + 1 == scan.count;
+pub fn parse_inet_aton(text: &str) -> Result<AtonReading<'_>, InetError> {
+    let mut spans = Spans::default();
+    let scan = scan_checked(text, &mut spans)?;
+    let count = usize::from(scan.count);
+    // The parts follow each other with one dot between them: cut them off
+    // the front of the text one by one. Each is made where it ends up, in
+    // the reading.
+    let mut rest = text;
+    let mut part = |i: usize| {
+        let Some(&len) = spans.len.get(i).filter(|_| i < count) else {
+            return AtonPart::NONE;
+        };
+        let (read, after) = rest.split_at_checked(len).unwrap_or((rest, ""));
+        rest = after.strip_prefix('.').unwrap_or(after);
         AtonPart {
-            text: text
-                .get(span.start..span.end)
-                .unwrap_or_default()
-                .to_owned(),
-            base: span.base,
-            value: span.value,
-            offset: i,
-            width: if last { 4 - i } else { 1 },
+            text: read,
+            base: spans.base.get(i).copied().unwrap_or(10),
+            value: spans.value.get(i).copied().unwrap_or(0),
+            offset: i as u8,
+            width: if i + 1 == count { (4 - i) as u8 } else { 1 },
         }
-    });
+    };
     Ok(AtonReading {
-        input: text.to_owned(),
-        hex: hex(&scan.integer.to_be_bytes()),
+        input: text,
+        hex: hex32(scan.integer),
         dotted: Ipv4Addr::from(scan.integer),
         integer: scan.integer,
-        parts: parts.collect(),
-        ignored: text
-            .get(scan.end..)
-            .filter(|rest| !rest.is_empty())
-            .map(str::to_owned),
+        parts: AtonParts {
+            parts: [part(0), part(1), part(2), part(3)],
+            len: scan.count,
+        },
+        ignored: match text.get(scan.end..) {
+            Some("") | None => None,
+            rest => rest,
+        },
     })
 }
 
-/// One dotted part as the scanner found it: where it is and what it reads.
-#[derive(Debug, Clone, Copy, Default)]
-struct Span {
-    start: usize,
-    end: usize,
-    /// The base reported to learners (a lone `0` is decimal).
-    base: u32,
-    /// The base strtoul read in (a lone `0` is octal to C).
-    read_base: u32,
-    value: u32,
+/// How long each part is and what it reads, as [`scan`] found them.
+#[derive(Debug, Default)]
+struct Spans {
+    len: [usize; 4],
+    value: [u32; 4],
+    base: [u8; 4],
 }
 
-/// What `inet_aton` read, without allocating: the fast path of
-/// [`inet_aton`] and the skeleton of [`parse_inet_aton`]'s explanation.
-#[derive(Debug)]
+impl Record for Spans {
+    #[inline(always)]
+    fn part(&mut self, index: usize, len: usize, base: u32, value: u32) {
+        if let (Some(l), Some(v), Some(b)) = (
+            self.len.get_mut(index),
+            self.value.get_mut(index),
+            self.base.get_mut(index),
+        ) {
+            *l = len;
+            *v = value;
+            // 8, 10 or 16.
+            *b = base as u8;
+        }
+    }
+}
+
+/// A 32-bit word as 8 lowercase hex digits.
+fn hex32(word: u32) -> Hex32 {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 8];
+    for (digit, shift) in out.iter_mut().zip([28, 24, 20, 16, 12, 8, 4, 0]) {
+        *digit = HEX[((word >> shift) & 0xf) as usize];
+    }
+    Hex32(out)
+}
+
+/// Four bytes as eight lowercase hex digits, kept inline.
+///
+/// Why not a `String`: `parse_inet_aton` is called once per keystroke in
+/// the playground and in tight loops by the benchmarks; a heap allocation
+/// for eight characters was a third of its time. It reads as a `&str`.
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::inet::parse_inet_aton;
+///
+/// let hex = parse_inet_aton("127.1").unwrap().hex;
+/// assert_eq!(hex, "7f000001");
+/// assert_eq!(hex.to_string(), "7f000001");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Hex32([u8; 8]);
+
+impl Hex32 {
+    /// The digits.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII hex digits are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or("")
+    }
+}
+
+impl std::ops::Deref for Hex32 {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for Hex32 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Hex32 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq<&str> for Hex32 {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for Hex32 {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl Serialize for Hex32 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// What `inet_aton` read, besides the parts.
+#[derive(Debug, Clone, Copy)]
 struct Scan {
-    parts: [Span; 4],
-    count: usize,
+    /// How many parts (1 to 4).
+    count: u8,
     /// Where reading stopped (the first whitespace, or the end).
     end: usize,
     integer: u32,
 }
 
-impl Scan {
-    fn spans(&self) -> &[Span] {
-        self.parts.get(..self.count).unwrap_or_default()
+/// Where [`scan`] puts the parts it read: [`Spans`] keeps them for the
+/// explanation; `()` drops them, so [`inet_aton`] stores nothing.
+trait Record {
+    /// Part `index` is `len` bytes long and reads as `value` in `base` (as
+    /// reported).
+    fn part(&mut self, index: usize, len: usize, base: u32, value: u32);
+}
+
+impl Record for () {
+    #[inline(always)]
+    fn part(&mut self, _: usize, _: usize, _: u32, _: u32) {}
+}
+
+/// [`scan`] with CPython's check for NUL and its error type. The check is
+/// fused into the scan: what the scan accepted holds only digits, dots and
+/// `x`, so only the ignored tail (or, on a fault, the whole text) is looked
+/// at again.
+#[inline(always)]
+fn scan_checked(text: &str, parts: &mut impl Record) -> Result<Scan, InetError> {
+    match scan(text, parts) {
+        Ok(scan) => {
+            let tail = text.as_bytes().get(scan.end..).unwrap_or_default();
+            if !tail.is_empty() && tail.contains(&0) {
+                return Err(nul(text));
+            }
+            Ok(scan)
+        }
+        Err(fault) => Err(fault_error(text, fault)),
     }
 }
 
-/// [`scan`] with CPython's check for NUL first and its error type.
-fn scan_checked(text: &str) -> Result<Scan, InetError> {
+#[cold]
+fn fault_error(text: &str, fault: AtonFault) -> InetError {
     if text.contains('\0') {
-        return Err(InetError::EmbeddedNul {
-            text: text.to_owned(),
-        });
+        return nul(text);
     }
-    scan(text).map_err(|fault| InetError::IllegalAton {
+    InetError::IllegalAton {
         text: text.to_owned(),
         fault,
-    })
+    }
 }
 
-/// glibc's `inet_aton` reading. Allocates only to describe a fault.
-fn scan(text: &str) -> Result<Scan, AtonFault> {
-    if text.is_empty() {
+#[cold]
+fn nul(text: &str) -> InetError {
+    InetError::EmbeddedNul {
+        text: text.to_owned(),
+    }
+}
+
+/// C's `strtoul` digit loop in one base from `at`: the value (pinned at
+/// 2^32 once past 32 bits, so it stays too large however many digits
+/// follow) and where the digits end.
+#[inline(always)]
+fn digits<const BASE: u32>(bytes: &[u8], start: usize) -> (u64, usize) {
+    let mut value = 0u64;
+    let mut at = start;
+    while let Some(&b) = bytes.get(at) {
+        let d = if BASE == 16 {
+            digit(b)
+        } else {
+            u32::from(b.wrapping_sub(b'0'))
+        };
+        if d >= BASE {
+            break;
+        }
+        value = if BASE == 10 {
+            // Decimal begins with 1-9, so past 10 digits it is too large
+            // whatever the value (checked below); until then a u64 holds it.
+            value.wrapping_mul(10).wrapping_add(u64::from(d))
+        } else {
+            // Leading zeros may run on: pin the value instead.
+            (value * u64::from(BASE) + u64::from(d)).min(1 << 32)
+        };
+        at += 1;
+    }
+    if BASE == 10 && at - start > 10 {
+        value = 1 << 32;
+    }
+    (value, at)
+}
+
+/// [`digits`] in base 10 from a first digit `first` (1-9) at `start`,
+/// unrolled for the usual one to three digits.
+#[inline(always)]
+fn decimal(bytes: &[u8], start: usize, first: u8) -> (u64, usize) {
+    let next = |i: usize| u64::from(bytes.get(i).map_or(255, |b| b.wrapping_sub(b'0')));
+    let value = u64::from(first - b'0');
+    let d = next(start + 1);
+    if d > 9 {
+        return (value, start + 1);
+    }
+    let value = value * 10 + d;
+    let d = next(start + 2);
+    if d > 9 {
+        return (value, start + 2);
+    }
+    let value = value * 10 + d;
+    let d = next(start + 3);
+    if d > 9 {
+        return (value, start + 3);
+    }
+    digits::<10>(bytes, start)
+}
+
+/// `text[start..end]`, for a fault's description.
+#[cold]
+fn owned(text: &str, start: usize, end: usize) -> String {
+    text.get(start..end).unwrap_or_default().to_owned()
+}
+
+/// glibc's `inet_aton` reading, handing each part to `parts`: per part,
+/// C's `strtoul(text, &end, 0)` (the base from the prefix, then every digit
+/// of that base), then the checks on what follows. Allocates only to
+/// describe a fault.
+#[inline(always)]
+fn scan(text: &str, parts: &mut impl Record) -> Result<Scan, AtonFault> {
+    let bytes = text.as_bytes();
+    if bytes.is_empty() {
         return Err(AtonFault::Empty);
     }
-    let bytes = text.as_bytes();
-    let found_at = |pos: usize| {
-        text.get(pos..)
-            .and_then(|s| s.chars().next())
-            .unwrap_or('?')
-    };
-    let slice = |span: &Span| {
-        text.get(span.start..span.end)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let mut parts = [Span::default(); 4];
     let mut count = 0;
     let mut pos = 0;
-    loop {
+    let mut leading = 0u32;
+    // The last part: where it is, the base strtoul read it in, its value.
+    let (start, end, read_base, last) = loop {
         let part = count + 1;
-        let rest = bytes.get(pos..).unwrap_or_default();
-        match rest.first() {
-            Some(b) if b.is_ascii_digit() => {}
+        let first = match bytes.get(pos) {
+            Some(&b) if b.is_ascii_digit() => b,
             None | Some(b'.') => return Err(AtonFault::MissingNumber { part }),
-            Some(_) => {
-                return Err(AtonFault::NotADigit {
-                    part,
-                    found: found_at(pos),
-                });
-            }
-        }
-        let number = strtoul(rest);
-        let end = pos + number.len;
-        let mut span = Span {
-            start: pos,
-            end,
-            base: number.base,
-            read_base: number.base,
-            value: 0,
+            Some(_) => return Err(not_a_digit(text, part, pos)),
         };
-        let Some(value) = number.value else {
+        // "0x" counts as a prefix only when a hex digit follows; otherwise
+        // strtoul reads the "0" alone (octal) and stops at the "x".
+        let (base, (value, end)) = if first != b'0' {
+            (10, decimal(bytes, pos, first))
+        } else if matches!(bytes.get(pos + 1), Some(b'x' | b'X'))
+            && bytes.get(pos + 2).is_some_and(|&d| digit(d) < 16)
+        {
+            (16, digits::<16>(bytes, pos + 2))
+        } else {
+            (8, digits::<8>(bytes, pos))
+        };
+        let Ok(value) = u32::try_from(value) else {
             return Err(AtonFault::Overflow {
                 part,
-                text: slice(&span),
+                text: owned(text, pos, end),
             });
         };
-        span.value = value;
-        if number.len == 1 && rest.first() == Some(&b'0') {
-            span.base = 10;
-        }
         let dot = bytes.get(end) == Some(&b'.');
         if dot && count == 3 {
             return Err(AtonFault::TooManyParts);
@@ -552,55 +787,65 @@ fn scan(text: &str) -> Result<Scan, AtonFault> {
         if dot && value > 0xff {
             return Err(AtonFault::ByteTooLarge {
                 part,
-                text: slice(&span),
+                text: owned(text, pos, end),
                 value,
             });
         }
-        if let Some(slot) = parts.get_mut(count) {
-            *slot = span;
-        }
+        // A lone 0 is zero in every base: say decimal.
+        let shown = if end - pos == 1 { 10 } else { base };
+        parts.part(count, end - pos, shown, value);
         count += 1;
         if !dot {
+            let start = pos;
             pos = end;
-            break;
+            break (start, end, base, value);
         }
+        leading |= value << (32 - 8 * count);
         pos = end + 1;
-    }
-    let last = parts.get(count - 1).copied().unwrap_or_default();
+    };
     match bytes.get(pos) {
         None => {}
         Some(&b) if is_c_space(b) => {}
         Some(_) => {
             return Err(AtonFault::BadDigit {
                 part: count,
-                read: slice(&last),
-                base: last.read_base,
-                found: found_at(pos),
+                read: owned(text, start, end),
+                base: read_base,
+                found: found_at(text, pos),
             });
         }
     }
     let offset = count - 1;
     let max = u32::MAX >> (8 * offset);
-    if last.value > max {
+    if last > max {
         return Err(AtonFault::LastTooLarge {
-            text: slice(&last),
-            value: last.value,
+            text: owned(text, start, end),
+            value: last,
             width: 4 - offset,
             max,
         });
     }
-    let leading = parts
-        .get(..offset)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-        .fold(0u32, |word, (i, p)| word | (p.value << (24 - 8 * i)));
     Ok(Scan {
-        parts,
-        count,
+        // At most 4.
+        count: count as u8,
         end: pos,
-        integer: leading | last.value,
+        integer: leading | last,
     })
+}
+
+/// The character at byte `pos`, which the scan reached over ASCII only.
+fn found_at(text: &str, pos: usize) -> char {
+    text.get(pos..)
+        .and_then(|s| s.chars().next())
+        .unwrap_or('?')
+}
+
+#[cold]
+fn not_a_digit(text: &str, part: usize, pos: usize) -> AtonFault {
+    AtonFault::NotADigit {
+        part,
+        found: found_at(text, pos),
+    }
 }
 
 /// `socket.inet_aton`: the 4 bytes, in network order, that
@@ -616,7 +861,7 @@ fn scan(text: &str) -> Result<Scan, AtonFault> {
 /// assert_eq!(inet_aton("1\0").unwrap_err().to_string(), "embedded null character");
 /// ```
 pub fn inet_aton(text: &str) -> Result<[u8; 4], InetError> {
-    scan_checked(text).map(|scan| scan.integer.to_be_bytes())
+    scan_checked(text, &mut ()).map(|scan| scan.integer.to_be_bytes())
 }
 
 /// `socket.inet_ntoa`: 4 packed bytes to the address, which prints as a
@@ -1127,10 +1372,6 @@ pub fn parse_address_integer(text: &str, family: Family) -> Result<IpAddr, InetE
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn spaced_hex(bytes: &[u8]) -> String {
     bytes
         .iter()
@@ -1180,7 +1421,7 @@ mod test {
         let read: Vec<_> = r
             .parts
             .iter()
-            .map(|p| (p.text.as_str(), p.base, p.value, p.offset, p.width))
+            .map(|p| (p.text, p.base, p.value, p.offset, p.width))
             .collect();
         assert_eq!(
             read,
@@ -1190,7 +1431,7 @@ mod test {
                 ("1", 10, 1, 2, 2)
             ]
         );
-        assert_eq!(r.ignored.as_deref(), Some(" rest"));
+        assert_eq!(r.ignored, Some(" rest"));
         assert_eq!(r.hex, "0a080001");
         assert_eq!(parse_inet_aton("0").unwrap().parts[0].base, 10);
         assert_eq!(parse_inet_aton("00").unwrap().parts[0].base, 8);

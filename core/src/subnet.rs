@@ -1,6 +1,5 @@
 //! The subnet report: everything `ipcalc` prints for one address and mask,
-//! computed on `ipnet`'s types, with the conventions spelled out in
-//! `docs/cli.md`:
+//! with the conventions spelled out in `docs/cli.md`:
 //!
 //! - `network` is the address with the host bits cleared (the seeds' AND);
 //! - a `/31` has two usable hosts and no broadcast (RFC 3021), a `/32` one
@@ -8,16 +7,21 @@
 //! - IPv6 has no broadcast; its first host skips the Subnet-Router anycast
 //!   address (RFC 4291 §2.6.1) except in a `/127` (RFC 6164) or `/128`,
 //!   exactly as Python's `ipaddress` counts `hosts()`.
+//!
+//! Building a report is integer arithmetic and a table lookup; everything
+//! textual (the binary forms, the masks' text) is written when the report
+//! is displayed or serialized.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
+use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use thiserror::Error;
 
-use crate::addr::{self, AddrError};
-use crate::special::{self, SpecialRange};
+use crate::addr::{self, AddrError, Binary};
+use crate::special::{self, Ranges};
 
 /// Why a subnet could not be computed.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -129,24 +133,30 @@ impl Serialize for Count {
     }
 }
 
-/// The bits of the report's addresses, as the seeds write them by hand.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The bits of the report's addresses, as the seeds write them by hand:
+/// kept as addresses, written out as bits only when displayed or
+/// serialized (`11000000.10101000.00001100.01010111`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct BinaryForms {
-    pub address: String,
-    pub netmask: String,
-    pub network: String,
-    pub broadcast: Option<String>,
+    pub address: Binary,
+    pub netmask: Binary,
+    pub network: Binary,
+    pub broadcast: Option<Binary>,
 }
 
 /// The full report for one address and mask (`netlab subnet`, `subnetInfo`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// Only numbers are kept; the JSON (see [`SubnetReport`]'s `Serialize`)
+/// also has `binary`, the bits of the address, netmask, network and
+/// broadcast ([`SubnetReport::binary`]), written out as it is serialized.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubnetReport {
     pub address: IpAddr,
     pub version: u8,
     pub prefix: u8,
-    #[serde(serialize_with = "serialize_mask")]
+    /// Serialized as [`mask_text`] writes it.
     pub netmask: IpAddr,
-    #[serde(serialize_with = "serialize_mask")]
+    /// Serialized as [`mask_text`] writes it.
     pub wildcard: IpAddr,
     pub network: IpAddr,
     pub broadcast: Option<IpAddr>,
@@ -155,9 +165,39 @@ pub struct SubnetReport {
     pub total_addresses: Count,
     pub usable_hosts: Count,
     pub class: Option<AddressClass>,
-    pub binary: BinaryForms,
     /// Special-purpose registry rows containing the address, least specific first.
-    pub ranges: Vec<&'static SpecialRange>,
+    pub ranges: Ranges,
+}
+
+impl Serialize for SubnetReport {
+    /// The fields in order, with `binary` between `class` and `ranges`.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("SubnetReport", 14)?;
+        st.serialize_field("address", &self.address)?;
+        st.serialize_field("version", &self.version)?;
+        st.serialize_field("prefix", &self.prefix)?;
+        st.serialize_field("netmask", &MaskText(self.netmask))?;
+        st.serialize_field("wildcard", &MaskText(self.wildcard))?;
+        st.serialize_field("network", &self.network)?;
+        st.serialize_field("broadcast", &self.broadcast)?;
+        st.serialize_field("first_host", &self.first_host)?;
+        st.serialize_field("last_host", &self.last_host)?;
+        st.serialize_field("total_addresses", &self.total_addresses)?;
+        st.serialize_field("usable_hosts", &self.usable_hosts)?;
+        st.serialize_field("class", &self.class)?;
+        st.serialize_field("binary", &self.binary())?;
+        st.serialize_field("ranges", &self.ranges)?;
+        st.end()
+    }
+}
+
+/// A mask serialized as [`mask_text`] writes it.
+struct MaskText(IpAddr);
+
+impl Serialize for MaskText {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&mask_text(self.0))
+    }
 }
 
 impl SubnetReport {
@@ -178,6 +218,12 @@ impl SubnetReport {
     /// );
     /// ```
     pub fn parse(text: &str) -> Result<Self, SubnetError> {
+        // The usual `a.b.c.d/nn`, read in one go; anything else (and any
+        // error) takes the general path, which reads it the same way.
+        let trimmed = addr::trim(text);
+        if let Some((a, p)) = quick_v4(trimmed.as_bytes()) {
+            return Ok(Self::v4(a, p));
+        }
         let (address, mask) = split_input(text)?;
         let address = addr::parse_ip(address)?;
         let prefix = match mask {
@@ -198,65 +244,104 @@ impl SubnetReport {
     /// assert_eq!(r.broadcast, None);
     /// assert_eq!(r.usable_hosts.get(), Some(2));
     /// ```
+    #[inline]
     pub fn new(address: IpAddr, prefix: u8) -> Result<Self, SubnetError> {
-        let net =
-            IpNet::new(address, prefix).map_err(|_| prefix_error(address, &prefix.to_string()))?;
-        let bits = max_prefix(address);
-        let host_bits = u32::from(bits - prefix);
-        let network = net.network();
-        let last = net.broadcast();
-        let v4 = address.is_ipv4();
-        let (broadcast, first_host, last_host, total, usable) = if v4 {
-            let total = 1u64 << host_bits;
-            let (broadcast, first, last_host, usable) = match prefix {
-                32 => (None, network, last, 1),
-                31 => (None, network, last, 2),
-                _ => (Some(last), offset(network, 1), offset(last, -1), total - 2),
-            };
-            (
-                broadcast,
-                first,
-                last_host,
-                Count::V4(total),
-                Count::V4(usable),
-            )
-        } else {
-            // 2^n - 1 always fits in a u128; 2^128 itself (the total of a /0)
-            // does not, and has a variant of its own.
-            let all_but_one = u128::MAX.checked_shr(128 - host_bits).unwrap_or(0);
-            let total = all_but_one.checked_add(1).map_or(Count::V6All, Count::V6);
-            let (first, usable) = match prefix {
-                128 => (network, 1),
-                127 => (network, 2),
-                _ => (offset(network, 1), all_but_one),
-            };
-            (None, first, last, total, Count::V6(usable))
+        match address {
+            IpAddr::V4(a) if prefix <= 32 => Ok(Self::v4(a, prefix)),
+            IpAddr::V6(a) if prefix <= 128 => Ok(Self::v6(a, prefix)),
+            _ => Err(prefix_error(address, &prefix.to_string())),
+        }
+    }
+
+    /// The report of an IPv4 address and a prefix of at most 32.
+    #[inline]
+    fn v4(a: Ipv4Addr, prefix: u8) -> Self {
+        let hostmask = u32::MAX.checked_shr(u32::from(prefix)).unwrap_or(0);
+        let netmask = !hostmask;
+        let network = u32::from(a) & netmask;
+        let last = network | hostmask;
+        let total = u64::from(hostmask) + 1;
+        let (broadcast, first_host, last_host, usable) = match prefix {
+            32 => (None, network, last, 1),
+            31 => (None, network, last, 2),
+            // A /30 or shorter has host bits to spare: no wrap-around.
+            _ => (
+                Some(last),
+                network.wrapping_add(1),
+                last.wrapping_sub(1),
+                total - 2,
+            ),
         };
-        let class = match address {
-            IpAddr::V4(a) => Some(AddressClass::of(a)),
-            IpAddr::V6(_) => None,
-        };
-        Ok(Self {
-            address,
-            version: if v4 { 4 } else { 6 },
+        let v4 = |n: u32| IpAddr::V4(Ipv4Addr::from(n));
+        let broadcast = broadcast.map(v4);
+        Self {
+            address: IpAddr::V4(a),
+            version: 4,
             prefix,
-            netmask: net.netmask(),
-            wildcard: net.hostmask(),
-            network,
+            netmask: v4(netmask),
+            wildcard: v4(hostmask),
+            network: v4(network),
             broadcast,
-            first_host,
-            last_host,
+            first_host: v4(first_host),
+            last_host: v4(last_host),
+            total_addresses: Count::V4(total),
+            usable_hosts: Count::V4(usable),
+            class: Some(AddressClass::of(a)),
+            ranges: special::ranges_v4(u32::from(a)),
+        }
+    }
+
+    /// The report of an IPv6 address and a prefix of at most 128.
+    fn v6(a: Ipv6Addr, prefix: u8) -> Self {
+        // 2^n - 1 always fits in a u128; 2^128 itself (the total of a /0)
+        // does not, and has a variant of its own.
+        let hostmask = u128::MAX.checked_shr(u32::from(prefix)).unwrap_or(0);
+        let netmask = !hostmask;
+        let network = u128::from(a) & netmask;
+        let last = network | hostmask;
+        let total = hostmask.checked_add(1).map_or(Count::V6All, Count::V6);
+        let (first, usable) = match prefix {
+            128 => (network, 1),
+            127 => (network, 2),
+            _ => (network.wrapping_add(1), hostmask),
+        };
+        let v6 = |n: u128| IpAddr::V6(Ipv6Addr::from(n));
+        let address = IpAddr::V6(a);
+        Self {
+            address,
+            version: 6,
+            prefix,
+            netmask: v6(netmask),
+            wildcard: v6(hostmask),
+            network: v6(network),
+            broadcast: None,
+            first_host: v6(first),
+            last_host: v6(last),
             total_addresses: total,
-            usable_hosts: usable,
-            class,
-            binary: BinaryForms {
-                address: addr::binary(address),
-                netmask: addr::binary(net.netmask()),
-                network: addr::binary(network),
-                broadcast: broadcast.map(addr::binary),
-            },
+            usable_hosts: Count::V6(usable),
+            class: None,
             ranges: special::ranges_containing(address),
-        })
+        }
+    }
+
+    /// The bits of the address, netmask, network and broadcast, as the
+    /// seeds write them by hand (the JSON's `binary`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_core::subnet::SubnetReport;
+    ///
+    /// let r = SubnetReport::parse("192.168.12.87/24").unwrap();
+    /// assert_eq!(r.binary().network.to_string(), "11000000.10101000.00001100.00000000");
+    /// ```
+    pub fn binary(&self) -> BinaryForms {
+        BinaryForms {
+            address: Binary(self.address),
+            netmask: Binary(self.netmask),
+            network: Binary(self.network),
+            broadcast: self.broadcast.map(Binary),
+        }
     }
 
     /// The network in CIDR notation, `192.168.12.0/24`.
@@ -265,8 +350,28 @@ impl SubnetReport {
     }
 }
 
+/// `a.b.c.d/p` with a strict dotted quad and a decimal prefix of one or two
+/// digits up to 32 (no leading zero): the address and the prefix.
+#[inline]
+fn quick_v4(b: &[u8]) -> Option<(Ipv4Addr, u8)> {
+    let n = b.len();
+    let digit = |i: usize| b.get(i).map(|c| c.wrapping_sub(b'0')).filter(|&d| d <= 9);
+    let (address, prefix) = match (b.get(n.wrapping_sub(2)), b.get(n.wrapping_sub(3))) {
+        (Some(b'/'), _) => (b.get(..n - 2)?, digit(n - 1)?),
+        (_, Some(b'/')) => {
+            let tens = digit(n - 2).filter(|&d| d != 0)?;
+            (b.get(..n - 3)?, tens * 10 + digit(n - 1)?)
+        }
+        _ => return None,
+    };
+    if prefix > 32 {
+        return None;
+    }
+    Some((addr::parse_ipv4_fast(address)?, prefix))
+}
+
 fn split_input(text: &str) -> Result<(&str, Option<&str>), SubnetError> {
-    let text = text.trim();
+    let text = addr::trim(text);
     if let Some((a, m)) = text.split_once('/') {
         return Ok((a, Some(m)));
     }
@@ -300,10 +405,6 @@ pub fn mask_text(mask: IpAddr) -> String {
     }
 }
 
-fn serialize_mask<S: Serializer>(mask: &IpAddr, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&mask_text(*mask))
-}
-
 /// 32 for IPv4, 128 for IPv6.
 pub fn max_prefix(addr: IpAddr) -> u8 {
     if addr.is_ipv4() { 32 } else { 128 }
@@ -330,6 +431,18 @@ fn prefix_error(addr: IpAddr, prefix: &str) -> SubnetError {
 /// assert!(parse_prefix_or_mask(a, "33").is_err());
 /// ```
 pub fn parse_prefix_or_mask(address: IpAddr, text: &str) -> Result<u8, SubnetError> {
+    // One or two digits, the common case, read directly.
+    let max = max_prefix(address);
+    let prefix = match *text.as_bytes() {
+        [a] if a.is_ascii_digit() => Some(a - b'0'),
+        [a, b] if a.is_ascii_digit() && b.is_ascii_digit() && a != b'0' => {
+            Some((a - b'0') * 10 + (b - b'0'))
+        }
+        _ => None,
+    };
+    if let Some(p) = prefix.filter(|&p| p <= max) {
+        return Ok(p);
+    }
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         return match text.parse::<u8>() {
             Ok(p) if p <= max_prefix(address) => Ok(p),
@@ -385,19 +498,6 @@ pub fn mask_to_prefix(mask: IpAddr) -> Result<u8, SubnetError> {
     Err(SubnetError::NonContiguousMask(mask.to_string()))
 }
 
-/// `addr + delta`, for the first and last host. Never called where it could
-/// leave the address space (only inside networks with host bits to spare).
-fn offset(addr: IpAddr, delta: i8) -> IpAddr {
-    match addr {
-        IpAddr::V4(a) => IpAddr::V4(Ipv4Addr::from(
-            u32::from(a).wrapping_add_signed(i32::from(delta)),
-        )),
-        IpAddr::V6(a) => IpAddr::V6(Ipv6Addr::from(
-            u128::from(a).wrapping_add_signed(i128::from(delta)),
-        )),
-    }
-}
-
 #[cfg(test)]
 mod test {
     use super::*;
@@ -419,6 +519,125 @@ mod test {
         assert_eq!(rep.ranges.last().unwrap().cidr, "192.168.0.0/16");
         assert_eq!(rep, r("192.168.12.87/255.255.255.0"));
         assert_eq!(rep, r("192.168.12.87 255.255.255.0"));
+    }
+
+    /// The report as `ipnet` computes it, for the property below.
+    fn reference(address: IpAddr, prefix: u8) -> serde_json::Value {
+        let net = IpNet::new(address, prefix).unwrap();
+        let bin = |a: IpAddr| match a {
+            IpAddr::V4(a) => a
+                .octets()
+                .iter()
+                .map(|o| format!("{o:08b}"))
+                .collect::<Vec<_>>()
+                .join("."),
+            IpAddr::V6(a) => a
+                .segments()
+                .iter()
+                .map(|s| format!("{s:016b}"))
+                .collect::<Vec<_>>()
+                .join(":"),
+        };
+        let v4 = address.is_ipv4();
+        let bits = if v4 { 32 } else { 128 };
+        let size = 2f64.powi(i32::from(bits - prefix));
+        let step = |a: IpAddr, d: i128| match a {
+            IpAddr::V4(x) => IpAddr::V4(Ipv4Addr::from((i128::from(u32::from(x)) + d) as u32)),
+            IpAddr::V6(x) => IpAddr::V6(Ipv6Addr::from(
+                (u128::from(x) as i128).wrapping_add(d) as u128
+            )),
+        };
+        let edge = if v4 { prefix >= 31 } else { prefix >= 127 };
+        let first = if edge {
+            net.network()
+        } else {
+            step(net.network(), 1)
+        };
+        let last = if v4 && !edge {
+            step(net.broadcast(), -1)
+        } else {
+            net.broadcast()
+        };
+        let broadcast = (v4 && !edge).then(|| net.broadcast());
+        serde_json::json!({
+            "network": net.network().to_string(),
+            "netmask": mask_text(net.netmask()),
+            "wildcard": mask_text(net.hostmask()),
+            "first_host": first.to_string(),
+            "last_host": last.to_string(),
+            "broadcast": broadcast.map(|b| b.to_string()),
+            "size": size,
+            "binary": {
+                "address": bin(address),
+                "netmask": bin(net.netmask()),
+                "network": bin(net.network()),
+                "broadcast": broadcast.map(bin),
+            },
+            "ranges": serde_json::to_value(special::ranges_containing(address)).unwrap(),
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_quick_path_reads_as_the_general_one(text in "[0-9./ ]{0,20}", a in proptest::prelude::any::<u32>(), p in 0u8..40, lead in proptest::prelude::any::<bool>()) {
+            let quad = format!("{}/{}{p}", Ipv4Addr::from(a), if lead { "0" } else { "" });
+            for t in [text.as_str(), quad.as_str()] {
+                let general = split_input(t).ok().and_then(|(address, mask)| {
+                    let address = addr::parse_ip(address).ok()?;
+                    let prefix = parse_prefix_or_mask(address, mask?).ok()?;
+                    match address {
+                        IpAddr::V4(a) => Some((a, prefix)),
+                        IpAddr::V6(_) => None,
+                    }
+                });
+                if let Some(quick) = quick_v4(addr::trim(t).as_bytes()) {
+                    proptest::prop_assert_eq!(Some(quick), general, "{:?}", t);
+                }
+                proptest::prop_assert_eq!(SubnetReport::parse(t).ok(), split_input(t).ok().and_then(|(address, mask)| {
+                    let address = addr::parse_ip(address).ok()?;
+                    let prefix = match mask {
+                        None => max_prefix(address),
+                        Some(m) => parse_prefix_or_mask(address, m).ok()?,
+                    };
+                    SubnetReport::new(address, prefix).ok()
+                }), "{:?}", t);
+            }
+        }
+    }
+
+    fn agrees(address: IpAddr, prefix: u8) -> Result<(), proptest::test_runner::TestCaseError> {
+        let got = serde_json::to_value(SubnetReport::new(address, prefix).unwrap()).unwrap();
+        let want = reference(address, prefix);
+        for key in [
+            "network",
+            "netmask",
+            "wildcard",
+            "first_host",
+            "last_host",
+            "broadcast",
+            "binary",
+            "ranges",
+        ] {
+            proptest::prop_assert_eq!(&got[key], &want[key], "{}/{} {}", address, prefix, key);
+        }
+        let total: f64 = match &got["total_addresses"] {
+            serde_json::Value::String(t) => t.parse().unwrap(),
+            n => n.as_f64().unwrap(),
+        };
+        proptest::prop_assert_eq!(total, want["size"].as_f64().unwrap());
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn reports_agree_with_ipnet(a in proptest::prelude::any::<u32>(), p in 0u8..=32) {
+            agrees(IpAddr::V4(a.into()), p)?;
+        }
+
+        #[test]
+        fn v6_reports_agree_with_ipnet(a in proptest::prelude::any::<u128>(), p in 0u8..=128) {
+            agrees(IpAddr::V6(a.into()), p)?;
+        }
     }
 
     #[test]

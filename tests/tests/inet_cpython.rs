@@ -60,7 +60,7 @@ fn aton_matches_cpython() {
     for case in &cases {
         let input = field(case, "input");
         let got = parse_inet_aton(input)
-            .map(|r| r.hex)
+            .map(|r| r.hex.to_string())
             .map_err(|e| e.to_string());
         let want = expected(case, "hex");
         if got != want {
