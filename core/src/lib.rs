@@ -30,6 +30,7 @@ pub mod port;
 pub mod protocol;
 pub mod pystruct;
 pub mod same;
+pub mod sim;
 pub mod special;
 pub mod sticky;
 pub mod subnet;

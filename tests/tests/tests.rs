@@ -15,6 +15,7 @@ mod packet_tshark;
 mod relay;
 mod relay_process;
 mod relay_sockets;
+mod sim_tshark;
 mod struct_cpython;
 mod subnet_cpython;
 mod util;

@@ -1,0 +1,226 @@
+//! What each segment means, in a pcapng comment (one line) and an
+//! explanation (a few sentences) with its translation key.
+
+use super::super::tcb::{State, Why};
+use super::{Endpoint, Segment, Side};
+use crate::protocol::errno;
+
+/// What the explanation needs to know about the sender.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Ctx {
+    pub(super) side: Side,
+    pub(super) why: Why,
+    pub(super) retransmission: bool,
+    /// The sender's state after sending.
+    pub(super) state: State,
+    /// Whether the sender has the other side's FIN.
+    pub(super) fin_received: bool,
+    pub(super) ep: Endpoint,
+}
+
+/// The frame's one-line comment.
+pub(super) fn comment(c: &Ctx, s: &Segment) -> String {
+    let side = c.side;
+    let who = side.name();
+    let other = side.other().name();
+    let rel = |v: Option<u32>| v.map_or_else(String::new, |v| format!(" (relative {v})"));
+    let mut line = match c.why {
+        Why::Syn => format!("SYN: {who} asks to connect, seq=ISN={}", s.seq),
+        Why::SynAck => format!(
+            "SYN-ACK: {who} accepts, seq=ISN={}, ack={} ({other} ISN+1)",
+            s.seq, s.ack
+        ),
+        Why::HandshakeAck => format!(
+            "ACK: {who} confirms, ack={} ({other} ISN+1); handshake done",
+            s.ack
+        ),
+        Why::Data => format!(
+            "{}: {who} sends {} ({} bytes), seq={}{}",
+            s.flags.replace(", ", "-"),
+            s.payload,
+            s.len,
+            s.seq,
+            rel(s.rel_seq)
+        ),
+        Why::DataAck => format!("ACK: {who} got the data, ack={}{}", s.ack, rel(s.rel_ack)),
+        Why::Fin => format!("FIN: {who} closes its direction, seq={}", s.seq),
+        Why::FinAck => format!("ACK: {who} acknowledges the FIN, ack={}", s.ack),
+        Why::ResetClosed => format!(
+            "RST: nothing listens on port {}; connection refused",
+            c.ep.port
+        ),
+        Why::ResetBadAck => {
+            format!("RST: {who} resets a segment that acknowledged nothing sent")
+        }
+        Why::DupAck => format!("ACK: duplicate, {who} still expects {}", s.ack),
+        Why::ChallengeAck => format!("ACK: {who} answers a SYN on an open connection"),
+    };
+    if c.retransmission {
+        line = format!("Retransmission, {line}");
+    }
+    if s.lost {
+        line.push_str(" [lost]");
+    }
+    line
+}
+
+/// The segment's key and explanation.
+pub(super) fn explain(c: &Ctx, s: &Segment) -> (&'static str, String) {
+    let side = c.side;
+    let who = side.name();
+    let other = side.other().name();
+    let state = c.state;
+    let rel = |v: Option<u32>| v.map_or_else(|| "-".to_owned(), |v| v.to_string());
+    let (key, text) = match c.why {
+        Why::Syn => (
+            "tcp.syn",
+            format!(
+                "The {who} asks to connect: a SYN with its initial sequence number (ISN) {} and its MSS \
+                 {}. The SYN takes one sequence number, so the answer will acknowledge {}.",
+                s.seq,
+                s.mss.unwrap_or_default(),
+                s.seq.wrapping_add(1)
+            ),
+        ),
+        Why::SynAck => (
+            "tcp.syn_ack",
+            format!(
+                "The {who} accepts: its own SYN with its ISN {}, and ACK {}: the {other}'s ISN + 1, the \
+                 next number it expects. Second of the three-way handshake (三次握手); MSS {}, window {}.",
+                s.seq,
+                s.ack,
+                s.mss.unwrap_or_default(),
+                s.window
+            ),
+        ),
+        Why::HandshakeAck => (
+            "tcp.handshake_ack",
+            format!(
+                "The {who} acknowledges the {other}'s SYN with ack {} (its ISN + 1). Third and last of \
+                 the three-way handshake: both ends know each other's ISN, and the {who} is ESTABLISHED.",
+                s.ack
+            ),
+        ),
+        Why::Data => (
+            "tcp.data",
+            format!(
+                "The {who} sends {} bytes, {}, at seq {} (relative {}: the SYN took number 0, so data \
+                 starts at 1); its next byte will be {}. ACK {} (relative {}) acknowledges what it got, \
+                 and PSH asks the receiver to hand the bytes to the program now. Window {}: the {who} \
+                 can take that many more bytes.",
+                s.len,
+                s.payload,
+                s.seq,
+                rel(s.rel_seq),
+                s.seq.wrapping_add(s.len as u32),
+                s.ack,
+                rel(s.rel_ack),
+                s.window
+            ),
+        ),
+        Why::DataAck => (
+            "tcp.data_ack",
+            format!(
+                "The {who} acknowledges: ack {} (relative {}) is the next byte it expects, so everything \
+                 before it arrived. Window {}: it can take that many more bytes. (seed 003: every \
+                 message gets a receipt, 回执.)",
+                s.ack,
+                rel(s.rel_ack),
+                s.window
+            ),
+        ),
+        Why::Fin => {
+            let when = if c.fin_received {
+                format!(
+                    "The {other} closed first; this FIN closes the {who}'s direction too, the third \
+                     segment of the four-way close (四次挥手)."
+                )
+            } else {
+                format!(
+                    "The first segment of the four-way close (四次挥手): the {other} may still send until \
+                     it closes too."
+                )
+            };
+            (
+                "tcp.fin",
+                format!(
+                    "The {who}'s close() sends FIN at seq {}: it has no more data. The FIN takes one \
+                     sequence number. {when}",
+                    s.seq
+                ),
+            )
+        }
+        Why::FinAck => {
+            let then = match state {
+                State::CloseWait => format!(
+                    "The {who} goes to CLOSE-WAIT: its recv() returns b'', and it may still send until \
+                     its own close()."
+                ),
+                State::TimeWait => format!(
+                    "The last of the four segments. The {who} waits in TIME-WAIT (2×MSL) in case this \
+                     ACK is lost and the FIN comes again."
+                ),
+                State::Closing => format!(
+                    "Both ends closed at once: the {who}'s own FIN is not acknowledged yet, so it is in \
+                     CLOSING."
+                ),
+                _ => String::new(),
+            };
+            (
+                "tcp.fin_ack",
+                format!(
+                    "The {who} acknowledges the {other}'s FIN with ack {} (the FIN took one number). {then}",
+                    s.ack
+                ),
+            )
+        }
+        Why::ResetClosed => {
+            let ep = c.ep;
+            (
+                "tcp.rst_closed_port",
+                format!(
+                    "No socket listens on {}:{}, so the {who}'s TCP answers with a reset: RST, seq {}, \
+                     ack {} (RFC 9293 §3.10.7.1: the SYN's seq + 1). The {other}'s connect() raises \
+                     ConnectionRefusedError: {}.",
+                    ep.ip,
+                    ep.port,
+                    s.seq,
+                    s.ack,
+                    errno::python_message(111)
+                ),
+            )
+        }
+        Why::ResetBadAck => (
+            "tcp.rst_bad_ack",
+            format!(
+                "The {who} resets: the segment it got acknowledged a number it never sent (RFC 9293 \
+                 §3.10.7)."
+            ),
+        ),
+        Why::DupAck => (
+            "tcp.dup_ack",
+            format!(
+                "The {who} got a segment it cannot use (already received, or after a gap) and repeats \
+                 ack {}: the next byte it still expects.",
+                s.ack
+            ),
+        ),
+        Why::ChallengeAck => (
+            "tcp.challenge_ack",
+            format!(
+                "The {who} got a SYN on an open connection; it answers with an ACK of where it is \
+                 (RFC 5961 challenge ACK) instead of starting over."
+            ),
+        ),
+    };
+    if c.retransmission {
+        let key = match c.why {
+            Why::Syn => "tcp.syn.again",
+            Why::SynAck => "tcp.syn_ack.again",
+            Why::Fin => "tcp.fin.again",
+            _ => "tcp.data.again",
+        };
+        return (key, format!("Retransmission after the timeout. {text}"));
+    }
+    (key, text)
+}
