@@ -15,6 +15,7 @@ import classify from "./tools/classify.js";
 import ports from "./tools/ports.js";
 import struct from "./tools/struct.js";
 import hmac from "./tools/hmac.js";
+import sticky from "./tools/sticky.js";
 
 /**
  * What every module in tools/ exports by default.
@@ -33,12 +34,11 @@ import hmac from "./tools/hmac.js";
  */
 
 /**
- * The tools, in the navigation's order. The sticky-packet (粘包) tool joins
- * them as tools/sticky.js once the WASM module exports `stickySimulate`;
- * until then the navigation only names it.
+ * The tools, in the navigation's order (the sticky-packet tool beside
+ * struct, whose length header it uses).
  * @type {Tool[]}
  */
-const TOOLS = [subnet, same, forms, classify, ports, struct, hmac];
+const TOOLS = [subnet, same, forms, classify, ports, struct, sticky, hmac];
 const byId = new Map(TOOLS.map((tool) => [tool.id, tool]));
 
 /** @type {Map<string, ToolInstance>} */
@@ -154,9 +154,8 @@ function buildNav() {
     url.navigated(fragmentNow());
     $(`tab-${next.id}`).focus();
   });
-  const soon = h("p", { class: "soon", id: "nav-sticky" }, h("span", { class: "soon-name", text: t("nav.sticky") }), " ", t("nav.sticky_soon"));
   $("tools-nav").setAttribute("aria-label", t("nav.label"));
-  $("tools-nav").replaceChildren(list, soon);
+  $("tools-nav").replaceChildren(list);
 }
 
 /** The copy-link buttons above the tools. */

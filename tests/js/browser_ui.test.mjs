@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { ROOT, startRelay, launchChromium, openPlayground } from "./helpers.mjs";
 
-const TOOLS = ["subnet", "same", "forms", "classify", "ports", "struct", "hmac"];
+const TOOLS = ["subnet", "same", "forms", "classify", "ports", "struct", "sticky", "hmac"];
 
 let relay, browser;
 
@@ -98,9 +98,9 @@ test("the tabs work from the keyboard: arrows, Home and End, focus follows", asy
   await page.keyboard.press("Tab");
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement.id), "subnet-input");
-  // The sticky-packet tool has its place in the navigation, and no tab yet.
-  assert.match(await page.locator("#nav-sticky").textContent(), /Sticky packets/);
-  assert.equal(await page.locator("#tab-sticky").count(), 0);
+  // The sticky-packet tool is a tab like the others, no longer a placeholder.
+  assert.match(await page.locator("#tab-sticky").textContent(), /Sticky packets/);
+  assert.equal(await page.locator("#nav-sticky").count(), 0);
   await page.close();
 });
 
