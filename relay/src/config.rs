@@ -33,7 +33,8 @@ pub struct Config {
     pub connect_timeout: Duration,
     /// A session with no message from its client for this long is closed.
     pub idle_timeout: Duration,
-    /// The most one `read()` from an OS socket asks for.
+    /// The most one `read()` from an OS socket asks for (reads start at
+    /// 8 KiB and double while they come back full).
     pub read_chunk: u32,
 }
 
@@ -65,7 +66,7 @@ impl Config {
             },
             connect_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(30 * 60),
-            read_chunk: 64 * 1024,
+            read_chunk: 256 * 1024,
         }
     }
 }

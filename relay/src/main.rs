@@ -83,6 +83,11 @@ struct Args {
     /// the binary (useful while editing web/).
     #[arg(long, value_name = "DIR")]
     web_root: Option<PathBuf>,
+    /// Worker threads of the async runtime (default: one per CPU). On a
+    /// small machine shared with the programs it serves, 1 leaves the
+    /// other cores to them and saves cross-thread wake-ups.
+    #[arg(long, env = "NETLAB_RELAY_THREADS", value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
 }
 
 fn main() -> ExitCode {
@@ -93,10 +98,11 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(threads) = args.threads {
+        builder.worker_threads(usize::from(threads));
+    }
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("netlab-relay: error: cannot start the async runtime: {e}");

@@ -223,13 +223,14 @@ async fn read_stream(
     // `reserve` takes the memory back once the frames sent before are
     // dropped, so a busy socket does not allocate per read.
     let mut buf = BytesMut::new();
+    let mut size = ReadSize::new(chunk);
     loop {
         // Nothing is reserved while the socket is idle.
         if let Err(e) = read.readable().await {
             report_gone(sock, "recv", &e, &links).await;
             return;
         }
-        let allowed = credit.take(chunk).await;
+        let allowed = credit.take(size.next()).await;
         let want = allowed as usize;
         buf.reserve(STREAM_HEADER + want);
         buf.extend_from_slice(&stream_header(sock));
@@ -244,6 +245,7 @@ async fn read_stream(
                 return;
             }
             Ok(n) => {
+                size.record(n, want);
                 credit.grant(allowed.saturating_sub(u32::try_from(n).unwrap_or(allowed)));
                 links.metrics.add_bytes_from_peers(n);
                 let frame = buf.split().freeze();
@@ -255,6 +257,43 @@ async fn read_stream(
                 report_gone(sock, "recv", &e, &links).await;
                 return;
             }
+        }
+    }
+}
+
+/// How much one `read()` asks for: it starts small, doubles while reads
+/// fill it and halves when they come back far from full, between
+/// [`MIN_READ`] and the configured chunk. A chatty socket then holds a few
+/// KiB, and a bulk transfer reaches the chunk size in a few reads: each
+/// frame carries more bytes, so fewer reads, frames and wake-ups per byte.
+/// (hyper reads the same way.)
+#[derive(Debug, Clone, Copy)]
+struct ReadSize {
+    now: u32,
+    max: u32,
+}
+
+/// The smallest read the relay asks for.
+const MIN_READ: u32 = 8 * 1024;
+
+impl ReadSize {
+    fn new(max: u32) -> Self {
+        Self {
+            now: MIN_READ.min(max),
+            max,
+        }
+    }
+
+    fn next(self) -> u32 {
+        self.now
+    }
+
+    /// `got` bytes came back from a read of `asked`.
+    fn record(&mut self, got: usize, asked: usize) {
+        if got >= asked && asked >= self.now as usize {
+            self.now = self.now.saturating_mul(2).min(self.max);
+        } else if got < (self.now as usize) / 4 {
+            self.now = (self.now / 2).max(MIN_READ.min(self.max));
         }
     }
 }
@@ -433,4 +472,37 @@ pub fn new_socket(kind: SockType, v6: bool) -> io::Result<socket2::Socket> {
     let socket = socket2::Socket::new(domain, ty, Some(proto))?;
     socket.set_nonblocking(true)?;
     Ok(socket)
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn reads_grow_while_full_and_shrink_when_sparse() {
+        let mut size = ReadSize::new(256 * 1024);
+        assert_eq!(size.next(), 8 * 1024);
+        for expect in [16, 32, 64, 128, 256, 256] {
+            let asked = size.next() as usize;
+            size.record(asked, asked);
+            assert_eq!(size.next(), expect * 1024);
+        }
+        // Credit cut the read short: a full read of less than asked for
+        // says nothing about the socket's pace.
+        size = ReadSize::new(256 * 1024);
+        size.record(1000, 1000);
+        assert_eq!(size.next(), 8 * 1024);
+        // A chatty socket comes back down to the minimum.
+        size = ReadSize::new(256 * 1024);
+        for _ in 0..5 {
+            let asked = size.next() as usize;
+            size.record(asked, asked);
+        }
+        for _ in 0..10 {
+            size.record(32, size.next() as usize);
+        }
+        assert_eq!(size.next(), 8 * 1024);
+        // A chunk below the minimum is the chunk.
+        assert_eq!(ReadSize::new(100).next(), 100);
+    }
 }
