@@ -36,19 +36,38 @@ enum Op {
     Bytes(usize),
 }
 
-/// One value of the format: where it goes and how.
+/// One value of the format: where it goes, how, and (for an integer) the
+/// values it packs without error, as `min` and `span = max - min`, so the
+/// range check is one unsigned comparison: `(v - min) as u128 <= span`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Step {
     at: usize,
     op: Op,
+    min: i128,
+    span: u128,
+}
+
+impl Step {
+    fn new(at: usize, op: Op, (min, max): (i128, i128)) -> Self {
+        Self {
+            at,
+            op,
+            min,
+            span: max.wrapping_sub(min) as u128,
+        }
+    }
+
+    /// Whether `v` is in range.
+    #[inline(always)]
+    fn fits(&self, v: i128) -> bool {
+        (v.wrapping_sub(self.min) as u128) <= self.span
+    }
 }
 
 /// A compiled fast path, one step per value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Plan {
     steps: Vec<Step>,
-    /// The ints each integer step packs without error (unused for `s`).
-    ranges: Vec<(i128, i128)>,
     /// The byte ranges no value covers (`x` and alignment), zeroed by `pack`.
     pads: Vec<(usize, usize)>,
     size: usize,
@@ -62,7 +81,6 @@ impl Plan {
         }
         let big = parsed.mode == Mode::Big;
         let mut steps = Vec::new();
-        let mut ranges = Vec::new();
         let mut pads = Vec::new();
         for item in &parsed.items {
             let at = usize::try_from(item.offset).ok()?;
@@ -76,11 +94,8 @@ impl Plan {
                     continue;
                 }
                 Kind::Bytes => {
-                    steps.push(Step {
-                        at,
-                        op: Op::Bytes(usize::try_from(item.count).ok()?),
-                    });
-                    ranges.push((0, 0));
+                    let op = Op::Bytes(usize::try_from(item.count).ok()?);
+                    steps.push(Step::new(at, op, (0, 0)));
                     continue;
                 }
                 Kind::Signed => true,
@@ -107,13 +122,11 @@ impl Plan {
             let range = int_range(parsed.mode, item.def.code);
             for j in 0..item.count {
                 let step_at = at + usize::try_from(j * item.unit).ok()?;
-                steps.push(Step { at: step_at, op });
-                ranges.push(range);
+                steps.push(Step::new(step_at, op, range));
             }
         }
         Some(Self {
             steps,
-            ranges,
             pads,
             size: usize::try_from(parsed.size).ok()?,
         })
@@ -131,7 +144,7 @@ impl Plan {
                 pad.fill(0);
             }
         }
-        for ((step, &(min, max)), value) in self.steps.iter().zip(&self.ranges).zip(values) {
+        for (step, value) in self.steps.iter().zip(values) {
             let v = match (step.op, value) {
                 (Op::Bytes(len), Value::Bytes(b)) => {
                     if let Some(dst) = buf.get_mut(step.at..step.at + len) {
@@ -149,7 +162,7 @@ impl Plan {
                 (_, Value::Bool(b)) => i128::from(*b),
                 _ => return false,
             };
-            if v < min || v > max {
+            if !step.fits(v) {
                 return false;
             }
             write(buf, step.at, step.op, v as u64);
@@ -253,5 +266,34 @@ fn write(buf: &mut [u8], at: usize, op: Op, v: u64) {
         Op::U64Le | Op::I64Le => put(buf, at, v.to_le_bytes()),
         Op::U64Be | Op::I64Be => put(buf, at, v.to_be_bytes()),
         Op::Bytes(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The one-comparison range check agrees with `min <= v <= max`
+        /// for every range a format code has, at and around its bounds
+        /// and anywhere in i128.
+        #[test]
+        fn fits_is_the_range_check(
+            code in prop::sample::select(b"bBhHiIlLqQnN".to_vec()),
+            mode in prop::sample::select(vec![Mode::Native, Mode::Little, Mode::Big]),
+            pick in 0usize..3,
+            wild in any::<i128>(),
+            d in -3i128..=3,
+        ) {
+            let (min, max) = int_range(mode, code);
+            let v = match pick {
+                0 => min.saturating_add(d),
+                1 => max.saturating_add(d),
+                _ => wild,
+            };
+            let step = Step::new(0, Op::U8, (min, max));
+            prop_assert_eq!(step.fits(v), min <= v && v <= max, "{} {:?} {}", code as char, mode, v);
+        }
     }
 }
