@@ -22,11 +22,12 @@ pub fn run() -> Result {
         "netlab-wasm",
         "--target",
         TARGET,
-        "--release",
+        "--profile",
+        "wasm",
     ]))?;
     let input = util::target_dir()?
         .join(TARGET)
-        .join("release/netlab_wasm.wasm");
+        .join("wasm/netlab_wasm.wasm");
     let out = util::root().join("web/pkg");
     eprintln!(
         "xtask: wasm-bindgen {} -> {}",
