@@ -8,7 +8,9 @@ pub mod fuzz {
     use netlab_core::protocol::parse_op;
     use netlab_core::protocol::policy::AllowRule;
     use netlab_core::pystruct::{self, Value};
-    use netlab_core::{aggregate, classify, inet, mac, port, same, subnet};
+    use netlab_core::{
+        aggregate, classify, framing, inet, mac, packet, port, same, sim, sticky, subnet,
+    };
 
     /// Every fuzz target, by name.
     pub const TARGETS: &[&str] = &[
@@ -19,6 +21,9 @@ pub mod fuzz {
         "struct_pack",
         "relay_op",
         "relay_frame",
+        "dissect",
+        "framing",
+        "sim_spec",
     ];
 
     /// Feeds `data` to the parsers behind `target`. Any panic is a bug.
@@ -56,7 +61,127 @@ pub mod fuzz {
                     assert_eq!(out, data, "a parsed frame emits the same bytes");
                 }
             }
+            "dissect" => dissect(data),
+            "framing" => framing(data),
+            "sim_spec" => sim_spec(&String::from_utf8_lossy(data)),
             other => panic!("no fuzz target {other}"),
+        }
+    }
+
+    /// The dissector on any bytes, as a frame and as a capture file: it
+    /// always answers, and every field it names lies inside the frame.
+    fn dissect(data: &[u8]) {
+        check_dissection(data);
+        if let Ok(capture) = packet::pcap::read_any(data) {
+            for record in capture.records.iter().take(16) {
+                check_dissection(&record.data);
+            }
+        }
+    }
+
+    fn check_dissection(frame: &[u8]) {
+        let d = packet::dissect::dissect(frame);
+        assert_eq!(d.length, frame.len());
+        for layer in &d.layers {
+            for field in &layer.fields {
+                assert_eq!(field.offset, field.bit_offset / 8, "{}", field.name);
+                let end = field.bit_offset + field.bits;
+                assert!(
+                    end <= frame.len() * 8,
+                    "{} ends at bit {end} of a {}-byte frame",
+                    field.name,
+                    frame.len()
+                );
+            }
+        }
+    }
+
+    /// The framing decoders, fed the same stream whole and in chunks of
+    /// sizes the input picks: a decoder's messages do not depend on how
+    /// the stream was cut (the whole point of framing).
+    fn framing(data: &[u8]) {
+        let Some((&pick, rest)) = data.split_first() else {
+            return;
+        };
+        let (cuts, stream) = rest.split_at(rest.len().min(8));
+        let chunks = cut(stream, cuts);
+        const FORMATS: [&str; 6] = ["i", "!I", ">H", "<q", "B", "@n"];
+        match pick % 4 {
+            0 => {
+                let codec = framing::LengthPrefix::new(FORMATS[usize::from(pick / 4) % 6], 4096)
+                    .expect("a valid header format");
+                let whole = framing::decode_chunks(&mut codec.decoder(), [stream]);
+                let cut = framing::decode_chunks(&mut codec.decoder(), &chunks);
+                assert_eq!(whole, cut, "length prefix, cut at {cuts:?}");
+            }
+            1 => {
+                let codec = framing::FileCodec::new(256, 1 << 20);
+                let whole = framing::decode_chunks(&mut codec.decoder(), [stream]).map(joined);
+                let cut = framing::decode_chunks(&mut codec.decoder(), &chunks).map(joined);
+                assert_eq!(whole, cut, "file protocol, cut at {cuts:?}");
+            }
+            2 => {
+                let codec = framing::Delimited::new(b"\r\n", 256).expect("a delimiter");
+                let whole = framing::decode_chunks(&mut codec.decoder(), [stream]);
+                let cut = framing::decode_chunks(&mut codec.decoder(), &chunks);
+                assert_eq!(whole, cut, "delimited, cut at {cuts:?}");
+            }
+            _ => {
+                let mut info = framing::InfoCodec::new(1 << 20).decoder();
+                for chunk in &chunks {
+                    if info.recv(chunk).is_err() {
+                        break;
+                    }
+                }
+                let _ = info.finish();
+            }
+        }
+    }
+
+    /// `stream` cut into pieces whose sizes cycle through `cuts` (0 read as 1).
+    fn cut<'a>(stream: &'a [u8], cuts: &[u8]) -> Vec<&'a [u8]> {
+        let mut out = Vec::new();
+        let mut rest = stream;
+        for &size in cuts.iter().cycle() {
+            if rest.is_empty() || cuts.is_empty() {
+                break;
+            }
+            let (head, tail) = rest.split_at(usize::from(size.max(1)).min(rest.len()));
+            out.push(head);
+            rest = tail;
+        }
+        if !rest.is_empty() {
+            out.push(rest);
+        }
+        out
+    }
+
+    /// File parts with consecutive data pieces joined (how the body was
+    /// cut is the one thing chunking may change).
+    fn joined(parts: Vec<framing::FilePart>) -> Vec<framing::FilePart> {
+        let mut out: Vec<framing::FilePart> = Vec::new();
+        for part in parts {
+            match (out.last_mut(), part) {
+                (Some(framing::FilePart::Data(acc)), framing::FilePart::Data(more)) => {
+                    acc.extend_from_slice(&more);
+                }
+                (_, part) => out.push(part),
+            }
+        }
+        out
+    }
+
+    /// The simulators on any JSON spec: an error or a trace, never a
+    /// panic, and never more than their stated bounds of work.
+    fn sim_spec(text: &str) {
+        if let Ok(spec) = serde_json::from_str::<sim::tcp::TcpSpec>(text) {
+            let _ = sim::tcp::simulate(&spec);
+        }
+        if let Ok(spec) = serde_json::from_str::<sim::lan::LanSpec>(text) {
+            let _ = sim::lan::simulate(&spec);
+        }
+        if let Ok(spec) = serde_json::from_str::<sticky::StickySpec>(text) {
+            let _ = sticky::simulate(&spec);
         }
     }
 

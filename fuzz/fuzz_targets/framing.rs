@@ -1,0 +1,6 @@
+#![no_main]
+//! Fuzz target `framing`: see `netlab_tests::fuzz::run` for what it feeds.
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| netlab_tests::fuzz::run("framing", data));
