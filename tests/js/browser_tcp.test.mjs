@@ -1,0 +1,161 @@
+// The TCP timeline: the handshake draws three arrows, SYN, SYN-ACK and ACK,
+// with tcpSimulate's sequence numbers (absolute, and relative as Wireshark
+// counts); both ends' states stand beside them; stepping back returns the
+// previous state and play runs to the end; an arrow opens its frame's
+// fields as the WASM dissector names them; the pcapng download is the
+// trace's, and tshark reads it; the URL carries the state; it fits a phone.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { loadWasm, startRelay, launchChromium, openPlayground, screenshot } from "./helpers.mjs";
+
+let relay, browser, wasm;
+
+before(async () => {
+  wasm = await loadWasm();
+  relay = await startRelay();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  if (relay) assert.equal(await relay.stop(), 0, "relay exits 0 on SIGTERM");
+});
+
+const fragment = (page) => new URLSearchParams(new URL(page.url()).hash.slice(1));
+const labels = (page) => page.locator("#tcp-ladder .seg .seg-label").allTextContents();
+const summary = (page) => page.locator("#tcp-summary").textContent();
+const ready = (page) => page.waitForSelector("#panel-tcp:not([hidden]) .summary:not(:empty)");
+
+test("the handshake: 3 arrows, SYN, SYN-ACK, ACK, with the core's numbers and both ends' states", async () => {
+  const trace = wasm.tcpSimulate({ scenario: "handshake" });
+  const segs = trace.events.filter((e) => e.segment).map((e) => e.segment);
+  assert.deepEqual(segs.map((s) => s.flags), ["SYN", "SYN, ACK", "ACK"]);
+  const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=tcp&scenario=handshake`);
+  await ready(page);
+  assert.equal(await page.getAttribute("#tab-tcp", "aria-selected"), "true");
+  assert.equal(await page.locator("#tcp-ladder .seg").count(), 3);
+  assert.deepEqual(await page.locator("#tcp-ladder .seg").evaluateAll((els) => els.map((e) => e.dataset.flags)), ["SYN", "SYN, ACK", "ACK"]);
+  assert.deepEqual(await labels(page), [
+    `SYN seq=${segs[0].seq}`,
+    `SYN-ACK seq=${segs[1].seq} ack=${segs[1].ack}`,
+    `ACK seq=${segs[2].seq} ack=${segs[2].ack}`,
+  ]);
+  // The seeds' ISNs: client 1000, server 5000; each ACK is the other's ISN + 1.
+  assert.deepEqual(await labels(page), ["SYN seq=1000", "SYN-ACK seq=5000 ack=1001", "ACK seq=1001 ack=5001"]);
+  const states = await page.locator("#tcp-ladder .state").allTextContents();
+  for (const s of ["CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED"]) assert.ok(states.includes(s), `${s} in ${states}`);
+  assert.equal(await page.locator("#tcp-states").textContent(), "Now: client ESTABLISHED, server ESTABLISHED.");
+
+  // Relative numbers, as Wireshark shows them; the URL says so.
+  await page.check("#tcp-rel");
+  assert.deepEqual(await labels(page), segs.map((s) => `${s.flags.replace(", ", "-")} seq=${s.rel_seq}${s.flags.includes("ACK") ? ` ack=${s.rel_ack}` : ""}`));
+  assert.deepEqual(await labels(page), ["SYN seq=0", "SYN-ACK seq=0 ack=1", "ACK seq=1 ack=1"]);
+  await page.waitForFunction(() => location.hash.includes("seq=rel"));
+  await page.uncheck("#tcp-rel");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("stepping back returns the previous state; stepping on brings it back; play runs to the end", async () => {
+  const trace = wasm.tcpSimulate({ scenario: "handshake" });
+  const n = trace.events.length;
+  const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=tcp&scenario=handshake`);
+  await ready(page);
+  assert.match(await summary(page), new RegExp(`^Step ${n} of ${n}: `));
+  // Back to the step that drew the SYN-ACK (the keyboard works the buttons).
+  const synAck = trace.events.findIndex((e) => e.segment?.flags === "SYN, ACK") + 1;
+  await page.focus("#tcp-back");
+  for (let step = n; step > synAck; step--) await page.keyboard.press("Enter");
+  assert.match(await summary(page), new RegExp(`^Step ${synAck} of ${n}: The server answers SYN-ACK: seq=5000 \\(its ISN\\), ack=1001\\.`));
+  assert.equal(await page.locator("#tcp-ladder .seg").count(), 2);
+  const at = trace.events[synAck - 1];
+  assert.equal(await page.locator("#tcp-states").textContent(), `Now: client ${at.client.after}, server ${at.server.after}.`);
+  assert.equal(await page.getAttribute(`#tcp-events li:nth-child(${synAck})`, "aria-current"), "step");
+  await page.waitForFunction((s) => location.hash.includes(`step=${s}`), synAck);
+  // One more back: only the SYN, the client in SYN-SENT.
+  await page.click("#tcp-back");
+  assert.equal(await page.locator("#tcp-ladder .seg").count(), 1);
+  assert.equal(await page.locator("#tcp-states").textContent(), "Now: client SYN-SENT, server SYN-RECEIVED.");
+  await page.click("#tcp-step");
+  assert.equal(await page.locator("#tcp-ladder .seg").count(), 2);
+  // The URL brings the step back.
+  const again = await openPlayground(browser.context, page.url());
+  await ready(again.page);
+  assert.equal(await again.page.locator("#tcp-ladder .seg").count(), 2);
+  await again.page.close();
+  // Start, then play at 4×: it runs to the end and stops.
+  await page.click("#tcp-start");
+  assert.equal(await page.locator("#tcp-ladder .seg").count(), 0);
+  assert.match(await summary(page), /^Before anything happens/);
+  await page.selectOption("#tcp-speed", "4");
+  await page.click("#tcp-play");
+  assert.equal(await page.getAttribute("#tcp-play", "aria-pressed"), "true");
+  await page.waitForFunction((s) => document.querySelector("#tcp-summary")?.textContent?.startsWith(s), `Step ${n} of ${n}`, { timeout: 10_000 });
+  await page.waitForFunction(() => document.querySelector("#tcp-play")?.getAttribute("aria-pressed") === "false");
+  assert.equal(await page.locator("#tcp-ladder .seg").count(), 3);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("an arrow opens its frame's fields; the pcapng download is the trace's and tshark reads it", async () => {
+  const trace = wasm.tcpSimulate({ scenario: "full" });
+  const hello = trace.events.map((e) => e.segment).find((s) => s?.payload === "b'hello'");
+  const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=tcp`);
+  await ready(page);
+  assert.equal(await page.locator("#tcp-ladder .seg").count(), trace.events.filter((e) => e.segment).length);
+  // Keyboard: Tab to the arrow, Enter selects it.
+  await page.focus(`#tcp-ladder .seg[data-number="${hello.number}"]`);
+  await page.keyboard.press("Enter");
+  assert.equal(await page.locator("#tcp-detail h4").textContent(), `Segment ${hello.number}: PSH-ACK`);
+  assert.equal(await page.getAttribute(`#tcp-ladder .seg[data-number="${hello.number}"]`, "aria-pressed"), "true");
+  const d = wasm.dissect(new Uint8Array(Buffer.from(hello.frame, "hex")));
+  const tcp = d.layers.find((l) => l.protocol === "tcp");
+  for (const name of ["tcp.seq_raw", "tcp.ack_raw", "tcp.flags", "tcp.window_size_value"]) {
+    const f = tcp.fields.find((x) => x.wireshark === name);
+    assert.equal(await page.locator(`#tcp-fields tr[data-field="${name}"] td`).first().textContent(), f.display, name);
+  }
+  assert.equal(await page.locator('#tcp-fields tr[data-field="tcp.seq_raw"] td').first().textContent(), "1001");
+  assert.match(await page.locator("#tcp-detail").textContent(), /b'hello'/);
+  await page.waitForFunction((n) => location.hash.includes(`sel=${n}`), hello.number);
+  await screenshot(page, "tcp");
+
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#tcp-download")]);
+  assert.equal(download.suggestedFilename(), "tcp-full.pcapng");
+  const file = await download.path();
+  assert.deepEqual(readFileSync(file), Buffer.from(trace.pcapng, "hex"));
+  const r = spawnSync("/usr/bin/tshark", ["-r", file, "-o", "tcp.check_checksum:TRUE", "-T", "fields", "-e", "tcp.flags.str", "-e", "tcp.checksum.status"], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  const rows = r.stdout.trim().split("\n").map((l) => l.split("\t"));
+  assert.equal(rows.length, trace.events.filter((e) => e.segment).length);
+  assert.ok(rows.every(([, status]) => status === "1"), "good checksums");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("every scenario draws; in 简体中文 too; it fits a phone", async () => {
+  const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=tcp`);
+  await ready(page);
+  for (const scenario of ["handshake", "data", "full", "close", "simultaneous_close", "refused", "retransmission"]) {
+    await page.selectOption("#tcp-scenario", scenario);
+    const trace = wasm.tcpSimulate({ scenario });
+    const flags = trace.events.filter((e) => e.segment).map((e) => e.segment.flags);
+    assert.deepEqual(await page.locator("#tcp-ladder .seg").evaluateAll((els) => els.map((e) => e.dataset.flags)), flags, scenario);
+    assert.equal(await page.locator("#tcp-events li").count(), trace.events.length, scenario);
+  }
+  // The lost segment stops half-way; the retransmission is marked.
+  assert.equal(await page.locator("#tcp-ladder .seg.lost").count(), 1);
+  assert.equal(await page.locator("#tcp-ladder .seg.retrans").count(), 1);
+  await page.selectOption("#lang", "zh");
+  await ready(page);
+  assert.equal(await page.locator("#tab-tcp").textContent(), "TCP 时序图");
+  assert.equal(await page.inputValue("#tcp-scenario"), "retransmission");
+  assert.match(await summary(page), /^第 \d+ 步/);
+  await page.selectOption("#lang", "en");
+  await page.setViewportSize({ width: 360, height: 740 });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `tcp is ${width} px wide`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
