@@ -81,6 +81,7 @@ test("stepping back returns the previous state; stepping on brings it back; play
   await page.click("#tcp-step");
   assert.equal(await page.locator("#tcp-ladder .seg").count(), 2);
   // The URL brings the step back.
+  await page.waitForFunction((s) => location.hash.includes(`step=${s}&`) || location.hash.endsWith(`step=${s}`), synAck);
   const again = await openPlayground(browser.context, page.url());
   await ready(again.page);
   assert.equal(await again.page.locator("#tcp-ladder .seg").count(), 2);

@@ -8,7 +8,7 @@
 import { lanSimulate } from "../pkg/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, textField, selectField, showError, attempt, liveSummary, part, onEdit, scrollBox } from "../ui.js";
-import { player, downloadHex } from "./player.js";
+import { player, downloadHex, keepInView } from "./player.js";
 import { frameFields } from "./frame-fields.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").LanTrace} LanTrace */
@@ -293,6 +293,7 @@ function mount(panel, ctx) {
         ),
       ),
     );
+    keepInView(events);
     detail.replaceChildren(...(current ? stepDetail(tr, current) : []).filter((x) => x !== null));
     outcome.replaceChildren(...outcomeOf(tr).filter((x) => x !== null));
   }

@@ -126,3 +126,17 @@ export function downloadHex(hex, name) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/**
+ * Scrolls an event list (and only it, not the page) so that its current
+ * item, the one with `aria-current`, is in view.
+ * @param {HTMLElement} list
+ */
+export function keepInView(list) {
+  const current = list.querySelector("[aria-current]");
+  if (!(current instanceof HTMLElement)) return;
+  const top = current.offsetTop - list.offsetTop;
+  if (top < list.scrollTop || top + current.offsetHeight > list.scrollTop + list.clientHeight) {
+    list.scrollTop = Math.max(0, top - list.clientHeight / 2);
+  }
+}

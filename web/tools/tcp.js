@@ -7,7 +7,7 @@
 import { tcpSimulate } from "../pkg/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, selectField, attempt, liveSummary, part, scrollBox } from "../ui.js";
-import { player, downloadHex } from "./player.js";
+import { player, downloadHex, keepInView } from "./player.js";
 import { frameFields } from "./frame-fields.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").TcpTrace} TcpTrace */
@@ -191,6 +191,7 @@ function mount(panel, ctx) {
         ),
       ),
     );
+    keepInView(events);
     const seg = tr.events.find((e) => e.segment?.number === selected && tr.events.indexOf(e) < step);
     detail.replaceChildren(...(seg?.segment ? segmentDetail(seg, seg.segment) : [h("p", { class: "hint", text: t("tcp.pick") })]));
   }
@@ -230,7 +231,7 @@ function mount(panel, ctx) {
       if (e.segment) row.append(arrow(e.segment, y, i === step - 1));
       else {
         const x = X[e.side] + (e.side === "client" ? 8 : -8);
-        const label = e.kind === "timer" ? `⏱ ${headline(e, relative())}` : e.call ?? e.key;
+        const label = e.kind === "timer" ? headline(e, relative()) : e.call ?? e.key;
         row.append(svg("text", { x, y: y + 30, class: `note note-${e.kind}${e.error ? " note-error" : ""}`, "text-anchor": e.side === "client" ? "start" : "end" }, clip(e.error ?? label)));
       }
       root.append(row);
