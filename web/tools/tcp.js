@@ -30,8 +30,8 @@ export default {
 
 const SVG = "http://www.w3.org/2000/svg";
 /** The ladder's geometry (SVG user units). */
-const W = 640;
-const X = { client: 150, server: 490 };
+const W = 440;
+const X = { client: 100, server: 340 };
 const TOP = 64;
 const ROW = 44;
 
@@ -168,10 +168,7 @@ function mount(panel, ctx) {
         ? t("tcp.summary_start", { n: tr.events.length })
         : t("sim.summary_step", { step, n: tr.events.length, what: headline(current, relative()) });
     ladder.replaceChildren(ladderSvg(tr, step));
-    states.textContent = t("tcp.states_now", {
-      client: current ? current.client.after : tr.events[0]?.client.before ?? "CLOSED",
-      server: current ? current.server.after : tr.events[0]?.server.before ?? "CLOSED",
-    });
+    states.textContent = t("tcp.states_now", rowStates(tr)[step]);
     events.replaceChildren(
       ...tr.events.map((e, i) =>
         h(
@@ -203,6 +200,7 @@ function mount(panel, ctx) {
    */
   function ladderSvg(tr, step) {
     const height = TOP + ROW * tr.events.length + 24;
+    const at = rowStates(tr);
     const root = svg("svg", { viewBox: `0 0 ${W} ${height}`, class: "ladder-svg", "aria-labelledby": "tcp-ladder-title" });
     root.append(svg("title", { id: "tcp-ladder-title" }, t("tcp.ladder_title", { scenario: t(`tcp.sc.${tr.scenario}`) })));
     for (const side of /** @type {const} */ (["client", "server"])) {
@@ -214,20 +212,25 @@ function mount(panel, ctx) {
         svg("line", { x1: x, y1: 46, x2: x, y2: height - 8, class: "end-line" }),
       );
     }
-    /** The state last written beside each end. */
-    const last = { client: "", server: "" };
+    /**
+     * Writes each end's state beside its line where it changed at row `i`.
+     * @param {SVGElement} row
+     * @param {number} i
+     */
+    const stateLabels = (row, i) => {
+      for (const side of /** @type {const} */ (["client", "server"])) {
+        const state = at[i + 1][side];
+        if (state !== at[i][side] || i === 0) {
+          const x = side === "client" ? X.client - 10 : X.server + 10;
+          row.append(svg("text", { x, y: TOP + ROW * i + 14, class: `state state-${side}`, "text-anchor": side === "client" ? "end" : "start", "data-side": side }, state));
+        }
+      }
+    };
     tr.events.forEach((e, i) => {
       if (i >= step) return;
       const y = TOP + ROW * i;
       const row = svg("g", { class: `row row-${e.kind}${i === step - 1 ? " current" : ""}`, "data-step": i + 1 });
-      for (const side of /** @type {const} */ (["client", "server"])) {
-        const state = e[side].after;
-        if (state !== last[side] || i === 0) {
-          const x = side === "client" ? X.client - 10 : X.server + 10;
-          row.append(svg("text", { x, y: y + 14, class: `state state-${side}`, "text-anchor": side === "client" ? "end" : "start", "data-side": side }, state));
-          last[side] = state;
-        }
-      }
+      stateLabels(row, i);
       if (e.segment) row.append(arrow(e.segment, y, i === step - 1));
       else {
         const x = X[e.side] + (e.side === "client" ? 8 : -8);
@@ -242,7 +245,7 @@ function mount(panel, ctx) {
   /**
    * One segment's arrow, focusable and selectable.
    * @param {TcpSegment} s
-   * @param {number} y
+   * @param {number} y the row's top
    * @param {boolean} fresh drawn with an animation
    */
   function arrow(s, y, fresh) {
@@ -340,6 +343,25 @@ function mount(panel, ctx) {
       };
     },
   };
+}
+
+/**
+ * Both ends' states row by row, as RFC 9293's figures write them
+ * (`SYN-SENT --> <SEQ=100><CTL=SYN> --> SYN-RECEIVED`): a segment's row
+ * has its sender's state after sending and its receiver's after the
+ * arrival, so each step delivers its arrow; a call's or a timer's row
+ * changes only its own end. `states[k]` is the states after k rows.
+ * @param {TcpTrace} tr
+ */
+function rowStates(tr) {
+  const first = tr.events[0];
+  let cur = { client: first?.client.before ?? "CLOSED", server: first?.server.before ?? "CLOSED" };
+  const states = [cur];
+  for (const e of tr.events) {
+    cur = e.segment ? { client: e.client.after, server: e.server.after } : { ...cur, [e.side]: e[e.side].after };
+    states.push(cur);
+  }
+  return states;
 }
 
 /** Long notes are cut to fit beside the line. @param {string} text */
