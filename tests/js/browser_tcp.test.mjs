@@ -145,6 +145,16 @@ test("every scenario draws; in 简体中文 too; it fits a phone", async () => {
     assert.deepEqual(await page.locator("#tcp-ladder .seg").evaluateAll((els) => els.map((e) => e.dataset.flags)), flags, scenario);
     assert.equal(await page.locator("#tcp-events li").count(), trace.events.length, scenario);
   }
+  // Each end's states follow RFC 9293's figures: the normal close (figure 12) and the simultaneous one (figure 13).
+  const column = (side) => page.locator(`#tcp-ladder .state[data-side=${side}]`).allTextContents();
+  await page.selectOption("#tcp-scenario", "full");
+  assert.deepEqual(await column("client"), ["CLOSED", "SYN-SENT", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT", "CLOSED"]);
+  assert.deepEqual(await column("server"), ["LISTEN", "SYN-RECEIVED", "ESTABLISHED", "CLOSE-WAIT", "LAST-ACK", "CLOSED"]);
+  await page.selectOption("#tcp-scenario", "simultaneous_close");
+  for (const side of ["client", "server"]) {
+    assert.deepEqual((await column(side)).slice(-5), ["ESTABLISHED", "FIN-WAIT-1", "CLOSING", "TIME-WAIT", "CLOSED"], side);
+  }
+  await page.selectOption("#tcp-scenario", "retransmission");
   // The lost segment stops half-way; the retransmission is marked.
   assert.equal(await page.locator("#tcp-ladder .seg.lost").count(), 1);
   assert.equal(await page.locator("#tcp-ladder .seg.retrans").count(), 1);

@@ -168,7 +168,8 @@ function mount(panel, ctx) {
         ? t("tcp.summary_start", { n: tr.events.length })
         : t("sim.summary_step", { step, n: tr.events.length, what: headline(current, relative()) });
     ladder.replaceChildren(ladderSvg(tr, step));
-    states.textContent = t("tcp.states_now", rowStates(tr)[step]);
+    const now = step >= tr.events.length ? { client: tr.client_state, server: tr.server_state } : rowStates(tr).states[step];
+    states.textContent = t("tcp.states_now", now);
     events.replaceChildren(
       ...tr.events.map((e, i) =>
         h(
@@ -200,7 +201,7 @@ function mount(panel, ctx) {
    */
   function ladderSvg(tr, step) {
     const height = TOP + ROW * tr.events.length + 24;
-    const at = rowStates(tr);
+    const { states: at, reached } = rowStates(tr);
     const root = svg("svg", { viewBox: `0 0 ${W} ${height}`, class: "ladder-svg", "aria-labelledby": "tcp-ladder-title" });
     root.append(svg("title", { id: "tcp-ladder-title" }, t("tcp.ladder_title", { scenario: t(`tcp.sc.${tr.scenario}`) })));
     for (const side of /** @type {const} */ (["client", "server"])) {
@@ -219,11 +220,13 @@ function mount(panel, ctx) {
      */
     const stateLabels = (row, i) => {
       for (const side of /** @type {const} */ (["client", "server"])) {
-        const state = at[i + 1][side];
-        if (state !== at[i][side] || i === 0) {
+        const went = reached[i][side];
+        const shown = went.length ? went.slice(-2) : i === 0 ? [at[0][side]] : [];
+        shown.forEach((state, k) => {
           const x = side === "client" ? X.client - 10 : X.server + 10;
-          row.append(svg("text", { x, y: TOP + ROW * i + 14, class: `state state-${side}`, "text-anchor": side === "client" ? "end" : "start", "data-side": side }, state));
-        }
+          const y = TOP + ROW * i + 14 - 13 * (shown.length - 1 - k);
+          row.append(svg("text", { x, y, class: `state state-${side}`, "text-anchor": side === "client" ? "end" : "start", "data-side": side }, state));
+        });
       }
     };
     tr.events.forEach((e, i) => {
@@ -349,19 +352,48 @@ function mount(panel, ctx) {
  * Both ends' states row by row, as RFC 9293's figures write them
  * (`SYN-SENT --> <SEQ=100><CTL=SYN> --> SYN-RECEIVED`): a segment's row
  * has its sender's state after sending and its receiver's after the
- * arrival, so each step delivers its arrow; a call's or a timer's row
- * changes only its own end. `states[k]` is the states after k rows.
+ * arrival, so each step delivers its arrow. When the receiver acts before
+ * the segment lands (both ends close at once), its change waits for the
+ * first row at or after the arrival, so a column never runs ahead of its
+ * own end's actions; a lost segment changes nothing. `states[k]` is both
+ * ends' states after k rows, `reached[i]` the states each end went
+ * through on row i (two when a segment lands just before the end's own
+ * change, as TIME-WAIT before its timer).
  * @param {TcpTrace} tr
  */
 function rowStates(tr) {
+  const n = tr.events.length;
   const first = tr.events[0];
-  let cur = { client: first?.client.before ?? "CLOSED", server: first?.server.before ?? "CLOSED" };
-  const states = [cur];
-  for (const e of tr.events) {
-    cur = e.segment ? { client: e.client.after, server: e.server.after } : { ...cur, [e.side]: e[e.side].after };
-    states.push(cur);
-  }
-  return states;
+  /** @type {Record<"client" | "server", string>} */
+  const cur = { client: first?.client.before ?? "CLOSED", server: first?.server.before ?? "CLOSED" };
+  const states = [{ ...cur }];
+  /** @type {Array<Record<"client" | "server", string[]>>} */
+  const reached = [];
+  /** @type {Array<[number, "client" | "server", string]>} */
+  const deferred = [];
+  tr.events.forEach((e, i) => {
+    /** @type {Record<"client" | "server", string[]>} */
+    const r = { client: [], server: [] };
+    const become = (/** @type {"client" | "server"} */ side, /** @type {string} */ state) => {
+      if (cur[side] === state) return;
+      cur[side] = state;
+      r[side].push(state);
+    };
+    for (const [row, side, state] of deferred) if (row === i) become(side, state);
+    become(e.side, e[e.side].after);
+    const s = e.segment;
+    if (s && !s.lost && s.arrives_ms !== null) {
+      const arrives = s.arrives_ms;
+      let landing = tr.events.findIndex((x, k) => k > i && x.time_ms >= arrives);
+      if (landing < 0) landing = n;
+      const actsFirst = tr.events.slice(i + 1, landing).some((x) => x.side === s.to);
+      if (actsFirst) deferred.push([landing, s.to, e[s.to].after]);
+      else become(s.to, e[s.to].after);
+    }
+    states.push({ ...cur });
+    reached.push(r);
+  });
+  return { states, reached };
 }
 
 /** Long notes are cut to fit beside the line. @param {string} text */
