@@ -157,7 +157,10 @@ test("each variant shows where it fails; Send plays from the start; 简体中文
   assert.equal(await page.locator("#tab-lan").textContent(), "局域网模拟");
   assert.match(await summary(page), /^第 [1-9] 步/);
   await page.selectOption("#lang", "en");
+  assert.equal(await page.getAttribute("#lan-topology svg", "data-layout"), "wide");
   await page.setViewportSize({ width: 360, height: 740 });
+  // On a phone the topology stands top to bottom, so its text stays legible.
+  await page.waitForSelector('#lan-topology svg[data-layout="narrow"]');
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `lan is ${width} px wide`);
   assert.deepEqual(errors, []);

@@ -71,8 +71,32 @@ const ADDRESS_FIELDS = /** @type {const} */ ([
   ["r1_mask", "eth1", "R"],
 ]);
 
-/** Where each node stands in the drawing, and the cables between them (switch ports in order). */
-const POS = { A: [70, 70], C: [70, 250], S1: [215, 160], R: [340, 160], S2: [465, 160], B: [590, 160] };
+/**
+ * @typedef {object} Layout
+ * @property {[number, number]} size the viewBox's width and height
+ * @property {Record<string, [number, number]>} pos each node's centre
+ * @property {Record<string, [number, number, "start" | "middle" | "end"]>} label where a node's address lines go: offset from its centre, anchor
+ */
+
+/**
+ * Where each node stands: left to right on a wide screen, top to bottom
+ * on a phone (the same drawing, narrow, would shrink its text to nothing).
+ * @type {{wide: Layout, narrow: Layout}}
+ */
+const LAYOUTS = {
+  wide: {
+    size: [660, 320],
+    pos: { A: [70, 70], C: [70, 250], S1: [215, 160], R: [340, 160], S2: [465, 160], B: [590, 160] },
+    label: { A: [0, 38, "middle"], C: [0, 38, "middle"], R: [0, 44, "middle"], B: [0, 38, "middle"] },
+  },
+  narrow: {
+    size: [340, 480],
+    pos: { A: [60, 80], C: [280, 80], S1: [170, 170], R: [170, 275], S2: [170, 365], B: [170, 445] },
+    label: { A: [0, -44, "middle"], C: [0, -44, "middle"], R: [36, -4, "start"], B: [38, -4, "start"] },
+  },
+};
+/** Phones get the narrow layout. */
+const NARROW = "(max-width: 40rem)";
 /** Each cable by its station end, with the switch and port at the other end. */
 const CABLES = /** @type {const} */ ([
   ["A", "A", "S1", 1],
@@ -314,7 +338,9 @@ function mount(panel, ctx) {
       for (const [end, , sw, port] of CABLES) if (sw === e.node && (port === e.in_port || e.out_ports.includes(port))) lit.add(end);
     }
     const failed = e !== undefined && FAILURES.includes(e.key);
-    const root = svg("svg", { viewBox: "0 0 660 320", class: "topology-svg", role: "img", "aria-labelledby": "lan-topo-title lan-topo-desc" });
+    const layout = matchMedia(NARROW).matches ? LAYOUTS.narrow : LAYOUTS.wide;
+    const POS = layout.pos;
+    const root = svg("svg", { viewBox: `0 0 ${layout.size.join(" ")}`, class: "topology-svg", "data-layout": layout === LAYOUTS.narrow ? "narrow" : "wide", role: "img", "aria-labelledby": "lan-topo-title lan-topo-desc" });
     root.append(svg("title", { id: "lan-topo-title" }, t("lan.topology_title")), svg("desc", { id: "lan-topo-desc" }, e ? headline(tr, e) : ""));
     for (const [end, node, sw] of CABLES) {
       const [x1, y1] = POS[node];
@@ -336,8 +362,12 @@ function mount(panel, ctx) {
       const g = svg("g", { class: `node${isSwitch ? " switch" : name === "R" ? " router" : " host"}${active ? " active" : ""}${active && failed ? " failed" : ""}`, "data-node": name });
       g.append(isSwitch ? svg("rect", { x: x - 34, y: y - 18, width: 68, height: 36, rx: 4 }) : name === "R" ? svg("circle", { cx: x, cy: y, r: 26 }) : svg("rect", { x: x - 30, y: y - 22, width: 60, height: 44, rx: 8 }));
       g.append(svg("text", { x, y: y + 5, "text-anchor": "middle", class: "node-name" }, name));
-      const label = spec?.[name];
-      if (label) label.forEach((line, i) => g.append(svg("text", { x, y: y + (name === "R" ? 44 : 38) + 14 * i, "text-anchor": "middle", class: "node-addr" }, line)));
+      const lines = spec[name];
+      const place = layout.label[name];
+      if (lines && place) {
+        const [dx, dy, anchor] = place;
+        lines.forEach((line, i) => g.append(svg("text", { x: x + dx, y: y + dy + 14 * i, "text-anchor": anchor, class: "node-addr" }, line)));
+      }
       root.append(g);
     }
     return root;
@@ -451,6 +481,9 @@ function mount(panel, ctx) {
       h("p", { text: t(v === "normal" ? "lan.why.other" : `lan.why.${v}`) }),
     ];
   }
+
+  // Turning a phone, or resizing a window past the breakpoint, redraws.
+  matchMedia(NARROW).addEventListener("change", () => topo.isConnected && draw(play.step()));
 
   const changed = () => {
     run();
