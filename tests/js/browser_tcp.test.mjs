@@ -170,3 +170,43 @@ test("every scenario draws; in 简体中文 too; it fits a phone", async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("options: an ISN that wraps past 2^32, a lost SYN-ACK, other data; bad input is an error on its input", async () => {
+  const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=tcp&scenario=handshake&cisn=4294967295`);
+  await ready(page);
+  assert.equal(await page.inputValue("#tcp-cisn"), "4294967295");
+  // seq 2^32 - 1, so the ACK's seq and the SYN-ACK's ack wrap to 0; relative, they are 0 and 1 as ever.
+  assert.deepEqual(await labels(page), ["SYN seq=4294967295", "SYN-ACK seq=5000 ack=0", "ACK seq=0 ack=5001"]);
+  await page.check("#tcp-rel");
+  assert.deepEqual(await labels(page), ["SYN seq=0", "SYN-ACK seq=0 ack=1", "ACK seq=1 ack=1"]);
+  await page.uncheck("#tcp-rel");
+
+  await page.click(".tcp-options > summary");
+  await page.fill("#tcp-loss", "2");
+  const spec = { scenario: "handshake", client: { isn: 4294967295 }, loss: [2] };
+  const flags = wasm.tcpSimulate(spec).events.filter((e) => e.segment).map((e) => e.segment.flags);
+  assert.deepEqual(await page.locator("#tcp-ladder .seg").evaluateAll((els) => els.map((e) => e.dataset.flags)), flags);
+  // The lost SYN-ACK is sent again when the server's timer expires (the client's repeated SYN,
+  // outside the window by then, gets a bare ACK, as RFC 9293 §3.10.7.4 says).
+  assert.equal(flags.filter((f) => f === "SYN, ACK").length, 2, "the server retransmits its SYN-ACK");
+  assert.equal(await page.locator("#tcp-ladder .seg.retrans").count(), 2, "and the client its SYN");
+  assert.equal(await page.locator("#tcp-ladder .seg.lost").count(), 1);
+  await page.waitForFunction(() => location.hash.includes("loss=2"));
+
+  await page.fill("#tcp-loss", "0");
+  assert.equal(await page.locator("#tcp-error").textContent(), "loss lists segment 0; segments are numbered from 1, in the order they are sent");
+  assert.equal(await page.getAttribute("#tcp-loss", "aria-invalid"), "true");
+  await page.fill("#tcp-loss", "");
+  await page.fill("#tcp-sisn", "x");
+  assert.match(await page.locator("#tcp-summary").textContent(), /^Error: an ISN is a 32-bit number/);
+  assert.equal(await page.getAttribute("#tcp-sisn", "aria-invalid"), "true");
+  await page.fill("#tcp-sisn", "5000");
+  assert.equal(await page.getAttribute("#tcp-sisn", "aria-invalid"), null);
+
+  // Other data: the segment carries it, and its length.
+  await page.selectOption("#tcp-scenario", "data");
+  await page.fill("#tcp-request", "hello, world");
+  assert.match((await labels(page))[3], /^PSH-ACK seq=0 ack=5001 len=12$/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

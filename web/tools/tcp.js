@@ -6,7 +6,7 @@
 // @ts-check
 import { tcpSimulate } from "../pkg/netlab_wasm.js";
 import { t } from "../i18n.js";
-import { h, selectField, attempt, liveSummary, part, scrollBox } from "../ui.js";
+import { h, selectField, textField, showError, attempt, liveSummary, part, scrollBox, onEdit } from "../ui.js";
 import { player, downloadHex, keepInView } from "./player.js";
 import { frameFields } from "./frame-fields.js";
 
@@ -18,8 +18,19 @@ import { frameFields } from "./frame-fields.js";
 /** @type {TcpScenario[]} */
 const SCENARIOS = ["handshake", "data", "full", "close", "simultaneous_close", "refused", "retransmission"];
 
-/** `step` empty: the whole trace; `sel` empty: no segment opened. */
-const DEFAULTS = { scenario: "full", seq: "abs", step: "", sel: "", speed: "1" };
+/**
+ * The seeds' example. `step` empty: the whole trace; `sel` empty: no
+ * segment opened; `loss` empty: the scenario's own losses.
+ */
+const DEFAULTS = { scenario: "full", seq: "abs", step: "", sel: "", speed: "1", cisn: "1000", sisn: "5000", request: "hello", reply: "bye", loss: "" };
+/** The inputs under "Options": URL key and i18n key. */
+const OPTIONS = /** @type {const} */ ([
+  ["cisn", "tcp.cisn"],
+  ["sisn", "tcp.sisn"],
+  ["request", "tcp.request"],
+  ["reply", "tcp.reply"],
+  ["loss", "tcp.loss"],
+]);
 
 export default {
   id: "tcp",
@@ -115,6 +126,20 @@ function mount(panel, ctx) {
   const rel = h("input", { type: "checkbox", id: "tcp-rel", name: "tcp-rel" });
   const relWrap = h("div", { class: "field check" }, h("label", { for: "tcp-rel" }, rel, " ", t("tcp.relative")));
   const download = h("button", { type: "button", id: "tcp-download", text: t("sim.download") });
+  /** @type {Record<string, import("../ui.js").Field>} */
+  const options = {};
+  for (const [key, label] of OPTIONS) {
+    options[key] = textField({
+      id: `tcp-${key}`,
+      label: t(label),
+      hint: key === "loss" ? t("tcp.loss_hint") : undefined,
+      size: "s",
+      inputmode: key.endsWith("isn") ? "numeric" : undefined,
+      describedBy: ["tcp-error"],
+      errorId: `tcp-${key}-error`,
+    });
+  }
+  const error = h("p", { id: "tcp-error", class: "error", hidden: true });
   const summary = liveSummary("tcp-summary");
   const ladder = h("div", { id: "tcp-ladder", class: "ladder" });
   const states = h("p", { id: "tcp-states", class: "hint" });
@@ -136,6 +161,8 @@ function mount(panel, ctx) {
     h("h2", { text: t("tool.tcp") }),
     h("p", { class: "intro", text: t("tcp.intro") }),
     h("div", { class: "row" }, scenario.wrap, relWrap, h("div", { class: "field" }, download)),
+    h("details", { class: "tcp-options" }, h("summary", { text: t("tcp.options") }), h("div", { class: "row" }, OPTIONS.map(([key]) => options[key].wrap))),
+    error,
     play.el,
     summary,
     scrollBox(t("tcp.ladder"), ladder),
@@ -145,15 +172,43 @@ function mount(panel, ctx) {
 
   const relative = () => rel.checked;
 
+  /** The spec for the inputs as they are; throws on an unreadable ISN or loss list. */
+  function spec() {
+    const isn = (/** @type {string} */ key) => {
+      const text = options[key].input.value.trim();
+      if (!/^\d{1,10}$/.test(text) || Number(text) > 0xffffffff) throw new Error(t("tcp.bad_isn", { text }));
+      return Number(text);
+    };
+    const lossText = options.loss.input.value.trim();
+    const loss = lossText === "" ? undefined : lossText.split(/[\s,]+/).map((x) => {
+      if (!/^\d{1,4}$/.test(x)) throw new Error(t("tcp.bad_loss", { text: x }));
+      return Number(x);
+    });
+    return {
+      scenario: /** @type {TcpScenario} */ (scenario.select.value),
+      client: { isn: isn("cisn") },
+      server: { isn: isn("sisn") },
+      request: options.request.input.value,
+      reply: options.reply.input.value,
+      loss,
+    };
+  }
+
   function run() {
     play.stop();
-    const res = attempt(() => tcpSimulate({ scenario: /** @type {TcpScenario} */ (scenario.select.value) }));
+    const inputs = Object.values(options).map((f) => f.input);
+    const res = attempt(() => tcpSimulate(spec()));
+    for (const input of inputs) input.removeAttribute("aria-invalid");
     if (res.err !== undefined) {
       trace = null;
+      // Mark the input the message is about: an ISN, the losses, or all of them.
+      const which = /ISN|isn/.test(res.err) ? ["cisn", "sisn"] : /loss|segment/.test(res.err) ? ["loss"] : OPTIONS.map(([key]) => key);
+      showError(error, res.err, ...which.map((key) => options[key].input));
       summary.textContent = t("summary.error", { message: res.err });
       for (const el of [ladder, events, detail, states]) el.replaceChildren();
       return;
     }
+    showError(error, null);
     trace = res.ok;
   }
 
@@ -317,6 +372,7 @@ function mount(panel, ctx) {
     ctx.changed();
   };
   scenario.select.addEventListener("change", changed);
+  for (const f of Object.values(options)) onEdit(f.input, changed);
   rel.addEventListener("change", () => {
     draw(play.step());
     ctx.changed();
@@ -327,6 +383,7 @@ function mount(panel, ctx) {
   function load(v) {
     scenario.select.value = SCENARIOS.includes(/** @type {TcpScenario} */ (v.scenario)) ? v.scenario : DEFAULTS.scenario;
     rel.checked = v.seq === "rel";
+    for (const [key] of OPTIONS) options[key].input.value = v[key];
     play.setSpeed(v.speed);
     selected = Number(v.sel) || 0;
     run();
@@ -343,6 +400,7 @@ function mount(panel, ctx) {
         step: play.step() === n ? "" : String(play.step()),
         sel: selected ? String(selected) : "",
         speed: play.speed(),
+        ...Object.fromEntries(OPTIONS.map(([key]) => [key, options[key].input.value])),
       };
     },
   };
