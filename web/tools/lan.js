@@ -8,7 +8,7 @@
 import { lanSimulate } from "../pkg/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, textField, selectField, showError, attempt, liveSummary, part, onEdit, scrollBox } from "../ui.js";
-import { player, downloadHex, keepInView } from "./player.js";
+import { player, downloadHex, keepInView, coreNote } from "./player.js";
 import { frameFields } from "./frame-fields.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").LanTrace} LanTrace */
@@ -446,7 +446,7 @@ function mount(panel, ctx) {
     const changes = e.kind === "forward" ? e.changes : e.kind === "send" && frame?.changes.length ? frame.changes : [];
     return [
       h("p", { class: "step-what", text: `${e.node}: ${headline(tr, e)}` }),
-      h("p", { class: "hint", lang: "en", text: e.explanation }),
+      coreNote(e.explanation, "hint"),
       changes.length
         ? h(
             "table",

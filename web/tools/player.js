@@ -1,8 +1,10 @@
-// Play, pause, step and back over the steps of a simulated trace, with a
-// speed control: the transport bar the TCP timeline and the LAN simulation
-// share. Step k shows the first k events; 0 is before anything happened.
+// What the TCP timeline and the LAN simulation share: the transport bar
+// (play, pause, step and back over a trace's events, with a speed control;
+// step k shows the first k events, 0 is before anything happened), the
+// event list that keeps its current step in view, the core's explanation,
+// and the pcapng download.
 // @ts-check
-import { t } from "../i18n.js";
+import { t, getLang } from "../i18n.js";
 import { h } from "../ui.js";
 import { hexBytes } from "./frame-fields.js";
 
@@ -139,4 +141,16 @@ export function keepInView(list) {
   if (top < list.scrollTop || top + current.offsetHeight > list.scrollTop + list.clientHeight) {
     list.scrollTop = Math.max(0, top - list.clientHeight / 2);
   }
+}
+
+/**
+ * The simulator's own explanation of an event, which the core writes in
+ * English: as it is in English, folded under a translated heading in
+ * Chinese (the one-line summary above it is translated).
+ * @param {string} text
+ * @param {string} cls
+ */
+export function coreNote(text, cls) {
+  const p = h("p", { class: cls, lang: "en", text });
+  return getLang() === "en" ? p : h("details", { class: "core-note" }, h("summary", { text: t("sim.core_note") }), p);
 }

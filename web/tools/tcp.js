@@ -7,7 +7,7 @@
 import { tcpSimulate } from "../pkg/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, selectField, textField, showError, attempt, liveSummary, part, scrollBox, onEdit } from "../ui.js";
-import { player, downloadHex, keepInView } from "./player.js";
+import { player, downloadHex, keepInView, coreNote } from "./player.js";
 import { frameFields } from "./frame-fields.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").TcpTrace} TcpTrace */
@@ -359,7 +359,7 @@ function mount(panel, ctx) {
     return [
       h("h4", { id: "tcp-detail-title", text: t("tcp.segment_n", { n: s.number, flags: flagLabel(s.flags) }) }),
       h("p", { text: headline(e, relative()) }),
-      h("p", { class: "note", lang: "en", text: e.explanation }),
+      coreNote(e.explanation, "note"),
       h("p", { class: "mono hint", text: s.comment }),
       frameFields(s.frame, "tcp-fields"),
     ];
