@@ -53,6 +53,10 @@ test("A's ARP request goes to ff:ff:ff:ff:ff:ff; S1's table gains A's MAC; back 
   assert.equal(await page.locator("#lan-mac-S1 tr.new td").first().textContent(), "02:00:00:00:00:0a");
   const lit = await page.locator("#lan-topology .cable.lit").evaluateAll((els) => els.map((e) => e.dataset.cable));
   assert.deepEqual(lit, ["A", "C", "R:eth0"]);
+  // A switch that knows the sender already says so instead of learning it again.
+  const known = trace.events.findIndex((e) => e.kind === "switch" && e.learned === null);
+  assert.ok(trace.events[known].explanation.includes("already knows"));
+  assert.match(await page.locator(`#lan-events li:nth-child(${known + 1})`).textContent(), /S1 already knows 02:00:00:00:00:0a; it forwards to port 3, where 02:00:00:00:01:01 is\./);
   await page.waitForFunction((s) => location.hash.includes(`step=${s}`), learnAt);
 
   // Back: the table is empty again.

@@ -152,7 +152,7 @@ function varsOf(tr, e) {
       v.hop = e.next_hop ?? "";
       break;
     case "switch":
-      v.learned = e.learned?.mac ?? f?.eth.src ?? "";
+      v.learned = e.learned?.mac ?? "";
       v.out = e.out_ports.join(", ");
       break;
     case "route":
@@ -174,7 +174,8 @@ function varsOf(tr, e) {
  * @param {LanEvent} e
  */
 function headline(tr, e) {
-  const key = `lan.ev.${e.key}`;
+  // A switch that already knew the sender learns nothing: its own sentence.
+  const key = `lan.ev.${e.key}${e.kind === "switch" && e.learned === null && e.action !== "filter" ? "_known" : ""}`;
   const text = t(key, varsOf(tr, e));
   return text === key || /\{\w+\}/.test(text) ? e.explanation : text;
 }
