@@ -232,7 +232,15 @@ test("bad specs throw the core's message", () => {
   throws(() => wasm.tcpSimulate({ server: { window: 0 } }), /server's window is 0/);
   throws(() => wasm.tcpSimulate({ loss: [0] }), /numbered from 1/);
   throws(() => wasm.tcpSimulate({ scenario: "bogus" }), /^unknown variant `bogus`/);
-  throws(() => wasm.tcpSimulate({ clients: {} }), /^unknown field `clients`/);
+  throws(() => wasm.tcpSimulate({ clients: {} }), /^unknown field `clients`, expected one of `scenario`, `client`, /);
+  // Misspelt fields are refused however deep (serde-wasm-bindgen alone would skip them).
+  throws(() => wasm.tcpSimulate({ client: { ips: "10.0.0.1" } }), "unknown field `ips`, expected one of `ip`, `port`, `isn`, `window`, `mss`, `mac`");
+  throws(
+    () => wasm.lanSimulate({ hosts: [{ name: "A", ip: "192.168.12.1", mac: "02:00:00:00:00:0a", gw: "192.168.12.254" }] }),
+    /^unknown field `gw`, expected one of `name`, `ip`, `mask`, `gateway`, `mac`, `arp`$/,
+  );
+  throws(() => wasm.lanSimulate({ send: { to: "192.168.13.1", ttll: 3 } }), /^unknown field `ttll`/);
+  throws(() => wasm.lanSimulate([]), "the spec must be an object");
   throws(() => wasm.tcpSimulate({ client: { ip: "192.168.12.300" } }), /invalid/i);
   throws(() => wasm.tcpSimulate(5), "the spec must be an object");
   throws(() => wasm.tcpSimulate({ client: { isn: 1.5 } }), /isn|invalid/);
