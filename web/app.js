@@ -16,6 +16,8 @@ import ports from "./tools/ports.js";
 import struct from "./tools/struct.js";
 import hmac from "./tools/hmac.js";
 import sticky from "./tools/sticky.js";
+import tcp from "./tools/tcp.js";
+import lan from "./tools/lan.js";
 
 /**
  * What every module in tools/ exports by default.
@@ -38,7 +40,7 @@ import sticky from "./tools/sticky.js";
  * struct, whose length header it uses).
  * @type {Tool[]}
  */
-const TOOLS = [subnet, same, forms, classify, ports, struct, sticky, hmac];
+const TOOLS = [subnet, same, forms, classify, ports, struct, sticky, hmac, tcp, lan];
 const byId = new Map(TOOLS.map((tool) => [tool.id, tool]));
 
 /** @type {Map<string, ToolInstance>} */

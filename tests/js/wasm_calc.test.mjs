@@ -70,7 +70,7 @@ test("the .d.ts gives every export precise types, no `any`", () => {
     addressInt: "AddressInt", macInfo: "MacReport", serviceLookup: "PortReport", structCalcsize: "number",
     structLayout: "StructLayoutItem[]", structPack: "Uint8Array", structUnpack: "StructValue[]",
     hmacDigest: "Uint8Array", hmacTrace: "AuthStep[]", stickySimulate: "StickyReport",
-    encapsulate: "Encapsulation", dissect: "Dissection",
+    encapsulate: "Encapsulation", dissect: "Dissection", tcpSimulate: "TcpTrace", lanSimulate: "LanTrace",
   };
   const returns = Object.fromEntries(exports.map(([, name, , ret]) => [name, ret]));
   for (const [name, ret] of Object.entries(expect)) assert.equal(returns[name], ret, name);

@@ -57,7 +57,7 @@ fn strings_to_bigint(value: &JsValue, path: &[&str]) -> Result<(), JsError> {
 }
 
 /// A JavaScript exception as a `JsError`, keeping its message.
-fn thrown(e: JsValue) -> JsError {
+pub fn thrown(e: JsValue) -> JsError {
     let message = e
         .dyn_ref::<js_sys::Error>()
         .map_or_else(|| format!("{e:?}"), |e| String::from(e.message()));

@@ -9,8 +9,9 @@
 //! The exports are grouped by concept, as the CLI's commands are:
 //! [`addressing`] (subnets, splits, VLSM, aggregation, classification),
 //! [`conversions`] (`inet_aton` and friends, integers, MAC, ports),
-//! [`pystruct`] (Python's `struct`), [`auth`] (the HMAC challenge) and
-//! [`packets`] (encapsulation, dissection, captures, the sticky simulator);
+//! [`pystruct`] (Python's `struct`), [`auth`] (the HMAC challenge),
+//! [`packets`] (encapsulation, dissection, captures, the sticky simulator)
+//! and [`sims`] (the TCP and LAN simulations);
 //! `convert` holds the value conversions they share. Each module declares
 //! the TypeScript types of its results in a custom section, so
 //! `netlab_wasm.d.ts` says what each function returns.
@@ -21,6 +22,7 @@ pub mod conversions;
 mod convert;
 pub mod packets;
 pub mod pystruct;
+pub mod sims;
 
 use wasm_bindgen::prelude::*;
 

@@ -1,0 +1,156 @@
+// What the TCP timeline and the LAN simulation share: the transport bar
+// (play, pause, step and back over a trace's events, with a speed control;
+// step k shows the first k events, 0 is before anything happened), the
+// event list that keeps its current step in view, the core's explanation,
+// and the pcapng download.
+// @ts-check
+import { t, getLang } from "../i18n.js";
+import { h } from "../ui.js";
+import { hexBytes } from "./frame-fields.js";
+
+/** Milliseconds between two steps at 1×. */
+const BASE_MS = 1000;
+const SPEEDS = ["0.5", "1", "2", "4"];
+
+/**
+ * @typedef {object} Player
+ * @property {HTMLElement} el the buttons and the speed select
+ * @property {() => number} step the step shown
+ * @property {(step: number) => void} go shows `step` (clamped), without playing
+ * @property {() => void} stop pauses
+ * @property {() => string} speed the speed as chosen ("1")
+ * @property {(speed: string) => void} setSpeed
+ */
+
+/**
+ * @param {{id: string, count: () => number, show: (step: number) => void, changed: () => void}} o
+ *   `count` is the number of steps, `show` draws one, `changed` is called
+ *   after each of the user's moves (not on every tick of playback).
+ * @returns {Player}
+ */
+export function player(o) {
+  let step = 0;
+  /** @type {ReturnType<typeof setInterval> | undefined} */
+  let timer;
+  const button = (/** @type {string} */ name, /** @type {() => void} */ f) =>
+    h("button", { type: "button", id: `${o.id}-${name}`, text: t(`player.${name}`), onclick: f });
+  const go = (/** @type {number} */ next) => {
+    step = Math.max(0, Math.min(o.count(), next));
+    o.show(step);
+    back.disabled = step === 0;
+    start.disabled = step === 0;
+    forward.disabled = step >= o.count();
+    end.disabled = step >= o.count();
+  };
+  const stop = () => {
+    if (timer !== undefined) clearInterval(timer);
+    timer = undefined;
+    play.textContent = t("player.play");
+    play.setAttribute("aria-pressed", "false");
+  };
+  const user = (/** @type {number} */ next) => {
+    stop();
+    go(next);
+    o.changed();
+  };
+  const start = button("start", () => user(0));
+  const back = button("back", () => user(step - 1));
+  const forward = button("step", () => user(step + 1));
+  const end = button("end", () => user(o.count()));
+  const play = button("play", () => {
+    if (timer !== undefined) {
+      stop();
+      o.changed();
+      return;
+    }
+    if (step >= o.count()) go(0);
+    play.textContent = t("player.pause");
+    play.setAttribute("aria-pressed", "true");
+    const tick = () => {
+      if (step >= o.count()) {
+        stop();
+        o.changed();
+        return;
+      }
+      go(step + 1);
+    };
+    tick();
+    timer = setInterval(tick, BASE_MS / Number(speed.value));
+  });
+  play.setAttribute("aria-pressed", "false");
+  const speedId = `${o.id}-speed`;
+  const speed = h(
+    "select",
+    { id: speedId, name: speedId },
+    SPEEDS.map((s) => h("option", { value: s, text: `${s}×` })),
+  );
+  speed.value = "1";
+  speed.addEventListener("change", () => {
+    if (timer !== undefined) {
+      clearInterval(timer);
+      timer = setInterval(() => (step >= o.count() ? (stop(), o.changed()) : go(step + 1)), BASE_MS / Number(speed.value));
+    }
+    o.changed();
+  });
+  const el = h(
+    "div",
+    { class: "player", role: "group", "aria-label": t("player.label") },
+    start,
+    back,
+    play,
+    forward,
+    end,
+    h("label", { for: speedId, class: "player-speed", text: t("player.speed") }),
+    speed,
+  );
+  return {
+    el,
+    step: () => step,
+    go,
+    stop,
+    speed: () => speed.value,
+    setSpeed: (s) => {
+      speed.value = SPEEDS.includes(s) ? s : "1";
+    },
+  };
+}
+
+/**
+ * Offers `hex` (a capture file) as a download called `name`.
+ * @param {string} hex
+ * @param {string} name
+ */
+export function downloadHex(hex, name) {
+  const url = URL.createObjectURL(new Blob([hexBytes(hex)], { type: "application/octet-stream" }));
+  const a = h("a", { href: url, download: name, class: "offscreen", tabindex: "-1" });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/**
+ * Scrolls an event list (and only it, not the page) so that its current
+ * item, the one with `aria-current`, is in view.
+ * @param {HTMLElement} list
+ */
+export function keepInView(list) {
+  const current = list.querySelector("[aria-current]");
+  if (!(current instanceof HTMLElement)) return;
+  const top = current.offsetTop - list.offsetTop;
+  if (top < list.scrollTop || top + current.offsetHeight > list.scrollTop + list.clientHeight) {
+    list.scrollTop = Math.max(0, top - list.clientHeight / 2);
+  }
+}
+
+/**
+ * The simulator's own explanation of an event, which the core writes in
+ * English: as it is in English, folded under a translated heading in
+ * Chinese (the one-line summary above it is translated).
+ * @param {string} text
+ * @param {string} cls
+ */
+export function coreNote(text, cls) {
+  const p = h("p", { class: cls, lang: "en", text });
+  return getLang() === "en" ? p : h("details", { class: "core-note" }, h("summary", { text: t("sim.core_note") }), p);
+}
