@@ -129,9 +129,18 @@ mod test {
         let m = memory(std::process::id());
         assert!(m["rss_kib"].as_u64().unwrap() > 0);
         assert_eq!(m["processes"], 1);
+        // Spin until the kernel has counted a tick (10 ms of CPU), which on
+        // a loaded machine may take much longer than 10 ms of wall time;
+        // give up after 10 s.
         let spent = cpu_seconds(std::process::id());
-        let until = std::time::Instant::now() + std::time::Duration::from_millis(30);
-        while std::time::Instant::now() < until {}
-        assert!(cpu_seconds(std::process::id()) > spent);
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let mut now = spent;
+        while now <= spent && std::time::Instant::now() < until {
+            for _ in 0..100_000 {
+                std::hint::black_box(now);
+            }
+            now = cpu_seconds(std::process::id());
+        }
+        assert!(now > spent, "no CPU time counted in 10 s of spinning");
     }
 }
