@@ -16,6 +16,8 @@ import ports from "./tools/ports.js";
 import struct from "./tools/struct.js";
 import hmac from "./tools/hmac.js";
 import sticky from "./tools/sticky.js";
+import encap from "./tools/encap.js";
+import dissect from "./tools/dissect.js";
 
 /**
  * What every module in tools/ exports by default.
@@ -35,10 +37,11 @@ import sticky from "./tools/sticky.js";
 
 /**
  * The tools, in the navigation's order (the sticky-packet tool beside
- * struct, whose length header it uses).
+ * struct, whose length header it uses; the packet tools after the socket's
+ * bytes).
  * @type {Tool[]}
  */
-const TOOLS = [subnet, same, forms, classify, ports, struct, sticky, hmac];
+const TOOLS = [subnet, same, forms, classify, ports, struct, sticky, encap, dissect, hmac];
 const byId = new Map(TOOLS.map((tool) => [tool.id, tool]));
 
 /** @type {Map<string, ToolInstance>} */
