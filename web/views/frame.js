@@ -124,7 +124,7 @@ export function frameViews(o) {
 
   const detail = h("div", { id: `${o.id}-detail`, class: "fv-detail", role: "status", "aria-live": "polite" });
   const tree = treeView(o, entries, findings);
-  const hex = hexView(o, entries, findings);
+  const hex = hexView(o, findings);
   const bits = bitsView(o);
   const diagram = diagramView(o, entries, findings);
   const findingList = findingsView(o, findings, entries);
@@ -203,22 +203,22 @@ export function frameViews(o) {
       h(
         "span",
         {},
-      h("strong", { text: `${layer.name} › ${f.name}` }),
-      " = ",
-      h("code", { text: f.display }),
-      f.derived ? h("span", { class: "badge derived", text: t("frame.derived") }) : null,
-      state ? h("span", { class: `badge ${state}`, text: t(`frame.checksum_${state}`) }) : null,
-      h("br"),
-      h("span", {
-        class: "where",
-        text: t("frame.where", {
-          bytes: byteEnd > f.offset ? `${f.offset}–${byteEnd}` : String(f.offset),
-          bits: f.bits === 1 ? String(e.start) : `${e.start}–${e.end - 1}`,
-          n: f.bits,
+        h("strong", { text: `${layer.name} › ${f.name}` }),
+        " = ",
+        h("code", { text: f.display }),
+        f.derived ? h("span", { class: "badge derived", text: t("frame.derived") }) : null,
+        state ? h("span", { class: `badge ${state}`, text: t(`frame.checksum_${state}`) }) : null,
+        h("br"),
+        h("span", {
+          class: "where",
+          text: t("frame.where", {
+            bytes: byteEnd > f.offset ? `${f.offset}–${byteEnd}` : String(f.offset),
+            bits: f.bits === 1 ? String(e.start) : `${e.start}–${e.end - 1}`,
+            n: f.bits,
+          }),
         }),
-      }),
-      f.wireshark ? h("span", { class: "where" }, " · Wireshark: ", h("code", { text: f.wireshark })) : null,
-      f.meaning ? h("span", { class: "meaning", text: ` · ${f.meaning}` }) : null,
+        f.wireshark ? h("span", { class: "where" }, " · Wireshark: ", h("code", { text: f.wireshark })) : null,
+        f.meaning ? h("span", { class: "meaning", text: ` · ${f.meaning}` }) : null,
       ),
     );
   }
@@ -334,10 +334,9 @@ function treeView(o, entries, findings) {
  * The bytes: offset, 16 in hex, the same 16 as ASCII; each byte coloured
  * by its layer, findings underlined.
  * @param {FrameViewOptions} o
- * @param {Entry[]} entries
  * @param {Finding[]} findings
  */
-function hexView(o, entries, findings) {
+function hexView(o, findings) {
   const owner = layerOfByte(o);
   const bad = new Map(findings.map((f) => [f.offset, f.message]));
   const rows = [];
@@ -363,7 +362,6 @@ function hexView(o, entries, findings) {
   }
   const cut = findings.filter((f) => f.offset >= o.bytes.length);
   if (cut.length) rows.push(h("div", { class: "fv-hexrow fv-end", text: `⟂ ${cut.map((f) => f.message).join("; ")}` }));
-  void entries;
   return h("div", { class: "fv-hex", id: `${o.id}-hex`, role: "img", "aria-label": t("frame.hex_label", { n: o.bytes.length }) }, rows);
 }
 
