@@ -159,6 +159,17 @@ test("selecting the TCP flags lights bytes 46-47, where tshark's PDML puts tcp.f
   assert.equal(await page.locator('#encap-frame-view-tree [data-ws="ip.flags.df"].hov').count(), 1);
   await page.hover('#encap-frame-view-diagram [data-key][title^="Fragment Offset"]');
   assert.deepEqual(await numbers(page, "#encap-frame-view-bits .bit.hov", "data-bit"), Array.from({ length: 13 }, (_, i) => 163 + i));
+  // The keyboard: arrows move through the tree, focus lights the field, Enter selects it.
+  await page.hover('#encap-frame-view-tree [data-ws="tcp.flags"]');
+  await page.focus('#encap-frame-view-tree [data-ws="tcp.flags"]');
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-ws")), "tcp.flags.res");
+  assert.deepEqual(await numbers(page, "#encap-frame-view-bits .bit.hov", "data-bit"), [372, 373, 374]);
+  await page.keyboard.press("Enter");
+  assert.equal(await page.getAttribute('#encap-frame-view-tree [data-ws="tcp.flags.res"]', "aria-pressed"), "true");
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.getAttribute('#encap-frame-view-tree [data-ws="tcp.flags"]', "aria-pressed"), "true");
   // Computed fields are marked, and the checksums are good.
   assert.match(await page.locator('#encap-frame-view-tree [data-ws="ip.len"]').textContent(), /computed/);
   assert.match(await page.locator('#encap-frame-view-tree [data-ws="tcp.checksum"] .badge.good').textContent(), /good/);

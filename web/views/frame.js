@@ -248,8 +248,10 @@ export function frameViews(o) {
     return fieldAtByte(Number(node.dataset.byte))?.key ?? null;
   }
 
-  el.addEventListener("mouseover", (e) => hover(keyAt(e)));
-  el.addEventListener("mouseleave", () => hover(null));
+  /** The field the keyboard is on, if any: what stays lit when the mouse leaves. */
+  const focused = () => (el.contains(document.activeElement) && document.activeElement instanceof HTMLElement ? (document.activeElement.dataset.key ?? null) : null);
+  el.addEventListener("mouseover", (e) => hover(keyAt(e) ?? focused()));
+  el.addEventListener("mouseleave", () => hover(focused()));
   el.addEventListener("focusin", (e) => {
     const key = keyAt(e);
     if (key) hover(key);
