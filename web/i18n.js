@@ -569,6 +569,8 @@ const en = {
   "dissect.download_pcapng": "Download .pcapng",
   "dissect.download_all": "Download all {n} frames (.pcapng)",
   "dissect.comment": "netlab dissector",
+  "dissect.note": "Lesson note",
+  "dissect.note_hint": "Saved with the frame in the .pcapng as a packet comment; Wireshark shows it as frame.comment.",
 };
 
 /** @type {Record<keyof typeof en, string>} */
@@ -1134,6 +1136,8 @@ const zh = {
   "dissect.download_pcapng": "下载 .pcapng",
   "dissect.download_all": "下载全部 {n} 帧 (.pcapng)",
   "dissect.comment": "netlab 报文解析",
+  "dissect.note": "课堂笔记",
+  "dissect.note_hint": "作为数据包注释随帧保存在 .pcapng 里；Wireshark 显示为 frame.comment。",
 };
 
 export const dictionaries = { en, zh };

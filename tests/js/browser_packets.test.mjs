@@ -175,7 +175,8 @@ test("selecting the TCP flags lights bytes 46-47, where tshark's PDML puts tcp.f
   assert.match(await page.locator('#encap-frame-view-tree [data-ws="tcp.checksum"] .badge.good').textContent(), /good/);
   await page.mouse.move(0, 0);
   // The selection is in the URL and comes back with it.
-  await page.waitForFunction(() => location.hash.includes("field="));
+  const flagsKey = await page.getAttribute('#encap-frame-view-tree [data-ws="tcp.flags"]', "data-key");
+  await page.waitForFunction((key) => new URLSearchParams(location.hash.slice(1)).get("field") === key, flagsKey);
   const again = await openPlayground(browser.context, page.url());
   await again.page.waitForSelector('#encap-frame-view-tree [data-ws="tcp.flags"][aria-pressed="true"]');
   assert.deepEqual(await numbers(again.page, "#encap-frame-view-hex .b.sel", "data-byte"), [46, 47]);
@@ -275,7 +276,9 @@ test("the dissector takes every pasted form, shows truncation and bad checksums 
   assert.equal(await page.locator("#dissect-view-diagram .cell.bad").count(), 1);
   await page.click('#dissect-view-findings button.fv-finding');
   assert.deepEqual(await numbers(page, "#dissect-view-hex .b.sel", "data-byte"), [50, 51]);
+  await page.fill("#dissect-note", "课堂: a wrong checksum");
   const badFile = await downloaded(page, "#dissect-pcapng", "bad.pcapng");
+  assert.equal(tshark("-r", badFile, "-T", "fields", "-e", "frame.comment").trim(), "课堂: a wrong checksum");
   assert.equal(pdmlFields(badFile, "tcp.checksum.status")[0][0]?.show, "0", "tshark: TCP checksum bad");
   assert.equal(pdmlFields(badFile, "ip.checksum.status")[0][0]?.show, "1", "tshark: IPv4 checksum good");
   await screenshot(page, "dissect");
@@ -314,7 +317,9 @@ test("the dissector opens a pcapng file: every frame listed with its comment, ea
   assert.deepEqual(await texts(page, "#dissect-frames tbody td:nth-child(2)"), ["0.000000", "0.250000", "1.000000"]);
   assert.match(await page.locator('#dissect-frames tr[data-frame="0"]').textContent(), /conn\.send\(b'hello'\)/);
   assert.equal(await page.getAttribute('#dissect-frames tr[data-frame="0"] button', "aria-pressed"), "true");
+  assert.equal(await page.inputValue("#dissect-note"), "conn.send(b'hello')");
   await page.click('#dissect-frames tr[data-frame="1"] button');
+  assert.equal(await page.inputValue("#dissect-note"), "sendto");
   assert.match(await page.locator("#dissect-summary").textContent(), /^47 bytes: Ethernet II › IPv4 › UDP › Data\./);
   await page.click('#dissect-frames tr[data-frame="2"] button');
   assert.match(await page.locator("#dissect-summary").textContent(), /IPv4 › ICMP/);

@@ -20,7 +20,7 @@ const SEED_HEX = "02000000000202000000000108004500002d000140004006a077c0a80c01c0
 export default {
   id: "dissect",
   title: "tool.dissect",
-  defaults: { hex: SEED_HEX, dfield: "" },
+  defaults: { hex: SEED_HEX, note: "", dfield: "" },
   mount,
 };
 
@@ -94,6 +94,7 @@ function mount(panel, ctx) {
       }),
     ),
   );
+  const note = textField({ id: "dissect-note", label: t("dissect.note"), hint: t("dissect.note_hint"), size: "l" });
   const frames = h("div", { id: "dissect-frames" });
   const summary = liveSummary("dissect-summary");
   const views = h("div", { id: "dissect-views" });
@@ -114,6 +115,7 @@ function mount(panel, ctx) {
     fileWrap,
     frames,
     summary,
+    note.wrap,
     downloads,
     part("dissect-frame", t("dissect.views_title"), views),
   );
@@ -170,7 +172,7 @@ function mount(panel, ctx) {
       every && capture
         ? capture.frames.map((f) => ({ bytes: f.bytes, time_us: f.time_us, ...(f.comment ? { comment: f.comment } : {}) }))
         : bytes
-          ? [{ bytes, comment: t("dissect.comment") }]
+          ? [{ bytes, comment: note.input.value.trim() || t("dissect.comment") }]
           : [];
     if (!list.length) return;
     saveCapture(toPcap(list, { format }), `netlab-${every ? "capture" : "frame"}.${format}`);
@@ -234,6 +236,7 @@ function mount(panel, ctx) {
     if (!f) return;
     picked = i;
     hex.input.value = spaced(f.bytes, " ");
+    note.input.value = f.comment ?? "";
     sel = "";
     render();
     ctx.changed();
@@ -254,6 +257,7 @@ function mount(panel, ctx) {
       showError(fileError, `${chosen.name}: ${messageOf(e)}`, file);
     }
   });
+  onEdit(note.input, () => ctx.changed());
   onEdit(hex.input, () => {
     sel = "";
     render();
@@ -264,10 +268,11 @@ function mount(panel, ctx) {
     /** @param {Record<string, string>} v */
     load(v) {
       hex.input.value = v.hex;
+      note.input.value = v.note;
       sel = v.dfield;
       render();
     },
-    values: () => ({ hex: hex.input.value, dfield: sel }),
+    values: () => ({ hex: hex.input.value, note: note.input.value, dfield: sel }),
   };
 }
 

@@ -161,6 +161,18 @@ export function frameViews(o) {
     ),
   );
 
+  // Every byte's cells and every bit's cell by offset, so lighting a
+  // 1460-byte payload touches only its own cells.
+  /** @type {HTMLElement[][]} */
+  const byteCells = [];
+  for (const node of /** @type {NodeListOf<HTMLElement>} */ (hex.querySelectorAll("[data-byte]"))) (byteCells[Number(node.dataset.byte)] ??= []).push(node);
+  /** @type {HTMLElement[]} */
+  const bitCells = [];
+  for (const node of /** @type {NodeListOf<HTMLElement>} */ (bits.querySelectorAll("[data-bit]"))) bitCells[Number(node.dataset.bit)] = node;
+  const cells = /** @type {HTMLElement[]} */ ([...diagram.querySelectorAll("[data-start]")]);
+  /** @type {Record<"sel" | "hov", Element[]>} */
+  const lit = { sel: [], hov: [] };
+
   /** @type {string | null} */
   let selected = null;
   /** @type {string | null} */
@@ -172,20 +184,19 @@ export function frameViews(o) {
    * @param {"sel" | "hov"} cls
    */
   function light(key, cls) {
-    for (const lit of el.querySelectorAll(`.${cls}`)) lit.classList.remove(cls);
+    for (const node of lit[cls]) node.classList.remove(cls);
+    lit[cls] = [];
     const e = key === null ? undefined : byKey.get(key);
     if (!e) return;
-    for (const node of el.querySelectorAll(`[data-key="${key}"]`)) node.classList.add(cls);
-    const firstByte = Math.floor(e.start / 8);
-    const lastByte = Math.ceil(Math.min(e.end, frameBits) / 8);
-    for (let b = firstByte; b < lastByte; b++) for (const node of el.querySelectorAll(`[data-byte="${b}"]`)) node.classList.add(cls);
-    for (let bit = e.start; bit < Math.min(e.end, frameBits); bit++) bits.querySelector(`[data-bit="${bit}"]`)?.classList.add(cls);
+    /** @type {Element[]} */
+    const on = [...el.querySelectorAll(`[data-key="${key}"]`)];
+    const lastBit = Math.min(e.end, frameBits);
+    for (let b = Math.floor(e.start / 8); b < Math.ceil(lastBit / 8); b++) on.push(...(byteCells[b] ?? []));
+    for (let bit = e.start; bit < lastBit; bit++) if (bitCells[bit]) on.push(bitCells[bit]);
     // A diagram cell of a wider field (the parent of a flag) lights with it.
-    for (const cell of diagram.querySelectorAll("[data-start]")) {
-      const c = /** @type {HTMLElement} */ (cell);
-      const s = Number(c.dataset.start);
-      if (s >= e.start && Number(c.dataset.end) <= e.end) c.classList.add(cls);
-    }
+    for (const c of cells) if (Number(c.dataset.start) >= e.start && Number(c.dataset.end) <= e.end) on.push(c);
+    for (const node of on) node.classList.add(cls);
+    lit[cls] = on;
   }
 
   /** @param {string | null} key */
@@ -233,6 +244,7 @@ export function frameViews(o) {
 
   /** @param {string | null} key */
   function hover(key) {
+    if (key === hovered) return;
     hovered = key;
     light(key, "hov");
     describe(key ?? selected);
