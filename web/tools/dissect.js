@@ -9,7 +9,7 @@
 import { parseHex, dissect, readCapture, toPcap, encapsulate } from "../pkg/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, textField, showError, attempt, liveSummary, onEdit, part, scrollBox, messageOf } from "../ui.js";
-import { frameViews, saveCapture } from "../views/frame.js";
+import { frameViews, saveCapture, bytesText } from "../views/frame.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").Dissection} Dissection */
 /** @typedef {import("../pkg/netlab_wasm.js").CaptureFile} CaptureFile */
@@ -144,9 +144,11 @@ function mount(panel, ctx) {
     downloads.hidden = false;
     const path = d.layers.map((l) => l.name).join(" › ");
     summary.dataset.findings = String(d.findings.length);
-    summary.textContent = d.findings.length
-      ? t("dissect.summary_findings", { n: d.length, layers: path, count: d.findings.length, first: d.findings[0].message })
-      : t("dissect.summary_ok", { n: d.length, layers: path });
+    const size = bytesText(d.length);
+    const count = d.findings.length;
+    summary.textContent = count
+      ? t("dissect.summary_findings", { size, layers: path, problems: count === 1 ? t("dissect.one_problem") : t("dissect.problems", { n: count }), first: d.findings[0].message })
+      : t("dissect.summary_ok", { size, layers: path });
     const view = frameViews({
       id: "dissect-view",
       layers: d.layers,

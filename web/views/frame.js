@@ -416,7 +416,8 @@ function diagramView(o, entries, findings) {
     const leaves = entries.filter((e) => e.layer === li && e.leaf && e.end > e.start);
     if (!leaves.length) return;
     const grid = h("div", { class: `fv-rfc ${layerClass(layer)}` });
-    // The ruler: bit numbers 0 to 31.
+    // The ruler, as the RFCs write it: tens above, units below, 0 to 31.
+    for (let k = 0; k < ROW_BITS; k++) grid.append(h("span", { class: "ruler tens", "aria-hidden": "true", text: k % 10 === 0 ? String(k / 10) : "" }));
     for (let k = 0; k < ROW_BITS; k++) grid.append(h("span", { class: "ruler", "aria-hidden": "true", text: String(k % 10) }));
     let at = base;
     for (const e of leaves) {
@@ -482,13 +483,30 @@ function placeCell(grid, start, end, base, e, label, derived = false, state = nu
         "data-start": e ? ps : null,
         "data-end": e ? pe : null,
         title: e ? `${label}: ${e.field.display} (${bits} ${bits === 1 ? "bit" : "bits"})` : null,
-        text: span <= 3 && text ? abbreviate(text) : text,
+        text: span <= 3 && text ? (ABBREVIATIONS[e?.field.wireshark ?? ""] ?? abbreviate(text)) : text,
       }),
     );
   });
 }
 
-/** A flag's name in at most three letters (URG, DF, MF). @param {string} name */
+/** The names the RFCs' diagrams give one-bit fields, by Wireshark's name. */
+const ABBREVIATIONS = /** @type {Record<string, string>} */ ({
+  "tcp.flags.res": "Rsvd",
+  "tcp.flags.ae": "AE",
+  "tcp.flags.cwr": "CWR",
+  "tcp.flags.ece": "ECE",
+  "tcp.flags.urg": "URG",
+  "tcp.flags.ack": "ACK",
+  "tcp.flags.push": "PSH",
+  "tcp.flags.reset": "RST",
+  "tcp.flags.syn": "SYN",
+  "tcp.flags.fin": "FIN",
+  "ip.flags.rb": "0",
+  "ip.flags.df": "DF",
+  "ip.flags.mf": "MF",
+});
+
+/** A short field's name in at most three letters. @param {string} name */
 function abbreviate(name) {
   const words = name.split(/[\s(]+/).filter(Boolean);
   if (words[0] && /^[A-Z]{2,3}$/.test(words[0])) return words[0];
