@@ -16,6 +16,8 @@ import ports from "./tools/ports.js";
 import struct from "./tools/struct.js";
 import hmac from "./tools/hmac.js";
 import sticky from "./tools/sticky.js";
+import encap from "./tools/encap.js";
+import dissect from "./tools/dissect.js";
 import tcp from "./tools/tcp.js";
 import lan from "./tools/lan.js";
 
@@ -37,10 +39,11 @@ import lan from "./tools/lan.js";
 
 /**
  * The tools, in the navigation's order (the sticky-packet tool beside
- * struct, whose length header it uses).
+ * struct, whose length header it uses; the packet tools after the socket's
+ * bytes).
  * @type {Tool[]}
  */
-const TOOLS = [subnet, same, forms, classify, ports, struct, sticky, hmac, tcp, lan];
+const TOOLS = [subnet, same, forms, classify, ports, struct, sticky, encap, dissect, tcp, lan, hmac];
 const byId = new Map(TOOLS.map((tool) => [tool.id, tool]));
 
 /** @type {Map<string, ToolInstance>} */

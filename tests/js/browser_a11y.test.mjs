@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { ROOT, startRelay, launchChromium, openPlayground } from "./helpers.mjs";
 
-const TOOLS = ["subnet", "same", "forms", "classify", "ports", "struct", "sticky", "hmac", "tcp", "lan"];
+const TOOLS = ["subnet", "same", "forms", "classify", "ports", "struct", "sticky", "encap", "dissect", "tcp", "lan", "hmac"];
 const AXE = path.join(ROOT, "node_modules/axe-core/axe.min.js");
 
 let relay, browser;
@@ -43,6 +43,8 @@ for (const theme of ["light", "dark"]) {
         await page.waitForSelector(`#panel-${tool}:not([hidden]) .summary:not(:empty)`);
         // Hover a struct item so the highlight colours are checked too.
         if (tool === "struct") await page.hover('#struct-format-view [data-item="0"]');
+        // Select a field in the frame views, so their highlights are checked too.
+        if (tool === "encap" || tool === "dissect") await page.click(`#panel-${tool} [data-ws="tcp.flags"]`);
         found.push(...(await violations(page)).map((v) => `${tool} ${lang}: ${v}`));
       }
     }

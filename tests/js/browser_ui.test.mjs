@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { ROOT, startRelay, launchChromium, openPlayground } from "./helpers.mjs";
 
-const TOOLS = ["subnet", "same", "forms", "classify", "ports", "struct", "sticky", "hmac", "tcp", "lan"];
+const TOOLS = ["subnet", "same", "forms", "classify", "ports", "struct", "sticky", "encap", "dissect", "tcp", "lan", "hmac"];
 
 let relay, browser;
 
@@ -186,7 +186,7 @@ test("both dictionaries have the same keys, and every key the code asks for exis
   const en = Object.keys(dictionaries.en).sort();
   assert.deepEqual(Object.keys(dictionaries.zh).sort(), en);
   for (const key of en) assert.notEqual(dictionaries.zh[key].trim(), "", key);
-  const files = ["web", "web/tools"].flatMap((dir) =>
+  const files = ["web", "web/tools", "web/views"].flatMap((dir) =>
     readdirSync(path.join(ROOT, dir))
       .filter((f) => f.endsWith(".js"))
       .map((f) => path.join(ROOT, dir, f)),

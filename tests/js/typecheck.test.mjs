@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "./helpers.mjs";
 
-const sources = ["web", "web/tools"].flatMap((dir) =>
+const sources = ["web", "web/tools", "web/views"].flatMap((dir) =>
   readdirSync(path.join(ROOT, dir))
     .filter((f) => f.endsWith(".js"))
     .map((f) => path.join(dir, f)),

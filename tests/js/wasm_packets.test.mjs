@@ -53,3 +53,58 @@ test("stickySimulate reproduces seed 000 §6.1 by default: b'hellonice' then b''
   const text = JSON.stringify(report.naive);
   assert.ok(text.includes("hellonice"), text.slice(0, 400));
 });
+
+test("parseHex reads what a learner pastes as `netlab dissect` does, and names the bad character", () => {
+  const built = wasm.encapsulate(SEED);
+  const pairs = built.hex.match(/../g);
+  for (const text of [pairs.join(" "), pairs.join(":"), pairs.map((p) => `0x${p}`).join(" "), built.hex, pairs.map((p) => `\\x${p}`).join("")]) {
+    assert.equal(Buffer.from(wasm.parseHex(text)).toString("hex"), built.hex, text.slice(0, 20));
+    const { code, json } = cli("dissect", text);
+    assert.equal(code, 0);
+    assert.equal(json.hex, built.hex);
+  }
+  assert.throws(() => wasm.parseHex("45 0g"), (e) => e instanceof Error && e.message === "'g' at position 4 is not a hex digit");
+  const { code, stderr } = cli("dissect", "45 0g");
+  assert.notEqual(code, 0);
+  assert.match(stderr, /'g' at position 4 is not a hex digit/);
+});
+
+test("readCapture lists a capture's frames as `netlab dissect --pcap` does; its frames go back into toPcap", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const path = await import("node:path");
+  const frames = [
+    { bytes: wasm.encapsulate(SEED).bytes, comment: "conn.send(b'hello')", time_us: 1_700_000_000_000_001 },
+    { bytes: wasm.encapsulate({ ...SEED, proto: "udp" }).bytes.slice(0, 30), time_us: 1_700_000_000_500_000 },
+  ];
+  const dir = mkdtempSync(path.join(tmpdir(), "netlab-capture-"));
+  try {
+    for (const format of ["pcap", "pcapng"]) {
+      const file = wasm.toPcap(frames, { format });
+      const read = wasm.readCapture(file);
+      assert.equal(read.format, format);
+      assert.equal(read.link_type, 1);
+      const name = path.join(dir, `f.${format}`);
+      writeFileSync(name, file);
+      const r = spawnSync(process.env.NETLAB_CLI, ["--json", "dissect", "--pcap", name], { encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+      assert.equal(read.frames.length, lines.length);
+      read.frames.forEach((f, i) => {
+        assert.ok(f.bytes instanceof Uint8Array);
+        assert.equal(f.time_us, lines[i].timestamp_us);
+        assert.equal(f.original_len, lines[i].original_len);
+        assert.equal(f.comment, lines[i].comment);
+        assert.equal(Buffer.from(f.bytes).toString("hex"), lines[i].hex);
+        assert.deepEqual(wasm.dissect(f.bytes).findings, lines[i].findings);
+      });
+      assert.equal(read.frames[0].comment, format === "pcapng" ? "conn.send(b'hello')" : null);
+      // What readCapture gives, toPcap takes back, byte for byte.
+      if (format === "pcapng") assert.deepEqual(wasm.toPcap(read.frames, { format }), file);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.throws(() => wasm.readCapture(new TextEncoder().encode("hello")), /not a pcap or pcapng file: it starts with 0x68656c6c/);
+});

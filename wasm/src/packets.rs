@@ -5,9 +5,11 @@
 use js_sys::{Array, Date, Reflect, Uint8Array};
 use netlab_core::packet::dissect::dissect as dissect_frame;
 use netlab_core::packet::encap::{EncapSpec, encapsulate as build};
-use netlab_core::packet::pcap::{self, Record};
+use netlab_core::packet::hex::parse_hex;
+use netlab_core::packet::pcap::{self, Format, Record};
 use netlab_core::packet::pcapng;
 use netlab_core::sticky::{self, StickySpec};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{bytes_or_text, option, to_js};
@@ -132,6 +134,21 @@ export interface StickyReport {
 }
 
 export type CaptureFrame = Uint8Array | { bytes: Uint8Array; comment?: string; time_us?: number };
+
+/** One packet of a capture file read back. */
+export interface CapturedFrame {
+  bytes: Uint8Array;
+  time_us: number;
+  original_len: number;
+  comment: string | null;
+}
+
+/** A pcap or pcapng file read back: its format, link type and packets. */
+export interface CaptureFile {
+  format: "pcap" | "pcapng";
+  link_type: number;
+  frames: CapturedFrame[];
+}
 "#;
 
 /// Builds an Ethernet frame layer by layer from a spec (`{proto, payload,
@@ -219,6 +236,65 @@ pub fn sticky_simulate(
         serde_wasm_bindgen::from_value(spec).map_err(|e| JsError::new(&e.to_string()))?
     };
     to_js(&sticky::simulate(&spec)?)
+}
+
+/// Hex as a learner pastes it (spaces, colons, `0x`, `\x`, Wireshark's
+/// hex stream or hex dump) as bytes; the error names the bad character.
+#[wasm_bindgen(js_name = parseHex)]
+pub fn parse_hex_text(text: &str) -> Result<Vec<u8>, JsError> {
+    Ok(parse_hex(text)?)
+}
+
+/// The packets of a pcap or pcapng file (whichever it is), with their
+/// times and comments, as `netlab dissect --pcap` reads them.
+#[wasm_bindgen(js_name = readCapture, unchecked_return_type = "CaptureFile")]
+pub fn read_capture(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue,
+) -> Result<JsValue, JsError> {
+    let file = frame_bytes(&bytes, "bytes")?;
+    let capture = pcap::read_any(&file)?;
+    let listed = CaptureFile {
+        format: capture.format,
+        link_type: capture.link_type,
+        frames: capture
+            .records
+            .iter()
+            .map(|r| CapturedFrame {
+                time_us: r.timestamp_us,
+                original_len: r.original_len,
+                comment: r.comment.as_deref(),
+            })
+            .collect(),
+    };
+    let out = to_js(&listed)?;
+    let frames = Array::from(
+        &Reflect::get(&out, &JsValue::from_str("frames"))
+            .map_err(|_| JsError::new("cannot list the packets"))?,
+    );
+    for (frame, record) in frames.iter().zip(&capture.records) {
+        Reflect::set(
+            &frame,
+            &JsValue::from_str("bytes"),
+            &Uint8Array::from(record.data.as_slice()),
+        )
+        .map_err(|_| JsError::new("cannot attach a packet's bytes"))?;
+    }
+    Ok(out)
+}
+
+/// [`read_capture`]'s result before the bytes are attached.
+#[derive(Serialize)]
+struct CaptureFile<'a> {
+    format: Format,
+    link_type: u32,
+    frames: Vec<CapturedFrame<'a>>,
+}
+
+#[derive(Serialize)]
+struct CapturedFrame<'a> {
+    time_us: u64,
+    original_len: usize,
+    comment: Option<&'a str>,
 }
 
 fn frame_bytes(value: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {

@@ -1,0 +1,287 @@
+// The dissector: paste a frame's hex (spaces, colons, 0x, \x, Wireshark's
+// hex stream or hex dump) or open a pcap/pcapng file, and read it back into
+// named layers in the four linked views (views/frame.js), with the
+// findings (a bad checksum, a frame cut short) where they occur. The frame
+// downloads as pcap or pcapng, which Wireshark opens. The core parses the
+// hex (`parseHex`), reads the capture (`readCapture`), dissects (`dissect`)
+// and writes the file (`toPcap`); this module only shows.
+// @ts-check
+import { parseHex, dissect, readCapture, toPcap, encapsulate } from "../pkg/netlab_wasm.js";
+import { t } from "../i18n.js";
+import { h, textField, showError, attempt, liveSummary, onEdit, part, scrollBox, messageOf } from "../ui.js";
+import { frameViews, saveCapture, bytesText } from "../views/frame.js";
+
+/** @typedef {import("../pkg/netlab_wasm.js").Dissection} Dissection */
+/** @typedef {import("../pkg/netlab_wasm.js").CaptureFile} CaptureFile */
+
+/** The seeds' conn.send(b'hello') frame (what the encapsulation tool builds by default), as Wireshark's hex stream. */
+const SEED_HEX = "02000000000202000000000108004500002d000140004006a077c0a80c01c0a80d01cf08232800000001000000015018faf0e47e000068656c6c6f";
+
+export default {
+  id: "dissect",
+  title: "tool.dissect",
+  defaults: { hex: SEED_HEX, note: "", dfield: "" },
+  mount,
+};
+
+/** The seed's frame spec, from which the examples are made. */
+const SEED = { proto: "tcp", src: "192.168.12.1", dst: "192.168.13.1", src_port: 53000, dst_port: 9000, payload: "hello" };
+
+/**
+ * Examples built by the WASM module at the moment they are picked: the
+ * seed's frame, the same with a wrong TCP checksum, cut short, a UDP
+ * datagram and a ping, each in another of the accepted hex forms.
+ * @type {Array<[string, () => string]>}
+ */
+const EXAMPLES = [
+  ["dissect.ex_seed", () => spaced(encapsulate(SEED).bytes, " ")],
+  [
+    "dissect.ex_bad_checksum",
+    () => {
+      const b = encapsulate(SEED).bytes.slice();
+      b[51] ^= 0xff;
+      return spaced(b, ":");
+    },
+  ],
+  ["dissect.ex_truncated", () => spaced(encapsulate(SEED).bytes.slice(0, 40), " ", "0x")],
+  ["dissect.ex_udp", () => stream(encapsulate({ ...SEED, proto: "udp" }).bytes)],
+  ["dissect.ex_icmp", () => stream(encapsulate({ proto: "icmp", src: SEED.src, dst: SEED.dst, payload: "abcdefgh" }).bytes)],
+];
+
+/** @param {Uint8Array} b */
+const stream = (b) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+/**
+ * @param {Uint8Array} b
+ * @param {string} sep
+ * @param {string} [prefix]
+ */
+const spaced = (b, sep, prefix = "") => Array.from(b, (x) => prefix + x.toString(16).padStart(2, "0")).join(sep);
+
+/**
+ * @param {HTMLElement} panel
+ * @param {import("../app.js").ToolContext} ctx
+ */
+function mount(panel, ctx) {
+  const hex = textField({ id: "dissect-hex", label: t("dissect.hex"), hint: t("dissect.hex_hint"), rows: 4, size: "xl" });
+  hex.input.classList.add("dissect-hex");
+  const file = h("input", { type: "file", id: "dissect-file", name: "dissect-file", accept: ".pcap,.pcapng,.cap,application/vnd.tcpdump.pcap", "aria-describedby": "dissect-file-hint dissect-file-error" });
+  const fileError = h("p", { id: "dissect-file-error", class: "error", hidden: true });
+  const fileWrap = h(
+    "div",
+    { class: "field" },
+    h("label", { for: "dissect-file", text: t("dissect.file") }),
+    file,
+    h("p", { id: "dissect-file-hint", class: "hint", text: t("dissect.file_hint") }),
+    fileError,
+  );
+  const examples = h(
+    "p",
+    { class: "examples" },
+    h("span", { text: t("dissect.examples") }),
+    " ",
+    EXAMPLES.map(([key, make]) =>
+      h("button", {
+        type: "button",
+        class: "chip",
+        "data-example": key.replace("dissect.ex_", ""),
+        text: t(key),
+        onclick: () => {
+          hex.input.value = make();
+          sel = "";
+          render();
+          ctx.changed();
+        },
+      }),
+    ),
+  );
+  const note = textField({ id: "dissect-note", label: t("dissect.note"), hint: t("dissect.note_hint"), size: "l" });
+  const frames = h("div", { id: "dissect-frames" });
+  const summary = liveSummary("dissect-summary");
+  const views = h("div", { id: "dissect-views" });
+  const downloads = h(
+    "p",
+    { class: "row buttons" },
+    h("button", { type: "button", id: "dissect-pcap", text: t("dissect.download_pcap"), onclick: () => download("pcap") }),
+    h("button", { type: "button", id: "dissect-pcapng", text: t("dissect.download_pcapng"), onclick: () => download("pcapng") }),
+    h("button", { type: "button", id: "dissect-all", hidden: true, onclick: () => download("pcapng", true) }),
+  );
+  const all = /** @type {HTMLButtonElement} */ (downloads.querySelector("#dissect-all"));
+
+  panel.append(
+    h("h2", { text: t("tool.dissect") }),
+    h("p", { class: "intro", text: t("dissect.intro") }),
+    hex.wrap,
+    examples,
+    fileWrap,
+    frames,
+    summary,
+    note.wrap,
+    downloads,
+    part("dissect-frame", t("dissect.views_title"), views),
+  );
+
+  /** @type {Uint8Array | null} */
+  let bytes = null;
+  /** @type {CaptureFile | null} */
+  let capture = null;
+  let picked = -1;
+  let sel = "";
+
+  function render() {
+    const parsed = attempt(() => parseHex(hex.input.value));
+    if (parsed.err !== undefined || (parsed.ok && parsed.ok.length === 0)) {
+      const message = parsed.err ?? t("dissect.empty");
+      bytes = null;
+      showError(hex.error, message, hex.input);
+      summary.textContent = t("summary.error", { message });
+      views.replaceChildren();
+      downloads.hidden = true;
+      return;
+    }
+    showError(hex.error, null, hex.input);
+    bytes = /** @type {Uint8Array} */ (parsed.ok);
+    const d = /** @type {Dissection} */ (dissect(bytes));
+    downloads.hidden = false;
+    const path = d.layers.map((l) => l.name).join(" › ");
+    summary.dataset.findings = String(d.findings.length);
+    const size = bytesText(d.length);
+    const count = d.findings.length;
+    summary.textContent = count
+      ? t("dissect.summary_findings", { size, layers: path, problems: count === 1 ? t("dissect.one_problem") : t("dissect.problems", { n: count }), first: d.findings[0].message })
+      : t("dissect.summary_ok", { size, layers: path });
+    const view = frameViews({
+      id: "dissect-view",
+      layers: d.layers,
+      bytes,
+      findings: d.findings,
+      onSelect: (key) => {
+        sel = key ?? "";
+        ctx.changed();
+      },
+    });
+    views.replaceChildren(view.el);
+    if (sel) view.select(sel);
+    markPicked();
+  }
+
+  /**
+   * Writes the frame (or every frame of the file opened) as a capture.
+   * @param {"pcap" | "pcapng"} format
+   * @param {boolean} [every]
+   */
+  function download(format, every = false) {
+    const list =
+      every && capture
+        ? capture.frames.map((f) => ({ bytes: f.bytes, time_us: f.time_us, ...(f.comment ? { comment: f.comment } : {}) }))
+        : bytes
+          ? [{ bytes, comment: note.input.value.trim() || t("dissect.comment") }]
+          : [];
+    if (!list.length) return;
+    saveCapture(toPcap(list, { format }), `netlab-${every ? "capture" : "frame"}.${format}`);
+  }
+
+  /** Shows the frames of the file opened; picking one puts its hex in the box. */
+  function listFrames() {
+    if (!capture || capture.frames.length === 0) {
+      frames.replaceChildren();
+      all.hidden = true;
+      return;
+    }
+    const c = capture;
+    all.hidden = c.frames.length < 2;
+    all.textContent = t("dissect.download_all", { n: c.frames.length });
+    const t0 = c.frames[0].time_us;
+    frames.replaceChildren(
+      h("h3", { id: "dissect-frames-title", text: t("dissect.frames_title", { n: c.frames.length, format: c.format }) }),
+      scrollBox(
+        t("dissect.frames_title", { n: c.frames.length, format: c.format }),
+        h(
+          "table",
+          { class: "dissect-frames" },
+          h("caption", { class: "visually-hidden", text: t("dissect.frames_title", { n: c.frames.length, format: c.format }) }),
+          h(
+            "thead",
+            {},
+            h("tr", {}, [t("dissect.col_no"), t("dissect.col_time"), t("dissect.col_len"), t("dissect.col_summary")].map((text) => h("th", { scope: "col", text }))),
+          ),
+          h(
+            "tbody",
+            {},
+            c.frames.map((f, i) => {
+              const d = /** @type {Dissection} */ (dissect(f.bytes));
+              const top = d.layers.filter((l) => l.protocol !== "data").pop();
+              return h(
+                "tr",
+                { "data-frame": i },
+                h("td", {}, h("button", { type: "button", class: "pick", "aria-pressed": "false", text: String(i + 1), "aria-label": t("dissect.open_frame", { n: i + 1 }), onclick: () => pick(i) })),
+                h("td", { text: ((f.time_us - t0) / 1e6).toFixed(6) }),
+                h("td", { text: String(f.bytes.length) }),
+                h("td", { class: "summary-cell", text: `${top ? `${top.name}: ${top.summary}` : ""}${d.findings.length ? ` ⚠ ${d.findings.length}` : ""}${f.comment ? ` — ${f.comment}` : ""}` }),
+              );
+            }),
+          ),
+        ),
+      ),
+    );
+  }
+
+  function markPicked() {
+    for (const b of frames.querySelectorAll("button.pick")) {
+      const row = /** @type {HTMLElement} */ (b.closest("tr"));
+      b.setAttribute("aria-pressed", String(Number(row.dataset.frame) === picked && bytes !== null && sameBytes(bytes, capture?.frames[picked]?.bytes)));
+    }
+  }
+
+  /** @param {number} i */
+  function pick(i) {
+    const f = capture?.frames[i];
+    if (!f) return;
+    picked = i;
+    hex.input.value = spaced(f.bytes, " ");
+    note.input.value = f.comment ?? "";
+    sel = "";
+    render();
+    ctx.changed();
+  }
+
+  file.addEventListener("change", async () => {
+    const chosen = file.files?.[0];
+    if (!chosen) return;
+    try {
+      const read = /** @type {CaptureFile} */ (readCapture(new Uint8Array(await chosen.arrayBuffer())));
+      if (read.link_type !== 1) throw new Error(t("dissect.not_ethernet", { n: read.link_type }));
+      if (read.frames.length === 0) throw new Error(t("dissect.no_frames"));
+      showError(fileError, null, file);
+      capture = read;
+      listFrames();
+      pick(0);
+    } catch (e) {
+      showError(fileError, `${chosen.name}: ${messageOf(e)}`, file);
+    }
+  });
+  onEdit(note.input, () => ctx.changed());
+  onEdit(hex.input, () => {
+    sel = "";
+    render();
+    ctx.changed();
+  });
+
+  return {
+    /** @param {Record<string, string>} v */
+    load(v) {
+      hex.input.value = v.hex;
+      note.input.value = v.note;
+      sel = v.dfield;
+      render();
+    },
+    values: () => ({ hex: hex.input.value, note: note.input.value, dfield: sel }),
+  };
+}
+
+/**
+ * @param {Uint8Array} a
+ * @param {Uint8Array | undefined} b
+ */
+function sameBytes(a, b) {
+  return b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+}
