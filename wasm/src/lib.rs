@@ -21,6 +21,7 @@ pub mod conversions;
 mod convert;
 pub mod packets;
 pub mod pystruct;
+pub mod relay;
 
 use wasm_bindgen::prelude::*;
 
