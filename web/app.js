@@ -16,6 +16,7 @@ import ports from "./tools/ports.js";
 import struct from "./tools/struct.js";
 import hmac from "./tools/hmac.js";
 import sticky from "./tools/sticky.js";
+import labs from "./tools/labs.js";
 
 /**
  * What every module in tools/ exports by default.
@@ -38,7 +39,7 @@ import sticky from "./tools/sticky.js";
  * struct, whose length header it uses).
  * @type {Tool[]}
  */
-const TOOLS = [subnet, same, forms, classify, ports, struct, sticky, hmac];
+const TOOLS = [subnet, same, forms, classify, ports, struct, sticky, hmac, labs];
 const byId = new Map(TOOLS.map((tool) => [tool.id, tool]));
 
 /** @type {Map<string, ToolInstance>} */
