@@ -306,7 +306,9 @@ impl Relay {
     /// `"tcp"` (default) or `"udp"`, `family` `"inet"` (default) or `"inet6"`.
     pub fn socket(
         &self,
-        #[wasm_bindgen(js_name = type, unchecked_optional_param_type = "SocketType")] kind: Option<String>,
+        #[wasm_bindgen(js_name = type, unchecked_optional_param_type = "SocketType")] kind: Option<
+            String,
+        >,
         #[wasm_bindgen(unchecked_optional_param_type = "SocketFamily")] family: Option<String>,
     ) -> Result<Socket, JsValue> {
         let kind = match kind.as_deref().unwrap_or("tcp") {
