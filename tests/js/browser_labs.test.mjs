@@ -127,6 +127,16 @@ test("sticky: one recv of 9 bytes b'hellonice', merged in the timeline; framed d
   const ins = await page.locator(`#labs-timeline tr[data-dir="in"][data-sock="${sock}"]`).evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-size"))));
   assert.equal(ins.reduce((a, b) => a + b, 0), 9);
   if (ins.length > 1) assert.match(await recvRow.textContent(), /merges 2 chunks/);
+  // A chunk opens as a reconstructed frame around its real payload and ports.
+  const inRow = page.locator(`#labs-timeline tr[data-dir="in"][data-sock="${sock}"]`).first();
+  await inRow.locator("button.frame").click();
+  assert.equal(await inRow.locator("button.frame").getAttribute("aria-expanded"), "true");
+  const frame = page.locator("#labs-timeline tr.frame-row").first();
+  assert.match(await frame.textContent(), new RegExp(`Reconstructed, not captured.*\\(${54 + ins[0]} bytes\\)`));
+  const layers = await frame.locator("li").allTextContents();
+  assert.equal(layers.length, 4, layers.join("\n"));
+  assert.match(layers[2], /TCP/);
+  assert.match(layers[3], new RegExp(`\\(${ins[0]} B\\)$`));
   await screenshot(page, "labs");
 
   await page.selectOption("#labs-lab", "framed");

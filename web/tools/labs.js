@@ -6,7 +6,7 @@
 // lab whose port was busy, a refused connection) and the page reconnects on
 // its own when the relay comes back. The exercises live in labs-exercises.js.
 // @ts-check
-import { Relay } from "../pkg/netlab_wasm.js";
+import { Relay, encapsulate } from "../pkg/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, part, onEdit, scrollBox, messageOf } from "../ui.js";
 import { pyBytes } from "../python.js";
@@ -340,19 +340,60 @@ function mount(panel, ctx) {
     }
     const peer = e.peer ? `${e.peer[0]}:${e.peer[1]}` : "";
     const shown = e.bytes.length > 64 ? `${pyBytes(e.bytes.subarray(0, 64))}…` : pyBytes(e.bytes);
-    tbody.append(
-      h(
-        "tr",
-        { class: `dir-${e.dir}`, "data-sock": e.sock, "data-dir": e.dir, "data-size": e.bytes.length },
-        h("td", { class: "num", text: e.t_ms.toFixed(0) }),
-        h("td", { text: `#${e.sock} ${e.proto} ${peer}` }),
-        h("td", { text: t(`labs.dir_${e.dir}`) }),
-        h("td", { class: "num", text: String(e.bytes.length) }),
-        h("td", { class: "mono bytes", text: shown }),
-        h("td", { class: "note", text: note }),
-      ),
+    const row = h(
+      "tr",
+      { class: `dir-${e.dir}`, "data-sock": e.sock, "data-dir": e.dir, "data-size": e.bytes.length },
+      h("td", { class: "num", text: e.t_ms.toFixed(0) }),
+      h("td", { text: `#${e.sock} ${e.proto} ${peer}` }),
+      h("td", { text: t(`labs.dir_${e.dir}`) }),
+      h("td", { class: "num", text: String(e.bytes.length) }),
+      h("td", { class: "mono bytes", text: shown }),
+      h("td", { class: "note" }, note, e.dir !== "recv" && e.local && e.peer ? frameButton(e) : null),
     );
+    tbody.append(row);
     while (tbody.rows.length > MAX_ROWS) tbody.rows[0].remove();
+  }
+
+  /**
+   * A button that opens the chunk as a reconstructed Ethernet/IPv4/TCP (or
+   * UDP) frame: the real payload and ports, the headers built by the
+   * encapsulation code (not captured from the wire).
+   * @param {TraceEvent} e
+   */
+  function frameButton(e) {
+    const [src, dst] = e.dir === "out" ? [e.local, e.peer] : [e.peer, e.local];
+    const button = h("button", { type: "button", class: "frame", "aria-expanded": "false", text: t("labs.frame") });
+    button.addEventListener("click", () => {
+      const row = button.closest("tr");
+      const open = row?.nextElementSibling?.classList.contains("frame-row");
+      if (open) {
+        row?.nextElementSibling?.remove();
+        button.setAttribute("aria-expanded", "false");
+        return;
+      }
+      /** @type {Node[]} */
+      let body;
+      try {
+        const built = encapsulate({
+          proto: e.proto,
+          payload: Array.from(e.bytes),
+          src: src?.[0],
+          dst: dst?.[0],
+          src_port: src?.[1],
+          dst_port: dst?.[1],
+        });
+        body = [
+          h("p", { class: "hint", text: t("labs.frame_note", { n: built.bytes.length }) }),
+          h("ul", {}, built.layers.map((l) => h("li", { text: `${l.name}: ${l.summary} (${l.length} B)` }))),
+          h("code", { class: "hexdump", text: built.hex.match(/../g)?.join(" ") ?? "" }),
+        ];
+      } catch (err) {
+        body = [h("p", { class: "error", text: messageOf(err) })];
+      }
+      row?.after(h("tr", { class: "frame-row" }, h("td", { colspan: "6" }, ...body)));
+      button.setAttribute("aria-expanded", "true");
+    });
+    return button;
   }
   clear.addEventListener("click", () => {
     tbody.replaceChildren();
