@@ -284,6 +284,90 @@ test("the page listens; the seed's own hello client.py, run natively, connects t
   assert.equal(served.peer[0], "127.0.0.1");
 });
 
+test("shutdown, setsockopt, recvfrom on TCP, gettimeout, as Python has them", async () => {
+  const r = await page.evaluate(async () => {
+    const s = relay.socket();
+    await s.connect("127.0.0.1", lab("echo").port);
+    await s.setsockopt("TCP_NODELAY", true);
+    const badOpt = await attempt(() => s.setsockopt("SO_NOPE", 1));
+    const blocking = s.gettimeout();
+    s.settimeout(2.5);
+    const timeout = s.gettimeout();
+    await s.sendall("last words");
+    await s.shutdown("write");
+    const afterShutdown = await attempt(() => s.send("more"));
+    let got = "";
+    for (let i = 0; i < 20; i++) {
+      const [b, from] = await s.recvfrom(4);
+      if (b.length === 0) break;
+      got += text(b);
+      if (from !== null) return { from };
+    }
+    const eof = (await s.recv(10)).length;
+    await s.close();
+    return { badOpt, blocking, timeout, afterShutdown, got, eof, kind: s.kind };
+  });
+  assert.match(r.badOpt.error, /^\[Errno 92\] Protocol not available/);
+  assert.equal(r.blocking, null);
+  assert.equal(r.timeout, 2.5);
+  assert.equal(r.afterShutdown.error, "[Errno 32] Broken pipe");
+  assert.equal(r.got, "last words");
+  assert.equal(r.eof, 0);
+  assert.equal(r.kind, "tcp");
+});
+
+test("closing a listener closes the connections accept() never took", async () => {
+  const port = await page.evaluate(async () => {
+    const server = relay.socket();
+    await server.bind("127.0.0.1", 0);
+    await server.listen(1);
+    window.idle = server;
+    return server.getsockname()[1];
+  });
+  const client = net.connect(port, "127.0.0.1");
+  const ended = new Promise((resolve) => client.on("close", resolve));
+  client.on("error", () => {});
+  await new Promise((r) => client.on("connect", r));
+  await page.evaluate(async () => {
+    await sleep(300);
+    await window.idle.close();
+  });
+  const timer = setTimeout(() => client.destroy(new Error("still open")), 5000);
+  await ended;
+  clearTimeout(timer);
+  assert.equal(client.errored?.message === "still open", false, "the peer saw its connection closed");
+});
+
+test("the session ends: onClose fires, calls reject, and the .d.ts types the classes without `any`", async () => {
+  const r = await page.evaluate(async () => {
+    const m = await import("/pkg/netlab_wasm.js");
+    const other = await m.Relay.connect(location.href);
+    const s = other.socket();
+    await s.connect("127.0.0.1", lab("echo").port);
+    const closed = new Promise((resolve) => other.onClose(resolve));
+    const pending = attempt(() => s.recv(10));
+    other.close();
+    const event = await closed;
+    return { code: event.code, flag: other.closed, pending: await pending, next: await attempt(async () => other.socket()) };
+  });
+  assert.ok(Number.isInteger(r.code), String(r.code));
+  assert.equal(r.flag, true);
+  assert.match(r.pending.error, /^relay connection lost/);
+  assert.equal(r.pending.code, "ERELAY");
+  assert.match(r.next.error, /^relay connection lost/);
+  const { readFileSync } = await import("node:fs");
+  const dts = readFileSync(path.join(ROOT, "web/pkg/netlab_wasm.d.ts"), "utf8");
+  for (const cls of ["Relay", "Socket"]) {
+    const start = dts.indexOf(`export class ${cls} {`);
+    const body = dts.slice(start, dts.indexOf("\n}\n", start)).replace(/\/\*\*[^]*?\*\//g, "");
+    assert.ok(body.length > 100, cls);
+    assert.doesNotMatch(body, /\bany\b/, cls);
+  }
+  for (const name of "bind listen accept connect send sendall recv sendto recvfrom shutdown settimeout setsockopt getsockname getpeername close".split(" ")) {
+    assert.match(dts, new RegExp(`\\n    ${name}\\(`), name);
+  }
+});
+
 test("no console errors", () => {
   assert.deepEqual(errors, []);
 });

@@ -21,7 +21,6 @@ use netlab_core::protocol::{Family, Op, PROTOCOL_VERSION, RELAY_IDS_START, SockT
 use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
-use crate::convert::to_js;
 use shared::{Shared, SharedRef, SockState, local_error, now_ms, park, wake_all};
 pub use socket::Socket;
 
@@ -121,56 +120,18 @@ pub fn ws_url(page: &str) -> Result<String, String> {
     if authority.is_empty() {
         return Err(format!("no host in {page:?}"));
     }
+    // The fragment and the query are both form-encoded: the token's text
+    // goes over as it is, escapes and all.
     let token = fragment
         .split('&')
         .find_map(|pair| pair.strip_prefix("token="))
-        .map(percent_decode)
         .filter(|t| !t.is_empty());
     let mut url = format!("{ws}://{authority}/ws");
     if let Some(token) = token {
         url.push_str("?token=");
-        url.push_str(&percent_encode(&token));
+        url.push_str(token);
     }
     Ok(url)
-}
-
-/// Form decoding, as `URLSearchParams` reads a fragment.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
-        }
-    }
-    out
 }
 
 /// A session with `netlab-relay`.
@@ -282,18 +243,17 @@ impl Relay {
         Ok(Relay { shared })
     }
 
-    /// The relay's hello: its version, limits, labs and allow-list.
+    /// The relay's hello: its version, limits, labs and allow-list (a
+    /// fresh copy each time).
     #[wasm_bindgen(getter, unchecked_return_type = "RelayHello")]
-    pub fn hello(&self) -> Result<JsValue, JsError> {
-        to_js(&self.shared.borrow().hello)
+    pub fn hello(&self) -> Result<JsValue, JsValue> {
+        js_sys::JSON::parse(&self.shared.borrow().hello_text)
     }
 
     /// The lab servers the relay runs.
     #[wasm_bindgen(getter, unchecked_return_type = "LabInfo[]")]
-    pub fn labs(&self) -> Result<JsValue, JsError> {
-        let s = self.shared.borrow();
-        let labs = s.hello.as_ref().map(|h| h.labs.as_slice()).unwrap_or(&[]);
-        to_js(&labs)
+    pub fn labs(&self) -> Result<JsValue, JsValue> {
+        Reflect::get(&self.hello()?, &"labs".into())
     }
 
     /// Whether the WebSocket has closed (every call then rejects).
@@ -387,7 +347,7 @@ mod test {
             ("http://127.0.0.1:8080/", "ws://127.0.0.1:8080/ws"),
             (
                 "http://localhost:9/index.html?x=1#tool=labs&token=a%2Bb+c",
-                "ws://localhost:9/ws?token=a%2Bb%20c",
+                "ws://localhost:9/ws?token=a%2Bb+c",
             ),
             ("https://[::1]:443/#token=", "wss://[::1]:443/ws"),
             ("ws://h:1/ws?token=t", "ws://h:1/ws?token=t"),
@@ -397,6 +357,5 @@ mod test {
         }
         assert!(ws_url("http:///#token=x").is_err());
         assert!(ws_url("nothing").is_err());
-        assert_eq!(percent_decode("%zz%4"), "%zz%4");
     }
 }

@@ -125,6 +125,8 @@ pub struct Shared {
     pub ws: WebSocket,
     pub start_ms: f64,
     pub hello: Option<Hello>,
+    /// The hello as the relay wrote it, for the `hello` and `labs` getters.
+    pub hello_text: String,
     /// Why the WebSocket closed, once it has.
     pub lost: Option<String>,
     pub next_id: u32,
@@ -153,6 +155,7 @@ impl Shared {
             ws,
             start_ms: now_ms(),
             hello: None,
+            hello_text: String::new(),
             lost: None,
             next_id: 1,
             next_pending: 0,
@@ -285,6 +288,7 @@ impl Shared {
         match event {
             Event::Hello(hello) => {
                 self.hello = Some(hello);
+                text.clone_into(&mut self.hello_text);
                 std::mem::take(&mut self.relay_waiters)
             }
             Event::Ok(ok) => {

@@ -9,7 +9,7 @@ use netlab_core::protocol::errno::{
     EBADF, EDESTADDRREQ, EINVAL, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPIPE,
 };
 use netlab_core::protocol::frame::Frame;
-use netlab_core::protocol::{How, OkEvent, Op, OptValue, SockOpt, SockType};
+use netlab_core::protocol::{Endpoint, How, OkEvent, Op, OptValue, SockOpt, SockType};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -181,26 +181,33 @@ async fn send_some(shared: &SharedRef, id: u32, data: &[u8]) -> Result<usize, Js
     .await
 }
 
-/// `recv(bufsize)`: what has arrived, at most `bufsize` bytes; credit goes
-/// back to the relay for what was read.
-async fn recv_bytes(shared: &SharedRef, id: u32, bufsize: usize) -> Result<Vec<u8>, JsValue> {
-    wait_for(shared, id, "recv", |s, traces| {
-        let state = match open_state(s, id, "recv") {
+/// `recv(bufsize)` and `recvfrom(bufsize)`: what has arrived, at most
+/// `bufsize` bytes (TCP: merged across chunks; UDP: one datagram, cut), and
+/// where a datagram came from; credit goes back to the relay for what a
+/// stream read.
+async fn recv_from(
+    shared: &SharedRef,
+    id: u32,
+    bufsize: usize,
+    op: &'static str,
+) -> Result<(Vec<u8>, Option<Endpoint>), JsValue> {
+    wait_for(shared, id, op, |s, traces| {
+        let state = match open_state(s, id, op) {
             Ok(state) => state,
             Err(e) => return Some(Err(e)),
         };
         if bufsize == 0 {
-            return Some(Ok(Vec::new()));
+            return Some(Ok((Vec::new(), None)));
         }
-        let bytes: Vec<u8> = match state.kind {
+        let (bytes, from) = match state.kind {
             SockType::Tcp if !state.rx.is_empty() => {
                 let n = bufsize.min(state.rx.len());
-                state.rx.drain(..n).collect()
+                (state.rx.drain(..n).collect::<Vec<u8>>(), None)
             }
             SockType::Udp if !state.datagrams.is_empty() => {
-                let (mut payload, _) = state.datagrams.pop_front()?;
+                let (mut payload, from) = state.datagrams.pop_front()?;
                 payload.truncate(bufsize);
-                payload
+                (payload, Some(from))
             }
             _ => {
                 if let Some(error) = state.error.take() {
@@ -208,26 +215,24 @@ async fn recv_bytes(shared: &SharedRef, id: u32, bufsize: usize) -> Result<Vec<u
                 }
                 if state.kind == SockType::Tcp {
                     if state.eof || state.gone.is_some() {
-                        return Some(Ok(Vec::new()));
+                        return Some(Ok((Vec::new(), None)));
                     }
                     if state.peer.is_none() {
-                        return Some(Err(local_error("recv", ENOTCONN, None)));
+                        return Some(Err(local_error(op, ENOTCONN, None)));
                     }
                 }
                 return None;
             }
         };
-        let trace = Trace {
+        traces.push(Trace {
             sock: id,
             dir: "recv",
             bytes: bytes.clone(),
             proto: state.kind,
             local: state.local.clone(),
-            peer: state.peer.clone(),
-        };
-        let tcp = state.kind == SockType::Tcp;
-        traces.push(trace);
-        if tcp {
+            peer: from.clone().or_else(|| state.peer.clone()),
+        });
+        if from.is_none() {
             let credit = Op::Credit {
                 sock: id,
                 bytes: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
@@ -236,7 +241,7 @@ async fn recv_bytes(shared: &SharedRef, id: u32, bufsize: usize) -> Result<Vec<u
                 return Some(Err(e));
             }
         }
-        Some(Ok(bytes))
+        Some(Ok((bytes, from)))
     })
     .await
 }
@@ -427,7 +432,7 @@ impl Socket {
     pub fn recv(&self, bufsize: u32) -> Promise {
         let (shared, id) = (self.shared.clone(), self.id);
         promise(async move {
-            let bytes = recv_bytes(&shared, id, bufsize as usize).await?;
+            let (bytes, _) = recv_from(&shared, id, bufsize as usize, "recv").await?;
             Ok(Uint8Array::from(bytes.as_slice()).into())
         })
     }
@@ -493,37 +498,9 @@ impl Socket {
     pub fn recvfrom(&self, bufsize: u32) -> Promise {
         let (shared, id) = (self.shared.clone(), self.id);
         promise(async move {
-            let udp = shared
-                .borrow()
-                .socks
-                .get(&id)
-                .is_some_and(|s| s.kind == SockType::Udp);
-            if !udp {
-                let bytes = recv_bytes(&shared, id, bufsize as usize).await?;
-                return Ok(Array::of2(&Uint8Array::from(bytes.as_slice()), &JsValue::NULL).into());
-            }
-            let (payload, from) = wait_for(&shared, id, "recvfrom", |s, traces| {
-                let state = match open_state(s, id, "recvfrom") {
-                    Ok(state) => state,
-                    Err(e) => return Some(Err(e)),
-                };
-                if let Some((mut payload, from)) = state.datagrams.pop_front() {
-                    payload.truncate(bufsize as usize);
-                    traces.push(Trace {
-                        sock: id,
-                        dir: "recv",
-                        bytes: payload.clone(),
-                        proto: SockType::Udp,
-                        local: state.local.clone(),
-                        peer: Some(from.clone()),
-                    });
-                    return Some(Ok((payload, from)));
-                }
-                state.error.take().map(|e| Err(os_error(&e)))
-            })
-            .await?;
-            let bytes = Uint8Array::from(payload.as_slice());
-            Ok(Array::of2(&bytes, &endpoint_js(Some(&from))).into())
+            let (bytes, from) = recv_from(&shared, id, bufsize as usize, "recvfrom").await?;
+            let bytes = Uint8Array::from(bytes.as_slice());
+            Ok(Array::of2(&bytes, &endpoint_js(from.as_ref())).into())
         })
     }
 
@@ -568,12 +545,15 @@ impl Socket {
     }
 
     /// `gettimeout()`: seconds, or `null` when blocking.
-    pub fn gettimeout(&self) -> Option<f64> {
-        self.shared
+    #[wasm_bindgen(unchecked_return_type = "number | null")]
+    pub fn gettimeout(&self) -> JsValue {
+        let timeout = self
+            .shared
             .borrow()
             .socks
             .get(&self.id)
-            .and_then(|s| s.timeout)
+            .and_then(|s| s.timeout);
+        timeout.map_or(JsValue::NULL, JsValue::from)
     }
 
     /// `setsockopt(name, value)`, for `TCP_NODELAY`, `SO_REUSEADDR`,
@@ -629,7 +609,8 @@ impl Socket {
     }
 
     /// `close()`: calls waiting on the socket reject with `[Errno 9] Bad
-    /// file descriptor`; closing twice does nothing, as in Python.
+    /// file descriptor`; closing twice does nothing, as in Python; a
+    /// listener's connections not yet accepted are closed with it.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn close(&self) -> Promise {
         let (shared, id) = (self.shared.clone(), self.id);
@@ -646,6 +627,15 @@ impl Socket {
                 state.closed = true;
                 let ask = state.gone.is_none() && !lost;
                 let waiters = state.take_waiters();
+                // Connections no accept() took go with the listener, as a
+                // kernel resets its backlog.
+                let queued: Vec<u32> = state.accepts.drain(..).map(|a| a.conn).collect();
+                for conn in queued {
+                    s.socks.remove(&conn);
+                    if !lost {
+                        let _ = s.send_op(&Op::Close { sock: conn });
+                    }
+                }
                 if !ask {
                     s.socks.remove(&id);
                 }
