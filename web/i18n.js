@@ -533,6 +533,8 @@ const en = {
   "labs.ex_udp": "UDP: sendto and recvfrom",
   "labs.ex_refused": "a refused connection",
   "labs.frame": "frame",
+  "labs.show_socket": "Show",
+  "labs.all_sockets": "every socket",
   "labs.frame_note": "Reconstructed, not captured: Ethernet, IPv4 and TCP/UDP headers built around the real payload and the real ports ({n} bytes). The relay's OS socket saw only the payload.",
 };
 
@@ -1063,6 +1065,8 @@ const zh = {
   "labs.ex_udp": "UDP：sendto 和 recvfrom",
   "labs.ex_refused": "连接被拒绝",
   "labs.frame": "帧",
+  "labs.show_socket": "显示",
+  "labs.all_sockets": "所有套接字",
   "labs.frame_note": "这是重建的，不是抓到的：在真实的载荷和真实的端口外面构造的以太网、IPv4 和 TCP/UDP 首部（共 {n} 字节）。relay 的系统套接字只看到载荷。",
 };
 

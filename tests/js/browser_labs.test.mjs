@@ -127,6 +127,11 @@ test("sticky: one recv of 9 bytes b'hellonice', merged in the timeline; framed d
   const ins = await page.locator(`#labs-timeline tr[data-dir="in"][data-sock="${sock}"]`).evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-size"))));
   assert.equal(ins.reduce((a, b) => a + b, 0), 9);
   if (ins.length > 1) assert.match(await recvRow.textContent(), /merges 2 chunks/);
+  // The timeline shows one socket at a time on request.
+  await page.selectOption("#labs-trace-sock", sock);
+  const shown = await page.locator("#labs-timeline tbody tr:not([hidden])").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-sock")));
+  assert.ok(shown.length >= 2 && shown.every((s) => s === sock), shown.join());
+  await page.selectOption("#labs-trace-sock", "");
   // A chunk opens as a reconstructed frame around its real payload and ports.
   const inRow = page.locator(`#labs-timeline tr[data-dir="in"][data-sock="${sock}"]`).first();
   await inRow.locator("button.frame").click();

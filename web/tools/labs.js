@@ -109,6 +109,7 @@ function mount(panel, ctx) {
     h("tbody", {}),
   );
   const clear = h("button", { type: "button", id: "labs-clear", text: t("labs.clear") });
+  const only = h("select", { id: "labs-trace-sock", name: "labs-trace-sock" }, h("option", { value: "", text: t("labs.all_sockets") }));
 
   const examples = h(
     "select",
@@ -136,7 +137,13 @@ function mount(panel, ctx) {
       extra,
       scrollBox(t("labs.log"), log),
     ),
-    part("labs-trace", t("labs.timeline"), h("p", { class: "hint", text: t("labs.timeline_hint") }), h("p", {}, clear), scrollBox(t("labs.timeline"), timeline)),
+    part(
+      "labs-trace",
+      t("labs.timeline"),
+      h("p", { class: "hint", text: t("labs.timeline_hint") }),
+      h("div", { class: "row buttons" }, h("div", { class: "field" }, h("label", { for: "labs-trace-sock", text: t("labs.show_socket") }), only), clear),
+      scrollBox(t("labs.timeline"), timeline),
+    ),
     part(
       "labs-console",
       t("labs.console"),
@@ -350,7 +357,11 @@ function mount(panel, ctx) {
       h("td", { class: "mono bytes", text: shown }),
       h("td", { class: "note" }, note, e.dir !== "recv" && e.local && e.peer ? frameButton(e) : null),
     );
+    row.hidden = only.value !== "" && only.value !== String(e.sock);
     tbody.append(row);
+    if (![...only.options].some((o) => o.value === String(e.sock))) {
+      only.append(h("option", { value: String(e.sock), text: `#${e.sock} ${e.proto} ${peer}` }));
+    }
     while (tbody.rows.length > MAX_ROWS) tbody.rows[0].remove();
   }
 
@@ -395,8 +406,16 @@ function mount(panel, ctx) {
     });
     return button;
   }
+  // One socket's timeline, or all of them.
+  only.addEventListener("change", () => {
+    for (const row of tbody.rows) {
+      const sock = row.classList.contains("frame-row") ? row.previousElementSibling?.getAttribute("data-sock") : row.dataset.sock;
+      row.hidden = only.value !== "" && only.value !== sock;
+    }
+  });
   clear.addEventListener("click", () => {
     tbody.replaceChildren();
+    only.replaceChildren(only.options[0]);
     streams.clear();
   });
 
