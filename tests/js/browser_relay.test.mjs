@@ -245,7 +245,14 @@ test("UDP chat lab: sendto and recvfrom, the sender gets its own line back", asy
     const outs = trace.filter((e) => e.sock === a.fileno() && e.dir === "out").map((e) => [e.text, e.peer]);
     await a.close();
     await b.close();
-    return { own: text(ownBytes), from, port, toA: text(toA), toB: text(toB), complaint: text(complaint), local, outs };
+    // connect() on UDP sets the default peer for send() and recv().
+    const c = relay.socket("udp");
+    await c.connect("127.0.0.1", port);
+    await c.send("carol|via connect");
+    const viaConnect = text(await c.recv(1024));
+    const tooBig = await attempt(() => c.sendto(new Uint8Array(relay.hello.limits.max_frame), "127.0.0.1", port));
+    await c.close();
+    return { own: text(ownBytes), from, port, toA: text(toA), toB: text(toB), complaint: text(complaint), local, outs, viaConnect, tooBig };
   });
   assert.equal(r.own, "alice|hi all");
   assert.deepEqual(r.from, ["127.0.0.1", r.port]);
@@ -255,6 +262,8 @@ test("UDP chat lab: sendto and recvfrom, the sender gets its own line back", asy
   assert.equal(r.local[0], "127.0.0.1");
   assert.ok(r.local[1] > 0, "sendto bound the socket to a port, as Python does");
   assert.deepEqual(r.outs[0], ["alice|hi all", ["127.0.0.1", r.port]]);
+  assert.equal(r.viaConnect, "carol|via connect");
+  assert.equal(r.tooBig.error, "[Errno 90] Message too long");
 });
 
 test("the page listens; the seed's own hello client.py, run natively, connects to it", async () => {

@@ -101,33 +101,32 @@ export interface SocketError extends Error {
 /// );
 /// assert!(ws_url("ftp://x/").is_err());
 /// ```
-pub fn ws_url(page: &str) -> Result<String, String> {
-    let (scheme, rest) = page
-        .split_once("://")
-        .ok_or_else(|| format!("not a URL: {page:?}"))?;
-    let ws = match scheme.to_ascii_lowercase().as_str() {
-        "ws" | "wss" => return Ok(page.to_owned()),
-        "http" => "ws",
-        "https" => "wss",
-        other => {
-            return Err(format!(
-                "the relay's URL is http(s):// or ws(s)://, not {other}://"
-            ));
-        }
+pub fn ws_url(page: &str) -> Result<String, &'static str> {
+    const BAD: &str = "the relay's URL is http(s)://host/… or ws(s)://host/ws";
+    let (ws, rest) = if page.starts_with("ws://") || page.starts_with("wss://") {
+        return Ok(page.to_owned());
+    } else if let Some(rest) = page.strip_prefix("http://") {
+        ("ws://", rest)
+    } else if let Some(rest) = page.strip_prefix("https://") {
+        ("wss://", rest)
+    } else {
+        return Err(BAD);
     };
     let (before, fragment) = rest.split_once('#').unwrap_or((rest, ""));
-    let authority = before.split(['/', '?']).next().unwrap_or_default();
+    let end = before.find(['/', '?']).unwrap_or(before.len());
+    let authority = &before[..end];
     if authority.is_empty() {
-        return Err(format!("no host in {page:?}"));
+        return Err(BAD);
     }
+    let mut url = String::with_capacity(page.len() + 8);
+    url.push_str(ws);
+    url.push_str(authority);
+    url.push_str("/ws");
     // The fragment and the query are both form-encoded: the token's text
     // goes over as it is, escapes and all.
-    let token = fragment
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("token="))
-        .filter(|t| !t.is_empty());
-    let mut url = format!("{ws}://{authority}/ws");
-    if let Some(token) = token {
+    if let Some(token) = fragment.split('&').find_map(|p| p.strip_prefix("token="))
+        && !token.is_empty()
+    {
         url.push_str("?token=");
         url.push_str(token);
     }
@@ -194,7 +193,7 @@ impl Relay {
     /// page's URL (`location.href`: the token comes from its fragment) or a
     /// `ws://…/ws?token=…` URL.
     pub async fn connect(url: String) -> Result<Relay, JsValue> {
-        let target = ws_url(&url).map_err(|e| relay_error(&e))?;
+        let target = ws_url(&url).map_err(relay_error)?;
         let ws = WebSocket::new(&target)?;
         ws.set_binary_type(BinaryType::Arraybuffer);
         let shared: SharedRef = Rc::new(RefCell::new(Shared::new(ws.clone())));
@@ -218,12 +217,11 @@ impl Relay {
         loop {
             {
                 let s = shared.borrow();
-                if let Some(hello) = &s.hello {
-                    if hello.protocol != PROTOCOL_VERSION {
+                if let Some((protocol, _)) = s.hello {
+                    if protocol != PROTOCOL_VERSION {
                         let _ = ws.close();
                         return Err(relay_error(&format!(
-                            "the relay speaks protocol {}, this page speaks {PROTOCOL_VERSION}",
-                            hello.protocol
+                            "the relay speaks protocol {protocol}, this page speaks {PROTOCOL_VERSION}"
                         )));
                     }
                     break;
@@ -274,22 +272,12 @@ impl Relay {
         let kind = match kind.as_deref().unwrap_or("tcp") {
             "tcp" => SockType::Tcp,
             "udp" => SockType::Udp,
-            other => {
-                return Err(JsError::new(&format!(
-                    "socket type is \"tcp\" or \"udp\", not {other:?}"
-                ))
-                .into());
-            }
+            _ => return Err(JsError::new("socket type is \"tcp\" or \"udp\"").into()),
         };
         let family = match family.as_deref().unwrap_or("inet") {
             "inet" => Family::Inet,
             "inet6" => Family::Inet6,
-            other => {
-                return Err(JsError::new(&format!(
-                    "socket family is \"inet\" or \"inet6\", not {other:?}"
-                ))
-                .into());
-            }
+            _ => return Err(JsError::new("socket family is \"inet\" or \"inet6\"").into()),
         };
         let mut s = self.shared.borrow_mut();
         s.alive()?;

@@ -15,7 +15,7 @@ use std::rc::Rc;
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use netlab_core::protocol::errno;
 use netlab_core::protocol::frame::Frame;
-use netlab_core::protocol::{Endpoint, ErrorEvent, Event, Hello, Op, SockType};
+use netlab_core::protocol::{Endpoint, ErrorEvent, Event, Limits, Op, SockType};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::WebSocket;
@@ -124,7 +124,8 @@ pub struct Trace {
 pub struct Shared {
     pub ws: WebSocket,
     pub start_ms: f64,
-    pub hello: Option<Hello>,
+    /// From the hello: the protocol version and the limits.
+    pub hello: Option<(u32, Limits)>,
     /// The hello as the relay wrote it, for the `hello` and `labs` getters.
     pub hello_text: String,
     /// Why the WebSocket closed, once it has.
@@ -169,12 +170,12 @@ impl Shared {
 
     /// The relay's flow-control window (bytes per socket and direction).
     pub fn window(&self) -> u32 {
-        self.hello.as_ref().map_or(0, |h| h.limits.window)
+        self.hello.map_or(0, |(_, limits)| limits.window)
     }
 
     /// The largest payload one data frame may carry.
     pub fn max_payload(&self) -> usize {
-        let frame = self.hello.as_ref().map_or(65536, |h| h.limits.max_frame);
+        let frame = self.hello.map_or(65536, |(_, limits)| limits.max_frame);
         usize::try_from(frame)
             .unwrap_or(65536)
             .saturating_sub(32)
@@ -281,16 +282,28 @@ impl Shared {
 
     /// Handles one text frame; returns the promises to wake.
     pub fn on_text(&mut self, text: &str) -> Vec<Function> {
-        let Some(event) = js_sys::JSON::parse(text).ok().and_then(decode_event) else {
+        let Ok(value) = js_sys::JSON::parse(text) else {
+            return Vec::new();
+        };
+        let field = |name: &str| Reflect::get(&value, &JsValue::from_str(name)).ok();
+        if field("ev").and_then(|ev| ev.as_string()).as_deref() == Some("hello") {
+            // The client needs the version and the limits (the core's
+            // `Limits`); the labs and the allow-list go to the page as the
+            // relay wrote them (the `hello` and `labs` getters).
+            let protocol = field("protocol").and_then(|p| p.as_f64());
+            let limits = field("limits").and_then(|l| serde_wasm_bindgen::from_value(l).ok());
+            if let (Some(protocol), Some(limits)) = (protocol, limits) {
+                self.hello = Some((protocol as u32, limits));
+                text.clone_into(&mut self.hello_text);
+            }
+            return std::mem::take(&mut self.relay_waiters);
+        }
+        let Some(event) = decode_event(value) else {
             return Vec::new();
         };
         let wake = SockState::take_waiters;
         match event {
-            Event::Hello(hello) => {
-                self.hello = Some(hello);
-                text.clone_into(&mut self.hello_text);
-                std::mem::take(&mut self.relay_waiters)
-            }
+            Event::Hello(_) => Vec::new(),
             Event::Ok(ok) => {
                 let sock = ok.sock;
                 let Some(state) = self.socks.get_mut(&sock) else {
@@ -426,8 +439,8 @@ impl Shared {
     }
 }
 
-/// A text frame as the core's [`Event`]. The structs (`Hello`, `OkEvent`,
-/// `ErrorEvent`, endpoints) go through the core's own `Deserialize`; only
+/// A text frame (other than the hello) as the core's [`Event`]. The structs
+/// (`OkEvent`, `ErrorEvent`, endpoints) go through the core's own `Deserialize`; only
 /// the `ev` tag is dispatched here, because serde's internally tagged enum
 /// decoding buffers through `Content`, which costs the module ~8 KB gzipped.
 fn decode_event(value: JsValue) -> Option<Event> {
@@ -439,7 +452,6 @@ fn decode_event(value: JsValue) -> Option<Event> {
     };
     let sock = number("sock");
     Some(match field("ev")?.as_string()?.as_str() {
-        "hello" => Event::Hello(from_value(value).ok()?),
         "ok" => Event::Ok(from_value(value).ok()?),
         "error" => Event::Error(from_value(value).ok()?),
         "accept" => Event::Accept {

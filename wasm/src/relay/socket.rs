@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use js_sys::{Array, Promise, Uint8Array};
 use netlab_core::protocol::errno::{
-    EBADF, EDESTADDRREQ, EINVAL, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPIPE,
+    EBADF, EDESTADDRREQ, EINVAL, EMSGSIZE, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPIPE,
 };
 use netlab_core::protocol::frame::Frame;
 use netlab_core::protocol::{Endpoint, How, OkEvent, Op, OptValue, SockOpt, SockType};
@@ -152,7 +152,17 @@ async fn send_some(shared: &SharedRef, id: u32, data: &[u8]) -> Result<usize, Js
             SockType::Udp if state.peer.is_none() => {
                 return Some(Err(local_error("send", EDESTADDRREQ, None)));
             }
-            SockType::Udp => data.len(),
+            // One datagram is one frame: never cut, possibly empty.
+            SockType::Udp if data.len() > max => {
+                return Some(Err(local_error("send", EMSGSIZE, None)));
+            }
+            SockType::Udp => {
+                let frame = Frame::Stream {
+                    sock: id,
+                    payload: data,
+                };
+                return Some(s.send_frame(&frame, traces).map(|()| data.len()));
+            }
             SockType::Tcp => {
                 if state.write_shut || state.gone.is_some() || state.peer.is_none() {
                     return Some(Err(local_error("send", EPIPE, None)));
@@ -460,6 +470,9 @@ impl Socket {
                 return Err(local_error("sendto", EOPNOTSUPP, detail));
             }
             let addr = datagram_addr(&host, port, v6)?;
+            if data.len() > shared.borrow().max_payload() {
+                return Err(local_error("sendto", EMSGSIZE, None));
+            }
             if !bound {
                 let host = if v6 { "::1" } else { "127.0.0.1" }.to_owned();
                 request(
