@@ -286,6 +286,11 @@ test("a wrong token and a lab whose port was busy have their own screens", async
   await wrong.goto(`${relay.base}/#token=nope&tool=labs`);
   await wrong.waitForSelector('#labs-screen[data-screen="token"]');
   assert.match(await wrong.locator("#labs-screen").textContent(), /token is wrong or missing/);
+  // Pasting the URL with the right token (only the fragment changes) connects.
+  await wrong.evaluate((token) => {
+    location.hash = `token=${token}&tool=labs`;
+  }, TOKEN);
+  await wrong.waitForSelector('#labs-screen[data-screen="connected"]');
   await wrong.close();
 
   const holder = net.createServer();

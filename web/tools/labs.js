@@ -31,15 +31,24 @@ const MAX_RETRIES = 900;
 /**
  * The session all mounts share: one relay connection per page, kept across
  * language changes (which rebuild the panel).
- * @type {{relay: Relay | null, state: "connecting" | "connected" | "down" | "token", retries: number, timer: ReturnType<typeof setTimeout> | undefined, listeners: Set<() => void>, trace: Set<(e: TraceEvent) => void>}}
+ * @type {{relay: Relay | null, state: "connecting" | "connected" | "down" | "token", pending: Promise<void> | null, retries: number, timer: ReturnType<typeof setTimeout> | undefined, listeners: Set<() => void>, trace: Set<(e: TraceEvent) => void>}}
  */
-const session = { relay: null, state: "connecting", retries: 0, timer: undefined, listeners: new Set(), trace: new Set() };
+const session = { relay: null, state: "connecting", pending: null, retries: 0, timer: undefined, listeners: new Set(), trace: new Set() };
 
 const notify = () => session.listeners.forEach((f) => f());
 
-/** Connects to the relay that served the page; on failure tells down from refused. */
-async function connect() {
+/** Connects to the relay that served the page (once at a time). */
+function connect() {
+  session.pending ??= attempt().finally(() => {
+    session.pending = null;
+  });
+  return session.pending;
+}
+
+/** One connection attempt; on failure tells a relay that is down from one that refused. */
+async function attempt() {
   clearTimeout(session.timer);
+  session.timer = undefined;
   session.state = "connecting";
   notify();
   try {
@@ -458,12 +467,14 @@ function mount(panel, ctx) {
     }
   });
   observer.observe(panel, { childList: true });
-  if (!session.relay && session.state !== "down" && session.timer === undefined) connect();
+  if (!session.relay && session.timer === undefined) connect();
   showScreen();
 
   return {
     /** @param {Record<string, string>} v */
     load(v) {
+      // A fragment with another token (the learner pasted the right URL): try again.
+      if (session.state === "token") connect();
       values = { ...v };
       select.value = EXERCISES.some((x) => x.id === v.lab) ? v.lab : "hello";
       showExercise();
