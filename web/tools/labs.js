@@ -16,12 +16,10 @@ import { EXERCISES, CONSOLE_EXAMPLES } from "./labs-exercises.js";
 /** @typedef {import("./labs-exercises.js").Exercise} Exercise */
 /** @typedef {import("./labs-exercises.js").RunContext} RunContext */
 
-export default {
-  id: "labs",
-  title: "tool.labs",
-  defaults: { lab: "hello", secret: "nice@123!", alg: "sha1", cmd: "bytes 100000", name: "alice", file: "hello.txt", listen: "0" },
-  mount,
-};
+/** The exercise's inputs and their defaults (the URL keeps those changed). */
+const DEFAULTS = { lab: "hello", secret: "nice@123!", alg: "sha1", cmd: "bytes 100000", name: "alice", file: "hello.txt", listen: "0" };
+
+export default { id: "labs", title: "tool.labs", defaults: DEFAULTS, mount };
 
 /** Rows the timeline keeps (the oldest go first). */
 const MAX_ROWS = 400;
@@ -165,7 +163,7 @@ function mount(panel, ctx) {
   );
 
   /** @type {Record<string, string>} */
-  let values = { ...EXERCISE_DEFAULTS() };
+  let values = { ...DEFAULTS };
   /** @type {Map<string, HTMLInputElement | HTMLSelectElement>} */
   const fields = new Map();
   /** @type {AbortController | null} */
@@ -482,6 +480,3 @@ function mount(panel, ctx) {
     values: () => ({ ...values, lab: select.value }),
   };
 }
-
-/** The tool's inputs and their defaults (also the URL's). */
-const EXERCISE_DEFAULTS = () => ({ lab: "hello", secret: "nice@123!", alg: "sha1", cmd: "bytes 100000", name: "alice", file: "hello.txt", listen: "0" });
