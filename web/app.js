@@ -20,6 +20,7 @@ import encap from "./tools/encap.js";
 import dissect from "./tools/dissect.js";
 import tcp from "./tools/tcp.js";
 import lan from "./tools/lan.js";
+import labs from "./tools/labs.js";
 
 /**
  * What every module in tools/ exports by default.
@@ -43,7 +44,7 @@ import lan from "./tools/lan.js";
  * bytes).
  * @type {Tool[]}
  */
-const TOOLS = [subnet, same, forms, classify, ports, struct, sticky, encap, dissect, tcp, lan, hmac];
+const TOOLS = [subnet, same, forms, classify, ports, struct, sticky, encap, dissect, tcp, lan, hmac, labs];
 const byId = new Map(TOOLS.map((tool) => [tool.id, tool]));
 
 /** @type {Map<string, ToolInstance>} */

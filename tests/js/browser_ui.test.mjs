@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { ROOT, startRelay, launchChromium, openPlayground } from "./helpers.mjs";
 
-const TOOLS = ["subnet", "same", "forms", "classify", "ports", "struct", "sticky", "encap", "dissect", "tcp", "lan", "hmac"];
+const TOOLS = ["subnet", "same", "forms", "classify", "ports", "struct", "sticky", "encap", "dissect", "tcp", "lan", "hmac", "labs"];
 
 let relay, browser;
 

@@ -26,11 +26,18 @@ export function cli(...args) {
   return { code: r.status, json: r.stdout ? JSON.parse(r.stdout) : null, stderr: r.stderr };
 }
 
-/** Starts netlab-relay on a free loopback port; resolves to {url, base, token, stop}. */
-export function startRelay(extraArgs = []) {
+/**
+ * Starts netlab-relay on a free loopback port (or `listen`); resolves to
+ * {url, base, token, stdout, stop}. Without `labs` it runs none; with it,
+ * every lab on a free port (`--lab-base-port 0`), which the hello lists.
+ * @param {string[]} [extraArgs]
+ * @param {{labs?: boolean, listen?: string}} [o]
+ */
+export function startRelay(extraArgs = [], o = {}) {
+  const labs = o.labs ? ["--lab-base-port", "0"] : ["--no-labs"];
   const child = spawn(
     need("NETLAB_RELAY"),
-    ["--listen", "127.0.0.1:0", "--web-root", path.join(ROOT, "web"), "--no-labs", ...extraArgs],
+    ["--listen", o.listen ?? "127.0.0.1:0", "--web-root", path.join(ROOT, "web"), ...labs, ...extraArgs],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let stderr = "";
@@ -45,6 +52,7 @@ export function startRelay(extraArgs = []) {
       if (m) {
         clearTimeout(timer);
         resolve({
+          stdout: () => out,
           url: m[0],
           base: m[1],
           token: m[3] ?? null,

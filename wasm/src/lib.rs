@@ -22,6 +22,7 @@ pub mod conversions;
 mod convert;
 pub mod packets;
 pub mod pystruct;
+pub mod relay;
 pub mod sims;
 
 use wasm_bindgen::prelude::*;

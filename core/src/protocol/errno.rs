@@ -20,6 +20,7 @@ const TABLE: &[(i32, &str, &str)] = &[
     (32, "EPIPE", "Broken pipe"),
     (71, "EPROTO", "Protocol error"),
     (88, "ENOTSOCK", "Socket operation on non-socket"),
+    (89, "EDESTADDRREQ", "Destination address required"),
     (90, "EMSGSIZE", "Message too long"),
     (92, "ENOPROTOOPT", "Protocol not available"),
     (95, "EOPNOTSUPP", "Operation not supported"),
@@ -45,6 +46,7 @@ const TABLE: &[(i32, &str, &str)] = &[
 ];
 
 pub const EBADF: i32 = 9;
+pub const EAGAIN: i32 = 11;
 pub const EACCES: i32 = 13;
 pub const EBUSY: i32 = 16;
 pub const EINVAL: i32 = 22;
@@ -52,6 +54,7 @@ pub const EMFILE: i32 = 24;
 pub const EPIPE: i32 = 32;
 pub const EPROTO: i32 = 71;
 pub const EMSGSIZE: i32 = 90;
+pub const EDESTADDRREQ: i32 = 89;
 pub const ENOPROTOOPT: i32 = 92;
 pub const EOPNOTSUPP: i32 = 95;
 pub const EAFNOSUPPORT: i32 = 97;
@@ -104,6 +107,7 @@ mod test {
     fn constants_agree_with_the_table() {
         for n in [
             EBADF,
+            EAGAIN,
             EACCES,
             EBUSY,
             EINVAL,
@@ -111,6 +115,7 @@ mod test {
             EPIPE,
             EPROTO,
             EMSGSIZE,
+            EDESTADDRREQ,
             ENOPROTOOPT,
             EOPNOTSUPP,
             EAFNOSUPPORT,

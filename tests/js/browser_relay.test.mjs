@@ -1,0 +1,382 @@
+// The WASM relay client (Relay, Socket) in headless Chromium against a real
+// netlab-relay and its labs: Python's socket semantics through the relay
+// (recv merges chunks, timeouts say `timed out`, OS errors are Python's),
+// flow control with a megabyte each way, UDP with the chat lab, and the page
+// as a server for a seed's own client.py run natively.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { ROOT, startRelay, launchChromium, openPlayground } from "./helpers.mjs";
+
+let relay, browser, page, errors;
+
+before(async () => {
+  relay = await startRelay([], { labs: true });
+  browser = await launchChromium();
+  ({ page, errors } = await openPlayground(browser.context, relay.url));
+  await page.evaluate(async () => {
+    const m = await import("/pkg/netlab_wasm.js");
+    const relay = await m.Relay.connect(location.href);
+    const w = /** @type {any} */ (window);
+    w.relay = relay;
+    w.trace = [];
+    relay.onTrace((e) => w.trace.push({ ...e, text: new TextDecoder().decode(e.bytes) }));
+    w.lab = (name) => relay.labs.find((l) => l.name === name);
+    w.text = (bytes) => new TextDecoder().decode(bytes);
+    w.sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    /** Runs fn, resolving to its value or to {error: message, errno, code, name}. */
+    w.attempt = async (fn) => {
+      try {
+        return await fn();
+      } catch (e) {
+        return { error: e.message, errno: e.errno ?? null, code: e.code ?? null, name: e.name };
+      }
+    };
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (relay) assert.equal(await relay.stop(), 0, "relay exits 0 on SIGTERM");
+});
+
+/** A loopback port with nothing listening on it. */
+function closedPort() {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = /** @type {net.AddressInfo} */ (server.address());
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs `python3 tests/seeds/SCRIPT ARGS…`; resolves to {code, stdout, stderr}. */
+function seed(script, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn("python3", [path.join(ROOT, "tests/seeds", script), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`${script} ran over 20 s:\n${stderr}`));
+    }, 20_000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+test("the hello names every lab of labs.md with its port", async () => {
+  const labs = await page.evaluate(() => window.relay.labs.map((l) => [l.name, l.proto, l.host]));
+  assert.deepEqual(labs.map(([n]) => n).sort(), ["auth", "chat", "cmd", "download", "echo", "framed", "hello", "sticky", "upload", "upper"]);
+  assert.ok(labs.every(([n, proto, host]) => host === "127.0.0.1" && proto === (n === "chat" ? "udp" : "tcp")));
+  const hello = await page.evaluate(() => window.relay.hello);
+  assert.equal(hello.protocol, 1);
+  assert.match(hello.relay, /^netlab-relay /);
+  assert.ok(hello.limits.window > 0 && hello.limits.max_frame > 0);
+});
+
+test("hello lab: recv gives b'hello'; after our send the server closes and recv gives b''", async () => {
+  const r = await page.evaluate(async () => {
+    const { port } = lab("hello");
+    const s = relay.socket("tcp");
+    await s.connect("127.0.0.1", port);
+    const local = s.getsockname();
+    const peer = s.getpeername();
+    const first = text(await s.recv(1024));
+    const n = await s.send("bye");
+    const last = (await s.recv(1024)).length;
+    await s.close();
+    const afterClose = await attempt(() => s.recv(10));
+    return { first, n, last, local, peer, port, afterClose, closedTwice: await s.close() };
+  });
+  assert.equal(r.first, "hello");
+  assert.equal(r.n, 3);
+  assert.equal(r.last, 0);
+  assert.deepEqual(r.peer, ["127.0.0.1", r.port]);
+  assert.equal(r.local[0], "127.0.0.1");
+  assert.ok(r.local[1] > 0);
+  assert.equal(r.afterClose.error, "[Errno 9] Bad file descriptor");
+  assert.equal(r.closedTwice, undefined);
+});
+
+test("echo and upper with several clients at once (the socketserver lesson)", async () => {
+  const r = await page.evaluate(async () => {
+    const one = async (labName, word) => {
+      const s = relay.socket();
+      await s.connect("127.0.0.1", lab(labName).port);
+      await s.sendall(word);
+      let got = "";
+      while (got.length < word.length) got += text(await s.recv(1024));
+      await s.close();
+      return got;
+    };
+    const words = ["alpha", "bravo", "charlie", "delta", "汉字 ok"];
+    const echo = await Promise.all(words.map((w) => one("echo", w)));
+    const upper = await Promise.all(words.map((w) => one("upper", w)));
+    return { echo, upper };
+  });
+  assert.deepEqual(r.echo, ["alpha", "bravo", "charlie", "delta", "汉字 ok"]);
+  assert.deepEqual(r.upper, ["ALPHA", "BRAVO", "CHARLIE", "DELTA", "汉字 OK"]);
+});
+
+test("sticky lab: after a pause one recv(1024) returns b'hellonice'; recv(3) takes at most 3 bytes", async () => {
+  const r = await page.evaluate(async () => {
+    const { port } = lab("sticky");
+    const s = relay.socket();
+    await s.connect("127.0.0.1", port);
+    await sleep(300);
+    const merged = text(await s.recv(1024));
+    const eof = (await s.recv(1024)).length;
+    const sock = s.fileno();
+    await s.close();
+    const t = relay.socket();
+    await t.connect("127.0.0.1", port);
+    await sleep(300);
+    const parts = [];
+    for (;;) {
+      const b = await t.recv(3);
+      if (b.length === 0) break;
+      parts.push(text(b));
+    }
+    await t.close();
+    const ins = trace.filter((e) => e.sock === sock && e.dir === "in").map((e) => e.text);
+    const recvs = trace.filter((e) => e.sock === sock && e.dir === "recv").map((e) => e.text);
+    return { merged, eof, parts, ins, recvs };
+  });
+  assert.equal(r.merged, "hellonice");
+  assert.equal(r.eof, 0);
+  assert.deepEqual(r.parts, ["hel", "lon", "ice"]);
+  // The chunks as the relay read them join up to what the one recv returned.
+  assert.equal(r.ins.join(""), "hellonice");
+  assert.deepEqual(r.recvs, ["hellonice"]);
+});
+
+test("a megabyte each way through echo: sendall waits for credit, recv returns it", async () => {
+  const r = await page.evaluate(async () => {
+    const size = 1 << 20;
+    const data = new Uint8Array(size);
+    for (let i = 0; i < size; i++) data[i] = (i * 7 + (i >> 8)) & 255;
+    const s = relay.socket();
+    await s.connect("127.0.0.1", lab("echo").port);
+    const sending = s.sendall(data);
+    const got = new Uint8Array(size);
+    let at = 0;
+    let recvs = 0;
+    while (at < size) {
+      const b = await s.recv(65536);
+      if (b.length === 0) break;
+      got.set(b, at);
+      at += b.length;
+      recvs++;
+    }
+    await sending;
+    await s.close();
+    let same = at === size;
+    for (let i = 0; same && i < size; i++) same = got[i] === data[i];
+    return { at, same, recvs, window: relay.hello.limits.window };
+  });
+  assert.equal(r.at, 1 << 20);
+  assert.ok(r.same, "the echoed bytes are the sent ones");
+  assert.ok(r.window < 1 << 20, "the megabyte is larger than the window, so credit had to flow");
+});
+
+test("timeouts reject with `timed out`; settimeout(0) is Python's BlockingIOError", async () => {
+  const r = await page.evaluate(async () => {
+    const s = relay.socket();
+    await s.connect("127.0.0.1", lab("echo").port);
+    s.settimeout(0.2);
+    const t0 = performance.now();
+    const timedOut = await attempt(() => s.recv(1024));
+    const waited = performance.now() - t0;
+    s.settimeout(0);
+    const noWait = await attempt(() => s.recv(1024));
+    s.settimeout(null);
+    await s.send("still fine");
+    const after = text(await s.recv(1024));
+    const bad = await attempt(async () => s.settimeout(-1));
+    await s.close();
+    return { timedOut, waited, noWait, after, bad };
+  });
+  assert.equal(r.timedOut.error, "timed out");
+  assert.equal(r.timedOut.name, "TimeoutError");
+  assert.ok(r.waited >= 190 && r.waited < 2000, `waited ${r.waited} ms`);
+  assert.equal(r.noWait.error, "[Errno 11] Resource temporarily unavailable");
+  assert.equal(r.after, "still fine");
+  assert.equal(r.bad.error, "Timeout value out of range");
+});
+
+test("a loopback port with nothing listening: [Errno 111] Connection refused", async () => {
+  const port = await closedPort();
+  const r = await page.evaluate(async (port) => {
+    const s = relay.socket();
+    const refused = await attempt(() => s.connect("127.0.0.1", port));
+    const notConnected = await attempt(async () => s.getpeername());
+    const outside = await attempt(() => relay.socket().connect("192.0.2.1", 80));
+    const badPort = await attempt(() => relay.socket().connect("127.0.0.1", 70000));
+    return { refused, notConnected, outside, badPort };
+  }, port);
+  assert.deepEqual(r.refused, { error: "[Errno 111] Connection refused", errno: 111, code: "ECONNREFUSED", name: "Error" });
+  assert.equal(r.notConnected.error, "[Errno 107] Transport endpoint is not connected");
+  assert.equal(r.outside.errno, 13);
+  assert.match(r.outside.error, /^\[Errno 13\] Permission denied: .*192\.0\.2\.1/);
+  assert.equal(r.badPort.error, "connect(): port must be 0-65535.");
+});
+
+test("UDP chat lab: sendto and recvfrom, the sender gets its own line back", async () => {
+  const r = await page.evaluate(async () => {
+    const { port } = lab("chat");
+    const a = relay.socket("udp");
+    const b = relay.socket("udp");
+    await a.sendto("alice|hi all", "127.0.0.1", port);
+    const [ownBytes, from] = await a.recvfrom(2048);
+    await b.sendto("bob|hello", "127.0.0.1", port);
+    const [toA] = await a.recvfrom(2048);
+    const [toB] = await b.recvfrom(2048);
+    await a.sendto("no bar here", "127.0.0.1", port);
+    const [complaint] = await a.recvfrom(2048);
+    const local = a.getsockname();
+    const outs = trace.filter((e) => e.sock === a.fileno() && e.dir === "out").map((e) => [e.text, e.peer]);
+    await a.close();
+    await b.close();
+    // connect() on UDP sets the default peer for send() and recv().
+    const c = relay.socket("udp");
+    await c.connect("127.0.0.1", port);
+    await c.send("carol|via connect");
+    const viaConnect = text(await c.recv(1024));
+    const tooBig = await attempt(() => c.sendto(new Uint8Array(relay.hello.limits.max_frame), "127.0.0.1", port));
+    await c.close();
+    return { own: text(ownBytes), from, port, toA: text(toA), toB: text(toB), complaint: text(complaint), local, outs, viaConnect, tooBig };
+  });
+  assert.equal(r.own, "alice|hi all");
+  assert.deepEqual(r.from, ["127.0.0.1", r.port]);
+  assert.equal(r.toA, "bob|hello");
+  assert.equal(r.toB, "bob|hello");
+  assert.equal(r.complaint, "error|expected name|message");
+  assert.equal(r.local[0], "127.0.0.1");
+  assert.ok(r.local[1] > 0, "sendto bound the socket to a port, as Python does");
+  assert.deepEqual(r.outs[0], ["alice|hi all", ["127.0.0.1", r.port]]);
+  assert.equal(r.viaConnect, "carol|via connect");
+  assert.equal(r.tooBig.error, "[Errno 90] Message too long");
+});
+
+test("the page listens; the seed's own hello client.py, run natively, connects to it", async () => {
+  const port = await page.evaluate(async () => {
+    const server = relay.socket();
+    await server.bind("127.0.0.1", 0);
+    await server.listen(5);
+    window.server = server;
+    window.served = (async () => {
+      const [conn, peer] = await server.accept();
+      await conn.send("hello");
+      const got = text(await conn.recv(1024));
+      const eof = (await conn.recv(1024)).length;
+      await conn.close();
+      await server.close();
+      return { got, eof, peer };
+    })();
+    return server.getsockname()[1];
+  });
+  assert.ok(port > 0);
+  const client = await seed("hello_client.py", [String(port)]);
+  assert.equal(client.code, 0, client.stderr);
+  assert.equal(client.stdout, "b'hello'\n");
+  const served = await page.evaluate(() => window.served);
+  assert.equal(served.got, "bye");
+  assert.equal(served.eof, 0);
+  assert.equal(served.peer[0], "127.0.0.1");
+});
+
+test("shutdown, setsockopt, recvfrom on TCP, gettimeout, as Python has them", async () => {
+  const r = await page.evaluate(async () => {
+    const s = relay.socket();
+    await s.connect("127.0.0.1", lab("echo").port);
+    await s.setsockopt("TCP_NODELAY", true);
+    const badOpt = await attempt(() => s.setsockopt("SO_NOPE", 1));
+    const blocking = s.gettimeout();
+    s.settimeout(2.5);
+    const timeout = s.gettimeout();
+    await s.sendall("last words");
+    await s.shutdown("write");
+    const afterShutdown = await attempt(() => s.send("more"));
+    let got = "";
+    for (let i = 0; i < 20; i++) {
+      const [b, from] = await s.recvfrom(4);
+      if (b.length === 0) break;
+      got += text(b);
+      if (from !== null) return { from };
+    }
+    const eof = (await s.recv(10)).length;
+    await s.close();
+    return { badOpt, blocking, timeout, afterShutdown, got, eof, kind: s.kind };
+  });
+  assert.match(r.badOpt.error, /^\[Errno 92\] Protocol not available/);
+  assert.equal(r.blocking, null);
+  assert.equal(r.timeout, 2.5);
+  assert.equal(r.afterShutdown.error, "[Errno 32] Broken pipe");
+  assert.equal(r.got, "last words");
+  assert.equal(r.eof, 0);
+  assert.equal(r.kind, "tcp");
+});
+
+test("closing a listener closes the connections accept() never took", async () => {
+  const port = await page.evaluate(async () => {
+    const server = relay.socket();
+    await server.bind("127.0.0.1", 0);
+    await server.listen(1);
+    window.idle = server;
+    return server.getsockname()[1];
+  });
+  const client = net.connect(port, "127.0.0.1");
+  const ended = new Promise((resolve) => client.on("close", resolve));
+  client.on("error", () => {});
+  await new Promise((r) => client.on("connect", r));
+  await page.evaluate(async () => {
+    await sleep(300);
+    await window.idle.close();
+  });
+  const timer = setTimeout(() => client.destroy(new Error("still open")), 5000);
+  await ended;
+  clearTimeout(timer);
+  assert.equal(client.errored?.message === "still open", false, "the peer saw its connection closed");
+});
+
+test("the session ends: onClose fires, calls reject, and the .d.ts types the classes without `any`", async () => {
+  const r = await page.evaluate(async () => {
+    const m = await import("/pkg/netlab_wasm.js");
+    const other = await m.Relay.connect(location.href);
+    const s = other.socket();
+    await s.connect("127.0.0.1", lab("echo").port);
+    const closed = new Promise((resolve) => other.onClose(resolve));
+    const pending = attempt(() => s.recv(10));
+    other.close();
+    const event = await closed;
+    return { code: event.code, flag: other.closed, pending: await pending, next: await attempt(async () => other.socket()) };
+  });
+  assert.ok(Number.isInteger(r.code), String(r.code));
+  assert.equal(r.flag, true);
+  assert.match(r.pending.error, /^relay connection lost/);
+  assert.equal(r.pending.code, "ERELAY");
+  assert.match(r.next.error, /^relay connection lost/);
+  const { readFileSync } = await import("node:fs");
+  const dts = readFileSync(path.join(ROOT, "web/pkg/netlab_wasm.d.ts"), "utf8");
+  for (const cls of ["Relay", "Socket"]) {
+    const start = dts.indexOf(`export class ${cls} {`);
+    const body = dts.slice(start, dts.indexOf("\n}\n", start)).replace(/\/\*\*[^]*?\*\//g, "");
+    assert.ok(body.length > 100, cls);
+    assert.doesNotMatch(body, /\bany\b/, cls);
+  }
+  for (const name of "bind listen accept connect send sendall recv sendto recvfrom shutdown settimeout setsockopt getsockname getpeername close".split(" ")) {
+    assert.match(dts, new RegExp(`\\n    ${name}\\(`), name);
+  }
+});
+
+test("no console errors", () => {
+  assert.deepEqual(errors, []);
+});

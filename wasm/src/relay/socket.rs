@@ -1,0 +1,668 @@
+//! A socket through the relay, with the names and behaviour of Python's
+//! `socket` object: blocking calls return promises, a timeout rejects with
+//! `timed out`, OS errors reject with the relay's Python-worded message.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+
+use js_sys::{Array, Promise, Uint8Array};
+use netlab_core::protocol::errno::{
+    EBADF, EDESTADDRREQ, EINVAL, EMSGSIZE, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPIPE,
+};
+use netlab_core::protocol::frame::Frame;
+use netlab_core::protocol::{Endpoint, How, OkEvent, Op, OptValue, SockOpt, SockType};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::shared::{
+    Shared, SharedRef, SockState, Trace, deliver, endpoint_js, local_error, now_ms, os_error, park,
+    timed_out, wake_all, would_block,
+};
+use crate::convert::bytes_or_text;
+
+/// A TCP or UDP socket of the relay's machine, used from the page.
+#[wasm_bindgen]
+#[derive(Debug, Clone)]
+pub struct Socket {
+    shared: SharedRef,
+    id: u32,
+}
+
+impl Socket {
+    pub(super) fn new(shared: SharedRef, id: u32) -> Self {
+        Self { shared, id }
+    }
+}
+
+type Answer<T> = Option<Result<T, JsValue>>;
+
+fn ebadf(op: &str) -> JsValue {
+    local_error(op, EBADF, None)
+}
+
+/// A port as Python checks it.
+fn port_of(op: &str, port: f64) -> Result<u16, JsValue> {
+    if port.fract() == 0.0 && (0.0..=65535.0).contains(&port) {
+        Ok(port as u16)
+    } else {
+        Err(js_sys::Error::new(&format!("{op}(): port must be 0-65535.")).into())
+    }
+}
+
+/// The socket's state, or `EBADF` when it is closed or unknown.
+fn open_state<'a>(s: &'a mut Shared, id: u32, op: &str) -> Result<&'a mut SockState, JsValue> {
+    match s.socks.get_mut(&id) {
+        Some(state) if !state.closed => Ok(state),
+        _ => Err(ebadf(op)),
+    }
+}
+
+/// Polls `ready` until it has an answer, parking between tries, within the
+/// socket's timeout. Trace records it makes go to the listener.
+async fn wait_for<T>(
+    shared: &SharedRef,
+    id: u32,
+    op: &str,
+    mut ready: impl FnMut(&mut Shared, &mut Vec<Trace>) -> Answer<T>,
+) -> Result<T, JsValue> {
+    let timeout = shared.borrow().socks.get(&id).and_then(|s| s.timeout);
+    let deadline = timeout.map(|t| now_ms() + t * 1000.0);
+    loop {
+        let mut traces = Vec::new();
+        let answer = {
+            let mut s = shared.borrow_mut();
+            match s.alive() {
+                Err(e) => Some(Err(e)),
+                Ok(()) => ready(&mut s, &mut traces),
+            }
+        };
+        deliver(shared, traces);
+        if let Some(answer) = answer {
+            return answer;
+        }
+        if let Some(at) = deadline
+            && now_ms() >= at
+        {
+            return Err(if timeout == Some(0.0) {
+                would_block(op)
+            } else {
+                timed_out()
+            });
+        }
+        park(shared, Some(id), deadline).await;
+    }
+}
+
+/// Sends an op and waits for its answer (within `timeout` seconds, if given).
+async fn request(
+    shared: &SharedRef,
+    id: u32,
+    op: Op,
+    timeout: Option<f64>,
+) -> Result<OkEvent, JsValue> {
+    let name = op.name();
+    let pending = {
+        let mut s = shared.borrow_mut();
+        s.alive()?;
+        let state = s.socks.get_mut(&id).ok_or_else(|| ebadf(name))?;
+        if state.closed && name != "close" {
+            return Err(ebadf(name));
+        }
+        if let Some(error) = state.error.take() {
+            return Err(os_error(&error));
+        }
+        let pending = s.expect(id, name);
+        s.send_op(&op)?;
+        pending
+    };
+    let deadline = timeout.map(|t| now_ms() + t * 1000.0);
+    loop {
+        {
+            let mut s = shared.borrow_mut();
+            if let Some(answer) = s.answer(id, pending) {
+                return answer.map_err(|e| os_error(&e));
+            }
+            s.alive()?;
+            if !s.socks.contains_key(&id) {
+                return Err(ebadf(name));
+            }
+        }
+        if let Some(at) = deadline
+            && now_ms() >= at
+        {
+            shared.borrow_mut().abandon(id, pending);
+            return Err(timed_out());
+        }
+        park(shared, Some(id), deadline).await;
+    }
+}
+
+/// One `send()`: as many bytes as the window allows now (waiting for
+/// credit when it is shut), cut into frames the relay accepts.
+async fn send_some(shared: &SharedRef, id: u32, data: &[u8]) -> Result<usize, JsValue> {
+    wait_for(shared, id, "send", |s, traces| {
+        let max = s.max_payload();
+        let state = match open_state(s, id, "send") {
+            Ok(state) => state,
+            Err(e) => return Some(Err(e)),
+        };
+        if let Some(error) = state.error.take() {
+            return Some(Err(os_error(&error)));
+        }
+        let n = match state.kind {
+            SockType::Udp if state.peer.is_none() => {
+                return Some(Err(local_error("send", EDESTADDRREQ, None)));
+            }
+            // One datagram is one frame: never cut, possibly empty.
+            SockType::Udp if data.len() > max => {
+                return Some(Err(local_error("send", EMSGSIZE, None)));
+            }
+            SockType::Udp => {
+                let frame = Frame::Stream {
+                    sock: id,
+                    payload: data,
+                };
+                return Some(s.send_frame(&frame, traces).map(|()| data.len()));
+            }
+            SockType::Tcp => {
+                if state.write_shut || state.gone.is_some() || state.peer.is_none() {
+                    return Some(Err(local_error("send", EPIPE, None)));
+                }
+                if data.is_empty() {
+                    return Some(Ok(0));
+                }
+                if state.window == 0 {
+                    return None;
+                }
+                let n = data
+                    .len()
+                    .min(usize::try_from(state.window).unwrap_or(usize::MAX));
+                state.window -= n as u64;
+                n
+            }
+        };
+        for payload in data[..n].chunks(max) {
+            let frame = Frame::Stream { sock: id, payload };
+            if let Err(e) = s.send_frame(&frame, traces) {
+                return Some(Err(e));
+            }
+        }
+        Some(Ok(n))
+    })
+    .await
+}
+
+/// `recv(bufsize)` and `recvfrom(bufsize)`: what has arrived, at most
+/// `bufsize` bytes (TCP: merged across chunks; UDP: one datagram, cut), and
+/// where a datagram came from; credit goes back to the relay for what a
+/// stream read.
+async fn recv_from(
+    shared: &SharedRef,
+    id: u32,
+    bufsize: usize,
+    op: &'static str,
+) -> Result<(Vec<u8>, Option<Endpoint>), JsValue> {
+    wait_for(shared, id, op, |s, traces| {
+        let state = match open_state(s, id, op) {
+            Ok(state) => state,
+            Err(e) => return Some(Err(e)),
+        };
+        if bufsize == 0 {
+            return Some(Ok((Vec::new(), None)));
+        }
+        let (bytes, from) = match state.kind {
+            SockType::Tcp if !state.rx.is_empty() => {
+                let n = bufsize.min(state.rx.len());
+                (state.rx.drain(..n).collect::<Vec<u8>>(), None)
+            }
+            SockType::Udp if !state.datagrams.is_empty() => {
+                let (mut payload, from) = state.datagrams.pop_front()?;
+                payload.truncate(bufsize);
+                (payload, Some(from))
+            }
+            _ => {
+                if let Some(error) = state.error.take() {
+                    return Some(Err(os_error(&error)));
+                }
+                if state.kind == SockType::Tcp {
+                    if state.eof || state.gone.is_some() {
+                        return Some(Ok((Vec::new(), None)));
+                    }
+                    if state.peer.is_none() {
+                        return Some(Err(local_error(op, ENOTCONN, None)));
+                    }
+                }
+                return None;
+            }
+        };
+        traces.push(Trace {
+            sock: id,
+            dir: "recv",
+            bytes: bytes.clone(),
+            proto: state.kind,
+            local: state.local.clone(),
+            peer: from.clone().or_else(|| state.peer.clone()),
+        });
+        if from.is_none() {
+            let credit = Op::Credit {
+                sock: id,
+                bytes: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
+            };
+            if let Err(e) = s.send_op(&credit) {
+                return Some(Err(e));
+            }
+        }
+        Some(Ok((bytes, from)))
+    })
+    .await
+}
+
+/// An address as the relay's datagram frame needs it: an IP literal, or
+/// `localhost`.
+fn datagram_addr(host: &str, port: u16, v6: bool) -> Result<SocketAddr, JsValue> {
+    let ip: IpAddr = match host {
+        "localhost" if v6 => Ipv6Addr::LOCALHOST.into(),
+        "localhost" => Ipv4Addr::LOCALHOST.into(),
+        _ => host.parse().map_err(|_| {
+            let error = js_sys::Error::new("[Errno -2] Name or service not known");
+            let _ = js_sys::Reflect::set(&error, &"code".into(), &"EAI_NONAME".into());
+            JsValue::from(error)
+        })?,
+    };
+    Ok(SocketAddr::new(ip, port))
+}
+
+fn how_of(how: &JsValue) -> Result<How, JsValue> {
+    let text = how
+        .as_string()
+        .or_else(|| how.as_f64().map(|n| n.to_string()));
+    match text.as_deref() {
+        Some("read" | "SHUT_RD" | "0") => Ok(How::Read),
+        Some("write" | "SHUT_WR" | "1") => Ok(How::Write),
+        Some("both" | "SHUT_RDWR" | "2") => Ok(How::Both),
+        _ => Err(local_error(
+            "shutdown",
+            EINVAL,
+            Some("how is \"read\", \"write\" or \"both\" (0, 1, 2)"),
+        )),
+    }
+}
+
+/// One boxed future type for every method, so `future_to_promise` is
+/// compiled once rather than once per method (the module stays small).
+type Call = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, JsValue>>>>;
+
+fn promise<F>(future: F) -> Promise
+where
+    F: std::future::Future<Output = Result<JsValue, JsValue>> + 'static,
+{
+    let call: Call = Box::pin(future);
+    future_to_promise(call)
+}
+
+#[wasm_bindgen]
+impl Socket {
+    /// The socket's id in the relay protocol (what trace events call `sock`).
+    pub fn fileno(&self) -> u32 {
+        self.id
+    }
+
+    /// `"tcp"` or `"udp"`.
+    #[wasm_bindgen(getter, unchecked_return_type = "SocketType")]
+    pub fn kind(&self) -> String {
+        let udp = self
+            .shared
+            .borrow()
+            .socks
+            .get(&self.id)
+            .is_some_and(|s| s.kind == SockType::Udp);
+        if udp { "udp" } else { "tcp" }.to_owned()
+    }
+
+    /// `bind((host, port))`; port 0 takes any free port (see `getsockname`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn bind(&self, host: String, port: f64) -> Promise {
+        let (shared, id) = (self.shared.clone(), self.id);
+        promise(async move {
+            let port = port_of("bind", port)?;
+            request(
+                &shared,
+                id,
+                Op::Bind {
+                    sock: id,
+                    host,
+                    port,
+                },
+                None,
+            )
+            .await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// `listen(backlog)`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn listen(&self, backlog: Option<u32>) -> Promise {
+        let (shared, id) = (self.shared.clone(), self.id);
+        promise(async move {
+            let op = Op::Listen {
+                sock: id,
+                backlog: backlog.unwrap_or(0),
+            };
+            request(&shared, id, op, None).await?;
+            if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
+                state.listening = true;
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// `accept()`: the next connection and its peer, `[sock, [host, port]]`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<[Socket, Address]>")]
+    pub fn accept(&self) -> Promise {
+        let (shared, id) = (self.shared.clone(), self.id);
+        promise(async move {
+            let accepted = wait_for(&shared, id, "accept", |s, _| {
+                let state = match open_state(s, id, "accept") {
+                    Ok(state) => state,
+                    Err(e) => return Some(Err(e)),
+                };
+                if let Some(accepted) = state.accepts.pop_front() {
+                    return Some(Ok(accepted));
+                }
+                if let Some(error) = state.error.take() {
+                    return Some(Err(os_error(&error)));
+                }
+                if !state.listening || state.gone.is_some() {
+                    return Some(Err(local_error("accept", EINVAL, None)));
+                }
+                None
+            })
+            .await?;
+            let sock = Socket::new(shared.clone(), accepted.conn);
+            Ok(Array::of2(&sock.into(), &endpoint_js(Some(&accepted.peer))).into())
+        })
+    }
+
+    /// `connect((host, port))`; for UDP it sets the default peer.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn connect(&self, host: String, port: f64) -> Promise {
+        let (shared, id) = (self.shared.clone(), self.id);
+        promise(async move {
+            let port = port_of("connect", port)?;
+            let timeout = shared.borrow().socks.get(&id).and_then(|s| s.timeout);
+            request(
+                &shared,
+                id,
+                Op::Connect {
+                    sock: id,
+                    host,
+                    port,
+                },
+                timeout,
+            )
+            .await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// `send(data)`: how many bytes were taken (maybe fewer than given).
+    #[wasm_bindgen(unchecked_return_type = "Promise<number>")]
+    pub fn send(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] data: JsValue,
+    ) -> Promise {
+        let (shared, id) = (self.shared.clone(), self.id);
+        promise(async move {
+            let data = bytes_or_text(&data, "data")?;
+            let n = send_some(&shared, id, &data).await?;
+            Ok(JsValue::from(n as f64))
+        })
+    }
+
+    /// `sendall(data)`: every byte, waiting for the relay's credit as needed.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn sendall(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] data: JsValue,
+    ) -> Promise {
+        let (shared, id) = (self.shared.clone(), self.id);
+        promise(async move {
+            let data = bytes_or_text(&data, "data")?;
+            let mut sent = 0;
+            while sent < data.len() {
+                sent += send_some(&shared, id, &data[sent..]).await?;
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// `recv(bufsize)`: at most `bufsize` bytes of what has arrived (so
+    /// chunks merge as in Python); empty at EOF.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
+    pub fn recv(&self, bufsize: u32) -> Promise {
+        let (shared, id) = (self.shared.clone(), self.id);
+        promise(async move {
+            let (bytes, _) = recv_from(&shared, id, bufsize as usize, "recv").await?;
+            Ok(Uint8Array::from(bytes.as_slice()).into())
+        })
+    }
+
+    /// `sendto(data, (host, port))` on a UDP socket; an unbound socket is
+    /// bound to a free loopback port first, as Python binds on first use.
+    #[wasm_bindgen(unchecked_return_type = "Promise<number>")]
+    pub fn sendto(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] data: JsValue,
+        host: String,
+        port: f64,
+    ) -> Promise {
+        let (shared, id) = (self.shared.clone(), self.id);
+        promise(async move {
+            let data = bytes_or_text(&data, "data")?;
+            let port = port_of("sendto", port)?;
+            let (kind, v6, bound) = {
+                let mut s = shared.borrow_mut();
+                let state = open_state(&mut s, id, "sendto")?;
+                (state.kind, state.v6, state.local.is_some())
+            };
+            if kind != SockType::Udp {
+                let detail = Some("sendto is for UDP sockets");
+                return Err(local_error("sendto", EOPNOTSUPP, detail));
+            }
+            let addr = datagram_addr(&host, port, v6)?;
+            if data.len() > shared.borrow().max_payload() {
+                return Err(local_error("sendto", EMSGSIZE, None));
+            }
+            if !bound {
+                let host = if v6 { "::1" } else { "127.0.0.1" }.to_owned();
+                request(
+                    &shared,
+                    id,
+                    Op::Bind {
+                        sock: id,
+                        host,
+                        port: 0,
+                    },
+                    None,
+                )
+                .await?;
+            }
+            let mut traces = Vec::new();
+            {
+                let mut s = shared.borrow_mut();
+                let state = open_state(&mut s, id, "sendto")?;
+                if let Some(error) = state.error.take() {
+                    return Err(os_error(&error));
+                }
+                let frame = Frame::Datagram {
+                    sock: id,
+                    addr,
+                    payload: &data,
+                };
+                s.send_frame(&frame, &mut traces)?;
+            }
+            deliver(&shared, traces);
+            Ok(JsValue::from(data.len() as f64))
+        })
+    }
+
+    /// `recvfrom(bufsize)`: `[bytes, [host, port]]` (the peer is `null` on TCP).
+    #[wasm_bindgen(unchecked_return_type = "Promise<[Uint8Array, Address | null]>")]
+    pub fn recvfrom(&self, bufsize: u32) -> Promise {
+        let (shared, id) = (self.shared.clone(), self.id);
+        promise(async move {
+            let (bytes, from) = recv_from(&shared, id, bufsize as usize, "recvfrom").await?;
+            let bytes = Uint8Array::from(bytes.as_slice());
+            Ok(Array::of2(&bytes, &endpoint_js(from.as_ref())).into())
+        })
+    }
+
+    /// `shutdown(how)`: `"read"`, `"write"` (sends FIN) or `"both"`, or
+    /// Python's `SHUT_RD` 0, `SHUT_WR` 1, `SHUT_RDWR` 2.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn shutdown(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ShutdownHow")] how: JsValue,
+    ) -> Promise {
+        let (shared, id) = (self.shared.clone(), self.id);
+        promise(async move {
+            let how = how_of(&how)?;
+            request(&shared, id, Op::Shutdown { sock: id, how }, None).await?;
+            if let Some(state) = shared.borrow_mut().socks.get_mut(&id)
+                && matches!(how, How::Write | How::Both)
+            {
+                state.write_shut = true;
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// `settimeout(seconds)`: `null` blocks, `0` never waits, else blocking
+    /// calls reject with `timed out` after that long.
+    pub fn settimeout(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number | null")] seconds: JsValue,
+    ) -> Result<(), JsValue> {
+        let timeout = if seconds.is_null() || seconds.is_undefined() {
+            None
+        } else {
+            match seconds.as_f64() {
+                Some(t) if t >= 0.0 => Some(t),
+                Some(_) => return Err(js_sys::Error::new("Timeout value out of range").into()),
+                None => return Err(js_sys::Error::new("timeout must be a number or null").into()),
+            }
+        };
+        let mut s = self.shared.borrow_mut();
+        open_state(&mut s, self.id, "settimeout")?.timeout = timeout;
+        Ok(())
+    }
+
+    /// `gettimeout()`: seconds, or `null` when blocking.
+    #[wasm_bindgen(unchecked_return_type = "number | null")]
+    pub fn gettimeout(&self) -> JsValue {
+        let timeout = self
+            .shared
+            .borrow()
+            .socks
+            .get(&self.id)
+            .and_then(|s| s.timeout);
+        timeout.map_or(JsValue::NULL, JsValue::from)
+    }
+
+    /// `setsockopt(name, value)`, for `TCP_NODELAY`, `SO_REUSEADDR`,
+    /// `SO_RCVBUF`, `SO_SNDBUF`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn setsockopt(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SocketOption")] name: String,
+        #[wasm_bindgen(unchecked_param_type = "boolean | number")] value: JsValue,
+    ) -> Promise {
+        let (shared, id) = (self.shared.clone(), self.id);
+        promise(async move {
+            let known = "TCP_NODELAY, SO_REUSEADDR, SO_RCVBUF or SO_SNDBUF";
+            let name: SockOpt = serde_wasm_bindgen::from_value(JsValue::from_str(&name))
+                .map_err(|_| local_error("setsockopt", ENOPROTOOPT, Some(known)))?;
+            let value = match (value.as_bool(), value.as_f64()) {
+                (Some(flag), _) => OptValue::Flag(flag),
+                (None, Some(n)) if n.fract() == 0.0 => OptValue::Int(n as i64),
+                _ => {
+                    let detail = Some("value is a boolean or an integer");
+                    return Err(local_error("setsockopt", EINVAL, detail));
+                }
+            };
+            let op = Op::Setsockopt {
+                sock: id,
+                name,
+                value,
+            };
+            request(&shared, id, op, None).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// `getsockname()`: the local `[host, port]` (`["0.0.0.0", 0]` before bind).
+    #[wasm_bindgen(unchecked_return_type = "Address")]
+    pub fn getsockname(&self) -> Result<JsValue, JsValue> {
+        let mut s = self.shared.borrow_mut();
+        let state = open_state(&mut s, self.id, "getsockname")?;
+        let unbound = if state.v6 { "::" } else { "0.0.0.0" };
+        let local = state.local.clone().unwrap_or((unbound.into(), 0));
+        Ok(endpoint_js(Some(&local)))
+    }
+
+    /// `getpeername()`: the peer's `[host, port]`.
+    #[wasm_bindgen(unchecked_return_type = "Address")]
+    pub fn getpeername(&self) -> Result<JsValue, JsValue> {
+        let mut s = self.shared.borrow_mut();
+        let state = open_state(&mut s, self.id, "getpeername")?;
+        match &state.peer {
+            Some(peer) => Ok(endpoint_js(Some(peer))),
+            None => Err(local_error("getpeername", ENOTCONN, None)),
+        }
+    }
+
+    /// `close()`: calls waiting on the socket reject with `[Errno 9] Bad
+    /// file descriptor`; closing twice does nothing, as in Python; a
+    /// listener's connections not yet accepted are closed with it.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn close(&self) -> Promise {
+        let (shared, id) = (self.shared.clone(), self.id);
+        promise(async move {
+            let (waiters, ask) = {
+                let mut s = shared.borrow_mut();
+                let lost = s.lost.is_some();
+                let Some(state) = s.socks.get_mut(&id) else {
+                    return Ok(JsValue::UNDEFINED);
+                };
+                if state.closed {
+                    return Ok(JsValue::UNDEFINED);
+                }
+                state.closed = true;
+                let ask = state.gone.is_none() && !lost;
+                let waiters = state.take_waiters();
+                // Connections no accept() took go with the listener, as a
+                // kernel resets its backlog.
+                let queued: Vec<u32> = state.accepts.drain(..).map(|a| a.conn).collect();
+                for conn in queued {
+                    s.socks.remove(&conn);
+                    if !lost {
+                        let _ = s.send_op(&Op::Close { sock: conn });
+                    }
+                }
+                if !ask {
+                    s.socks.remove(&id);
+                }
+                (waiters, ask)
+            };
+            wake_all(waiters);
+            if ask {
+                // The relay's answer is awaited so the port is free when
+                // close() resolves; a relay that no longer knows the
+                // socket (it died meanwhile) makes no difference here.
+                let _ = request(&shared, id, Op::Close { sock: id }, None).await;
+                shared.borrow_mut().socks.remove(&id);
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+}

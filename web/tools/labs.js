@@ -1,0 +1,482 @@
+// The live socket labs: the seeds' server.py/client.py pairs for real,
+// through the relay that served this page. The page plays the client of a
+// lab server (labs.md), the server of a seed's client.py run natively, or a
+// chat peer of another tab; every chunk in and out goes to a timeline. The
+// connection screens say what is wrong (relay not running, wrong token, a
+// lab whose port was busy, a refused connection) and the page reconnects on
+// its own when the relay comes back. The exercises live in labs-exercises.js.
+// @ts-check
+import { Relay, encapsulate } from "../pkg/netlab_wasm.js";
+import { t } from "../i18n.js";
+import { h, part, onEdit, scrollBox, messageOf } from "../ui.js";
+import { pyBytes } from "../python.js";
+import { EXERCISES, CONSOLE_EXAMPLES } from "./labs-exercises.js";
+
+/** @typedef {import("../pkg/netlab_wasm.js").TraceEvent} TraceEvent */
+/** @typedef {import("./labs-exercises.js").Exercise} Exercise */
+/** @typedef {import("./labs-exercises.js").RunContext} RunContext */
+
+/** The exercise's inputs and their defaults (the URL keeps those changed). */
+const DEFAULTS = { lab: "hello", secret: "nice@123!", alg: "sha1", cmd: "bytes 100000", name: "alice", file: "hello.txt", listen: "0" };
+
+export default { id: "labs", title: "tool.labs", defaults: DEFAULTS, mount };
+
+/** Rows the timeline keeps (the oldest go first). */
+const MAX_ROWS = 400;
+/** Reconnection attempts after the relay went away (one a second). */
+const MAX_RETRIES = 900;
+
+/**
+ * The session all mounts share: one relay connection per page, kept across
+ * language changes (which rebuild the panel).
+ * @type {{relay: Relay | null, state: "connecting" | "connected" | "down" | "token", pending: Promise<void> | null, retries: number, timer: ReturnType<typeof setTimeout> | undefined, listeners: Set<() => void>, trace: Set<(e: TraceEvent) => void>}}
+ */
+const session = { relay: null, state: "connecting", pending: null, retries: 0, timer: undefined, listeners: new Set(), trace: new Set() };
+
+const notify = () => session.listeners.forEach((f) => f());
+
+/** Connects to the relay that served the page (once at a time). */
+function connect() {
+  session.pending ??= attempt().finally(() => {
+    session.pending = null;
+  });
+  return session.pending;
+}
+
+/** One connection attempt; on failure tells a relay that is down from one that refused. */
+async function attempt() {
+  clearTimeout(session.timer);
+  session.timer = undefined;
+  session.state = "connecting";
+  notify();
+  try {
+    const relay = await Relay.connect(location.href);
+    session.relay = relay;
+    session.state = "connected";
+    session.retries = 0;
+    relay.onTrace((e) => session.trace.forEach((f) => f(e)));
+    relay.onClose(() => {
+      if (session.relay !== relay) return;
+      session.relay = null;
+      session.state = "down";
+      notify();
+      retry();
+    });
+  } catch {
+    // The WebSocket does not say why it was refused: /healthz tells a relay
+    // that is not running from one that turned the token down.
+    const alive = await fetch("/healthz", { cache: "no-store" }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    session.state = alive ? "token" : "down";
+    if (!alive) retry();
+  }
+  notify();
+}
+
+function retry() {
+  if (session.retries++ >= MAX_RETRIES) return;
+  session.timer = setTimeout(connect, 1000);
+}
+
+/**
+ * @param {HTMLElement} panel
+ * @param {import("../app.js").ToolContext} ctx
+ */
+function mount(panel, ctx) {
+  const screen = h("div", { id: "labs-screen", class: "labs-screen", role: "status", "aria-live": "polite" });
+  const select = h(
+    "select",
+    { id: "labs-lab", name: "labs-lab" },
+    EXERCISES.map((x) => h("option", { value: x.id, text: t(`labs.x_${x.id}`) })),
+  );
+  const about = h("p", { id: "labs-about", class: "intro" });
+  const inputs = h("div", { id: "labs-inputs", class: "row" });
+  const run = h("button", { type: "button", id: "labs-run", text: t("labs.run") });
+  const stop = h("button", { type: "button", id: "labs-stop", text: t("labs.stop"), disabled: true });
+  const busy = h("div", { id: "labs-busy", class: "labs-screen bad", hidden: true });
+  const result = h("p", { id: "labs-result", class: "summary", role: "status", "aria-live": "polite" });
+  const progress = h("progress", { id: "labs-progress", max: "1", value: "0", hidden: true, "aria-label": t("labs.progress") });
+  const extra = h("div", { id: "labs-extra" });
+  const log = h("ol", { id: "labs-log", class: "labs-log" });
+  const timeline = h(
+    "table",
+    { id: "labs-timeline", class: "labs-timeline" },
+    h("caption", { text: t("labs.timeline_caption") }),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        ["t_ms", "sock", "dir", "size", "bytes", "note"].map((k) => h("th", { scope: "col", text: t(`labs.col_${k}`) })),
+      ),
+    ),
+    h("tbody", {}),
+  );
+  const clear = h("button", { type: "button", id: "labs-clear", text: t("labs.clear") });
+  const only = h("select", { id: "labs-trace-sock", name: "labs-trace-sock" }, h("option", { value: "", text: t("labs.all_sockets") }));
+
+  const examples = h(
+    "select",
+    { id: "labs-example", name: "labs-example" },
+    CONSOLE_EXAMPLES.map((x, i) => h("option", { value: String(i), text: t(x.title) })),
+  );
+  const code = h("textarea", { id: "labs-code", rows: 8, spellcheck: "false", class: "in-xl", "aria-describedby": "labs-code-hint" });
+  const runCode = h("button", { type: "button", id: "labs-code-run", text: t("labs.run_code") });
+  const out = h("pre", { id: "labs-code-out", class: "labs-out", tabindex: "0", role: "log", "aria-label": t("labs.console_out") });
+
+  panel.append(
+    h("h2", { text: t("tool.labs") }),
+    h("p", { class: "intro", text: t("labs.intro") }),
+    screen,
+    part(
+      "labs-exercise",
+      t("labs.exercise"),
+      h("div", { class: "field" }, h("label", { for: "labs-lab", text: t("labs.lab") }), select),
+      about,
+      inputs,
+      h("div", { class: "row buttons" }, run, stop),
+      busy,
+      progress,
+      result,
+      extra,
+      scrollBox(t("labs.log"), log),
+    ),
+    part(
+      "labs-trace",
+      t("labs.timeline"),
+      h("p", { class: "hint", text: t("labs.timeline_hint") }),
+      h("div", { class: "row buttons" }, h("div", { class: "field" }, h("label", { for: "labs-trace-sock", text: t("labs.show_socket") }), only), clear),
+      scrollBox(t("labs.timeline"), timeline),
+    ),
+    part(
+      "labs-console",
+      t("labs.console"),
+      h("p", { id: "labs-code-hint", class: "hint", text: t("labs.console_hint") }),
+      h("div", { class: "field" }, h("label", { for: "labs-example", text: t("labs.examples") }), examples),
+      h("div", { class: "field" }, h("label", { for: "labs-code", text: t("labs.code") }), code),
+      h("p", {}, runCode),
+      out,
+    ),
+  );
+
+  /** @type {Record<string, string>} */
+  let values = { ...DEFAULTS };
+  /** @type {Map<string, HTMLInputElement | HTMLSelectElement>} */
+  const fields = new Map();
+  /** @type {AbortController | null} */
+  let running = null;
+
+  // The connection screens.
+  function showScreen() {
+    const s = session.state;
+    screen.dataset.screen = s;
+    screen.className = `labs-screen ${s === "connected" ? "ok" : s === "connecting" ? "" : "bad"}`;
+    const hello = session.relay?.hello;
+    if (s === "connected" && hello) screen.replaceChildren(h("p", { text: t("labs.connected", { relay: hello.relay, n: hello.labs.length }) }));
+    else if (s === "connecting") screen.replaceChildren(h("p", { text: t("labs.connecting") }));
+    else if (s === "token") screen.replaceChildren(h("p", { text: t("labs.token") }), h("p", { class: "hint", text: t("labs.token_how") }));
+    else
+      screen.replaceChildren(
+        h("p", { text: t("labs.down") }),
+        h("p", { class: "hint", text: t("labs.down_how") }),
+        h("pre", {}, h("code", { id: "labs-start-cmd", text: "netlab-relay\n# or, from the source tree:\ncargo run -p netlab-relay" })),
+        h("button", { type: "button", id: "labs-reconnect", text: t("labs.reconnect"), onclick: () => connect() }),
+      );
+    run.disabled = s !== "connected" || running !== null || !labAvailable();
+    runCode.disabled = s !== "connected";
+    showBusy();
+  }
+
+  /** The lab the exercise needs, when it needs one and the relay does not run it. */
+  function missingLab() {
+    const x = exercise();
+    const relay = session.relay;
+    if (!x.lab || !relay) return null;
+    return relay.labs.some((l) => l.name === x.lab) ? null : x.lab;
+  }
+  const labAvailable = () => missingLab() === null;
+
+  function showBusy() {
+    const lab = missingLab();
+    busy.hidden = lab === null;
+    busy.dataset.screen = lab ? "busy" : "";
+    if (lab) busy.replaceChildren(h("p", { text: t("labs.busy", { lab }) }), h("p", { class: "hint", text: t("labs.busy_how", { lab }) }));
+  }
+
+  /** @returns {Exercise} */
+  const exercise = () => EXERCISES.find((x) => x.id === select.value) ?? EXERCISES[0];
+
+  function showExercise() {
+    const x = exercise();
+    about.textContent = t(`labs.about_${x.id}`);
+    fields.clear();
+    inputs.replaceChildren(
+      ...x.inputs.map((spec) => {
+        const id = `labs-in-${spec.key}`;
+        /** @type {HTMLInputElement | HTMLSelectElement} */
+        let input;
+        if (spec.options) input = h("select", { id, name: id }, spec.options.map((o) => h("option", { value: o, text: o })));
+        else if (spec.file) input = h("input", { id, name: id, type: "file" });
+        else input = h("input", { id, name: id, type: "text", class: "in-m", spellcheck: "false", autocomplete: "off" });
+        if (!spec.file) input.value = values[spec.key] ?? "";
+        if (!spec.file) {
+          onEdit(input, () => {
+            values[spec.key] = input.value;
+            ctx.changed();
+          });
+        }
+        fields.set(spec.key, input);
+        return h("div", { class: "field" }, h("label", { for: id, text: t(spec.label) }), input);
+      }),
+    );
+    result.textContent = "";
+    delete result.dataset.ok;
+    extra.replaceChildren();
+    progress.hidden = true;
+    showScreen();
+  }
+
+  /** Adds a line to the exercise's log. @param {string} text @param {string} [kind] */
+  function say(text, kind = "") {
+    log.append(h("li", { class: kind, text }));
+    log.parentElement?.scrollTo({ top: log.scrollHeight });
+  }
+
+  /** The context an exercise runs with. @param {AbortSignal} signal @returns {RunContext} */
+  function runContext(signal) {
+    const relay = /** @type {Relay} */ (session.relay);
+    return {
+      relay,
+      signal,
+      lab: (name) => {
+        const lab = relay.labs.find((l) => l.name === name);
+        if (!lab) throw new Error(t("labs.busy", { lab: name }));
+        return lab;
+      },
+      value: (key) => {
+        const input = fields.get(key);
+        return input ? input.value : (values[key] ?? "");
+      },
+      file: (key) => {
+        const input = fields.get(key);
+        return input instanceof HTMLInputElement ? (input.files?.[0] ?? null) : null;
+      },
+      say,
+      extra,
+      progress: (done, total) => {
+        progress.hidden = false;
+        progress.max = Math.max(total, 1);
+        progress.value = done;
+        progress.setAttribute("aria-valuetext", t("labs.progress_text", { done, total }));
+      },
+      done: (ok, text) => {
+        result.dataset.ok = String(ok);
+        result.textContent = text;
+      },
+    };
+  }
+
+  /** Shows the screen for a refused connection, or the error in the log. @param {unknown} e */
+  function failed(e) {
+    const message = messageOf(e);
+    const code = e && typeof e === "object" && "code" in e ? e.code : null;
+    if (code === "ECONNREFUSED") {
+      screen.dataset.screen = "refused";
+      screen.className = "labs-screen bad";
+      screen.replaceChildren(h("p", { text: t("labs.refused") }), h("p", { class: "hint", text: t("labs.refused_how") }));
+    }
+    say(message, "bad");
+    result.dataset.ok = "false";
+    result.textContent = t("summary.error", { message });
+  }
+
+  run.addEventListener("click", async () => {
+    if (!session.relay || running) return;
+    const controller = new AbortController();
+    running = controller;
+    stop.disabled = false;
+    log.replaceChildren();
+    result.textContent = t("labs.running");
+    delete result.dataset.ok;
+    showScreen();
+    try {
+      await exercise().run(runContext(controller.signal));
+    } catch (e) {
+      if (!controller.signal.aborted) failed(e);
+      else say(t("labs.stopped"));
+    } finally {
+      running = null;
+      stop.disabled = true;
+      showScreen();
+    }
+  });
+  stop.addEventListener("click", () => running?.abort());
+
+  select.addEventListener("change", () => {
+    running?.abort();
+    values.lab = select.value;
+    showExercise();
+    ctx.changed();
+  });
+
+  // The timeline: every chunk in and out, and what each recv() returned,
+  // with merges (one recv takes several chunks) and splits (one chunk needs
+  // several recvs) noted.
+  const tbody = /** @type {HTMLTableSectionElement} */ (timeline.tBodies[0]);
+  /** @type {Map<number, {ins: number[], got: number}>} */
+  const streams = new Map();
+  /** @param {TraceEvent} e */
+  function traced(e) {
+    let note = "";
+    if (e.proto === "tcp") {
+      const st = streams.get(e.sock) ?? { ins: [], got: 0 };
+      streams.set(e.sock, st);
+      if (e.dir === "in") st.ins.push((st.ins.at(-1) ?? 0) + e.bytes.length);
+      if (e.dir === "recv") {
+        const [from, to] = [st.got, st.got + e.bytes.length];
+        st.got = to;
+        let starts = 0;
+        let prevEnd = 0;
+        let cut = false;
+        for (const end of st.ins) {
+          if (end > from && prevEnd < to) {
+            starts++;
+            if (prevEnd < from || end > to) cut = true;
+          }
+          prevEnd = end;
+        }
+        if (starts > 1) note = t("labs.merged", { n: starts });
+        if (cut) note = [note, t("labs.split")].filter(Boolean).join("; ");
+      }
+    }
+    const peer = e.peer ? `${e.peer[0]}:${e.peer[1]}` : "";
+    const shown = e.bytes.length > 64 ? `${pyBytes(e.bytes.subarray(0, 64))}…` : pyBytes(e.bytes);
+    const row = h(
+      "tr",
+      { class: `dir-${e.dir}`, "data-sock": e.sock, "data-dir": e.dir, "data-size": e.bytes.length },
+      h("td", { class: "num", text: e.t_ms.toFixed(0) }),
+      h("td", { text: `#${e.sock} ${e.proto} ${peer}` }),
+      h("td", { text: t(`labs.dir_${e.dir}`) }),
+      h("td", { class: "num", text: String(e.bytes.length) }),
+      h("td", { class: "mono bytes", text: shown }),
+      h("td", { class: "note" }, note, e.dir !== "recv" && e.local && e.peer ? frameButton(e) : null),
+    );
+    row.hidden = only.value !== "" && only.value !== String(e.sock);
+    tbody.append(row);
+    if (![...only.options].some((o) => o.value === String(e.sock))) {
+      only.append(h("option", { value: String(e.sock), text: `#${e.sock} ${e.proto} ${peer}` }));
+    }
+    while (tbody.rows.length > MAX_ROWS) tbody.rows[0].remove();
+  }
+
+  /**
+   * A button that opens the chunk as a reconstructed Ethernet/IPv4/TCP (or
+   * UDP) frame: the real payload and ports, the headers built by the
+   * encapsulation code (not captured from the wire).
+   * @param {TraceEvent} e
+   */
+  function frameButton(e) {
+    const [src, dst] = e.dir === "out" ? [e.local, e.peer] : [e.peer, e.local];
+    const button = h("button", { type: "button", class: "frame", "aria-expanded": "false", text: t("labs.frame") });
+    button.addEventListener("click", () => {
+      const row = button.closest("tr");
+      const open = row?.nextElementSibling?.classList.contains("frame-row");
+      if (open) {
+        row?.nextElementSibling?.remove();
+        button.setAttribute("aria-expanded", "false");
+        return;
+      }
+      /** @type {Node[]} */
+      let body;
+      try {
+        const built = encapsulate({
+          proto: e.proto,
+          payload: Array.from(e.bytes),
+          src: src?.[0],
+          dst: dst?.[0],
+          src_port: src?.[1],
+          dst_port: dst?.[1],
+        });
+        body = [
+          h("p", { class: "hint", text: t("labs.frame_note", { n: built.bytes.length }) }),
+          h("ul", {}, built.layers.map((l) => h("li", { text: `${l.name}: ${l.summary} (${l.length} B)` }))),
+          h("code", { class: "hexdump", text: built.hex.match(/../g)?.join(" ") ?? "" }),
+        ];
+      } catch (err) {
+        body = [h("p", { class: "error", text: messageOf(err) })];
+      }
+      row?.after(h("tr", { class: "frame-row" }, h("td", { colspan: "6" }, ...body)));
+      button.setAttribute("aria-expanded", "true");
+    });
+    return button;
+  }
+  // One socket's timeline, or all of them.
+  only.addEventListener("change", () => {
+    for (const row of tbody.rows) {
+      const sock = row.classList.contains("frame-row") ? row.previousElementSibling?.getAttribute("data-sock") : row.dataset.sock;
+      row.hidden = only.value !== "" && only.value !== sock;
+    }
+  });
+  clear.addEventListener("click", () => {
+    tbody.replaceChildren();
+    only.replaceChildren(only.options[0]);
+    streams.clear();
+  });
+
+  // The scratch console: JavaScript against the Python-like API.
+  const AsyncFunction = /** @type {FunctionConstructor} */ (Object.getPrototypeOf(async () => {}).constructor);
+  examples.addEventListener("change", () => {
+    code.value = CONSOLE_EXAMPLES[Number(examples.value)]?.code ?? "";
+  });
+  code.value = CONSOLE_EXAMPLES[0].code;
+  runCode.addEventListener("click", async () => {
+    const relay = session.relay;
+    if (!relay) return;
+    out.textContent = "";
+    /** @param {...unknown} items */
+    const print = (...items) => {
+      out.textContent += `${items.map((x) => (x instanceof Uint8Array ? pyBytes(x) : typeof x === "string" ? x : JSON.stringify(x))).join(" ")}\n`;
+    };
+    const lab = (/** @type {string} */ name) => relay.labs.find((l) => l.name === name)?.port ?? 0;
+    const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
+    try {
+      const f = new AsyncFunction("relay", "print", "lab", "sleep", code.value);
+      const value = await f(relay, print, lab, sleep);
+      if (value !== undefined) print(value);
+    } catch (e) {
+      print(messageOf(e));
+      if (e && typeof e === "object" && "code" in e && e.code === "ECONNREFUSED") failed(e);
+    }
+  });
+
+  const onState = () => showScreen();
+  session.listeners.add(onState);
+  session.trace.add(traced);
+  // A rebuilt panel (another language) replaces this one: stop listening then.
+  const observer = new MutationObserver(() => {
+    if (!panel.contains(select)) {
+      session.listeners.delete(onState);
+      session.trace.delete(traced);
+      running?.abort();
+      observer.disconnect();
+    }
+  });
+  observer.observe(panel, { childList: true });
+  if (!session.relay && session.timer === undefined) connect();
+  showScreen();
+
+  return {
+    /** @param {Record<string, string>} v */
+    load(v) {
+      // A fragment with another token (the learner pasted the right URL): try again.
+      if (session.state === "token") connect();
+      values = { ...v };
+      select.value = EXERCISES.some((x) => x.id === v.lab) ? v.lab : "hello";
+      showExercise();
+    },
+    values: () => ({ ...values, lab: select.value }),
+  };
+}
