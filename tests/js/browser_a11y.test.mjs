@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { ROOT, startRelay, launchChromium, openPlayground } from "./helpers.mjs";
 
-const TOOLS = ["subnet", "same", "forms", "classify", "ports", "struct", "sticky", "encap", "dissect", "tcp", "lan", "hmac", "labs"];
+const TOOLS = ["subnet", "same", "forms", "classify", "ports", "struct", "sticky", "encap", "dissect", "tcp", "lan", "hmac"];
 const AXE = path.join(ROOT, "node_modules/axe-core/axe.min.js");
 
 let relay, browser;
