@@ -435,9 +435,6 @@ const en = {
   "sim.events": "Events",
   "sim.core_note": "The simulator's explanation (English)",
   "sim.summary_step": "Step {step} of {n}: {what}",
-  "frame.field": "Field",
-  "frame.value": "Value",
-  "frame.offset": "Byte offset",
   "tcp.intro": "Two ends run TCP's state machine (RFC 9293) through seed 003's three-way handshake (三次握手), send(b'hello'), and four-way close (四次挥手). Each arrow is a real segment: open it to see its frame's fields, or download the capture for Wireshark.",
   "tcp.scenario": "Scenario",
   "tcp.sc.handshake": "Three-way handshake",
@@ -731,6 +728,8 @@ const en = {
   "dissect.comment": "netlab dissector",
   "dissect.note": "Lesson note",
   "dissect.note_hint": "Saved with the frame in the .pcapng as a packet comment; Wireshark shows it as frame.comment.",
+  // The simulations' frames in the linked views.
+  "sim.frame_views": "Its frame: four linked views",
 };
 
 /** @type {Record<keyof typeof en, string>} */
@@ -1162,9 +1161,6 @@ const zh = {
   "sim.events": "事件",
   "sim.core_note": "模拟器的详细说明（英文）",
   "sim.summary_step": "第 {step} 步，共 {n} 步：{what}",
-  "frame.field": "字段",
-  "frame.value": "值",
-  "frame.offset": "字节偏移",
   "tcp.intro": "两端按 TCP 状态机 （RFC 9293） 走完教程 003 的三次握手、send(b'hello') 和四次挥手。每个箭头都是一个真实的报文段：打开它可以看帧里的各个字段，也可以下载抓包文件用 Wireshark 打开。",
   "tcp.scenario": "场景",
   "tcp.sc.handshake": "三次握手",
@@ -1458,6 +1454,8 @@ const zh = {
   "dissect.comment": "netlab 报文解析",
   "dissect.note": "课堂笔记",
   "dissect.note_hint": "作为数据包注释随帧保存在 .pcapng 里；Wireshark 显示为 frame.comment。",
+  // The simulations' frames in the linked views.
+  "sim.frame_views": "它的帧：四个联动视图",
 };
 
 export const dictionaries = { en, zh };
