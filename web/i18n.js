@@ -730,6 +730,10 @@ const en = {
   "dissect.note_hint": "Saved with the frame in the .pcapng as a packet comment; Wireshark shows it as frame.comment.",
   // The simulations' frames in the linked views.
   "sim.frame_views": "Its frame: four linked views",
+  // The navigation's groups of tools.
+  "nav.group.calc": "Calculators",
+  "nav.group.packets": "Packets",
+  "nav.group.live": "Live sockets",
 };
 
 /** @type {Record<keyof typeof en, string>} */
@@ -1456,6 +1460,10 @@ const zh = {
   "dissect.note_hint": "作为数据包注释随帧保存在 .pcapng 里；Wireshark 显示为 frame.comment。",
   // The simulations' frames in the linked views.
   "sim.frame_views": "它的帧：四个联动视图",
+  // The navigation's groups of tools.
+  "nav.group.calc": "计算器",
+  "nav.group.packets": "数据包",
+  "nav.group.live": "真实套接字",
 };
 
 export const dictionaries = { en, zh };
