@@ -327,7 +327,9 @@ function mount(panel, ctx) {
     detail.replaceChildren(...(current ? stepDetail(tr, current) : []).filter((x) => x !== null));
     const frame = current && current.frame !== null ? tr.frames[current.frame] : undefined;
     framePart.hidden = !frame;
-    frameBox.replaceChildren(...(frame ? [frameView.open(frame.bytes)] : []));
+    const views = frame ? frameView.open(frame.bytes) : null;
+    // The same frame's views stay where they are (and keep the focus) while the trace plays.
+    if (frameBox.firstElementChild !== views) frameBox.replaceChildren(...(views ? [views] : []));
     outcome.replaceChildren(...outcomeOf(tr).filter((x) => x !== null));
   }
 

@@ -253,7 +253,9 @@ function mount(panel, ctx) {
     const seg = tr.events.find((e) => e.segment?.number === selected && tr.events.indexOf(e) < step);
     detail.replaceChildren(...(seg?.segment ? segmentDetail(seg, seg.segment) : [h("p", { class: "hint", text: t("tcp.pick") })]));
     framePart.hidden = !seg?.segment;
-    frameBox.replaceChildren(...(seg?.segment ? [frame.open(seg.segment.frame)] : []));
+    const views = seg?.segment ? frame.open(seg.segment.frame) : null;
+    // The same frame's views stay where they are (and keep the focus) while the trace plays.
+    if (frameBox.firstElementChild !== views) frameBox.replaceChildren(...(views ? [views] : []));
   }
 
   /**
