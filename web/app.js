@@ -1,5 +1,5 @@
 // The playground's entry point: load the WASM module once, then show one tool
-// at a time as tabs, keep the open tool and its inputs in the URL fragment,
+// at a time as tabs (in labelled groups), keep the open tool and its inputs in the URL fragment,
 // and switch language and theme.
 // @ts-check
 import init, { version } from "./pkg/netlab_wasm.js";
@@ -46,6 +46,44 @@ import labs from "./tools/labs.js";
  */
 const TOOLS = [subnet, same, forms, classify, ports, struct, sticky, encap, dissect, tcp, lan, hmac, labs];
 const byId = new Map(TOOLS.map((tool) => [tool.id, tool]));
+
+/**
+ * The navigation's groups: each tool's group by its id, the groups in the
+ * order they first appear here, the tools within a group in this order.
+ * A group's label is the i18n key `nav.group.<group>`. A tool not listed
+ * goes at the end of the last group; a group with no tool is not shown.
+ * @type {Record<string, string>}
+ */
+const NAV_GROUP = {
+  subnet: "calc",
+  same: "calc",
+  forms: "calc",
+  classify: "calc",
+  ports: "calc",
+  struct: "calc",
+  hmac: "calc",
+  sticky: "packets",
+  encap: "packets",
+  dissect: "packets",
+  tcp: "packets",
+  lan: "packets",
+  labs: "live",
+};
+
+/**
+ * The groups as shown, each with its tools; `NAV` is the tabs' order, which
+ * the arrow keys follow from one group into the next.
+ */
+const GROUPS = (() => {
+  const names = [...new Set(Object.values(NAV_GROUP))];
+  const last = names[names.length - 1];
+  const listed = Object.keys(NAV_GROUP);
+  const ordered = [...listed.flatMap((id) => byId.get(id) ?? []), ...TOOLS.filter((tool) => !listed.includes(tool.id))];
+  return names
+    .map((name) => ({ name, tools: ordered.filter((tool) => (NAV_GROUP[tool.id] ?? last) === name) }))
+    .filter((group) => group.tools.length > 0);
+})();
+const NAV = GROUPS.flatMap((group) => group.tools);
 
 /** @type {Map<string, ToolInstance>} */
 const instances = new Map();
@@ -129,33 +167,48 @@ function applyFragment() {
   show(id, valuesIn(/** @type {Tool} */ (byId.get(id)), params));
 }
 
-/** The tabs: arrow keys, Home and End move between tools (focus follows). */
+/**
+ * The tabs, in their groups: one tab list (a tab list may hold only tabs,
+ * so each group is a presentational box, its visible label hidden from the
+ * accessibility tree and given to each of its tabs as their description).
+ * Arrow keys, Home and End move through all the tabs, from one group into
+ * the next (focus follows).
+ */
 function buildNav() {
   const list = h("div", { role: "tablist", "aria-label": t("nav.label"), id: "tablist" });
-  for (const tool of TOOLS) {
+  for (const group of GROUPS) {
+    const labelId = `nav-group-${group.name}`;
     list.append(
-      h("button", {
-        type: "button",
-        role: "tab",
-        id: `tab-${tool.id}`,
-        "aria-controls": `panel-${tool.id}`,
-        "aria-selected": String(tool.id === active),
-        tabindex: tool.id === active ? "0" : "-1",
-        text: t(tool.title),
-        onclick: () => {
-          show(tool.id);
-          url.navigated(fragmentNow());
-        },
-      }),
+      h(
+        "div",
+        { role: "none", class: "tab-group", "data-group": group.name },
+        h("span", { class: "tab-group-label", id: labelId, "aria-hidden": "true", text: t(`nav.group.${group.name}`) }),
+        group.tools.map((tool) =>
+          h("button", {
+            type: "button",
+            role: "tab",
+            id: `tab-${tool.id}`,
+            "aria-controls": `panel-${tool.id}`,
+            "aria-describedby": labelId,
+            "aria-selected": String(tool.id === active),
+            tabindex: tool.id === active ? "0" : "-1",
+            text: t(tool.title),
+            onclick: () => {
+              show(tool.id);
+              url.navigated(fragmentNow());
+            },
+          }),
+        ),
+      ),
     );
   }
   list.addEventListener("keydown", (event) => {
     const e = /** @type {KeyboardEvent} */ (event);
-    const index = TOOLS.findIndex((tool) => tool.id === active);
-    const moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: TOOLS.length - 1 };
+    const index = NAV.findIndex((tool) => tool.id === active);
+    const moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: NAV.length - 1 };
     if (!(e.key in moves)) return;
     e.preventDefault();
-    const next = TOOLS[(moves[/** @type {keyof typeof moves} */ (e.key)] + TOOLS.length) % TOOLS.length];
+    const next = NAV[(moves[/** @type {keyof typeof moves} */ (e.key)] + NAV.length) % NAV.length];
     show(next.id);
     url.navigated(fragmentNow());
     $(`tab-${next.id}`).focus();

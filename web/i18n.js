@@ -435,9 +435,6 @@ const en = {
   "sim.events": "Events",
   "sim.core_note": "The simulator's explanation (English)",
   "sim.summary_step": "Step {step} of {n}: {what}",
-  "frame.field": "Field",
-  "frame.value": "Value",
-  "frame.offset": "Byte offset",
   "tcp.intro": "Two ends run TCP's state machine (RFC 9293) through seed 003's three-way handshake (三次握手), send(b'hello'), and four-way close (四次挥手). Each arrow is a real segment: open it to see its frame's fields, or download the capture for Wireshark.",
   "tcp.scenario": "Scenario",
   "tcp.sc.handshake": "Three-way handshake",
@@ -847,6 +844,12 @@ const en = {
   "labs.show_socket": "Show",
   "labs.all_sockets": "every socket",
   "labs.frame_note": "Reconstructed, not captured: Ethernet, IPv4 and TCP/UDP headers built around the real payload and the real ports ({n} bytes). The relay's OS socket saw only the payload.",
+  // The simulations' frames in the linked views.
+  "sim.frame_views": "Its frame: four linked views",
+  // The navigation's groups of tools.
+  "nav.group.calc": "Calculators",
+  "nav.group.packets": "Packets",
+  "nav.group.live": "Live sockets",
 };
 
 /** @type {Record<keyof typeof en, string>} */
@@ -1278,9 +1281,6 @@ const zh = {
   "sim.events": "事件",
   "sim.core_note": "模拟器的详细说明（英文）",
   "sim.summary_step": "第 {step} 步，共 {n} 步：{what}",
-  "frame.field": "字段",
-  "frame.value": "值",
-  "frame.offset": "字节偏移",
   "tcp.intro": "两端按 TCP 状态机 （RFC 9293） 走完教程 003 的三次握手、send(b'hello') 和四次挥手。每个箭头都是一个真实的报文段：打开它可以看帧里的各个字段，也可以下载抓包文件用 Wireshark 打开。",
   "tcp.scenario": "场景",
   "tcp.sc.handshake": "三次握手",
@@ -1690,6 +1690,12 @@ const zh = {
   "labs.show_socket": "显示",
   "labs.all_sockets": "所有套接字",
   "labs.frame_note": "这是重建的，不是抓到的：在真实的载荷和真实的端口外面构造的以太网、IPv4 和 TCP/UDP 首部（共 {n} 字节）。relay 的系统套接字只看到载荷。",
+  // The simulations' frames in the linked views.
+  "sim.frame_views": "它的帧：四个联动视图",
+  // The navigation's groups of tools.
+  "nav.group.calc": "计算器",
+  "nav.group.packets": "数据包",
+  "nav.group.live": "真实套接字",
 };
 
 export const dictionaries = { en, zh };

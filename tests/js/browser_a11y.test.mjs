@@ -45,6 +45,9 @@ for (const theme of ["light", "dark"]) {
         if (tool === "struct") await page.hover('#struct-format-view [data-item="0"]');
         // Select a field in the frame views, so their highlights are checked too.
         if (tool === "encap" || tool === "dissect") await page.click(`#panel-${tool} [data-ws="tcp.flags"]`);
+        // The TCP timeline and the LAN simulation open a frame in the same views.
+        if (tool === "tcp") await page.click('#tcp-ladder .seg[data-number="4"]');
+        if (tool === "tcp" || tool === "lan") await page.click(`#${tool}-frame-view-tree [data-ws="ip.ttl"]`);
         found.push(...(await violations(page)).map((v) => `${tool} ${lang}: ${v}`));
       }
     }
@@ -61,7 +64,10 @@ test("no duplicate ids; every input is labelled; every error line is linked to i
   for (const tool of TOOLS) {
     await page.click(`#tab-${tool}`);
     await page.waitForSelector(`#panel-${tool}:not([hidden]) .summary:not(:empty)`);
+    // Every frame view open at once: the encapsulation's, the dissector's, a segment's, the LAN's.
+    if (tool === "tcp") await page.click('#tcp-ladder .seg[data-number="4"]');
   }
+  assert.equal(await page.locator(".frame-views").count(), 4);
   const report = await page.evaluate(() => {
     const ids = [...document.querySelectorAll("[id]")].map((e) => e.id);
     const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);

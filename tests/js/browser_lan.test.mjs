@@ -1,7 +1,8 @@
 // The LAN simulation: stepping through seed 000's network shows A's ARP
 // request to ff:ff:ff:ff:ff:ff, then switch S1's table gaining A's MAC (and
 // losing it again one step back), and the router's hop with what it changed
-// (MACs, TTL, checksum), all as lanSimulate says; the wrong-mask variant,
+// (MACs, TTL, checksum), all as lanSimulate says; each step's frame opens in
+// the four linked views with dissect's values, a field lighting its bytes; the wrong-mask variant,
 // chosen or typed, fails at A with ping's message; the pcapng download is
 // the trace's and tshark reads it; the URL carries the state; it fits a phone.
 import { test, before, after } from "node:test";
@@ -25,6 +26,7 @@ after(async () => {
 
 const ready = (page) => page.waitForSelector("#panel-lan:not([hidden]) .summary:not(:empty)");
 const summary = (page) => page.locator("#lan-summary").textContent();
+const value = (page, name) => page.locator(`#lan-frame-view-tree [data-ws="${name}"] .fv-value`).textContent();
 const rows = (page, id) => page.locator(`#${id} tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
 
 test("A's ARP request goes to ff:ff:ff:ff:ff:ff; S1's table gains A's MAC; back takes it away", async () => {
@@ -40,8 +42,24 @@ test("A's ARP request goes to ff:ff:ff:ff:ff:ff; S1's table gains A's MAC; back 
   assert.match(await summary(page), new RegExp(`^Step ${arpAt} of ${trace.events.length}: A broadcasts an ARP request to ff:ff:ff:ff:ff:ff: who has 192\\.168\\.12\\.254\\?`));
   assert.equal(await page.getAttribute("#lan-frame", "data-dst"), "ff:ff:ff:ff:ff:ff");
   assert.equal(await page.locator("#lan-frame-macs").textContent(), "Ethernet: 02:00:00:00:00:0a → ff:ff:ff:ff:ff:ff");
-  assert.equal(await page.locator('#lan-fields tr[data-field="eth.dst"] td').first().textContent(), "ff:ff:ff:ff:ff:ff");
-  assert.equal(await page.locator('#lan-fields tr[data-field="arp.opcode"] td').first().textContent(), "1 (request)");
+  // The frame opens in the four linked views, with dissect's values.
+  const arp = trace.frames[trace.events[arpAt - 1].frame];
+  const d = wasm.dissect(new Uint8Array(Buffer.from(arp.bytes, "hex")));
+  for (const pane of ["tree", "hex", "bits", "diagram"]) assert.ok(await page.isVisible(`#lan-frame-view-${pane}`), pane);
+  assert.equal((await page.locator("#lan-frame-view-hex .b").allTextContents()).join(""), arp.bytes);
+  for (const name of ["eth.dst", "eth.src", "arp.opcode", "arp.src.proto_ipv4", "arp.dst.proto_ipv4"]) {
+    const f = d.layers.flatMap((l) => l.fields).find((x) => x.wireshark === name);
+    assert.equal(await value(page, name), f.display, name);
+  }
+  assert.equal(await value(page, "eth.dst"), "ff:ff:ff:ff:ff:ff");
+  assert.equal(await value(page, "arp.opcode"), "1 (request)");
+  // The target's address, selected, lights its 4 bytes (38-41) in the hex, as dissect places it.
+  const target = d.layers[1].fields.find((x) => x.wireshark === "arp.dst.proto_ipv4");
+  assert.equal(target.offset, 38);
+  await page.click('#lan-frame-view-tree [data-ws="arp.dst.proto_ipv4"]');
+  assert.deepEqual(await page.locator("#lan-frame-view-hex .b.sel").evaluateAll((els) => els.map((e) => Number(e.dataset.byte))), [38, 39, 40, 41]);
+  const key = await page.getAttribute('#lan-frame-view-tree [data-ws="arp.dst.proto_ipv4"]', "data-key");
+  await page.waitForFunction((k) => new URLSearchParams(location.hash.slice(1)).get("lfield") === k, key);
   assert.equal(await page.getAttribute('#lan-topology [data-cable="A"]', "class"), "cable lit lit-arp");
   assert.deepEqual(await rows(page, "lan-mac-S1"), [["(empty)"]]);
 
@@ -82,7 +100,14 @@ test("the router's hop: new MACs, TTL 64 → 63, a new checksum, as lanSimulate 
   const ttl = frame.changes.find((c) => c.field === "TTL");
   assert.deepEqual([ttl.before, ttl.after], ["64", "63"]);
   assert.deepEqual(await page.locator("#lan-changes tbody th").allTextContents(), ["source MAC", "destination MAC", "TTL", "IPv4 header checksum"]);
-  assert.equal(await page.locator('#lan-fields tr[data-field="ip.ttl"] td').first().textContent(), "63");
+  assert.equal(await value(page, "ip.ttl"), "63");
+  // The IPv4 checksum the router rewrote, selected: bytes 24-25 of the new frame, marked good.
+  await page.click('#lan-frame-view-tree [data-ws="ip.checksum"]');
+  assert.deepEqual(await page.locator("#lan-frame-view-hex .b.sel").evaluateAll((els) => els.map((e) => Number(e.dataset.byte))), [24, 25]);
+  const sum = wasm.dissect(new Uint8Array(Buffer.from(frame.bytes, "hex"))).layers[1].fields.find((x) => x.wireshark === "ip.checksum");
+  assert.equal(await value(page, "ip.checksum"), sum.display);
+  assert.equal(sum.display, `${frame.changes.find((c) => c.field === "IPv4 header checksum").after} [correct]`);
+  assert.equal(await page.locator('#lan-frame-view-tree [data-ws="ip.checksum"] .badge.good').count(), 1);
   // R's ARP cache holds A and B by now.
   assert.deepEqual((await rows(page, "lan-arp-R")).map((r) => r[0]), ["192.168.12.1", "192.168.13.1"]);
   await screenshot(page, "lan");
@@ -165,6 +190,8 @@ test("each variant shows where it fails; Send plays from the start; 简体中文
   await page.setViewportSize({ width: 360, height: 740 });
   // On a phone the topology stands top to bottom, so its text stays legible.
   await page.waitForSelector('#lan-topology svg[data-layout="narrow"]');
+  await page.click('#lan-events li[data-key="lan.send.forward"] button');
+  assert.ok(await page.isVisible("#lan-frame-view-hex"), "the step's frame is open in the four views");
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `lan is ${width} px wide`);
   assert.deepEqual(errors, []);

@@ -1,8 +1,9 @@
 // The TCP timeline: the handshake draws three arrows, SYN, SYN-ACK and ACK,
 // with tcpSimulate's sequence numbers (absolute, and relative as Wireshark
 // counts); both ends' states stand beside them; stepping back returns the
-// previous state and play runs to the end; an arrow opens its frame's
-// fields as the WASM dissector names them; the pcapng download is the
+// previous state and play runs to the end; an arrow opens its frame in the
+// four linked views with the WASM dissector's values, and the TCP flags
+// selected in the tree light bytes 46-47 of that frame; the pcapng download is the
 // trace's, and tshark reads it; the URL carries the state; it fits a phone.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -100,7 +101,7 @@ test("stepping back returns the previous state; stepping on brings it back; play
   await page.close();
 });
 
-test("an arrow opens its frame's fields; the pcapng download is the trace's and tshark reads it", async () => {
+test("an arrow opens its frame in the four linked views; the TCP flags light bytes 46-47; the pcapng download is the trace's and tshark reads it", async () => {
   const trace = wasm.tcpSimulate({ scenario: "full" });
   const hello = trace.events.map((e) => e.segment).find((s) => s?.payload === "b'hello'");
   const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=tcp`);
@@ -111,15 +112,47 @@ test("an arrow opens its frame's fields; the pcapng download is the trace's and 
   await page.keyboard.press("Enter");
   assert.equal(await page.locator("#tcp-detail h4").textContent(), `Segment ${hello.number}: PSH-ACK`);
   assert.equal(await page.getAttribute(`#tcp-ladder .seg[data-number="${hello.number}"]`, "aria-pressed"), "true");
+  // The four linked views of that segment's frame, with dissect's values.
+  const view = "#tcp-frame-view";
+  for (const pane of ["tree", "hex", "bits", "diagram"]) assert.ok(await page.isVisible(`${view}-${pane}`), pane);
   const d = wasm.dissect(new Uint8Array(Buffer.from(hello.frame, "hex")));
+  assert.equal((await page.locator(`${view}-hex .b`).allTextContents()).join(""), hello.frame);
+  assert.equal(await page.locator(`${view}-bits [data-bit]`).count(), hello.frame.length * 4);
+  assert.deepEqual(await page.locator(`${view}-tree .fv-layer > summary strong`).allTextContents(), d.layers.map((l) => l.name));
   const tcp = d.layers.find((l) => l.protocol === "tcp");
-  for (const name of ["tcp.seq_raw", "tcp.ack_raw", "tcp.flags", "tcp.window_size_value"]) {
+  for (const name of ["tcp.seq_raw", "tcp.ack_raw", "tcp.flags", "tcp.window_size_value", "tcp.checksum"]) {
     const f = tcp.fields.find((x) => x.wireshark === name);
-    assert.equal(await page.locator(`#tcp-fields tr[data-field="${name}"] td`).first().textContent(), f.display, name);
+    assert.equal(await page.locator(`${view}-tree [data-ws="${name}"] .fv-value`).textContent(), f.display, name);
   }
-  assert.equal(await page.locator('#tcp-fields tr[data-field="tcp.seq_raw"] td').first().textContent(), "1001");
+  assert.equal(await page.locator(`${view}-tree [data-ws="tcp.seq_raw"] .fv-value`).textContent(), "1001");
   assert.match(await page.locator("#tcp-detail").textContent(), /b'hello'/);
   await page.waitForFunction((n) => location.hash.includes(`sel=${n}`), hello.number);
+  // The TCP flags, selected in the tree, light bytes 46-47 in the hex (where tshark's PDML
+  // puts tcp.flags, see browser_packets) and their 12 bits, as dissect places them.
+  const flags = tcp.fields.find((x) => x.wireshark === "tcp.flags");
+  assert.deepEqual([flags.offset, flags.bit_offset, flags.bits], [46, 372, 12]);
+  await page.click(`${view}-tree [data-ws="tcp.flags"]`);
+  assert.equal(await page.getAttribute(`${view}-tree [data-ws="tcp.flags"]`, "aria-pressed"), "true");
+  const lit = (p, sel, attr) => p.locator(sel).evaluateAll((els, a) => els.map((e) => Number(e.getAttribute(a))), attr);
+  assert.deepEqual(await lit(page, `${view}-hex .b.sel`, "data-byte"), [46, 47]);
+  assert.deepEqual(await lit(page, `${view}-bits .sel[data-bit]`, "data-bit"), Array.from({ length: 12 }, (_, i) => 372 + i));
+  assert.ok((await page.locator(`${view}-diagram .sel`).count()) > 0, "the diagram lights the flags too");
+  assert.match(await page.locator(`${view}-detail`).textContent(), new RegExp(`TCP › Flags = ${flags.display.replace(/[()]/g, "\\$&")}.*bytes 46–47, bits 372–383`));
+  const key = await page.getAttribute(`${view}-tree [data-ws="tcp.flags"]`, "data-key");
+  await page.waitForFunction((k) => new URLSearchParams(location.hash.slice(1)).get("tfield") === k, key);
+  // Another arrow keeps the flags lit in its own frame; stepping leaves them as they are.
+  const fin = trace.events.map((e) => e.segment).find((s) => s?.flags.includes("FIN"));
+  await page.click(`#tcp-ladder .seg[data-number="${fin.number}"]`);
+  assert.equal(await page.locator("#tcp-detail h4").textContent(), `Segment ${fin.number}: FIN-ACK`);
+  assert.match(await page.locator(`${view}-detail`).textContent(), /TCP › Flags = 0x011 \(FIN, ACK\)/);
+  assert.deepEqual(await lit(page, `${view}-hex .b.sel`, "data-byte"), [46, 47]);
+  await page.click(`#tcp-ladder .seg[data-number="${hello.number}"]`);
+  // The URL reopens the segment with its field selected.
+  await page.waitForFunction((n) => location.hash.includes(`sel=${n}`), hello.number);
+  const again = await openPlayground(browser.context, page.url());
+  await again.page.waitForSelector(`${view}-tree [data-ws="tcp.flags"][aria-pressed="true"]`);
+  assert.deepEqual(await lit(again.page, `${view}-hex .b.sel`, "data-byte"), [46, 47]);
+  await again.page.close();
   await screenshot(page, "tcp");
 
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#tcp-download")]);
@@ -164,7 +197,10 @@ test("every scenario draws; in 简体中文 too; it fits a phone", async () => {
   assert.equal(await page.inputValue("#tcp-scenario"), "retransmission");
   assert.match(await summary(page), /^第 \d+ 步/);
   await page.selectOption("#lang", "en");
+  // With a segment's frame open in the four views, too.
+  await page.click('#tcp-ladder .seg[data-number="1"]');
   await page.setViewportSize({ width: 360, height: 740 });
+  assert.ok(await page.isVisible("#tcp-frame-view-hex"));
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `tcp is ${width} px wide`);
   assert.deepEqual(errors, []);

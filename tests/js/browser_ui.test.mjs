@@ -1,6 +1,7 @@
 // The playground around the tools: the URL fragment as history (back and
 // forward step through inputs and tools, the token stays), share links
-// without the token, keyboard tabs, English and 简体中文, the three themes,
+// without the token, the tabs in labelled groups and from the keyboard,
+// English and 简体中文, the three themes,
 // phone width, and no console error on any tool in either language.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -11,6 +12,17 @@ import { ROOT, startRelay, launchChromium, openPlayground } from "./helpers.mjs"
 // The calculators and visualisations, whose results show in a `.summary`;
 // the Labs tool (last in the tab list) has its own tests (browser_labs).
 const TOOLS = ["subnet", "same", "forms", "classify", "ports", "struct", "sticky", "encap", "dissect", "tcp", "lan", "hmac"];
+// The navigation's groups (app.js NAV_GROUP), each with its label in English
+// and Chinese and its tabs in order.
+const CALC = ["subnet", "same", "forms", "classify", "ports", "struct", "hmac"];
+const PACKETS = ["sticky", "encap", "dissect", "tcp", "lan"];
+const GROUPS = [
+  ["calc", "Calculators", "计算器", CALC],
+  ["packets", "Packets", "数据包", PACKETS],
+  ["live", "Live sockets", "真实套接字", ["labs"]],
+].filter(([, , , tools]) => tools.length > 0);
+/** The tabs in the order they are shown, which the arrow keys follow. */
+const NAV = GROUPS.flatMap(([, , , tools]) => tools);
 
 let relay, browser;
 
@@ -81,18 +93,54 @@ test("share links carry the state, or only the tool, and never the token", async
   await page.close();
 });
 
-test("the tabs work from the keyboard: arrows, Home and End, focus follows", async () => {
+test("the tabs stand in labelled groups; each tab is described by its group's label, in either language", async () => {
+  const { page, errors } = await openPlayground(browser.context, relay.url);
+  const shown = () =>
+    page.locator("#tablist .tab-group").evaluateAll((groups) =>
+      groups.map((g) => [g.dataset.group, g.querySelector(".tab-group-label").textContent, [...g.querySelectorAll('[role="tab"]')].map((tab) => tab.id.slice(4))]),
+    );
+  assert.deepEqual(await shown(), GROUPS.map(([name, en, , tools]) => [name, en, tools]));
+  // One tab list, its tabs in the groups' order; a group's label is each of its tabs' description.
+  assert.equal(await page.locator('[role="tablist"]').count(), 1);
+  assert.deepEqual(await page.locator('#tablist [role="tab"]').evaluateAll((tabs) => tabs.map((tab) => tab.id.slice(4))), NAV);
+  for (const [name, en, , tools] of GROUPS) {
+    for (const id of tools) assert.equal(await page.getAttribute(`#tab-${id}`, "aria-describedby"), `nav-group-${name}`, id);
+    assert.equal(await page.locator(`#nav-group-${name}`).textContent(), en);
+    assert.equal(await page.getAttribute(`#nav-group-${name}`, "aria-hidden"), "true", "read as the tabs' description, not on its own");
+  }
+  await page.selectOption("#lang", "zh");
+  await page.waitForFunction(() => document.querySelector("#tab-subnet")?.textContent === "子网");
+  assert.deepEqual(await shown(), GROUPS.map(([name, , zh, tools]) => [name, zh, tools]));
+  await page.selectOption("#lang", "en");
+  // On a phone each group has its own rows, its label above its tabs.
+  await page.setViewportSize({ width: 360, height: 740 });
+  const boxes = await page.locator("#tablist .tab-group").evaluateAll((groups) => groups.map((g) => g.getBoundingClientRect().toJSON()));
+  for (let i = 1; i < boxes.length; i++) assert.ok(boxes[i].top >= boxes[i - 1].bottom - 1, `group ${i} below group ${i - 1}`);
+  for (const b of boxes) assert.ok(b.right <= 360, `a group ends at ${b.right} px`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the tabs work from the keyboard: arrows, Home and End, across the groups, focus follows", async () => {
   const { page } = await openPlayground(browser.context, relay.url);
   await page.focus("#tab-subnet");
   await page.keyboard.press("ArrowRight");
   assert.equal(await page.evaluate(() => document.activeElement.id), "tab-same");
   assert.equal(await page.isVisible("#same-a"), true);
+  // The arrows go on from a group's last tab to the next group's first, and back.
+  await page.click(`#tab-${CALC.at(-1)}`);
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.evaluate(() => document.activeElement.id), `tab-${PACKETS[0]}`);
+  assert.equal(await page.getAttribute(`#tab-${PACKETS[0]}`, "aria-selected"), "true");
+  await page.keyboard.press("ArrowLeft");
+  assert.equal(await page.evaluate(() => document.activeElement.id), `tab-${CALC.at(-1)}`);
+  // End is the last tab shown (the last group's last), Home the first; the arrows wrap around.
   await page.keyboard.press("End");
-  assert.equal(await page.getAttribute("#tab-labs", "aria-selected"), "true");
+  assert.equal(await page.getAttribute(`#tab-${NAV.at(-1)}`, "aria-selected"), "true");
   await page.keyboard.press("ArrowRight");
   assert.equal(await page.getAttribute("#tab-subnet", "aria-selected"), "true");
   await page.keyboard.press("ArrowLeft");
-  assert.equal(await page.getAttribute("#tab-labs", "aria-selected"), "true");
+  assert.equal(await page.getAttribute(`#tab-${NAV.at(-1)}`, "aria-selected"), "true");
   await page.keyboard.press("Home");
   assert.equal(await page.evaluate(() => document.activeElement.id), "tab-subnet");
   // Tab from the tab list goes into the tool.

@@ -3,13 +3,13 @@
 // router R. lanSimulate plays "A sends to B" frame by frame; this draws the
 // topology, steps through the events as Packet Tracer's simulation mode
 // does, shows the switches' MAC tables and the ARP caches as they fill, what
-// the router changed, and where and why a broken variant fails.
+// the router changed, each step's frame in the four linked views
+// (views/frame.js), and where and why a broken variant fails.
 // @ts-check
 import { lanSimulate } from "../pkg/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, textField, selectField, showError, attempt, liveSummary, part, onEdit, scrollBox } from "../ui.js";
-import { player, downloadHex, keepInView, coreNote } from "./player.js";
-import { frameFields } from "./frame-fields.js";
+import { player, downloadHex, keepInView, coreNote, frameOpener } from "./player.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").LanTrace} LanTrace */
 /** @typedef {import("../pkg/netlab_wasm.js").LanEvent} LanEvent */
@@ -45,6 +45,7 @@ const DEFAULTS = {
   variant: "normal",
   step: "",
   speed: "1",
+  lfield: "",
 };
 
 export default {
@@ -213,6 +214,9 @@ function mount(panel, ctx) {
   const events = h("ol", { id: "lan-events", class: "sim-events" });
   const detail = h("div", { id: "lan-detail" });
   const outcome = h("div", { id: "lan-outcome", class: "note" });
+  const frameBox = h("div", { id: "lan-frame-views" });
+  const framePart = part("lan-frame-part", t("sim.frame_views"), frameBox);
+  const frameView = frameOpener({ id: "lan-frame-view", changed: () => ctx.changed() });
   /** @type {LanTrace | null} */
   let trace = null;
 
@@ -235,6 +239,7 @@ function mount(panel, ctx) {
     outcome,
     part("lan-tables-part", t("lan.tables"), tables),
     h("div", { class: "sim-columns" }, part("lan-events-part", t("sim.events"), events), part("lan-detail-part", t("lan.detail"), detail)),
+    framePart,
     h("details", { class: "lan-edit" }, h("summary", { text: t("lan.addresses") }), h("div", { class: "lan-nodes" }, fieldsets)),
   );
 
@@ -320,6 +325,11 @@ function mount(panel, ctx) {
     );
     keepInView(events);
     detail.replaceChildren(...(current ? stepDetail(tr, current) : []).filter((x) => x !== null));
+    const frame = current && current.frame !== null ? tr.frames[current.frame] : undefined;
+    framePart.hidden = !frame;
+    const views = frame ? frameView.open(frame.bytes) : null;
+    // The same frame's views stay where they are (and keep the focus) while the trace plays.
+    if (frameBox.firstElementChild !== views) frameBox.replaceChildren(...(views ? [views] : []));
     outcome.replaceChildren(...outcomeOf(tr).filter((x) => x !== null));
   }
 
@@ -463,7 +473,6 @@ function mount(panel, ctx) {
             { id: "lan-frame", "data-dst": frame.eth.dst, "data-src": frame.eth.src },
             h("h4", { text: t("lan.frame", { n: frame.number, summary: frame.summary }) }),
             h("p", { class: "mono", id: "lan-frame-macs", text: t("lan.frame_macs", { src: frame.eth.src, dst: frame.eth.dst }) }),
-            frameFields(frame.bytes, "lan-fields"),
           )
         : null,
     ];
@@ -508,6 +517,7 @@ function mount(panel, ctx) {
     proto.select.value = v.proto === "udp" ? "udp" : "icmp";
     variant.select.value = VARIANTS.includes(/** @type {LanVariant} */ (v.variant)) ? v.variant : "normal";
     play.setSpeed(v.speed);
+    frameView.reset(v.lfield);
     run();
     const n = trace?.events.length ?? 0;
     play.go(v.step === "" ? n : Number(v.step) || 0);
@@ -528,6 +538,7 @@ function mount(panel, ctx) {
         variant: variant.select.value,
         step: play.step() === n ? "" : String(play.step()),
         speed: play.speed(),
+        lfield: frameView.field(),
       };
     },
   };

@@ -2,11 +2,25 @@
 // (play, pause, step and back over a trace's events, with a speed control;
 // step k shows the first k events, 0 is before anything happened), the
 // event list that keeps its current step in view, the core's explanation,
-// and the pcapng download.
+// the pcapng download, and the four linked views of the frame opened.
 // @ts-check
 import { t, getLang } from "../i18n.js";
 import { h } from "../ui.js";
-import { hexBytes } from "./frame-fields.js";
+import { dissect } from "../pkg/netlab_wasm.js";
+import { frameViews } from "../views/frame.js";
+
+/** @typedef {import("../pkg/netlab_wasm.js").PacketLayer} PacketLayer */
+/** @typedef {import("../views/frame.js").FrameView} FrameView */
+
+/**
+ * The bytes of a hex string (the simulations' frames).
+ * @param {string} hex
+ */
+export function hexBytes(hex) {
+  const bytes = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return bytes;
+}
 
 /** Milliseconds between two steps at 1×. */
 const BASE_MS = 1000;
@@ -153,4 +167,63 @@ export function keepInView(list) {
 export function coreNote(text, cls) {
   const p = h("p", { class: cls, lang: "en", text });
   return getLang() === "en" ? p : h("details", { class: "core-note" }, h("summary", { text: t("sim.core_note") }), p);
+}
+
+/**
+ * @typedef {object} FrameOpener
+ * @property {(hex: string) => HTMLElement} open the four views of this frame
+ * @property {() => string} field the selected field's key ("" for none)
+ * @property {(key: string) => void} reset forgets the frame; `key` is the
+ *   field to select in the next one opened (from the URL)
+ */
+
+/**
+ * The four linked views (views/frame.js) of the frame a simulation has
+ * open, as the WASM dissector reads its bytes. The views are kept while the
+ * same frame stays open, so stepping and playing leave them as they are;
+ * opening another frame selects the field of the same Wireshark name in it
+ * (the TCP flags stay lit from segment to segment), none if it has no such
+ * field.
+ * @param {{id: string, changed: () => void}} o `id` prefixes the views'
+ *   ids; `changed` is called when the user selects a field
+ * @returns {FrameOpener}
+ */
+export function frameOpener(o) {
+  /** @type {{hex: string, layers: PacketLayer[], view: FrameView} | null} */
+  let opened = null;
+  let field = "";
+  /** The Wireshark name of field `key` in `layers`. @param {PacketLayer[]} layers @param {string} key */
+  const wiresharkOf = (layers, key) => {
+    const [l, f] = key.split(".").map(Number);
+    return layers[l]?.fields[f]?.wireshark ?? null;
+  };
+  return {
+    open(hex) {
+      if (opened?.hex !== hex) {
+        const bytes = hexBytes(hex);
+        const d = dissect(bytes);
+        const view = frameViews({
+          id: o.id,
+          layers: d.layers,
+          bytes,
+          findings: d.findings,
+          onSelect: (key) => {
+            field = key ?? "";
+            o.changed();
+          },
+        });
+        const name = opened && field ? wiresharkOf(opened.layers, field) : null;
+        const key = opened ? (name ? view.keyOf(name) : null) : field || null;
+        view.select(key);
+        field = view.selected() ?? "";
+        opened = { hex, layers: d.layers, view };
+      }
+      return opened.view.el;
+    },
+    field: () => field,
+    reset(key) {
+      opened = null;
+      field = key;
+    },
+  };
 }

@@ -2,13 +2,13 @@
 // tcpSimulate runs both ends' RFC 9293 state machines through a scenario;
 // this draws each segment as an arrow from sender to receiver with both
 // ends' states beside it, plays the trace step by step, and opens any
-// arrow's frame in the dissector.
+// arrow's frame in the four linked views (views/frame.js) as the WASM
+// dissector reads it.
 // @ts-check
 import { tcpSimulate } from "../pkg/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, selectField, textField, showError, attempt, liveSummary, part, scrollBox, onEdit } from "../ui.js";
-import { player, downloadHex, keepInView, coreNote } from "./player.js";
-import { frameFields } from "./frame-fields.js";
+import { player, downloadHex, keepInView, coreNote, frameOpener } from "./player.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").TcpTrace} TcpTrace */
 /** @typedef {import("../pkg/netlab_wasm.js").TcpEvent} TcpEvent */
@@ -20,9 +20,10 @@ const SCENARIOS = ["handshake", "data", "full", "close", "simultaneous_close", "
 
 /**
  * The seeds' example. `step` empty: the whole trace; `sel` empty: no
- * segment opened; `loss` empty: the scenario's own losses.
+ * segment opened; `loss` empty: the scenario's own losses; `tfield` is the
+ * field selected in the opened frame's views (views/frame.js's key).
  */
-const DEFAULTS = { scenario: "full", seq: "abs", step: "", sel: "", speed: "1", cisn: "1000", sisn: "5000", request: "hello", reply: "bye", loss: "" };
+const DEFAULTS = { scenario: "full", seq: "abs", step: "", sel: "", speed: "1", cisn: "1000", sisn: "5000", request: "hello", reply: "bye", loss: "", tfield: "" };
 /** The inputs under "Options": URL key and i18n key. */
 const OPTIONS = /** @type {const} */ ([
   ["cisn", "tcp.cisn"],
@@ -145,10 +146,13 @@ function mount(panel, ctx) {
   const states = h("p", { id: "tcp-states", class: "hint" });
   const events = h("ol", { id: "tcp-events", class: "sim-events" });
   const detail = h("div", { id: "tcp-detail" });
+  const frameBox = h("div", { id: "tcp-frame" });
+  const framePart = part("tcp-frame-part", t("sim.frame_views"), frameBox);
   /** @type {TcpTrace | null} */
   let trace = null;
   /** The selected segment's number, 0 for none. */
   let selected = 0;
+  const frame = frameOpener({ id: "tcp-frame-view", changed: () => ctx.changed() });
 
   const play = player({
     id: "tcp",
@@ -168,6 +172,7 @@ function mount(panel, ctx) {
     scrollBox(t("tcp.ladder"), ladder),
     states,
     h("div", { class: "sim-columns" }, part("tcp-events-part", t("sim.events"), events), part("tcp-detail-part", t("tcp.segment"), detail)),
+    framePart,
   );
 
   const relative = () => rel.checked;
@@ -247,6 +252,10 @@ function mount(panel, ctx) {
     keepInView(events);
     const seg = tr.events.find((e) => e.segment?.number === selected && tr.events.indexOf(e) < step);
     detail.replaceChildren(...(seg?.segment ? segmentDetail(seg, seg.segment) : [h("p", { class: "hint", text: t("tcp.pick") })]));
+    framePart.hidden = !seg?.segment;
+    const views = seg?.segment ? frame.open(seg.segment.frame) : null;
+    // The same frame's views stay where they are (and keep the focus) while the trace plays.
+    if (frameBox.firstElementChild !== views) frameBox.replaceChildren(...(views ? [views] : []));
   }
 
   /**
@@ -351,7 +360,8 @@ function mount(panel, ctx) {
   }
 
   /**
-   * What the selected segment is: its headline, the core's explanation, its fields.
+   * What the selected segment is: its headline, the core's explanation (its
+   * frame opens below, in the linked views).
    * @param {TcpEvent} e
    * @param {TcpSegment} s
    */
@@ -361,13 +371,13 @@ function mount(panel, ctx) {
       h("p", { text: headline(e, relative()) }),
       coreNote(e.explanation, "note"),
       h("p", { class: "mono hint", text: s.comment }),
-      frameFields(s.frame, "tcp-fields"),
     ];
   }
 
   const changed = () => {
     run();
     selected = 0;
+    frame.reset("");
     play.go(trace?.events.length ?? 0);
     ctx.changed();
   };
@@ -386,6 +396,7 @@ function mount(panel, ctx) {
     for (const [key] of OPTIONS) options[key].input.value = v[key];
     play.setSpeed(v.speed);
     selected = Number(v.sel) || 0;
+    frame.reset(v.tfield);
     run();
     const n = trace?.events.length ?? 0;
     play.go(v.step === "" ? n : Number(v.step) || 0);
@@ -399,6 +410,7 @@ function mount(panel, ctx) {
         seq: rel.checked ? "rel" : "abs",
         step: play.step() === n ? "" : String(play.step()),
         sel: selected ? String(selected) : "",
+        tfield: selected ? frame.field() : "",
         speed: play.speed(),
         ...Object.fromEntries(OPTIONS.map(([key]) => [key, options[key].input.value])),
       };
