@@ -25,28 +25,7 @@ fi
 [[ -x "$NETLAB" ]] || { echo "no netlab binary at $NETLAB" >&2; exit 1; }
 
 input="$tmp/addresses.txt"
-python3 - "$n" "$input" <<'PY'
-import ipaddress, sys
-n, path = int(sys.argv[1]), sys.argv[2]
-MASK = (1 << 64) - 1
-state = 1
-def nxt():
-    global state
-    state = (state + 0x9E3779B97F4A7C15) & MASK
-    z = state
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-    return z ^ (z >> 31)
-with open(path, "w") as f:
-    for i in range(n):
-        x = nxt()
-        if i % 1000 == 999:
-            f.write("not-an-address\n")
-        elif i % 8 == 7:
-            f.write(f"{ipaddress.IPv6Address((x << 64) | nxt())}\n")
-        else:
-            f.write(f"{ipaddress.IPv4Address(x >> 32)}\n")
-PY
+python3 "$root/bench/classify_input.py" "$n" "$input"
 echo "input: $n lines, $(wc -c < "$input") bytes; netlab: $NETLAB; $(python3 --version)"
 
 # Both exit 2 (the bad lines); the errors go to /dev/null too.

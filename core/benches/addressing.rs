@@ -20,13 +20,16 @@ use std::ffi::CString;
 use std::hint::black_box;
 use std::net::Ipv4Addr;
 
-use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::measurement::Measurement;
 use criterion::{BatchSize, Criterion, Throughput};
 use ipnet::IpNet;
 use netlab_core::aggregate::summarize;
 use netlab_core::classify::Classification;
 use netlab_core::inet::{inet_aton, parse_inet_aton};
 use netlab_core::subnet::SubnetReport;
+
+#[path = "support/cpu.rs"]
+mod cpu;
 
 // glibc's own inet_aton (the libc crate does not declare it).
 #[allow(unsafe_code)]
@@ -194,46 +197,6 @@ fn aggregate<M: Measurement>(c: &mut Criterion<M>) {
     group.finish();
 }
 
-/// The calling thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`).
-struct ThreadCpu;
-
-fn thread_cpu_now() -> std::time::Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid timespec for the call to fill.
-    #[allow(unsafe_code)]
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
-    std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-}
-
-impl Measurement for ThreadCpu {
-    type Intermediate = std::time::Duration;
-    type Value = std::time::Duration;
-
-    fn start(&self) -> Self::Intermediate {
-        thread_cpu_now()
-    }
-    fn end(&self, start: Self::Intermediate) -> Self::Value {
-        thread_cpu_now().saturating_sub(start)
-    }
-    fn add(&self, a: &Self::Value, b: &Self::Value) -> Self::Value {
-        *a + *b
-    }
-    fn zero(&self) -> Self::Value {
-        std::time::Duration::ZERO
-    }
-    fn to_f64(&self, value: &Self::Value) -> f64 {
-        value.as_nanos() as f64
-    }
-    fn formatter(&self) -> &dyn ValueFormatter {
-        // Nanoseconds either way, so wall time's formatter fits.
-        WallTime.formatter()
-    }
-}
-
 fn benches<M: Measurement>(mut c: Criterion<M>) {
     aton(&mut c);
     classify(&mut c);
@@ -340,12 +303,8 @@ fn main() {
         once(&which);
         return;
     }
-    if std::env::var_os("NETLAB_CPU_TIME").is_some() {
-        benches(
-            Criterion::default()
-                .with_measurement(ThreadCpu)
-                .configure_from_args(),
-        );
+    if cpu::wanted() {
+        benches(cpu::criterion());
     } else {
         benches(Criterion::default().configure_from_args());
     }

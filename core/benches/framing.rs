@@ -6,9 +6,12 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::Measurement;
+use criterion::{Criterion, Throughput};
 use netlab_core::framing::{Decoder, LengthPrefix};
 
+#[path = "support/cpu.rs"]
+mod cpu;
 const MESSAGES: usize = 1024;
 const MESSAGE_LEN: usize = 1024;
 
@@ -34,7 +37,7 @@ fn chunks(wire: &[u8], max: u64, seed: u64) -> Vec<&[u8]> {
     out
 }
 
-fn bench(c: &mut Criterion) {
+fn bench<M: Measurement>(c: &mut Criterion<M>) {
     let codec = LengthPrefix::new("!I", 1 << 20).unwrap();
     let mut wire = Vec::new();
     for i in 0..MESSAGES {
@@ -65,5 +68,15 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+/// Wall time, or the thread's CPU time with `NETLAB_CPU_TIME=1`.
+fn main() {
+    if cpu::wanted() {
+        let mut c = cpu::criterion();
+        bench(&mut c);
+        c.final_summary();
+    } else {
+        let mut c = Criterion::default().configure_from_args();
+        bench(&mut c);
+        c.final_summary();
+    }
+}

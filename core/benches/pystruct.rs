@@ -7,9 +7,12 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::Criterion;
+use criterion::measurement::Measurement;
 use netlab_core::pystruct::{Struct, Value};
 
+#[path = "support/cpu.rs"]
+mod cpu;
 const FORMAT: &str = "!BBHHHBBH4s4s";
 
 /// The same values as the Python script: version/IHL, DSCP/ECN, total
@@ -29,7 +32,7 @@ fn values() -> Vec<Value> {
     ]
 }
 
-fn bench(c: &mut Criterion) {
+fn bench<M: Measurement>(c: &mut Criterion<M>) {
     let st = Struct::new(FORMAT).unwrap();
     let values = values();
     let packed = st.pack(&values).unwrap();
@@ -59,5 +62,15 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+/// Wall time, or the thread's CPU time with `NETLAB_CPU_TIME=1`.
+fn main() {
+    if cpu::wanted() {
+        let mut c = cpu::criterion();
+        bench(&mut c);
+        c.final_summary();
+    } else {
+        let mut c = Criterion::default().configure_from_args();
+        bench(&mut c);
+        c.final_summary();
+    }
+}

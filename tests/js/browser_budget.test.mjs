@@ -2,7 +2,9 @@
 // asserted: timings depend on the machine): the first result on screen
 // after navigation, and one recompute of the Subnet tool as the user types
 // (subnetInfo and the report, bits, editor, rules and Python on screen; the
-// split and VLSM lists follow at the next frame), median of 1,000.
+// split and VLSM lists follow at the next frame), median of 1,000. Each
+// figure is also printed as one `budget-json {...}` line, which
+// `cargo xtask bench wasm` reads.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startRelay, launchChromium, openPlayground } from "./helpers.mjs";
@@ -37,6 +39,8 @@ test("budget: first result on screen after navigation (median of 5 loads)", asyn
   const line = `first result on screen: median ${ms(median(times))} after navigation start (${times.map(ms).join(", ")})`;
   t.diagnostic(line);
   console.log(`budget: ${line}`);
+  const sorted = [...times].sort((a, b) => a - b);
+  console.log(`budget-json ${JSON.stringify({ what: "first-result", ms: times, median: median(times), min: sorted[0], max: sorted[sorted.length - 1] })}`);
 });
 
 test("budget: one recompute of the Subnet tool (subnetInfo + render), median of 1,000", async (t) => {
@@ -68,6 +72,11 @@ test("budget: one recompute of the Subnet tool (subnetInfo + render), median of 
     `subnetInfo alone: median ${ms(median(r.compute))}`;
   t.diagnostic(line);
   console.log(`budget: ${line}`);
+  const sorted = [...r.render].sort((a, b) => a - b);
+  const q = (/** @type {number} */ p) => sorted[Math.floor(p * (sorted.length - 1))];
+  console.log(
+    `budget-json ${JSON.stringify({ what: "recompute", count: sorted.length, median: median(r.render), p25: q(0.25), p75: q(0.75), p95: r.p95, min: sorted[0], max: sorted[sorted.length - 1], compute_median: median(r.compute) })}`,
+  );
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -21,9 +21,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::measure;
 use crate::util::{self, Result};
 
-const USAGE: &str = "usage: cargo xtask bench relay [--quick]";
+const USAGE: &str =
+    "usage: cargo xtask bench [relay|addressing|struct|framing|packets|cli|wasm]... [--quick]";
 const RUNS: usize = 3;
 const BEGIN: &str = "<!-- relay:begin -->";
 const END: &str = "<!-- relay:end -->";
@@ -35,19 +37,38 @@ const WEBSOCKIFY_MAX_SESSIONS: u32 = 1_000;
 /// File descriptors asked for each target process (two per session).
 const NOFILE: u32 = 65_536;
 
+/// `cargo xtask bench [PART] [--quick]`: every part, or one.
 pub fn run(args: &[String]) -> Result {
-    match args.first().map(String::as_str) {
-        Some("relay") => {
-            let mut quick = false;
-            for arg in &args[1..] {
-                match arg.as_str() {
-                    "--quick" => quick = true,
-                    other => return Err(format!("unknown option '{other}'\n{USAGE}")),
-                }
-            }
-            relay(quick)
+    let mut quick = false;
+    let mut parts = Vec::new();
+    for arg in args {
+        match arg.as_str() {
+            "--quick" => quick = true,
+            a if a.starts_with('-') => return Err(format!("unknown option '{a}'\n{USAGE}")),
+            part if measure::PARTS.contains(&part) => parts.push(part.to_owned()),
+            other => return Err(format!("unknown part '{other}'\n{USAGE}")),
         }
-        _ => Err(USAGE.into()),
+    }
+    if parts.is_empty() {
+        parts = measure::PARTS.iter().map(|p| (*p).to_owned()).collect();
+    }
+    let mut failed = Vec::new();
+    for part in &parts {
+        eprintln!("xtask: bench: === {part} ===");
+        let result = if part == "relay" {
+            relay(quick)
+        } else {
+            measure::run(part, quick)
+        };
+        if let Err(e) = result {
+            eprintln!("xtask: bench: {part} failed: {e}");
+            failed.push(format!("{part}: {e}"));
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("parts failed: {}", failed.join("; ")))
     }
 }
 
@@ -216,7 +237,7 @@ fn relay(quick: bool) -> Result {
         &conditions,
     );
     let path = util::root().join("BENCHMARKS.md");
-    write_section(&path, &section)?;
+    write_section(&path, BEGIN, END, &section)?;
     println!("{section}");
     eprintln!(
         "xtask: bench: wrote {} (raw results: {})",
@@ -719,13 +740,13 @@ fn verdict(met: bool) -> &'static str {
     if met { "yes" } else { "**no**" }
 }
 
-fn version_of(program: &Path, flag: &str) -> String {
+pub fn version_of(program: &Path, flag: &str) -> String {
     util::output(Command::new(program).arg(flag))
         .map(|v| v.lines().next().unwrap_or("").trim().to_owned())
         .unwrap_or_default()
 }
 
-fn machine() -> String {
+pub fn machine() -> String {
     let cpus = std::thread::available_parallelism().map_or(0, usize::from);
     let model = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -755,7 +776,7 @@ fn machine() -> String {
 }
 
 /// The 1-minute load average now.
-fn load_average() -> String {
+pub fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .ok()
         .and_then(|l| l.split_whitespace().next().map(str::to_owned))
@@ -764,7 +785,7 @@ fn load_average() -> String {
 
 /// This process's nice value, when not 0 (the targets and the harness
 /// inherit it).
-fn niceness() -> Option<i32> {
+pub fn niceness() -> Option<i32> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     let (_, rest) = stat.rsplit_once(')')?;
     // After `(comm)` comes field 3; nice is field 19.
@@ -775,7 +796,7 @@ fn niceness() -> Option<i32> {
         .filter(|&n| n != 0)
 }
 
-fn today() -> String {
+pub fn today() -> String {
     util::output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]))
         .map(|d| d.trim().to_owned())
         .unwrap_or_default()
@@ -1158,7 +1179,7 @@ fn report(
 
 /// Replaces the section between the markers, or appends it; creates the
 /// file with a short intro when missing. Other sections stay as they are.
-fn write_section(path: &Path, section: &str) -> Result {
+pub fn write_section(path: &Path, begin_marker: &str, end_marker: &str, section: &str) -> Result {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => "# Benchmarks\n\n\
@@ -1167,9 +1188,13 @@ fn write_section(path: &Path, section: &str) -> Result {
             .to_owned(),
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
-    let updated = match (text.find(BEGIN), text.find(END)) {
+    let updated = match (text.find(begin_marker), text.find(end_marker)) {
         (Some(begin), Some(end)) if begin < end => {
-            format!("{}{section}{}", &text[..begin], &text[end + END.len()..])
+            format!(
+                "{}{section}{}",
+                &text[..begin],
+                &text[end + end_marker.len()..]
+            )
         }
         _ => {
             let sep = if text.ends_with("\n\n") {

@@ -7,7 +7,9 @@
 mod bench;
 mod build;
 mod fuzz;
+mod measure;
 mod serve;
+mod soak;
 mod test;
 mod util;
 
@@ -19,9 +21,12 @@ usage: cargo xtask <task>
 tasks:
   build    compile the WASM module and write web/pkg/ (wasm-bindgen, wasm-opt)
   serve    build, then run netlab-relay serving the playground on http://127.0.0.1:8080
-  bench relay [--quick]   the relay under load beside websocat, websockify and raw TCP; writes BENCHMARKS.md
+  bench [PART]... [--quick]   every comparison with its peer, or the parts named
+           (relay addressing struct framing packets cli wasm); writes BENCHMARKS.md
   test     every test: fmt, clippy, Rust unit/doc/integration, WASM under Node, browser
   fuzz [SECONDS]   every cargo-fuzz target for SECONDS each (default 60)
+  soak [MINUTES]   the relay under sessions, every lab and random aborts (default 1 minute);
+           fails on any error or corruption, or fds and memory not back to baseline
 ";
 
 fn main() -> ExitCode {
@@ -32,6 +37,7 @@ fn main() -> ExitCode {
         Some("serve") => serve::run(&args[1..]),
         Some("test") => test::run(),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("soak") => soak::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

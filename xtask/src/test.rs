@@ -1,11 +1,17 @@
 //! `cargo xtask test`: every test the project has, in the order that fails
 //! fastest: formatting, lints, Rust tests, then the built WASM module under
-//! Node and the playground in headless Chromium.
+//! Node and the playground in headless Chromium, then a short fuzz pass
+//! (`cargo xtask fuzz 20`: 20 s per target; `NETLAB_FUZZ_SECONDS` changes it)
+//! and a one-minute relay soak (`cargo xtask soak 1`). `NETLAB_SKIP_FUZZ=1`
+//! and `NETLAB_SKIP_SOAK=1` leave those two out for local iteration; CI
+//! runs both.
 
 use std::path::Path;
 use std::process::Command;
 
 use crate::build;
+use crate::fuzz;
+use crate::soak;
 use crate::util::{self, Result};
 
 pub fn run() -> Result {
@@ -51,7 +57,29 @@ pub fn run() -> Result {
             .env("NETLAB_CLI", bin.join("netlab"))
             .env("NETLAB_RELAY", bin.join("netlab-relay"))
             .current_dir(&root),
-    )
+    )?;
+    // The reliability passes last, each skippable for local iteration;
+    // CI (`.ci/run`) sets neither variable, so it runs both.
+    if skipped("NETLAB_SKIP_FUZZ") {
+        eprintln!("xtask: test: fuzz pass skipped (NETLAB_SKIP_FUZZ is set)");
+    } else {
+        let seconds = std::env::var("NETLAB_FUZZ_SECONDS").unwrap_or_else(|_| FUZZ_SECONDS.into());
+        fuzz::run(&[seconds])?;
+    }
+    if skipped("NETLAB_SKIP_SOAK") {
+        eprintln!("xtask: test: soak skipped (NETLAB_SKIP_SOAK is set)");
+        Ok(())
+    } else {
+        soak::run(&["1".to_owned()])
+    }
+}
+
+/// Seconds per fuzz target in the test's short pass.
+const FUZZ_SECONDS: &str = "20";
+
+/// Whether an opt-out variable is set to something other than 0 or empty.
+fn skipped(var: &str) -> bool {
+    std::env::var(var).is_ok_and(|v| !v.is_empty() && v != "0")
 }
 
 /// Debian packages the tests drive, by the program each installs: Chromium

@@ -128,6 +128,7 @@ impl FieldSpec {
     }
 
     /// The bytes the field touches, from the header's first byte.
+    #[inline]
     pub const fn bytes(&self) -> Range<usize> {
         self.bit_offset / 8..(self.bit_offset + self.bits).div_ceil(8)
     }
@@ -143,6 +144,7 @@ impl FieldSpec {
     ///
     /// If `data` ends before the field does: the views check lengths in
     /// `new_checked` first, as smoltcp's do.
+    #[inline]
     pub fn get(&self, data: &[u8]) -> u64 {
         debug_assert!(self.bits <= 64, "{} is wider than 64 bits", self.name);
         let range = self.bytes();
@@ -160,6 +162,7 @@ impl FieldSpec {
     /// # Panics
     ///
     /// If `data` ends before the field does.
+    #[inline]
     pub fn set(&self, data: &mut [u8], value: u64) {
         debug_assert!(self.bits <= 64, "{} is wider than 64 bits", self.name);
         let range = self.bytes();
@@ -195,6 +198,7 @@ impl FieldSpec {
     }
 }
 
+#[inline]
 fn mask(bits: usize) -> u128 {
     (1u128 << bits) - 1
 }
