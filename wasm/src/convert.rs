@@ -57,6 +57,7 @@ fn strings_to_bigint(value: &JsValue, path: &[&str]) -> Result<(), JsError> {
 }
 
 /// A JavaScript exception as a `JsError`, keeping its message.
+#[cfg_attr(not(feature = "packets"), allow(dead_code))]
 pub fn thrown(e: JsValue) -> JsError {
     let message = e
         .dyn_ref::<js_sys::Error>()

@@ -10,8 +10,10 @@
 //! [`addressing`] (subnets, splits, VLSM, aggregation, classification),
 //! [`conversions`] (`inet_aton` and friends, integers, MAC, ports),
 //! [`pystruct`] (Python's `struct`), [`auth`] (the HMAC challenge),
-//! [`packets`] (encapsulation, dissection, captures, the sticky simulator)
-//! and [`sims`] (the TCP and LAN simulations);
+//! [`sticky`] (the sticky-packet simulator), `packets` (encapsulation,
+//! dissection, captures), `sims` (the TCP and LAN simulations) and
+//! `relay` (sockets through netlab-relay); the last three can be left out
+//! with cargo features, to measure what they cost;
 //! `convert` holds the value conversions they share. Each module declares
 //! the TypeScript types of its results in a custom section, so
 //! `netlab_wasm.d.ts` says what each function returns.
@@ -20,10 +22,14 @@ pub mod addressing;
 pub mod auth;
 pub mod conversions;
 mod convert;
+#[cfg(feature = "packets")]
 pub mod packets;
 pub mod pystruct;
+#[cfg(feature = "sockets")]
 pub mod relay;
+#[cfg(feature = "packets")]
 pub mod sims;
+pub mod sticky;
 
 use wasm_bindgen::prelude::*;
 

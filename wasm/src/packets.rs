@@ -1,6 +1,5 @@
-//! Packets and simulations: the encapsulation builder, the dissector,
-//! capture files and the sticky-packet simulator (`netlab_core::packet`,
-//! `netlab_core::sticky`).
+//! Packets: the encapsulation builder, the dissector and capture files
+//! (`netlab_core::packet`).
 
 use js_sys::{Array, Date, Reflect, Uint8Array};
 use netlab_core::packet::dissect::dissect as dissect_frame;
@@ -8,7 +7,6 @@ use netlab_core::packet::encap::{EncapSpec, encapsulate as build};
 use netlab_core::packet::hex::parse_hex;
 use netlab_core::packet::pcap::{self, Format, Record};
 use netlab_core::packet::pcapng;
-use netlab_core::sticky::{self, StickySpec};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -106,33 +104,6 @@ export interface Dissection {
 }
 
 /** A frame for a capture file: its bytes, and a lesson note for Wireshark. */
-/** One event of a sticky-packet run, in microseconds from the start. */
-export type StickyEvent =
-  | { kind: "send"; at_us: number; message: number; start: number; end: number; data: string }
-  | { kind: "held"; at_us: number; start: number; end: number }
-  | { kind: "segment"; at_us: number; arrives_us: number; start: number; end: number; data: string }
-  | { kind: "fin"; at_us: number; arrives_us: number }
-  | { kind: "recv"; at_us: number; returns_us: number; call: number; size: number; start: number; end: number; data: string; eof: boolean }
-  | { kind: "blocked"; at_us: number; call: number }
-  | { kind: "message"; at_us: number; index: number; data: string };
-
-/** One program's run: the stream, its events, what it printed. */
-export interface StickyLane {
-  stream: string;
-  stream_len: number;
-  events: StickyEvent[];
-  printed: string[];
-  intact: boolean;
-  hangs: boolean;
-  note: string;
-}
-
-/** The naive reader beside the length-prefixed one. */
-export interface StickyReport {
-  naive: StickyLane;
-  framed: StickyLane;
-}
-
 export type CaptureFrame = Uint8Array | { bytes: Uint8Array; comment?: string; time_us?: number };
 
 /** One packet of a capture file read back. */
@@ -221,21 +192,6 @@ pub fn to_pcap(
         }
     };
     Ok(file)
-}
-
-/// The sticky-packet simulator: what a naive reader's `recv()` calls return
-/// beside what a length-prefixed reader gets, from a seeded model of the
-/// sender, the network and the receiver (the defaults are seed 000 §6.1).
-#[wasm_bindgen(js_name = stickySimulate, unchecked_return_type = "StickyReport")]
-pub fn sticky_simulate(
-    #[wasm_bindgen(unchecked_param_type = "object | undefined")] spec: JsValue,
-) -> Result<JsValue, JsError> {
-    let spec: StickySpec = if spec.is_undefined() || spec.is_null() {
-        StickySpec::default()
-    } else {
-        serde_wasm_bindgen::from_value(spec).map_err(|e| JsError::new(&e.to_string()))?
-    };
-    to_js(&sticky::simulate(&spec)?)
 }
 
 /// Hex as a learner pastes it (spaces, colons, `0x`, `\x`, Wireshark's

@@ -6,6 +6,7 @@
 //! pinned in package-lock.json: Debian's binaryen 108 corrupts modules that
 //! use reference types.
 
+use std::path::Path;
 use std::process::Command;
 
 use wasm_bindgen_cli_support::Bindgen;
@@ -15,20 +16,29 @@ use crate::util::{self, Result};
 const TARGET: &str = "wasm32-unknown-unknown";
 
 pub fn run() -> Result {
+    module(&[], &util::root().join("web/pkg"))
+}
+
+/// Builds the module with `cargo_args` added to its `cargo build` (e.g.
+/// `--no-default-features`) into `out`: wasm-bindgen, then wasm-opt.
+pub fn module(cargo_args: &[&str], out: &Path) -> Result {
     ensure_wasm_target()?;
-    util::run(util::cargo().args([
-        "build",
-        "--package",
-        "netlab-wasm",
-        "--target",
-        TARGET,
-        "--profile",
-        "wasm",
-    ]))?;
+    util::run(
+        util::cargo()
+            .args([
+                "build",
+                "--package",
+                "netlab-wasm",
+                "--target",
+                TARGET,
+                "--profile",
+                "wasm",
+            ])
+            .args(cargo_args),
+    )?;
     let input = util::target_dir()?
         .join(TARGET)
         .join("wasm/netlab_wasm.wasm");
-    let out = util::root().join("web/pkg");
     eprintln!(
         "xtask: wasm-bindgen {} -> {}",
         input.display(),
@@ -43,7 +53,7 @@ pub fn run() -> Result {
         // default; the library drops it unless told, and `await init()` fails.
         .omit_default_module_path(false)
         .out_name("netlab_wasm")
-        .generate(&out)
+        .generate(out)
         .map_err(|e| format!("wasm-bindgen: {e}"))?;
     util::npm_ci()?;
     let wasm = out.join("netlab_wasm_bg.wasm");
@@ -60,7 +70,7 @@ pub fn run() -> Result {
     Ok(())
 }
 
-fn size(path: &std::path::Path) -> u64 {
+fn size(path: &Path) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
 }
 

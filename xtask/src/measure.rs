@@ -785,15 +785,22 @@ fn cli(quick: bool) -> Result<Section> {
     ))
 }
 
+/// The ceiling tests/js/wasm_size.test.mjs holds the whole module to.
+const FULL_BUDGET: u64 = 320_000;
+
 /// The size budget: the module as the page loads it, gzipped at level 9.
 pub fn wasm_gzip_size() -> Result<(u64, u64)> {
-    let wasm = util::root().join("web/pkg/netlab_wasm_bg.wasm");
-    let raw = std::fs::metadata(&wasm)
+    gzip_size(&util::root().join("web/pkg/netlab_wasm_bg.wasm"))
+}
+
+/// A file's size and its size gzipped at level 9.
+fn gzip_size(wasm: &std::path::Path) -> Result<(u64, u64)> {
+    let raw = std::fs::metadata(wasm)
         .map_err(|e| format!("{}: {e} (run `cargo xtask build`)", wasm.display()))?
         .len();
     let out = Command::new("gzip")
         .args(["-9", "-c"])
-        .arg(&wasm)
+        .arg(wasm)
         .output()
         .map_err(|e| format!("gzip: {e}"))?;
     if !out.status.success() {
@@ -803,22 +810,44 @@ pub fn wasm_gzip_size() -> Result<(u64, u64)> {
 }
 
 fn wasm(quick: bool) -> Result<Section> {
+    // The calculators alone (#7's scope), built aside, then the module as
+    // it ships (everything), which stays in web/pkg/ for the timings.
+    let calc_dir = util::target_dir()?.join("wasm-calculators");
+    build::module(&["--no-default-features"], &calc_dir)?;
+    let (calc_raw, calc_gz) = gzip_size(&calc_dir.join("netlab_wasm_bg.wasm"))?;
     build::run()?;
     let (raw, gz) = wasm_gzip_size()?;
     const BUDGET: u64 = 250_000;
-    let mut rows = vec![Row {
-        what: "the WASM module, gzipped (`gzip -9`)".into(),
+    let size_row = |what: &str, raw: u64, gz: u64, budget: u64, target: &str| Row {
+        what: what.into(),
         ours: format!(
             "{} KB ({} KB before gzip)",
             num(gz as f64 / 1e3),
             num(raw as f64 / 1e3)
         ),
         peer: "– (no peer: the budget is absolute)".into(),
-        ratio: format!("{} of the budget", times(gz as f64 / BUDGET as f64)),
+        ratio: format!("{} of the budget", times(gz as f64 / budget as f64)),
         spread: "– (deterministic)".into(),
-        target: "≤ 250 KB gzipped (#7)".into(),
-        met: Some(gz <= BUDGET),
-    }];
+        target: target.into(),
+        met: Some(gz <= budget),
+    };
+    let mut rows = vec![
+        size_row(
+            "the WASM module with the calculators of #7 (subnets, conversions, struct, sticky, HMAC; \
+             `--no-default-features`), gzipped (`gzip -9`)",
+            calc_raw,
+            calc_gz,
+            BUDGET,
+            "≤ 250 KB gzipped (#7)",
+        ),
+        size_row(
+            "the WASM module as it ships (also packets, TCP/LAN simulations, relay client), gzipped",
+            raw,
+            gz,
+            FULL_BUDGET,
+            "≤ 320 KB gzipped (tests/js/wasm_size.test.mjs)",
+        ),
+    ];
     // The page's timings, in headless Chromium, by the budget test.
     util::run(util::cargo().args(["build", "--release", "-p", "netlab-relay"]))?;
     let relay = util::target_dir()?.join("release/netlab-relay");
@@ -911,8 +940,9 @@ fn wasm(quick: bool) -> Result<Section> {
         met: Some(median < 2.0),
     });
     let note = format!(
-        "Size: `cargo xtask build` (release, `opt-level = \"s\"`, wasm-opt -Os), then `gzip -9` of \
-         web/pkg/netlab_wasm_bg.wasm (KB = 1,000 bytes); also a test (tests/js/wasm_size.test.mjs). Timings: \
+        "Size: `cargo xtask build` (profile `wasm`: opt-level z, fat LTO, one codegen unit; wasm-opt -Os), \
+         then `gzip -9` of web/pkg/netlab_wasm_bg.wasm (KB = 1,000 bytes), and the same with \
+         `--no-default-features` for the calculators alone; the whole module is also a test (tests/js/wasm_size.test.mjs). Timings: \
          `node --test tests/js/browser_budget.test.mjs` {repeats} time(s) against the release netlab-relay \
          serving web/, Debian's Chromium through playwright-core; the page marks `netlab:first-result` \
          (performance mark, from navigation start) and the test times 1,000 input events in the page."
