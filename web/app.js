@@ -36,6 +36,8 @@ import labs from "./tools/labs.js";
  * @typedef {object} ToolInstance
  * @property {(values: Record<string, string>) => void} load puts values in the inputs and renders
  * @property {() => Record<string, string>} values the inputs as they are
+ * @property {() => void} [dispose] stops what runs on its own (a playback
+ *   timer) before the panel is rebuilt in another language
  */
 
 /**
@@ -248,6 +250,7 @@ function relabel() {
   $("share").replaceWith(buildShare());
   for (const [id, inst] of [...instances]) {
     const values = inst.values();
+    inst.dispose?.();
     /** @type {HTMLElement} */ (panels.get(id)).replaceChildren();
     instances.delete(id);
     instance(id, values);

@@ -23,8 +23,15 @@ export default { id: "labs", title: "tool.labs", defaults: DEFAULTS, mount };
 
 /** Rows the timeline keeps (the oldest go first). */
 const MAX_ROWS = 400;
-/** Reconnection attempts after the relay went away (one a second). */
-const MAX_RETRIES = 900;
+/**
+ * Reconnection attempts after the relay went away: 1 s, 2 s, 4 s, then every
+ * 8 s, about a quarter of an hour in all. Each failed attempt is a line in
+ * the browser's console, so they thin out; a restarted relay is still found
+ * within 8 s, and the Reconnect button (or coming back to the tab) tries at once.
+ */
+const MAX_RETRIES = 110;
+/** The longest wait between two attempts, in milliseconds. */
+const MAX_RETRY_MS = 8000;
 
 /**
  * The session all mounts share: one relay connection per page, kept across
@@ -76,9 +83,16 @@ async function attempt() {
 }
 
 function retry() {
-  if (session.retries++ >= MAX_RETRIES) return;
-  session.timer = setTimeout(connect, 1000);
+  if (session.retries >= MAX_RETRIES) return;
+  const wait = Math.min(1000 * 2 ** session.retries, MAX_RETRY_MS);
+  session.retries++;
+  session.timer = setTimeout(connect, wait);
 }
+
+// A learner who restarted the relay and comes back to the page should not wait.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && session.state === "down" && !session.relay) connect();
+});
 
 /**
  * @param {HTMLElement} panel

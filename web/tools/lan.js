@@ -528,6 +528,7 @@ function mount(panel, ctx) {
   });
   return {
     load,
+    dispose: () => play.stop(),
     values: () => {
       const n = trace?.events.length ?? 0;
       return {

@@ -403,6 +403,7 @@ function mount(panel, ctx) {
   }
   return {
     load,
+    dispose: () => play.stop(),
     values: () => {
       const n = trace?.events.length ?? 0;
       return {
