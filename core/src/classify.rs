@@ -380,6 +380,84 @@ impl fmt::Display for GlobalReason {
     }
 }
 
+impl GlobalReason {
+    /// The same reason as data rather than a sentence, for an interface
+    /// that words it in its own language (the playground's Chinese).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_core::classify::{Classification, GlobalRule};
+    ///
+    /// let c = Classification::of("10.1.2.3".parse().unwrap());
+    /// assert_eq!(
+    ///     c.global_reason.rule(),
+    ///     GlobalRule::Registry { cidr: "10.0.0.0/8", name: "Private-Use", global: false }
+    /// );
+    /// assert_eq!(
+    ///     serde_json::to_string(&c.global_reason.rule()).unwrap(),
+    ///     r#"{"kind":"registry","cidr":"10.0.0.0/8","name":"Private-Use","global":false}"#
+    /// );
+    /// ```
+    pub fn rule(&self) -> GlobalRule {
+        match *self {
+            Self::Multicast(scope) => GlobalRule::Multicast { scope },
+            Self::Registry { row, global } => GlobalRule::Registry {
+                cidr: row.cidr,
+                name: row.name,
+                global,
+            },
+            Self::Embedded { row, inner, global } => GlobalRule::Embedded {
+                cidr: row.cidr,
+                name: row.name,
+                inner,
+                global,
+            },
+            Self::Deprecated(row) => GlobalRule::Deprecated {
+                cidr: row.cidr,
+                name: row.name,
+            },
+            Self::PublicUnicast => GlobalRule::PublicUnicast,
+            Self::GlobalUnicast => GlobalRule::GlobalUnicast,
+            Self::OutsideGlobalUnicast => GlobalRule::OutsideGlobalUnicast,
+        }
+    }
+}
+
+/// [`GlobalReason`] as data: which rule decided, with the registry row's
+/// block and name, the IPv4 address a 6to4 or Teredo address carries, or
+/// the multicast scope. Serialized with a `kind` tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum GlobalRule {
+    /// Rule 1: decided by the multicast scope.
+    Multicast { scope: MulticastScope },
+    /// Rule 2: the registry row's "Globally Reachable" column.
+    Registry {
+        cidr: &'static str,
+        name: &'static str,
+        global: bool,
+    },
+    /// Rule 3: decided by the IPv4 address inside.
+    Embedded {
+        cidr: &'static str,
+        name: &'static str,
+        inner: Ipv4Addr,
+        global: bool,
+    },
+    /// Rule 3: a deprecated block.
+    Deprecated {
+        cidr: &'static str,
+        name: &'static str,
+    },
+    /// Rule 4: IPv4 in no row.
+    PublicUnicast,
+    /// Rule 4: IPv6 in no row, inside 2000::/3.
+    GlobalUnicast,
+    /// Rule 4: IPv6 in no row, outside 2000::/3.
+    OutsideGlobalUnicast,
+}
+
 impl Serialize for GlobalReason {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)

@@ -213,6 +213,35 @@ test("Classify: each line's flags, reason and registry rows agree with the CLI; 
   await page.close();
 });
 
+test("Classify in Chinese: the reason is worded in Chinese from the core's rule, naming the CLI's block", async () => {
+  // One address per rule of the core: registry row (not global, global),
+  // multicast scope, 6to4 carrying an address, IPv4 and IPv6 in no row.
+  const addrs = ["192.168.1.10", "192.0.0.9", "ff02::1", "2002:c000:204::1", "8.8.8.8", "2620:0:1cfe::1", "4000::1"];
+  const { page, errors } = await openTool({ tool: "classify", addrs: addrs.join("\n") });
+  await page.selectOption("#lang", "zh");
+  const want = {
+    "192.168.1.10": /^IANA 注册表中 192\.168\.0\.0\/16（Private-Use）标为非全球可达$/,
+    "192.0.0.9": /^IANA 注册表中 192\.0\.0\.9\/32（Port Control Protocol Anycast）标为全球可达$/,
+    "ff02::1": /^组播地址，范围是链路本地$/,
+    "2002:c000:204::1": /^2002::\/16（6to4）内含 192\.0\.2\.4，它不是公网地址$/,
+    "8.8.8.8": /^公网单播地址/,
+    "2620:0:1cfe::1": /^全球单播地址（2000::\/3）/,
+    "4000::1": /^不在 2000::\/3 中/,
+  };
+  for (const address of addrs) {
+    const c = cli("classify", address).json;
+    const reason = await text(page, `#classify-results li[data-address="${c.address}"] [data-field="global_reason"]`);
+    assert.match(reason, want[address], `${address}: the CLI says "${c.global_reason}"`);
+    // The block the CLI's sentence names is the one the Chinese names.
+    const block = c.global_reason.match(/^(\S+\/\d+) \(/);
+    if (block) assert.ok(reason.includes(block[1]), `${address}: ${reason} names ${block[1]}`);
+  }
+  // The choice is remembered: the other tests read English.
+  await page.selectOption("#lang", "en");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("Ports & MAC: service lookups both ways and the MAC report agree with the CLI", async () => {
   const { page, errors } = await openTool({ tool: "ports", port: "53", proto: "udp", mac: "01-00-5E-00-00-FB" });
   const port = cli("port", "53", "--udp").json;

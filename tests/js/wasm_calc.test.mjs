@@ -195,8 +195,23 @@ test("summarize and rangeToCidrs match `netlab summarize` and `netlab range`", (
 
 test("classify matches `netlab classify`", () => {
   for (const address of ["192.168.12.87", "8.8.8.8", "100.64.1.1", "192.0.0.9", "224.0.0.251", "239.1.2.3",
-    "127.0.0.1", "0.0.0.0", "2001:db8::1", "fe80::1", "ff02::1", "ff0e::1", "::ffff:10.0.0.1", "2606:4700::1111"]) {
-    sameJson(wasm.classify(address), "classify", address);
+    "127.0.0.1", "0.0.0.0", "2001:db8::1", "fe80::1", "ff02::1", "ff0e::1", "::ffff:10.0.0.1", "2606:4700::1111",
+    "2002:c000:204::1", "4000::1"]) {
+    // The browser also gets `global_rule`, the CLI's `global_reason` as data.
+    const { global_rule: rule, ...rest } = wasm.classify(address);
+    sameJson(rest, "classify", address);
+    const c = cli("classify", address).json;
+    const sentence = {
+      multicast: () => `multicast with ${rule.scope.replaceAll("-", " ")} scope`,
+      registry: () => `${rule.cidr} (${rule.name}) is ${rule.global ? "" : "not "}globally reachable in the IANA registry`,
+      embedded: () => `${rule.cidr} (${rule.name}) carries ${rule.inner}, which is ${rule.global ? "" : "not "}global`,
+      deprecated: () => `${rule.cidr} (${rule.name}) is deprecated`,
+      public_unicast: () => "public unicast: no special-purpose block holds it",
+      global_unicast: () => "global unicast (2000::/3): no special-purpose block holds it",
+      outside_global_unicast: () => "outside 2000::/3, the only IPv6 space allocated for global unicast",
+    }[rule.kind];
+    assert.ok(sentence, `${address}: kind ${rule.kind}`);
+    assert.equal(sentence(), c.global_reason, address);
   }
   for (const text of ["10.0.0.0/8", "300.1.1.1", ""]) sameError(() => wasm.classify(text), "classify", text);
 });

@@ -2,7 +2,7 @@
 //! `vlsm`, `summarize`, `range` and `classify`.
 
 use netlab_core::aggregate::{Networks, parse_network};
-use netlab_core::classify::Classification;
+use netlab_core::classify::{Classification, GlobalRule};
 use netlab_core::plan::{self, SplitBy};
 use netlab_core::same::SameReport;
 use netlab_core::subnet::SubnetReport;
@@ -107,6 +107,16 @@ export type MulticastScope =
   | "interface-local" | "link-local" | "realm-local" | "admin-local" | "site-local"
   | "organization-local" | "global" | "reserved" | "unassigned";
 
+/** The rule that decided `global`: `global_reason` as data. */
+export type GlobalRule =
+  | { kind: "multicast"; scope: MulticastScope }
+  | { kind: "registry"; cidr: string; name: string; global: boolean }
+  | { kind: "embedded"; cidr: string; name: string; inner: string; global: boolean }
+  | { kind: "deprecated"; cidr: string; name: string }
+  | { kind: "public_unicast" }
+  | { kind: "global_unicast" }
+  | { kind: "outside_global_unicast" };
+
 /** `netlab classify --json`, one address. */
 export interface Classification {
   address: string;
@@ -114,6 +124,8 @@ export interface Classification {
   rfc1918: boolean;
   global: boolean;
   global_reason: string;
+  /** Why `global` is what it is, as data (browser only; the CLI has the sentence). */
+  global_rule: GlobalRule;
   loopback: boolean;
   link_local: boolean;
   multicast: boolean;
@@ -202,5 +214,18 @@ pub fn range_to_cidrs(start: &str, end: &str) -> Result<JsValue, JsError> {
 /// private, global, loopback, documentation, multicast... (`netlab classify`).
 #[wasm_bindgen(unchecked_return_type = "Classification")]
 pub fn classify(address: &str) -> Result<JsValue, JsError> {
-    to_js(&Classification::parse(address)?)
+    let c = Classification::parse(address)?;
+    to_js(&Classified {
+        global_rule: c.global_reason.rule(),
+        c: &c,
+    })
+}
+
+/// The CLI's classification plus `global_rule`, the reason as data, which
+/// the playground words in the reader's language.
+#[derive(serde::Serialize)]
+struct Classified<'a> {
+    #[serde(flatten)]
+    c: &'a Classification,
+    global_rule: GlobalRule,
 }

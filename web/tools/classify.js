@@ -3,7 +3,7 @@
 // link-local, multicast…, with the registry rows that say so.
 // @ts-check
 import { classify } from "../pkg/netlab_wasm.js";
-import { t } from "../i18n.js";
+import { t, getLang } from "../i18n.js";
 import { h, textField, attempt, showError, liveSummary, pythonBlock, onEdit, scrollBox } from "../ui.js";
 import { pyStr } from "../python.js";
 
@@ -126,9 +126,30 @@ function card(c) {
     { class: "card", "data-address": c.address },
     h("h3", {}, h("code", { text: c.address }), " ", h("span", { class: "version", text: `IPv${c.version}` })),
     h("p", { class: "badges" }, badges),
-    h("p", { class: "reason" }, h("span", { class: "reason-label", text: `${t("classify.reason")} ` }), h("span", { "data-field": "global_reason", text: c.global_reason })),
+    h("p", { class: "reason" }, h("span", { class: "reason-label", text: `${t("classify.reason")} ` }), h("span", { "data-field": "global_reason", text: getLang() === "en" ? c.global_reason : reason(c.global_rule) })),
     c.ranges.length ? scrollBox(t("classify.registry_caption", { address: c.address }), table) : table,
   );
+}
+
+/**
+ * Why the address is or is not global, worded in the page's language from
+ * the core's `global_rule`; the English page shows the core's own sentence,
+ * `global_reason`, which the CLI prints too.
+ * @param {import("../pkg/netlab_wasm.js").GlobalRule} r
+ */
+function reason(r) {
+  switch (r.kind) {
+    case "multicast":
+      return t("reason.multicast", { scope: t(`scope.${r.scope}`) });
+    case "registry":
+      return t(r.global ? "reason.registry_yes" : "reason.registry_no", { cidr: r.cidr, name: r.name });
+    case "embedded":
+      return t(r.global ? "reason.embedded_yes" : "reason.embedded_no", { cidr: r.cidr, name: r.name, inner: r.inner });
+    case "deprecated":
+      return t("reason.deprecated", { cidr: r.cidr, name: r.name });
+    default:
+      return t(`reason.${r.kind}`);
+  }
 }
 
 /**
