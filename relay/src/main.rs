@@ -85,11 +85,12 @@ struct Args {
     web_root: Option<PathBuf>,
     /// Worker threads of the async runtime.
     ///
-    /// One by default: the relay usually shares its machine with the browser and the programs it
-    /// serves, and one thread moves over 1 GiB/s; with more, every message
-    /// crosses threads (a futex wake-up each way), which cost about a fifth
-    /// more CPU per byte and per round trip on two vCPUs. A relay serving
-    /// many busy sessions on a bigger machine can ask for more.
+    /// One by default: the relay usually shares its machine with the
+    /// browser and the programs it serves, and one thread moves over
+    /// 1 GiB/s. With more, every message crosses threads (a futex wake-up
+    /// each way), which cost a fifth to a half more CPU per byte, and a
+    /// tenth more per round trip, on two vCPUs. A relay serving many busy
+    /// sessions on a bigger machine can ask for more.
     #[arg(long, env = "NETLAB_RELAY_THREADS", value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: u16,
 }

@@ -438,7 +438,8 @@ async fn a_peer_that_reads_late_gets_every_byte_in_order_and_all_credit() {
     for chunk in pattern.chunks(FRAME) {
         c.send_data(1, chunk).await;
     }
-    // The peer has read nothing yet: the kernel cannot have taken it all.
+    // The peer has read nothing yet, and 16 MiB is more than loopback's
+    // socket buffers hold: the rest waits in the writer task's queue.
     let _ = go.send(());
     let mut credited = 0usize;
     while credited < TOTAL {
