@@ -29,7 +29,7 @@ use tokio::sync::{TryAcquireError, mpsc};
 
 use crate::metrics::Metrics;
 use crate::server::Shared;
-use crate::sockets::{self, Internal, Links, Stream, Task, Udp, WriteCmd, os_error};
+use crate::sockets::{self, Internal, Links, Sent, Stream, Task, Udp, WriteCmd, os_error};
 
 /// WebSocket close code "going away", sent on shutdown and idle timeout.
 const GOING_AWAY: u16 = 1001;
@@ -629,7 +629,14 @@ impl Session {
         match self.sockets.get(&sock) {
             Some(Sock::Stream(stream)) => {
                 let body = frame.slice(STREAM_HEADER..STREAM_HEADER + payload.len());
-                stream.send(body, self.shared.config.limits.window)
+                match stream.send(body, self.shared.config.limits.window, &self.links)? {
+                    // Written at once: the credit goes back as the writer task's would.
+                    Sent::Written(bytes) => {
+                        let _ = self.links.event(&Event::Credit { sock, bytes }).await;
+                        Ok(())
+                    }
+                    Sent::Queued => Ok(()),
+                }
             }
             Some(Sock::Udp(udp)) if udp.peer.is_some() => udp
                 .socket

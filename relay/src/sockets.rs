@@ -2,7 +2,9 @@
 //!
 //! Each connected TCP socket has a reader task (one `read()` per data frame,
 //! paced by the browser's credit) and a writer task (`sendall` semantics,
-//! credit returned once written). A listening socket has an accept task; a
+//! credit returned once written). While the writer task has nothing queued,
+//! the session writes the browser's bytes itself ([`Stream::send`]), and the
+//! writer task only takes what the kernel's send buffer would not. A listening socket has an accept task; a
 //! UDP socket a receive task. Tasks report to the session through
 //! [`Internal`] messages and write frames to the session's outgoing queue;
 //! the session alone owns the table of sockets. Every task is aborted when
@@ -12,14 +14,14 @@
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::extract::ws::Message;
 use bytes::{BufMut, Bytes, BytesMut};
 use netlab_core::protocol::frame::{Frame, STREAM_HEADER, stream_header};
 use netlab_core::protocol::{ErrorEvent, Event, SockType};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::mpsc;
@@ -104,11 +106,29 @@ pub enum WriteCmd {
 #[derive(Debug)]
 pub struct Stream {
     writer: Option<mpsc::UnboundedSender<WriteCmd>>,
+    /// The write half, shared with the writer task: while nothing is queued
+    /// the session writes to it directly, which saves two task wake-ups
+    /// (often across threads) per message on a chatty socket.
+    write: Arc<OwnedWriteHalf>,
+    /// Commands handed to the writer task and not yet carried out. Only
+    /// while it is zero may the session write directly: the bytes then
+    /// cannot overtake queued ones.
+    queued: Arc<AtomicUsize>,
     /// Bytes the browser sent that are not yet written (and credited back).
     pending: Arc<AtomicU32>,
     credit: Arc<Credit>,
     reader: Option<Task>,
     writer_task: Option<Task>,
+}
+
+/// What [`Stream::send`] did with the browser's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    /// Written to the OS socket at once: the session returns this much
+    /// credit (and the writer task took the rest, if any).
+    Written(u32),
+    /// All of it waits for the writer task, which returns the credit.
+    Queued,
 }
 
 impl Stream {
@@ -121,8 +141,10 @@ impl Stream {
         links: &Links,
     ) -> io::Result<Self> {
         let (read, write) = stream.into_split();
+        let write = Arc::new(write);
         let credit = Arc::new(Credit::new(window));
         let pending = Arc::new(AtomicU32::new(0));
+        let queued = Arc::new(AtomicUsize::new(0));
         let (tx, rx) = mpsc::unbounded_channel();
         let reader = Task::spawn(read_stream(
             sock,
@@ -133,13 +155,18 @@ impl Stream {
         ));
         let writer_task = Task::spawn(write_stream(
             sock,
-            write,
+            Arc::clone(&write),
             rx,
-            Arc::clone(&pending),
+            Shared {
+                pending: Arc::clone(&pending),
+                queued: Arc::clone(&queued),
+            },
             links.clone(),
         ));
         Ok(Self {
             writer: Some(tx),
+            write,
+            queued,
             pending,
             credit,
             reader: Some(reader),
@@ -147,9 +174,11 @@ impl Stream {
         })
     }
 
-    /// Queues the browser's bytes for the peer. Refuses, with the reason,
-    /// data beyond the window or after `shutdown('write')`.
-    pub fn send(&self, payload: Bytes, window: u32) -> Result<(), ErrorEvent> {
+    /// Sends the browser's bytes towards the peer: written at once when the
+    /// writer task has nothing queued and the kernel takes them, otherwise
+    /// (the rest) queued in order for the writer task. Refuses, with the
+    /// reason, data beyond the window or after `shutdown('write')`.
+    pub fn send(&self, payload: Bytes, window: u32, links: &Links) -> Result<Sent, ErrorEvent> {
         let Some(writer) = &self.writer else {
             return Err(ErrorEvent::os(
                 None,
@@ -171,19 +200,44 @@ impl Stream {
                 )),
             ));
         }
-        writer
-            .send(WriteCmd::Data(payload))
-            .map_err(|_| ErrorEvent::os(None, "send", netlab_core::protocol::errno::EPIPE, None))
+        let mut written = 0;
+        if self.queued.load(Ordering::Acquire) == 0 {
+            // An error other than a full buffer is left to the writer task,
+            // which meets it again and reports it as it always does.
+            if let Ok(n) = self.write.try_write(&payload) {
+                written = n;
+            }
+        }
+        if written > 0 {
+            links.metrics.add_bytes_to_peers(written);
+            let n = u32::try_from(written).unwrap_or(u32::MAX);
+            self.pending.fetch_sub(n, Ordering::AcqRel);
+        }
+        if written < payload.len() {
+            self.queued.fetch_add(1, Ordering::AcqRel);
+            let rest = payload.slice(written..);
+            writer.send(WriteCmd::Data(rest)).map_err(|_| {
+                ErrorEvent::os(None, "send", netlab_core::protocol::errno::EPIPE, None)
+            })?;
+        }
+        Ok(match u32::try_from(written) {
+            Ok(0) | Err(_) => Sent::Queued,
+            Ok(n) => Sent::Written(n),
+        })
     }
 
     /// Passes a command to the writer task, in order with queued data.
     pub fn command(&self, cmd: WriteCmd) -> bool {
-        self.writer.as_ref().is_some_and(|w| w.send(cmd).is_ok())
+        self.writer.as_ref().is_some_and(|w| {
+            self.queued.fetch_add(1, Ordering::AcqRel);
+            w.send(cmd).is_ok()
+        })
     }
 
     /// `shutdown('write')`: FIN after the queued data; later sends fail.
     pub fn shutdown_write(&mut self) {
         if let Some(writer) = self.writer.take() {
+            self.queued.fetch_add(1, Ordering::AcqRel);
             let _ = writer.send(WriteCmd::Shutdown);
         }
     }
@@ -298,13 +352,21 @@ impl ReadSize {
     }
 }
 
+/// The counters a stream's writer task shares with the session.
+#[derive(Debug)]
+struct Shared {
+    pending: Arc<AtomicU32>,
+    queued: Arc<AtomicUsize>,
+}
+
 async fn write_stream(
     sock: u32,
-    mut write: OwnedWriteHalf,
+    write: Arc<OwnedWriteHalf>,
     mut rx: mpsc::UnboundedReceiver<WriteCmd>,
-    pending: Arc<AtomicU32>,
+    shared: Shared,
     links: Links,
 ) {
+    let tcp: &TcpStream = (*write).as_ref();
     while let Some(first) = rx.recv().await {
         // Write everything already queued, then return the credit in one event.
         let mut written: u32 = 0;
@@ -313,30 +375,31 @@ async fn write_stream(
             let result = match cmd {
                 WriteCmd::Data(bytes) => {
                     let n = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
-                    let r = write.write_all(&bytes).await;
+                    let r = write_all(&write, &bytes).await;
                     if r.is_ok() {
                         written = written.saturating_add(n);
                         links.metrics.add_bytes_to_peers(bytes.len());
                     }
                     r
                 }
-                WriteCmd::Shutdown => write.shutdown().await,
-                WriteCmd::NoDelay(on) => write.as_ref().set_nodelay(on),
-                WriteCmd::SendBuffer(n) => {
-                    socket2::SockRef::from(write.as_ref()).set_send_buffer_size(n)
+                WriteCmd::Shutdown => {
+                    socket2::SockRef::from(tcp).shutdown(std::net::Shutdown::Write)
                 }
-                WriteCmd::RecvBuffer(n) => {
-                    socket2::SockRef::from(write.as_ref()).set_recv_buffer_size(n)
-                }
+                WriteCmd::NoDelay(on) => tcp.set_nodelay(on),
+                WriteCmd::SendBuffer(n) => socket2::SockRef::from(tcp).set_send_buffer_size(n),
+                WriteCmd::RecvBuffer(n) => socket2::SockRef::from(tcp).set_recv_buffer_size(n),
             };
             if let Err(e) = result {
+                // `queued` stays above zero: the session no longer writes
+                // directly, and its next send finds this task gone (EPIPE).
                 report_gone(sock, "send", &e, &links).await;
                 return;
             }
+            shared.queued.fetch_sub(1, Ordering::AcqRel);
             next = rx.try_recv().ok();
         }
         if written > 0 {
-            pending.fetch_sub(written, Ordering::AcqRel);
+            shared.pending.fetch_sub(written, Ordering::AcqRel);
             if links
                 .event(&Event::Credit {
                     sock,
@@ -349,6 +412,20 @@ async fn write_stream(
             }
         }
     }
+}
+
+/// `write_all` through a shared write half: waits for room, writes what fits.
+async fn write_all(write: &OwnedWriteHalf, mut bytes: &[u8]) -> io::Result<()> {
+    while !bytes.is_empty() {
+        write.writable().await?;
+        match write.try_write(bytes) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => bytes = bytes.get(n..).unwrap_or_default(),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// An OS error ended a socket: tell the browser in Python's words, then
