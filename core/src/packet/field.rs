@@ -245,12 +245,18 @@ pub fn py_bytes(data: &[u8]) -> String {
 }
 
 /// Lowercase hex without separators, the form JSON carries bytes in.
+///
+/// The `hex` crate's table lookup straight into the bytes of the string:
+/// `write!` with `{:02x}` per byte went through the formatting machinery
+/// and was 90% of a dissection's time (a 1,514-byte frame is written out
+/// whole, and again per layer), and `hex::encode`'s char iterator 67%.
 pub fn hex(data: &[u8]) -> String {
-    let mut s = String::with_capacity(data.len() * 2);
-    for b in data {
-        let _ = write!(s, "{b:02x}");
+    let mut out = vec![0; data.len() * 2];
+    match hex::encode_to_slice(data, &mut out).map(|()| String::from_utf8(out)) {
+        Ok(Ok(text)) => text,
+        // Not reached: the slice is twice as long and hex is ASCII.
+        _ => hex::encode(data),
     }
-    s
 }
 
 #[cfg(test)]
