@@ -264,6 +264,18 @@ test("the dissector takes every pasted form, shows truncation and bad checksums 
   assert.match(await page.locator("#dissect-view-findings li").first().textContent(), /^Cut short at byte 14/);
   assert.match(await page.locator('#dissect-view-tree details[data-layer="1"] .fv-layer-finding').textContent(), /Total Length field says 45 bytes/);
   assert.equal(await page.locator('#dissect-view-hex .b.fv-bad[data-byte="14"]').count(), 1);
+  // In Chinese the same findings are worded from their detail, which says
+  // what the English message says.
+  const lengthText = (f) => {
+    const d = f.detail;
+    assert.ok(f.message.includes(`${d.needed} bytes from byte ${f.offset}, only ${d.available}`), f.message);
+    return d.field === null
+      ? `${d.header}：从第 ${f.offset} 字节起需要 ${d.needed} 字节，只有 ${d.available} 字节`
+      : `${d.header}：${d.field} 字段说从第 ${f.offset} 字节起有 ${d.needed} 字节，只有 ${d.available} 字节`;
+  };
+  await page.selectOption("#lang", "zh");
+  assert.deepEqual(await texts(page, "#dissect-view-findings li .error"), expected.map(lengthText));
+  await page.selectOption("#lang", "en");
   // tshark also finds the frame cut short.
   const cutFile = await downloaded(page, "#dissect-pcap", "cut.pcap");
   assert.match(tshark("-r", cutFile, "-V"), /Malformed|[Tt]runcated|Bogus/);
@@ -276,6 +288,14 @@ test("the dissector takes every pasted form, shows truncation and bad checksums 
   assert.equal(await page.locator("#dissect-view-diagram .cell.bad").count(), 1);
   await page.click('#dissect-view-findings button.fv-finding');
   assert.deepEqual(await numbers(page, "#dissect-view-hex .b.sel", "data-byte"), [50, 51]);
+  const enBad = await page.locator("#dissect-view-findings li .error").first().textContent();
+  const [, found, sum] = enBad.match(/is 0x([0-9a-f]{4}) at byte 50, but the bytes sum to 0x([0-9a-f]{4})$/);
+  await page.selectOption("#lang", "zh");
+  assert.match(
+    await page.locator("#dissect-view-findings li .error").first().textContent(),
+    new RegExp(`^TCP：第 50 字节处的 .+ 是 0x${found}，但按这些字节算出的校验和是 0x${sum}$`),
+  );
+  await page.selectOption("#lang", "en");
   await page.fill("#dissect-note", "课堂: a wrong checksum");
   const badFile = await downloaded(page, "#dissect-pcapng", "bad.pcapng");
   assert.equal(tshark("-r", badFile, "-T", "fields", "-e", "frame.comment").trim(), "课堂: a wrong checksum");

@@ -87,13 +87,18 @@ export interface Encapsulation {
 }
 
 /** A problem the dissector found: where, and why. */
-export interface Finding {
-  kind: "length" | "content" | "checksum" | "unsupported";
+export type Finding = {
   protocol: string;
   layer: string;
   offset: number;
+  /** In English; `detail` has the particulars for other languages. */
   message: string;
-}
+} & (
+  | { kind: "length"; detail: { header: string; field: string | null; needed: number; available: number } }
+  | { kind: "content"; detail: { header: string; field: string; value: number; rule: string } }
+  | { kind: "checksum"; detail: { header: string; field: string; found: number; expected: number } }
+  | { kind: "unsupported"; detail: { header: string } }
+);
 
 /** A frame read back into layers. */
 export interface Dissection {

@@ -9,7 +9,7 @@
 import { parseHex, dissect, readCapture, toPcap, encapsulate } from "../pkg/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, textField, showError, attempt, liveSummary, onEdit, part, scrollBox, messageOf } from "../ui.js";
-import { frameViews, saveCapture, bytesText } from "../views/frame.js";
+import { frameViews, saveCapture, bytesText, findingText } from "../views/frame.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").Dissection} Dissection */
 /** @typedef {import("../pkg/netlab_wasm.js").CaptureFile} CaptureFile */
@@ -147,7 +147,7 @@ function mount(panel, ctx) {
     const size = bytesText(d.length);
     const count = d.findings.length;
     summary.textContent = count
-      ? t("dissect.summary_findings", { size, layers: path, problems: count === 1 ? t("dissect.one_problem") : t("dissect.problems", { n: count }), first: d.findings[0].message })
+      ? t("dissect.summary_findings", { size, layers: path, problems: count === 1 ? t("dissect.one_problem") : t("dissect.problems", { n: count }), first: findingText(d.findings[0]) })
       : t("dissect.summary_ok", { size, layers: path });
     const view = frameViews({
       id: "dissect-view",

@@ -30,7 +30,7 @@
 // Wireshark filter name. Presentation only: every number comes from the
 // WASM module.
 // @ts-check
-import { t } from "../i18n.js";
+import { t, getLang } from "../i18n.js";
 import { h, scrollBox } from "../ui.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").PacketLayer} PacketLayer */
@@ -336,7 +336,7 @@ function treeView(o, entries, findings) {
         "details",
         { open: true, class: `fv-layer ${layerClass(layer)}`, "data-layer": li },
         h("summary", {}, h("span", { class: "swatch", "aria-hidden": "true" }), h("strong", { text: layer.name }), layer.summary ? ` ${layer.summary}` : "", ` (${bytesText(layer.length)})`),
-        here.map((f) => h("p", { class: "error fv-layer-finding", text: `⚠ ${f.message}` })),
+        here.map((f) => h("p", { class: "error fv-layer-finding", text: `⚠ ${findingText(f)}` })),
         list,
       ),
     );
@@ -352,7 +352,7 @@ function treeView(o, entries, findings) {
  */
 function hexView(o, findings) {
   const owner = layerOfByte(o);
-  const bad = new Map(findings.map((f) => [f.offset, f.message]));
+  const bad = new Map(findings.map((f) => [f.offset, findingText(f)]));
   const rows = [];
   for (let at = 0; at < o.bytes.length; at += 16) {
     const hexCells = [];
@@ -375,7 +375,7 @@ function hexView(o, findings) {
     );
   }
   const cut = findings.filter((f) => f.offset >= o.bytes.length);
-  if (cut.length) rows.push(h("div", { class: "fv-hexrow fv-end", text: `⟂ ${cut.map((f) => f.message).join("; ")}` }));
+  if (cut.length) rows.push(h("div", { class: "fv-hexrow fv-end", text: `⟂ ${cut.map((f) => findingText(f)).join("; ")}` }));
   return h("div", { class: "fv-hex", id: `${o.id}-hex`, role: "img", "aria-label": t("frame.hex_label", { n: o.bytes.length }) }, rows);
 }
 
@@ -534,10 +534,39 @@ function findingsView(o, findings, entries) {
           ? h("button", { type: "button", class: "fv-finding", "data-key": at.key, text: t("frame.finding_at", { offset: f.offset, kind: t(`frame.kind_${f.kind}`) }) })
           : h("span", { class: "where", text: t("frame.finding_at", { offset: f.offset, kind: t(`frame.kind_${f.kind}`) }) }),
         " ",
-        h("span", { class: "error", text: f.message }),
+        h("span", { class: "error", text: findingText(f) }),
       );
     }),
   );
+}
+
+/**
+ * A finding in the page's language: the English page shows the core's
+ * message; others word it from its `detail` (a rule the core states only in
+ * English, and what is not decoded, stay English).
+ * @param {Finding} f
+ */
+export function findingText(f) {
+  if (getLang() === "en") return f.message;
+  const hex4 = (/** @type {number} */ n) => n.toString(16).padStart(4, "0");
+  switch (f.kind) {
+    case "length": {
+      const d = f.detail;
+      return d.field === null
+        ? t("finding.length", { header: d.header, offset: f.offset, needed: d.needed, available: d.available })
+        : t("finding.length_field", { header: d.header, field: d.field, offset: f.offset, needed: d.needed, available: d.available });
+    }
+    case "content": {
+      const d = f.detail;
+      return t("finding.content", { header: d.header, field: d.field, value: d.value, offset: f.offset, rule: d.rule });
+    }
+    case "checksum": {
+      const d = f.detail;
+      return t("finding.checksum", { header: d.header, field: d.field, found: hex4(d.found), expected: hex4(d.expected), offset: f.offset });
+    }
+    default:
+      return f.message;
+  }
 }
 
 /**

@@ -113,8 +113,82 @@ impl From<WireError> for Finding {
     }
 }
 
+/// A finding's particulars, so an interface can word it in its own
+/// language (the playground's Chinese); `message` says the same in English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum FindingDetail {
+    /// `length`: `needed` bytes from `offset`, as the header or its
+    /// `field` (a length field; `null` for the header itself) says.
+    Length {
+        header: &'static str,
+        field: Option<&'static str>,
+        needed: usize,
+        available: usize,
+    },
+    /// `content`: `field` holds `value`; `rule` says what is allowed (English).
+    Content {
+        header: &'static str,
+        field: &'static str,
+        value: u64,
+        rule: &'static str,
+    },
+    /// `checksum`: `field` holds `found`; the bytes sum to `expected`.
+    Checksum {
+        header: &'static str,
+        field: &'static str,
+        found: u32,
+        expected: u32,
+    },
+    /// `unsupported`: what is not decoded is in `message`.
+    Unsupported { header: &'static str },
+}
+
+impl Finding {
+    /// The particulars behind the message.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_core::packet::dissect::{FindingDetail, dissect};
+    ///
+    /// let d = dissect(&[0u8; 10]);
+    /// assert_eq!(
+    ///     d.findings[0].detail(),
+    ///     FindingDetail::Length { header: "Ethernet", field: None, needed: 14, available: 10 }
+    /// );
+    /// ```
+    pub fn detail(&self) -> FindingDetail {
+        let header = self.protocol().short_name();
+        match self {
+            Self::Length(e) => FindingDetail::Length {
+                header,
+                field: match e.len_source {
+                    super::error::LenSource::Header => None,
+                    super::error::LenSource::Field(name) => Some(name),
+                },
+                needed: e.needed,
+                available: e.available,
+            },
+            Self::Content(e) => FindingDetail::Content {
+                header,
+                field: e.field,
+                value: e.value,
+                rule: e.rule,
+            },
+            Self::Checksum(e) => FindingDetail::Checksum {
+                header,
+                field: e.field,
+                found: e.found,
+                expected: e.expected,
+            },
+            Self::Unsupported(_) => FindingDetail::Unsupported { header },
+        }
+    }
+}
+
 impl Serialize for Finding {
-    /// `{kind, protocol, layer, offset, message}`.
+    /// `{kind, protocol, layer, offset, message, detail}`.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
         struct Json {
@@ -123,6 +197,7 @@ impl Serialize for Finding {
             layer: super::layer::FiveLayer,
             offset: usize,
             message: String,
+            detail: FindingDetail,
         }
         Json {
             kind: self.kind(),
@@ -130,6 +205,7 @@ impl Serialize for Finding {
             layer: self.protocol().five(),
             offset: self.offset(),
             message: self.to_string(),
+            detail: self.detail(),
         }
         .serialize(s)
     }

@@ -319,14 +319,21 @@ impl Protocol {
     }
 }
 
-impl fmt::Display for Protocol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            // Short forms read better in messages ("Ethernet: needs 14 bytes").
+impl Protocol {
+    /// The name messages use: short forms read better there ("Ethernet:
+    /// needs 14 bytes"); what `Display` writes.
+    pub fn short_name(self) -> &'static str {
+        match self {
             Self::Ethernet => "Ethernet",
             Self::Vlan => "802.1Q",
             other => other.name(),
-        })
+        }
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.short_name())
     }
 }
 
