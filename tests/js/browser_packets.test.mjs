@@ -356,6 +356,25 @@ test("the dissector opens a pcapng file: every frame listed with its comment, ea
   await page.close();
 });
 
+test("hovering a byte whose description is longer does not move the bytes from under the pointer (no flicker)", async () => {
+  const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=dissect`);
+  await page.click('#panel-dissect [data-example="bad_checksum"]');
+  // The checksum's description (with its badge) wraps to more lines than its
+  // neighbours'; the box above the bytes must not shrink back under the pointer.
+  await page.hover('#dissect-view-hex [data-byte="50"]', { timeout: 5000 });
+  const seen = await page.evaluate(async () => {
+    const out = [];
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => requestAnimationFrame(r));
+      out.push(document.querySelector("#dissect-view-detail")?.textContent?.split(" = ")[0]);
+    }
+    return [...new Set(out)];
+  });
+  assert.deepEqual(seen, ["TCP › Checksum"]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("axe finds nothing serious with a field selected and a finding shown (both themes, en and 简体中文); phones fit", async () => {
   const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=encap&step=5`);
   const found = [];

@@ -242,12 +242,23 @@ export function frameViews(o) {
     describe(hovered ?? selected);
   }
 
-  /** @param {string | null} key */
+  /** The detail box's tallest height while the pointer is over the views. */
+  let tallest = 0;
+  /**
+   * While the pointer is over the views the detail box only grows: a longer
+   * description must not push the bytes away from under the pointer, which
+   * would hover another field, shrink the box and bring them back (a flicker).
+   * @param {string | null} key
+   */
   function hover(key) {
     if (key === hovered) return;
     hovered = key;
     light(key, "hov");
     describe(key ?? selected);
+    detail.style.minHeight = "";
+    const height = detail.offsetHeight;
+    if (height > tallest) tallest = height;
+    detail.style.minHeight = `${tallest}px`;
   }
 
   /** The field an event's target stands for. @param {Event} event */
@@ -263,7 +274,11 @@ export function frameViews(o) {
   /** The field the keyboard is on, if any: what stays lit when the mouse leaves. */
   const focused = () => (el.contains(document.activeElement) && document.activeElement instanceof HTMLElement ? (document.activeElement.dataset.key ?? null) : null);
   el.addEventListener("mouseover", (e) => hover(keyAt(e) ?? focused()));
-  el.addEventListener("mouseleave", () => hover(focused()));
+  el.addEventListener("mouseleave", () => {
+    hover(focused());
+    tallest = 0;
+    detail.style.minHeight = "";
+  });
   el.addEventListener("focusin", (e) => {
     const key = keyAt(e);
     if (key) hover(key);
