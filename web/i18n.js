@@ -1,6 +1,7 @@
 // The playground's words in English and Simplified Chinese (简体中文). Keys are
 // grouped by tool; `{name}` marks a value filled in by `t`. Every key is in
-// both dictionaries (tests/js/browser_i18n.test.mjs checks it). Messages that
+// both dictionaries (tests/js/browser_ui.test.mjs checks it); the header fields'
+// names and meanings are in i18n-fields.js. Messages that
 // come from the WASM module (CPython's and the CLI's errors) stay as they
 // are, in English, as Python prints them.
 // @ts-check
@@ -599,6 +600,7 @@ const en = {
   "frame.diagram_of": "The {name} header, 32 bits a row",
   "frame.hex_label": "{n} bytes in hex and ASCII",
   "frame.bits_label": "{n} bits",
+  "frame.one_bit": "1 bit",
   "frame.bytes_n": "{n} bytes",
   "frame.one_byte": "1 byte",
   "frame.derived": "computed",
@@ -1439,7 +1441,7 @@ const zh = {
   "lan.ev.lan.ignore.icmp_error": "{node} 不会用 ICMP 错误去回应 ICMP 错误。",
   "lan.ev.lan.route.found": "{node} 查路由表找 {dst}：最长匹配是 {network}，从 {iface} 出去。",
   "lan.ev.lan.route.none": "{node} 没有到 {dst} 的路由。",
-  "lan.ev.lan.forward": "{node} 把 TTL 减一，重新计算首部校验和，并将改写两个 MAC 地址。",
+  "lan.ev.lan.forward": "{node} 把 TTL 减一，重新计算报头校验和，并将改写两个 MAC 地址。",
   "lan.ev.lan.ttl_exceeded": "{node}：TTL {ttl} 再减就到 0 了：丢弃这个包。",
   "lan.ev.lan.unreachable": "{node} 无法转发到 {dst}：丢弃这个包。",
   "lan.ev.lan.deliver.echo_request": "{node} 收到来自 {ip_src} 的回显请求。",
@@ -1459,6 +1461,7 @@ const zh = {
   "frame.diagram_of": "{name} 报头，每行 32 比特",
   "frame.hex_label": "{n} 个字节的十六进制与 ASCII",
   "frame.bits_label": "{n} 个比特",
+  "frame.one_bit": "1 个比特",
   "frame.bytes_n": "{n} 字节",
   "frame.one_byte": "1 字节",
   "frame.derived": "计算得出",
@@ -1718,7 +1721,7 @@ const zh = {
   "labs.frame": "帧",
   "labs.show_socket": "显示",
   "labs.all_sockets": "所有套接字",
-  "labs.frame_note": "这是重建的，不是抓到的：在真实的载荷和真实的端口外面构造的以太网、IPv4 和 TCP/UDP 首部（共 {n} 字节）。relay 的系统套接字只看到载荷。",
+  "labs.frame_note": "这是重建的，不是抓到的：在真实的载荷和真实的端口外面构造的以太网、IPv4 和 TCP/UDP 报头（共 {n} 字节）。relay 的系统套接字只看到载荷。",
   // The simulations' frames in the linked views.
   "sim.frame_views": "它的帧：四个联动视图",
   // The navigation's groups of tools.

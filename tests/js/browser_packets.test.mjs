@@ -375,6 +375,26 @@ test("hovering a byte whose description is longer does not move the bytes from u
   await page.close();
 });
 
+test("in Chinese the fields are named and explained in Chinese, the English name kept beside it as Wireshark shows it", async () => {
+  const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=dissect`);
+  await page.selectOption("#lang", "zh");
+  await page.click('#panel-dissect [data-example="bad_checksum"]');
+  const port = page.locator('#dissect-view-tree [data-ws="tcp.srcport"]');
+  assert.equal(await port.locator(".fv-name").textContent(), "源端口");
+  await port.click();
+  const detail = await page.locator("#dissect-view-detail").textContent();
+  assert.match(detail, /^TCP › 源端口 \(Source Port\) = 53000/);
+  assert.match(detail, /发送方套接字的端口（发送者的端口）；客户端的端口由操作系统挑选。/);
+  assert.match(await page.locator("#dissect-view-diagram").textContent(), /源端口.*目的端口.*序号.*确认号/s);
+  // Back in English, the core's words.
+  await page.selectOption("#lang", "en");
+  await page.click('#panel-dissect [data-example="bad_checksum"]');
+  await page.click('#dissect-view-tree [data-ws="tcp.srcport"]');
+  assert.match(await page.locator("#dissect-view-detail").textContent(), /^TCP › Source Port = 53000.*The sending socket's port/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("axe finds nothing serious with a field selected and a finding shown (both themes, en and 简体中文); phones fit", async () => {
   const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=encap&step=5`);
   const found = [];

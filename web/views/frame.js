@@ -31,6 +31,7 @@
 // WASM module.
 // @ts-check
 import { t, getLang } from "../i18n.js";
+import { fieldName, fieldMeaning } from "../i18n-fields.js";
 import { h, scrollBox } from "../ui.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").PacketLayer} PacketLayer */
@@ -214,7 +215,8 @@ export function frameViews(o) {
       h(
         "span",
         {},
-        h("strong", { text: `${layer.name} › ${f.name}` }),
+        h("strong", { text: `${layer.name} › ${fieldName(f.name)}` }),
+        fieldName(f.name) === f.name ? null : h("span", { class: "where", text: ` (${f.name})` }),
         " = ",
         h("code", { text: f.display }),
         f.derived ? h("span", { class: "badge derived", text: t("frame.derived") }) : null,
@@ -229,7 +231,7 @@ export function frameViews(o) {
           }),
         }),
         f.wireshark ? h("span", { class: "where" }, " · Wireshark: ", h("code", { text: f.wireshark })) : null,
-        f.meaning ? h("span", { class: "meaning", text: ` · ${f.meaning}` }) : null,
+        f.meaning ? h("span", { class: "meaning", text: ` · ${fieldMeaning(f.meaning)}` }) : null,
       ),
     );
   }
@@ -336,7 +338,7 @@ function treeView(o, entries, findings) {
               "data-ws": f.wireshark || null,
               "aria-pressed": "false",
             },
-            h("span", { class: "fv-name", text: f.name }),
+            h("span", { class: "fv-name", text: fieldName(f.name) }),
             ": ",
             h("span", { class: "fv-value", text: f.display }),
             f.derived ? h("span", { class: "badge derived", text: t("frame.derived") }) : null,
@@ -440,7 +442,7 @@ function diagramView(o, entries, findings) {
       if (e.start > at) placeCell(grid, at, e.start, base, null, "");
       const f = e.field;
       const state = checksumState(f, findings);
-      const label = `${f.name}${state ? ` (${t(`frame.checksum_${state}`)})` : ""}`;
+      const label = `${fieldName(f.name)}${state ? ` (${t(`frame.checksum_${state}`)})` : ""}`;
       placeCell(grid, e.start, e.end, base, e, label, f.derived, state);
       at = e.end;
     }
@@ -497,7 +499,7 @@ function placeCell(grid, start, end, base, e, label, derived = false, state = nu
         "data-key": e?.key ?? null,
         "data-start": e ? ps : null,
         "data-end": e ? pe : null,
-        title: e ? `${label}: ${e.field.display} (${bits} ${bits === 1 ? "bit" : "bits"})` : null,
+        title: e ? `${label}: ${e.field.display} (${t(bits === 1 ? "frame.one_bit" : "frame.bits_label", { n: bits })})` : null,
         text: span <= 3 && text ? (ABBREVIATIONS[e?.field.wireshark ?? ""] ?? abbreviate(text)) : text,
       }),
     );
