@@ -25,6 +25,7 @@ use tokio::sync::Notify;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -58,6 +59,11 @@ pub struct Options {
     pub credit_batch: u32,
     /// netlab: ask for `TCP_NODELAY` on the relay's socket; raw-tcp: set it.
     pub nodelay: bool,
+    /// The WebSocket client's read buffer. tungstenite zeroes this much
+    /// before every read of the socket, so its default of 128 KiB costs a
+    /// small-message client more than the messages do; a browser zeroes
+    /// nothing.
+    pub read_buffer: usize,
 }
 
 /// Bytes in flight from the harness to the relay, bounded by the window.
@@ -177,7 +183,8 @@ async fn websocket(options: &Options) -> Result<Ws, String> {
             .insert("Sec-WebSocket-Protocol", value);
     }
     // Nagle off, as browsers do for WebSockets.
-    let (ws, _) = tokio_tungstenite::connect_async_with_config(request, None, true)
+    let config = WebSocketConfig::default().read_buffer_size(options.read_buffer);
+    let (ws, _) = tokio_tungstenite::connect_async_with_config(request, Some(config), true)
         .await
         .map_err(|e| format!("WebSocket {}: {e}", options.url))?;
     Ok(ws)

@@ -178,6 +178,12 @@ async fn run(args: &Args, deadline: Duration) -> Result<Value, String> {
         subprotocol: args.subprotocol.clone(),
         credit_batch: args.credit_batch,
         nodelay: !args.no_nodelay,
+        // Bulk messages are 64 KiB: a buffer that takes one whole; the
+        // echoes are 32 bytes.
+        read_buffer: match args.scenario {
+            Scenario::BulkUp | Scenario::BulkDown => 128 * 1024,
+            Scenario::Latency | Scenario::Scale => 4 * 1024,
+        },
     };
     let listener = servers::listen(args.server_port)?;
     let server = listener
