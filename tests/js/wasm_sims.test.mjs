@@ -163,6 +163,29 @@ test("the handshake is the seeds' SYN, SYN-ACK, ACK: ISN + 1 both ways, states a
   assert.equal(lost[4].retransmission && lost[4].seq === lost[3].seq && lost[4].payload === lost[3].payload, true);
 });
 
+test("a lost SYN-ACK: the repeated SYN is answered by the SYN-ACK again, as Linux does, and tshark calls both retransmissions", () => {
+  const trace = wasm.tcpSimulate({ scenario: "handshake", loss: [2] });
+  const segs = trace.events.filter((e) => e.segment).map((e) => [e.time_ms, e.key, e.segment.flags]);
+  assert.deepEqual(segs, [
+    [5, "tcp.syn", "SYN"],
+    [15, "tcp.syn_ack", "SYN, ACK"],
+    [1005, "tcp.syn.again", "SYN"],
+    [1015, "tcp.syn_ack_repeated", "SYN, ACK"],
+    [1025, "tcp.handshake_ack", "ACK"],
+  ]);
+  const packets = tshark("lost-syn-ack", trace.pcapng).map(flatten);
+  assert.deepEqual(
+    packets.map((p) => [p.get("tcp.flags"), p.has("tcp.analysis.retransmission"), p.has("tcp.analysis.duplicate_ack")]),
+    [
+      ["0x0002", false, false],
+      ["0x0012", false, false],
+      ["0x0002", true, false],
+      ["0x0012", true, false],
+      ["0x0010", false, false],
+    ],
+  );
+});
+
 const VARIANTS = ["normal", "wrong_mask", "no_gateway", "ttl_1", "unknown_network"];
 
 test("every LAN variant's frames: the pcapng is the trace, tshark and dissect agree, the router's changes are real", () => {

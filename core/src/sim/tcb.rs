@@ -121,6 +121,9 @@ pub(crate) enum Why {
     DupAck,
     /// A SYN on an open connection (RFC 5961 §4).
     ChallengeAck,
+    /// The SYN again while in SYN-RECEIVED: the SYN-ACK was lost, so it
+    /// goes again at once.
+    SynAckRepeated,
 }
 
 /// A segment to send.
@@ -552,6 +555,27 @@ impl Tcb {
     }
 
     fn arrive_synchronized(&mut self, seg: &Seg, now: u64) -> Vec<Out> {
+        // The peer's SYN again, in SYN-RECEIVED: it never got the SYN-ACK.
+        // RFC 9293 would answer with a bare ACK (the SYN is old news) and
+        // leave the SYN-ACK to the timer; Linux (tcp_check_req) and
+        // FreeBSD's syncache send the SYN-ACK again at once and restart
+        // the timer, which is what a capture shows and what the learner
+        // compares with.
+        if self.state == State::SynReceived
+            && self.passive
+            && seg.flags == TcpFlags::SYN
+            && seg.seq == self.rcv_nxt.wrapping_sub(1)
+        {
+            self.rto_at = Some(now.saturating_add(self.rto));
+            let mut again = self.out(
+                self.cfg.iss,
+                TcpFlags::SYN | TcpFlags::ACK,
+                Vec::new(),
+                Why::SynAckRepeated,
+            );
+            again.retransmission = true;
+            return vec![again];
+        }
         // First: the sequence number.
         if !self.acceptable(seg) {
             if seg.has(TcpFlags::RST) {

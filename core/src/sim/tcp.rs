@@ -772,6 +772,52 @@ mod test {
     }
 
     #[test]
+    fn a_repeated_syn_gets_the_syn_ack_again_as_linux_sends_it() {
+        // The SYN-ACK is lost: the client's SYN comes again after its 1 s
+        // timeout, and the server answers it with the same SYN-ACK at once
+        // (tcp_check_req), not with RFC 9293's bare ACK; its own timer,
+        // due at the same moment, is restarted and never fires.
+        let spec = TcpSpec {
+            scenario: Scenario::Handshake,
+            loss: Some(vec![2]),
+            ..TcpSpec::default()
+        };
+        let t = simulate(&spec).unwrap();
+        let segs: Vec<(u64, &str, &str, u32, u32, bool)> = t
+            .events
+            .iter()
+            .filter_map(|e| {
+                let s = e.segment.as_ref()?;
+                Some((
+                    e.time_ms,
+                    e.key,
+                    s.flags.as_str(),
+                    s.seq,
+                    s.ack,
+                    s.retransmission,
+                ))
+            })
+            .collect();
+        assert_eq!(
+            segs,
+            [
+                (5, "tcp.syn", "SYN", 1000, 0, false),
+                (15, "tcp.syn_ack", "SYN, ACK", 5000, 1001, false),
+                (1005, "tcp.syn.again", "SYN", 1000, 0, true),
+                (1015, "tcp.syn_ack_repeated", "SYN, ACK", 5000, 1001, true),
+                (1025, "tcp.handshake_ack", "ACK", 1001, 5001, false),
+            ]
+        );
+        assert!(
+            !t.events
+                .iter()
+                .any(|e| e.key == "tcp.timer.rto" && e.side == S)
+        );
+        assert_eq!(t.client_state, State::Established);
+        assert_eq!(t.server_state, State::Established);
+    }
+
+    #[test]
     fn unanswered_syn_times_out() {
         let spec = TcpSpec {
             scenario: Scenario::Handshake,

@@ -54,8 +54,12 @@ pub(super) fn comment(c: &Ctx, s: &Segment) -> String {
         }
         Why::DupAck => format!("ACK: duplicate, {who} still expects {}", s.ack),
         Why::ChallengeAck => format!("ACK: {who} answers a SYN on an open connection"),
+        Why::SynAckRepeated => format!(
+            "SYN-ACK again: {other}'s SYN came twice, so {who} repeats it, seq=ISN={}, ack={}",
+            s.seq, s.ack
+        ),
     };
-    if c.retransmission {
+    if c.retransmission && c.why != Why::SynAckRepeated {
         line = format!("Retransmission, {line}");
     }
     if s.lost {
@@ -212,8 +216,18 @@ pub(super) fn explain(c: &Ctx, s: &Segment) -> (&'static str, String) {
                  (RFC 5961 challenge ACK) instead of starting over."
             ),
         ),
+        Why::SynAckRepeated => (
+            "tcp.syn_ack_repeated",
+            format!(
+                "The {other}'s SYN arrived a second time: it never got the SYN-ACK, which must have \
+                 been lost. The {who} sends the same SYN-ACK again at once (seq {}, ack {}) and \
+                 restarts its timer, as Linux does; RFC 9293 alone would answer with an ACK and wait \
+                 for the timer.",
+                s.seq, s.ack
+            ),
+        ),
     };
-    if c.retransmission {
+    if c.retransmission && c.why != Why::SynAckRepeated {
         let key = match c.why {
             Why::Syn => "tcp.syn.again",
             Why::SynAck => "tcp.syn_ack.again",
