@@ -488,7 +488,7 @@ const en = {
   "tcp.ev.tcp.rst_bad_ack": "The {who} resets a segment that acknowledged nothing it sent.",
   "tcp.ev.tcp.dup_ack": "The {who} repeats ack={ack}: a duplicate ACK.",
   "tcp.ev.tcp.challenge_ack": "The {who} answers a SYN on an open connection with an ACK.",
-  "tcp.ev.tcp.syn_ack_repeated": "The {other}'s SYN came again, so its SYN-ACK was lost: the {who} sends it again at once (seq={seq}, ack={ack}).",
+  "tcp.ev.tcp.syn_ack_repeated": "The {other}'s SYN came again, so the SYN-ACK was lost: the {who} sends it again at once (seq={seq}, ack={ack}).",
   "tcp.ev.tcp.call.listen": "The {who} calls listen(): LISTEN, waiting for SYNs.",
   "tcp.ev.tcp.call.accept": "accept() returns on the {who}: a new socket for the connection.",
   "tcp.ev.tcp.call.connect": "connect() returns on the {who}: ESTABLISHED.",
