@@ -213,10 +213,45 @@ export const MEANINGS_ZH = {
 };
 
 /**
+ * Fields a dissector finding names that are not whole fields of the tree
+ * (a part of one, or an option's byte).
+ * @type {Record<string, string>}
+ */
+export const FINDING_NAMES_ZH = {
+  "Data Offset": "数据偏移",
+  "Hardware and Protocol size": "硬件和协议地址长度",
+  "Option Length": "选项长度",
+};
+
+/**
+ * The rule a bad value breaks, as a dissector finding states it.
+ * @type {Record<string, string>}
+ */
+export const RULES_ZH = {
+  "an IPv4 header has version 4": "IPv4 报头的版本是 4",
+  "it counts 32-bit words and is at least 5 (20 bytes)": "它以 32 位字为单位，至少是 5（20 字节）",
+  "it counts the header too, so it is at least the Header Length": "它把报头也算在内，所以至少等于报头长度",
+  "an option's length counts its type and length bytes and fits in the header": "选项长度包括类型和长度这两个字节，而且不能超出报头",
+  "an option's length counts its kind and length bytes and fits in the header": "选项长度包括种类和长度这两个字节，而且不能超出报头",
+  "it counts the 8-byte header too, so it is at least 8": "它把 8 字节的报头也算在内，所以至少是 8",
+  "it should equal the IP payload's length": "它应当等于 IP 数据部分的长度",
+  "netlab decodes ARP over Ethernet (1)": "netlab 只解码以太网上的 ARP（1）",
+  "netlab decodes ARP for IPv4 (0x0800)": "netlab 只解码 IPv4 的 ARP（0x0800）",
+  "a MAC address has 6 bytes": "MAC 地址是 6 个字节",
+  "an IPv4 address has 4 bytes": "IPv4 地址是 4 个字节",
+};
+
+/**
  * A field's name in the page's language.
  * @param {string} name the core's (English) name
  */
-export const fieldName = (name) => (getLang() === "zh" ? (NAMES_ZH[name] ?? name) : name);
+export const fieldName = (name) => (getLang() === "zh" ? (NAMES_ZH[name] ?? FINDING_NAMES_ZH[name] ?? name) : name);
+
+/**
+ * A finding's rule in the page's language.
+ * @param {string} rule the core's (English) clause
+ */
+export const findingRule = (rule) => (getLang() === "zh" ? (RULES_ZH[rule] ?? rule) : rule);
 
 /**
  * What a field means in the page's language.

@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ROOT, loadWasm, startRelay, launchChromium, openPlayground, screenshot } from "./helpers.mjs";
+import { NAMES_ZH } from "../../web/i18n-fields.js";
 
 const AXE = path.join(ROOT, "node_modules/axe-core/axe.min.js");
 const SEED = { proto: "tcp", src: "192.168.12.1", dst: "192.168.13.1", src_port: 53000, dst_port: 9000, payload: "hello" };
@@ -271,7 +272,7 @@ test("the dissector takes every pasted form, shows truncation and bad checksums 
     assert.ok(f.message.includes(`${d.needed} bytes from byte ${f.offset}, only ${d.available}`), f.message);
     return d.field === null
       ? `${d.header}：从第 ${f.offset} 字节起需要 ${d.needed} 字节，只有 ${d.available} 字节`
-      : `${d.header}：${d.field} 字段说从第 ${f.offset} 字节起有 ${d.needed} 字节，只有 ${d.available} 字节`;
+      : `${d.header}：${NAMES_ZH[d.field]} 字段说从第 ${f.offset} 字节起有 ${d.needed} 字节，只有 ${d.available} 字节`;
   };
   await page.selectOption("#lang", "zh");
   assert.deepEqual(await texts(page, "#dissect-view-findings li .error"), expected.map(lengthText));

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT, loadWasm } from "./helpers.mjs";
-import { NAMES_ZH, MEANINGS_ZH } from "../../web/i18n-fields.js";
+import { NAMES_ZH, MEANINGS_ZH, FINDING_NAMES_ZH, RULES_ZH } from "../../web/i18n-fields.js";
 
 /** Rust string literal contents: escapes and `\` line continuations resolved. */
 const unrust = (/** @type {string} */ s) =>
@@ -59,4 +59,57 @@ test("the fields the WASM module emits (encapsulate, the TCP and LAN simulations
   assert.ok(names.has("Sender MAC address") && names.has("Maximum segment size") && names.has("Preamble"), [...names].join(", "));
   assert.deepEqual([...names].filter((n) => !(n in NAMES_ZH)), []);
   assert.deepEqual([...new Set(fields.map((f) => f.meaning))].filter((m) => m && !(m in MEANINGS_ZH)), []);
+});
+
+test("every rule a dissector finding states has its Chinese: one bad frame for each, and no rule left over", async () => {
+  const wasm = await loadWasm();
+  const seed = { src: "192.168.12.1", dst: "192.168.13.1", src_port: 53000, dst_port: 9000, payload: "hello" };
+  const tcp = () => Uint8Array.from(wasm.encapsulate({ ...seed, proto: "tcp" }).bytes);
+  const udp = () => Uint8Array.from(wasm.encapsulate({ ...seed, proto: "udp" }).bytes);
+  const arp = () => Uint8Array.from(wasm.parseHex(wasm.lanSimulate(undefined).frames.find((f) => f.arp).bytes));
+  /** The frame with `extra` bytes of options after the header that starts at `at` (IPv4: IHL; TCP: data offset). */
+  const withOptions = (/** @type {Uint8Array} */ f, /** @type {number} */ at, /** @type {number[]} */ extra, /** @type {"ip" | "tcp"} */ kind) => {
+    const len = kind === "ip" ? 20 : 20;
+    const out = Uint8Array.from([...f.slice(0, at + len), ...extra, ...f.slice(at + len)]);
+    if (kind === "ip") out[at] = 0x40 | (5 + extra.length / 4);
+    else out[at + 12] = (5 + extra.length / 4) << 4;
+    const total = ((out[16] << 8) | out[17]) + extra.length;
+    [out[16], out[17]] = [total >> 8, total & 0xff];
+    return out;
+  };
+  /** @type {Array<[string, Uint8Array]>} */
+  const bad = [];
+  const edit = (/** @type {string} */ why, /** @type {Uint8Array} */ f, /** @type {Record<number, number>} */ bytes) => {
+    for (const [i, v] of Object.entries(bytes)) f[Number(i)] = v;
+    bad.push([why, f]);
+  };
+  edit("IPv4 version 5", tcp(), { 14: 0x55 });
+  edit("IPv4 IHL 4", tcp(), { 14: 0x44 });
+  edit("IPv4 Total Length 16", tcp(), { 16: 0, 17: 16 });
+  bad.push(["IPv4 option too long", withOptions(tcp(), 14, [0x07, 0x20, 0, 0], "ip")]);
+  bad.push(["TCP option too long", withOptions(tcp(), 34, [0x02, 0x10, 0, 0], "tcp")]);
+  edit("TCP data offset 4", tcp(), { 46: 0x40 });
+  edit("UDP length 4", udp(), { 38: 0, 39: 4 });
+  edit("UDP length 9 of 13", udp(), { 38: 0, 39: 9 });
+  edit("ARP hardware type 6", arp(), { 14: 0, 15: 6 });
+  edit("ARP protocol type IPv6", arp(), { 16: 0x86, 17: 0xdd });
+  edit("ARP hardware size 4", arp(), { 18: 4 });
+  edit("ARP protocol size 2", arp(), { 19: 2 });
+  const rules = new Set();
+  for (const [why, frame] of bad) {
+    const content = wasm.dissect(frame).findings.filter((f) => f.kind === "content");
+    assert.equal(content.length, 1, `${why}: ${JSON.stringify(wasm.dissect(frame).findings)}`);
+    const { field, rule } = content[0].detail;
+    assert.ok(field in NAMES_ZH || field in FINDING_NAMES_ZH, `${why}: field ${field} has no Chinese`);
+    assert.ok(rule in RULES_ZH, `${why}: rule "${rule}" has no Chinese`);
+    rules.add(rule);
+  }
+  assert.deepEqual(Object.keys(RULES_ZH).filter((r) => !rules.has(r)), [], "Chinese rules no finding states");
+  // The fields a length finding names outside the tree.
+  const long = wasm.dissect(arp().map((b, i) => (i === 18 ? 8 : b))).findings;
+  assert.deepEqual(long.map((f) => [f.kind, f.detail.field in FINDING_NAMES_ZH]), [["length", true]]);
+  const cut = tcp();
+  cut[46] = 0xf0;
+  assert.ok(wasm.dissect(cut).findings.some((f) => f.kind === "length" && f.detail.field === "Data Offset"));
+  for (const zh of [...Object.values(RULES_ZH), ...Object.values(FINDING_NAMES_ZH)]) assert.match(zh, /[\u4e00-\u9fff]/);
 });

@@ -31,7 +31,7 @@
 // WASM module.
 // @ts-check
 import { t, getLang } from "../i18n.js";
-import { fieldName, fieldMeaning } from "../i18n-fields.js";
+import { fieldName, fieldMeaning, findingRule } from "../i18n-fields.js";
 import { h, scrollBox } from "../ui.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").PacketLayer} PacketLayer */
@@ -559,8 +559,8 @@ function findingsView(o, findings, entries) {
 
 /**
  * A finding in the page's language: the English page shows the core's
- * message; others word it from its `detail` (a rule the core states only in
- * English, and what is not decoded, stay English).
+ * message; others word it from its `detail`, the field and the rule through
+ * i18n-fields.js (what is not decoded stays English).
  * @param {Finding} f
  */
 export function findingText(f) {
@@ -571,15 +571,15 @@ export function findingText(f) {
       const d = f.detail;
       return d.field === null
         ? t("finding.length", { header: d.header, offset: f.offset, needed: d.needed, available: d.available })
-        : t("finding.length_field", { header: d.header, field: d.field, offset: f.offset, needed: d.needed, available: d.available });
+        : t("finding.length_field", { header: d.header, field: fieldName(d.field), offset: f.offset, needed: d.needed, available: d.available });
     }
     case "content": {
       const d = f.detail;
-      return t("finding.content", { header: d.header, field: d.field, value: d.value, offset: f.offset, rule: d.rule });
+      return t("finding.content", { header: d.header, field: fieldName(d.field), value: d.value, offset: f.offset, rule: findingRule(d.rule) });
     }
     case "checksum": {
       const d = f.detail;
-      return t("finding.checksum", { header: d.header, field: d.field, found: hex4(d.found), expected: hex4(d.expected), offset: f.offset });
+      return t("finding.checksum", { header: d.header, field: fieldName(d.field), found: hex4(d.found), expected: hex4(d.expected), offset: f.offset });
     }
     default:
       return f.message;
