@@ -208,6 +208,7 @@ export function frameViews(o) {
       return;
     }
     const f = e.field;
+    const name = fieldName(f.name);
     const layer = o.layers[e.layer];
     const byteEnd = Math.ceil(e.end / 8) - 1;
     const state = checksumState(f, findings);
@@ -215,8 +216,8 @@ export function frameViews(o) {
       h(
         "span",
         {},
-        h("strong", { text: `${layer.name} › ${fieldName(f.name)}` }),
-        fieldName(f.name) === f.name ? null : h("span", { class: "where", text: ` (${f.name})` }),
+        h("strong", { text: `${layer.name} › ${name}` }),
+        name === f.name ? null : h("span", { class: "where", text: ` (${f.name})` }),
         " = ",
         h("code", { text: f.display }),
         f.derived ? h("span", { class: "badge derived", text: t("frame.derived") }) : null,

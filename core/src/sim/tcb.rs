@@ -567,14 +567,11 @@ impl Tcb {
             && seg.seq == self.rcv_nxt.wrapping_sub(1)
         {
             self.rto_at = Some(now.saturating_add(self.rto));
-            let mut again = self.out(
-                self.cfg.iss,
-                TcpFlags::SYN | TcpFlags::ACK,
-                Vec::new(),
-                Why::SynAckRepeated,
-            );
-            again.retransmission = true;
-            return vec![again];
+            let mut again = self.retransmit();
+            for o in &mut again {
+                o.why = Why::SynAckRepeated;
+            }
+            return again;
         }
         // First: the sequence number.
         if !self.acceptable(seg) {
