@@ -8,6 +8,7 @@
 //! exactly. A sub-field (a flag inside `Flags`) follows its parent with a
 //! `depth` one higher.
 
+use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use serde::Serialize;
@@ -193,17 +194,20 @@ fn text(s: String) -> (FieldValue, String) {
 }
 
 fn raw(b: &[u8]) -> (FieldValue, String) {
-    let mut display = String::new();
-    for (i, byte) in b.iter().take(SHOW_BYTES).enumerate() {
+    let value = hex(b);
+    // The first SHOW_BYTES bytes of the same hex, a space between bytes.
+    let shown = value.get(..2 * b.len().min(SHOW_BYTES)).unwrap_or_default();
+    let mut display = String::with_capacity(shown.len() * 3 / 2 + 24);
+    for (i, pair) in shown.as_bytes().chunks_exact(2).enumerate() {
         if i > 0 {
             display.push(' ');
         }
-        display.push_str(&hex(&[*byte]));
+        display.extend(pair.iter().map(|&c| char::from(c)));
     }
     if b.len() > SHOW_BYTES {
-        display.push_str(&format!(" … ({} bytes)", b.len()));
+        let _ = write!(display, " … ({} bytes)", b.len());
     }
-    (FieldValue::Text(hex(b)), display)
+    (FieldValue::Text(value), display)
 }
 
 fn number(spec: &FieldSpec, data: &[u8]) -> (FieldValue, String) {
