@@ -664,11 +664,12 @@ fn tell(spec: &EncapSpec, frame: Vec<u8>) -> Encapsulation {
     );
     phy.total_bytes = wire_len;
     phy.hex = hex(&wire.bytes);
+    let wire_hex = phy.hex.clone();
     steps.push(phy);
 
     let bits = physical::bits(&wire.bytes);
     let physical = Physical {
-        wire_hex: hex(&wire.bytes),
+        wire_hex,
         manchester: physical::manchester(&bits),
         bits,
         bit_order: "each byte least significant bit first (IEEE 802.3)",
