@@ -2,7 +2,8 @@
 // at a time as tabs (in labelled groups), keep the open tool and its inputs in the URL fragment,
 // and switch language and theme.
 // @ts-check
-import init, { version } from "./pkg/netlab_wasm.js";
+import initCalc, { version } from "./pkg/calc/netlab_wasm.js";
+import initWhole from "./pkg/netlab_wasm.js";
 import { t, detectLang, setLang, getLang, onLangChange } from "./i18n.js";
 import { storedTheme, setTheme, applyTheme, THEMES } from "./theme.js";
 import { connectRelay } from "./relay-status.js";
@@ -29,6 +30,8 @@ import labs from "./tools/labs.js";
  * @property {string} title the i18n key of its name
  * @property {Record<string, string>} defaults each input's URL parameter and default value
  * @property {(panel: HTMLElement, ctx: ToolContext) => ToolInstance} mount builds the tool in its panel
+ * @property {boolean} [whole] it calls the whole WASM module (web/pkg: packets,
+ *   simulations, sockets), not the calculators' (web/pkg/calc) the page starts on
  *
  * @typedef {object} ToolContext
  * @property {() => void} changed the user edited an input (the URL follows)
@@ -89,6 +92,27 @@ const NAV = GROUPS.flatMap((group) => group.tools);
 
 /** @type {Map<string, ToolInstance>} */
 const instances = new Map();
+/**
+ * The inputs of tools waiting for the whole module, so the URL keeps them.
+ * @type {Map<string, Record<string, string>>}
+ */
+const waiting = new Map();
+
+/**
+ * The whole module's `init`, started once: after the first result (while
+ * the user reads it) or as soon as a tool needs it. The calculators come
+ * from their own module, half the size, so the first result does not wait
+ * for packets, simulations and the relay client.
+ * @type {Promise<void> | null}
+ */
+let whole = null;
+let wholeReady = false;
+function loadWhole() {
+  whole ??= initWhole().then(() => {
+    wholeReady = true;
+  });
+  return whole;
+}
 /** @type {Map<string, HTMLElement>} */
 const panels = new Map();
 let active = TOOLS[0].id;
@@ -120,7 +144,7 @@ function fragmentNow(o = {}) {
   params.delete("tool");
   params.set("tool", active);
   const tool = /** @type {Tool} */ (byId.get(active));
-  const values = instances.get(active)?.values() ?? {};
+  const values = instances.get(active)?.values() ?? waiting.get(active) ?? {};
   if (o.inputs !== false) {
     for (const [key, value] of Object.entries(values)) if (value !== tool.defaults[key]) params.set(key, value);
   }
@@ -130,12 +154,19 @@ function fragmentNow(o = {}) {
 /**
  * A tool's instance, built in its panel the first time it is needed; with
  * `values`, loaded with them (else a new one starts from its defaults).
+ * None yet for a tool that waits for the whole module (it is built when
+ * the module has loaded).
  * @param {string} id
  * @param {Record<string, string>} [values]
+ * @returns {ToolInstance | undefined}
  */
 function instance(id, values) {
   const tool = /** @type {Tool} */ (byId.get(id));
   let inst = instances.get(id);
+  if (!inst && tool.whole && !wholeReady) {
+    mountWhenWhole(id, values ?? waiting.get(id) ?? tool.defaults);
+    return undefined;
+  }
   if (!inst) {
     inst = tool.mount(/** @type {HTMLElement} */ (panels.get(id)), { changed: () => url.typed(fragmentNow()) });
     instances.set(id, inst);
@@ -143,6 +174,39 @@ function instance(id, values) {
   }
   if (values) inst.load(values);
   return inst;
+}
+
+/**
+ * Builds a tool that needs the whole module once it has loaded, with the
+ * latest `values` asked for meanwhile; its panel says it is loading.
+ * @param {string} id
+ * @param {Record<string, string>} values
+ */
+function mountWhenWhole(id, values) {
+  const first = !waiting.has(id);
+  waiting.set(id, values);
+  if (!first) return;
+  const panel = /** @type {HTMLElement} */ (panels.get(id));
+  panel.replaceChildren(h("p", { class: "hint", "data-loading": "whole", text: t("page.loading_whole") }));
+  loadWhole().then(
+    () => {
+      const latest = waiting.get(id);
+      waiting.delete(id);
+      panel.replaceChildren();
+      instance(id, latest);
+      ready();
+    },
+    (e) => {
+      panel.replaceChildren(h("p", { class: "error", text: `${t("page.wasm_failed")} ${e}` }));
+    },
+  );
+}
+
+/** The page is usable: the open tool shows its result (once). */
+function ready() {
+  if (document.documentElement.dataset.ready) return;
+  performance.mark("netlab:first-result");
+  document.documentElement.dataset.ready = "true";
 }
 
 /**
@@ -248,6 +312,10 @@ function relabel() {
   labelPage();
   buildNav();
   $("share").replaceWith(buildShare());
+  for (const id of waiting.keys()) {
+    const note = panels.get(id)?.querySelector("[data-loading]");
+    if (note) note.textContent = t("page.loading_whole");
+  }
   for (const [id, inst] of [...instances]) {
     const values = inst.values();
     inst.dispose?.();
@@ -280,7 +348,7 @@ async function main() {
   setupPrefs();
   labelPage();
   connectRelay(url.current().get("token"), $("relay-status"));
-  await init();
+  await initCalc();
   $("wasm-version").textContent = `netlab ${version()}`;
 
   const main = $("tools");
@@ -293,9 +361,10 @@ async function main() {
   active = toolIn(url.current());
   buildNav();
   applyFragment();
-  performance.mark("netlab:first-result");
-  document.documentElement.dataset.ready = "true";
+  if (instances.has(active)) ready();
   url.replaced(fragmentNow());
+  // The rest of the module, while the user reads the first result.
+  setTimeout(() => loadWhole().catch(() => {}), 0);
 
   const back = () => {
     url.cancelPending();

@@ -46,7 +46,7 @@ test("budget: first result on screen after navigation (median of 5 loads)", asyn
 test("budget: one recompute of the Subnet tool (subnetInfo + render), median of 1,000", async (t) => {
   const { page, errors } = await openPlayground(browser.context, relay.url);
   const r = await page.evaluate(async () => {
-    const wasm = await import("/pkg/netlab_wasm.js");
+    const wasm = await import("/pkg/calc/netlab_wasm.js"); // the module the Subnet tool calls
     const input = /** @type {HTMLInputElement} */ (document.getElementById("subnet-input"));
     const texts = ["10.1.2.3/8", "192.168.12.87/24", "172.16.5.4/255.240.0.0", "2001:db8::1/64", "10.0.0.1/31"];
     const render = [];

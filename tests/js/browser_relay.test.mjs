@@ -18,6 +18,7 @@ before(async () => {
   ({ page, errors } = await openPlayground(browser.context, relay.url));
   await page.evaluate(async () => {
     const m = await import("/pkg/netlab_wasm.js");
+    await m.default(); // the page loads the whole module after its first result; this waits for it
     const relay = await m.Relay.connect(location.href);
     const w = /** @type {any} */ (window);
     w.relay = relay;
@@ -350,6 +351,7 @@ test("closing a listener closes the connections accept() never took", async () =
 test("the session ends: onClose fires, calls reject, and the .d.ts types the classes without `any`", async () => {
   const r = await page.evaluate(async () => {
     const m = await import("/pkg/netlab_wasm.js");
+    await m.default(); // the page loads the whole module after its first result; this waits for it
     const other = await m.Relay.connect(location.href);
     const s = other.socket();
     await s.connect("127.0.0.1", lab("echo").port);

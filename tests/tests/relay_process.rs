@@ -264,6 +264,7 @@ async fn the_built_in_playground_is_served_without_web_root() {
         ("/", "text/html"),
         ("/app.js", "javascript"),
         ("/pkg/netlab_wasm_bg.wasm", "application/wasm"),
+        ("/pkg/calc/netlab_wasm_bg.wasm", "application/wasm"),
     ] {
         let (status, response) =
             crate::relay::http_get(relay.addr, path, &relay.addr.to_string()).await;

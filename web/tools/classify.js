@@ -2,13 +2,13 @@
 // special-purpose registries: 内网 (private, RFC 1918), public, loopback,
 // link-local, multicast…, with the registry rows that say so.
 // @ts-check
-import { classify } from "../pkg/netlab_wasm.js";
+import { classify } from "../pkg/calc/netlab_wasm.js";
 import { t, getLang } from "../i18n.js";
 import { h, textField, attempt, showError, liveSummary, pythonBlock, onEdit, scrollBox } from "../ui.js";
 import { pyStr } from "../python.js";
 
-/** @typedef {import("../pkg/netlab_wasm.js").Classification} Classification */
-/** @typedef {import("../pkg/netlab_wasm.js").SpecialRange} SpecialRange */
+/** @typedef {import("../pkg/calc/netlab_wasm.js").Classification} Classification */
+/** @typedef {import("../pkg/calc/netlab_wasm.js").SpecialRange} SpecialRange */
 
 export default {
   id: "classify",
@@ -135,7 +135,7 @@ function card(c) {
  * Why the address is or is not global, worded in the page's language from
  * the core's `global_rule`; the English page shows the core's own sentence,
  * `global_reason`, which the CLI prints too.
- * @param {import("../pkg/netlab_wasm.js").GlobalRule} r
+ * @param {import("../pkg/calc/netlab_wasm.js").GlobalRule} r
  */
 function reason(r) {
   switch (r.kind) {

@@ -19,6 +19,7 @@ const SEED_HEX = "02000000000202000000000108004500002d000140004006a077c0a80c01c0
 
 export default {
   id: "dissect",
+  whole: true,
   title: "tool.dissect",
   defaults: { hex: SEED_HEX, note: "", dfield: "" },
   mount,

@@ -70,6 +70,7 @@ const MODELS = {
 
 export default {
   id: "encap",
+  whole: true,
   title: "tool.encap",
   defaults: DEFAULTS,
   mount,

@@ -19,7 +19,7 @@ import { EXERCISES, CONSOLE_EXAMPLES } from "./labs-exercises.js";
 /** The exercise's inputs and their defaults (the URL keeps those changed). */
 const DEFAULTS = { lab: "hello", secret: "nice@123!", alg: "sha1", cmd: "bytes 100000", name: "alice", file: "hello.txt", listen: "0" };
 
-export default { id: "labs", title: "tool.labs", defaults: DEFAULTS, mount };
+export default { id: "labs", title: "tool.labs", defaults: DEFAULTS, mount, whole: true };
 
 /** Rows the timeline keeps (the oldest go first). */
 const MAX_ROWS = 400;

@@ -50,6 +50,7 @@ const DEFAULTS = {
 
 export default {
   id: "lan",
+  whole: true,
   title: "tool.lan",
   defaults: DEFAULTS,
   mount,

@@ -3,13 +3,13 @@
 // address in every notation, its I/G and U/L bits, EUI-64 and the IPv6
 // link-local address made from it.
 // @ts-check
-import { serviceLookup, macInfo } from "../pkg/netlab_wasm.js";
+import { serviceLookup, macInfo } from "../pkg/calc/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, textField, selectField, showError, attempt, liveSummary, pythonBlock, part, onEdit, fieldTable } from "../ui.js";
 import { pyStr } from "../python.js";
 
-/** @typedef {import("../pkg/netlab_wasm.js").PortReport} PortReport */
-/** @typedef {import("../pkg/netlab_wasm.js").MacReport} MacReport */
+/** @typedef {import("../pkg/calc/netlab_wasm.js").PortReport} PortReport */
+/** @typedef {import("../pkg/calc/netlab_wasm.js").MacReport} MacReport */
 
 export default {
   id: "ports",

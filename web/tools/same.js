@@ -2,12 +2,12 @@
 // binary row by row as seed 000 §1.1 does it (address, mask, result), the
 // verdict, and the longest mask that would put both in one network.
 // @ts-check
-import { sameSubnet } from "../pkg/netlab_wasm.js";
+import { sameSubnet } from "../pkg/calc/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, textField, showError, attempt, liveSummary, pythonBlock, onEdit, bitRow, scrollBox } from "../ui.js";
 import { pyStr } from "../python.js";
 
-/** @typedef {import("../pkg/netlab_wasm.js").SameReport} SameReport */
+/** @typedef {import("../pkg/calc/netlab_wasm.js").SameReport} SameReport */
 
 export default {
   id: "same",

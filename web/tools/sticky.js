@@ -4,7 +4,7 @@
 // receiver, for the naive client and for a length-prefixed one (§6.7); this
 // shows both on one timeline, what each prints, and why.
 // @ts-check
-import { stickySimulate } from "../pkg/netlab_wasm.js";
+import { stickySimulate } from "../pkg/calc/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, textField, showError, attempt, liveSummary, pythonBlock, onEdit, part, scrollBox } from "../ui.js";
 import { pyBytes } from "../python.js";

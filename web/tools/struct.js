@@ -3,14 +3,14 @@
 // to light up the other), alignment padding shown, calcsize, and the same
 // values under each byte order (@ < > !) side by side. Errors are CPython's.
 // @ts-check
-import { structPack, structUnpack, structLayout, structCalcsize } from "../pkg/netlab_wasm.js";
+import { structPack, structUnpack, structLayout, structCalcsize } from "../pkg/calc/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, textField, showError, attempt, liveSummary, pythonBlock, part, onEdit, scrollBox } from "../ui.js";
 import { pyStr, pyBytes, pyValue, pyTuple, toHex, parseBytes, parseValues } from "../python.js";
 
-/** @typedef {import("../pkg/netlab_wasm.js").StructLayoutItem} Item */
-/** @typedef {import("../pkg/netlab_wasm.js").StructValue} StructValue */
-/** @typedef {import("../pkg/netlab_wasm.js").StructInput} StructInput */
+/** @typedef {import("../pkg/calc/netlab_wasm.js").StructLayoutItem} Item */
+/** @typedef {import("../pkg/calc/netlab_wasm.js").StructValue} StructValue */
+/** @typedef {import("../pkg/calc/netlab_wasm.js").StructInput} StructInput */
 
 export default {
   id: "struct",

@@ -2,12 +2,12 @@
 // VLSM plan for groups of hosts, networks summarized, and a range covered by
 // CIDR blocks. Each has its inputs, its result, its Python and its errors.
 // @ts-check
-import { splitSubnet, vlsm, summarize, rangeToCidrs } from "../pkg/netlab_wasm.js";
+import { splitSubnet, vlsm, summarize, rangeToCidrs } from "../pkg/calc/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, textField, selectField, showError, attempt, liveSummary, pythonBlock, part } from "../ui.js";
 import { pyStr } from "../python.js";
 
-/** @typedef {import("../pkg/netlab_wasm.js").SubnetReport} SubnetReport */
+/** @typedef {import("../pkg/calc/netlab_wasm.js").SubnetReport} SubnetReport */
 
 /** How many subnets of a split are listed before "and N more". */
 const LIST_LIMIT = 256;

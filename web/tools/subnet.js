@@ -3,13 +3,13 @@
 // the network split, planned (VLSM), summarized, and a range covered by CIDR
 // blocks. All computed by the WASM module as the user types.
 // @ts-check
-import { subnetInfo } from "../pkg/netlab_wasm.js";
+import { subnetInfo } from "../pkg/calc/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, textField, showError, attempt, liveSummary, pythonBlock, onEdit, bitRow } from "../ui.js";
 import { pyStr } from "../python.js";
 import { splitPart, vlsmPart, summarizePart, rangePart } from "./subnet-plans.js";
 
-/** @typedef {import("../pkg/netlab_wasm.js").SubnetReport} SubnetReport */
+/** @typedef {import("../pkg/calc/netlab_wasm.js").SubnetReport} SubnetReport */
 
 /** The report's rows: the JSON field and the i18n key of its label. */
 const ROWS = [

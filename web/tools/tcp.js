@@ -35,6 +35,7 @@ const OPTIONS = /** @type {const} */ ([
 
 export default {
   id: "tcp",
+  whole: true,
   title: "tool.tcp",
   defaults: DEFAULTS,
   mount,

@@ -15,8 +15,14 @@ use crate::util::{self, Result};
 
 const TARGET: &str = "wasm32-unknown-unknown";
 
+/// The whole module (`web/pkg/`, every function of docs/js-api.md), then
+/// the calculators alone (`web/pkg/calc/`, `--no-default-features`): the
+/// page starts on the second, half the size, and loads the first when a
+/// packet, simulation or socket tool is opened.
 pub fn run() -> Result {
-    module(&[], &util::root().join("web/pkg"))
+    let pkg = util::root().join("web/pkg");
+    module(&[], &pkg)?;
+    module(&["--no-default-features"], &pkg.join("calc"))
 }
 
 /// Builds the module with `cargo_args` added to its `cargo build` (e.g.
