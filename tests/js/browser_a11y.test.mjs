@@ -2,25 +2,15 @@
 // no serious or critical violation on any tool, in the light and the dark
 // theme, in English and in Chinese; no id is used twice; every input has a
 // label and every error line is linked to its input by aria-describedby.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { ROOT, startRelay, launchChromium, openPlayground } from "./helpers.mjs";
+import { ROOT, openPlayground, relayAndBrowser } from "./helpers.mjs";
 
 const TOOLS = ["subnet", "same", "forms", "classify", "ports", "struct", "sticky", "encap", "dissect", "tcp", "lan", "hmac"];
 const AXE = path.join(ROOT, "node_modules/axe-core/axe.min.js");
 
-let relay, browser;
-
-before(async () => {
-  relay = await startRelay();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  if (relay) assert.equal(await relay.stop(), 0, "relay exits 0 on SIGTERM");
-});
+const env = relayAndBrowser();
 
 /** axe's serious and critical violations on the page as it is, one line each. */
 async function violations(page) {
@@ -33,7 +23,7 @@ async function violations(page) {
 
 for (const theme of ["light", "dark"]) {
   test(`axe finds no serious or critical violation on any tool (${theme} theme, English and 简体中文)`, async () => {
-    const { page, errors } = await openPlayground(browser.context, relay.url);
+    const { page, errors } = await openPlayground(env.browser.context, env.relay.url);
     await page.selectOption("#theme", theme);
     const found = [];
     for (const lang of ["en", "zh"]) {
@@ -60,7 +50,7 @@ for (const theme of ["light", "dark"]) {
 }
 
 test("no duplicate ids; every input is labelled; every error line is linked to its input", async () => {
-  const { page } = await openPlayground(browser.context, relay.url);
+  const { page } = await openPlayground(env.browser.context, env.relay.url);
   for (const tool of TOOLS) {
     await page.click(`#tab-${tool}`);
     await page.waitForSelector(`#panel-${tool}:not([hidden]) .summary:not(:empty)`);

@@ -5,21 +5,11 @@
 // split and VLSM lists follow at the next frame), median of 1,000. Each
 // figure is also printed as one `budget-json {...}` line, which
 // `cargo xtask bench wasm` reads.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startRelay, launchChromium, openPlayground } from "./helpers.mjs";
+import { openPlayground, relayAndBrowser } from "./helpers.mjs";
 
-let relay, browser;
-
-before(async () => {
-  relay = await startRelay();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  if (relay) assert.equal(await relay.stop(), 0, "relay exits 0 on SIGTERM");
-});
+const env = relayAndBrowser();
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -30,7 +20,7 @@ const ms = (x) => `${x.toFixed(2)} ms`;
 test("budget: first result on screen after navigation (median of 5 loads)", async (t) => {
   const times = [];
   for (let i = 0; i < 5; i++) {
-    const { page } = await openPlayground(browser.context, relay.url);
+    const { page } = await openPlayground(env.browser.context, env.relay.url);
     const mark = await page.evaluate(() => performance.getEntriesByName("netlab:first-result")[0]?.startTime);
     assert.equal(typeof mark, "number", "the page marks its first result");
     times.push(mark);
@@ -44,7 +34,7 @@ test("budget: first result on screen after navigation (median of 5 loads)", asyn
 });
 
 test("budget: one recompute of the Subnet tool (subnetInfo + render), median of 1,000", async (t) => {
-  const { page, errors } = await openPlayground(browser.context, relay.url);
+  const { page, errors } = await openPlayground(env.browser.context, env.relay.url);
   const r = await page.evaluate(async () => {
     const wasm = await import("/pkg/calc/netlab_wasm.js"); // the module the Subnet tool calls
     const input = /** @type {HTMLInputElement} */ (document.getElementById("subnet-input"));

@@ -3,21 +3,11 @@
 // without waiting for the whole one (web/pkg: packets, simulations, sockets),
 // which it fetches afterwards; a link straight to a packet tool waits for
 // the whole module, then opens with the link's inputs, which the URL keeps.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startRelay, launchChromium, openPlayground } from "./helpers.mjs";
+import { openPlayground, relayAndBrowser } from "./helpers.mjs";
 
-let relay, browser;
-
-before(async () => {
-  relay = await startRelay();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  if (relay) assert.equal(await relay.stop(), 0, "relay exits 0 on SIGTERM");
-});
+const env = relayAndBrowser();
 
 /** When each module's .wasm was requested and arrived, and when the first result was marked. */
 const timings = (page) =>
@@ -34,7 +24,7 @@ const timings = (page) =>
   });
 
 test("the first result comes from the calculators' module; the whole module is fetched after it", async () => {
-  const { page, errors } = await openPlayground(browser.context, relay.url);
+  const { page, errors } = await openPlayground(env.browser.context, env.relay.url);
   const early = await timings(page);
   assert.ok(early.calc, "the calculators' module was fetched");
   assert.equal(typeof early.first, "number", "the page marked its first result");
@@ -54,8 +44,8 @@ test("a link to a packet tool opens it when the whole module is there, with the 
   // A UDP datagram from 10.0.0.1:1234 to 10.0.0.2:53 carrying b'hi'
   // (`netlab encap --proto udp --src 10.0.0.1:1234 --dst 10.0.0.2:53 --payload hi`).
   const hex = "02000000000202000000000108004500001e00014000401126cc0a0000010a00000204d20035000a7e676869";
-  const link = `${relay.url}${relay.url.includes("#") ? "&" : "#"}tool=dissect&hex=${hex}`;
-  const { page, errors } = await openPlayground(browser.context, link);
+  const link = `${env.relay.url}${env.relay.url.includes("#") ? "&" : "#"}tool=dissect&hex=${hex}`;
+  const { page, errors } = await openPlayground(env.browser.context, link);
   // data-ready waits for the tool, so its result is on screen now.
   const summary = await page.locator("#dissect-summary").textContent();
   assert.match(summary ?? "", /UDP/, summary ?? "");

@@ -3,29 +3,19 @@
 // (HMAC, browser only, against node:crypto); editing an input recomputes and
 // goes into the URL; no tool logs a console error. With NETLAB_SCREENSHOTS=1
 // each tool is photographed to docs/img/<tool>.png.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
-import { cli, startRelay, launchChromium, openPlayground, screenshot } from "./helpers.mjs";
+import { cli, openPlayground, screenshot, relayAndBrowser } from "./helpers.mjs";
 
-let relay, browser;
-
-before(async () => {
-  relay = await startRelay();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  if (relay) assert.equal(await relay.stop(), 0, "relay exits 0 on SIGTERM");
-});
+const env = relayAndBrowser();
 
 /** The playground with this state in the fragment, beside the token. */
-const urlWith = (state) => `${relay.base}/#token=${relay.token}&${new URLSearchParams(state)}`;
+const urlWith = (state) => `${env.relay.base}/#token=${env.relay.token}&${new URLSearchParams(state)}`;
 
 /** Opens a tool with its state; returns the page and its console errors. */
 async function openTool(state) {
-  const opened = await openPlayground(browser.context, urlWith(state));
+  const opened = await openPlayground(env.browser.context, urlWith(state));
   await opened.page.waitForSelector(`#panel-${state.tool}:not([hidden])`);
   return opened;
 }

@@ -3,6 +3,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { before, after } from "node:test";
+import assert from "node:assert/strict";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -104,6 +106,26 @@ export async function launchChromium(options = {}) {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The usual setup of a browser test file: a relay without labs and
+ * Chromium, started before its tests and closed after them (the relay must
+ * exit 0 on SIGTERM). Returns an object whose `relay` and `browser` are set
+ * once the tests run.
+ * @returns {{relay: any, browser: any}}
+ */
+export function relayAndBrowser() {
+  const env = { relay: null, browser: null };
+  before(async () => {
+    env.relay = await startRelay();
+    env.browser = await launchChromium();
+  });
+  after(async () => {
+    await env.browser?.close();
+    if (env.relay) assert.equal(await env.relay.stop(), 0, "relay exits 0 on SIGTERM");
+  });
+  return env;
 }
 
 /**
