@@ -17,8 +17,9 @@ const TARGET: &str = "wasm32-unknown-unknown";
 
 /// The whole module (`web/pkg/`, every function of docs/js-api.md), then
 /// the calculators alone (`web/pkg/calc/`, `--no-default-features`): the
-/// page starts on the second, half the size, and loads the first when a
-/// packet, simulation or socket tool is opened.
+/// page starts on the second, half the size, and loads the first after its
+/// first result (or at once, when a link opens a packet, simulation or
+/// socket tool).
 pub fn run() -> Result {
     let pkg = util::root().join("web/pkg");
     module(&[], &pkg)?;

@@ -627,11 +627,11 @@ fn packets(quick: bool) -> Result<Section> {
             what: what.into(),
             ours: format!("{} frames/s ({})", per_second(rate), dur(ours.item())),
             peer: "–".into(),
-            ratio: if informational {
-                format!("{} of the wire path's target", times(rate / goal))
-            } else {
-                format!("{} of the target", times(rate / goal))
-            },
+            ratio: format!(
+                "{} of the {}target",
+                times(rate / goal),
+                if informational { "wire path's " } else { "" }
+            ),
             spread: format!("netlab {}", rates(p25, p75, min, max)),
             target: target.into(),
             met: (!informational).then_some(rate >= goal),

@@ -114,8 +114,9 @@ pub fn with_fcs(frame: &[u8]) -> Vec<u8> {
 /// assert_eq!(bits(&[0x55, 0xd5]), "1010101010101011");
 /// ```
 pub fn bits(bytes: &[u8]) -> String {
-    // Eight characters a byte from a table, since a 1,518-byte frame is
-    // 12,144 of them: a push per bit was a fifth of an `encapsulate`.
+    // Eight characters a byte from a table, since a full frame on the wire
+    // (1,526 bytes with preamble and FCS) is 12,208 of them: a push per bit
+    // was a fifth of an `encapsulate`.
     const TABLE: [[u8; 8]; 256] = {
         let mut t = [[b'0'; 8]; 256];
         let mut b = 0;
@@ -164,8 +165,8 @@ pub fn manchester(bits: &str) -> String {
         &filtered
     };
     // `1` → `01` and `0` → `10` is `[b'0' + b'1' - c, c]`: no branch on
-    // the bit, and a loop the compiler vectorizes (a frame's 12,144 bits
-    // were two fifths of an `encapsulate` with a push per bit).
+    // the bit, and a loop the compiler vectorizes (a full frame's 12,208
+    // bits were two fifths of an `encapsulate` with a push per bit).
     let mut s = vec![0; bits.len() * 2];
     for (pair, &c) in s.chunks_exact_mut(2).zip(bits) {
         pair[0] = b'0' + b'1' - c;
