@@ -14,6 +14,7 @@ mod credit;
 pub mod guard;
 pub mod labs;
 pub mod metrics;
+mod outgoing;
 pub mod server;
 mod session;
 mod sockets;

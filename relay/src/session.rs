@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use bytes::Bytes;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use netlab_core::protocol::errno::{
     EACCES, EAFNOSUPPORT, EBADF, EBUSY, EINVAL, EISCONN, EMFILE, ENOTCONN, EOPNOTSUPP,
 };
@@ -28,6 +28,7 @@ use tokio::net::{TcpListener, TcpSocket, TcpStream, UdpSocket};
 use tokio::sync::{TryAcquireError, mpsc};
 
 use crate::metrics::Metrics;
+use crate::outgoing::{self, Coalescer, Out};
 use crate::server::Shared;
 use crate::sockets::{self, Internal, Links, Sent, Stream, Task, Udp, WriteCmd, os_error};
 
@@ -56,26 +57,13 @@ pub async fn serve(socket: WebSocket, shared: Arc<Shared>) {
     let _open = shared.metrics.sessions_open.track();
     tracing::debug!("session opened");
 
-    let (mut sink, mut incoming) = socket.split();
-    let (out, mut out_rx) = mpsc::channel::<Message>(OUT_QUEUE);
-    let writer = tokio::spawn(async move {
-        while let Some(first) = out_rx.recv().await {
-            let mut closing = matches!(first, Message::Close(_));
-            if sink.feed(first).await.is_err() {
-                return;
-            }
-            while !closing {
-                let Ok(next) = out_rx.try_recv() else { break };
-                closing = matches!(next, Message::Close(_));
-                if sink.feed(next).await.is_err() {
-                    return;
-                }
-            }
-            if sink.flush().await.is_err() || closing {
-                return;
-            }
-        }
-    });
+    let (sink, mut incoming) = socket.split();
+    let (out, out_rx) = mpsc::channel::<Out>(OUT_QUEUE);
+    let writer = tokio::spawn(outgoing::run(
+        sink,
+        out_rx,
+        Coalescer::new(shared.config.limits.window),
+    ));
     let (internal, mut internal_rx) = mpsc::unbounded_channel();
     let links = Links {
         out,
@@ -632,7 +620,7 @@ impl Session {
                 match stream.send(body, self.shared.config.limits.window, &self.links)? {
                     // Written at once: the credit goes back as the writer task's would.
                     Sent::Written(bytes) => {
-                        let _ = self.links.event(&Event::Credit { sock, bytes }).await;
+                        let _ = self.links.credit(sock, bytes).await;
                         Ok(())
                     }
                     Sent::Queued => Ok(()),
@@ -871,7 +859,7 @@ impl Session {
             code,
             reason: reason.into(),
         };
-        let _ = self.links.out.send(Message::Close(Some(frame))).await;
+        let _ = self.links.frame(Message::Close(Some(frame))).await;
     }
 }
 

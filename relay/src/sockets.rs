@@ -29,6 +29,7 @@ use tokio::task::AbortHandle;
 
 use crate::credit::Credit;
 use crate::metrics::Metrics;
+use crate::outgoing::Out;
 
 /// How long a closed socket's queued data may take to drain to the peer.
 const CLOSE_LINGER: Duration = Duration::from_secs(5);
@@ -57,7 +58,7 @@ pub enum Internal {
 /// The channels every task of a session writes to.
 #[derive(Debug, Clone)]
 pub struct Links {
-    pub out: mpsc::Sender<Message>,
+    pub out: mpsc::Sender<Out>,
     pub internal: mpsc::UnboundedSender<Internal>,
     pub metrics: Arc<Metrics>,
 }
@@ -67,7 +68,21 @@ impl Links {
     pub async fn event(&self, event: &Event) -> Result<(), ()> {
         let text = serde_json::to_string(event).map_err(|_| ())?;
         self.out
-            .send(Message::Text(text.into()))
+            .send(Out::Frame(Message::Text(text.into())))
+            .await
+            .map_err(|_| ())
+    }
+
+    /// Queues a frame for the browser. Fails only when the session is gone.
+    pub async fn frame(&self, message: Message) -> Result<(), ()> {
+        self.out.send(Out::Frame(message)).await.map_err(|_| ())
+    }
+
+    /// Owes the browser credit for `bytes` of `sock`'s data, written to the
+    /// OS socket; the writer sends it soon (see [`crate::outgoing`]).
+    pub async fn credit(&self, sock: u32, bytes: u32) -> Result<(), ()> {
+        self.out
+            .send(Out::Credit { sock, bytes })
             .await
             .map_err(|_| ())
     }
@@ -303,7 +318,7 @@ async fn read_stream(
                 credit.grant(allowed.saturating_sub(u32::try_from(n).unwrap_or(allowed)));
                 links.metrics.add_bytes_from_peers(n);
                 let frame = buf.split().freeze();
-                if links.out.send(Message::Binary(frame)).await.is_err() {
+                if links.frame(Message::Binary(frame)).await.is_err() {
                     return;
                 }
             }
@@ -400,14 +415,7 @@ async fn write_stream(
         }
         if written > 0 {
             shared.pending.fetch_sub(written, Ordering::AcqRel);
-            if links
-                .event(&Event::Credit {
-                    sock,
-                    bytes: written,
-                })
-                .await
-                .is_err()
-            {
+            if links.credit(sock, written).await.is_err() {
                 return;
             }
         }
@@ -518,7 +526,10 @@ async fn read_datagrams(sock: u32, socket: Arc<UdpSocket>, links: Links) {
                 }
                 .emit(&mut frame);
                 links.metrics.add_bytes_from_peers(n);
-                match links.out.try_send(Message::Binary(frame.into())) {
+                match links
+                    .out
+                    .try_send(Out::Frame(Message::Binary(frame.into())))
+                {
                     Ok(()) => {}
                     Err(mpsc::error::TrySendError::Full(_)) => {
                         Metrics::bump(&links.metrics.udp_dropped)

@@ -43,9 +43,11 @@ impl Relay {
         }
     }
 
-    /// Opens a session and reads its hello.
+    /// Opens a session and reads its hello. Nagle is off, as in browsers,
+    /// so small frames reach the relay as they are sent.
     pub async fn session(&self) -> Client {
-        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", self.addr))
+        let url = format!("ws://{}/ws", self.addr);
+        let (ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true)
             .await
             .unwrap();
         let mut client = Client { ws };
@@ -405,6 +407,50 @@ async fn unread_data_pauses_reading_and_credit_resumes_it() {
         }
     }
     assert_eq!(sent.await.unwrap(), 1024 * 1024);
+    relay.stop().await;
+}
+
+/// Credit for small writes travels with the next frame to the browser, ahead
+/// of it, or on its own after a few milliseconds when no frame comes; for one
+/// socket it adds up, and every byte comes back exactly once.
+#[tokio::test]
+async fn small_credit_comes_ahead_of_the_answer_or_soon_on_its_own() {
+    let relay = Relay::start(|_| {}).await;
+    let echo = echo_server().await;
+    let silent = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_addr = silent.local_addr().unwrap();
+    let mut c = relay.session().await;
+    c.connect_tcp(1, echo).await;
+    // An echo: the credit for "ping" comes before "ping" comes back.
+    c.send_data(1, b"ping").await;
+    let mut seen = Vec::new();
+    while !matches!(seen.last(), Some(In::Data(..))) {
+        seen.push(c.next().await);
+    }
+    match seen.as_slice() {
+        [In::Event(credit), In::Data(1, data)] => {
+            assert_eq!(credit, &json!({"ev": "credit", "sock": 1, "bytes": 4}));
+            assert_eq!(data, b"ping");
+        }
+        other => panic!("expected credit then the echo, got {other:?}"),
+    }
+    // A peer that never answers: three small sends, one event for all of
+    // them within the delay (and well within a second).
+    c.connect_tcp(2, silent_addr).await;
+    let (_peer, _) = silent.accept().await.unwrap();
+    let started = std::time::Instant::now();
+    for part in [&b"a"[..], b"bb", b"ccc"] {
+        c.send_data(2, part).await;
+    }
+    match c.next().await {
+        In::Event(credit) => {
+            assert_eq!(credit, json!({"ev": "credit", "sock": 2, "bytes": 6}));
+        }
+        other => panic!("expected credit, got {other:?}"),
+    }
+    assert!(started.elapsed() < Duration::from_secs(1));
+    let quiet = tokio::time::timeout(Duration::from_millis(100), c.ws.next()).await;
+    assert!(quiet.is_err(), "no credit twice: {quiet:?}");
     relay.stop().await;
 }
 
