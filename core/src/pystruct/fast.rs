@@ -170,6 +170,21 @@ impl Plan {
         true
     }
 
+    /// Unpacks the struct at the start of `buf` into a new vector, each
+    /// value pushed once (no placeholders to fill and overwrite); `None`
+    /// if `buf` is too short.
+    pub(crate) fn unpack(&self, buf: &[u8]) -> Option<Vec<Value>> {
+        let buf = buf.get(..self.size)?;
+        let mut out = Vec::with_capacity(self.steps.len());
+        out.extend(self.steps.iter().map(|step| match step.op {
+            Op::Bytes(len) => {
+                Value::Bytes(buf.get(step.at..step.at + len).unwrap_or_default().to_vec())
+            }
+            op => Value::Int(read(buf, step.at, op)),
+        }));
+        Some(out)
+    }
+
     /// Unpacks the struct at the start of `buf` into `out`, reusing the
     /// `bytes` buffers `out` already holds; false if `buf` is too short.
     pub(crate) fn unpack_into(&self, buf: &[u8], out: &mut Vec<Value>) -> bool {

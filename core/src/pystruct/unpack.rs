@@ -156,6 +156,13 @@ impl Struct {
 
     /// CPython's `s_unpack_internal`; the caller has checked the room.
     fn unpack_at(&self, buf: &[u8], base: usize) -> Result<Vec<Value>, StructError> {
+        if let Some(values) = self
+            .plan
+            .as_ref()
+            .and_then(|plan| plan.unpack(buf.get(base..).unwrap_or_default()))
+        {
+            return Ok(values);
+        }
         let mut out = Vec::new();
         self.unpack_at_into(buf, base, &mut out)?;
         Ok(out)
