@@ -505,14 +505,28 @@ async fn a_peer_that_reads_late_gets_every_byte_in_order_and_all_credit() {
 async fn malformed_and_unknown_socket_ops_are_errors_and_the_session_lives() {
     let relay = Relay::start(|_| {}).await;
     let mut c = relay.session().await;
+    // Malformed: `op` is null, as the protocol writes it; the message and
+    // `sock` still say which request it was.
     let err = c.call(json!({"op": "connect", "sock": 9})).await;
     assert_eq!(
         (
             err["code"].as_str(),
-            err["op"].as_str(),
+            err["op"].is_null(),
             err["sock"].as_u64()
         ),
-        (Some("EPROTO"), Some("connect"), Some(9))
+        (Some("EPROTO"), true, Some(9))
+    );
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("connect: missing field"),
+        "{err}"
+    );
+    let err = c.call(json!({"op": "frobnicate", "sock": 1})).await;
+    assert_eq!(
+        (err["code"].as_str(), err["op"].is_null()),
+        (Some("EPROTO"), true)
     );
     let err = c.call(json!({"op": "listen", "sock": 42})).await;
     assert_eq!(err["code"], "EBADF");

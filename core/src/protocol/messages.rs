@@ -206,14 +206,29 @@ impl Op {
 }
 
 /// Reads one text frame as an [`Op`]. A frame that is not one is answered
-/// with an `EPROTO` error event that names the op and socket when they can
-/// be read, so the client can tell which request failed.
+/// with an `EPROTO` error event whose `op` is `null`, as the protocol
+/// writes it; its message names the op (when one can be read) and what is
+/// wrong with it, and its `sock` is the socket named, if any, so the client
+/// can still tell which request failed.
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::protocol::parse_op;
+///
+/// let e = parse_op(r#"{"op":"connect","sock":7,"host":"x"}"#).unwrap_err();
+/// assert_eq!((e.code.as_str(), e.op.as_deref(), e.sock), ("EPROTO", None, Some(7)));
+/// assert!(e.message.starts_with("[Errno 71] Protocol error: connect: missing field `port`"));
+/// ```
 pub fn parse_op(text: &str) -> Result<Op, Box<ErrorEvent>> {
     serde_json::from_str(text).map_err(|e| {
         let loose: Option<serde_json::Value> = serde_json::from_str(text).ok();
         let field = |name: &str| loose.as_ref().and_then(|v| v.get(name).cloned());
-        let mut event = ErrorEvent::malformed(&e.to_string());
-        event.op = field("op").and_then(|v| v.as_str().map(str::to_owned));
+        let detail = match field("op").as_ref().and_then(|v| v.as_str()) {
+            Some(op) => format!("{op}: {e}"),
+            None => e.to_string(),
+        };
+        let mut event = ErrorEvent::malformed(&detail);
         event.sock = field("sock")
             .and_then(|v| v.as_u64())
             .and_then(|n| u32::try_from(n).ok());
@@ -358,17 +373,22 @@ mod test {
     }
 
     #[test]
-    fn malformed_ops_name_what_they_can() {
+    fn malformed_ops_have_a_null_op_and_name_it_in_the_message() {
         let e = parse_op(r#"{"op":"connect","sock":7,"host":"x"}"#).unwrap_err();
         assert_eq!(
             (e.code.as_str(), e.op.as_deref(), e.sock),
-            ("EPROTO", Some("connect"), Some(7))
+            ("EPROTO", None, Some(7))
         );
-        assert!(e.message.contains("port"), "{}", e.message);
+        assert!(
+            e.message.contains("connect: missing field `port`"),
+            "{}",
+            e.message
+        );
         let e = parse_op("{nope").unwrap_err();
         assert_eq!((e.op, e.sock), (None, None));
         let e = parse_op(r#"{"op":"fly","sock":1}"#).unwrap_err();
-        assert!(e.message.contains("unknown variant"), "{}", e.message);
+        assert!(e.message.contains("fly: unknown variant"), "{}", e.message);
+        assert_eq!((e.op, e.sock), (None, Some(1)));
         assert!(parse_op(r#"{"op":"bind","sock":1,"host":"h","port":70000}"#).is_err());
     }
 

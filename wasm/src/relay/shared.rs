@@ -322,7 +322,17 @@ impl Shared {
                 let Some(state) = error.sock.and_then(|s| self.socks.get_mut(&s)) else {
                     return Vec::new();
                 };
-                let op = error.op.clone().unwrap_or_default();
+                // A malformed op's error has a null `op`: it answers the
+                // oldest call still waiting on that socket.
+                let op = match &error.op {
+                    Some(op) => op.clone(),
+                    None => state
+                        .pending
+                        .iter()
+                        .find(|p| p.answer.is_none())
+                        .map(|p| p.op.to_owned())
+                        .unwrap_or_default(),
+                };
                 if !fill(state, &op, Err(error.clone())) {
                     state.error = Some(error);
                 }
