@@ -345,18 +345,16 @@ impl Session {
     }
 
     fn op_listen(&mut self, sock: u32, backlog: u32) -> OpResult {
+        if let Some(Sock::Udp(_)) = self.sockets.get(&sock) {
+            return Err(udp_listen());
+        }
         let (kind, v6, socket) = self.take_fresh(
             sock,
             "listen needs a fresh socket (not yet connected or listening)",
         )?;
         if kind == SockType::Udp {
             self.sockets.insert(sock, Sock::Fresh { kind, v6, socket });
-            return Err(ErrorEvent::os(
-                None,
-                "listen",
-                EOPNOTSUPP,
-                Some("listen is for TCP sockets"),
-            ));
+            return Err(udp_listen());
         }
         let backlog = if backlog == 0 {
             DEFAULT_BACKLOG
@@ -399,26 +397,24 @@ impl Session {
                 let config = &self.shared.config;
                 let (policy, timeout) = (config.policy.clone(), config.connect_timeout);
                 let task = Task::spawn(async move {
-                    let result = async {
-                        let addr = resolve(&host, port, v6).await?;
+                    let (result, fresh) = async {
+                        let addr = match resolve(&host, port, v6).await {
+                            Ok(addr) => addr,
+                            Err(e) => return (Err(e), Some(socket)),
+                        };
                         if let Err(why) = policy.check(addr) {
                             Metrics::bump(&links.metrics.policy_denials);
-                            return Err(ErrorEvent::os(None, "connect", EACCES, Some(&why)));
+                            let e = ErrorEvent::os(None, "connect", EACCES, Some(&why));
+                            return (Err(e), Some(socket));
                         }
-                        let tcp = TcpSocket::from_std_stream(std::net::TcpStream::from(socket));
-                        match tokio::time::timeout(timeout, tcp.connect(addr)).await {
-                            Ok(Ok(stream)) => Ok(stream),
-                            Ok(Err(e)) => Err(os_error(None, "connect", &e)),
-                            Err(_) => Err(ErrorEvent::os(
-                                None,
-                                "connect",
-                                netlab_core::protocol::errno::ETIMEDOUT,
-                                None,
-                            )),
-                        }
+                        connect_tcp(socket, addr, timeout).await
                     }
                     .await;
-                    let _ = links.internal.send(Internal::Connected { sock, result });
+                    let _ = links.internal.send(Internal::Connected {
+                        sock,
+                        result,
+                        fresh,
+                    });
                 });
                 self.sockets.insert(sock, Sock::Connecting { _task: task });
                 Ok(Reply::Later)
@@ -626,12 +622,13 @@ impl Session {
                     Sent::Queued => Ok(()),
                 }
             }
-            Some(Sock::Udp(udp)) if udp.peer.is_some() => udp
-                .socket
-                .send(payload)
-                .await
-                .map(drop)
-                .map_err(|e| os_error(None, "send", &e)),
+            Some(Sock::Udp(udp)) if udp.peer.is_some() => match udp.socket.send(payload).await {
+                Ok(n) => {
+                    self.links.metrics.add_bytes_to_peers(n);
+                    Ok(())
+                }
+                Err(e) => Err(os_error(None, "send", &e)),
+            },
             Some(_) => Err(ErrorEvent::os(None, "send", ENOTCONN, None)),
             None => Err(ErrorEvent {
                 op: Some("send".into()),
@@ -705,7 +702,11 @@ impl Session {
 
     async fn on_internal(&mut self, report: Internal) -> bool {
         match report {
-            Internal::Connected { sock, result } => {
+            Internal::Connected {
+                sock,
+                result,
+                fresh,
+            } => {
                 if !matches!(self.sockets.get(&sock), Some(Sock::Connecting { .. })) {
                     return true; // closed while connecting
                 }
@@ -731,7 +732,15 @@ impl Session {
                         self.adopt_stream(sock, stream, sock, "connect").await
                     }
                     Err(mut error) => {
-                        self.sockets.insert(sock, Sock::Dead);
+                        let next = match fresh {
+                            Some(socket) => Sock::Fresh {
+                                kind: SockType::Tcp,
+                                v6: socket.domain().is_ok_and(|d| d == socket2::Domain::IPV6),
+                                socket,
+                            },
+                            None => Sock::Dead,
+                        };
+                        self.sockets.insert(sock, next);
                         error.sock = Some(sock);
                         error.op = Some("connect".into());
                         self.links.event(&Event::Error(error)).await.is_ok()
@@ -861,6 +870,59 @@ impl Session {
         };
         let _ = self.links.frame(Message::Close(Some(frame))).await;
     }
+}
+
+/// Connects a fresh TCP socket within `timeout`. On failure, the socket
+/// comes back when it can try again, as a Python socket can after
+/// `ConnectionRefusedError`: a second descriptor of it outlives the failed
+/// attempt. Not after a timeout, which leaves the attempt going.
+///
+/// Python's `connect` blocks, and Linux lets a socket whose blocking
+/// connect failed connect again at once. The relay's sockets do not block:
+/// after a failed non-blocking attempt, the next `connect` returns
+/// `ECONNABORTED` once, which only clears the old attempt's state; so that
+/// answer, on a socket that may have failed before, is followed by the
+/// real attempt.
+async fn connect_tcp(
+    socket: socket2::Socket,
+    addr: SocketAddr,
+    timeout: Duration,
+) -> (Result<TcpStream, ErrorEvent>, Option<socket2::Socket>) {
+    let mut socket = socket;
+    let mut retried = false;
+    loop {
+        let spare = socket.try_clone().ok();
+        let tcp = TcpSocket::from_std_stream(std::net::TcpStream::from(socket));
+        match tokio::time::timeout(timeout, tcp.connect(addr)).await {
+            Ok(Ok(stream)) => return (Ok(stream), None),
+            Ok(Err(e)) => match spare {
+                Some(again) if !retried && e.kind() == std::io::ErrorKind::ConnectionAborted => {
+                    socket = again;
+                    retried = true;
+                }
+                spare => return (Err(os_error(None, "connect", &e)), spare),
+            },
+            Err(_) => {
+                let e = ErrorEvent::os(
+                    None,
+                    "connect",
+                    netlab_core::protocol::errno::ETIMEDOUT,
+                    None,
+                );
+                return (Err(e), None);
+            }
+        }
+    }
+}
+
+/// `listen` on a UDP socket, bound or not: Python's `OSError(95)`.
+fn udp_listen() -> ErrorEvent {
+    ErrorEvent::os(
+        None,
+        "listen",
+        EOPNOTSUPP,
+        Some("listen is for TCP sockets"),
+    )
 }
 
 /// Applies a socket option through the OS.

@@ -39,10 +39,14 @@ const MAX_DATAGRAM: usize = 65_535;
 /// What tasks tell the session.
 #[derive(Debug)]
 pub enum Internal {
-    /// A `connect` finished, one way or the other.
+    /// A `connect` finished, one way or the other. On failure, `fresh` is
+    /// the socket again when it can be connected anew, as in Python (a
+    /// refused or unreachable peer, a policy refusal), `None` when not (a
+    /// timeout, which leaves a half-open attempt behind).
     Connected {
         sock: u32,
         result: Result<TcpStream, ErrorEvent>,
+        fresh: Option<socket2::Socket>,
     },
     /// A listening socket accepted a connection.
     Accepted {

@@ -246,6 +246,18 @@ async fn refused_connect_has_pythons_wording() {
     assert_eq!(err["errno"], 111);
     assert_eq!(err["code"], "ECONNREFUSED");
     assert_eq!(err["message"], "[Errno 111] Connection refused");
+    // As in Python on Linux, the same socket may try again: once something
+    // listens there, it connects.
+    let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+    let ok = c
+        .call(json!({"op": "connect", "sock": 3, "host": "127.0.0.1", "port": port}))
+        .await;
+    assert_eq!(ok["ev"], "ok", "{ok}");
+    let (mut peer, _) = listener.accept().await.unwrap();
+    c.send_data(3, b"again").await;
+    let mut buf = [0u8; 5];
+    peer.read_exact(&mut buf).await.unwrap();
+    assert_eq!(&buf, b"again");
     relay.stop().await;
 }
 
@@ -273,6 +285,11 @@ async fn destinations_outside_the_allow_list_get_eacces() {
         );
         assert!(message.contains(&format!("{host}:{port}")), "{message}");
         assert!(message.contains("127.0.0.1/32:9000-9010"), "{message}");
+        // Refused before any packet left: the socket is as fresh as before.
+        let ok = c
+            .call(json!({"op": "bind", "sock": sock, "host": "127.0.0.1", "port": 0}))
+            .await;
+        assert_eq!(ok["ev"], "ok", "{ok}");
     }
     // UDP sendto is checked too.
     c.call(json!({"op": "socket", "sock": 3, "type": "udp"}))
@@ -364,6 +381,20 @@ async fn udp_sendto_recvfrom_with_addresses() {
         }
         other => panic!("expected a datagram, got {other:?}"),
     }
+    // A UDP socket cannot listen: Python's OSError(95).
+    let err = c
+        .call(json!({"op": "listen", "sock": 7, "backlog": 1}))
+        .await;
+    assert_eq!(
+        (err["errno"].as_i64(), err["code"].as_str()),
+        (Some(95), Some("EOPNOTSUPP"))
+    );
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("[Errno 95] Operation not supported")
+    );
     relay.stop().await;
 }
 
@@ -636,5 +667,34 @@ async fn metrics_count_open_sockets() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert!(zero, "the gauge returns to 0 when the session ends");
+    relay.stop().await;
+}
+
+/// Bytes to peers count whichever frame carried them: a datagram frame, or
+/// a stream frame on a connected UDP socket.
+#[tokio::test]
+async fn metrics_count_bytes_sent_on_udp_both_ways() {
+    let relay = Relay::start(|_| {}).await;
+    let to_peers = |body: &str| -> u64 {
+        body.lines()
+            .find_map(|l| l.strip_prefix("netlab_relay_bytes_to_peers_total "))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap()
+    };
+    let host = relay.addr.to_string();
+    let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let peer_addr = peer.local_addr().unwrap();
+    let mut c = relay.session().await;
+    c.call(json!({"op": "socket", "sock": 1, "type": "udp"}))
+        .await;
+    c.call(json!({"op": "connect", "sock": 1, "host": "127.0.0.1", "port": peer_addr.port()}))
+        .await;
+    let mut buf = [0u8; 256];
+    c.send_data(1, &[1u8; 100]).await;
+    assert_eq!(peer.recv(&mut buf).await.unwrap(), 100);
+    c.send_datagram(1, peer_addr, &[2u8; 50]).await;
+    assert_eq!(peer.recv(&mut buf).await.unwrap(), 50);
+    let (_, body) = crate::relay::http_get(relay.addr, "/metrics", &host).await;
+    assert_eq!(to_peers(&body), 150, "{body}");
     relay.stop().await;
 }
