@@ -15,8 +15,13 @@ pub type ItemResult = io::Result<Result<(), String>>;
 /// How much standard input is asked for at once.
 const CHUNK: usize = 64 * 1024;
 
-/// Feeds each item to `handle`: the arguments, or the non-blank lines of
-/// standard input when there are none. An `Err(message)` from `handle` is
+/// The longest input line read as an item (an IPv6 network is at most 43
+/// characters): a longer one gets an error line, and its bytes are
+/// dropped as they come, so memory stays the same whatever the input.
+const MAX_LINE: usize = 64 * 1024;
+
+/// Feeds each item to `handle`: the arguments, or the lines of standard
+/// input when there are none, one answer or error line per line. An `Err(message)` from `handle` is
 /// reported (`netlab: error: …` on stderr, `{"error": …}` on stdout with
 /// `--json`; stdin items are prefixed with their line number) and the next
 /// item follows. An I/O error, such as a closed pipe, stops quietly.
@@ -61,19 +66,26 @@ pub fn for_each_writing<W: Write>(
     } else {
         let mut input = io::stdin().lock();
         // Whole lines are answered from `buf`; a line cut by the end of a
-        // read waits at its start for the rest.
-        let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
+        // read waits at its start for the rest, up to MAX_LINE bytes.
+        let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + MAX_LINE);
+        // How much of `buf` is known to hold no newline: each byte is
+        // looked at once, however long its line.
+        let mut scanned = 0;
+        // Inside a line already reported as too long: its bytes are dropped.
+        let mut skipping = false;
         let mut number = 0u64;
-        let mut line = |w: &mut W, bytes: &[u8]| -> io::Result<()> {
+        // One input line, or `None` for one longer than MAX_LINE.
+        let mut line = |w: &mut W, bytes: Option<&[u8]>| -> io::Result<()> {
             number += 1;
+            let Some(bytes) = bytes else {
+                let message = format!("line {number} is longer than {MAX_LINE} bytes");
+                return report(w, message);
+            };
             // Invalid UTF-8 turns into U+FFFD, which no parser accepts, so
-            // such a line is reported like any other bad line.
+            // such a line is reported like any other bad line; a blank one
+            // is an empty item, and gets its error line too.
             let text = String::from_utf8_lossy(bytes);
-            let text = text.trim();
-            if text.is_empty() {
-                return Ok(());
-            }
-            match handle(text, w)? {
+            match handle(text.trim(), w)? {
                 Ok(()) => Ok(()),
                 Err(message) => report(w, format!("line {number}: {message}")),
             }
@@ -81,17 +93,36 @@ pub fn for_each_writing<W: Write>(
         'read: loop {
             let mut start = 0;
             while let Some(len) = buf
-                .get(start..)
+                .get(scanned..)
                 .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
             {
-                let end = start + len;
+                let end = scanned + len;
                 let whole = buf.get(start..end).unwrap_or_default();
-                start = end + 1;
-                if line(w, whole).is_err() {
+                let answered = if skipping {
+                    skipping = false;
+                    Ok(())
+                } else {
+                    line(w, Some(whole))
+                };
+                if answered.is_err() {
                     break 'read;
                 }
+                start = end + 1;
+                scanned = start;
             }
             buf.drain(..start);
+            scanned = buf.len();
+            if skipping {
+                buf.clear();
+                scanned = 0;
+            } else if buf.len() > MAX_LINE {
+                if line(w, None).is_err() {
+                    break;
+                }
+                skipping = true;
+                buf.clear();
+                scanned = 0;
+            }
             // Standard input may keep us waiting: send what is answered.
             if w.flush().is_err() {
                 break;
@@ -103,8 +134,8 @@ pub fn for_each_writing<W: Write>(
             match read {
                 Ok(0) => {
                     // The last line may have no newline.
-                    if !buf.is_empty() {
-                        let _ = line(w, &buf);
+                    if !buf.is_empty() && !skipping {
+                        let _ = line(w, Some(&buf));
                     }
                     break;
                 }

@@ -21,7 +21,7 @@ mod vlsm;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::output::Output;
 
@@ -93,7 +93,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     let out = Output::new(cli.json);
     let result = match &cli.command {
         Command::Subnet(args) => subnet::run(args, &out),
@@ -120,4 +123,56 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(message) => out.error(&message),
     }
+}
+
+/// The command line, where every value that looks like a negative number
+/// is a value (`subnet 10.0.0.1 -1`, `split … --count -1`), not an option:
+/// the core then says what is wrong with it.
+fn parse() -> Result<Cli, clap::Error> {
+    let command = Cli::command().mut_subcommands(|sub| {
+        sub.mut_args(|arg| {
+            if arg.get_num_args().is_some_and(|n| n.takes_values()) || arg.is_positional() {
+                arg.allow_negative_numbers(true)
+            } else {
+                arg
+            }
+        })
+    });
+    Cli::from_arg_matches(&command.try_get_matches()?)
+}
+
+/// A command line clap could not read: `--help` and `--version` as clap
+/// prints them; anything else as every other error, `netlab: error: …` on
+/// stderr (clap's usage and hint after it) and, with `--json` among the
+/// arguments, `{"error": …}` on stdout. Exit code 2.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let rendered = e.render().to_string();
+    let (message, rest) = if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        // `netlab` alone, or a command that needs a subcommand: the help follows.
+        ("a command is needed", rendered.as_str())
+    } else {
+        let body = rendered.strip_prefix("error: ").unwrap_or(&rendered);
+        body.split_once("\n\n").unwrap_or((body, ""))
+    };
+    let message = message.trim_end();
+    let json = std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--json");
+    let one_line = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let code = Output::new(json).error(&one_line);
+    if !rest.trim().is_empty() {
+        eprintln!("\n{}", rest.trim_end());
+    }
+    code
 }

@@ -54,10 +54,54 @@ fn bad_input_exits_2_with_the_message_on_stderr_and_json_on_stdout() {
     assert_eq!(json["error"], "prefix 33 is out of range for IPv4 (0-32)");
 }
 
+/// A command line that cannot be read is an error like any other:
+/// `netlab: error: …` first on stderr (clap's usage after it) and, with
+/// `--json`, `{"error": …}` on stdout.
 #[test]
-fn usage_errors_exit_2() {
+fn usage_errors_exit_2_in_the_error_format() {
     let out = netlab(&["subnet"]);
     assert_eq!(out.status.code(), Some(2));
-    let out = netlab(&["no-such-command"]);
-    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "netlab: error: the following required arguments were not provided: <ADDRESS>\n"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Usage: netlab subnet"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    // (`netlab_json` puts `--json` first.)
+    for args in [
+        &["no-such-command"][..],
+        &["same", "10.0.0.1", "10.0.0.2"],
+        &[],
+    ] {
+        let (code, json) = netlab_json(args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(
+            json["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{args:?}: {json}"
+        );
+    }
+    let out = netlab(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: netlab"));
+}
+
+/// Values that look like negative numbers are values, with or without `--`,
+/// so the error is about the value.
+#[test]
+fn negative_looking_values_need_no_double_dash() {
+    let (code, json) = netlab_json(&["subnet", "10.0.0.1", "-1"]);
+    assert_eq!(
+        (code, json["error"].as_str()),
+        (2, Some("prefix -1 is out of range for IPv4 (0-32)"))
+    );
+    let (code, json) = netlab_json(&["pack", "<hd", "-5", "-1.5e3"]);
+    assert_eq!(
+        (code, json["hex"].as_str()),
+        (0, Some("fbff00000000007097c0"))
+    );
+    let (code, json) = netlab_json(&["split", "10.0.0.0/8", "--count", "-1"]);
+    assert_eq!(code, 2, "{json}");
 }

@@ -204,12 +204,17 @@ fn summarize_from_arguments_and_from_stdin() {
     );
     assert_eq!(out.status.code(), Some(2));
     let lines = json_lines(&out.stdout);
-    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines.len(), 3, "{lines:?}");
     assert_eq!(
         lines[0]["error"],
         "line 2: 10.0.0.1/24 has host bits set; the network is 10.0.0.0/24"
     );
-    assert_eq!(lines[1]["networks"], serde_json::json!(["10.0.0.0/24"]));
+    // A blank line is an empty item: an error line of its own.
+    assert_eq!(
+        lines[1]["error"],
+        "line 3: an empty string is not an IP address"
+    );
+    assert_eq!(lines[2]["networks"], serde_json::json!(["10.0.0.0/24"]));
     let out = netlab_stdin(&["summarize"], "192.168.0.0/24\n192.168.1.0/24\n");
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "192.168.0.0/23\n");
@@ -290,6 +295,35 @@ fn classify_streams_stdin_and_goes_on_after_a_bad_line() {
     assert_eq!(out.status.code(), Some(0));
 }
 
+/// One output line per input line, blank ones included, so answers line up
+/// with their input; a line too long to be an item is an error line, read
+/// past in constant memory, and the next line is answered.
+#[test]
+fn classify_answers_every_line_blank_or_too_long() {
+    let input = "8.8.8.8\n\n \t\r\n1.1.1.1";
+    let out = netlab_stdin(&["--json", "classify"], input);
+    assert_eq!(out.status.code(), Some(2));
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert_eq!(lines[0]["address"], "8.8.8.8");
+    assert_eq!(
+        lines[1]["error"],
+        "line 2: an empty string is not an IP address"
+    );
+    assert_eq!(
+        lines[2]["error"],
+        "line 3: an empty string is not an IP address"
+    );
+    assert_eq!(lines[3]["address"], "1.1.1.1");
+    let long = format!("{}\n10.0.0.1\n", "7".repeat(3 << 20));
+    let out = netlab_stdin(&["--json", "classify"], &long);
+    assert_eq!(out.status.code(), Some(2));
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0]["error"], "line 1 is longer than 65536 bytes");
+    assert_eq!(lines[1]["address"], "10.0.0.1");
+}
+
 #[test]
 fn classify_answers_each_line_as_it_arrives() {
     // The first answer comes before the input ends: streaming, not slurping.
@@ -348,10 +382,7 @@ fn port_by_name_and_number() {
     for bad in ["-1", "65536"] {
         let (code, json) = netlab_json(&["port", bad]);
         assert_eq!(code, 2, "{bad}");
-        assert_eq!(
-            json["error"],
-            format!("getservbyport: port must be 0-65535 (got {bad})")
-        );
+        assert_eq!(json["error"], "getservbyport: port must be 0-65535.");
     }
     let out = netlab(&["port", "nosuchservice"]);
     assert_eq!(out.status.code(), Some(2));
