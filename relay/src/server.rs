@@ -184,7 +184,10 @@ async fn upgrade(
         return (StatusCode::FORBIDDEN, denial.to_string()).into_response();
     }
     let limits = shared.config.limits;
-    let frame = limits.max_frame as usize;
+    // Twice the announced limit: a frame a little over it gets an EMSGSIZE
+    // error event and the session goes on (session.rs); one far over it
+    // ends the session with close code 1009.
+    let frame = (limits.max_frame as usize).saturating_mul(2);
     ws.max_frame_size(frame)
         .max_message_size(frame)
         .read_buffer_size(16 * 1024)

@@ -16,7 +16,7 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use netlab_core::protocol::errno::{
-    EACCES, EAFNOSUPPORT, EBADF, EBUSY, EINVAL, EISCONN, EMFILE, ENOTCONN, EOPNOTSUPP,
+    EACCES, EAFNOSUPPORT, EBADF, EBUSY, EINVAL, EISCONN, EMFILE, EMSGSIZE, ENOTCONN, EOPNOTSUPP,
 };
 use netlab_core::protocol::frame::{Frame, STREAM_HEADER};
 use netlab_core::protocol::policy::bindable;
@@ -94,7 +94,11 @@ pub async fn serve(socket: WebSocket, shared: Arc<Shared>) {
                         Some(Ok(Message::Text(text))) => session.on_text(text.as_str()).await,
                         Some(Ok(Message::Binary(bytes))) => session.on_binary(bytes).await,
                         Some(Ok(Message::Ping(_) | Message::Pong(_))) => true,
-                        Some(Ok(Message::Close(_)) | Err(_)) | None => false,
+                        Some(Err(e)) => {
+                            session.on_read_error(&e).await;
+                            false
+                        }
+                        Some(Ok(Message::Close(_))) | None => false,
                     };
                     if !alive {
                         break;
@@ -233,6 +237,9 @@ impl Session {
     }
 
     async fn on_text(&mut self, text: &str) -> bool {
+        if let Some(error) = self.oversized(text.len(), None, None) {
+            return self.links.event(&Event::Error(error)).await.is_ok();
+        }
         let op = match parse_op(text) {
             Ok(op) => op,
             Err(error) => {
@@ -574,6 +581,17 @@ impl Session {
     }
 
     async fn on_binary(&mut self, bytes: Bytes) -> bool {
+        let sock = bytes
+            .get(1..5)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map(u32::from_be_bytes);
+        let op = match bytes.first() {
+            Some(2) => Some("sendto"),
+            _ => Some("send"),
+        };
+        if let Some(error) = self.oversized(bytes.len(), sock, op) {
+            return self.links.event(&Event::Error(error)).await.is_ok();
+        }
         let frame = match Frame::parse(&bytes) {
             Ok(frame) => frame,
             Err(e) => {
@@ -846,6 +864,24 @@ impl Session {
         Ok(())
     }
 
+    /// A frame over `limits.max_frame` (the WebSocket layer lets frames up
+    /// to twice that through, so this answer, not a dropped connection, is
+    /// what a client a little over the limit sees): `EMSGSIZE`, and nothing
+    /// of it is sent.
+    fn oversized(&self, len: usize, sock: Option<u32>, op: Option<&str>) -> Option<ErrorEvent> {
+        let max = self.shared.config.limits.max_frame;
+        if len <= max as usize {
+            return None;
+        }
+        Metrics::bump(&self.links.metrics.protocol_errors);
+        let detail = format!(
+            "a frame of {len} bytes is over the relay's limit of {max} bytes (limits.max_frame); send it in smaller frames"
+        );
+        let mut error = ErrorEvent::os(sock, op.unwrap_or_default(), EMSGSIZE, Some(&detail));
+        error.op = op.map(str::to_owned);
+        Some(error)
+    }
+
     /// Takes a fresh socket out of the table for an op that changes its
     /// state; any other socket stays where it is.
     fn take_fresh(
@@ -861,6 +897,30 @@ impl Session {
             }
             None => Err(bad_sock()),
         }
+    }
+
+    /// The WebSocket could not be read on: a frame far over the limit, a
+    /// broken frame, text that is not UTF-8. The session ends, and the close
+    /// frame says why (1009 for a frame too big, 1002 or 1007 otherwise),
+    /// so the client is not left with a bare dropped connection.
+    async fn on_read_error(&mut self, error: &axum::Error) {
+        use tungstenite::Error as WsError;
+        use tungstenite::error::ProtocolError;
+        let inner = std::error::Error::source(error).and_then(|e| e.downcast_ref::<WsError>());
+        let code = match inner {
+            Some(WsError::Capacity(_)) => 1009,
+            Some(WsError::Utf8(_)) => 1007,
+            Some(WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake)) => return,
+            Some(WsError::ConnectionClosed | WsError::AlreadyClosed | WsError::Io(_)) => return,
+            _ => 1002,
+        };
+        Metrics::bump(&self.links.metrics.protocol_errors);
+        let mut reason = format!("cannot read this WebSocket: {error}");
+        // A close reason holds at most 123 bytes.
+        while reason.len() > 123 {
+            reason.pop();
+        }
+        self.close_with(code, &reason).await;
     }
 
     async fn close_with(&mut self, code: u16, reason: &str) {

@@ -580,6 +580,58 @@ async fn malformed_and_unknown_socket_ops_are_errors_and_the_session_lives() {
     relay.stop().await;
 }
 
+/// The frame-size limit is an error, never a silently dropped session: a
+/// frame a little over `max_frame` gets `EMSGSIZE` and the session goes on;
+/// one far over it ends the session with close code 1009 and a reason.
+#[tokio::test]
+async fn frames_over_the_limit_get_emsgsize_or_a_1009_close() {
+    let relay = Relay::start(|config| config.limits.max_frame = 4096).await;
+    let echo = echo_server().await;
+    let mut c = relay.session().await;
+    c.connect_tcp(1, echo).await;
+    c.send_data(1, &[7u8; 4096]).await;
+    let err = c.event().await;
+    assert_eq!(
+        (
+            err["code"].as_str(),
+            err["errno"].as_i64(),
+            err["sock"].as_u64(),
+            err["op"].as_str()
+        ),
+        (Some("EMSGSIZE"), Some(90), Some(1), Some("send")),
+        "{err}"
+    );
+    let message = err["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("[Errno 90] Message too long: a frame of 4101 bytes"),
+        "{message}"
+    );
+    c.op(json!({"op": "credit", "sock": 1, "bytes": 1, "pad": "x".repeat(5000)}))
+        .await;
+    let err = c.event().await;
+    assert_eq!(
+        (err["code"].as_str(), err["op"].is_null()),
+        (Some("EMSGSIZE"), true),
+        "{err}"
+    );
+    // The session lives on: a frame within the limit goes through.
+    c.send_data(1, b"still here").await;
+    assert_eq!(c.read_stream(1, 10).await.concat(), b"still here");
+    // Far over the limit: the WebSocket layer stops reading, and says so.
+    let _ = c.ws.send(Message::Binary(vec![1u8; 3 * 4096].into())).await;
+    let close = loop {
+        match tokio::time::timeout(Duration::from_secs(5), c.ws.next()).await {
+            Ok(Some(Ok(Message::Close(frame)))) => break frame,
+            Ok(Some(Ok(_))) => continue,
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    };
+    let close = close.expect("a close frame with a code");
+    assert_eq!(u16::from(close.code), 1009, "{close:?}");
+    assert!(!close.reason.is_empty());
+    relay.stop().await;
+}
+
 #[tokio::test]
 async fn the_socket_limit_is_an_emfile_error() {
     let relay = Relay::start(|config| config.limits.max_sockets = 2).await;
