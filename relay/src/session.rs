@@ -145,15 +145,11 @@ async fn await_close_reply(incoming: &mut futures_util::stream::SplitStream<WebS
 }
 
 async fn refuse_full(mut socket: WebSocket, max: usize) {
-    let event = Event::Error(ErrorEvent {
-        sock: None,
-        op: None,
-        errno: Some(EBUSY),
-        code: "EBUSY".into(),
-        message: format!(
-            "the relay already has its maximum of {max} sessions; close a tab and reload"
-        ),
-    });
+    let detail =
+        format!("the relay already has its maximum of {max} sessions; close a tab and reload");
+    let mut error = ErrorEvent::os(None, "", EBUSY, Some(&detail));
+    error.op = None;
+    let event = Event::Error(error);
     if let Ok(text) = serde_json::to_string(&event) {
         let _ = socket.send(Message::Text(text.into())).await;
     }
@@ -535,11 +531,13 @@ impl Session {
                 if matches!(how, How::Write | How::Both) {
                     stream.shutdown_write();
                 }
-                if matches!(how, How::Read | How::Both) {
-                    stream.shutdown_read();
-                    if self.links.event(&Event::Eof { sock }).await.is_err() {
-                        return Ok(Reply::Later);
-                    }
+                // Python's recv then returns b'': the browser hears `eof`,
+                // once, however often its side is shut.
+                if matches!(how, How::Read | How::Both)
+                    && stream.shutdown_read()
+                    && self.links.event(&Event::Eof { sock }).await.is_err()
+                {
+                    return Ok(Reply::Later);
                 }
                 Ok(ok(sock, "shutdown"))
             }

@@ -261,9 +261,10 @@ impl Stream {
         }
     }
 
-    /// `shutdown('read')`: stop reading; the browser sees EOF.
-    pub fn shutdown_read(&mut self) {
-        self.reader = None;
+    /// `shutdown('read')`: stop reading; true if it was reading until now
+    /// (the browser is then told `eof`).
+    pub fn shutdown_read(&mut self) -> bool {
+        self.reader.take().is_some()
     }
 
     /// Returns credit from the browser to the reader.

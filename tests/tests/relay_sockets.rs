@@ -223,6 +223,21 @@ async fn connect_send_recv_shutdown_close() {
     assert_eq!(c.event().await, json!({"ev": "closed", "sock": 1}));
     let err = c.call(json!({"op": "close", "sock": 1})).await;
     assert_eq!(err["code"], "EBADF");
+
+    // shutdown("read"): Python's recv returns b'', so `eof`, once, before
+    // the answer; shutting both later says `ok` and nothing more.
+    c.connect_tcp(2, echo).await;
+    c.op(json!({"op": "shutdown", "sock": 2, "how": "read"}))
+        .await;
+    assert_eq!(c.event().await, json!({"ev": "eof", "sock": 2}));
+    assert_eq!(c.event().await["op"], "shutdown");
+    let ok = c
+        .call(json!({"op": "shutdown", "sock": 2, "how": "both"}))
+        .await;
+    assert_eq!(
+        (ok["ev"].as_str(), ok["op"].as_str()),
+        (Some("ok"), Some("shutdown"))
+    );
     relay.stop().await;
 }
 
@@ -629,6 +644,33 @@ async fn frames_over_the_limit_get_emsgsize_or_a_1009_close() {
     let close = close.expect("a close frame with a code");
     assert_eq!(u16::from(close.code), 1009, "{close:?}");
     assert!(!close.reason.is_empty());
+    relay.stop().await;
+}
+
+/// One session too many: an EBUSY error event in Python's form, then close
+/// code 1013 ("try again later").
+#[tokio::test]
+async fn the_session_limit_is_an_ebusy_error_then_1013() {
+    let relay = Relay::start(|config| config.max_sessions = 1).await;
+    let _first = relay.session().await;
+    let url = format!("ws://{}/ws", relay.addr);
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let Some(Ok(Message::Text(text))) = ws.next().await else {
+        panic!("expected the error event")
+    };
+    let err: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        (err["code"].as_str(), err["errno"].as_i64()),
+        (Some("EBUSY"), Some(16))
+    );
+    assert_eq!(
+        err["message"],
+        "[Errno 16] Device or resource busy: the relay already has its maximum of 1 sessions; close a tab and reload"
+    );
+    let Some(Ok(Message::Close(Some(close)))) = ws.next().await else {
+        panic!("expected a close frame")
+    };
+    assert_eq!(u16::from(close.code), 1013);
     relay.stop().await;
 }
 
