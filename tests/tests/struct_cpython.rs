@@ -207,3 +207,22 @@ fn vectors_cover_every_error_class() {
         ]
     );
 }
+
+/// How `unpack` shows a float (the CLI's text, `Value`'s `Display`) is
+/// Python's `repr`, digit for digit and exponent for exponent (vectors
+/// from `tests/vectors/gen_float_repr.py`).
+#[test]
+fn float_display_matches_cpython_repr() {
+    let data = vectors("float_repr_cpython.json");
+    let cases = data["cases"].as_array().expect("cases");
+    assert!(cases.len() >= 4000, "only {} cases", cases.len());
+    for case in cases {
+        let bits = u64::from_str_radix(case[0].as_str().unwrap(), 16).unwrap();
+        let x = f64::from_bits(bits);
+        assert_eq!(
+            Value::Float(x).to_string(),
+            case[1].as_str().unwrap(),
+            "{bits:016x}"
+        );
+    }
+}

@@ -144,9 +144,8 @@ impl<const N: usize> From<&[u8; N]> for Value {
     }
 }
 
-/// Python's `repr`, near enough for a learner: ints and bools as Python
-/// prints them, bytes as `b'...'` with Python's escapes, floats by Rust's
-/// shortest round-trip form (`1e300` where Python writes `1e+300`).
+/// Python's `repr`: ints and bools as Python prints them, bytes as
+/// `b'...'` with Python's escapes, floats as [`float_repr`].
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -155,9 +154,54 @@ impl fmt::Display for Value {
             Self::Bool(false) => f.write_str("False"),
             Self::Float(x) if x.is_nan() => f.write_str("nan"),
             Self::Float(x) if x.is_infinite() => f.write_str(if *x > 0.0 { "inf" } else { "-inf" }),
-            Self::Float(x) => write!(f, "{x:?}"),
+            Self::Float(x) => f.write_str(&float_repr(*x)),
             Self::Bytes(b) => f.write_str(&bytes_repr(b)),
         }
+    }
+}
+
+/// `repr(float)` for a finite float, as CPython writes it: the fewest
+/// significant digits that read back as the same float, and of those the
+/// nearest to its exact value (a tie to the even digit: 0.25 → `0.2`);
+/// positional from 1e-4 up to 1e16, scientific outside, with the
+/// exponent's sign and at least two digits (`1e+16`, `5.960464477539063e-08`).
+fn float_repr(x: f64) -> String {
+    // Rust's `{:e}` gives the fewest digits, but may break a tie the other
+    // way; the same count of digits rounded exactly from the float is
+    // Python's choice whenever it reads back.
+    let shortest = format!("{x:e}");
+    let count = shortest
+        .split_once('e')
+        .map_or(0, |(m, _)| m.bytes().filter(u8::is_ascii_digit).count());
+    let nearest = format!("{x:.*e}", count.saturating_sub(1));
+    let chosen = if nearest.parse::<f64>().is_ok_and(|y| y == x) {
+        nearest
+    } else {
+        shortest
+    };
+    let Some((mantissa, exponent)) = chosen.split_once('e') else {
+        return chosen;
+    };
+    let negative = mantissa.starts_with('-');
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let sign = if negative { "-" } else { "" };
+    let (head, tail) = digits.split_at(1.min(digits.len()));
+    if (-4..16).contains(&exponent) {
+        if exponent < 0 {
+            let zeros = "0".repeat(usize::try_from(-exponent - 1).unwrap_or(0));
+            format!("{sign}0.{zeros}{digits}")
+        } else {
+            let int_len = usize::try_from(exponent).unwrap_or(0) + 1;
+            let padded = format!("{digits:0<int_len$}");
+            let (int, frac) = padded.split_at(int_len);
+            let frac = if frac.is_empty() { "0" } else { frac };
+            format!("{sign}{int}.{frac}")
+        }
+    } else {
+        let dot = if tail.is_empty() { "" } else { "." };
+        let esign = if exponent < 0 { '-' } else { '+' };
+        format!("{sign}{head}{dot}{tail}e{esign}{:02}", exponent.unsigned_abs())
     }
 }
 
@@ -229,6 +273,17 @@ mod test {
         assert_eq!(bytes_repr(b"a'\"b"), "b'a\\'\"b'");
         assert_eq!(bytes_repr(b"\x00\xff\\\n"), "b'\\x00\\xff\\\\\\n'");
         assert_eq!(Value::Float(1.0).to_string(), "1.0");
+        for (x, python) in [
+            (5.960464477539063e-8, "5.960464477539063e-08"),
+            (1e16, "1e+16"),
+            (-1.5e300, "-1.5e+300"),
+            (1e-4, "0.0001"),
+            (9999999999999998.0, "9999999999999998.0"),
+            (-0.0, "-0.0"),
+            (5e-324, "5e-324"),
+        ] {
+            assert_eq!(Value::Float(x).to_string(), python);
+        }
         assert_eq!(Value::Float(f64::NEG_INFINITY).to_string(), "-inf");
         assert_eq!(Value::Bool(false).to_string(), "False");
     }
