@@ -47,3 +47,24 @@ test("errors are thrown as Error with the CLI's message", () => {
     assert.throws(() => wasm.subnetInfo(text), (e) => e instanceof Error && e.message === json.error, text);
   }
 });
+
+// A wrong argument type is a thrown Error that says so, however often, and
+// the module goes on working; without the glue's checks a number passed as
+// a string went into the module's memory as garbage, trapped, and a few
+// hundred such calls among good ones crashed Node.
+test("a wrong argument type throws an Error and never traps", () => {
+  const bad = [
+    () => wasm.structCalcsize(4),
+    () => wasm.subnetInfo({}),
+    () => wasm.classify(5n),
+    () => wasm.inetAton(true),
+    () => wasm.sameSubnet(1, "10.0.0.2", { prefix: 8 }),
+    () => wasm.serviceLookup(80, 5),
+  ];
+  for (let i = 0; i < 2000; i++) {
+    for (const call of bad) {
+      assert.throws(call, (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && /expected a string/.test(e.message));
+    }
+    assert.equal(wasm.classify("10.0.0.1").rfc1918, true);
+  }
+});

@@ -56,6 +56,12 @@ pub fn module(cargo_args: &[&str], out: &Path) -> Result {
         .web(true)
         .map_err(|e| format!("wasm-bindgen: {e}"))?
         .typescript(true)
+        // Argument checks in the glue: a number where a string belongs is
+        // a thrown `Error` ("expected a string argument, found number"),
+        // not a string of garbage passed into the module's memory (which
+        // traps, and after a few hundred such calls crashes the page).
+        // Only the JS changes; the module is the same.
+        .debug(true)
         // The CLI keeps `new URL('…_bg.wasm', import.meta.url)` as init()'s
         // default; the library drops it unless told, and `await init()` fails.
         .omit_default_module_path(false)
