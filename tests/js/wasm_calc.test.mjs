@@ -197,9 +197,10 @@ test("classify matches `netlab classify`", () => {
   for (const address of ["192.168.12.87", "8.8.8.8", "100.64.1.1", "192.0.0.9", "224.0.0.251", "239.1.2.3",
     "127.0.0.1", "0.0.0.0", "2001:db8::1", "fe80::1", "ff02::1", "ff0e::1", "::ffff:10.0.0.1", "2606:4700::1111",
     "2002:c000:204::1", "4000::1"]) {
-    // The browser also gets `global_rule`, the CLI's `global_reason` as data.
-    const { global_rule: rule, ...rest } = wasm.classify(address);
-    sameJson(rest, "classify", address);
+    // The same fields as the CLI; `classifyRule` gives the playground the
+    // CLI's `global_reason` as data.
+    sameJson(wasm.classify(address), "classify", address);
+    const rule = wasm.classifyRule(address);
     const c = cli("classify", address).json;
     const sentence = {
       multicast: () => `multicast with ${rule.scope.replaceAll("-", " ")} scope`,
@@ -257,6 +258,15 @@ test("inetNtoa, inetPton and inetNtop match `netlab ntoa`, `pton` and `ntop`", (
   for (const [family, h] of [["inet6", "0a000001"], ["inet", "20010db8000000000000000000000001"], ["inet7", "00"]]) {
     sameError(() => wasm.inetNtop(family, unhex(h)), "ntop", family, h);
   }
+  // Bytes as an array of numbers: each must be a byte, not wrapped to one
+  // as a Uint8Array made from it would (300 -> 44).
+  assert.equal(wasm.inetNtoa([10, 0, 0, 1]), "10.0.0.1");
+  const notBytes = { message: /^bytes must (hold bytes|be a Uint8Array or an array of bytes) \(0-255\)$/ };
+  assert.throws(() => wasm.inetNtoa([1, 2, 3, 300]), notBytes);
+  assert.throws(() => wasm.inetNtoa([1, 2, 3, 1.5]), notBytes);
+  assert.throws(() => wasm.inetNtop("inet", [1, 2, 3, -1]), notBytes);
+  assert.throws(() => wasm.structUnpack("<B", [300]), notBytes);
+  assert.throws(() => wasm.inetNtoa("abcd"), notBytes);
 });
 
 test("addressInt matches `netlab int`, IPv6 integers as BigInt", () => {

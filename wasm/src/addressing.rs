@@ -2,7 +2,7 @@
 //! `vlsm`, `summarize`, `range` and `classify`.
 
 use netlab_core::aggregate::{Networks, parse_network};
-use netlab_core::classify::{Classification, GlobalRule};
+use netlab_core::classify::Classification;
 use netlab_core::plan::{self, SplitBy};
 use netlab_core::same::SameReport;
 use netlab_core::subnet::SubnetReport;
@@ -124,8 +124,6 @@ export interface Classification {
   rfc1918: boolean;
   global: boolean;
   global_reason: string;
-  /** Why `global` is what it is, as data (browser only; the CLI has the sentence). */
-  global_rule: GlobalRule;
   loopback: boolean;
   link_local: boolean;
   multicast: boolean;
@@ -214,18 +212,13 @@ pub fn range_to_cidrs(start: &str, end: &str) -> Result<JsValue, JsError> {
 /// private, global, loopback, documentation, multicast... (`netlab classify`).
 #[wasm_bindgen(unchecked_return_type = "Classification")]
 pub fn classify(address: &str) -> Result<JsValue, JsError> {
-    let c = Classification::parse(address)?;
-    to_js(&Classified {
-        global_rule: c.global_reason.rule(),
-        c: &c,
-    })
+    to_js(&Classification::parse(address)?)
 }
 
-/// The CLI's classification plus `global_rule`, the reason as data, which
-/// the playground words in the reader's language.
-#[derive(serde::Serialize)]
-struct Classified<'a> {
-    #[serde(flatten)]
-    c: &'a Classification,
-    global_rule: GlobalRule,
+/// Why an address is or is not global, as data: the rule behind
+/// `classify(address).global_reason`'s sentence, which the playground words
+/// in the reader's language (browser only: the CLI prints the sentence).
+#[wasm_bindgen(js_name = classifyRule, unchecked_return_type = "GlobalRule")]
+pub fn classify_rule(address: &str) -> Result<JsValue, JsError> {
+    to_js(&Classification::parse(address)?.global_reason.rule())
 }

@@ -7,7 +7,7 @@ use netlab_core::mac::MacReport;
 use netlab_core::port::{PortReport, Proto};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{number_text, to_js, to_js_bigint};
+use crate::convert::{byte_array, number_text, to_js, to_js_bigint};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_CONVERSIONS: &str = r#"
@@ -110,8 +110,10 @@ pub fn inet_aton_reading(text: &str) -> Result<JsValue, JsError> {
 
 /// `socket.inet_ntoa`: 4 packed bytes to a dotted quad.
 #[wasm_bindgen(js_name = inetNtoa)]
-pub fn inet_ntoa(bytes: &[u8]) -> Result<String, JsError> {
-    Ok(inet::inet_ntoa(bytes)?.to_string())
+pub fn inet_ntoa(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[]")] bytes: JsValue,
+) -> Result<String, JsError> {
+    Ok(inet::inet_ntoa(&byte_array(&bytes, "bytes")?)?.to_string())
 }
 
 /// `socket.inet_pton`: strict address text to 4 or 16 packed bytes.
@@ -128,9 +130,9 @@ pub fn inet_pton(
 #[wasm_bindgen(js_name = inetNtop)]
 pub fn inet_ntop(
     #[wasm_bindgen(unchecked_param_type = "InetFamily")] family: &str,
-    bytes: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[]")] bytes: JsValue,
 ) -> Result<String, JsError> {
-    Ok(inet::inet_ntop(family.parse()?, bytes)?)
+    Ok(inet::inet_ntop(family.parse()?, &byte_array(&bytes, "bytes")?)?)
 }
 
 /// An address beside its integer, hex and binary forms and, for IPv4, the

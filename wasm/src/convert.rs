@@ -77,6 +77,30 @@ pub fn bytes_or_text(value: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
         .ok_or_else(|| JsError::new(&format!("{what} must be a Uint8Array or a string")))
 }
 
+/// The bytes of a `Uint8Array`, or of an array of numbers that are each a
+/// byte: `[1, 2, 3, 300]` is an error, not the `1.2.3.44` a `Uint8Array`
+/// made from it would hold.
+pub fn byte_array(value: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
+    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+        return Ok(bytes.to_vec());
+    }
+    let wrong = || JsError::new(&format!("{what} must hold bytes (0-255)"));
+    if !Array::is_array(value) {
+        return Err(JsError::new(&format!(
+            "{what} must be a Uint8Array or an array of bytes (0-255)"
+        )));
+    }
+    Array::from(value)
+        .iter()
+        .map(|b| {
+            b.as_f64()
+                .filter(|x| x.fract() == 0.0 && (0.0..=255.0).contains(x))
+                .map(|x| x as u8)
+                .ok_or_else(wrong)
+        })
+        .collect()
+}
+
 /// The text of a number as the CLI would be given it: strings as they are,
 /// numbers and `BigInt`s in decimal (`100`, not `100.0`). The core then
 /// reads it with the CLI's rules and messages.

@@ -10,7 +10,7 @@ use netlab_core::packet::pcapng;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{bytes_or_text, option, to_js};
+use crate::convert::{byte_array, bytes_or_text, option, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_PACKETS: &str = r#"
@@ -260,15 +260,7 @@ struct CapturedFrame<'a> {
 
 fn frame_bytes(value: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
     if Array::is_array(value) {
-        return Array::from(value)
-            .iter()
-            .map(|b| {
-                b.as_f64()
-                    .filter(|x| x.fract() == 0.0 && (0.0..=255.0).contains(x))
-                    .map(|x| x as u8)
-                    .ok_or_else(|| JsError::new(&format!("{what} must hold bytes (0-255)")))
-            })
-            .collect();
+        return byte_array(value, what);
     }
     bytes_or_text(value, what)
 }

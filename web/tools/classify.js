@@ -2,7 +2,7 @@
 // special-purpose registries: 内网 (private, RFC 1918), public, loopback,
 // link-local, multicast…, with the registry rows that say so.
 // @ts-check
-import { classify } from "../pkg/calc/netlab_wasm.js";
+import { classify, classifyRule } from "../pkg/calc/netlab_wasm.js";
 import { t, getLang } from "../i18n.js";
 import { h, textField, attempt, showError, liveSummary, pythonBlock, onEdit, scrollBox } from "../ui.js";
 import { pyStr } from "../python.js";
@@ -126,14 +126,14 @@ function card(c) {
     { class: "card", "data-address": c.address },
     h("h3", {}, h("code", { text: c.address }), " ", h("span", { class: "version", text: `IPv${c.version}` })),
     h("p", { class: "badges" }, badges),
-    h("p", { class: "reason" }, h("span", { class: "reason-label", text: `${t("classify.reason")} ` }), h("span", { "data-field": "global_reason", text: getLang() === "en" ? c.global_reason : reason(c.global_rule) })),
+    h("p", { class: "reason" }, h("span", { class: "reason-label", text: `${t("classify.reason")} ` }), h("span", { "data-field": "global_reason", text: getLang() === "en" ? c.global_reason : reason(classifyRule(c.address)) })),
     c.ranges.length ? scrollBox(t("classify.registry_caption", { address: c.address }), table) : table,
   );
 }
 
 /**
  * Why the address is or is not global, worded in the page's language from
- * the core's `global_rule`; the English page shows the core's own sentence,
+ * `classifyRule`, the core's rule as data; the English page shows the core's own sentence,
  * `global_reason`, which the CLI prints too.
  * @param {import("../pkg/calc/netlab_wasm.js").GlobalRule} r
  */
