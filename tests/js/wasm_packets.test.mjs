@@ -21,6 +21,21 @@ test("encapsulate gives the seeds' frame: 14 + 20 + 20 + 5 bytes, the same as `n
 test("encapsulate names the bad field, as the CLI does", () => {
   assert.throws(() => wasm.encapsulate({ ...SEED, dst_port: 70000 }), (e) => e instanceof Error && /port/.test(e.message));
   assert.throws(() => wasm.encapsulate({ ...SEED, ttl: 300 }), (e) => e instanceof Error && /TTL|ttl/.test(e.message));
+  // The messages of `netlab encap` for the same mistakes, word for word.
+  const base = ["encap", "--proto", "tcp", "--src", "10.0.0.1"];
+  for (const [field, value, args] of [
+    ["dst", "x", ["--dst", "x:80"]],
+    ["flags", "BOGUS", ["--dst", "10.0.0.2:80", "--flags", "BOGUS"]],
+    ["src_mac", "zz", ["--dst", "10.0.0.2:80", "--src-mac", "zz"]],
+  ]) {
+    const { code, json } = cli(...base, ...args);
+    assert.equal(code, 2, field);
+    assert.throws(() => wasm.encapsulate({ ...SEED, [field]: value }), { message: json.error }, field);
+  }
+  assert.throws(() => wasm.encapsulate({ ...SEED, proto: "sctp" }), { message: "'sctp' is not a protocol netlab builds; use tcp, udp or icmp" });
+  // A field the spec does not have is refused by name, never dropped.
+  assert.throws(() => wasm.encapsulate({ ...SEED, payload_hex: "ffff" }), { message: /^unknown field `payload_hex`, expected one of `proto`, `payload`/ });
+  assert.throws(() => wasm.encapsulate(null), { message: /must be an object/ });
 });
 
 test("dissect reads the frame back, and reports truncation as a finding", () => {

@@ -132,7 +132,10 @@ pub fn inet_ntop(
     #[wasm_bindgen(unchecked_param_type = "InetFamily")] family: &str,
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[]")] bytes: JsValue,
 ) -> Result<String, JsError> {
-    Ok(inet::inet_ntop(family.parse()?, &byte_array(&bytes, "bytes")?)?)
+    Ok(inet::inet_ntop(
+        family.parse()?,
+        &byte_array(&bytes, "bytes")?,
+    )?)
 }
 
 /// An address beside its integer, hex and binary forms and, for IPv4, the

@@ -99,21 +99,23 @@ impl FromStr for Transport {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EncapSpec {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "proto_text")]
     pub proto: Transport,
     /// The application's bytes (from JSON: a string, taken as UTF-8, or
     /// an array of bytes).
     #[serde(default, deserialize_with = "payload_bytes")]
     pub payload: Vec<u8>,
+    #[serde(deserialize_with = "src_text")]
     pub src: Ipv4Addr,
+    #[serde(deserialize_with = "dst_text")]
     pub dst: Ipv4Addr,
     #[serde(default)]
     pub src_port: Option<i64>,
     #[serde(default)]
     pub dst_port: Option<i64>,
-    #[serde(default, deserialize_with = "mac_text")]
+    #[serde(default, deserialize_with = "src_mac_text")]
     pub src_mac: Option<MacAddr>,
-    #[serde(default, deserialize_with = "mac_text")]
+    #[serde(default, deserialize_with = "dst_mac_text")]
     pub dst_mac: Option<MacAddr>,
     /// TCP only.
     #[serde(default, deserialize_with = "flags_text")]
@@ -168,15 +170,73 @@ fn payload_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
     d.deserialize_any(V)
 }
 
-fn mac_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<MacAddr>, D::Error> {
-    Option::<String>::deserialize(d)?
-        .map(|s| s.parse().map_err(serde::de::Error::custom))
-        .transpose()
+/// The fields a spec may have: anything else is refused by name (also
+/// where the deserializer cannot see keys it was not asked for, as from a
+/// JavaScript object).
+pub const SPEC_FIELDS: &[&str] = &[
+    "proto",
+    "payload",
+    "src",
+    "dst",
+    "src_port",
+    "dst_port",
+    "src_mac",
+    "dst_mac",
+    "flags",
+    "seq",
+    "ack",
+    "window",
+    "ttl",
+    "ip_id",
+    "icmp_type",
+    "icmp_code",
+    "icmp_id",
+    "icmp_seq",
+];
+
+// Text fields read with the parsers and the messages of `netlab encap`.
+
+fn src_text<'de, D: Deserializer<'de>>(d: D) -> Result<Ipv4Addr, D::Error> {
+    ipv4_text(d, "src")
+}
+
+fn dst_text<'de, D: Deserializer<'de>>(d: D) -> Result<Ipv4Addr, D::Error> {
+    ipv4_text(d, "dst")
+}
+
+fn ipv4_text<'de, D: Deserializer<'de>>(d: D, flag: &str) -> Result<Ipv4Addr, D::Error> {
+    let text = String::deserialize(d)?;
+    crate::addr::parse_ipv4(&text).map_err(|e| serde::de::Error::custom(format!("--{flag}: {e}")))
+}
+
+fn proto_text<'de, D: Deserializer<'de>>(d: D) -> Result<Transport, D::Error> {
+    String::deserialize(d)?
+        .parse()
+        .map_err(|e: EncapError| serde::de::Error::custom(e))
+}
+
+fn src_mac_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<MacAddr>, D::Error> {
+    text_field(d, "src-mac")
+}
+
+fn dst_mac_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<MacAddr>, D::Error> {
+    text_field(d, "dst-mac")
 }
 
 fn flags_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<TcpFlags>, D::Error> {
+    text_field(d, "flags")
+}
+
+fn text_field<'de, D: Deserializer<'de>, T>(d: D, flag: &str) -> Result<Option<T>, D::Error>
+where
+    T: FromStr,
+    T::Err: fmt::Display,
+{
     Option::<String>::deserialize(d)?
-        .map(|s| s.parse().map_err(serde::de::Error::custom))
+        .map(|s| {
+            s.parse()
+                .map_err(|e| serde::de::Error::custom(format!("--{flag}: {e}")))
+        })
         .transpose()
 }
 

@@ -201,7 +201,10 @@ fn float_repr(x: f64) -> String {
     } else {
         let dot = if tail.is_empty() { "" } else { "." };
         let esign = if exponent < 0 { '-' } else { '+' };
-        format!("{sign}{head}{dot}{tail}e{esign}{:02}", exponent.unsigned_abs())
+        format!(
+            "{sign}{head}{dot}{tail}e{esign}{:02}",
+            exponent.unsigned_abs()
+        )
     }
 }
 
