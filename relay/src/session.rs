@@ -16,7 +16,7 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use netlab_core::protocol::errno::{
-    EACCES, EAFNOSUPPORT, EBADF, EBUSY, EINVAL, EISCONN, EMFILE, EMSGSIZE, ENOTCONN, EOPNOTSUPP,
+    EACCES, EBADF, EBUSY, EINVAL, EISCONN, EMFILE, EMSGSIZE, ENOTCONN, EOPNOTSUPP,
 };
 use netlab_core::protocol::frame::{Frame, STREAM_HEADER};
 use netlab_core::protocol::policy::bindable;
@@ -1038,17 +1038,24 @@ async fn local_addr(host: &str, port: u16, v6: bool) -> Result<SocketAddr, Error
 
 /// Resolves a host once, as Python's `socket.connect` does for the socket's
 /// family; the address returned is the one checked and the one used.
+/// The address to connect to, with `getaddrinfo`'s errors as Python words
+/// them (`socket.gaierror`): an address of the other family is
+/// `[Errno -9] Address family for hostname not supported`, a name that
+/// does not resolve `[Errno -2] Name or service not known`.
 async fn resolve(host: &str, port: u16, v6: bool) -> Result<SocketAddr, ErrorEvent> {
+    let gaierror = |errno: i32, code: &str, text: &str| ErrorEvent {
+        sock: None,
+        op: None,
+        errno: Some(errno),
+        code: code.into(),
+        message: format!("[Errno {errno}] {text}"),
+    };
     if let Ok(ip) = host.parse::<IpAddr>() {
         if ip.is_ipv6() != v6 {
-            return Err(ErrorEvent::os(
-                None,
-                "connect",
-                EAFNOSUPPORT,
-                Some(&format!(
-                    "{host} is not an {} address",
-                    if v6 { "IPv6" } else { "IPv4" }
-                )),
+            return Err(gaierror(
+                -9,
+                "EAI_ADDRFAMILY",
+                "Address family for hostname not supported",
             ));
         }
         return Ok(SocketAddr::new(ip, port));
@@ -1058,13 +1065,7 @@ async fn resolve(host: &str, port: u16, v6: bool) -> Result<SocketAddr, ErrorEve
         .into_iter()
         .flatten()
         .find(|a| a.is_ipv6() == v6)
-        .ok_or_else(|| ErrorEvent {
-            sock: None,
-            op: None,
-            errno: Some(-2),
-            code: "EAI_NONAME".into(),
-            message: format!("[Errno -2] Name or service not known: '{host}'"),
-        })
+        .ok_or_else(|| gaierror(-2, "EAI_NONAME", "Name or service not known"))
 }
 
 fn loopback(v6: bool) -> IpAddr {

@@ -90,13 +90,18 @@ test("hello lab: recv gives b'hello'; after our send the server closes and recv 
     await s.connect("127.0.0.1", port);
     const local = s.getsockname();
     const peer = s.getpeername();
+    // Sizes Python refuses are refused, not taken for an empty read (EOF).
+    const negative = await attempt(() => s.recv(-1));
+    const notWhole = await attempt(() => s.recv(NaN));
     const first = text(await s.recv(1024));
     const n = await s.send("bye");
     const last = (await s.recv(1024)).length;
     await s.close();
     const afterClose = await attempt(() => s.recv(10));
-    return { first, n, last, local, peer, port, afterClose, closedTwice: await s.close() };
+    return { first, n, last, local, peer, port, afterClose, negative, notWhole, closedTwice: await s.close() };
   });
+  assert.equal(r.negative.error, "negative buffersize in recv");
+  assert.equal(r.notWhole.error, "'float' object cannot be interpreted as an integer");
   assert.equal(r.first, "hello");
   assert.equal(r.n, 3);
   assert.equal(r.last, 0);

@@ -261,6 +261,19 @@ async fn refused_connect_has_pythons_wording() {
     assert_eq!(err["errno"], 111);
     assert_eq!(err["code"], "ECONNREFUSED");
     assert_eq!(err["message"], "[Errno 111] Connection refused");
+    // An address of the other family: Python's socket.gaierror, word for word.
+    c.call(json!({"op": "socket", "sock": 6, "type": "tcp", "family": "inet6"}))
+        .await;
+    let err = c
+        .call(json!({"op": "connect", "sock": 6, "host": "127.0.0.1", "port": port}))
+        .await;
+    assert_eq!(
+        (err["errno"].as_i64(), err["message"].as_str()),
+        (
+            Some(-9),
+            Some("[Errno -9] Address family for hostname not supported")
+        )
+    );
     // As in Python on Linux, the same socket may try again: once something
     // listens there, it connects.
     let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();

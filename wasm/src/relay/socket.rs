@@ -48,6 +48,24 @@ fn port_of(op: &str, port: f64) -> Result<u16, JsValue> {
     }
 }
 
+/// A buffer size as Python's `recv` takes it: a whole number, not negative
+/// (`ValueError: negative buffersize in recv`); JavaScript's NaN or 1.5 is
+/// Python's float, which is no integer. Past any real buffer it is "all".
+fn bufsize_of(op: &str, bufsize: f64) -> Result<usize, JsValue> {
+    if bufsize.is_nan() || bufsize.fract() != 0.0 {
+        let error = js_sys::Error::new("'float' object cannot be interpreted as an integer");
+        error.set_name("TypeError");
+        return Err(error.into());
+    }
+    if bufsize < 0.0 {
+        let error = js_sys::Error::new(&format!("negative buffersize in {op}"));
+        error.set_name("ValueError");
+        return Err(error.into());
+    }
+    // `as` saturates: 2^40 or Infinity asks for everything there is.
+    Ok(bufsize as usize)
+}
+
 /// The socket's state, or `EBADF` when it is closed or unknown.
 fn open_state<'a>(s: &'a mut Shared, id: u32, op: &str) -> Result<&'a mut SockState, JsValue> {
     match s.socks.get_mut(&id) {
@@ -439,10 +457,11 @@ impl Socket {
     /// `recv(bufsize)`: at most `bufsize` bytes of what has arrived (so
     /// chunks merge as in Python); empty at EOF.
     #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
-    pub fn recv(&self, bufsize: u32) -> Promise {
+    pub fn recv(&self, bufsize: f64) -> Promise {
         let (shared, id) = (self.shared.clone(), self.id);
         promise(async move {
-            let (bytes, _) = recv_from(&shared, id, bufsize as usize, "recv").await?;
+            let bufsize = bufsize_of("recv", bufsize)?;
+            let (bytes, _) = recv_from(&shared, id, bufsize, "recv").await?;
             Ok(Uint8Array::from(bytes.as_slice()).into())
         })
     }
@@ -508,10 +527,11 @@ impl Socket {
 
     /// `recvfrom(bufsize)`: `[bytes, [host, port]]` (the peer is `null` on TCP).
     #[wasm_bindgen(unchecked_return_type = "Promise<[Uint8Array, Address | null]>")]
-    pub fn recvfrom(&self, bufsize: u32) -> Promise {
+    pub fn recvfrom(&self, bufsize: f64) -> Promise {
         let (shared, id) = (self.shared.clone(), self.id);
         promise(async move {
-            let (bytes, from) = recv_from(&shared, id, bufsize as usize, "recvfrom").await?;
+            let bufsize = bufsize_of("recvfrom", bufsize)?;
+            let (bytes, from) = recv_from(&shared, id, bufsize, "recvfrom").await?;
             let bytes = Uint8Array::from(bytes.as_slice());
             Ok(Array::of2(&bytes, &endpoint_js(from.as_ref())).into())
         })
