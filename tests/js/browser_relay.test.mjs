@@ -13,7 +13,9 @@ import { ROOT, startRelay, launchChromium, openPlayground } from "./helpers.mjs"
 let relay, browser, page, errors;
 
 before(async () => {
-  relay = await startRelay([], { labs: true });
+  // Only 127.0.0.1 (and ::1) allowed, so the allow-list is tested with
+  // 127.0.0.2: no test sends anything off loopback, not even to be refused.
+  relay = await startRelay(["--allow", "127.0.0.1/32", "--allow", "::1/128"], { labs: true });
   browser = await launchChromium();
   ({ page, errors } = await openPlayground(browser.context, relay.url));
   await page.evaluate(async () => {
@@ -207,8 +209,10 @@ test("timeouts reject with `timed out`; settimeout(0) is Python's BlockingIOErro
     await s.send("still fine");
     const after = text(await s.recv(1024));
     const bad = await attempt(async () => s.settimeout(-1));
+    const nan = await attempt(async () => s.settimeout(NaN));
+    const huge = await attempt(async () => s.settimeout(Infinity));
     await s.close();
-    return { timedOut, waited, noWait, after, bad };
+    return { timedOut, waited, noWait, after, bad, nan, huge };
   });
   assert.equal(r.timedOut.error, "timed out");
   assert.equal(r.timedOut.name, "TimeoutError");
@@ -216,6 +220,9 @@ test("timeouts reject with `timed out`; settimeout(0) is Python's BlockingIOErro
   assert.equal(r.noWait.error, "[Errno 11] Resource temporarily unavailable");
   assert.equal(r.after, "still fine");
   assert.equal(r.bad.error, "Timeout value out of range");
+  // Python's ValueError and OverflowError, word for word.
+  assert.deepEqual([r.nan.name, r.nan.error], ["ValueError", "Invalid value NaN (not a number)"]);
+  assert.deepEqual([r.huge.name, r.huge.error], ["OverflowError", "timestamp out of range for platform time_t"]);
 });
 
 test("a loopback port with nothing listening: [Errno 111] Connection refused", async () => {
@@ -224,14 +231,14 @@ test("a loopback port with nothing listening: [Errno 111] Connection refused", a
     const s = relay.socket();
     const refused = await attempt(() => s.connect("127.0.0.1", port));
     const notConnected = await attempt(async () => s.getpeername());
-    const outside = await attempt(() => relay.socket().connect("192.0.2.1", 80));
+    const outside = await attempt(() => relay.socket().connect("127.0.0.2", 80));
     const badPort = await attempt(() => relay.socket().connect("127.0.0.1", 70000));
     return { refused, notConnected, outside, badPort };
   }, port);
   assert.deepEqual(r.refused, { error: "[Errno 111] Connection refused", errno: 111, code: "ECONNREFUSED", name: "Error" });
   assert.equal(r.notConnected.error, "[Errno 107] Transport endpoint is not connected");
   assert.equal(r.outside.errno, 13);
-  assert.match(r.outside.error, /^\[Errno 13\] Permission denied: .*192\.0\.2\.1/);
+  assert.match(r.outside.error, /^\[Errno 13\] Permission denied: .*127\.0\.0\.2/);
   assert.equal(r.badPort.error, "connect(): port must be 0-65535.");
 });
 

@@ -297,11 +297,8 @@ fn how_of(how: &JsValue) -> Result<How, JsValue> {
         Some("read" | "SHUT_RD" | "0") => Ok(How::Read),
         Some("write" | "SHUT_WR" | "1") => Ok(How::Write),
         Some("both" | "SHUT_RDWR" | "2") => Ok(How::Both),
-        _ => Err(local_error(
-            "shutdown",
-            EINVAL,
-            Some("how is \"read\", \"write\" or \"both\" (0, 1, 2)"),
-        )),
+        // Python's own words for `shutdown(7)`; the .d.ts lists the values.
+        _ => Err(local_error("shutdown", EINVAL, None)),
     }
 }
 
@@ -566,9 +563,27 @@ impl Socket {
         let timeout = if seconds.is_null() || seconds.is_undefined() {
             None
         } else {
+            // Python's checks and words: NaN, then below zero, then more
+            // nanoseconds than an i64 holds (about 292 years).
+            let python = |name: &str, message: &str| -> JsValue {
+                let error = js_sys::Error::new(message);
+                error.set_name(name);
+                error.into()
+            };
             match seconds.as_f64() {
-                Some(t) if t >= 0.0 => Some(t),
-                Some(_) => return Err(js_sys::Error::new("Timeout value out of range").into()),
+                Some(t) if t.is_nan() => {
+                    return Err(python("ValueError", "Invalid value NaN (not a number)"));
+                }
+                Some(t) if t < 0.0 => {
+                    return Err(python("ValueError", "Timeout value out of range"));
+                }
+                Some(t) if t * 1e9 >= 9_223_372_036_854_775_807.0 => {
+                    return Err(python(
+                        "OverflowError",
+                        "timestamp out of range for platform time_t",
+                    ));
+                }
+                Some(t) => Some(t),
                 None => return Err(js_sys::Error::new("timeout must be a number or null").into()),
             }
         };
