@@ -2,8 +2,12 @@
 //! plain objects, integers past 2^53 as `BigInt`, and the few JavaScript
 //! shapes the API takes in (text or bytes, numbers in any of JS's forms).
 
+#[cfg(feature = "packets")]
+use js_sys::Object;
 use js_sys::{Array, BigInt, Reflect, Uint8Array};
 use serde::Serialize;
+#[cfg(feature = "packets")]
+use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
 /// Serializes a core result the way every export does: plain objects,
@@ -57,7 +61,6 @@ fn strings_to_bigint(value: &JsValue, path: &[&str]) -> Result<(), JsError> {
 }
 
 /// A JavaScript exception as a `JsError`, keeping its message.
-#[cfg_attr(not(feature = "packets"), allow(dead_code))]
 pub fn thrown(e: JsValue) -> JsError {
     let message = e
         .dyn_ref::<js_sys::Error>()
@@ -130,4 +133,60 @@ pub fn option(object: &JsValue, name: &str) -> Option<JsValue> {
     Reflect::get(object, &JsValue::from_str(name))
         .ok()
         .filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// A spec object from JavaScript, as the core reads it.
+///
+/// serde-wasm-bindgen reads a struct's own fields and never looks at the
+/// others, so a misspelt field would be ignored silently. The spec read is
+/// therefore written back out, every field filled, and any field the
+/// caller gave that is not there is refused with serde's own message
+/// (``unknown field `clients`, expected one of …``), as the core's
+/// `deny_unknown_fields` means it to be.
+#[cfg(feature = "packets")]
+pub fn read_spec<T: DeserializeOwned + Serialize>(spec: JsValue) -> Result<T, JsError> {
+    if !spec.is_object() || Array::is_array(&spec) {
+        return Err(JsError::new("the spec must be an object"));
+    }
+    let read: T = serde_wasm_bindgen::from_value(spec.clone()).map_err(|e| thrown(e.into()))?;
+    match unknown_field(&spec, &to_js(&read)?) {
+        Some(message) => Err(JsError::new(&message)),
+        None => Ok(read),
+    }
+}
+
+/// The first field of `given` (walking into objects and arrays) that
+/// `known`, the same value as the core read it, does not have.
+#[cfg(feature = "packets")]
+fn unknown_field(given: &JsValue, known: &JsValue) -> Option<String> {
+    if Array::is_array(given) && Array::is_array(known) {
+        let (given, known) = (Array::from(given), Array::from(known));
+        return given
+            .iter()
+            .zip(known.iter())
+            .find_map(|(g, k)| unknown_field(&g, &k));
+    }
+    if !given.is_object() || !known.is_object() || Array::is_array(given) {
+        return None;
+    }
+    let known_keys = Object::keys(known.unchecked_ref::<Object>());
+    for key in Object::keys(given.unchecked_ref::<Object>()).iter() {
+        if !known_keys.includes(&key, 0) {
+            let expected: Vec<String> = known_keys
+                .iter()
+                .filter_map(|k| k.as_string())
+                .map(|k| format!("`{k}`"))
+                .collect();
+            return Some(format!(
+                "unknown field `{}`, expected one of {}",
+                key.as_string().unwrap_or_default(),
+                expected.join(", ")
+            ));
+        }
+        let inner = |of: &JsValue| Reflect::get(of, &key).unwrap_or(JsValue::UNDEFINED);
+        if let Some(found) = unknown_field(&inner(given), &inner(known)) {
+            return Some(found);
+        }
+    }
+    None
 }

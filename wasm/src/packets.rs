@@ -3,14 +3,14 @@
 
 use js_sys::{Array, Date, Reflect, Uint8Array};
 use netlab_core::packet::dissect::dissect as dissect_frame;
-use netlab_core::packet::encap::{EncapSpec, SPEC_FIELDS, encapsulate as build};
+use netlab_core::packet::encap::{EncapSpec, encapsulate as build};
 use netlab_core::packet::hex::parse_hex;
 use netlab_core::packet::pcap::{self, Format, Record};
 use netlab_core::packet::pcapng;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{byte_array, bytes_or_text, option, to_js};
+use crate::convert::{byte_array, bytes_or_text, option, read_spec, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_PACKETS: &str = r#"
@@ -134,35 +134,7 @@ export interface CaptureFile {
 pub fn encapsulate(
     #[wasm_bindgen(unchecked_param_type = "object")] spec: JsValue,
 ) -> Result<JsValue, JsError> {
-    if !spec.is_object() {
-        return Err(JsError::new(
-            "the spec must be an object: {src, dst, dst_port, …}",
-        ));
-    }
-    // serde_wasm_bindgen only looks up the fields it knows: a misspelt one
-    // would be dropped without a word, so the keys are checked here.
-    let object: &js_sys::Object = spec.unchecked_ref();
-    for key in js_sys::Object::keys(object).iter() {
-        let key = key.as_string().unwrap_or_default();
-        if !SPEC_FIELDS.contains(&key.as_str()) {
-            return Err(JsError::new(&format!(
-                "unknown field `{key}`, expected one of {}",
-                SPEC_FIELDS
-                    .iter()
-                    .map(|f| format!("`{f}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
-    }
-    let spec: EncapSpec = serde_wasm_bindgen::from_value(spec).map_err(|e| {
-        // The error is a JS `Error`: its message, not "Error: " + message.
-        let value = JsValue::from(e);
-        let message = Reflect::get(&value, &JsValue::from_str("message"))
-            .ok()
-            .and_then(|m| m.as_string());
-        JsError::new(&message.unwrap_or_else(|| "the spec is not a valid frame".into()))
-    })?;
+    let spec: EncapSpec = read_spec(spec)?;
     let built = build(&spec)?;
     let value = to_js(&built)?;
     Reflect::set(

@@ -1,14 +1,13 @@
 //! The TCP and LAN simulations (`netlab_core::sim`): a spec in, a trace
 //! out, every frame with its real bytes and the whole trace as a pcapng.
 
-use js_sys::{Array, Object, Reflect};
 use netlab_core::sim::lan::{self, LanSpec};
 use netlab_core::sim::tcp::{self, TcpSpec};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{thrown, to_js};
+use crate::convert::{read_spec, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SIMS: &str = r#"
@@ -296,58 +295,9 @@ pub fn lan_simulate(
 }
 
 /// The spec JavaScript passed; `undefined` and `null` mean the defaults.
-///
-/// serde-wasm-bindgen reads a struct's own fields and never looks at the
-/// others, so a misspelt field would be ignored silently. The spec read is
-/// therefore written back out, every field filled, and any field the
-/// caller gave that is not there is refused with serde's own message
-/// (``unknown field `clients`, expected one of …``), as the core's
-/// `deny_unknown_fields` means it to be.
 fn spec_or_default<T: DeserializeOwned + Serialize + Default>(spec: JsValue) -> Result<T, JsError> {
     if spec.is_undefined() || spec.is_null() {
         return Ok(T::default());
     }
-    if !spec.is_object() || Array::is_array(&spec) {
-        return Err(JsError::new("the spec must be an object"));
-    }
-    let read: T = serde_wasm_bindgen::from_value(spec.clone()).map_err(|e| thrown(e.into()))?;
-    match unknown_field(&spec, &to_js(&read)?) {
-        Some(message) => Err(JsError::new(&message)),
-        None => Ok(read),
-    }
-}
-
-/// The first field of `given` (walking into objects and arrays) that
-/// `known`, the same value as the core read it, does not have.
-fn unknown_field(given: &JsValue, known: &JsValue) -> Option<String> {
-    if Array::is_array(given) && Array::is_array(known) {
-        let (given, known) = (Array::from(given), Array::from(known));
-        return given
-            .iter()
-            .zip(known.iter())
-            .find_map(|(g, k)| unknown_field(&g, &k));
-    }
-    if !given.is_object() || !known.is_object() || Array::is_array(given) {
-        return None;
-    }
-    let known_keys = Object::keys(known.unchecked_ref::<Object>());
-    for key in Object::keys(given.unchecked_ref::<Object>()).iter() {
-        if !known_keys.includes(&key, 0) {
-            let expected: Vec<String> = known_keys
-                .iter()
-                .filter_map(|k| k.as_string())
-                .map(|k| format!("`{k}`"))
-                .collect();
-            return Some(format!(
-                "unknown field `{}`, expected one of {}",
-                key.as_string().unwrap_or_default(),
-                expected.join(", ")
-            ));
-        }
-        let inner = |of: &JsValue| Reflect::get(of, &key).unwrap_or(JsValue::UNDEFINED);
-        if let Some(found) = unknown_field(&inner(given), &inner(known)) {
-            return Some(found);
-        }
-    }
-    None
+    read_spec(spec)
 }

@@ -96,7 +96,7 @@ impl FromStr for Transport {
 /// What to build. Numbers are wide on purpose: a learner's port 70000 or
 /// TTL 300 reaches [`encapsulate`] and gets an error naming the field,
 /// from the CLI and from JavaScript alike.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EncapSpec {
     #[serde(default, deserialize_with = "proto_text")]
@@ -113,12 +113,12 @@ pub struct EncapSpec {
     pub src_port: Option<i64>,
     #[serde(default)]
     pub dst_port: Option<i64>,
-    #[serde(default, deserialize_with = "src_mac_text")]
+    #[serde(default, deserialize_with = "src_mac_text", serialize_with = "as_text")]
     pub src_mac: Option<MacAddr>,
-    #[serde(default, deserialize_with = "dst_mac_text")]
+    #[serde(default, deserialize_with = "dst_mac_text", serialize_with = "as_text")]
     pub dst_mac: Option<MacAddr>,
     /// TCP only.
-    #[serde(default, deserialize_with = "flags_text")]
+    #[serde(default, deserialize_with = "flags_text", serialize_with = "as_text")]
     pub flags: Option<TcpFlags>,
     #[serde(default)]
     pub seq: Option<i64>,
@@ -170,31 +170,18 @@ fn payload_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
     d.deserialize_any(V)
 }
 
-/// The fields a spec may have: anything else is refused by name (also
-/// where the deserializer cannot see keys it was not asked for, as from a
-/// JavaScript object).
-pub const SPEC_FIELDS: &[&str] = &[
-    "proto",
-    "payload",
-    "src",
-    "dst",
-    "src_port",
-    "dst_port",
-    "src_mac",
-    "dst_mac",
-    "flags",
-    "seq",
-    "ack",
-    "window",
-    "ttl",
-    "ip_id",
-    "icmp_type",
-    "icmp_code",
-    "icmp_id",
-    "icmp_seq",
-];
+// Text fields read with the parsers and the messages of `netlab encap`,
+// and written back as the text they are read from.
 
-// Text fields read with the parsers and the messages of `netlab encap`.
+fn as_text<S: serde::Serializer, T: fmt::Display>(
+    value: &Option<T>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => s.collect_str(v),
+        None => s.serialize_none(),
+    }
+}
 
 fn src_text<'de, D: Deserializer<'de>>(d: D) -> Result<Ipv4Addr, D::Error> {
     ipv4_text(d, "src")
