@@ -52,13 +52,13 @@ pub struct Args {
     #[arg(long, value_name = "SYN,ACK")]
     flags: Option<String>,
     /// TCP sequence number (default 1).
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    #[arg(long, value_name = "N")]
     seq: Option<String>,
     /// TCP acknowledgment number (default 1).
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    #[arg(long, value_name = "N")]
     ack: Option<String>,
     /// IPv4 time to live (default 64).
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    #[arg(long, value_name = "N")]
     ttl: Option<String>,
     /// Also write the frame to FILE as a classic pcap (tshark, Wireshark).
     #[arg(long, value_name = "FILE")]

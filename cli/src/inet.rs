@@ -16,7 +16,6 @@ use crate::output::Output;
 pub struct AtonArgs {
     /// The text as you would pass it to socket.inet_aton: 192.168.1.2, 127.1,
     /// 0x7f.1, 0127.0.0.1 (octal). Quote it if it holds spaces.
-    #[arg(allow_negative_numbers = true)]
     text: String,
 }
 
@@ -32,7 +31,6 @@ pub struct PtonArgs {
     /// inet (AF_INET, IPv4) or inet6 (AF_INET6, IPv6).
     family: String,
     /// The address text: 192.168.1.2, 2001:db8::1, ::ffff:1.2.3.4.
-    #[arg(allow_negative_numbers = true)]
     text: String,
 }
 
@@ -49,7 +47,6 @@ pub struct NtopArgs {
 pub struct IntArgs {
     /// An address (192.168.12.87, 2001:db8::1), or with --v4/--v6 an integer
     /// in decimal or 0x hex (3232238679, 0xc0a80c57).
-    #[arg(allow_negative_numbers = true)]
     value: String,
     /// Read VALUE as the integer of an IPv4 address (at most 4294967295).
     #[arg(long, conflicts_with = "v6")]

@@ -128,17 +128,22 @@ fn main() -> ExitCode {
 /// The command line, where every value that looks like a negative number
 /// is a value (`subnet 10.0.0.1 -1`, `split … --count -1`), not an option:
 /// the core then says what is wrong with it.
-fn parse() -> Result<Cli, clap::Error> {
-    let command = Cli::command().mut_subcommands(|sub| {
+fn command() -> clap::Command {
+    // Every argument that takes a value (clap refuses the setting on flags;
+    // the derive gives every argument its action, so it is known here).
+    Cli::command().mut_subcommands(|sub| {
         sub.mut_args(|arg| {
-            if arg.get_num_args().is_some_and(|n| n.takes_values()) || arg.is_positional() {
+            if arg.get_action().takes_values() {
                 arg.allow_negative_numbers(true)
             } else {
                 arg
             }
         })
-    });
-    Cli::from_arg_matches(&command.try_get_matches()?)
+    })
+}
+
+fn parse() -> Result<Cli, clap::Error> {
+    Cli::from_arg_matches(&command().try_get_matches()?)
 }
 
 /// A command line clap could not read: `--help` and `--version` as clap
@@ -175,4 +180,14 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         eprintln!("\n{}", rest.trim_end());
     }
     code
+}
+
+#[cfg(test)]
+mod test {
+    /// clap's own checks of every subcommand, as changed by `command()`
+    /// (they otherwise run only when a subcommand is used).
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::command().debug_assert();
+    }
 }

@@ -11,7 +11,6 @@ use crate::output::Output;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A service name (mysql, http, dns) or a port number (3306).
-    #[arg(allow_negative_numbers = true)]
     service: String,
     /// Look the service up over UDP. Without it TCP is preferred, and a
     /// UDP-only service (tftp, ntp) is still found.

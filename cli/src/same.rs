@@ -20,10 +20,10 @@ pub struct Args {
     /// The second address: 192.168.13.1.
     b: String,
     /// The subnet mask: 255.255.255.0 (a prefix length works too).
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long)]
     mask: Option<String>,
     /// The prefix length: 24.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long)]
     prefix: Option<String>,
 }
 

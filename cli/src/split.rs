@@ -17,11 +17,11 @@ pub struct Args {
     /// The network to split: 192.168.0.0/24, 2001:db8::/32.
     network: String,
     /// The subnets' prefix length (or netmask): 26.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long)]
     prefix: Option<String>,
     /// How many subnets are needed: the shortest prefix (largest subnets)
     /// giving at least this many is used.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long)]
     count: Option<String>,
 }
 

@@ -14,7 +14,7 @@ pub struct Args {
     /// The network to divide: 192.168.1.0/24.
     network: String,
     /// How many hosts each subnet must hold: 100 50 20 2.
-    #[arg(required = true, allow_negative_numbers = true)]
+    #[arg(required = true)]
     hosts: Vec<String>,
 }
 
