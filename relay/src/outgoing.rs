@@ -139,7 +139,9 @@ pub async fn run(
         if now_due && feed_owed(&mut sink, &mut credit).await.is_err() {
             return;
         }
-        if (frames || now_due) && sink.flush().await.is_err() || closing {
+        // Flushed first, closing or not.
+        let flushed = !(frames || now_due) || sink.flush().await.is_ok();
+        if !flushed || closing {
             return;
         }
     }

@@ -233,8 +233,8 @@ impl Session {
     }
 
     async fn on_text(&mut self, text: &str) -> bool {
-        if let Some(error) = self.oversized(text.len(), None, None) {
-            return self.links.event(&Event::Error(error)).await.is_ok();
+        if text.len() > self.max_frame() {
+            return self.refuse_oversized(text.len(), None, None).await;
         }
         let op = match parse_op(text) {
             Ok(op) => op,
@@ -579,16 +579,18 @@ impl Session {
     }
 
     async fn on_binary(&mut self, bytes: Bytes) -> bool {
-        let sock = bytes
-            .get(1..5)
-            .and_then(|b| <[u8; 4]>::try_from(b).ok())
-            .map(u32::from_be_bytes);
-        let op = match bytes.first() {
-            Some(2) => Some("sendto"),
-            _ => Some("send"),
-        };
-        if let Some(error) = self.oversized(bytes.len(), sock, op) {
-            return self.links.event(&Event::Error(error)).await.is_ok();
+        if bytes.len() > self.max_frame() {
+            // Named from the header, which is all that is read of it.
+            let sock = bytes
+                .get(1..5)
+                .and_then(|b| <[u8; 4]>::try_from(b).ok())
+                .map(u32::from_be_bytes);
+            let op = if bytes.first() == Some(&2) {
+                "sendto"
+            } else {
+                "send"
+            };
+            return self.refuse_oversized(bytes.len(), sock, Some(op)).await;
         }
         let frame = match Frame::parse(&bytes) {
             Ok(frame) => frame,
@@ -862,22 +864,23 @@ impl Session {
         Ok(())
     }
 
-    /// A frame over `limits.max_frame` (the WebSocket layer lets frames up
-    /// to twice that through, so this answer, not a dropped connection, is
-    /// what a client a little over the limit sees): `EMSGSIZE`, and nothing
-    /// of it is sent.
-    fn oversized(&self, len: usize, sock: Option<u32>, op: Option<&str>) -> Option<ErrorEvent> {
-        let max = self.shared.config.limits.max_frame;
-        if len <= max as usize {
-            return None;
-        }
+    fn max_frame(&self) -> usize {
+        self.shared.config.limits.max_frame as usize
+    }
+
+    /// A frame of `len` bytes, over `limits.max_frame` (the WebSocket layer
+    /// lets frames up to twice that through, so this answer, not a dropped
+    /// connection, is what a client a little over the limit sees):
+    /// `EMSGSIZE`, and nothing of it is sent.
+    async fn refuse_oversized(&self, len: usize, sock: Option<u32>, op: Option<&str>) -> bool {
         Metrics::bump(&self.links.metrics.protocol_errors);
         let detail = format!(
-            "a frame of {len} bytes is over the relay's limit of {max} bytes (limits.max_frame); send it in smaller frames"
+            "a frame of {len} bytes is over the relay's limit of {} bytes (limits.max_frame); send it in smaller frames",
+            self.max_frame()
         );
         let mut error = ErrorEvent::os(sock, op.unwrap_or_default(), EMSGSIZE, Some(&detail));
         error.op = op.map(str::to_owned);
-        Some(error)
+        self.links.event(&Event::Error(error)).await.is_ok()
     }
 
     /// Takes a fresh socket out of the table for an op that changes its
@@ -1037,9 +1040,9 @@ async fn local_addr(host: &str, port: u16, v6: bool) -> Result<SocketAddr, Error
 }
 
 /// Resolves a host once, as Python's `socket.connect` does for the socket's
-/// family; the address returned is the one checked and the one used.
-/// The address to connect to, with `getaddrinfo`'s errors as Python words
-/// them (`socket.gaierror`): an address of the other family is
+/// family; the address returned is the one checked and the one used. Its
+/// errors are `getaddrinfo`'s as Python words them (`socket.gaierror`): an
+/// address of the other family is
 /// `[Errno -9] Address family for hostname not supported`, a name that
 /// does not resolve `[Errno -2] Name or service not known`.
 async fn resolve(host: &str, port: u16, v6: bool) -> Result<SocketAddr, ErrorEvent> {
