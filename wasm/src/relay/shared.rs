@@ -591,10 +591,17 @@ pub fn local_error(op: &str, errno: i32, detail: Option<&str>) -> JsValue {
     os_error(&ErrorEvent::os(None, op, errno, detail))
 }
 
+/// A Python exception that is not an `OSError`: an `Error` named after its
+/// class (`ValueError`), with Python's message.
+pub fn python_error(class: &str, message: &str) -> js_sys::Error {
+    let error = js_sys::Error::new(message);
+    error.set_name(class);
+    error
+}
+
 /// Python's `TimeoutError('timed out')`.
 pub fn timed_out() -> JsValue {
-    let error = js_sys::Error::new("timed out");
-    error.set_name("TimeoutError");
+    let error = python_error("TimeoutError", "timed out");
     let _ = Reflect::set(&error, &"code".into(), &JsValue::from_str("ETIMEDOUT"));
     error.into()
 }

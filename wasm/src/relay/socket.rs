@@ -15,7 +15,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::shared::{
     Shared, SharedRef, SockState, Trace, deliver, endpoint_js, local_error, now_ms, os_error, park,
-    timed_out, wake_all, would_block,
+    python_error, timed_out, wake_all, would_block,
 };
 use crate::convert::bytes_or_text;
 
@@ -53,14 +53,12 @@ fn port_of(op: &str, port: f64) -> Result<u16, JsValue> {
 /// Python's float, which is no integer. Past any real buffer it is "all".
 fn bufsize_of(op: &str, bufsize: f64) -> Result<usize, JsValue> {
     if bufsize.is_nan() || bufsize.fract() != 0.0 {
-        let error = js_sys::Error::new("'float' object cannot be interpreted as an integer");
-        error.set_name("TypeError");
-        return Err(error.into());
+        let message = "'float' object cannot be interpreted as an integer";
+        return Err(python_error("TypeError", message).into());
     }
     if bufsize < 0.0 {
-        let error = js_sys::Error::new(&format!("negative buffersize in {op}"));
-        error.set_name("ValueError");
-        return Err(error.into());
+        let message = format!("negative buffersize in {op}");
+        return Err(python_error("ValueError", &message).into());
     }
     // `as` saturates: 2^40 or Infinity asks for everything there is.
     Ok(bufsize as usize)
@@ -565,11 +563,8 @@ impl Socket {
         } else {
             // Python's checks and words: NaN, then below zero, then more
             // nanoseconds than an i64 holds (about 292 years).
-            let python = |name: &str, message: &str| -> JsValue {
-                let error = js_sys::Error::new(message);
-                error.set_name(name);
-                error.into()
-            };
+            let python =
+                |class: &str, message: &str| -> JsValue { python_error(class, message).into() };
             match seconds.as_f64() {
                 Some(t) if t.is_nan() => {
                     return Err(python("ValueError", "Invalid value NaN (not a number)"));
