@@ -111,18 +111,16 @@ pub fn for_each_writing<W: Write>(
                 scanned = start;
             }
             buf.drain(..start);
-            scanned = buf.len();
-            if skipping {
-                buf.clear();
-                scanned = 0;
-            } else if buf.len() > MAX_LINE {
+            if !skipping && buf.len() > MAX_LINE {
                 if line(w, None).is_err() {
                     break;
                 }
                 skipping = true;
-                buf.clear();
-                scanned = 0;
             }
+            if skipping {
+                buf.clear();
+            }
+            scanned = buf.len();
             // Standard input may keep us waiting: send what is answered.
             if w.flush().is_err() {
                 break;
