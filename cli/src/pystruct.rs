@@ -128,15 +128,8 @@ fn parse_value(text: &str, slot: Option<(char, Kind)>) -> Result<Value, String> 
         "false" | "False" => return Ok(Value::Bool(false)),
         _ => {}
     }
-    match parse_int(text) {
-        Some(Ok(i)) => return Ok(Value::Int(i)),
-        // Beyond an i128: every integer code's range check fails the same
-        // way for the bound, and a float code reads it as the float.
-        Some(Err(sign)) if matches!(kind, Some(Kind::Float)) => {
-            return Ok(text.parse().map(Value::Float).unwrap_or(Value::Int(sign)));
-        }
-        Some(Err(bound)) => return Ok(Value::Int(bound)),
-        None => {}
+    if let Some(int) = Value::from_int_literal(text) {
+        return Ok(int);
     }
     if looks_like_float(text)
         && let Ok(x) = text.parse::<f64>()
@@ -144,32 +137,6 @@ fn parse_value(text: &str, slot: Option<(char, Kind)>) -> Result<Value, String> 
         return Ok(Value::Float(x));
     }
     Ok(Value::Bytes(text.as_bytes().to_vec()))
-}
-
-/// A Python integer literal (`42`, `-7`, `0xff`, `0o17`, `0b101`): `None`
-/// if it is not one, `Some(Err(bound))` if it is beyond an `i128`.
-fn parse_int(text: &str) -> Option<Result<i128, i128>> {
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
-    let lower = digits.to_ascii_lowercase();
-    let (radix, digits) = [("0x", 16), ("0o", 8), ("0b", 2)]
-        .iter()
-        .find_map(|(p, r)| lower.strip_prefix(p).map(|d| (*r, d.to_owned())))
-        .unwrap_or((10, lower.clone()));
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        return None;
-    }
-    let magnitude = u128::from_str_radix(&digits, radix).ok();
-    let value = magnitude.and_then(|m| {
-        if negative {
-            0i128.checked_sub_unsigned(m)
-        } else {
-            i128::try_from(m).ok()
-        }
-    });
-    Some(value.ok_or(if negative { i128::MIN } else { i128::MAX }))
 }
 
 /// Rust's float parser also takes `infinity` and `NaN`, as Python's

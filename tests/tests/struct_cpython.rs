@@ -42,7 +42,7 @@ pub fn hex(bytes: &[u8]) -> String {
 pub fn decode(tagged: &str) -> Value {
     let (tag, rest) = tagged.split_at(1);
     match tag {
-        "i" => Value::Int(rest.parse().expect("vector int")),
+        "i" => Value::from_int_literal(rest).expect("vector int"),
         "T" => Value::Bool(true),
         "F" => Value::Bool(false),
         "f" => Value::Float(f64::from_bits(
@@ -60,6 +60,8 @@ pub fn encode(value: &Value) -> String {
         Value::Bool(true) => "T".to_owned(),
         Value::Bool(false) => "F".to_owned(),
         Value::Float(x) => format!("f{:016x}", x.to_bits()),
+        // Never unpacked, so never compared; tagged apart all the same.
+        Value::LargeInt(x) => format!("L{:016x}", x.to_bits()),
         Value::Bytes(b) => format!("x{}", hex(b)),
     }
 }

@@ -130,7 +130,7 @@ fn to_value(js: &JsValue, kind: Option<Kind>, index: usize) -> Result<Value, JsE
             Value::Float(x)
         })
     } else if js.is_bigint() {
-        Ok(bigint_value(js, float_slot))
+        Ok(bigint_value(js))
     } else if let Some(text) = js.as_string() {
         Ok(Value::Bytes(text.into_bytes()))
     } else if let Some(bytes) = js.dyn_ref::<Uint8Array>() {
@@ -142,14 +142,13 @@ fn to_value(js: &JsValue, kind: Option<Kind>, index: usize) -> Result<Value, JsE
     }
 }
 
-/// A `BigInt` as a Python int; beyond an i128 it is the bound of its sign
-/// (out of range for every integer code), or for a float code the float.
-fn bigint_value(js: &JsValue, float_slot: bool) -> Value {
+/// A `BigInt` as a Python int: beyond an i128, the float Python would
+/// round it to (see [`Value::LargeInt`]), which every code then treats as
+/// CPython treats the int.
+fn bigint_value(js: &JsValue) -> Value {
     match i128::try_from(js.clone()) {
         Ok(i) => Value::Int(i),
-        Err(_) if float_slot => Value::Float(decimal(js).parse().unwrap_or(f64::NAN)),
-        Err(_) if js.lt(&JsValue::from(0)) => Value::Int(i128::MIN),
-        Err(_) => Value::Int(i128::MAX),
+        Err(_) => Value::from_int_literal(&decimal(js)).unwrap_or(Value::Int(0)),
     }
 }
 
@@ -167,7 +166,8 @@ fn from_value(value: &Value, size: u64) -> JsValue {
         Value::Int(i) if size == 8 => JsValue::from(*i),
         Value::Int(i) => JsValue::from_f64(*i as f64),
         Value::Bool(b) => JsValue::from_bool(*b),
-        Value::Float(x) => JsValue::from_f64(*x),
+        // Only a pack report shows one: the float it was packed as.
+        Value::Float(x) | Value::LargeInt(x) => JsValue::from_f64(*x),
         Value::Bytes(b) => Uint8Array::from(b.as_slice()).into(),
     }
 }

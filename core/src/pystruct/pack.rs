@@ -126,6 +126,9 @@ fn int_arg(v: &Value) -> Result<i128, BadValue> {
     match v {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(i128::from(*b)),
+        // Beyond an i128 it is beyond every integer code: its sign's bound
+        // fails each code's range check with the message CPython gives.
+        Value::LargeInt(x) => Ok(if *x < 0.0 { i128::MIN } else { i128::MAX }),
         Value::Float(_) | Value::Bytes(_) => Err(BadValue::NotAnInteger),
     }
 }
@@ -139,6 +142,10 @@ fn float_arg(v: &Value) -> Result<(f64, bool), BadValue> {
         // as `as` does; every i128 is in range.
         Value::Int(i) => Ok((*i as f64, true)),
         Value::Bool(b) => Ok((f64::from(u8::from(*b)), true)),
+        // Python's float(int) fails past the largest float, and struct then
+        // says the argument is not a float.
+        Value::LargeInt(x) if x.is_infinite() => Err(BadValue::NotAFloat),
+        Value::LargeInt(x) => Ok((*x, true)),
         Value::Bytes(_) => Err(BadValue::NotAFloat),
     }
 }

@@ -29,6 +29,14 @@ pub enum Value {
     Bool(bool),
     Float(f64),
     Bytes(Vec<u8>),
+    /// An int beyond the `i128` range (a learner's `10**40`), kept as the
+    /// float Python would convert it to: rounded to nearest, ties to even,
+    /// and infinite when it is beyond the largest float (where Python's
+    /// conversion fails). That is all any code needs of it: the integer
+    /// codes refuse it as out of range, the float codes pack that float or
+    /// refuse it with CPython's words, and `?` packs `True`. `unpack` never
+    /// returns one. Make it with [`Value::from_int_literal`].
+    LargeInt(f64),
 }
 
 impl Value {
@@ -49,6 +57,7 @@ impl Value {
             Self::Bool(b) => *b,
             Self::Float(f) => *f != 0.0,
             Self::Bytes(b) => !b.is_empty(),
+            Self::LargeInt(_) => true,
         }
     }
 
@@ -66,7 +75,9 @@ impl Value {
     /// ```
     pub fn same(&self, other: &Self) -> bool {
         match (self, other) {
-            (Self::Float(a), Self::Float(b)) => a.to_bits() == b.to_bits(),
+            (Self::Float(a), Self::Float(b)) | (Self::LargeInt(a), Self::LargeInt(b)) => {
+                a.to_bits() == b.to_bits()
+            }
             _ => self == other,
         }
     }
@@ -82,12 +93,112 @@ impl Value {
     /// ```
     pub fn type_name(&self) -> &'static str {
         match self {
-            Self::Int(_) => "int",
+            Self::Int(_) | Self::LargeInt(_) => "int",
             Self::Bool(_) => "bool",
             Self::Float(_) => "float",
             Self::Bytes(_) => "bytes",
         }
     }
+}
+
+impl Value {
+    /// A Python integer literal as a value: `42`, `-7`, `0xff`, `0o17`,
+    /// `0b101` (a sign, then digits, case ignored, no `_`); `None` if the
+    /// text is not one. Within the `i128` range it is an [`Value::Int`];
+    /// beyond, a [`Value::LargeInt`] holding the float Python's `float(n)`
+    /// gives, rounded from all the digits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_core::pystruct::Value;
+    ///
+    /// assert_eq!(Value::from_int_literal("-0x10"), Some(Value::Int(-16)));
+    /// assert_eq!(Value::from_int_literal(&format!("1{}", "0".repeat(40))), Some(Value::LargeInt(1e40)));
+    /// // 2**1024 is beyond every float: Python cannot convert it.
+    /// let huge = Value::from_int_literal(&format!("0x1{}", "0".repeat(256))).unwrap();
+    /// assert_eq!(huge, Value::LargeInt(f64::INFINITY));
+    /// assert_eq!(Value::from_int_literal("1.5"), None);
+    /// ```
+    pub fn from_int_literal(text: &str) -> Option<Self> {
+        let (negative, body) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text.strip_prefix('+').unwrap_or(text)),
+        };
+        let prefix = body.get(..2).map(str::to_ascii_lowercase);
+        let (radix, digits) = match prefix.as_deref() {
+            Some("0x") => (16, body.get(2..)?),
+            Some("0o") => (8, body.get(2..)?),
+            Some("0b") => (2, body.get(2..)?),
+            _ => (10, body),
+        };
+        if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+            return None;
+        }
+        let exact = u128::from_str_radix(digits, radix).ok().and_then(|m| {
+            if negative {
+                0i128.checked_sub_unsigned(m)
+            } else {
+                i128::try_from(m).ok()
+            }
+        });
+        if let Some(i) = exact {
+            return Some(Self::Int(i));
+        }
+        let magnitude = if radix == 10 {
+            // Rust's parser rounds from every digit, as Python's int-to-float does.
+            digits.parse::<f64>().ok()?
+        } else {
+            power_of_two_radix_to_f64(digits, radix)
+        };
+        Some(Self::LargeInt(if negative {
+            -magnitude
+        } else {
+            magnitude
+        }))
+    }
+}
+
+/// Digits in base 2, 8 or 16 as the nearest float, ties to even, infinite
+/// past the largest: the bits are exact, so round at the 53rd significant
+/// bit from the one after it and whether any later bit is set.
+fn power_of_two_radix_to_f64(digits: &str, radix: u32) -> f64 {
+    let width = radix.trailing_zeros();
+    let mut mantissa: u64 = 0;
+    // Significant bits seen, the first bit after the 53 kept, and any later one.
+    let (mut bits, mut round, mut sticky) = (0u64, false, false);
+    for d in digits.chars().filter_map(|c| c.to_digit(radix)) {
+        for k in (0..width).rev() {
+            let bit = (d >> k) & 1 == 1;
+            if bits == 0 && !bit {
+                continue;
+            }
+            bits += 1;
+            match bits {
+                1..=53 => mantissa = mantissa << 1 | u64::from(bit),
+                54 => round = bit,
+                _ => sticky |= bit,
+            }
+        }
+    }
+    let kept = bits.min(53);
+    let mut exponent = bits - kept; // the value is mantissa * 2^exponent
+    if round && (sticky || mantissa & 1 == 1) {
+        mantissa += 1;
+        if mantissa == 1 << 53 {
+            mantissa >>= 1;
+            exponent += 1;
+        }
+    }
+    // mantissa < 2^53 and exact; scale by 2^exponent in steps that stay exact.
+    let mut x = mantissa as f64;
+    let mut left = exponent;
+    while left > 0 && x.is_finite() {
+        let step = left.min(1000);
+        x *= f64::from_bits((1023 + step) << 52);
+        left -= step;
+    }
+    x
 }
 
 impl From<i128> for Value {
@@ -156,6 +267,13 @@ impl fmt::Display for Value {
             Self::Float(x) if x.is_infinite() => f.write_str(if *x > 0.0 { "inf" } else { "-inf" }),
             Self::Float(x) => f.write_str(&float_repr(*x)),
             Self::Bytes(b) => f.write_str(&bytes_repr(b)),
+            // Only the float is kept: shown as the whole number it is.
+            Self::LargeInt(x) if x.is_infinite() => f.write_str(if *x > 0.0 {
+                "(an int beyond 1.8e+308)"
+            } else {
+                "(an int below -1.8e+308)"
+            }),
+            Self::LargeInt(x) => write!(f, "{x:.0}"),
         }
     }
 }
@@ -257,6 +375,8 @@ impl Serialize for Value {
             Self::Bool(b) => s.serialize_bool(*b),
             Self::Float(x) if x.is_finite() => s.serialize_f64(*x),
             Self::Float(_) => s.collect_str(self),
+            Self::LargeInt(x) if x.is_finite() => s.serialize_f64(*x),
+            Self::LargeInt(_) => s.collect_str(self),
             Self::Bytes(b) => {
                 let mut map = s.serialize_map(Some(1))?;
                 map.serialize_entry("hex", &hex(b))?;
@@ -269,6 +389,80 @@ impl Serialize for Value {
 #[cfg(test)]
 mod test {
     use super::*;
+    use proptest::prelude::*;
+
+    /// `digits` in `radix` as decimal text, by schoolbook arithmetic on
+    /// base-10^9 limbs: the independent way to the same number.
+    fn to_decimal(digits: &str, radix: u32) -> String {
+        let mut limbs: Vec<u64> = vec![0]; // least significant first
+        for d in digits.chars().filter_map(|c| c.to_digit(radix)) {
+            let mut carry = u64::from(d);
+            for limb in &mut limbs {
+                let x = *limb * u64::from(radix) + carry;
+                *limb = x % 1_000_000_000;
+                carry = x / 1_000_000_000;
+            }
+            if carry > 0 {
+                limbs.push(carry);
+            }
+        }
+        let mut text = limbs.last().copied().unwrap_or(0).to_string();
+        for limb in limbs.iter().rev().skip(1) {
+            text.push_str(&format!("{limb:09}"));
+        }
+        text
+    }
+
+    proptest! {
+        /// Hex, octal and binary ints beyond an i128 round to the float that
+        /// Rust's decimal parser (correctly rounded) gives for the same number.
+        #[test]
+        fn large_ints_round_as_their_decimal_digits(
+            radix in prop::sample::select(vec![2u32, 8, 16]),
+            head in 1u32..16,
+            // Long runs of 0s and 1s make the round-half-even ties.
+            tail in prop::collection::vec(prop::sample::select(vec![0u32, 0, 1, 15, 7, 8]), 40..1100),
+            negative in any::<bool>(),
+        ) {
+            let digit = |d: u32| char::from_digit(d % radix, radix).unwrap_or('0');
+            let digits: String = std::iter::once(digit(head.max(1) % radix).max('1'))
+                .chain(tail.iter().map(|&d| digit(d)))
+                .collect();
+            let prefix = match radix { 2 => "0b", 8 => "0o", _ => "0x" };
+            let sign = if negative { "-" } else { "" };
+            let ours = Value::from_int_literal(&format!("{sign}{prefix}{digits}"));
+            let decimal = Value::from_int_literal(&format!("{sign}{}", to_decimal(&digits, radix)));
+            prop_assert!(ours.is_some());
+            prop_assert!(ours.as_ref().zip(decimal.as_ref()).is_some_and(|(a, b)| a.same(b)), "{:?} {:?}", ours, decimal);
+        }
+    }
+
+    #[test]
+    fn large_int_ties_go_to_even() {
+        // 2**200 + 2**147 is halfway between two floats: the even one wins.
+        let tie = format!("0x1{}8{}", "0".repeat(13), "0".repeat(36));
+        assert_eq!(
+            Value::from_int_literal(&tie),
+            Some(Value::LargeInt(2f64.powi(200)))
+        );
+        let above = format!("0x1{}8{}1", "0".repeat(13), "0".repeat(35));
+        assert_eq!(
+            Value::from_int_literal(&above),
+            Some(Value::LargeInt(2f64.powi(200) + 2f64.powi(148)))
+        );
+        assert_eq!(
+            Value::from_int_literal("0x7fffffffffffffffffffffffffffffff"),
+            Some(Value::Int(i128::MAX))
+        );
+        assert_eq!(
+            Value::from_int_literal("-0x80000000000000000000000000000000"),
+            Some(Value::Int(i128::MIN))
+        );
+        assert_eq!(
+            Value::from_int_literal("0x80000000000000000000000000000000"),
+            Some(Value::LargeInt(2f64.powi(127)))
+        );
+    }
 
     #[test]
     fn repr_is_pythons() {
