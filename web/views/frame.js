@@ -570,9 +570,11 @@ export function findingText(f) {
   switch (f.kind) {
     case "length": {
       const d = f.detail;
-      return d.field === null
-        ? t("finding.length", { header: d.header, offset: f.offset, needed: d.needed, available: d.available })
-        : t("finding.length_field", { header: d.header, field: fieldName(d.field), offset: f.offset, needed: d.needed, available: d.available });
+      const args = { header: d.header, offset: f.offset, needed: d.needed, available: d.available };
+      if (d.field === null) return t("finding.length", args);
+      args.field = fieldName(d.field);
+      if (d.says === null) return t("finding.length_fields", args);
+      return d.says === d.needed ? t("finding.length_field", args) : t("finding.length_field_says", { ...args, says: d.says });
     }
     case "content": {
       const d = f.detail;

@@ -136,7 +136,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
             + 2 * (usize::from(self.hardware_len()) + usize::from(self.protocol_len()));
         if len < needed {
             return Err(
-                LenError::field(Protocol::Arp, "Hardware and Protocol size", needed, len).into(),
+                LenError::fields(Protocol::Arp, "Hardware and Protocol size", needed, len).into(),
             );
         }
         Ok(())
@@ -405,7 +405,7 @@ mod test {
         let e = Repr::parse(&Packet::new_unchecked(&bytes[..])).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "ARP: the Hardware and Protocol size field says 52 bytes from byte 0, only 28 are there"
+            "ARP: the Hardware and Protocol size fields make 52 bytes from byte 0, only 28 are there"
         );
         let mut bytes = PACKET_BYTES;
         bytes[1] = 6;

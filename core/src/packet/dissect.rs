@@ -26,7 +26,7 @@ use thiserror::Error;
 
 use super::annotate::Layer;
 use super::checksum::PseudoHeader;
-use super::error::{ContentError, LenError, WireError};
+use super::error::{ContentError, LenError, LenSource, WireError};
 use super::ethernet::{self, EtherType, MIN_FRAME_LEN};
 use super::field::{FieldSpec, Format, hex};
 use super::ipv4::{self, IpProtocol};
@@ -36,7 +36,7 @@ use super::{arp, icmpv4, ipv6, tcp, udp, vlan};
 /// A checksum that does not match the bytes it covers.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error(
-    "{layer}: {field} is 0x{found:04x} at byte {offset}, but the bytes sum to 0x{expected:04x}"
+    "{layer}: {field} is 0x{found:04x} at byte {offset}, but the bytes it covers need 0x{expected:04x}"
 )]
 pub struct ChecksumError {
     pub layer: Protocol,
@@ -119,10 +119,14 @@ impl From<WireError> for Finding {
 #[serde(untagged)]
 pub enum FindingDetail {
     /// `length`: `needed` bytes from `offset`, as the header or its
-    /// `field` (a length field; `null` for the header itself) says.
+    /// `field` (a length field, or several named together; `null` for the
+    /// header itself) says. `says` is the number in that one field, which
+    /// may count otherwise (IPv6's Payload Length leaves out the 40-byte
+    /// header); `null` for the header or several fields.
     Length {
         header: &'static str,
         field: Option<&'static str>,
+        says: Option<u64>,
         needed: usize,
         available: usize,
     },
@@ -133,7 +137,7 @@ pub enum FindingDetail {
         value: u64,
         rule: &'static str,
     },
-    /// `checksum`: `field` holds `found`; the bytes sum to `expected`.
+    /// `checksum`: `field` holds `found`; the bytes it covers need `expected`.
     Checksum {
         header: &'static str,
         field: &'static str,
@@ -155,7 +159,7 @@ impl Finding {
     /// let d = dissect(&[0u8; 10]);
     /// assert_eq!(
     ///     d.findings[0].detail(),
-    ///     FindingDetail::Length { header: "Ethernet", field: None, needed: 14, available: 10 }
+    ///     FindingDetail::Length { header: "Ethernet", field: None, says: None, needed: 14, available: 10 }
     /// );
     /// ```
     pub fn detail(&self) -> FindingDetail {
@@ -164,8 +168,12 @@ impl Finding {
             Self::Length(e) => FindingDetail::Length {
                 header,
                 field: match e.len_source {
-                    super::error::LenSource::Header => None,
-                    super::error::LenSource::Field(name) => Some(name),
+                    LenSource::Header => None,
+                    LenSource::Field { name, .. } | LenSource::Fields(name) => Some(name),
+                },
+                says: match e.len_source {
+                    LenSource::Field { says, .. } => Some(says),
+                    LenSource::Header | LenSource::Fields(_) => None,
                 },
                 needed: e.needed,
                 available: e.available,
@@ -445,7 +453,14 @@ impl Dissector<'_> {
             rest.len()
         } else if total > rest.len() {
             self.findings.push(Finding::Length(
-                LenError::field(Protocol::Ipv4, "Total Length", total, rest.len()).shifted(at),
+                LenError::field(
+                    Protocol::Ipv4,
+                    "Total Length",
+                    total as u64,
+                    total,
+                    rest.len(),
+                )
+                .shifted(at),
             ));
             rest.len()
         } else {
@@ -511,7 +526,14 @@ impl Dissector<'_> {
         let complete = wanted <= rest.len();
         if !complete {
             self.findings.push(Finding::Length(
-                LenError::field(Protocol::Ipv6, "Payload Length", wanted, rest.len()).shifted(at),
+                LenError::field(
+                    Protocol::Ipv6,
+                    "Payload Length",
+                    p.payload_len().into(),
+                    wanted,
+                    rest.len(),
+                )
+                .shifted(at),
             ));
         }
         let end = at + wanted.min(rest.len());
@@ -615,7 +637,8 @@ impl Dissector<'_> {
             seg.len()
         } else if length > seg.len() {
             self.findings.push(Finding::Length(
-                LenError::field(Protocol::Udp, "Length", length, seg.len()).shifted(at),
+                LenError::field(Protocol::Udp, "Length", length as u64, length, seg.len())
+                    .shifted(at),
             ));
             seg.len()
         } else {
@@ -756,6 +779,44 @@ mod test {
             d.layers[1].fields[14]
                 .display
                 .contains("[incorrect, should be 0x")
+        );
+    }
+
+    #[test]
+    fn a_checksum_finding_gives_the_value_it_should_be() {
+        let mut f = hello();
+        let good = u16::from_be_bytes([f[50], f[51]]);
+        f[50] ^= 0x12;
+        let d = dissect(&f);
+        let bad = u16::from_be_bytes([f[50], f[51]]);
+        assert_eq!(
+            d.findings[0].to_string(),
+            format!("TCP: Checksum is 0x{bad:04x} at byte 50, but the bytes it covers need 0x{good:04x}")
+        );
+    }
+
+    #[test]
+    fn a_length_field_is_quoted_as_it_reads() {
+        // IPv6 whose Payload Length says 14 (54 bytes with its header), 13 there.
+        let mut f = vec![0u8; 14 + 40 + 13];
+        f[12..14].copy_from_slice(&[0x86, 0xdd]);
+        f[14] = 0x60;
+        f[18..20].copy_from_slice(&14u16.to_be_bytes());
+        f[20] = 59; // no next header
+        let d = dissect(&f);
+        assert_eq!(
+            d.findings[0].to_string(),
+            "IPv6: the Payload Length field says 14, which makes 54 bytes from byte 14, only 53 are there"
+        );
+        assert_eq!(
+            d.findings[0].detail(),
+            FindingDetail::Length {
+                header: "IPv6",
+                field: Some("Payload Length"),
+                says: Some(14),
+                needed: 54,
+                available: 53
+            }
         );
     }
 

@@ -45,8 +45,12 @@ impl WireError {
 pub enum LenSource {
     /// The fixed part of the header itself.
     Header,
-    /// A length field in the header (`Total Length`, `Data Offset`, …).
-    Field(&'static str),
+    /// A length field in the header (`Total Length`, `Payload Length`, …)
+    /// and the number it holds, which may count in other units or leave
+    /// out the header (`Payload Length` 14 means 54 bytes of IPv6).
+    Field { name: &'static str, says: u64 },
+    /// Several fields together (ARP's hardware and protocol sizes).
+    Fields(&'static str),
 }
 
 /// Fewer bytes than the header, or one of its length fields, needs.
@@ -80,9 +84,11 @@ impl LenError {
         }
     }
 
+    /// `name` holds `says`, by which the header (and data) need `needed` bytes.
     pub(crate) fn field(
         layer: Protocol,
-        field: &'static str,
+        name: &'static str,
+        says: u64,
         needed: usize,
         available: usize,
     ) -> Self {
@@ -91,7 +97,23 @@ impl LenError {
             offset: 0,
             needed,
             available,
-            len_source: LenSource::Field(field),
+            len_source: LenSource::Field { name, says },
+        }
+    }
+
+    /// The fields `names` together need `needed` bytes.
+    pub(crate) fn fields(
+        layer: Protocol,
+        names: &'static str,
+        needed: usize,
+        available: usize,
+    ) -> Self {
+        Self {
+            layer,
+            offset: 0,
+            needed,
+            available,
+            len_source: LenSource::Fields(names),
         }
     }
 
@@ -113,9 +135,17 @@ impl fmt::Display for LenError {
         } = self;
         match len_source {
             LenSource::Header => write!(f, "{layer}: needs {needed} bytes from byte {offset}")?,
-            LenSource::Field(name) => write!(
+            LenSource::Field { name, says } if *says == *needed as u64 => write!(
                 f,
                 "{layer}: the {name} field says {needed} bytes from byte {offset}"
+            )?,
+            LenSource::Field { name, says } => write!(
+                f,
+                "{layer}: the {name} field says {says}, which makes {needed} bytes from byte {offset}"
+            )?,
+            LenSource::Fields(names) => write!(
+                f,
+                "{layer}: the {names} fields make {needed} bytes from byte {offset}"
             )?,
         }
         let verb = if *available == 1 { "is" } else { "are" };
@@ -177,7 +207,7 @@ mod test {
 
     #[test]
     fn messages_name_the_layer_and_the_byte() {
-        let e = LenError::field(Protocol::Ipv4, "Total Length", 60, 45).shifted(14);
+        let e = LenError::field(Protocol::Ipv4, "Total Length", 60, 60, 45).shifted(14);
         assert_eq!(
             e.to_string(),
             "IPv4: the Total Length field says 60 bytes from byte 14, only 45 are there"

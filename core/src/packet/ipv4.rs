@@ -243,9 +243,14 @@ impl<T: AsRef<[u8]>> Packet<T> {
         }
         let header_len = usize::from(self.header_len());
         if len < header_len {
-            return Err(
-                LenError::field(Protocol::Ipv4, field::HEADER_LEN.name, header_len, len).into(),
-            );
+            return Err(LenError::field(
+                Protocol::Ipv4,
+                field::HEADER_LEN.name,
+                (header_len / 4) as u64,
+                header_len,
+                len,
+            )
+            .into());
         }
         Ok(())
     }
@@ -264,7 +269,14 @@ impl<T: AsRef<[u8]>> Packet<T> {
         }
         let len = self.buffer.as_ref().len();
         if len < total {
-            return Err(LenError::field(Protocol::Ipv4, field::TOTAL_LEN.name, total, len).into());
+            return Err(LenError::field(
+                Protocol::Ipv4,
+                field::TOTAL_LEN.name,
+                total as u64,
+                total,
+                len,
+            )
+            .into());
         }
         Ok(())
     }

@@ -115,9 +115,14 @@ impl<T: AsRef<[u8]>> Packet<T> {
         let len = self.buffer.as_ref().len();
         let needed = HEADER_LEN + usize::from(self.payload_len());
         if len < needed {
-            return Err(
-                LenError::field(Protocol::Ipv6, field::PAYLOAD_LEN.name, needed, len).into(),
-            );
+            return Err(LenError::field(
+                Protocol::Ipv6,
+                field::PAYLOAD_LEN.name,
+                self.payload_len().into(),
+                needed,
+                len,
+            )
+            .into());
         }
         Ok(())
     }
@@ -340,7 +345,7 @@ mod test {
         let e = Packet::new_checked(&PACKET_BYTES[..42]).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "IPv6: the Payload Length field says 44 bytes from byte 0, only 42 are there"
+            "IPv6: the Payload Length field says 4, which makes 44 bytes from byte 0, only 42 are there"
         );
         let mut v4 = PACKET_BYTES;
         v4[0] = 0x45;

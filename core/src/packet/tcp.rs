@@ -475,7 +475,14 @@ impl<T: AsRef<[u8]>> Packet<T> {
         }
         let header_len = usize::from(self.header_len());
         if len < header_len {
-            return Err(LenError::field(Protocol::Tcp, "Data Offset", header_len, len).into());
+            return Err(LenError::field(
+                Protocol::Tcp,
+                "Data Offset",
+                (header_len / 4) as u64,
+                header_len,
+                len,
+            )
+            .into());
         }
         Ok(())
     }

@@ -76,7 +76,14 @@ impl<T: AsRef<[u8]>> Packet<T> {
             .into());
         }
         if len < field_len {
-            return Err(LenError::field(Protocol::Udp, field::LENGTH.name, field_len, len).into());
+            return Err(LenError::field(
+                Protocol::Udp,
+                field::LENGTH.name,
+                field_len as u64,
+                field_len,
+                len,
+            )
+            .into());
         }
         Ok(())
     }
