@@ -87,6 +87,13 @@ test("every rule a dissector finding states has its Chinese: one bad frame for e
   edit("IPv4 Total Length 16", tcp(), { 16: 0, 17: 16 });
   bad.push(["IPv4 option too long", withOptions(tcp(), 14, [0x07, 0x20, 0, 0], "ip")]);
   bad.push(["TCP option too long", withOptions(tcp(), 34, [0x02, 0x10, 0, 0], "tcp")]);
+  bad.push(["TCP option without a length byte", withOptions(tcp(), 34, [1, 1, 1, 5], "tcp")]);
+  bad.push(["TCP option length 1", withOptions(tcp(), 34, [5, 1, 0, 0], "tcp")]);
+  bad.push(["TCP MSS of 3 bytes", withOptions(tcp(), 34, [2, 3, 0, 1], "tcp")]);
+  bad.push(["TCP window scale of 4 bytes", withOptions(tcp(), 34, [3, 4, 0, 0], "tcp")]);
+  bad.push(["TCP SACK permitted of 3 bytes", withOptions(tcp(), 34, [4, 3, 0, 1], "tcp")]);
+  bad.push(["TCP SACK of 4 bytes", withOptions(tcp(), 34, [5, 4, 0, 0], "tcp")]);
+  bad.push(["TCP timestamps of 4 bytes", withOptions(tcp(), 34, [8, 4, 0, 0], "tcp")]);
   edit("TCP data offset 4", tcp(), { 46: 0x40 });
   edit("UDP length 4", udp(), { 38: 0, 39: 4 });
   edit("UDP length 9 of 13", udp(), { 38: 0, 39: 9 });

@@ -593,13 +593,13 @@ impl Dissector<'_> {
             self.bytes_layer(Protocol::Data, header_end, at + seg.len(), UNDECODED);
             return;
         }
-        if let Some((off, len)) = tcp::bad_option(p.options()) {
+        if let Some((off, len, rule)) = tcp::bad_option(p.options()) {
             self.findings.push(Finding::Content(ContentError::new(
                 Protocol::Tcp,
                 at + tcp::HEADER_LEN + off + 1,
                 "Option Length",
                 u64::from(len),
-                "an option's length counts its kind and length bytes and fits in the header",
+                rule,
             )));
         }
         if complete {
@@ -791,7 +791,9 @@ mod test {
         let bad = u16::from_be_bytes([f[50], f[51]]);
         assert_eq!(
             d.findings[0].to_string(),
-            format!("TCP: Checksum is 0x{bad:04x} at byte 50, but the bytes it covers need 0x{good:04x}")
+            format!(
+                "TCP: Checksum is 0x{bad:04x} at byte 50, but the bytes it covers need 0x{good:04x}"
+            )
         );
     }
 

@@ -413,6 +413,8 @@ impl TcpOption {
                 tsecr: field::TS_ECR.get(opt) as u32,
             },
             (2 | 3 | 4 | 8, _) => return None,
+            // SACK (RFC 2018): one to four blocks of two 32-bit edges.
+            (5, _) if len < 10 || (len - 2) % 8 != 0 => return None,
             _ => Self::Unknown {
                 kind,
                 data: opt[2..].to_vec(),
@@ -699,7 +701,7 @@ impl Repr {
                     HEADER_LEN + at + 1,
                     "Option Length",
                     u64::from(value),
-                    "an option's length counts its kind and length bytes and fits in the header",
+                    option_fault(&opts[at..]),
                 )
                 .into());
             };
@@ -834,17 +836,40 @@ pub fn annotate(data: &[u8], base: usize) -> Layer {
 }
 
 /// The offset (from the options' start) of the first option that does
-/// not parse, and its length byte.
-pub(crate) fn bad_option(opts: &[u8]) -> Option<(usize, u8)> {
+/// not parse, its length byte, and the rule it breaks.
+pub(crate) fn bad_option(opts: &[u8]) -> Option<(usize, u8, &'static str)> {
     let mut at = 0;
     while at < opts.len() {
         match TcpOption::parse(&opts[at..]) {
             Some((TcpOption::EndOfList, _)) => return None,
             Some((_, len)) => at += len,
-            None => return Some((at, opts.get(at + 1).copied().unwrap_or(0))),
+            None => {
+                let rest = opts.get(at..).unwrap_or_default();
+                let len = rest.get(1).copied().unwrap_or(0);
+                return Some((at, len, option_fault(rest)));
+            }
         }
     }
     None
+}
+
+/// Why the option at the start of `buf` does not parse, as the rule it
+/// breaks: the sizes each kind must have are what tshark checks too.
+fn option_fault(buf: &[u8]) -> &'static str {
+    let len = buf.get(1).map(|&l| usize::from(l));
+    match (buf.first(), len) {
+        (_, None) => "an option other than End of Option List and No-Operation has a length byte",
+        (_, Some(len)) if len < 2 => {
+            "an option's length counts its kind and length bytes, so it is at least 2"
+        }
+        (_, Some(len)) if len > buf.len() => "an option ends inside the header",
+        (Some(2), _) => "a Maximum segment size option is 4 bytes long",
+        (Some(3), _) => "a Window scale option is 3 bytes long",
+        (Some(4), _) => "a SACK permitted option is 2 bytes long",
+        (Some(5), _) => "a SACK option is 2 bytes and 8 for each block: 10, 18, 26 or 34",
+        (Some(8), _) => "a Timestamps option is 10 bytes long",
+        _ => "an option ends inside the header",
+    }
 }
 
 #[cfg(test)]
@@ -984,12 +1009,44 @@ mod test {
         bytes[..20].copy_from_slice(&SEGMENT_BYTES[..20]);
         bytes[12] = 0x60;
         bytes[20..].copy_from_slice(&[2, 9, 5, 0xb4]);
-        assert_eq!(bad_option(&bytes[20..]), Some((0, 9)));
+        assert_eq!(
+            bad_option(&bytes[20..]),
+            Some((0, 9, "an option ends inside the header"))
+        );
         let e = Repr::parse(&Packet::new_checked(&bytes[..]).unwrap()).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "TCP: Option Length is 9 at byte 21; an option's length counts its kind and length bytes and fits in the header"
+            "TCP: Option Length is 9 at byte 21; an option ends inside the header"
         );
+        // Each kind's size, as tshark checks it; the faults in order.
+        type Case = (&'static [u8], Option<(usize, u8)>, &'static str);
+        let cases: [Case; 9] = [
+            (&[1, 1, 1, 5], Some((3, 0)), "has a length byte"),
+            (&[5, 1, 0, 0], Some((0, 1)), "at least 2"),
+            (
+                &[2, 3, 0, 1],
+                Some((0, 3)),
+                "Maximum segment size option is 4",
+            ),
+            (&[3, 4, 0, 0], Some((0, 4)), "Window scale option is 3"),
+            (&[4, 3, 0, 1], Some((0, 3)), "SACK permitted option is 2"),
+            (&[5, 4, 0, 0], Some((0, 4)), "10, 18, 26 or 34"),
+            (&[8, 4, 0, 0], Some((0, 4)), "Timestamps option is 10"),
+            (&[5, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 0], None, ""),
+            (
+                &[5, 11, 0, 0, 0, 1, 0, 0, 0, 2, 1, 0],
+                Some((0, 11)),
+                "10, 18, 26 or 34",
+            ),
+        ];
+        for (opts, want, words) in cases {
+            let got = bad_option(opts);
+            assert_eq!(got.map(|(at, len, _)| (at, len)), want, "{opts:?}");
+            assert!(
+                got.is_none_or(|(_, _, rule)| rule.contains(words)),
+                "{opts:?}: {got:?}"
+            );
+        }
         bytes[12] = 0x40;
         let e = Packet::new_checked(&bytes[..]).unwrap_err();
         assert_eq!(
