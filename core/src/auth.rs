@@ -33,6 +33,27 @@ pub enum Algorithm {
     HmacSha256,
 }
 
+impl Algorithm {
+    /// The Python that computes the answer, as the seeds write it, with
+    /// `rand` the challenge.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_core::auth::Algorithm;
+    ///
+    /// assert_eq!(Algorithm::HmacMd5.python(), "hmac.new(secret, rand, 'md5').digest()");
+    /// ```
+    pub fn python(self) -> &'static str {
+        match self {
+            Self::Sha1Concat => "hashlib.sha1(secret + rand).hexdigest()",
+            Self::Md5Concat => "hashlib.md5(secret + rand).hexdigest()",
+            Self::HmacMd5 => "hmac.new(secret, rand, 'md5').digest()",
+            Self::HmacSha256 => "hmac.new(secret, rand, 'sha256').digest()",
+        }
+    }
+}
+
 /// Why a digest could not be computed.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum AuthError {
@@ -206,7 +227,7 @@ pub fn trace(
         },
         Step {
             who: "client",
-            action: format!("answers with {alg:?} of the challenge under its secret"),
+            action: format!("answers with {}, rand being the challenge", alg.python()),
             bytes_hex: hex(&answer),
         },
         Step {
@@ -308,5 +329,10 @@ mod test {
         assert!(steps[3].action.contains("differ"));
         let steps = trace(Algorithm::HmacMd5, b"a", b"a", &[0; 32]);
         assert!(steps[3].action.contains("match"));
+        // The answer is named as the seeds compute it, not by a Rust name.
+        assert_eq!(
+            steps[1].action,
+            "answers with hmac.new(secret, rand, 'md5').digest(), rand being the challenge"
+        );
     }
 }

@@ -45,6 +45,13 @@ use crate::pystruct::Value;
 pub const MAX_STREAM: usize = 64 << 10;
 /// The most `recv()` calls one lane makes.
 pub const MAX_RECV_CALLS: usize = 10_000;
+/// The most messages a run sends (empty ones carry no bytes, so the
+/// stream's limit does not bound them).
+pub const MAX_MESSAGES: usize = 10_000;
+/// The longest any one time of the spec may be, in microseconds: an hour.
+/// With at most [`MAX_MESSAGES`] sends and [`MAX_RECV_CALLS`] calls no
+/// clock can then overflow, and every time stays exact as a JavaScript number.
+pub const MAX_TIME_US: u64 = 3_600_000_000;
 
 /// What to simulate. Every field has a default, and the defaults are seed
 /// 000 §6.1: `b'hello'` then `b'nice'` with no pause, a client that sleeps
@@ -183,6 +190,12 @@ pub enum StickyError {
     TooMuchData(usize),
     #[error("recv_calls is {0}; the simulator makes at most {MAX_RECV_CALLS}")]
     TooManyCalls(usize),
+    #[error("there are {0} messages; the simulator sends at most {MAX_MESSAGES}")]
+    TooManyMessages(usize),
+    #[error(
+        "{field} is {value} µs; the simulator takes at most {MAX_TIME_US} µs (an hour) for a time"
+    )]
+    TooLong { field: String, value: u64 },
     #[error("the framed lane cannot frame the messages: {0}")]
     Framing(#[from] FramingError),
 }
@@ -290,6 +303,31 @@ pub fn simulate(spec: &StickySpec) -> Result<StickyReport, StickyError> {
     }
     if let Some(n) = spec.recv_calls.filter(|&n| n > MAX_RECV_CALLS) {
         return Err(StickyError::TooManyCalls(n));
+    }
+    if spec.messages.len() > MAX_MESSAGES {
+        return Err(StickyError::TooManyMessages(spec.messages.len()));
+    }
+    let times = [
+        ("send_cost_us", spec.send_cost_us),
+        ("latency_us", spec.latency_us),
+        ("jitter_us", spec.jitter_us),
+        ("ack_delay_us", spec.ack_delay_us),
+        ("sleep_us", spec.sleep_us),
+        ("recv_gap_us", spec.recv_gap_us),
+        ("wakeup_us", spec.wakeup_us),
+    ];
+    let pauses = spec
+        .messages
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (i, m.pause_us));
+    if let Some((field, value)) = times
+        .iter()
+        .map(|&(name, v)| (name.to_owned(), v))
+        .chain(pauses.map(|(i, v)| (format!("messages[{i}].pause_us"), v)))
+        .find(|(_, v)| *v > MAX_TIME_US)
+    {
+        return Err(StickyError::TooLong { field, value });
     }
     let messages: Vec<&[u8]> = spec.messages.iter().map(|m| m.text.as_bytes()).collect();
     let codec = LengthPrefix::new(&spec.header, MAX_STREAM)?;
@@ -1000,6 +1038,55 @@ mod test {
         assert!(serde_json::from_str::<StickySpec>(r#"{"sleep": 1}"#).is_err());
 
         let bad = |spec: StickySpec| simulate(&spec).unwrap_err().to_string();
+        // Times past an hour are refused by name: they overflowed the clocks.
+        for spec in [
+            StickySpec {
+                sleep_us: u64::MAX,
+                ..StickySpec::default()
+            },
+            StickySpec {
+                latency_us: u64::MAX,
+                recv_calls: None,
+                ..StickySpec::default()
+            },
+            StickySpec {
+                ack_delay_us: MAX_TIME_US + 1,
+                ..StickySpec::default()
+            },
+        ] {
+            assert!(bad(spec).contains("µs; the simulator takes at most 3600000000 µs"));
+        }
+        let paused = StickySpec {
+            messages: vec![
+                SendSpec::text("a"),
+                SendSpec {
+                    text: "b".into(),
+                    pause_us: u64::MAX,
+                },
+            ],
+            ..StickySpec::default()
+        };
+        assert!(bad(paused).starts_with("messages[1].pause_us is 18446744073709551615 µs"));
+        let at_the_limit = StickySpec {
+            sleep_us: MAX_TIME_US,
+            latency_us: MAX_TIME_US,
+            jitter_us: MAX_TIME_US,
+            ack_delay_us: MAX_TIME_US,
+            recv_gap_us: MAX_TIME_US,
+            wakeup_us: MAX_TIME_US,
+            send_cost_us: MAX_TIME_US,
+            recv_size: 1,
+            recv_calls: Some(MAX_RECV_CALLS),
+            ..StickySpec::default()
+        };
+        assert!(simulate(&at_the_limit).is_ok());
+        assert!(
+            bad(StickySpec {
+                messages: vec![SendSpec::text(""); MAX_MESSAGES + 1],
+                ..StickySpec::default()
+            })
+            .starts_with("there are 10001 messages")
+        );
         assert_eq!(
             bad(StickySpec {
                 mss: 0,

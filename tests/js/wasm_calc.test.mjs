@@ -589,3 +589,15 @@ test("a sample of cidr_cpython.json passes through the module", (t) => {
   assert.ok(n >= 100, `only ${n} cases`);
   t.diagnostic(`${n} cidr cases`);
 });
+
+test("stickySimulate reads its spec as strictly as the other simulators", () => {
+  // Times past an hour overflowed the clocks (2^64 - 1 trapped inside the module).
+  assert.throws(() => wasm.stickySimulate({ sleep_us: 2n ** 64n - 1n }), { message: /^sleep_us is 18446744073709551615 µs; the simulator takes at most 3600000000 µs/ });
+  assert.throws(() => wasm.stickySimulate({ latency_us: 2n ** 64n - 1n, recv_calls: null }), { message: /^latency_us is 18446744073709551615 µs/ });
+  // A misspelt field was ignored and the defaults ran.
+  assert.throws(() => wasm.stickySimulate({ recv_sise: 1 }), { message: /^unknown field `recv_sise`, expected one of/ });
+  assert.throws(() => wasm.stickySimulate([]), { message: "the spec must be an object" });
+  assert.throws(() => wasm.stickySimulate({ messages: "hello" }), { message: "a field that takes a list (an array) was given a single value" });
+  // The strict reading still takes every field the spec has (seed 000 §6.1 at the limits of time).
+  assert.deepEqual(wasm.stickySimulate({ seed: 3, sleep_us: 3_600_000_000 }).naive.printed, ["b'hellonice'", "b''"]);
+});

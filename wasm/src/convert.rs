@@ -2,11 +2,9 @@
 //! plain objects, integers past 2^53 as `BigInt`, and the few JavaScript
 //! shapes the API takes in (text or bytes, numbers in any of JS's forms).
 
-#[cfg(feature = "packets")]
 use js_sys::Object;
 use js_sys::{Array, BigInt, Reflect, Uint8Array};
 use serde::Serialize;
-#[cfg(feature = "packets")]
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
@@ -62,10 +60,13 @@ fn strings_to_bigint(value: &JsValue, path: &[&str]) -> Result<(), JsError> {
 
 /// A JavaScript exception as a `JsError`, keeping its message.
 pub fn thrown(e: JsValue) -> JsError {
-    let message = e
-        .dyn_ref::<js_sys::Error>()
-        .map_or_else(|| format!("{e:?}"), |e| String::from(e.message()));
-    JsError::new(&message)
+    JsError::new(&message_of(&e))
+}
+
+/// What a JavaScript exception says.
+fn message_of(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
 }
 
 /// The bytes of a `Uint8Array`, or the UTF-8 of a string, as a Python
@@ -143,13 +144,28 @@ pub fn option(object: &JsValue, name: &str) -> Option<JsValue> {
 /// caller gave that is not there is refused with serde's own message
 /// (``unknown field `clients`, expected one of …``), as the core's
 /// `deny_unknown_fields` means it to be.
-#[cfg(feature = "packets")]
 pub fn read_spec<T: DeserializeOwned + Serialize>(spec: JsValue) -> Result<T, JsError> {
     if !spec.is_object() || Array::is_array(&spec) {
         return Err(JsError::new("the spec must be an object"));
     }
-    let read: T = serde_wasm_bindgen::from_value(spec.clone()).map_err(|e| thrown(e.into()))?;
-    match unknown_field(&spec, &to_js(&read)?) {
+    let read: T = serde_wasm_bindgen::from_value(spec.clone()).map_err(|e| {
+        let message = message_of(&e.into());
+        // serde-wasm-bindgen passes on JavaScript's own words for this.
+        JsError::new(if message.contains("Reflect.get called on non-object") {
+            "a field that takes a list (an array) was given a single value"
+        } else {
+            &message
+        })
+    })?;
+    // Numbers past 2^53 go back as BigInts: only the keys are compared, and
+    // the core's own checks then name any value it refuses.
+    let known = read
+        .serialize(
+            &serde_wasm_bindgen::Serializer::json_compatible()
+                .serialize_large_number_types_as_bigints(true),
+        )
+        .map_err(|e| thrown(e.into()))?;
+    match unknown_field(&spec, &known) {
         Some(message) => Err(JsError::new(&message)),
         None => Ok(read),
     }
@@ -157,7 +173,6 @@ pub fn read_spec<T: DeserializeOwned + Serialize>(spec: JsValue) -> Result<T, Js
 
 /// The first field of `given` (walking into objects and arrays) that
 /// `known`, the same value as the core read it, does not have.
-#[cfg(feature = "packets")]
 fn unknown_field(given: &JsValue, known: &JsValue) -> Option<String> {
     if Array::is_array(given) && Array::is_array(known) {
         let (given, known) = (Array::from(given), Array::from(known));

@@ -94,7 +94,7 @@ export type Finding = {
   /** In English; `detail` has the particulars for other languages. */
   message: string;
 } & (
-  | { kind: "length"; detail: { header: string; field: string | null; needed: number; available: number } }
+  | { kind: "length"; detail: { header: string; field: string | null; says: number | null; needed: number; available: number } }
   | { kind: "content"; detail: { header: string; field: string; value: number; rule: string } }
   | { kind: "checksum"; detail: { header: string; field: string; found: number; expected: number } }
   | { kind: "unsupported"; detail: { header: string } }

@@ -4,7 +4,7 @@
 use netlab_core::sticky::{self, StickySpec};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::to_js;
+use crate::convert::{read_spec, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_STICKY: &str = r#"
@@ -46,7 +46,7 @@ pub fn sticky_simulate(
     let spec: StickySpec = if spec.is_undefined() || spec.is_null() {
         StickySpec::default()
     } else {
-        serde_wasm_bindgen::from_value(spec).map_err(|e| JsError::new(&e.to_string()))?
+        read_spec(spec)?
     };
     to_js(&sticky::simulate(&spec)?)
 }

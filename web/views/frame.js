@@ -572,9 +572,9 @@ export function findingText(f) {
       const d = f.detail;
       const args = { header: d.header, offset: f.offset, needed: d.needed, available: d.available };
       if (d.field === null) return t("finding.length", args);
-      args.field = fieldName(d.field);
-      if (d.says === null) return t("finding.length_fields", args);
-      return d.says === d.needed ? t("finding.length_field", args) : t("finding.length_field_says", { ...args, says: d.says });
+      const named = { ...args, field: fieldName(d.field) };
+      if (d.says === null) return t("finding.length_fields", named);
+      return d.says === d.needed ? t("finding.length_field", named) : t("finding.length_field_says", { ...named, says: d.says });
     }
     case "content": {
       const d = f.detail;
