@@ -880,6 +880,52 @@ mod test {
     }
 
     #[test]
+    fn an_answer_comes_from_the_address_that_was_asked() {
+        // R's far interface: the request enters by eth0, the reply leaves by
+        // eth0 too, from 192.168.13.254 (RFC 1122 §3.2.2.6; Linux does so).
+        let mut spec = LanSpec::default();
+        spec.send.to = Ipv4Addr::new(192, 168, 13, 254);
+        let t = run(&spec);
+        let reply = t
+            .frames
+            .iter()
+            .find(|f| f.icmp.as_ref().is_some_and(|i| i.icmp_type == 0))
+            .unwrap();
+        assert_eq!(reply.from, "R");
+        assert_eq!(
+            reply.ip.as_ref().unwrap().src,
+            Ipv4Addr::new(192, 168, 13, 254)
+        );
+        assert!(t.outcome.answered);
+        assert!(
+            t.outcome
+                .output
+                .starts_with("13 bytes from 192.168.13.254: icmp_seq=1 ttl=64")
+        );
+        assert!(
+            t.frames.iter().all(|f| f.port != "eth1"),
+            "nothing crosses to B's LAN"
+        );
+    }
+
+    #[test]
+    fn a_host_pings_itself_through_lo() {
+        for to in [Ipv4Addr::new(192, 168, 12, 1), Ipv4Addr::new(127, 0, 0, 1)] {
+            let mut spec = LanSpec::default();
+            spec.send.to = to;
+            let t = run(&spec);
+            assert!(t.frames.is_empty(), "{to}: nothing goes on the LAN");
+            assert_eq!(t.events.len(), 1);
+            assert_eq!(t.events[0].key, "lan.loopback");
+            assert!(t.outcome.answered && t.outcome.error.is_none());
+            assert_eq!(
+                t.outcome.output,
+                format!("13 bytes from {to}: icmp_seq=1 ttl=64 time=0 ms")
+            );
+        }
+    }
+
+    #[test]
     fn wrong_mask_arps_for_b_and_times_out() {
         let t = run(&LanSpec::variant(Variant::WrongMask));
         assert_eq!(t.events[0].key, "lan.decide.same");

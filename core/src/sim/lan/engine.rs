@@ -165,15 +165,90 @@ impl Lan {
                 payload,
             ),
         };
-        self.originate(node, send.to, send.ttl, body);
+        let own = self
+            .station_ref(node)
+            .is_some_and(|st| st.nics.iter().any(|n| n.ip == send.to));
+        if own || send.to.is_loopback() {
+            self.loopback(node, body);
+            return;
+        }
+        self.originate(node, send.to, send.ttl, body, None);
     }
 
-    /// A host sends a packet of its own: the mask decides the next hop.
-    fn originate(&mut self, node: usize, dst: Ipv4Addr, ttl: u8, body: Body) {
+    /// The sender's packet is for itself: the local routing table sends it
+    /// through `lo`, so nothing reaches the LAN (what Linux does).
+    fn loopback(&mut self, node: usize, body: Body) {
+        let name = self.name(node);
+        let to = self.spec.send.to;
+        let whose = if to.is_loopback() {
+            "a loopback address (127.0.0.0/8)".to_owned()
+        } else {
+            format!("{name}'s own address")
+        };
+        let (protocol, data) = match &body {
+            Body::Icmp(_, data) => ("ICMP echo request", data.clone()),
+            Body::Udp(_, data) => ("UDP", data.clone()),
+        };
+        self.event(
+            node,
+            "lan.loopback",
+            format!(
+                "{to} is {whose}: the kernel's local routing table sends the packet through the \
+                 loopback interface lo, not the network card. No ARP, no frame: the switch never \
+                 sees it."
+            ),
+            None,
+            Detail::Deliver {
+                protocol: protocol.to_owned(),
+                data: py_bytes(&data),
+            },
+        );
+        self.outcome.delivered = true;
+        match body {
+            Body::Icmp(_, data) => {
+                self.outcome.answered = true;
+                self.outcome.output = format!(
+                    "{} bytes from {to}: icmp_seq={PING_SEQ} ttl=64 time={} ms",
+                    icmpv4::HEADER_LEN + data.len(),
+                    self.now
+                );
+            }
+            Body::Udp(u, _) => {
+                if let Some(reply) = self.spec.send.reply.clone() {
+                    self.outcome.answered = true;
+                    self.outcome.output = format!(
+                        "recvfrom(1024) returns ({}, ('{to}', {}))",
+                        py_bytes(reply.as_bytes()),
+                        u.dst_port
+                    );
+                }
+            }
+        }
+    }
+
+    /// A station sends a packet of its own, from `src` (an answer comes
+    /// from the address that was asked, RFC 1122 §3.2.2.6) or else from the
+    /// card it leaves by: the card on `dst`'s network if there is one, and
+    /// then the mask decides the next hop.
+    fn originate(
+        &mut self,
+        node: usize,
+        dst: Ipv4Addr,
+        ttl: u8,
+        body: Body,
+        src: Option<Ipv4Addr>,
+    ) {
         let Some(st) = self.station_ref(node) else {
             return;
         };
-        let nic = st.nics[0].clone();
+        let out = st
+            .nics
+            .iter()
+            .position(|n| n.net().contains(&dst))
+            .unwrap_or(0);
+        let Some(nic) = st.nics.get(out).cloned() else {
+            return;
+        };
         let gateway = st.gateway;
         let name = st.name.clone();
         let same = SameReport::new(IpAddr::V4(nic.ip), IpAddr::V4(dst), nic.prefix);
@@ -267,14 +342,14 @@ impl Lan {
         };
         let ident = st.next_ident();
         let ip = Ip {
-            src: nic.ip,
+            src: src.unwrap_or(nic.ip),
             dst,
             ttl,
             ident,
             dont_frag: true,
         };
         let frame = body.frame(nic.mac, &ip);
-        self.resolve(node, 0, hop, frame, None);
+        self.resolve(node, out, hop, frame, None);
     }
 
     /// Sends `frame` out of `nic` to `hop`, asking ARP for its MAC first
@@ -926,6 +1001,7 @@ impl Lan {
                         ip.src_addr,
                         64,
                         Body::Icmp(icmpv4::Repr::EchoReply { ident, seq_no }, p.data.clone()),
+                        Some(ip.dst_addr),
                     );
                 }
                 icmpv4::Repr::EchoReply { seq_no, .. } if is_sender => {
@@ -995,6 +1071,7 @@ impl Lan {
                             },
                             reply.into_bytes(),
                         ),
+                        Some(ip.dst_addr),
                     );
                 }
             }
