@@ -124,6 +124,14 @@ pub(crate) enum Why {
     /// The SYN again while in SYN-RECEIVED: the SYN-ACK was lost, so it
     /// goes again at once.
     SynAckRepeated,
+    /// close() with bytes the program never read: Linux aborts (RFC 1122
+    /// §4.2.2.13) instead of closing gracefully.
+    ResetUnread,
+    /// New data reached a side whose program has closed: nobody can read
+    /// it, so Linux resets (RFC 1122 §4.2.2.13 again).
+    ResetAfterClose,
+    /// A segment of a connection this side has already dropped.
+    ResetGone,
 }
 
 /// A segment to send.
@@ -387,6 +395,29 @@ impl Tcb {
         }
     }
 
+    /// ABORT (RFC 9293 §3.10.5): a RST, the queues dropped, the connection
+    /// gone. Linux's close() does this when received data is still unread.
+    pub fn abort(&mut self) -> Vec<Out> {
+        match self.state {
+            State::SynReceived
+            | State::Established
+            | State::FinWait1
+            | State::FinWait2
+            | State::CloseWait => {
+                let rst = self.out(
+                    self.snd_nxt,
+                    TcpFlags::RST | TcpFlags::ACK,
+                    Vec::new(),
+                    Why::ResetUnread,
+                );
+                self.stop_timers();
+                self.enter(State::Closed);
+                vec![rst]
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// Sends the data the window allows, then a queued FIN.
     fn output(&mut self, now: u64) -> Vec<Out> {
         let mut outs = Vec::new();
@@ -465,7 +496,10 @@ impl Tcb {
     /// SEGMENT ARRIVES (§3.10.7).
     pub fn arrive(&mut self, seg: &Seg, now: u64) -> Vec<Out> {
         match self.state {
-            State::Closed => self.reset_for(seg, Why::ResetClosed),
+            State::Closed if seg.has(TcpFlags::SYN) || !self.synced => {
+                self.reset_for(seg, Why::ResetClosed)
+            }
+            State::Closed => self.reset_for(seg, Why::ResetGone),
             State::Listen => self.arrive_listen(seg, now),
             State::SynSent => self.arrive_syn_sent(seg, now),
             _ => self.arrive_synchronized(seg, now),
@@ -649,6 +683,14 @@ impl Tcb {
             self.state,
             State::Established | State::FinWait1 | State::FinWait2
         );
+        // The program closed (this model's FIN-WAIT states come only from
+        // close()), so new data has no reader: Linux resets.
+        let new_data = lt(self.rcv_nxt, seg.seq.wrapping_add(data.len() as u32));
+        if !data.is_empty() && new_data && matches!(self.state, State::FinWait1 | State::FinWait2) {
+            self.stop_timers();
+            self.enter(State::Closed);
+            return self.reset_for(seg, Why::ResetAfterClose);
+        }
         if !data.is_empty() && takes_data {
             if lt(seq, self.rcv_nxt) {
                 let skip = (self.rcv_nxt.wrapping_sub(seq) as usize).min(data.len());

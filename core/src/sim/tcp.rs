@@ -645,6 +645,74 @@ mod test {
     }
 
     #[test]
+    fn close_with_unread_data_resets_as_linux_does() {
+        // The server reads 2 × 1024 of 3000 bytes, answers and closes.
+        let spec = TcpSpec {
+            request: "x".repeat(3000),
+            ..TcpSpec::scenario(Scenario::Full)
+        };
+        let t = simulate(&spec).unwrap();
+        let rst: Vec<_> = t.segments().filter(|s| s.flags.contains("RST")).collect();
+        // The abort, then one for each client segment that was already on its way.
+        assert_eq!(
+            (rst[0].from, rst[0].flags.as_str()),
+            (S, "RST, ACK"),
+            "{:?}",
+            rows(&t)
+        );
+        assert!(rst.iter().all(|s| s.from == S));
+        let keys: Vec<_> = t
+            .events
+            .iter()
+            .filter(|e| e.key.starts_with("tcp.rst"))
+            .map(|e| e.key)
+            .collect();
+        assert_eq!(keys[0], "tcp.rst_unread");
+        assert!(keys[1..].iter().all(|&k| k == "tcp.rst_gone"), "{keys:?}");
+        assert!(
+            t.segments()
+                .all(|s| !(s.from == S && s.flags.contains("FIN")))
+        );
+        assert!(t.events.iter().any(|e| e.key == "tcp.rst_unread"));
+        // The client's one recv() still gets the reply that came first.
+        let recv = t
+            .events
+            .iter()
+            .find(|e| e.side == C && e.key.starts_with("tcp.call.recv"));
+        assert_eq!(
+            recv.map(|e| (e.key, e.error.is_none())),
+            Some(("tcp.call.recv", true))
+        );
+        assert_eq!(
+            (t.client_state, t.server_state),
+            (State::Closed, State::Closed)
+        );
+    }
+
+    #[test]
+    fn data_after_close_is_reset() {
+        // The client closes at once; the server's reply then has no reader.
+        let t = run(Scenario::Full);
+        assert!(
+            t.segments().all(|s| !s.flags.contains("RST")),
+            "all read: no reset"
+        );
+        let spec = TcpSpec {
+            loss: Some(vec![4]),
+            request: "x".repeat(3000),
+            ..TcpSpec::scenario(Scenario::Full)
+        };
+        let t = simulate(&spec).unwrap();
+        let keys: Vec<_> = t
+            .events
+            .iter()
+            .map(|e| e.key)
+            .filter(|k| k.starts_with("tcp.rst"))
+            .collect();
+        assert!(keys.contains(&"tcp.rst_after_close"), "{keys:?}");
+    }
+
+    #[test]
     fn close_scenario() {
         let t = run(Scenario::Close);
         let flags: Vec<String> = t.segments().map(|s| s.flags.clone()).collect();

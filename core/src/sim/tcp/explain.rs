@@ -58,6 +58,15 @@ pub(super) fn comment(c: &Ctx, s: &Segment) -> String {
             "SYN-ACK again: {other}'s SYN came twice, so {who} repeats it, seq=ISN={}, ack={}",
             s.seq, s.ack
         ),
+        Why::ResetUnread => format!(
+            "RST: {who} closes with data unread, so it aborts, seq={}",
+            s.seq
+        ),
+        Why::ResetAfterClose => format!("RST: data reached {who} after its close(), seq={}", s.seq),
+        Why::ResetGone => format!(
+            "RST: {who} has no connection for this segment any more, seq={}",
+            s.seq
+        ),
     };
     if c.retransmission && c.why != Why::SynAckRepeated {
         line = format!("Retransmission, {line}");
@@ -224,6 +233,36 @@ pub(super) fn explain(c: &Ctx, s: &Segment) -> (&'static str, String) {
                  restarts its timer, as Linux does; RFC 9293 alone would answer with an ACK and wait \
                  for the timer.",
                 s.seq, s.ack
+            ),
+        ),
+        Why::ResetUnread => (
+            "tcp.rst_unread",
+            format!(
+                "The {who}'s program calls close() while bytes it never read wait in its receive \
+                 buffer. Linux does not close gracefully then: it aborts with a RST (seq {}, ack {}), \
+                 as RFC 1122 §4.2.2.13 asks, so the {other} learns its data went unread. The {other}'s \
+                 next recv() or send() raises ConnectionResetError: {}.",
+                s.seq,
+                s.ack,
+                errno::python_message(104)
+            ),
+        ),
+        Why::ResetGone => (
+            "tcp.rst_gone",
+            format!(
+                "The {who} has already dropped this connection, so a segment of it finds no socket \
+                 and is answered with a RST (seq {}, RFC 9293 §3.10.7.1).",
+                s.seq
+            ),
+        ),
+        Why::ResetAfterClose => (
+            "tcp.rst_after_close",
+            format!(
+                "New data reached the {who}, whose program has already called close(): nobody will \
+                 ever read it, so Linux aborts with a RST (seq {}), as RFC 1122 §4.2.2.13 asks. The \
+                 {other}'s next recv() or send() raises ConnectionResetError: {}.",
+                s.seq,
+                errno::python_message(104)
             ),
         ),
     };

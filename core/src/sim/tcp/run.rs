@@ -422,7 +422,12 @@ impl Sim<'_> {
                 }
             }
             Call::Close => {
-                let outs = end.tcb.close(now);
+                let unread = end.tcb.unread(end.app.read).len();
+                let outs = if unread > 0 {
+                    end.tcb.abort()
+                } else {
+                    end.tcb.close(now)
+                };
                 end.app.next(now, think);
                 let text = format!("{obj}.close()");
                 if outs.is_empty() {
