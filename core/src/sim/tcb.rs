@@ -116,9 +116,15 @@ pub(crate) enum Why {
     ResetClosed,
     /// A segment acknowledged something never sent.
     ResetBadAck,
-    /// A segment outside the window, a duplicate or out of order: the ACK
-    /// repeats what is expected next.
+    /// A segment outside the window or a duplicate: the ACK repeats what
+    /// is expected next.
     DupAck,
+    /// Data after a gap: kept, and the ACK repeats where the gap starts.
+    OutOfOrder,
+    /// The third duplicate ACK: the missing segment again, before the timer.
+    FastRetransmit,
+    /// The missing bytes came: the ACK covers them and the held ones.
+    GapFilled,
     /// A SYN on an open connection (RFC 5961 §4).
     ChallengeAck,
     /// The SYN again while in SYN-RECEIVED: the SYN-ACK was lost, so it
@@ -162,6 +168,9 @@ pub(crate) enum Fired {
         attempt: u32,
         rto: u64,
         next_rto: u64,
+        /// Duplicate ACKs that came before the timer: too few for a fast
+        /// retransmit.
+        dup_acks: u32,
         outs: Vec<Out>,
     },
     /// Too many retransmissions: the connection is dropped.
@@ -217,6 +226,15 @@ pub(crate) struct Tcb {
     fin_sent: bool,
     /// The bytes that arrived in order.
     pub received: Vec<u8>,
+    /// Segments that arrived after a gap, kept until it is filled (RFC
+    /// 9293 §3.10.7.4; Linux's out-of-order queue): sequence number,
+    /// bytes, and whether a FIN came after them.
+    held: Vec<(u32, Vec<u8>, bool)>,
+    /// The end of the highest data retransmitted: by Karn's rule an ACK up
+    /// to it says nothing of the round trip, so the backed-off RTO stays.
+    rtx_high: Option<u32>,
+    /// Duplicate ACKs in a row.
+    dup_acks: u32,
     pub fin_received: bool,
     pub failure: Option<Failure>,
     rto_at: Option<u64>,
@@ -243,6 +261,9 @@ impl Tcb {
             data_sent: 0,
             fin_queued: false,
             fin_sent: false,
+            held: Vec::new(),
+            rtx_high: None,
+            dup_acks: 0,
             received: Vec::new(),
             fin_received: false,
             failure: None,
@@ -654,9 +675,42 @@ impl Tcb {
         if lt(self.snd_nxt, seg.ack) {
             return vec![self.ack_now(Why::DupAck)];
         }
+        // A duplicate ACK (RFC 5681 §2): nothing new acknowledged, no data,
+        // the same window, while data is outstanding. The third in a row
+        // means a segment is missing: it goes again at once (§3.2).
+        let duplicate = seg.ack == self.snd_una
+            && seg.payload.is_empty()
+            && !seg.has(TcpFlags::FIN)
+            && u32::from(seg.window) == self.snd_wnd
+            && self.snd_una != self.snd_nxt;
+        let mut fast = Vec::new();
+        if duplicate {
+            self.dup_acks += 1;
+            if self.dup_acks == 3 {
+                fast = self.retransmit();
+                for o in &mut fast {
+                    if o.why == Why::Data {
+                        o.why = Why::FastRetransmit;
+                    }
+                    let end = o.seg.seq.wrapping_add(o.seg.seq_len());
+                    if self.rtx_high.is_none_or(|h| lt(h, end)) {
+                        self.rtx_high = Some(end);
+                    }
+                }
+            }
+        } else if lt(self.snd_una, seg.ack) {
+            self.dup_acks = 0;
+        }
+        if !fast.is_empty() {
+            return fast;
+        }
         if lt(self.snd_una, seg.ack) {
             self.snd_una = seg.ack;
-            self.rto = self.cfg.rto_ms;
+            // Karn: only an ACK of data sent once ends the backoff.
+            if self.rtx_high.is_none_or(|h| lt(h, seg.ack)) {
+                self.rto = self.cfg.rto_ms;
+                self.rtx_high = None;
+            }
             self.retries = 0;
             self.rto_at = if self.snd_una == self.snd_nxt {
                 None
@@ -701,15 +755,26 @@ impl Tcb {
                 self.received.extend_from_slice(data);
                 self.rcv_nxt = self.rcv_nxt.wrapping_add(data.len() as u32);
                 ack = Some(Why::DataAck);
-            } else {
-                // Out of order: not kept; the duplicate ACK asks again.
+            } else if data.is_empty() {
                 return vec![self.ack_now(Why::DupAck)];
+            } else {
+                // After a gap: kept, and the ACK says where the gap starts.
+                self.hold(seq, data.to_vec(), seg.has(TcpFlags::FIN));
+                return vec![self.ack_now(Why::OutOfOrder)];
+            }
+        }
+        let fin_seq = seg.seq.wrapping_add(seg.payload.len() as u32);
+        let mut fin = seg.has(TcpFlags::FIN) && fin_seq == self.rcv_nxt;
+        if ack.is_some() && !self.held.is_empty() {
+            let before = self.rcv_nxt;
+            fin |= self.take_held();
+            if self.rcv_nxt != before {
+                ack = Some(Why::GapFilled);
             }
         }
         // Eighth: FIN.
-        if seg.has(TcpFlags::FIN) {
-            let fin_seq = seg.seq.wrapping_add(seg.payload.len() as u32);
-            if fin_seq == self.rcv_nxt {
+        if seg.has(TcpFlags::FIN) || fin {
+            if fin {
                 self.rcv_nxt = self.rcv_nxt.wrapping_add(1);
                 self.fin_received = true;
                 ack = Some(Why::FinAck);
@@ -721,6 +786,10 @@ impl Tcb {
                     _ => {}
                 }
             } else if lt(self.rcv_nxt, fin_seq) {
+                if takes_data {
+                    self.hold(fin_seq, Vec::new(), true);
+                    return vec![self.ack_now(Why::OutOfOrder)];
+                }
                 return vec![self.ack_now(Why::DupAck)];
             }
         }
@@ -734,6 +803,42 @@ impl Tcb {
         }
         outs.extend(more);
         outs
+    }
+
+    /// Keeps bytes that came after a gap (and a FIN after them), once.
+    fn hold(&mut self, seq: u32, data: Vec<u8>, fin: bool) {
+        if !self
+            .held
+            .iter()
+            .any(|(s, d, f)| *s == seq && d.len() == data.len() && *f == fin)
+        {
+            self.held.push((seq, data, fin));
+        }
+    }
+
+    /// Moves the held bytes that now follow on into `received`; whether a
+    /// held FIN has been reached.
+    fn take_held(&mut self) -> bool {
+        let mut fin = false;
+        loop {
+            let next = self.held.iter().position(|(s, d, _)| {
+                le(*s, self.rcv_nxt)
+                    && lt(self.rcv_nxt, s.wrapping_add(d.len() as u32).wrapping_add(1))
+            });
+            let Some(i) = next else { break };
+            let (s, d, f) = self.held.swap_remove(i);
+            let skip = (self.rcv_nxt.wrapping_sub(s) as usize).min(d.len());
+            self.received.extend_from_slice(&d[skip..]);
+            self.rcv_nxt = self.rcv_nxt.wrapping_add((d.len() - skip) as u32);
+            fin |= f;
+            if f {
+                break;
+            }
+        }
+        let rcv_nxt = self.rcv_nxt;
+        self.held
+            .retain(|(s, d, _)| lt(rcv_nxt, s.wrapping_add(d.len() as u32)));
+        fin
     }
 
     /// Fires the timer due at `now`, if any.
@@ -759,10 +864,17 @@ impl Tcb {
         self.rto = rto.saturating_mul(2).min(MAX_RTO_MS.max(self.cfg.rto_ms));
         self.rto_at = Some(now.saturating_add(self.rto));
         let outs = self.retransmit();
+        for o in &outs {
+            let end = o.seg.seq.wrapping_add(o.seg.seq_len());
+            if self.rtx_high.is_none_or(|h| lt(h, end)) {
+                self.rtx_high = Some(end);
+            }
+        }
         Some(Fired::Retransmit {
             attempt: self.retries,
             rto,
             next_rto: self.rto,
+            dup_acks: self.dup_acks,
             outs,
         })
     }

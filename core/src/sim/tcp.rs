@@ -697,9 +697,11 @@ mod test {
             t.segments().all(|s| !s.flags.contains("RST")),
             "all read: no reset"
         );
+        // 2000 bytes in two segments, the second (segment 5) lost: the server
+        // reads the 1460 it has, answers and closes; then the 540 come again.
         let spec = TcpSpec {
-            loss: Some(vec![4]),
-            request: "x".repeat(3000),
+            loss: Some(vec![5]),
+            request: "x".repeat(2000),
             ..TcpSpec::scenario(Scenario::Full)
         };
         let t = simulate(&spec).unwrap();
@@ -813,6 +815,137 @@ mod test {
         assert_eq!(
             (again.time_ms, again.key),
             (send_at + 1000, "tcp.data.again")
+        );
+    }
+
+    #[test]
+    fn data_after_a_gap_is_kept_until_the_gap_is_filled() {
+        // 3000 bytes in three segments, the first (segment 4) lost.
+        let spec = TcpSpec {
+            loss: Some(vec![4]),
+            request: "x".repeat(3000),
+            ..TcpSpec::scenario(Scenario::Full)
+        };
+        let t = simulate(&spec).unwrap();
+        let acks: Vec<(u32, &str)> = t
+            .events
+            .iter()
+            .filter(|e| {
+                e.segment
+                    .as_ref()
+                    .is_some_and(|s| s.from == S && s.len == 0 && s.flags == "ACK")
+            })
+            .map(|e| (e.segment.as_ref().unwrap().ack, e.key))
+            .take(3)
+            .collect();
+        // Two duplicate ACKs say where the gap is; the retransmission fills
+        // it and one ACK covers all 3000 bytes.
+        assert_eq!(
+            acks,
+            [
+                (1001, "tcp.ooo_ack"),
+                (1001, "tcp.ooo_ack"),
+                (4001, "tcp.gap_filled")
+            ]
+        );
+        let retransmitted: Vec<u32> = t
+            .segments()
+            .filter(|s| s.retransmission)
+            .map(|s| s.seq)
+            .collect();
+        assert_eq!(retransmitted, [1001], "only the lost segment goes again");
+        let timer = t.events.iter().find(|e| e.key == "tcp.timer.rto").unwrap();
+        assert!(timer.explanation.contains(
+            "2 duplicate ACKs said the server still waits for seq 1001, fewer than the three"
+        ));
+    }
+
+    #[test]
+    fn three_duplicate_acks_retransmit_at_once() {
+        // 6000 bytes in five segments, the first (segment 4) lost: the four
+        // after it bring four duplicate ACKs, and the third sends it again.
+        let spec = TcpSpec {
+            loss: Some(vec![4]),
+            request: "x".repeat(6000),
+            ..TcpSpec::scenario(Scenario::Full)
+        };
+        let t = simulate(&spec).unwrap();
+        let fast = t
+            .events
+            .iter()
+            .find(|e| e.key == "tcp.fast_retransmit")
+            .unwrap();
+        let seg = fast.segment.as_ref().unwrap();
+        assert_eq!((seg.seq, seg.retransmission), (1001, true));
+        assert!(
+            seg.comment
+                .starts_with("Fast retransmission, PSH-ACK: client resends 1460 bytes, seq=1001")
+        );
+        assert!(
+            t.events.iter().all(|e| e.key != "tcp.timer.rto"),
+            "no timeout needed"
+        );
+        let third_dup = t
+            .events
+            .iter()
+            .filter(|e| e.key == "tcp.ooo_ack")
+            .nth(2)
+            .unwrap();
+        assert_eq!(fast.time_ms, third_dup.time_ms + spec.latency_ms);
+        let acks: Vec<u32> = t
+            .segments()
+            .filter(|s| s.from == S && s.ack > 1001)
+            .map(|s| s.ack)
+            .collect();
+        assert_eq!(
+            acks.first(),
+            Some(&7001),
+            "the gap filled, everything acknowledged at once"
+        );
+    }
+
+    #[test]
+    fn karn_keeps_the_backed_off_timeout_until_new_data_is_acknowledged() {
+        // All three data segments lost: after the first timeout (1000 ms,
+        // doubled to 2000) the ACK of the retransmitted bytes says nothing of
+        // the round trip, so the next timeout is 2000 ms later, not 1000.
+        let spec = TcpSpec {
+            loss: Some(vec![4, 5, 6]),
+            request: "x".repeat(3000),
+            ..TcpSpec::scenario(Scenario::Full)
+        };
+        let t = simulate(&spec).unwrap();
+        let rto: Vec<&TcpEvent> = t
+            .events
+            .iter()
+            .filter(|e| e.key == "tcp.timer.rto")
+            .collect();
+        assert!(rto.len() >= 2);
+        assert!(
+            rto[0]
+                .explanation
+                .contains("doubles the timeout to 2000 ms")
+        );
+        let acked = t
+            .events
+            .iter()
+            .find(|e| {
+                e.segment
+                    .as_ref()
+                    .is_some_and(|s| s.from == S && s.ack == 2461)
+            })
+            .unwrap();
+        // Armed again when the ACK arrives, one latency after it is sent.
+        assert_eq!(
+            rto[1].time_ms,
+            acked.time_ms + spec.latency_ms + 2000,
+            "{:?}",
+            rto.iter().map(|e| e.time_ms).collect::<Vec<_>>()
+        );
+        assert!(
+            rto[1]
+                .explanation
+                .contains("doubles the timeout to 4000 ms")
         );
     }
 

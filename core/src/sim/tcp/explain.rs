@@ -53,6 +53,15 @@ pub(super) fn comment(c: &Ctx, s: &Segment) -> String {
             format!("RST: {who} resets a segment that acknowledged nothing sent")
         }
         Why::DupAck => format!("ACK: duplicate, {who} still expects {}", s.ack),
+        Why::OutOfOrder => format!("ACK: duplicate, {who} holds data after a gap at {}", s.ack),
+        Why::FastRetransmit => format!(
+            "Fast retransmission, {}: {who} resends {} bytes, seq={}{}",
+            s.flags.replace(", ", "-"),
+            s.len,
+            s.seq,
+            rel(s.rel_seq)
+        ),
+        Why::GapFilled => format!("ACK: {who} fills the gap, ack={}{}", s.ack, rel(s.rel_ack)),
         Why::ChallengeAck => format!("ACK: {who} answers a SYN on an open connection"),
         Why::SynAckRepeated => format!(
             "SYN-ACK again: {other}'s SYN came twice, so {who} repeats it, seq=ISN={}, ack={}",
@@ -68,7 +77,7 @@ pub(super) fn comment(c: &Ctx, s: &Segment) -> String {
             s.seq
         ),
     };
-    if c.retransmission && c.why != Why::SynAckRepeated {
+    if c.retransmission && !matches!(c.why, Why::SynAckRepeated | Why::FastRetransmit) {
         line = format!("Retransmission, {line}");
     }
     if s.lost {
@@ -213,8 +222,35 @@ pub(super) fn explain(c: &Ctx, s: &Segment) -> (&'static str, String) {
         Why::DupAck => (
             "tcp.dup_ack",
             format!(
-                "The {who} got a segment it cannot use (already received, or after a gap) and repeats \
-                 ack {}: the next byte it still expects.",
+                "The {who} got a segment it cannot use (already received, or outside its window) and \
+                 repeats ack {}: the next byte it still expects.",
+                s.ack
+            ),
+        ),
+        Why::FastRetransmit => (
+            "tcp.fast_retransmit",
+            format!(
+                "Three duplicate ACKs in a row all asked for seq {}: the {other} is getting the \
+                 segments after it, so that one must be lost. The {who} sends it again at once, \
+                 without waiting for its timer (fast retransmit, RFC 5681 §3.2).",
+                s.seq
+            ),
+        ),
+        Why::OutOfOrder => (
+            "tcp.ooo_ack",
+            format!(
+                "The {who} got bytes from after a gap: bytes before them are missing. It keeps them \
+                 (RFC 9293 §3.10.7.4, as Linux's out-of-order queue does) and repeats ack {}, the \
+                 first byte still missing: a duplicate ACK that tells the {other} where the gap is.",
+                s.ack
+            ),
+        ),
+        Why::GapFilled => (
+            "tcp.gap_filled",
+            format!(
+                "The missing bytes arrived. With the bytes it kept from after the gap, the {who} now \
+                 has everything up to {}, and acknowledges it all at once: ack {}.",
+                s.ack.wrapping_sub(1),
                 s.ack
             ),
         ),
@@ -266,7 +302,7 @@ pub(super) fn explain(c: &Ctx, s: &Segment) -> (&'static str, String) {
             ),
         ),
     };
-    if c.retransmission && c.why != Why::SynAckRepeated {
+    if c.retransmission && !matches!(c.why, Why::SynAckRepeated | Why::FastRetransmit) {
         let key = match c.why {
             Why::Syn => "tcp.syn.again",
             Why::SynAck => "tcp.syn_ack.again",

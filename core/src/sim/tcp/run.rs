@@ -324,14 +324,23 @@ impl Sim<'_> {
                     attempt,
                     rto,
                     next_rto,
+                    dup_acks,
                     outs,
                 } => {
                     let seq = outs.first().map_or(0, |o| o.seg.seq);
+                    let known = match dup_acks {
+                        0 => "Nothing tells it whether the segment or its ACK was lost".to_owned(),
+                        n => format!(
+                            "{n} duplicate ACK{} said the {} still waits for seq {seq}, fewer than the \
+                             three a fast retransmit needs (RFC 5681 §3.2)",
+                            if n == 1 { "" } else { "s" },
+                            side.other().name()
+                        ),
+                    };
                     let text = format!(
                         "The {who}'s retransmission timer expires: {rto} ms passed and seq {seq} is still \
-                         unacknowledged. Nothing tells it whether the segment or its ACK was lost, so it \
-                         sends the oldest unacknowledged segment again (attempt {attempt}) and doubles the \
-                         timeout to {next_rto} ms (RFC 6298 §5.5)."
+                         unacknowledged. {known}, so it sends the oldest unacknowledged segment again \
+                         (attempt {attempt}) and doubles the timeout to {next_rto} ms (RFC 6298 §5.5)."
                     );
                     self.push(EventKind::Timer, side, ("tcp.timer.rto", text), before);
                     let after = self.state(side);
