@@ -30,6 +30,18 @@ function fromSource() {
 const wasm = await loadWasm();
 const seed = { src: "192.168.12.1", dst: "192.168.13.1", src_port: 53000, dst_port: 9000, payload: "hello" };
 
+/** ICMPv6 frames (nothing builds them yet, so as bytes), with right checksums. */
+const ICMPV6 = {
+  echo: "33330000000102000000000186dd6000000000103aff20010db800000000000000000000000120010db800000000000000000000000280008075123400016162636465666768",
+  ns: "33330000000102000000000186dd6000000000203afffe800000000000000000000000000001ff0200000000000000000001ff00000287004b5f0000000020010db80000000000000000000000020101020000000001",
+  na: "33330000000102000000000186dd6000000000203afffe800000000000000000000000000002fe800000000000000000000000000001880068e2e000000020010db80000000000000000000000020201020000000001",
+  // Source link-layer address, MTU, prefix information and an unknown option.
+  ra: "33330000000102000000000186dd6000000000483afffe800000000000000000000000000001ff020000000000000000000000000001860007f340c8070800007530000003e8010102000000000105010000000005dc030440c000278d0000093a800000000020010db80001000000000000000000006301010203040506",
+  tooBig: "33330000000102000000000186dd6000000000403aff20010db80000000000000000000000fe20010db80000000000000000000000010200014f000005006000000000103aff20010db800000000000000000000000120010db800000000000000000000000280008075123400016162636465666768",
+  paramProblem: "33330000000102000000000186dd6000000000403aff20010db80000000000000000000000fe20010db800000000000000000000000104010448000000066000000000103aff20010db800000000000000000000000120010db800000000000000000000000280008075123400016162636465666768",
+  unknown: "33330000000102000000000186dd60000000000a3aff20010db800000000000000000000000120010db8000000000000000000000002c800b76778797a313233",
+};
+
 test("every field name and meaning in core/src/packet has its Chinese, and none is left over", () => {
   const { names, meanings } = fromSource();
   // The scan must find the tables at all: about 80 names, about 100 meanings.
@@ -56,8 +68,15 @@ test("the fields the WASM module emits (encapsulate, the TCP and LAN simulations
   // SYNs carry the MSS, window-scale, SACK-permitted and timestamp options.
   for (const e of wasm.tcpSimulate({ scenario: "full" }).events) if (e.segment) take(wasm.dissect(wasm.parseHex(e.segment.frame)));
   for (const f of wasm.lanSimulate(undefined).frames) take(wasm.dissect(wasm.parseHex(f.bytes)));
+  for (const [kind, hex] of Object.entries(ICMPV6)) {
+    const d = wasm.dissect(wasm.parseHex(hex));
+    assert.deepEqual(d.findings, [], kind);
+    assert.equal(d.layers[2].name, "ICMPv6", kind);
+    take(d);
+  }
   const names = new Set(fields.map((f) => f.name));
   assert.ok(names.has("Sender MAC address") && names.has("Maximum segment size") && names.has("Preamble"), [...names].join(", "));
+  assert.ok(["Target Address", "Prefix information", "Default Router Preference", "Pointer", "Original datagram"].every((n) => names.has(n)), [...names].join(", "));
   assert.deepEqual([...names].filter((n) => !(n in NAMES_ZH)), []);
   assert.deepEqual([...new Set(fields.map((f) => f.meaning))].filter((m) => m && !(m in MEANINGS_ZH)), []);
 });
@@ -101,6 +120,9 @@ test("every rule a dissector finding states has its Chinese: one bad frame for e
   edit("ARP protocol type IPv6", arp(), { 16: 0x86, 17: 0xdd });
   edit("ARP hardware size 4", arp(), { 18: 4 });
   edit("ARP protocol size 2", arp(), { 19: 2 });
+  // A Neighbor Solicitation's source link-layer address option is at byte 78.
+  edit("NDP option length 0", Uint8Array.from(wasm.parseHex(ICMPV6.ns)), { 79: 0 });
+  edit("NDP option past the end", Uint8Array.from(wasm.parseHex(ICMPV6.ns)), { 79: 2 });
   const rules = new Set();
   for (const [why, frame] of bad) {
     const content = wasm.dissect(frame).findings.filter((f) => f.kind === "content");

@@ -51,6 +51,35 @@ test("dissect reads the frame back, and reports truncation as a finding", () => 
   assert.deepEqual(wasm.dissect([]).layers.length >= 0, true);
 });
 
+test("dissect decodes ICMPv6 as `netlab dissect` does, and finds its bad checksum", () => {
+  // ping -6 2001:db8::2: Echo Request, id 0x1234, seq 1, "abcdefgh".
+  const hex =
+    "33330000000102000000000186dd6000000000103aff20010db800000000000000000000000120010db800000000000000000000000280008075123400016162636465666768";
+  const good = wasm.dissect(wasm.parseHex(hex));
+  assert.deepEqual(good.layers.map((l) => l.name), ["Ethernet II", "IPv6", "ICMPv6", "Data"]);
+  assert.deepEqual(good.findings, []);
+  const icmp = good.layers[2];
+  assert.equal(icmp.protocol, "icmpv6");
+  assert.equal(icmp.layer, "network");
+  assert.equal(icmp.summary, "Echo (ping) request, id=0x1234, seq=1");
+  assert.equal(icmp.fields.find((f) => f.name === "Checksum").display, "0x8075 [correct]");
+  assert.deepEqual(good.layers, cli("dissect", hex).json.layers);
+  // The checksum's high byte flipped.
+  const bad = wasm.parseHex(hex);
+  bad[56] ^= 0x10;
+  const { findings } = wasm.dissect(bad);
+  assert.equal(findings.length, 1);
+  assert.deepEqual(
+    { kind: findings[0].kind, protocol: findings[0].protocol, offset: findings[0].offset, detail: findings[0].detail },
+    { kind: "checksum", protocol: "icmpv6", offset: 56, detail: { header: "ICMPv6", field: "Checksum", found: 0x9075, expected: 0x8075 } },
+  );
+  assert.equal(findings[0].message, "ICMPv6: Checksum is 0x9075 at byte 56, but the bytes it covers need 0x8075");
+  assert.deepEqual(findings, cli("dissect", Buffer.from(bad).toString("hex")).json.findings);
+  // Cut inside the ICMPv6 header: a length finding, never a throw.
+  const cut = wasm.dissect(wasm.parseHex(hex).slice(0, 54 + 6));
+  assert.ok(cut.findings.some((f) => f.kind === "length" && f.protocol === "icmpv6"), JSON.stringify(cut.findings));
+});
+
 test("toPcap writes classic pcap and pcapng with comments", () => {
   const built = wasm.encapsulate(SEED);
   const pcap = wasm.toPcap([built.bytes], undefined);

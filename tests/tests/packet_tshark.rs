@@ -1,8 +1,8 @@
 //! `netlab_core::packet` against tshark: frames the core builds are written
 //! to capture files, and every field netlab reports must sit where tshark's
 //! PDML puts it and hold tshark's value; checksums must be good, findings
-//! must match tshark's verdicts, and pcapng comments must come through as
-//! `frame.comment`.
+//! must match tshark's verdicts (ICMPv6's included), and pcapng comments
+//! must come through as `frame.comment`.
 
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -16,6 +16,7 @@ use netlab_core::packet::dissect::{Dissection, Finding, dissect};
 use netlab_core::packet::encap::{EncapSpec, encapsulate};
 use netlab_core::packet::ethernet::{self, EtherType};
 use netlab_core::packet::hex::parse_hex;
+use netlab_core::packet::icmpv6::{self, NaFlags, NdpOption};
 use netlab_core::packet::ipv4::{self, IpProtocol};
 use netlab_core::packet::pcap::{self, Record};
 use netlab_core::packet::tcp::{self, TcpFlags, TcpOption};
@@ -725,6 +726,7 @@ fn bad_checksums_match_tshark() {
                 Protocol::Tcp => "tcp",
                 Protocol::Udp => "udp",
                 Protocol::Icmpv4 => "icmp",
+                Protocol::Icmpv6 => "icmpv6",
                 other => panic!("{other:?}"),
             };
             let status = fields
@@ -1085,4 +1087,308 @@ fn cli_dissect_reports_findings() {
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("! [checksum] TCP: Checksum is 0x"), "{text}");
     assert!(text.contains("0000  02 00 00 00 00 02"), "{text}");
+}
+
+/// An Ethernet frame of IPv6 (hop limit 255, as Neighbor Discovery
+/// needs) from `src` to `dst` carrying the ICMPv6 message `repr` and
+/// `body`, built with the core's wire formats.
+fn icmpv6_frame(src: &str, dst: &str, repr: &icmpv6::Repr, body: &[u8]) -> Vec<u8> {
+    let ip = ipv6::Repr {
+        src_addr: src.parse().unwrap(),
+        dst_addr: dst.parse().unwrap(),
+        next_header: IpProtocol::ICMPV6,
+        payload_len: repr.buffer_len() + body.len(),
+        hop_limit: 255,
+        traffic_class: 0,
+        flow_label: 0,
+    };
+    let eth = ethernet::Repr {
+        dst_addr: MacAddr([0x33, 0x33, 0, 0, 0, 1]),
+        src_addr: MacAddr([0x02, 0, 0, 0, 0, 0x01]),
+        vlan: None,
+        ethertype: EtherType::IPV6,
+    };
+    let at = eth.buffer_len();
+    let mut f = vec![0u8; at + ipv6::HEADER_LEN + ip.payload_len];
+    eth.emit(&mut ethernet::Frame::new_unchecked(&mut f[..]));
+    ip.emit(&mut ipv6::Packet::new_unchecked(&mut f[at..]));
+    let pseudo = PseudoHeader::V6 {
+        src: ip.src_addr,
+        dst: ip.dst_addr,
+    };
+    let msg = &mut f[at + ipv6::HEADER_LEN..];
+    repr.emit(&mut icmpv6::Packet::new_unchecked(msg), pseudo, body);
+    f
+}
+
+/// Neighbor Discovery options, one after another.
+fn ndp_options(list: &[NdpOption]) -> Vec<u8> {
+    let mut out = vec![0u8; list.iter().map(NdpOption::buffer_len).sum()];
+    let mut at = 0;
+    for o in list {
+        at += o.emit(&mut out[at..]);
+    }
+    out
+}
+
+fn ping6() -> Vec<u8> {
+    icmpv6_frame(
+        "2001:db8::1",
+        "2001:db8::2",
+        &icmpv6::Repr::EchoRequest {
+            ident: 0x1234,
+            seq_no: 1,
+        },
+        b"abcdefgh",
+    )
+}
+
+#[test]
+fn icmpv6_matches_tshark() {
+    let mac = MacAddr([0x02, 0, 0, 0, 0, 0x01]);
+    let target: Ipv6Addr = "2001:db8::2".parse().unwrap();
+    // Errors quote the packet they are about: here the ping, from its
+    // IPv6 header on.
+    let quoted = ping6()[14..].to_vec();
+    let router = "2001:db8::fe";
+    let frames = vec![
+        ("echo request", ping6()),
+        (
+            "echo reply",
+            icmpv6_frame(
+                "2001:db8::2",
+                "2001:db8::1",
+                &icmpv6::Repr::EchoReply {
+                    ident: 0x1234,
+                    seq_no: 1,
+                },
+                b"abcdefgh",
+            ),
+        ),
+        (
+            "neighbor solicitation",
+            icmpv6_frame(
+                "fe80::1",
+                "ff02::1:ff00:2",
+                &icmpv6::Repr::NeighborSolicit {
+                    target_addr: target,
+                },
+                &ndp_options(&[NdpOption::SourceLinkLayerAddr(mac)]),
+            ),
+        ),
+        (
+            "neighbor advertisement",
+            icmpv6_frame(
+                "fe80::2",
+                "fe80::1",
+                &icmpv6::Repr::NeighborAdvert {
+                    flags: NaFlags::ROUTER | NaFlags::SOLICITED | NaFlags::OVERRIDE,
+                    target_addr: target,
+                },
+                &ndp_options(&[NdpOption::TargetLinkLayerAddr(MacAddr([
+                    0x02, 0, 0, 0, 0, 0x02,
+                ]))]),
+            ),
+        ),
+        (
+            "router solicitation",
+            icmpv6_frame(
+                "fe80::1",
+                "ff02::2",
+                &icmpv6::Repr::RouterSolicit,
+                &ndp_options(&[NdpOption::SourceLinkLayerAddr(mac)]),
+            ),
+        ),
+        (
+            "router advertisement",
+            icmpv6_frame(
+                "fe80::fe",
+                "ff02::1",
+                &icmpv6::Repr::RouterAdvert {
+                    hop_limit: 64,
+                    flags: 0xc8,
+                    router_lifetime: 1800,
+                    reachable_time: 30_000,
+                    retrans_timer: 1000,
+                },
+                &ndp_options(&[
+                    NdpOption::SourceLinkLayerAddr(MacAddr([0x02, 0, 0, 0, 0, 0xfe])),
+                    NdpOption::Mtu(1500),
+                    NdpOption::PrefixInfo {
+                        prefix_len: 64,
+                        flags: 0xc0,
+                        valid_lifetime: 2_592_000,
+                        preferred_lifetime: 604_800,
+                        prefix: "2001:db8:1::".parse().unwrap(),
+                    },
+                    NdpOption::Unknown {
+                        opt_type: 99,
+                        data: vec![1, 2, 3, 4, 5, 6],
+                    },
+                ]),
+            ),
+        ),
+        (
+            "packet too big",
+            icmpv6_frame(
+                router,
+                "2001:db8::1",
+                &icmpv6::Repr::PacketTooBig { mtu: 1280 },
+                &quoted,
+            ),
+        ),
+        (
+            "port unreachable",
+            icmpv6_frame(
+                router,
+                "2001:db8::1",
+                &icmpv6::Repr::DstUnreachable { code: 4 },
+                &quoted,
+            ),
+        ),
+        (
+            "hop limit exceeded",
+            icmpv6_frame(
+                router,
+                "2001:db8::1",
+                &icmpv6::Repr::TimeExceeded { code: 0 },
+                &quoted,
+            ),
+        ),
+        (
+            "parameter problem",
+            icmpv6_frame(
+                router,
+                "2001:db8::1",
+                &icmpv6::Repr::ParamProblem {
+                    code: 1,
+                    pointer: 6,
+                },
+                &quoted,
+            ),
+        ),
+        (
+            "an unknown type",
+            icmpv6_frame(
+                "2001:db8::1",
+                "2001:db8::2",
+                &icmpv6::Repr::Other {
+                    msg_type: 200,
+                    code: 0,
+                },
+                b"xyz123",
+            ),
+        ),
+    ];
+    for (label, frame) in &frames {
+        let d = dissect(frame);
+        assert!(
+            d.layers.iter().any(|l| l.protocol == Protocol::Icmpv6),
+            "{label}: {:?}",
+            d.findings
+        );
+    }
+    let mut seen = BTreeSet::new();
+    check_frames(&frames, &mut seen);
+    require(
+        &seen,
+        &[
+            "icmpv6.type",
+            "icmpv6.code",
+            "icmpv6.checksum",
+            "icmpv6.checksum.status",
+            "icmpv6.echo.identifier",
+            "icmpv6.echo.sequence_number",
+            "icmpv6.reserved",
+            "icmpv6.mtu",
+            "icmpv6.pointer",
+            "icmpv6.nd.ns.target_address",
+            "icmpv6.nd.na.flag",
+            "icmpv6.nd.na.flag.r",
+            "icmpv6.nd.na.flag.s",
+            "icmpv6.nd.na.flag.o",
+            "icmpv6.nd.na.flag.rsv",
+            "icmpv6.nd.na.target_address",
+            "icmpv6.nd.ra.cur_hop_limit",
+            "icmpv6.nd.ra.flag",
+            "icmpv6.nd.ra.flag.m",
+            "icmpv6.nd.ra.flag.o",
+            "icmpv6.nd.ra.flag.h",
+            "icmpv6.nd.ra.flag.prf",
+            "icmpv6.nd.ra.flag.p",
+            "icmpv6.nd.ra.flag.rsv",
+            "icmpv6.nd.ra.router_lifetime",
+            "icmpv6.nd.ra.reachable_time",
+            "icmpv6.nd.ra.retrans_timer",
+            "icmpv6.opt.type",
+            "icmpv6.opt.length",
+            "icmpv6.opt.linkaddr",
+            "icmpv6.opt.mtu",
+            "icmpv6.opt.prefix.length",
+            "icmpv6.opt.prefix.flag",
+            "icmpv6.opt.prefix.flag.l",
+            "icmpv6.opt.prefix.flag.a",
+            "icmpv6.opt.prefix.flag.r",
+            "icmpv6.opt.prefix.flag.reserved",
+            "icmpv6.opt.prefix.valid_lifetime",
+            "icmpv6.opt.prefix.preferred_lifetime",
+            "icmpv6.opt.prefix",
+            "icmpv6.data",
+            "data.data",
+        ],
+    );
+}
+
+#[test]
+fn icmpv6_bad_checksum_matches_tshark() {
+    let good = ping6();
+    let mut bad = good.clone();
+    bad[56] ^= 0x10; // ICMPv6 checksum
+    // The same message to another host: the pseudo-header differs.
+    let mut moved = good.clone();
+    moved[14 + 39] ^= 0x01; // last byte of the destination address
+    let frames = [bad, moved];
+    let dir = TempDir::new();
+    let path = dir.file("bad6.pcap");
+    let records: Vec<Record> = frames.iter().map(|f| Record::new(0, f.clone())).collect();
+    std::fs::write(&path, pcap::write(&records).unwrap()).unwrap();
+    let packets = pdml(&path);
+    for (frame, fields) in frames.iter().zip(&packets) {
+        let d = dissect(frame);
+        let [Finding::Checksum(c)] = d.findings.as_slice() else {
+            panic!("one checksum finding: {:?}", d.findings);
+        };
+        assert_eq!((c.layer, c.offset), (Protocol::Icmpv6, 56));
+        let status = fields
+            .iter()
+            .find(|p| p.name == "icmpv6.checksum.status" && p.pos == 56)
+            .expect("tshark's icmpv6.checksum.status");
+        assert_eq!(status.show, "0", "tshark calls the checksum bad too");
+        let found = fields
+            .iter()
+            .find(|p| p.name == "icmpv6.checksum" && p.pos == 56)
+            .unwrap();
+        assert_eq!(shown_number(&found.show), Some(u64::from(c.found)));
+        // tshark says the right value in its expert note.
+        let should = format!("should be 0x{:04x}", c.expected);
+        assert!(
+            fields
+                .iter()
+                .any(|p| p.name == "icmpv6.checksum_bad.expert" || p.name == "_ws.expert.message")
+                && fields.iter().any(|p| p.show.contains(&should)),
+            "tshark's expert info says {should}"
+        );
+        let layer = d
+            .layers
+            .iter()
+            .find(|l| l.protocol == Protocol::Icmpv6)
+            .unwrap();
+        assert!(
+            layer
+                .field("Checksum")
+                .unwrap()
+                .display
+                .ends_with(&format!("[incorrect, {should}]"))
+        );
+    }
 }

@@ -2,9 +2,9 @@
 //!
 //! Like etherparse's lax slicing, dissection never fails as a whole. It
 //! decodes layer after layer (Ethernet II, 802.1Q tags, ARP, IPv4, IPv6,
-//! ICMP, UDP, TCP, the data, the padding) and, where something is wrong,
-//! records a [`Finding`] saying which layer, which byte and why, then
-//! goes on if it can:
+//! ICMP, ICMPv6, UDP, TCP, the data, the padding) and, where something is
+//! wrong, records a [`Finding`] saying which layer, which byte and why,
+//! then goes on if it can:
 //!
 //! - a header cut short keeps the fields that are there, and decoding
 //!   stops ([`Finding::Length`]);
@@ -15,8 +15,8 @@
 //! - a wrong checksum is a [`Finding::Checksum`], and decoding goes on
 //!   (the field's display says `[incorrect, should be 0x…]`);
 //! - something netlab does not decode (an unknown EtherType, IPv4
-//!   fragments, ICMPv6) is a [`Finding::Unsupported`], and the rest is
-//!   shown as data.
+//!   fragments, IPv6 extension headers) is a [`Finding::Unsupported`], and
+//!   the rest is shown as data.
 //!
 //! Every byte of the frame ends up in some layer, so the tree and the hex
 //! dump always cover each other.
@@ -31,7 +31,7 @@ use super::ethernet::{self, EtherType, MIN_FRAME_LEN};
 use super::field::{FieldSpec, Format, hex};
 use super::ipv4::{self, IpProtocol};
 use super::layer::Protocol;
-use super::{arp, icmpv4, ipv6, tcp, udp, vlan};
+use super::{arp, icmpv4, icmpv6, ipv6, tcp, udp, vlan};
 
 /// A checksum that does not match the bytes it covers.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -568,6 +568,7 @@ impl Dissector<'_> {
             (IpProtocol::TCP, _) => self.tcp(seg, at, pseudo, complete),
             (IpProtocol::UDP, _) => self.udp(seg, at, pseudo, complete),
             (IpProtocol::ICMP, Protocol::Ipv4) => self.icmp(seg, at, complete),
+            (IpProtocol::ICMPV6, Protocol::Ipv6) => self.icmpv6(seg, at, pseudo, complete),
             _ => {
                 let name = ipv4::protocol_text(u64::from(proto.0));
                 let field = if ip == Protocol::Ipv4 {
@@ -695,6 +696,49 @@ impl Dissector<'_> {
             QUOTED
         } else {
             DATA
+        };
+        self.bytes_layer(Protocol::Data, header_end, at + seg.len(), spec);
+    }
+
+    fn icmpv6(&mut self, seg: &[u8], at: usize, pseudo: PseudoHeader, complete: bool) {
+        let layer = icmpv6::annotate(seg, at);
+        let header_end = at + layer.length;
+        self.layers.push(layer);
+        let p = icmpv6::Packet::new_unchecked(seg);
+        if let Err(e) = p.check_len() {
+            return self.wire(e, at);
+        }
+        let t = p.msg_type();
+        let fixed = p.header_len();
+        let bad_option = if icmpv6::has_options(t) {
+            icmpv6::scan_options(p.body()).1
+        } else {
+            None
+        };
+        if let Some((off, len, rule)) = bad_option {
+            self.findings.push(Finding::Content(ContentError::new(
+                Protocol::Icmpv6,
+                at + fixed + off + 1,
+                "Option Length",
+                u64::from(len),
+                rule,
+            )));
+        }
+        if complete {
+            self.checksum(
+                Protocol::Icmpv6,
+                icmpv6::CHECKSUM,
+                at,
+                p.checksum(),
+                p.checksum_expected(pseudo),
+            );
+        }
+        let spec = match t {
+            1..=4 => icmpv6::INVOKING,
+            128 | 129 => DATA,
+            // After a malformed option.
+            133..=136 => UNDECODED,
+            _ => icmpv6::BODY,
         };
         self.bytes_layer(Protocol::Data, header_end, at + seg.len(), spec);
     }
@@ -922,6 +966,200 @@ mod test {
         assert_eq!(json["length"], 20);
     }
 
+    /// An Ethernet frame of IPv6 from fe80::1 to fe80::2 carrying `repr`
+    /// and `body`.
+    fn icmpv6_frame(repr: &icmpv6::Repr, body: &[u8]) -> Vec<u8> {
+        use std::net::Ipv6Addr;
+        let ip = ipv6::Repr {
+            src_addr: Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 1),
+            dst_addr: Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 2),
+            next_header: IpProtocol::ICMPV6,
+            payload_len: repr.buffer_len() + body.len(),
+            hop_limit: 255,
+            traffic_class: 0,
+            flow_label: 0,
+        };
+        let mut f = vec![0u8; 14 + 40 + ip.payload_len];
+        f[..12].copy_from_slice(&[0x33, 0x33, 0, 0, 0, 1, 2, 0, 0, 0, 0, 1]);
+        f[12..14].copy_from_slice(&[0x86, 0xdd]);
+        ip.emit(&mut ipv6::Packet::new_unchecked(&mut f[14..]));
+        let pseudo = PseudoHeader::V6 {
+            src: ip.src_addr,
+            dst: ip.dst_addr,
+        };
+        repr.emit(
+            &mut icmpv6::Packet::new_unchecked(&mut f[54..]),
+            pseudo,
+            body,
+        );
+        f
+    }
+
+    fn ping6() -> Vec<u8> {
+        icmpv6_frame(
+            &icmpv6::Repr::EchoRequest {
+                ident: 0x1234,
+                seq_no: 1,
+            },
+            b"abcdefgh",
+        )
+    }
+
+    #[test]
+    fn icmpv6_decodes_and_its_checksum_is_judged() {
+        let d = dissect(&ping6());
+        assert_eq!(names(&d), ["Ethernet II", "IPv6", "ICMPv6", "Data"]);
+        assert!(d.findings.is_empty(), "{:?}", d.findings);
+        assert!(covers(&d));
+        let icmp = &d.layers[2];
+        assert_eq!(icmp.protocol, Protocol::Icmpv6);
+        assert!(
+            icmp.field("Checksum")
+                .unwrap()
+                .display
+                .ends_with(" [correct]")
+        );
+        assert_eq!(icmp.summary, "Echo (ping) request, id=0x1234, seq=1");
+        assert_eq!(d.layers[3].fields[0].display, "b'abcdefgh'");
+
+        let mut f = ping6();
+        let good = u16::from_be_bytes([f[56], f[57]]);
+        f[56] ^= 0x12;
+        let bad = u16::from_be_bytes([f[56], f[57]]);
+        let d = dissect(&f);
+        assert_eq!(d.findings.len(), 1);
+        assert_eq!(
+            d.findings[0].to_string(),
+            format!(
+                "ICMPv6: Checksum is 0x{bad:04x} at byte 56, but the bytes it covers need 0x{good:04x}"
+            )
+        );
+        assert_eq!(
+            d.findings[0].detail(),
+            FindingDetail::Checksum {
+                header: "ICMPv6",
+                field: "Checksum",
+                found: u32::from(bad),
+                expected: u32::from(good)
+            }
+        );
+        assert_eq!(
+            d.layers[2].field("Checksum").unwrap().display,
+            format!("0x{bad:04x} [incorrect, should be 0x{good:04x}]")
+        );
+        // A changed address changes the pseudo-header, so the sum fails.
+        let mut f = ping6();
+        f[14 + 39] ^= 0x01;
+        assert_eq!(dissect(&f).findings[0].kind(), "checksum");
+        let json = serde_json::to_value(dissect(&f)).unwrap();
+        assert_eq!(json["findings"][0]["protocol"], "icmpv6");
+        assert_eq!(json["findings"][0]["layer"], "network");
+    }
+
+    #[test]
+    fn icmpv6_cut_anywhere_is_a_length_finding() {
+        let f = ping6();
+        for cut in 54..f.len() {
+            let d = dissect(&f[..cut]);
+            assert!(covers(&d), "cut at {cut}");
+            // IPv6 says more than is there; the checksum is not judged.
+            assert!(
+                d.findings.iter().all(|x| x.kind() == "length"),
+                "cut at {cut}: {:?}",
+                d.findings
+            );
+            let icmp: Vec<&Finding> = d
+                .findings
+                .iter()
+                .filter(|x| x.protocol() == Protocol::Icmpv6)
+                .collect();
+            assert_eq!(icmp.len(), usize::from(cut < 54 + 8), "cut at {cut}");
+        }
+        // IPv6 complete, the message too short for its type.
+        let mut short = f[..54 + 6].to_vec();
+        short[18..20].copy_from_slice(&6u16.to_be_bytes());
+        let d = dissect(&short);
+        assert_eq!(
+            d.findings
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            ["ICMPv6: needs 8 bytes from byte 54, only 6 are there"]
+        );
+        let mut tiny = f[..54 + 2].to_vec();
+        tiny[18..20].copy_from_slice(&2u16.to_be_bytes());
+        let d = dissect(&tiny);
+        assert_eq!(
+            d.findings[0].to_string(),
+            "ICMPv6: needs 4 bytes from byte 54, only 2 are there"
+        );
+        assert!(covers(&d));
+    }
+
+    #[test]
+    fn icmpv6_errors_ndp_and_unknown_types() {
+        let quoted = &ping6()[14..];
+        let d = dissect(&icmpv6_frame(
+            &icmpv6::Repr::PacketTooBig { mtu: 1280 },
+            quoted,
+        ));
+        assert!(d.findings.is_empty(), "{:?}", d.findings);
+        assert_eq!(names(&d), ["Ethernet II", "IPv6", "ICMPv6", "Data"]);
+        assert_eq!(d.layers[3].fields[0].name, "Original datagram");
+        assert_eq!(d.layers[3].length, quoted.len());
+
+        let mac = MacAddr([2, 0, 0, 0, 0, 1]);
+        let mut opts = [0u8; 8];
+        icmpv6::NdpOption::TargetLinkLayerAddr(mac).emit(&mut opts);
+        let na = icmpv6_frame(
+            &icmpv6::Repr::NeighborAdvert {
+                flags: icmpv6::NaFlags::SOLICITED,
+                target_addr: "2001:db8::2".parse().unwrap(),
+            },
+            &opts,
+        );
+        let d = dissect(&na);
+        assert!(d.findings.is_empty(), "{:?}", d.findings);
+        assert_eq!(names(&d), ["Ethernet II", "IPv6", "ICMPv6"]);
+        assert_eq!(d.layers[2].length, 32);
+
+        // A zero option length is a content finding; the rest is data.
+        let mut bad = opts.to_vec();
+        bad.extend_from_slice(&[5, 0, 0, 0, 0, 0, 0, 0]);
+        let d = dissect(&icmpv6_frame(&icmpv6::Repr::RouterSolicit, &bad));
+        assert_eq!(names(&d), ["Ethernet II", "IPv6", "ICMPv6", "Data"]);
+        assert!(covers(&d));
+        assert_eq!(
+            d.findings[0].detail(),
+            FindingDetail::Content {
+                header: "ICMPv6",
+                field: "Option Length",
+                value: 0,
+                rule: "an option's length counts 8-byte units and is at least 1"
+            }
+        );
+        assert_eq!(d.findings[0].offset(), 54 + 8 + 8 + 1);
+        assert_eq!(d.findings.len(), 1, "{:?}", d.findings);
+
+        // An unknown type: the body as data, and no finding.
+        let d = dissect(&icmpv6_frame(
+            &icmpv6::Repr::Other {
+                msg_type: 200,
+                code: 0,
+            },
+            b"xyz",
+        ));
+        assert!(d.findings.is_empty(), "{:?}", d.findings);
+        assert_eq!(d.layers[3].fields[0].wireshark, "icmpv6.data");
+
+        // ICMPv6 inside IPv4 is still not decoded.
+        let mut v4 = hello();
+        v4[23] = 58;
+        let d = dissect(&v4);
+        assert!(d.findings.iter().any(|x| x.to_string()
+            == "IPv4: protocol 58 (ICMPv6) is not decoded (byte 23); the rest is shown as data"));
+    }
+
     fn arb_spec() -> impl Strategy<Value = EncapSpec> {
         (
             prop_oneof![
@@ -973,6 +1211,25 @@ mod test {
             let ip = d.layers.iter().find(|l| l.protocol == Protocol::Ipv4).unwrap();
             prop_assert_eq!(ip.field("Time to Live").unwrap().value.number(), spec.ttl.map(|t| t as u64));
             prop_assert_eq!(&ip.field("Source Address").unwrap().display, &spec.src.to_string());
+        }
+
+        #[test]
+        fn damaged_icmpv6_never_panics(
+            msg_type in prop_oneof![Just(1u8), Just(2), Just(3), Just(4), Just(128), Just(129), 133..=136u8, any::<u8>()],
+            body in proptest::collection::vec(any::<u8>(), 0..64),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let mut f = ping6();
+            f.truncate(54);
+            f.push(msg_type);
+            f.extend_from_slice(&[0; 3]);
+            f.extend_from_slice(&body);
+            let len = (f.len() - 54) as u16;
+            f[18..20].copy_from_slice(&len.to_be_bytes());
+            let keep = cut.index(f.len() + 1);
+            f.truncate(keep);
+            let d = dissect(&f);
+            prop_assert!(covers(&d));
         }
 
         #[test]

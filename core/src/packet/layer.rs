@@ -8,7 +8,8 @@
 //!
 //! ARP sits in the data link layer, as seed 003's table puts it (and
 //! RFC 1122 puts it in the link layer); ICMP travels inside IP and sits in
-//! the network layer with it (seed 001).
+//! the network layer with it (seed 001), and so does ICMPv6, Neighbor
+//! Discovery included, though it does ARP's work.
 
 use std::fmt;
 
@@ -262,6 +263,8 @@ pub enum Protocol {
     Ipv4,
     Ipv6,
     Icmpv4,
+    /// ICMP for IPv6, Neighbor Discovery included.
+    Icmpv6,
     Udp,
     Tcp,
     /// The application's bytes.
@@ -282,6 +285,7 @@ impl Protocol {
             Self::Ipv4 => "IPv4",
             Self::Ipv6 => "IPv6",
             Self::Icmpv4 => "ICMP",
+            Self::Icmpv6 => "ICMPv6",
             Self::Udp => "UDP",
             Self::Tcp => "TCP",
             Self::Data => "Data",
@@ -303,7 +307,7 @@ impl Protocol {
         match self {
             Self::EthernetPhy => FiveLayer::Physical,
             Self::Ethernet | Self::Vlan | Self::Arp | Self::EthernetTrailer => FiveLayer::DataLink,
-            Self::Ipv4 | Self::Ipv6 | Self::Icmpv4 => FiveLayer::Network,
+            Self::Ipv4 | Self::Ipv6 | Self::Icmpv4 | Self::Icmpv6 => FiveLayer::Network,
             Self::Udp | Self::Tcp => FiveLayer::Transport,
             Self::Data => FiveLayer::Application,
         }
@@ -348,6 +352,9 @@ mod test {
         assert_eq!(tcp.tcp_ip(), TcpIpLayer::Transport);
         assert_eq!(Protocol::Arp.five().name_zh(), "数据链路层");
         assert_eq!(Protocol::Icmpv4.osi(), OsiLayer::Network);
+        assert_eq!(Protocol::Icmpv6.five(), Protocol::Icmpv4.five());
+        assert_eq!(Protocol::Icmpv6.tcp_ip(), TcpIpLayer::Internet);
+        assert_eq!(Protocol::Icmpv6.to_string(), "ICMPv6");
         assert_eq!(Protocol::Data.osi().number(), 7);
         assert_eq!(Protocol::EthernetPhy.tcp_ip(), TcpIpLayer::Link);
         // The seed's table, row by row.

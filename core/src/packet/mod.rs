@@ -10,7 +10,8 @@
 //!   view (`Packet<T: AsRef<[u8]>>`, `ethernet::Frame`) with `new_checked`,
 //!   getters and `set_*` setters, and a plain `Repr` with `parse`, `emit`
 //!   and `buffer_len`: [`ethernet`] (Ethernet II), [`vlan`] (802.1Q),
-//!   [`arp`], [`ipv4`], [`ipv6`], [`icmpv4`], [`udp`], [`tcp`]; their
+//!   [`arp`], [`ipv4`], [`ipv6`], [`icmpv4`], [`icmpv6`] (with Neighbor
+//!   Discovery), [`udp`], [`tcp`]; their
 //!   checksums in [`checksum`] (RFC 1071, pseudo-headers, Ethernet FCS).
 //! - Each header's fields are ONE table of [`FieldSpec`]s in its private
 //!   `mod field` (exported as `FIELDS`): the getters, the setters and the
@@ -55,6 +56,7 @@ pub mod ethernet;
 pub mod field;
 pub mod hex;
 pub mod icmpv4;
+pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
 pub mod layer;
