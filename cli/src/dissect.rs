@@ -89,7 +89,22 @@ fn run_pcap(path: &PathBuf, out: &Output) -> Result<ExitCode, String> {
             s
         });
     }
-    Ok(ExitCode::SUCCESS)
+    // As tshark does: the whole packets first, then where the file broke.
+    match capture.cut {
+        None => Ok(ExitCode::SUCCESS),
+        Some(e) => {
+            let n = capture.records.len();
+            Err(format!(
+                "{}: {e}; the file is cut short{}",
+                path.display(),
+                match n {
+                    0 => String::new(),
+                    1 => ", after the 1 whole packet shown".to_owned(),
+                    n => format!(", after the {n} whole packets shown"),
+                }
+            ))
+        }
+    }
 }
 
 fn render_dissection(d: &Dissection, bytes: &[u8]) -> String {

@@ -146,6 +146,15 @@ test("readCapture lists a capture's frames as `netlab dissect --pcap` does; its 
       assert.equal(read.frames[0].comment, format === "pcapng" ? "conn.send(b'hello')" : null);
       // What readCapture gives, toPcap takes back, byte for byte.
       if (format === "pcapng") assert.deepEqual(wasm.toPcap(read.frames, { format }), file);
+      assert.equal(read.cut, null);
+      // Cut inside the last packet: the whole ones are listed, and why the file ends.
+      const cut = wasm.readCapture(file.slice(0, file.length - 3));
+      assert.equal(cut.frames.length, 1);
+      assert.match(cut.cut, format === "pcap" ? /^the file ends inside a packet at byte \d+$/ : /^the file ends inside a block at byte \d+$/);
+      writeFileSync(name, file.slice(0, file.length - 3));
+      const c = spawnSync(process.env.NETLAB_CLI, ["--json", "dissect", "--pcap", name], { encoding: "utf8" });
+      assert.equal(c.status, 2);
+      assert.equal(c.stdout.trim().split("\n").length, 2, "one frame, then the error");
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1392,3 +1392,55 @@ fn icmpv6_bad_checksum_matches_tshark() {
         );
     }
 }
+
+#[test]
+fn cut_capture_shows_its_whole_packets_as_tshark_does() {
+    let dir = TempDir::new();
+    let frame = encapsulate(&EncapSpec::tcp(
+        "192.168.12.1:53000".parse().unwrap(),
+        "192.168.13.1:9000".parse().unwrap(),
+        b"hello",
+    ))
+    .unwrap()
+    .frame;
+    let records: Vec<Record> = (0..3).map(|i| Record::new(i, frame.clone())).collect();
+    let mut file = pcap::write(&records).unwrap();
+    file.truncate(file.len() - 5);
+    let path = dir.file("cut.pcap");
+    std::fs::write(&path, &file).unwrap();
+    let path = path.to_str().unwrap();
+    // tshark shows the two whole packets, then says the file was cut short.
+    let tshark = Command::new(tshark_path())
+        .args(["-r", path])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&tshark.stdout).lines().count();
+    assert_eq!(shown, 2, "{tshark:?}");
+    assert!(String::from_utf8_lossy(&tshark.stderr).contains("cut short"));
+    let out = netlab(&["--json", "dissect", "--pcap", path]);
+    assert_eq!(out.status.code(), Some(2));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(
+        (lines[0]["frame"].clone(), lines[1]["frame"].clone()),
+        (1.into(), 2.into())
+    );
+    assert_eq!(
+        lines[2]["error"],
+        format!(
+            "{path}: the file ends inside a packet at byte {}; the file is cut short, after the 2 whole packets shown",
+            24 + 2 * (16 + frame.len()) + 16
+        )
+    );
+    let text = netlab(&["dissect", "--pcap", path]);
+    assert_eq!(text.status.code(), Some(2));
+    let frames = String::from_utf8_lossy(&text.stdout)
+        .matches("\nFrame ")
+        .count()
+        + 1;
+    assert_eq!(frames, 2);
+    assert!(String::from_utf8_lossy(&text.stderr).starts_with("netlab: error: "));
+}

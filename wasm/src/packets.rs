@@ -123,6 +123,8 @@ export interface CapturedFrame {
 export interface CaptureFile {
   format: "pcap" | "pcapng";
   link_type: number;
+  /** Why the file ends early (cut inside a packet, a broken block); the whole packets before are in `frames`. */
+  cut: string | null;
   frames: CapturedFrame[];
 }
 "#;
@@ -216,6 +218,7 @@ pub fn read_capture(
     let listed = CaptureFile {
         format: capture.format,
         link_type: capture.link_type,
+        cut: capture.cut.as_ref().map(ToString::to_string),
         frames: capture
             .records
             .iter()
@@ -247,6 +250,7 @@ pub fn read_capture(
 struct CaptureFile<'a> {
     format: Format,
     link_type: u32,
+    cut: Option<String>,
     frames: Vec<CapturedFrame<'a>>,
 }
 

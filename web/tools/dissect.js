@@ -251,8 +251,9 @@ function mount(panel, ctx) {
     try {
       const read = /** @type {CaptureFile} */ (readCapture(new Uint8Array(await chosen.arrayBuffer())));
       if (read.link_type !== 1) throw new Error(t("dissect.not_ethernet", { n: read.link_type }));
-      if (read.frames.length === 0) throw new Error(t("dissect.no_frames"));
-      showError(fileError, null, file);
+      if (read.frames.length === 0) throw new Error(read.cut ?? t("dissect.no_frames"));
+      // The whole packets are shown, and where the file broke is said (as tshark does).
+      showError(fileError, read.cut === null ? null : `${chosen.name}: ${t("dissect.cut", { n: read.frames.length, why: read.cut })}`, file);
       capture = read;
       listFrames();
       pick(0);

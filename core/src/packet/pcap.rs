@@ -69,7 +69,12 @@ pub struct Capture {
     pub format: Format,
     /// The link type of the (first) interface: 1 for Ethernet.
     pub link_type: u32,
+    /// The whole packets, up to where the file breaks off if it does.
     pub records: Vec<Record>,
+    /// Why the file ends early (cut inside a packet, a broken block), if
+    /// it does: the packets before are in `records`, as tshark shows them
+    /// before it says the file "appears to have been cut short".
+    pub cut: Option<PcapError>,
 }
 
 /// Why bytes are not a capture netlab can read, or a packet cannot be
@@ -211,25 +216,38 @@ pub fn read(bytes: &[u8]) -> Result<Capture, PcapError> {
     let link_type = r.u32(20, "the file header")? & 0x0fff_ffff;
     let mut records = Vec::new();
     let mut at = 24;
-    while at < bytes.len() {
+    let record = |at: usize| -> Result<Record, PcapError> {
         let secs = u64::from(r.u32(at, "a record header")?);
         let frac = u64::from(r.u32(at + 4, "a record header")?);
         let caplen = r.u32(at + 8, "a record header")? as usize;
         let orig = r.u32(at + 12, "a record header")? as usize;
         let data = r.slice(at + 16, caplen, "a packet")?.to_vec();
         let frac_us = if nanos { frac / 1000 } else { frac };
-        records.push(Record {
+        Ok(Record {
             timestamp_us: secs * 1_000_000 + frac_us,
             data,
             original_len: orig,
             comment: None,
-        });
-        at += 16 + caplen;
+        })
+    };
+    let mut cut = None;
+    while at < bytes.len() {
+        match record(at) {
+            Ok(rec) => {
+                at += 16 + rec.data.len();
+                records.push(rec);
+            }
+            Err(e) => {
+                cut = Some(e);
+                break;
+            }
+        }
     }
     Ok(Capture {
         format: Format::Pcap,
         link_type,
         records,
+        cut,
     })
 }
 
@@ -288,11 +306,16 @@ mod test {
             read(b"").unwrap_err().to_string(),
             "not a pcap or pcapng file: it starts with nothing (the file is empty)"
         );
-        let file = write(&[Record::new(0, vec![1, 2, 3])]).unwrap();
+        // Cut inside the second packet: the first is read, and where it
+        // broke is said.
+        let file = write(&[Record::new(0, vec![9]), Record::new(0, vec![1, 2, 3])]).unwrap();
+        let c = read(&file[..file.len() - 1]).unwrap();
+        assert_eq!(c.records.len(), 1);
         assert_eq!(
-            read(&file[..file.len() - 1]).unwrap_err().to_string(),
-            "the file ends inside a packet at byte 40"
+            c.cut.map(|e| e.to_string()).as_deref(),
+            Some("the file ends inside a packet at byte 57")
         );
+        assert_eq!(read(&file).unwrap().cut, None);
         assert_eq!(
             write(&[Record::new(u64::MAX, vec![])]).unwrap_err(),
             PcapError::Timestamp {

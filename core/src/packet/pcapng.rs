@@ -183,83 +183,96 @@ pub fn read(bytes: &[u8]) -> Result<Capture, PcapError> {
     let mut link_type = None;
     let mut records = Vec::new();
     let mut at = 0;
+    let mut cut = None;
     while at < bytes.len() {
-        let block_type = r.u32(at, "a block header")?;
-        if block_type == SHB {
-            let bom = Reader { bytes, big: false }.u32(at + 8, "the section header")?;
-            r.big = bom != BYTE_ORDER_MAGIC;
-            interfaces.clear();
-        }
-        let length = r.u32(at + 4, "a block header")?;
-        if length < 12 || !length.is_multiple_of(4) {
-            return Err(PcapError::BadBlock { offset: at, length });
-        }
-        let len = length as usize;
-        r.slice(at, len, "a block")?;
-        let body_end = at + len - 4;
-        match block_type {
-            IDB => {
-                let iface = Interface {
-                    link_type: u32::from(r.u16(at + 8, "an interface block")?),
-                    snaplen: r.u32(at + 12, "an interface block")?,
-                    units: resolution(r, at + 16, body_end),
-                };
-                link_type.get_or_insert(iface.link_type);
-                interfaces.push(iface);
+        let mut block = || -> Result<usize, PcapError> {
+            let block_type = r.u32(at, "a block header")?;
+            if block_type == SHB {
+                let bom = Reader { bytes, big: false }.u32(at + 8, "the section header")?;
+                r.big = bom != BYTE_ORDER_MAGIC;
+                interfaces.clear();
             }
-            EPB | PB => {
-                let (id, ts_at) = if block_type == EPB {
-                    (r.u32(at + 8, "a packet block")?, at + 12)
-                } else {
-                    (u32::from(r.u16(at + 8, "a packet block")?), at + 12)
-                };
-                let iface = interfaces.get(id as usize).ok_or(PcapError::NoInterface {
-                    offset: at,
-                    interface: id,
-                })?;
-                let ts = (u64::from(r.u32(ts_at, "a packet block")?) << 32)
-                    | u64::from(r.u32(ts_at + 4, "a packet block")?);
-                let caplen = r.u32(at + 20, "a packet block")? as usize;
-                let orig = r.u32(at + 24, "a packet block")? as usize;
-                let data_end = (at + 28)
-                    .checked_add(caplen)
-                    .filter(|&e| e <= body_end)
-                    .ok_or(PcapError::Truncated {
-                        what: "a packet",
-                        offset: at + 28,
-                    })?;
-                records.push(Record {
-                    timestamp_us: micros(ts, iface.units),
-                    data: bytes[at + 28..data_end].to_vec(),
-                    original_len: orig,
-                    comment: comments(r, at + 28 + caplen.next_multiple_of(4), body_end),
-                });
+            let length = r.u32(at + 4, "a block header")?;
+            if length < 12 || !length.is_multiple_of(4) {
+                return Err(PcapError::BadBlock { offset: at, length });
             }
-            SPB => {
-                let iface = interfaces.first().ok_or(PcapError::NoInterface {
-                    offset: at,
-                    interface: 0,
-                })?;
-                let orig = r.u32(at + 8, "a simple packet block")? as usize;
-                let mut caplen = orig.min(body_end.saturating_sub(at + 12));
-                if iface.snaplen != 0 {
-                    caplen = caplen.min(iface.snaplen as usize);
+            let len = length as usize;
+            r.slice(at, len, "a block")?;
+            let body_end = at + len - 4;
+            match block_type {
+                IDB => {
+                    let iface = Interface {
+                        link_type: u32::from(r.u16(at + 8, "an interface block")?),
+                        snaplen: r.u32(at + 12, "an interface block")?,
+                        units: resolution(r, at + 16, body_end),
+                    };
+                    link_type.get_or_insert(iface.link_type);
+                    interfaces.push(iface);
                 }
-                records.push(Record {
-                    timestamp_us: 0,
-                    data: bytes[at + 12..at + 12 + caplen].to_vec(),
-                    original_len: orig,
-                    comment: None,
-                });
+                EPB | PB => {
+                    let (id, ts_at) = if block_type == EPB {
+                        (r.u32(at + 8, "a packet block")?, at + 12)
+                    } else {
+                        (u32::from(r.u16(at + 8, "a packet block")?), at + 12)
+                    };
+                    let iface = interfaces.get(id as usize).ok_or(PcapError::NoInterface {
+                        offset: at,
+                        interface: id,
+                    })?;
+                    let ts = (u64::from(r.u32(ts_at, "a packet block")?) << 32)
+                        | u64::from(r.u32(ts_at + 4, "a packet block")?);
+                    let caplen = r.u32(at + 20, "a packet block")? as usize;
+                    let orig = r.u32(at + 24, "a packet block")? as usize;
+                    let data_end = (at + 28)
+                        .checked_add(caplen)
+                        .filter(|&e| e <= body_end)
+                        .ok_or(PcapError::Truncated {
+                            what: "a packet",
+                            offset: at + 28,
+                        })?;
+                    records.push(Record {
+                        timestamp_us: micros(ts, iface.units),
+                        data: bytes[at + 28..data_end].to_vec(),
+                        original_len: orig,
+                        comment: comments(r, at + 28 + caplen.next_multiple_of(4), body_end),
+                    });
+                }
+                SPB => {
+                    let iface = interfaces.first().ok_or(PcapError::NoInterface {
+                        offset: at,
+                        interface: 0,
+                    })?;
+                    let orig = r.u32(at + 8, "a simple packet block")? as usize;
+                    let mut caplen = orig.min(body_end.saturating_sub(at + 12));
+                    if iface.snaplen != 0 {
+                        caplen = caplen.min(iface.snaplen as usize);
+                    }
+                    records.push(Record {
+                        timestamp_us: 0,
+                        data: bytes[at + 12..at + 12 + caplen].to_vec(),
+                        original_len: orig,
+                        comment: None,
+                    });
+                }
+                _ => {}
             }
-            _ => {}
+            Ok(len)
+        };
+        match block() {
+            Ok(len) => at += len,
+            // Nothing readable at all: not a capture netlab can read.
+            Err(e) if at == 0 => return Err(e),
+            Err(e) => {
+                cut = Some(e);
+                break;
+            }
         }
-        at += len;
     }
     Ok(Capture {
         format: Format::Pcapng,
         link_type: link_type.unwrap_or(LINKTYPE_ETHERNET),
         records,
+        cut,
     })
 }
 
@@ -334,10 +347,9 @@ mod test {
             read(&bad).unwrap_err().to_string(),
             "the pcapng block at byte 0 has length 13; a block is at least 12 bytes and a multiple of 4"
         );
-        assert!(matches!(
-            read(&file[..file.len() - 2]).unwrap_err(),
-            PcapError::Truncated { .. }
-        ));
+        let c = read(&file[..file.len() - 2]).unwrap();
+        assert!(c.records.is_empty());
+        assert!(matches!(c.cut, Some(PcapError::Truncated { .. })));
         // A packet before any interface.
         let mut no_idb = Vec::new();
         let shb_len = u32::from_le_bytes([file[4], file[5], file[6], file[7]]) as usize;
@@ -350,9 +362,14 @@ mod test {
         ]) as usize;
         no_idb.extend_from_slice(&file[shb_len + idb_len..]);
         assert!(matches!(
-            read(&no_idb).unwrap_err(),
-            PcapError::NoInterface { interface: 0, .. }
+            read(&no_idb).unwrap().cut,
+            Some(PcapError::NoInterface { interface: 0, .. })
         ));
+        // Two packets, the second cut: the first is kept.
+        let two = write(&[Record::new(0, vec![1]), Record::new(5, vec![2, 3])]).unwrap();
+        let c = read(&two[..two.len() - 3]).unwrap();
+        assert_eq!(c.records.len(), 1);
+        assert!(c.cut.is_some());
     }
 
     proptest! {
