@@ -69,12 +69,14 @@ export function pyFloat(x) {
 
 /**
  * A value the WASM module returned from `struct.unpack`, as Python
- * writes it: ints, bools, floats (`isFloat`: the code is e, f or d) and bytes.
- * @param {number | bigint | boolean | Uint8Array | string} v
+ * writes it: ints, bools, floats (`isFloat`: the code is e, f or d) and
+ * bytes; and, going in, a Python str (`{str}`).
+ * @param {number | bigint | boolean | Uint8Array | string | {str: string}} v
  * @param {boolean} [isFloat]
  */
 export function pyValue(v, isFloat = false) {
   if (typeof v === "boolean") return v ? "True" : "False";
+  if (typeof v === "object" && "str" in v) return pyStr(v.str);
   if (typeof v === "bigint") return v.toString();
   if (typeof v === "number") return isFloat ? pyFloat(v) : String(v);
   if (typeof v === "string") return pyBytes(new TextEncoder().encode(v));
@@ -112,6 +114,29 @@ export function parseBytes(text) {
 }
 
 /**
+ * The inside of a Python str literal: any characters, and the escapes
+ * `\xNN \n \r \t \0 \\ \' \"`.
+ * @param {string} body
+ */
+function unescapeStr(body) {
+  let out = "";
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] !== "\\") {
+      out += body[i];
+      continue;
+    }
+    const next = body[++i];
+    const simple = { n: "\n", r: "\r", t: "\t", "0": "\0", "\\": "\\", "'": "'", '"': '"' };
+    if (next in simple) out += simple[/** @type {keyof typeof simple} */ (next)];
+    else if (next === "x" && /^[0-9a-f]{2}$/i.test(body.slice(i + 1, i + 3))) {
+      out += String.fromCharCode(parseInt(body.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else throw new Error("bytes.bad_escape");
+  }
+  return out;
+}
+
+/**
  * The inside of a Python bytes literal: ASCII characters and the escapes
  * `\xNN \n \r \t \0 \\ \' \"`.
  * @param {string} body
@@ -141,10 +166,12 @@ function unescapeBytes(body) {
  * The values of a `struct.pack` call as a learner types them, separated by
  * commas: ints (`5`, `-1`, `0x7f`, `0o17`, `0b101`; BigInt past 2^53),
  * floats (`1.5`, `1e3`, `inf`, `nan`), `True`/`False`, bytes literals
- * (`b'ab'`) and strings (`'ab'`, taken as UTF-8 bytes). Throws an Error
- * whose message is an i18n key; `index` on it says which value.
+ * (`b'ab'`) and str literals (`'ab'`, given to the module as `{str}`, so
+ * that struct refuses them where bytes belong, as CPython does: the
+ * Python 3 mistake the seeds warn of). Throws an Error whose message is
+ * an i18n key; `index` on it says which value.
  * @param {string} text
- * @returns {Array<number | bigint | boolean | string | Uint8Array>}
+ * @returns {Array<number | bigint | boolean | Uint8Array | {str: string}>}
  */
 export function parseValues(text) {
   return splitTopLevel(text).map((item, index) => {
@@ -192,7 +219,7 @@ function parseValue(s) {
   const bytes = s.match(/^b(['"])(.*)\1$/s);
   if (bytes) return unescapeBytes(bytes[2]);
   const str = s.match(/^(['"])(.*)\1$/s);
-  if (str) return str[2];
+  if (str) return { str: unescapeStr(str[2]) };
   const int = s.replace(/_/g, "").match(/^([+-]?)(0x[0-9a-f]+|0o[0-7]+|0b[01]+|\d+)$/i);
   if (int) {
     const [, sign, digits] = int;

@@ -262,6 +262,20 @@ test("Ports & MAC: service lookups both ways and the MAC report agree with the C
   await page.close();
 });
 
+test("struct: a str where bytes belong is refused as CPython refuses it (Python 3's str/bytes mistake)", async () => {
+  const { page, errors } = await openTool({ tool: "struct", fmt: "5s", values: "'abc'" });
+  // CPython 3.11: struct.pack('5s', 'abc') -> struct.error: argument for 's' must be a bytes object
+  assert.equal(await text(page, "#struct-values-error"), "argument for 's' must be a bytes object");
+  assert.match(await text(page, "#struct-python"), /struct\.pack\('5s', 'abc'\)  # struct\.error: argument for 's' must be a bytes object/);
+  // '?' takes any object's truth, a str's included; b'abc' packs.
+  await page.fill("#struct-format", "?5s");
+  await page.fill("#struct-values", "'x', b'abc'");
+  await page.waitForFunction(() => (document.querySelector("#struct-python")?.textContent ?? "").includes("# b'"));
+  assert.match(await text(page, "#struct-python"), /struct\.pack\('\?5s', 'x', b'abc'\)  # b'\\x01abc\\x00\\x00'/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("struct: pack, unpack, calcsize, padding and byte orders agree with the CLI, errors are CPython's", async () => {
   const { page, errors } = await openTool({ tool: "struct", fmt: "ci", values: "b'a', 5" });
   const packed = cli("pack", "ci", "a", "5").json;

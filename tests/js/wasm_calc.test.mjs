@@ -398,7 +398,7 @@ test("struct values: 8-byte integers are BigInt, floats numbers, ? booleans, byt
   assert.deepEqual(wasm.structPack("c3s4p", ["x", "é", "ab"]), wasm.structPack("c3s4p", [
     new Uint8Array([120]), new Uint8Array([0xc3, 0xa9]), new Uint8Array([97, 98])]));
   assert.deepEqual(wasm.structUnpack("c", new Uint8Array([65])), [new Uint8Array([65])]);
-  assert.throws(() => wasm.structPack("i", [null]), { message: "value 0 is not a number, BigInt, boolean, string or Uint8Array" });
+  assert.throws(() => wasm.structPack("i", [null]), { message: "value 0 is not a number, BigInt, boolean, string, Uint8Array or {str}" });
 });
 
 // --- The HMAC challenge ------------------------------------------------
@@ -476,10 +476,11 @@ test("a sample of inet_cpython.json passes through the module", (t) => {
   t.diagnostic(`${n} inet cases`);
 });
 
-/** A value from the struct generator's tagged form (`i-1`, `T`, `f<bits>`, `x<hex>`). */
+/** A value from the struct generator's tagged form (`i-1`, `T`, `f<bits>`, `x<hex>`, `u<str>`). */
 function decode(tagged) {
   const rest = tagged.slice(1);
   switch (tagged[0]) {
+    case "u": return { str: rest };
     case "i": return BigInt(rest);
     case "T": return true;
     case "F": return false;
@@ -524,7 +525,9 @@ test("a sample of struct_cpython.json passes through the module", (t) => {
   // Every 100th case, and every int beyond an i128 (a BigInt read on a path of its own).
   const I128 = 2n ** 127n;
   const large = (c) => c.args.some((t) => t[0] === "i" && (BigInt(t.slice(1)) >= I128 || BigInt(t.slice(1)) < -I128));
-  const packs = [...sample(data.pack), ...data.pack.filter(large)];
+  // And every Python str, which the module takes as {str}.
+  const str = (c) => c.args.some((t) => t[0] === "u");
+  const packs = [...sample(data.pack), ...data.pack.filter((c) => large(c) || str(c))];
   assert.ok(packs.length > 1000, `${packs.length} pack cases`);
   for (const c of packs) {
     const args = c.args.map(decode);

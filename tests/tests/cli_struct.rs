@@ -25,6 +25,8 @@ fn arg(tagged: &str, kind: Option<Kind>) -> Option<String> {
     let text_slot = matches!(kind, Some(Kind::Char | Kind::Bytes | Kind::Pascal));
     match &decode(tagged) {
         Value::Bytes(b) => Some(format!("hex:{}", hex(b))),
+        // A command line has no str apart from bytes.
+        Value::Str(_) => None,
         _ if text_slot => None,
         // The digits themselves: beyond an i128 the value keeps only a float.
         Value::Int(_) | Value::LargeInt(_) => tagged.strip_prefix('i').map(str::to_owned),

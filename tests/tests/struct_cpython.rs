@@ -38,7 +38,8 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A value from the generator's tagged form (`i-1`, `T`, `f<bits>`, `x<hex>`).
+/// A value from the generator's tagged form (`i-1`, `T`, `f<bits>`, `x<hex>`,
+/// `u<str>`).
 pub fn decode(tagged: &str) -> Value {
     let (tag, rest) = tagged.split_at(1);
     match tag {
@@ -49,6 +50,7 @@ pub fn decode(tagged: &str) -> Value {
             u64::from_str_radix(rest, 16).expect("vector float"),
         )),
         "x" => Value::Bytes(unhex(rest)),
+        "u" => Value::Str(rest.to_owned()),
         _ => panic!("unknown value tag in {tagged:?}"),
     }
 }
@@ -62,6 +64,7 @@ pub fn encode(value: &Value) -> String {
         Value::Float(x) => format!("f{:016x}", x.to_bits()),
         // Never unpacked, so never compared; tagged apart all the same.
         Value::LargeInt(x) => format!("L{:016x}", x.to_bits()),
+        Value::Str(s) => format!("u{s}"),
         Value::Bytes(b) => format!("x{}", hex(b)),
     }
 }

@@ -13,7 +13,7 @@ Encoding, kept compact so the file stays small:
 - a value is a string with a one-letter tag: `i-12` an int, `T` / `F` a
   bool, `f3ff0000000000000` a float as its 8 IEEE 754 bytes big-endian (so
   NaN payloads, signs and infinities survive), `x6162` bytes as hex (`x`
-  alone is `b''`);
+  alone is `b''`), `uabc` a str (the text after the `u`);
 - an outcome is `"ok": ...` or `"err": [class, message]`, where class is
   `struct.error` or the builtin's name (`OverflowError`, `SystemError`, ...);
 - buffers are hex.
@@ -57,6 +57,9 @@ def enc(v):
         return "f" + struct.pack(">d", v).hex()
     if isinstance(v, (bytes, bytearray)):
         return "x" + bytes(v).hex()
+    if isinstance(v, str):
+        # A Python str (only str_pack_cases gives one): the text itself.
+        return "u" + v
     raise TypeError(type(v))
 
 
@@ -412,6 +415,22 @@ def large_int_pack_cases():
     return out
 
 
+def str_pack_cases():
+    """A str where bytes belong, Python 3's classic mistake, for every code
+    (no random draws, so the other cases are unchanged)."""
+    out = []
+    for prefix in ["", "<", "!"]:
+        for code in "cbBhHiIqQefd?" + "".join(["s", "5s", "p", "3p", "0s"]):
+            fmt = prefix + code
+            for v in ["abc", "", "a", "é"]:
+                out.append(outcome({"fmt": fmt, "args": [enc(v)]},
+                                   lambda: struct.pack(fmt, v).hex()))
+    for fmt, args in [("i5s", [1, "abc"]), ("5si", ["abc", 1]), ("?5s", ["", b"x"]), ("5s?", [b"x", "no"])]:
+        out.append(outcome({"fmt": fmt, "args": [enc(a) for a in args]},
+                           lambda: struct.pack(fmt, *args).hex()))
+    return out
+
+
 def rand_buffer(size):
     r = random.random()
     if r < 0.15:
@@ -528,7 +547,7 @@ def main():
         "oracle": "CPython %s struct module, %s" % (sys.version.split()[0], sys.platform),
         "generator": "tests/vectors/gen_struct.py",
         "calcsize": calcsize_cases(3000),
-        "pack": pack_cases(5000) + targeted_pack_cases() + large_int_pack_cases(),
+        "pack": pack_cases(5000) + targeted_pack_cases() + large_int_pack_cases() + str_pack_cases(),
         "unpack": unpack_cases(3400),
         "pack_into": pack_into_cases(2000),
         "unpack_from": unpack_from_cases(2000),

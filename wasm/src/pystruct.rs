@@ -7,7 +7,8 @@
 //! number, NaN and the infinities included; `bytes` is a `Uint8Array`.
 //! Going in, a string is taken as its UTF-8 bytes, and a number packs as
 //! a Python `int` when it is whole and the code is not a float code: JS
-//! has one number type where Python has two.
+//! has one number type where Python has two. A Python `str` is written
+//! `{str: "abc"}`, and `struct` refuses it as CPython does.
 
 use js_sys::{Array, BigInt, Uint8Array};
 use netlab_core::pystruct::{Kind, Layout, Struct, StructError, Value};
@@ -20,8 +21,8 @@ const TS_PYSTRUCT: &str = r#"
 /** A value `structUnpack` returns: a Python int (a BigInt for 8-byte integers), bool, float or bytes. */
 export type StructValue = number | bigint | boolean | Uint8Array;
 
-/** A value `structPack` takes; a string stands for its UTF-8 bytes. */
-export type StructInput = number | bigint | boolean | string | Uint8Array;
+/** A value `structPack` takes; a string stands for its UTF-8 bytes, `{str}` for a Python str (which struct refuses, as CPython does, but for `?`). */
+export type StructInput = number | bigint | boolean | string | Uint8Array | { str: string };
 
 /** One item of a struct format: a code, its repeat count and where it sits (`netlab calcsize --json`'s `items`). */
 export interface StructLayoutItem {
@@ -135,9 +136,16 @@ fn to_value(js: &JsValue, kind: Option<Kind>, index: usize) -> Result<Value, JsE
         Ok(Value::Bytes(text.into_bytes()))
     } else if let Some(bytes) = js.dyn_ref::<Uint8Array>() {
         Ok(Value::Bytes(bytes.to_vec()))
+    } else if let Some(text) = js
+        .is_object()
+        .then(|| js_sys::Reflect::get(js, &JsValue::from_str("str")).ok())
+        .flatten()
+        .and_then(|s| s.as_string())
+    {
+        Ok(Value::Str(text))
     } else {
         Err(JsError::new(&format!(
-            "value {index} is not a number, BigInt, boolean, string or Uint8Array"
+            "value {index} is not a number, BigInt, boolean, string, Uint8Array or {{str}}"
         )))
     }
 }
@@ -169,5 +177,6 @@ fn from_value(value: &Value, size: u64) -> JsValue {
         // Only a pack report shows one: the float it was packed as.
         Value::Float(x) | Value::LargeInt(x) => JsValue::from_f64(*x),
         Value::Bytes(b) => Uint8Array::from(b.as_slice()).into(),
+        Value::Str(s) => JsValue::from_str(s),
     }
 }

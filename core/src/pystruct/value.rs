@@ -37,6 +37,11 @@ pub enum Value {
     /// refuse it with CPython's words, and `?` packs `True`. `unpack` never
     /// returns one. Make it with [`Value::from_int_literal`].
     LargeInt(f64),
+    /// A Python `str`, which `struct` never takes as bytes: every code but
+    /// `?` refuses it with CPython's words (`argument for 's' must be a
+    /// bytes object`), the Python 3 mistake of packing `'abc'` where
+    /// `b'abc'` belongs; `?` packs its truth.
+    Str(String),
 }
 
 impl Value {
@@ -58,6 +63,7 @@ impl Value {
             Self::Float(f) => *f != 0.0,
             Self::Bytes(b) => !b.is_empty(),
             Self::LargeInt(_) => true,
+            Self::Str(s) => !s.is_empty(),
         }
     }
 
@@ -97,6 +103,7 @@ impl Value {
             Self::Bool(_) => "bool",
             Self::Float(_) => "float",
             Self::Bytes(_) => "bytes",
+            Self::Str(_) => "str",
         }
     }
 }
@@ -274,6 +281,7 @@ impl fmt::Display for Value {
                 "(an int below -1.8e+308)"
             }),
             Self::LargeInt(x) => write!(f, "{x:.0}"),
+            Self::Str(s) => f.write_str(&str_repr(s)),
         }
     }
 }
@@ -324,6 +332,36 @@ fn float_repr(x: f64) -> String {
             exponent.unsigned_abs()
         )
     }
+}
+
+/// `repr(str)`: single quotes unless the text holds `'` and no `"`;
+/// backslash, the quote and control characters escaped as Python does.
+fn str_repr(text: &str) -> String {
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut s = String::with_capacity(text.len() + 2);
+    s.push(quote);
+    for c in text.chars() {
+        match c {
+            '\\' => s.push_str("\\\\"),
+            '\t' => s.push_str("\\t"),
+            '\n' => s.push_str("\\n"),
+            '\r' => s.push_str("\\r"),
+            c if c == quote => {
+                s.push('\\');
+                s.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                let _ = write!(s, "\\x{:02x}", c as u32);
+            }
+            c => s.push(c),
+        }
+    }
+    s.push(quote);
+    s
 }
 
 /// `repr(bytes)`: single quotes unless the bytes hold `'` and no `"`.
@@ -377,6 +415,7 @@ impl Serialize for Value {
             Self::Float(_) => s.collect_str(self),
             Self::LargeInt(x) if x.is_finite() => s.serialize_f64(*x),
             Self::LargeInt(_) => s.collect_str(self),
+            Self::Str(text) => s.serialize_str(text),
             Self::Bytes(b) => {
                 let mut map = s.serialize_map(Some(1))?;
                 map.serialize_entry("hex", &hex(b))?;
@@ -483,6 +522,8 @@ mod test {
         }
         assert_eq!(Value::Float(f64::NEG_INFINITY).to_string(), "-inf");
         assert_eq!(Value::Bool(false).to_string(), "False");
+        assert_eq!(Value::Str("it's\n".into()).to_string(), "\"it's\\n\"");
+        assert_eq!(Value::Str("a\\b\x01".into()).to_string(), "'a\\\\b\\x01'");
     }
 
     #[test]
