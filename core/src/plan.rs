@@ -72,17 +72,6 @@ pub enum PlanError {
     /// A request that does not fit in what is left of the network.
     #[error("{0}")]
     DoesNotFit(Box<NoRoom>),
-    /// A split with more subnets than a caller that cannot stream them
-    /// (the browser) lists at once.
-    #[error(
-        "{network} splits into {count} /{prefix} subnets, more than the {limit} listed at once: ask for a shorter prefix or fewer subnets"
-    )]
-    TooManyToList {
-        network: IpNet,
-        prefix: u8,
-        count: Count,
-        limit: u128,
-    },
 }
 
 /// The details of [`PlanError::DoesNotFit`]: the request, the block it
@@ -182,8 +171,10 @@ pub struct SplitList {
 }
 
 impl Split {
-    /// Every subnet in one list, for a caller that cannot stream them; more
-    /// than `limit` is an error rather than a list too long to hold.
+    /// The subnets in one list, for a caller that cannot stream them: all
+    /// of them, or the first `limit` when there are more, with `count`
+    /// saying how many there are in all (so `10.0.0.0/8` split into /26s
+    /// lists its first subnets at once, and says there are 262144).
     ///
     /// # Examples
     ///
@@ -192,28 +183,17 @@ impl Split {
     /// use netlab_core::plan::split;
     ///
     /// let s = split(parse_network("10.0.0.0/30").unwrap(), 31).unwrap();
-    /// assert_eq!(s.list(2).unwrap().subnets.len(), 2);
-    /// let all = split(parse_network("0.0.0.0/0").unwrap(), 32).unwrap();
-    /// assert_eq!(
-    ///     all.list(65536).unwrap_err().to_string(),
-    ///     "0.0.0.0/0 splits into 4294967296 /32 subnets, more than the 65536 listed at once: \
-    ///      ask for a shorter prefix or fewer subnets"
-    /// );
+    /// assert_eq!(s.list(2).subnets.len(), 2);
+    /// let all = split(parse_network("0.0.0.0/0").unwrap(), 32).unwrap().list(3);
+    /// assert_eq!(all.count.get(), Some(1 << 32));
+    /// assert_eq!(all.subnets.last().unwrap().to_string(), "0.0.0.2/32");
     /// ```
-    pub fn list(self, limit: u128) -> Result<SplitList, PlanError> {
-        match self.count.get() {
-            Some(n) if n <= limit => Ok(SplitList {
-                network: self.network,
-                prefix: self.prefix,
-                count: self.count,
-                subnets: self.subnets.collect(),
-            }),
-            _ => Err(PlanError::TooManyToList {
-                network: self.network,
-                prefix: self.prefix,
-                count: self.count,
-                limit,
-            }),
+    pub fn list(self, limit: usize) -> SplitList {
+        SplitList {
+            network: self.network,
+            prefix: self.prefix,
+            count: self.count,
+            subnets: self.subnets.take(limit).collect(),
         }
     }
 }
@@ -560,20 +540,14 @@ mod test {
     fn a_listed_split_is_the_cli_json() {
         let list = split_by(net("2001:db8::/126"), SplitBy::Count("2"))
             .unwrap()
-            .list(2)
-            .unwrap();
+            .list(2);
         assert_eq!(
             serde_json::to_string(&list).unwrap(),
             r#"{"network":"2001:db8::/126","prefix":127,"count":"2","subnets":["2001:db8::/127","2001:db8::2/127"]}"#
         );
-        let all = split(net("::/0"), 128).unwrap().list(u128::MAX);
-        assert!(matches!(
-            all,
-            Err(PlanError::TooManyToList {
-                count: Count::V6All,
-                ..
-            })
-        ));
+        let all = split(net("::/0"), 128).unwrap().list(2);
+        assert_eq!(all.count, Count::V6All);
+        assert_eq!(all.subnets.len(), 2);
     }
 
     #[test]

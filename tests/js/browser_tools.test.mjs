@@ -262,6 +262,18 @@ test("Ports & MAC: service lookups both ways and the MAC report agree with the C
   await page.close();
 });
 
+test("Subnet: a split too long to list shows its first subnets and counts the rest, without an error", async () => {
+  // The seeds' 内网 10.0.0.0/8 into /26s: 262144 subnets.
+  const { page, errors } = await openTool({ tool: "subnet", subnet: "10.0.0.0/8", by: "prefix", split: "26" });
+  await page.waitForSelector("#split-list li");
+  assert.equal(await page.locator("#split-value-error").textContent(), "");
+  assert.equal(await page.locator("#split-list li").count(), 256);
+  assert.equal(await text(page, "#split-list li"), "10.0.0.0/26");
+  assert.equal(await text(page, "#split-more"), `… and ${262144 - 256} more.`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("struct: a str where bytes belong is refused as CPython refuses it (Python 3's str/bytes mistake)", async () => {
   const { page, errors } = await openTool({ tool: "struct", fmt: "5s", values: "'abc'" });
   // CPython 3.11: struct.pack('5s', 'abc') -> struct.error: argument for 's' must be a bytes object

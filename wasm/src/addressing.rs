@@ -10,10 +10,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::convert::{number_text, option, to_js, to_js_bigint};
 
-/// The most subnets `splitSubnet` returns: a /16 into /32s, or a /8 into
+/// The most subnets `splitSubnet` lists: a /16 into /32s, or a /8 into
 /// /24s. `netlab split` streams any number; an array has to fit in memory
-/// and a page, so a larger split throws and names this limit.
-pub const MAX_SPLIT_SUBNETS: u128 = 1 << 16;
+/// and a page, so a larger split lists its first ones and says how many
+/// there are in all.
+pub const MAX_SPLIT_SUBNETS: usize = 1 << 16;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ADDRESSING: &str = r#"
@@ -159,7 +160,8 @@ pub fn same_subnet(
 
 /// A network's equal subnets, by new prefix (`{prefix: 26}`, a netmask
 /// works too) or by how many are needed (`{count: 5}`), as `netlab split`.
-/// At most `MAX_SPLIT_SUBNETS` (65536) are listed; a larger split throws.
+/// At most the first `MAX_SPLIT_SUBNETS` (65536) are listed; `count` is
+/// how many there are in all.
 #[wasm_bindgen(js_name = splitSubnet, unchecked_return_type = "SplitList")]
 pub fn split_subnet(
     cidr: &str,
@@ -174,7 +176,7 @@ pub fn split_subnet(
         _ => return Err(JsError::new("give splitSubnet {prefix: N} or {count: K}")),
     };
     let split = plan::split_by(network, by)?;
-    to_js_bigint(&split.list(MAX_SPLIT_SUBNETS)?, &["count"])
+    to_js_bigint(&split.list(MAX_SPLIT_SUBNETS), &["count"])
 }
 
 /// A subnet for each host count, largest first, and what is left over

@@ -54,7 +54,9 @@ export function splitPart() {
       const s = res.ok;
       summary.textContent = t("split.summary", { network: s.network, count: String(s.count), prefix: s.prefix });
       list.replaceChildren(...s.subnets.slice(0, LIST_LIMIT).map((x) => h("li", { text: x })));
-      more.textContent = s.subnets.length > LIST_LIMIT ? t("split.more", { n: s.subnets.length - LIST_LIMIT }) : "";
+      // The module lists the first ones of a large split; count is them all.
+      const left = BigInt(s.count) - BigInt(Math.min(s.subnets.length, LIST_LIMIT));
+      more.textContent = left > 0n ? t("split.more", { n: String(left) }) : "";
       python.set([
         "import ipaddress",
         `net = ipaddress.ip_network(${pyStr(s.network)})`,
