@@ -95,6 +95,12 @@ test("the stepper follows conn.send(b'hello') down 5 steps: 5, 20, 20, 14 bytes,
 
   // Step by step: each wraps the one before; the summary and the bytes follow.
   assert.match(await page.locator("#encap-summary").textContent(), /^Step 1 of 5, 5 Application: the data is 5 bytes/);
+  assert.match(await page.locator(".encap-facts .note").textContent(), /: conn\.send\(b'hello'\)\. /);
+  // The step names the call that sends what was typed, not the seed's always.
+  await page.fill("#encap-payload", "abc");
+  await page.waitForFunction(() => /conn\.send\(b'abc'\)/.test(document.querySelector(".encap-facts .note")?.textContent ?? ""));
+  await page.fill("#encap-payload", "hello");
+  await page.waitForFunction(() => /conn\.send\(b'hello'\)/.test(document.querySelector(".encap-facts .note")?.textContent ?? ""));
   assert.equal(await page.isDisabled("#encap-back"), true);
   for (let k = 2; k <= 5; k++) {
     await page.click("#encap-next");
@@ -217,6 +223,22 @@ test("selecting the TCP flags lights bytes 46-47, where tshark's PDML puts tcp.f
   await page.fill("#encap-dst", "192.168.13");
   assert.match(await page.locator("#encap-error").textContent(), /^Destination IP: /);
   assert.equal(await page.getAttribute("#encap-dst", "aria-invalid"), "true");
+  await page.fill("#encap-dst", "192.168.13.1");
+  // The field is named as the page names it, not by the command line's --src, and marked.
+  await page.fill("#encap-src", "999.1.1.1");
+  assert.equal(await page.locator("#encap-error").textContent(), "Source IP: '999' is not an octet (0-255) in '999.1.1.1'");
+  assert.equal(await page.getAttribute("#encap-src", "aria-invalid"), "true");
+  assert.equal(await page.getAttribute("#encap-payload", "aria-invalid"), null);
+  await page.fill("#encap-src", "2001:db8::1");
+  assert.match(await page.locator("#encap-error").textContent(), /^Source IP: 2001:db8::1 is an IPv6 address; this builder makes IPv4 packets/);
+  await page.fill("#encap-src", "192.168.12.1");
+  await page.fill("#encap-smac", "z");
+  assert.equal(await page.locator("#encap-error").textContent(), "Source MAC: 'z' is not a hex digit in 'z'");
+  assert.equal(await page.getAttribute("#encap-smac", "aria-invalid"), "true");
+  await page.fill("#encap-smac", "02:00:00:00:00:01");
+  await page.fill("#encap-sport", "70000");
+  assert.equal(await page.locator("#encap-error").textContent(), "Source port: src_port 70000 is out of range (0-65535)");
+  assert.equal(await page.getAttribute("#encap-sport", "aria-invalid"), "true");
   await page.click("#encap-reset");
   assert.equal(await page.inputValue("#encap-dst"), "192.168.13.1");
   assert.equal(await page.getAttribute("#encap-dst", "aria-invalid"), null);

@@ -169,25 +169,34 @@ function mount(panel, ctx) {
    * address the core could not read is the one that does not look like one.
    * @param {string} message
    */
+  /**
+   * The input an error of `encapsulate` is about, and the message with the
+   * command line's name for it (`--src: …`, `src_port 70000 …`) replaced
+   * by the field's label, as the page names it.
+   * @param {string} message
+   * @returns {{ input: HTMLInputElement | HTMLTextAreaElement | null, message: string }}
+   */
   function culprit(message) {
-    const labelled = inputs.find((f) => message.startsWith(f.wrap.querySelector("label")?.textContent ?? "\0"));
-    if (labelled) return labelled.input;
+    /** @type {Array<[RegExp, import("../ui.js").Field]>} */
     const named = [
-      [/src_port/, sport],
-      [/dst_port/, dport],
-      [/\bttl\b/i, ttl],
-      [/payload/i, payload],
-      [/src_mac/, smac],
-      [/dst_mac/, dmac],
-    ].find(([re]) => /** @type {RegExp} */ (re).test(message));
-    if (named) return /** @type {import("../ui.js").Field} */ (named[1]).input;
-    const quad = (/** @type {string} */ v) => /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(v.trim());
-    if (/IPv4|IP address/i.test(message)) return [src, dst].find((f) => !quad(f.input.value))?.input ?? null;
-    if (/hex digit|MAC/i.test(message)) {
-      const quoted = message.match(/in '([^']*)'/)?.[1];
-      return [smac, dmac].find((f) => f.input.value.trim() === quoted)?.input ?? null;
-    }
-    return null;
+      [/^--src: /, src],
+      [/^--dst: /, dst],
+      [/^--src-mac: /, smac],
+      [/^--dst-mac: /, dmac],
+      [/^src_port /, sport],
+      [/^dst_port /, dport],
+      [/^ttl /, ttl],
+      [/^a payload of /, payload],
+    ];
+    const hit = named.find(([re]) => re.test(message));
+    if (!hit) return { input: null, message };
+    const [re, f] = hit;
+    const label = f.wrap.querySelector("label")?.textContent ?? "";
+    const value = f.input.value.trim();
+    // The builder makes IPv4 packets; say so rather than count dotted parts.
+    if ((f === src || f === dst) && value.includes(":")) return { input: f.input, message: `${label}: ${t("encap.ipv4_only", { address: value })}` };
+    const rest = re.source.startsWith("^--") ? message.replace(re, "") : message;
+    return { input: f.input, message: `${label}: ${rest}` };
   }
   const modelNow = () => modelInputs.find((x) => x.checked)?.value ?? "five";
   const flagText = () => FLAGS.filter((name) => flagBoxes[name].checked).join(",");
@@ -230,9 +239,7 @@ function mount(panel, ctx) {
     const res = attempt(() => /** @type {Encapsulation} */ (encapsulate(spec())));
     if (res.err !== undefined) {
       built = null;
-      const bad = culprit(res.err);
-      const label = bad ? /** @type {HTMLLabelElement} */ (panel.querySelector(`label[for="${bad.id}"]`))?.textContent : null;
-      const message = label && !res.err.includes(label) ? `${label}: ${res.err}` : res.err;
+      const { input: bad, message } = culprit(res.err);
       showError(error, message, bad ?? payload.input);
       summary.textContent = t("summary.error", { message });
       for (const el of [stepList, stage, stack, frameBox]) el.replaceChildren();
@@ -291,7 +298,7 @@ function mount(panel, ctx) {
       share: s.share_percent,
       bits: s.total_bytes * 8,
     });
-    stage.replaceChildren(unitView(b, step), stepFacts(b, s), s.layer === "physical" ? physicalView(b) : hexSoFar(b, step));
+    stage.replaceChildren(unitView(b, step), stepFacts(b, s, pythonCall(spec())), s.layer === "physical" ? physicalView(b) : hexSoFar(b, step));
     stack.replaceChildren(stackView(modelNow(), s.layer));
   }
 
@@ -436,8 +443,9 @@ function unitView(b, index) {
  * its share of the wire, and what the step does.
  * @param {Encapsulation} b
  * @param {EncapStep} s
+ * @param {string} call the Python that sends this payload
  */
-function stepFacts(b, s) {
+function stepFacts(b, s, call) {
   const key = (/** @type {string} */ name) => s.adds.flatMap((l) => l.fields).find((f) => f.name === name)?.display;
   /** @type {Array<[string, string]>} */
   const rows = [
@@ -451,7 +459,7 @@ function stepFacts(b, s) {
   return h(
     "div",
     { class: "encap-facts" },
-    h("p", { class: "note", text: t(`encap.does_${s.layer}`) }),
+    h("p", { class: "note", text: t(`encap.does_${s.layer}${s.layer === "application" && call.startsWith("ping ") ? "_ping" : ""}`, { call }) }),
     h(
       "table",
       { class: "report", id: "encap-facts" },
