@@ -154,7 +154,10 @@ pub enum SplitBy<'a> {
 /// ```
 pub fn split_by(network: IpNet, by: SplitBy<'_>) -> Result<Split, PlanError> {
     let prefix = match by {
-        SplitBy::Prefix(text) => subnet::parse_prefix_or_mask(network.addr(), text.trim())?,
+        SplitBy::Prefix(text) => {
+            let text = text.trim();
+            subnet::parse_prefix_or_mask(network.addr(), text.strip_prefix('/').unwrap_or(text))?
+        }
         SplitBy::Count(text) => prefix_for_count(network, parse_count(text)?)?,
     };
     split(network, prefix)

@@ -92,7 +92,9 @@ impl SameReport {
         let a = addr::parse_ip(a.trim())?;
         let b = addr::parse_ip(b.trim())?;
         check_versions(a, b)?;
-        let prefix = subnet::parse_prefix_or_mask(a, mask_or_prefix.trim())?;
+        // "/24" is how a learner writes a prefix: the slash is no part of it.
+        let text = mask_or_prefix.trim();
+        let prefix = subnet::parse_prefix_or_mask(a, text.strip_prefix('/').unwrap_or(text))?;
         Self::new(a, b, prefix)
     }
 
@@ -163,6 +165,21 @@ fn check_versions(a: IpAddr, b: IpAddr) -> Result<(), SameError> {
 mod test {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_prefix_may_be_written_with_its_slash() {
+        let slash = SameReport::parse("192.168.12.1", "192.168.13.1", "/23").unwrap();
+        let bare = SameReport::parse("192.168.12.1", "192.168.13.1", "23").unwrap();
+        assert_eq!(slash, bare);
+        assert!(slash.same);
+        let e = SameReport::parse("10.0.0.1", "10.0.0.2", "abc").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "'abc' is neither a prefix length (0-32) nor a netmask (255.255.255.0)"
+        );
+        let e = SameReport::parse("10.0.0.1", "10.0.0.2", "").unwrap_err();
+        assert_eq!(e.to_string(), "the prefix length or netmask is missing");
+    }
 
     #[test]
     fn seed_000_worked_example() {

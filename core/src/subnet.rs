@@ -53,6 +53,16 @@ pub enum SubnetError {
     /// More than an address and a mask.
     #[error("'{0}' is not ADDRESS/PREFIX, ADDRESS/MASK or ADDRESS MASK")]
     Shape(String),
+    /// Nothing where the prefix length or netmask belongs (`10.0.0.1/`).
+    #[error("the prefix length or netmask is missing")]
+    MissingPrefix,
+    /// Neither a number nor an address where a prefix or mask belongs.
+    #[error("'{text}' is neither a prefix length (0-{max}) nor a netmask ({example})")]
+    NotPrefixOrMask {
+        text: String,
+        max: u8,
+        example: &'static str,
+    },
 }
 
 /// The classful class of an IPv4 address (RFC 791 and RFC 1112), kept for
@@ -429,6 +439,11 @@ fn prefix_error(addr: IpAddr, prefix: &str) -> SubnetError {
 /// assert_eq!(parse_prefix_or_mask(a, "255.255.240.0").unwrap(), 20);
 /// assert_eq!(parse_prefix_or_mask(a, "20").unwrap(), 20);
 /// assert!(parse_prefix_or_mask(a, "33").is_err());
+/// assert_eq!(parse_prefix_or_mask(a, "").unwrap_err().to_string(), "the prefix length or netmask is missing");
+/// assert_eq!(
+///     parse_prefix_or_mask(a, "abc").unwrap_err().to_string(),
+///     "'abc' is neither a prefix length (0-32) nor a netmask (255.255.255.0)"
+/// );
 /// ```
 pub fn parse_prefix_or_mask(address: IpAddr, text: &str) -> Result<u8, SubnetError> {
     // One or two digits, the common case, read directly.
@@ -451,6 +466,21 @@ pub fn parse_prefix_or_mask(address: IpAddr, text: &str) -> Result<u8, SubnetErr
     }
     if text.starts_with('-') || text.starts_with('+') {
         return Err(prefix_error(address, text));
+    }
+    if text.is_empty() {
+        return Err(SubnetError::MissingPrefix);
+    }
+    // No dot or colon: not a mask, and not a number either.
+    if !text.contains(['.', ':']) {
+        return Err(SubnetError::NotPrefixOrMask {
+            text: text.to_owned(),
+            max,
+            example: if address.is_ipv4() {
+                "255.255.255.0"
+            } else {
+                "ffff:ffff:ffff:ffff::"
+            },
+        });
     }
     let mask = addr::parse_ip(text)?;
     if mask.is_ipv4() != address.is_ipv4() {
