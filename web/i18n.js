@@ -876,6 +876,10 @@ const en = {
   "labs.show_socket": "Show",
   "labs.all_sockets": "every socket",
   "labs.frame_note": "Reconstructed, not captured: Ethernet, IPv4 and TCP/UDP headers built around the real payload and the real ports ({n} bytes). The relay's OS socket saw only the payload.",
+  "labs.no_name": "Type a file name first: send(b'') sends nothing, and the server would wait for a name that never comes.",
+  "labs.no_cmd": "Type a command first: sendall(b'') sends nothing, and the server would wait for a command that never comes.",
+  "labs.send_cut": "The send stopped ({message}): the server answered before it had the whole file; its answer follows.",
+  "labs.note_framed": "For teachers: the seed's own client.py of 000 §6.7 (tests/seeds/framed_client.py) prints hello, then the second header's four bytes (\\x04\\x00\\x00\\x00, mostly unprintable) in front of nice. Its server framed only the first message, so its client reads the second with a plain recv(1024); this lab frames both, as the fix intends, and this page reads both headers.",
   // The simulations' frames in the linked views.
   "sim.frame_views": "Its frame: four linked views",
   // The navigation's groups of tools.
@@ -1750,6 +1754,10 @@ const zh = {
   "labs.show_socket": "显示",
   "labs.all_sockets": "所有套接字",
   "labs.frame_note": "这是重建的，不是抓到的：在真实的载荷和真实的端口外面构造的以太网、IPv4 和 TCP/UDP 报头（共 {n} 字节）。relay 的系统套接字只看到载荷。",
+  "labs.no_name": "请先输入文件名：send(b'') 什么也不发送，服务端会一直等一个永远不来的文件名。",
+  "labs.no_cmd": "请先输入命令：sendall(b'') 什么也不发送，服务端会一直等一个永远不来的命令。",
+  "labs.send_cut": "发送中断（{message}）：服务端在收完整个文件之前就回答了；下面是它的回答。",
+  "labs.note_framed": "给老师的说明：教程 000 §6.7 自己的 client.py（tests/seeds/framed_client.py）连到这个实验时，先打印 hello，再在 nice 前面打印第二个报头的四个字节（\\x04\\x00\\x00\\x00，大多不可见）。因为教程的服务端只给第一条消息加了报头，它的客户端用普通的 recv(1024) 读第二条；这个实验两条都加了报头（这正是修正的用意），本页两个报头都会读。",
   // The simulations' frames in the linked views.
   "sim.frame_views": "它的帧：四个联动视图",
   // The navigation's groups of tools.

@@ -276,7 +276,7 @@ test("the console: the examples run; a refused connection shows its screen", asy
   await page.fill("#labs-code", `const s = relay.socket('tcp');\nawait s.connect('127.0.0.1', ${port});`);
   await page.click("#labs-code-run");
   await page.waitForSelector('#labs-screen[data-screen="refused"]');
-  assert.equal(await page.locator("#labs-code-out").textContent(), "[Errno 111] Connection refused\n");
+  assert.equal(await page.locator("#labs-code-out").textContent(), "ConnectionRefusedError: [Errno 111] Connection refused\n");
   assert.match(await page.locator("#labs-screen").textContent(), /Connection refused/);
   await page.close();
 });

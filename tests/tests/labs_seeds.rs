@@ -330,3 +330,100 @@ async fn upload_refuses_path_names_and_stores_nothing() {
         assert!(got.is_empty(), "{name} was stored");
     }
 }
+
+/// A file over the 16 MiB limit, sent whole by a Python client that then
+/// reads the answer: the lab refuses it with one JSON line and reads the
+/// rest before closing, so the client gets the answer instead of
+/// `[Errno 32] Broken pipe` (the reset Linux sends when a socket is closed
+/// with unread data).
+#[tokio::test]
+async fn upload_over_the_limit_answers_python_with_the_error() {
+    let labs = Labs::start(b"nice@123!").await;
+    let client = r#"
+import json, socket, struct, sys
+size = 17 * 1024 * 1024
+sk = socket.socket()
+sk.settimeout(60)
+sk.connect(('127.0.0.1', int(sys.argv[1])))
+b_dic = json.dumps({'filename': 'big.bin', 'filesize': size}).encode('utf-8')
+sk.sendall(struct.pack('i', len(b_dic)))
+sk.sendall(b_dic)
+sk.sendall(b'x' * size)
+answer = b''
+while True:
+    chunk = sk.recv(1024)
+    if not chunk:
+        break
+    answer += chunk
+print(answer.decode('utf-8'), end='')
+"#;
+    let run = Command::new("python3")
+        .args(["-c", client, &labs.port("upload")])
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(Duration::from_secs(90), run)
+        .await
+        .expect("the client finishes")
+        .expect("python3 runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the client failed: {stderr}");
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON line");
+    assert_eq!(answer["ok"], false, "{answer}");
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .contains("over the limit of 16 MiB"),
+        "{answer}"
+    );
+}
+
+/// A hostile header (2^31-1 bytes announced): the answer comes at once, and
+/// the lab neither waits for a silent client forever nor reads without end.
+#[tokio::test]
+async fn upload_hostile_size_is_answered_and_bounded() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let labs = Labs::start(b"nice@123!").await;
+    let header = json!({"filename": "huge.bin", "filesize": i32::MAX}).to_string();
+    let connect = || tokio::net::TcpStream::connect(("127.0.0.1", labs.ports["upload"]));
+
+    // A client that goes silent after a little data is let go.
+    let mut s = connect().await.unwrap();
+    s.write_all(&(header.len() as i32).to_le_bytes())
+        .await
+        .unwrap();
+    s.write_all(header.as_bytes()).await.unwrap();
+    s.write_all(&[0u8; 100_000]).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut answer))
+        .await
+        .expect("the lab closes a silent client")
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let answer: serde_json::Value = serde_json::from_slice(&answer).unwrap();
+    assert_eq!(answer["ok"], false, "{answer}");
+    assert!(answer["error"].as_str().unwrap().contains("over the limit"));
+
+    // A client that never stops sending is cut off after a bounded amount.
+    let mut s = connect().await.unwrap();
+    s.write_all(&(header.len() as i32).to_le_bytes())
+        .await
+        .unwrap();
+    s.write_all(header.as_bytes()).await.unwrap();
+    let chunk = vec![0u8; 1024 * 1024];
+    let mut sent = 0usize;
+    let cut = tokio::time::timeout(Duration::from_secs(60), async {
+        while sent < 512 * 1024 * 1024 {
+            if s.write_all(&chunk).await.is_err() {
+                return true;
+            }
+            sent += chunk.len();
+        }
+        false
+    })
+    .await
+    .expect("the lab stops reading within 60 s");
+    assert!(cut, "the lab read {sent} bytes of a refused upload");
+    assert!(sent < 128 * 1024 * 1024, "the lab read {sent} bytes");
+}

@@ -4,7 +4,7 @@
 // @ts-check
 import { hmacDigest, structPack, structUnpack } from "../pkg/netlab_wasm.js";
 import { t } from "../i18n.js";
-import { h } from "../ui.js";
+import { h, messageOf } from "../ui.js";
 import { pyBytes, toHex } from "../python.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").Relay} Relay */
@@ -13,16 +13,21 @@ import { pyBytes, toHex } from "../python.js";
 /** @typedef {import("../pkg/netlab_wasm.js").HmacAlgorithm} HmacAlgorithm */
 
 /**
+ * Page text: a string, or a function that words it in the page's language
+ * (called again after a language change). What a server sent is a string.
+ * @typedef {string | (() => string)} Text
+ *
  * @typedef {object} RunContext
  * @property {Relay} relay
  * @property {AbortSignal} signal the learner pressed Stop (or left)
  * @property {(name: string) => LabInfo} lab
  * @property {(key: string) => string} value an input's value
  * @property {(key: string) => File | null} file a file input's file
- * @property {(text: string, kind?: string) => void} say a line of the log
+ * @property {(text: Text, kind?: string) => void} say a line of the log
  * @property {HTMLElement} extra where an exercise shows more (headers, digests, commands)
  * @property {(done: number, total: number) => void} progress
- * @property {(ok: boolean, text: string) => void} done the exercise's verdict
+ * @property {<N extends Node>(node: N, text: Text) => N} word sets a node's text, worded again after a language change
+ * @property {(ok: boolean, text: Text) => void} done the exercise's verdict
  *
  * @typedef {object} InputSpec
  * @property {string} key the URL parameter (none for files)
@@ -34,6 +39,7 @@ import { pyBytes, toHex } from "../python.js";
  * @property {string} id
  * @property {string | null} lab the lab server it needs
  * @property {InputSpec[]} inputs
+ * @property {string} [note] i18n key of a note under the exercise
  * @property {(ctx: RunContext) => Promise<void>} run
  */
 
@@ -85,15 +91,41 @@ async function recvAll(s, onBytes) {
   return out;
 }
 
+/**
+ * The upload server's answer: everything until it closes. After a send cut
+ * short (`cut`), what came before the connection broke is the answer; with
+ * nothing, the send's error stands.
+ * @param {Socket} s
+ * @param {unknown} cut
+ */
+async function recvAnswer(s, cut) {
+  if (cut === null) return recvAll(s);
+  s.settimeout(5);
+  /** @type {number[]} */
+  const got = [];
+  try {
+    for (let i = 0; i < 64; i++) {
+      const b = await s.recv(1024);
+      if (b.length === 0) break;
+      got.push(...b);
+    }
+  } catch {
+    // The reset that cut the send: keep what arrived before it.
+  }
+  if (got.length === 0) throw cut;
+  return Uint8Array.from(got);
+}
+
 /** Hex SHA-256 with WebCrypto. @param {Uint8Array} bytes */
 async function sha256(bytes) {
   const copy = new Uint8Array(bytes);
   return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", copy.buffer)));
 }
 
-/** A labelled value in the exercise's extra area. @param {RunContext} ctx @param {string} id @param {string} label @param {string} value */
+/** A labelled value in the exercise's extra area. @param {RunContext} ctx @param {string} id @param {Text} label @param {string} value */
 function show(ctx, id, label, value) {
-  ctx.extra.append(h("p", { class: "labs-kv" }, h("span", { class: "k", text: `${label}: ` }), h("code", { id, text: value })));
+  const k = ctx.word(h("span", { class: "k" }), typeof label === "string" ? `${label}: ` : () => `${label()}: `);
+  ctx.extra.append(h("p", { class: "labs-kv" }, k, h("code", { id, text: value })));
 }
 
 /** Several clients of one lab at once (the socketserver lesson). @param {string} lab @param {(s: string) => string} expect */
@@ -102,7 +134,7 @@ function manyClients(lab, expect) {
   return async (ctx) => {
     const words = ["hello", "nice", "你好 socket"];
     const clients = await Promise.all(words.map(() => dial(ctx, lab)));
-    ctx.say(t("labs.clients_open", { n: clients.length }));
+    ctx.say(() => t("labs.clients_open", { n: clients.length }));
     let ok = true;
     for (let round = 1; round <= 2; round++) {
       const replies = await Promise.all(
@@ -124,7 +156,7 @@ function manyClients(lab, expect) {
       });
     }
     await Promise.all(clients.map((s) => s.close()));
-    ctx.done(ok, t(ok ? "labs.done_many" : "labs.done_many_bad", { n: clients.length }));
+    ctx.done(ok, () => t(ok ? "labs.done_many" : "labs.done_many_bad", { n: clients.length }));
   };
 }
 
@@ -142,7 +174,7 @@ export const EXERCISES = [
       ctx.say("sk.send(b'bye')");
       await s.close();
       ctx.say("sk.close()");
-      ctx.done(text(msg) === "hello", t("labs.done_hello", { msg: pyBytes(msg) }));
+      ctx.done(text(msg) === "hello", () => t("labs.done_hello", { msg: pyBytes(msg) }));
     },
   },
   { id: "echo", lab: "echo", inputs: [], run: manyClients("echo", (s) => s) },
@@ -160,14 +192,16 @@ export const EXERCISES = [
       const msg2 = await s.recv(1024);
       ctx.say(`msg2 = sk.recv(1024)  # ${pyBytes(msg2)}`);
       await s.close();
-      ctx.extra.append(h("p", { id: "labs-sticky-chunk", "data-size": msg1.length, "data-text": text(msg1), text: t("labs.sticky_chunk", { n: msg1.length, bytes: pyBytes(msg1) }) }));
-      ctx.done(text(msg1) === "hellonice", t(text(msg1) === "hellonice" ? "labs.done_sticky" : "labs.done_sticky_split"));
+      const chunk = h("p", { id: "labs-sticky-chunk", "data-size": msg1.length, "data-text": text(msg1) });
+      ctx.extra.append(ctx.word(chunk, () => t("labs.sticky_chunk", { n: msg1.length, bytes: pyBytes(msg1) })));
+      ctx.done(text(msg1) === "hellonice", () => t(text(msg1) === "hellonice" ? "labs.done_sticky" : "labs.done_sticky_split"));
     },
   },
   {
     id: "framed",
     lab: "framed",
     inputs: [],
+    note: "labs.note_framed",
     async run(ctx) {
       const s = await dial(ctx, "framed");
       /** @type {string[]} */
@@ -183,7 +217,7 @@ export const EXERCISES = [
       }
       await s.close();
       const ok = got.join(",") === "hello,nice";
-      ctx.done(ok, t("labs.done_framed", { msgs: got.join(", ") }));
+      ctx.done(ok, () => t("labs.done_framed", { msgs: got.join(", ") }));
     },
   },
   {
@@ -193,14 +227,14 @@ export const EXERCISES = [
     async run(ctx) {
       const file = ctx.file("upload");
       if (!file) {
-        ctx.done(false, t("labs.no_file"));
+        ctx.done(false, () => t("labs.no_file"));
         return;
       }
       const bytes = new Uint8Array(await file.arrayBuffer());
       const header = `{"filename": ${JSON.stringify(file.name)}, "filesize": ${bytes.length}}`;
       const headerBytes = new TextEncoder().encode(header);
       const mlen = structPack("i", [headerBytes.length]);
-      show(ctx, "labs-header", t("labs.header"), header);
+      show(ctx, "labs-header", () => t("labs.header"), header);
       show(ctx, "labs-mlen", "struct.pack('i', len(b_dic))", pyBytes(mlen));
       const s = await dial(ctx, "upload");
       await s.sendall(mlen);
@@ -208,17 +242,27 @@ export const EXERCISES = [
       await s.sendall(headerBytes);
       ctx.say(`sk.send(b_dic)  # ${header}`);
       const chunk = 65536;
-      for (let at = 0; at < bytes.length; at += chunk) {
-        await s.sendall(bytes.subarray(at, at + chunk));
-        ctx.progress(Math.min(at + chunk, bytes.length), bytes.length);
+      // A server that refuses the file answers before it has all of it: a
+      // send cut short is said, and its answer read all the same.
+      /** @type {unknown} */
+      let cut = null;
+      try {
+        for (let at = 0; at < bytes.length; at += chunk) {
+          await s.sendall(bytes.subarray(at, at + chunk));
+          ctx.progress(Math.min(at + chunk, bytes.length), bytes.length);
+        }
+        ctx.progress(bytes.length, bytes.length);
+        ctx.say(() => t("labs.sent_bytes", { n: bytes.length }));
+      } catch (e) {
+        if (ctx.signal.aborted) throw e;
+        cut = e;
+        ctx.say(() => t("labs.send_cut", { message: messageOf(e) }), "bad");
       }
-      ctx.progress(bytes.length, bytes.length);
-      ctx.say(t("labs.sent_bytes", { n: bytes.length }));
-      const reply = text(await recvAll(s));
+      const reply = text(await recvAnswer(s, cut));
       await s.close();
       ctx.say(`sk.recv(1024)  # ${reply.trim()}`);
       const local = await sha256(bytes);
-      show(ctx, "labs-sha-local", t("labs.sha_local"), local);
+      show(ctx, "labs-sha-local", () => t("labs.sha_local"), local);
       /** @type {{ok?: boolean, sha256?: string, error?: string}} */
       let answer = {};
       try {
@@ -226,10 +270,10 @@ export const EXERCISES = [
       } catch {
         answer = { ok: false, error: reply };
       }
-      show(ctx, "labs-sha-server", t("labs.sha_server"), answer.sha256 ?? answer.error ?? "");
+      show(ctx, "labs-sha-server", () => t("labs.sha_server"), answer.sha256 ?? answer.error ?? "");
       const ok = answer.ok === true && answer.sha256 === local;
       ctx.extra.dataset.sha = ok ? "match" : "differ";
-      ctx.done(ok, ok ? t("labs.done_upload") : t("labs.done_upload_bad", { error: answer.error ?? "sha256" }));
+      ctx.done(ok, () => (ok ? t("labs.done_upload") : t("labs.done_upload_bad", { error: answer.error ?? "sha256" })));
     },
   },
   {
@@ -238,20 +282,25 @@ export const EXERCISES = [
     inputs: [{ key: "file", label: "labs.in_name" }],
     async run(ctx) {
       const name = ctx.value("file");
+      // send(b'') sends nothing: the server would wait for a name forever.
+      if (name === "") {
+        ctx.done(false, () => t("labs.no_name"));
+        return;
+      }
       const s = await dial(ctx, "download");
       await s.send(name);
       ctx.say(`sk.send(${pyBytes(new TextEncoder().encode(name))})`);
       const bytes = await recvAll(s, (n) => ctx.progress(n, n));
       await s.close();
-      ctx.say(t("labs.got_bytes", { n: bytes.length }));
+      ctx.say(() => t("labs.got_bytes", { n: bytes.length }));
       if (bytes.length === 0) {
-        ctx.done(false, t("labs.done_download_none", { name }));
+        ctx.done(false, () => t("labs.done_download_none", { name }));
         return;
       }
       show(ctx, "labs-sha-local", "sha256", await sha256(bytes));
       const url = URL.createObjectURL(new Blob([new Uint8Array(bytes)]));
-      ctx.extra.append(h("p", {}, h("a", { id: "labs-save", href: url, download: name, text: t("labs.save", { name }) })));
-      ctx.done(true, t("labs.done_download", { name, n: bytes.length }));
+      ctx.extra.append(h("p", {}, ctx.word(h("a", { id: "labs-save", href: url, download: name }), () => t("labs.save", { name }))));
+      ctx.done(true, () => t("labs.done_download", { name, n: bytes.length }));
     },
   },
   {
@@ -271,7 +320,7 @@ export const EXERCISES = [
       // The seeds send hashlib's hexdigest and hmac's raw digest.
       const hex = alg === "sha1" || alg === "md5";
       const answer = hex ? new TextEncoder().encode(toHex(digest)) : digest;
-      show(ctx, "labs-digest", t("labs.digest", { alg }), toHex(digest));
+      show(ctx, "labs-digest", () => t("labs.digest", { alg }), toHex(digest));
       await s.send(answer);
       ctx.say(`sk.send(${hex ? `sha.hexdigest().encode()` : "hmac.new(secret, rand, …).digest()"})  # ${pyBytes(answer)}`);
       const reply = await s.recv(1024);
@@ -283,7 +332,7 @@ export const EXERCISES = [
       }
       await s.close();
       ctx.extra.dataset.verdict = accepted ? "accepted" : "refused";
-      ctx.done(accepted, t(accepted ? "labs.done_auth" : "labs.done_auth_bad"));
+      ctx.done(accepted, () => t(accepted ? "labs.done_auth" : "labs.done_auth_bad"));
     },
   },
   {
@@ -292,17 +341,22 @@ export const EXERCISES = [
     inputs: [{ key: "cmd", label: "labs.in_cmd" }],
     async run(ctx) {
       const command = ctx.value("cmd");
+      // sendall(b'') sends nothing: the server would wait for a command forever.
+      if (command.trim() === "") {
+        ctx.done(false, () => t("labs.no_cmd"));
+        return;
+      }
       const s = await dial(ctx, "cmd");
       ctx.say(`print(str(sk.recv(1024), 'utf8'))  # ${text(await s.recv(1024))}`);
       await s.sendall(command);
       ctx.say(`sk.sendall(${pyBytes(new TextEncoder().encode(command))})`);
       const first = await s.recv(1024);
-      ctx.say(`basic_info_bytes = sk.recv(1024)  # ${first.length} ${t("labs.bytes")}: ${pyBytes(first.subarray(0, 48))}${first.length > 48 ? "…" : ""}`);
+      ctx.say(() => `basic_info_bytes = sk.recv(1024)  # ${first.length} ${t("labs.bytes")}: ${pyBytes(first.subarray(0, 48))}${first.length > 48 ? "…" : ""}`);
       const m = /^info\|(\d+)/.exec(new TextDecoder("latin1").decode(first.subarray(0, 32)));
       if (!m) throw new Error(t("labs.cmd_no_header"));
       const length = Number(m[1]);
       const head = m[0].length;
-      if (first.length > head) ctx.say(t("labs.cmd_stuck", { n: first.length - head, py: `int('${text(first.subarray(5, 5 + 16))}…')` }), "bad");
+      if (first.length > head) ctx.say(() => t("labs.cmd_stuck", { n: first.length - head, py: `int('${text(first.subarray(5, 5 + 16))}…')` }), "bad");
       const out = new Uint8Array(length);
       out.set(first.subarray(head, head + length));
       let have = Math.min(first.length - head, length);
@@ -317,10 +371,11 @@ export const EXERCISES = [
         ctx.progress(have, length);
       }
       await s.close();
-      ctx.say(t("labs.cmd_total", { have, length, recvs }));
-      ctx.extra.append(h("p", { id: "labs-cmd-total", "data-bytes": have, "data-length": length, "data-recvs": recvs, text: t("labs.cmd_total", { have, length, recvs }) }));
+      ctx.say(() => t("labs.cmd_total", { have, length, recvs }));
+      const total = h("p", { id: "labs-cmd-total", "data-bytes": have, "data-length": length, "data-recvs": recvs });
+      ctx.extra.append(ctx.word(total, () => t("labs.cmd_total", { have, length, recvs })));
       if (length <= 4000) ctx.extra.append(h("pre", { class: "labs-out", tabindex: "0", text: text(out.subarray(0, have)) }));
-      ctx.done(have === length, t(have === length ? "labs.done_cmd" : "labs.done_cmd_bad", { have, length }));
+      ctx.done(have === length, () => t(have === length ? "labs.done_cmd" : "labs.done_cmd_bad", { have, length }));
     },
   },
   {
@@ -337,8 +392,9 @@ export const EXERCISES = [
         ctx.say(`sk.sendto(${pyBytes(new TextEncoder().encode(`${name}|${msg}`))}, ('${HOST}', ${port}))`);
       };
       const input = h("input", { id: "labs-chat-msg", type: "text", class: "in-m", autocomplete: "off" });
-      const button = h("button", { type: "submit", id: "labs-chat-send", text: t("labs.chat_send") });
-      const form = h("form", { class: "row" }, h("div", { class: "field" }, h("label", { for: "labs-chat-msg", text: t("labs.chat_msg") }), input), button);
+      const button = ctx.word(h("button", { type: "submit", id: "labs-chat-send" }), () => t("labs.chat_send"));
+      const label = ctx.word(h("label", { for: "labs-chat-msg" }), () => t("labs.chat_msg"));
+      const form = h("form", { class: "row" }, h("div", { class: "field" }, label, input), button);
       form.addEventListener("submit", (e) => {
         e.preventDefault();
         if (input.value) send(input.value).catch((err) => ctx.say(String(err), "bad"));
@@ -348,7 +404,7 @@ export const EXERCISES = [
       const lines = h("ul", { id: "labs-chat-lines", class: "labs-log" });
       ctx.extra.append(lines);
       await send(t("labs.chat_joined"));
-      ctx.done(true, t("labs.chat_on", { name }));
+      ctx.done(true, () => t("labs.chat_on", { name }));
       // One datagram a line, until Stop (bounded like the seed's loop).
       for (let i = 0; i < 10_000; i++) {
         const [data, from] = await s.recvfrom(1024);
@@ -372,10 +428,10 @@ export const EXERCISES = [
       ctx.say(`sk.bind(('${HOST}', ${wanted})); sk.listen(5)  # ${HOST}:${port}`);
       const command = `python3 client.py ${port}`;
       ctx.extra.append(
-        h("p", { text: t("labs.server_cmd") }),
+        ctx.word(h("p"), () => t("labs.server_cmd")),
         h("pre", {}, h("code", { id: "labs-server-cmd", "data-port": port, text: command })),
       );
-      ctx.done(true, t("labs.server_on", { port }));
+      ctx.done(true, () => t("labs.server_on", { port }));
       // The seed's server.py (000 §2): send b'hello', print one recv, close; then the next.
       for (let i = 0; i < 1000; i++) {
         const [conn, peer] = await server.accept();

@@ -9,12 +9,13 @@
 import { Relay, encapsulate } from "../pkg/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, part, onEdit, scrollBox, messageOf } from "../ui.js";
-import { pyBytes } from "../python.js";
+import { pyBytes, pyFloat, pyStr, pyTuple } from "../python.js";
 import { EXERCISES, CONSOLE_EXAMPLES } from "./labs-exercises.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").TraceEvent} TraceEvent */
 /** @typedef {import("./labs-exercises.js").Exercise} Exercise */
 /** @typedef {import("./labs-exercises.js").RunContext} RunContext */
+/** @typedef {import("./labs-exercises.js").Text} Text */
 
 /** The exercise's inputs and their defaults (the URL keeps those changed). */
 const DEFAULTS = { lab: "hello", secret: "nice@123!", alg: "sha1", cmd: "bytes 100000", name: "alice", file: "hello.txt", listen: "0" };
@@ -41,6 +42,87 @@ const MAX_RETRY_MS = 8000;
 const session = { relay: null, state: "connecting", pending: null, retries: 0, timer: undefined, listeners: new Set(), trace: new Set() };
 
 const notify = () => session.listeners.forEach((f) => f());
+
+/**
+ * Page text that follows the language: each node with the function that
+ * words it, worded again after a language change. What a server sent is
+ * never in here, so it stays as it came.
+ * @type {Array<[Node, () => string]>}
+ */
+let worded = [];
+
+/** Sets `node`'s text from `text`, now and after each language change. @template {Node} N @param {N} node @param {Text} text @returns {N} */
+function word(node, text) {
+  if (typeof text === "string") {
+    node.textContent = text;
+    return node;
+  }
+  node.textContent = text();
+  worded.push([node, text]);
+  if (worded.length > 8 * MAX_ROWS) worded = worded.filter(([n]) => n.isConnected);
+  return node;
+}
+
+/** Words again every node still on the page (after a language change). */
+function reword() {
+  worded = worded.filter(([n]) => n.isConnected);
+  for (const [node, f] of worded) node.textContent = f();
+}
+
+/**
+ * The last run of an exercise, its log, the chunk timeline and the console:
+ * kept here, not in a panel, so that a language change (which rebuilds the
+ * panel) keeps them, and a run goes on through it.
+ */
+const kept = {
+  /** @type {AbortController | null} the run in progress */
+  running: null,
+  /** The exercise whose run is shown. */
+  exercise: "",
+  screen: h("div", { id: "labs-screen", class: "labs-screen", role: "status", "aria-live": "polite" }),
+  result: h("p", { id: "labs-result", class: "summary", role: "status", "aria-live": "polite" }),
+  progress: h("progress", { id: "labs-progress", max: "1", value: "0", hidden: true }),
+  extra: h("div", { id: "labs-extra" }),
+  log: h("ol", { id: "labs-log", class: "labs-log" }),
+  tbody: h("tbody", {}),
+  only: h("select", { id: "labs-trace-sock", name: "labs-trace-sock" }, h("option", { value: "" })),
+  /** @type {Map<number, {ins: number[], got: number}>} per TCP socket: where its chunks end, and how much recv() took */
+  streams: new Map(),
+  code: h("textarea", { id: "labs-code", rows: 8, spellcheck: "false", class: "in-xl", "aria-describedby": "labs-code-hint" }),
+  out: h("pre", { id: "labs-code-out", class: "labs-out", tabindex: "0", role: "log" }),
+  /** The console has run code: a rejection nobody handled is the learner's. */
+  consoleRan: false,
+  /** The progress bar's last values, to say them again in another language. */
+  progressAt: { done: 0, total: 0 },
+};
+kept.code.value = CONSOLE_EXAMPLES[0].code;
+
+/** Adds a line to the exercise's log. @param {Text} text @param {string} [kind] */
+function say(text, kind = "") {
+  kept.log.append(word(h("li", { class: kind }), text));
+  kept.log.parentElement?.scrollTo({ top: kept.log.scrollHeight });
+}
+
+/** The exercise's verdict (`ok` null: none, as while it runs). @param {boolean | null} ok @param {Text} text */
+function verdict(ok, text) {
+  if (ok === null) delete kept.result.dataset.ok;
+  else kept.result.dataset.ok = String(ok);
+  word(kept.result, text);
+}
+
+/** Shows the screen for a refused connection, or the error in the log. @param {unknown} e */
+function failed(e) {
+  const message = messageOf(e);
+  const code = e && typeof e === "object" && "code" in e ? e.code : null;
+  if (code === "ECONNREFUSED") {
+    const screen = kept.screen;
+    screen.dataset.screen = "refused";
+    screen.className = "labs-screen bad";
+    screen.replaceChildren(word(h("p"), () => t("labs.refused")), word(h("p", { class: "hint" }), () => t("labs.refused_how")));
+  }
+  say(message, "bad");
+  verdict(false, () => t("summary.error", { message }));
+}
 
 /** Connects to the relay that served the page (once at a time). */
 function connect() {
@@ -94,26 +176,196 @@ document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible" && session.state === "down" && !session.relay) connect();
 });
 
+// The timeline: every chunk in and out, and what each recv() returned,
+// with merges (one recv takes several chunks) and splits (one chunk needs
+// several recvs) noted.
+/** @param {TraceEvent} e */
+function traced(e) {
+  /** @type {(() => string) | null} */
+  let note = null;
+  if (e.proto === "tcp") {
+    const st = kept.streams.get(e.sock) ?? { ins: [], got: 0 };
+    kept.streams.set(e.sock, st);
+    if (e.dir === "in") st.ins.push((st.ins.at(-1) ?? 0) + e.bytes.length);
+    if (e.dir === "recv") {
+      const [from, to] = [st.got, st.got + e.bytes.length];
+      st.got = to;
+      let starts = 0;
+      let prevEnd = 0;
+      let cut = false;
+      for (const end of st.ins) {
+        if (end > from && prevEnd < to) {
+          starts++;
+          if (prevEnd < from || end > to) cut = true;
+        }
+        prevEnd = end;
+      }
+      if (starts > 1 || cut) {
+        note = () => [starts > 1 ? t("labs.merged", { n: starts }) : "", cut ? t("labs.split") : ""].filter(Boolean).join("; ");
+      }
+    }
+  }
+  const peer = e.peer ? `${e.peer[0]}:${e.peer[1]}` : "";
+  const shown = e.bytes.length > 64 ? `${pyBytes(e.bytes.subarray(0, 64))}…` : pyBytes(e.bytes);
+  const only = kept.only;
+  const row = h(
+    "tr",
+    { class: `dir-${e.dir}`, "data-sock": e.sock, "data-dir": e.dir, "data-size": e.bytes.length },
+    h("td", { class: "num", text: e.t_ms.toFixed(0) }),
+    h("td", { text: `#${e.sock} ${e.proto} ${peer}` }),
+    word(h("td"), () => t(`labs.dir_${e.dir}`)),
+    h("td", { class: "num", text: String(e.bytes.length) }),
+    h("td", { class: "mono bytes", text: shown }),
+    h("td", { class: "note" }, note ? word(document.createTextNode(""), note) : null, e.dir !== "recv" && e.local && e.peer ? frameButton(e) : null),
+  );
+  row.hidden = only.value !== "" && only.value !== String(e.sock);
+  kept.tbody.append(row);
+  if (![...only.options].some((o) => o.value === String(e.sock))) {
+    only.append(h("option", { value: String(e.sock), text: `#${e.sock} ${e.proto} ${peer}` }));
+  }
+  while (kept.tbody.rows.length > MAX_ROWS) kept.tbody.rows[0].remove();
+}
+session.trace.add(traced);
+
+/**
+ * A button that opens the chunk as a reconstructed Ethernet/IPv4/TCP (or
+ * UDP) frame: the real payload and ports, the headers built by the
+ * encapsulation code (not captured from the wire).
+ * @param {TraceEvent} e
+ */
+function frameButton(e) {
+  const [src, dst] = e.dir === "out" ? [e.local, e.peer] : [e.peer, e.local];
+  const button = word(h("button", { type: "button", class: "frame", "aria-expanded": "false" }), () => t("labs.frame"));
+  button.addEventListener("click", () => {
+    const row = button.closest("tr");
+    const open = row?.nextElementSibling?.classList.contains("frame-row");
+    if (open) {
+      row?.nextElementSibling?.remove();
+      button.setAttribute("aria-expanded", "false");
+      return;
+    }
+    /** @type {Node[]} */
+    let body;
+    try {
+      const built = encapsulate({
+        proto: e.proto,
+        payload: Array.from(e.bytes),
+        src: src?.[0],
+        dst: dst?.[0],
+        src_port: src?.[1],
+        dst_port: dst?.[1],
+      });
+      body = [
+        word(h("p", { class: "hint" }), () => t("labs.frame_note", { n: built.bytes.length })),
+        h("ul", {}, built.layers.map((l) => h("li", { text: `${l.name}: ${l.summary} (${l.length} B)` }))),
+        h("code", { class: "hexdump", text: built.hex.match(/../g)?.join(" ") ?? "" }),
+      ];
+    } catch (err) {
+      body = [h("p", { class: "error", text: messageOf(err) })];
+    }
+    row?.after(h("tr", { class: "frame-row" }, h("td", { colspan: "6" }, ...body)));
+    button.setAttribute("aria-expanded", "true");
+  });
+  return button;
+}
+
+// One socket's timeline, or all of them.
+kept.only.addEventListener("change", () => {
+  for (const row of kept.tbody.rows) {
+    const sock = row.classList.contains("frame-row") ? row.previousElementSibling?.getAttribute("data-sock") : row.dataset.sock;
+    row.hidden = kept.only.value !== "" && kept.only.value !== sock;
+  }
+});
+
+/** Python's exception for an OS error's code (`OSError` for the others). @type {Record<string, string>} */
+const OS_ERRORS = {
+  EACCES: "PermissionError",
+  EPERM: "PermissionError",
+  ECONNREFUSED: "ConnectionRefusedError",
+  ECONNRESET: "ConnectionResetError",
+  ECONNABORTED: "ConnectionAbortedError",
+  EPIPE: "BrokenPipeError",
+  ETIMEDOUT: "TimeoutError",
+  EAGAIN: "BlockingIOError",
+  EINPROGRESS: "BlockingIOError",
+  ENOENT: "FileNotFoundError",
+};
+
+/** The Python class of an error: an OS error's by its code, else the error's own name. @param {Error} e */
+function pyClass(e) {
+  const code = "code" in e && "errno" in e && typeof e.code === "string" ? e.code : null;
+  return code ? (OS_ERRORS[code] ?? "OSError") : e.name;
+}
+
+/** An uncaught exception as Python's last line of a traceback: `PermissionError: [Errno 13] …`. @param {unknown} e */
+function pyException(e) {
+  return e instanceof Error ? `${pyClass(e)}: ${e.message}` : `Exception: ${pyPrinted(e)}`;
+}
+
+/** What Python's `print(x)` writes: a str as it is, anything else as its repr. @param {unknown} x */
+const pyPrinted = (x) => (typeof x === "string" ? x : x instanceof Error ? x.message : pyRepr(x));
+
+/**
+ * A console value as Python's `repr`: bytes (`Uint8Array`) as `b'…'`, the
+ * API's arrays (Python's tuples: `recvfrom`, `accept`, `getsockname`) as
+ * tuples, plain objects as dicts.
+ * @param {unknown} x
+ * @param {number} [depth]
+ * @returns {string}
+ */
+function pyRepr(x, depth = 0) {
+  if (x instanceof Uint8Array) return pyBytes(x);
+  if (typeof x === "string") return pyStr(x);
+  if (typeof x === "number") return Number.isInteger(x) ? String(x) : pyFloat(x);
+  if (typeof x === "bigint") return String(x);
+  if (typeof x === "boolean") return x ? "True" : "False";
+  if (x === null || x === undefined) return "None";
+  if (x instanceof Error) return `${pyClass(x)}(${pyStr(x.message)})`;
+  if (depth > 8) return "...";
+  if (Array.isArray(x)) return pyTuple(x.map((v) => pyRepr(v, depth + 1)));
+  if (typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype) {
+    return `{${Object.entries(x)
+      .map(([k, v]) => `${pyStr(k)}: ${pyRepr(v, depth + 1)}`)
+      .join(", ")}}`;
+  }
+  if (typeof x === "function") return `<function ${x.name || "<lambda>"}>`;
+  return `<${x.constructor?.name ?? "object"} object>`;
+}
+
+/** A line of the console's output. @param {string} line */
+function printLine(line) {
+  kept.out.textContent += `${line}\n`;
+}
+
+// The learner's code may leave a promise unawaited (`s.connect(…)` without
+// `await`): its rejection is the learner's uncaught exception, printed as
+// Python prints one, not lost in the browser's own console.
+window.addEventListener("unhandledrejection", (event) => {
+  if (!kept.consoleRan) return;
+  event.preventDefault();
+  printLine(pyException(event.reason));
+});
+
 /**
  * @param {HTMLElement} panel
  * @param {import("../app.js").ToolContext} ctx
  */
 function mount(panel, ctx) {
-  const screen = h("div", { id: "labs-screen", class: "labs-screen", role: "status", "aria-live": "polite" });
+  const { screen, result, progress, extra, log } = kept;
   const select = h(
     "select",
     { id: "labs-lab", name: "labs-lab" },
     EXERCISES.map((x) => h("option", { value: x.id, text: t(`labs.x_${x.id}`) })),
   );
   const about = h("p", { id: "labs-about", class: "intro" });
+  const note = h("p", { id: "labs-note", class: "hint", hidden: true });
   const inputs = h("div", { id: "labs-inputs", class: "row" });
   const run = h("button", { type: "button", id: "labs-run", text: t("labs.run") });
   const stop = h("button", { type: "button", id: "labs-stop", text: t("labs.stop"), disabled: true });
   const busy = h("div", { id: "labs-busy", class: "labs-screen bad", hidden: true });
-  const result = h("p", { id: "labs-result", class: "summary", role: "status", "aria-live": "polite" });
-  const progress = h("progress", { id: "labs-progress", max: "1", value: "0", hidden: true, "aria-label": t("labs.progress") });
-  const extra = h("div", { id: "labs-extra" });
-  const log = h("ol", { id: "labs-log", class: "labs-log" });
+  progress.setAttribute("aria-label", t("labs.progress"));
+  progress.setAttribute("aria-valuetext", t("labs.progress_text", kept.progressAt));
+  kept.only.options[0].textContent = t("labs.all_sockets");
   const timeline = h(
     "table",
     { id: "labs-timeline", class: "labs-timeline" },
@@ -127,19 +379,18 @@ function mount(panel, ctx) {
         ["t_ms", "sock", "dir", "size", "bytes", "note"].map((k) => h("th", { scope: "col", text: t(`labs.col_${k}`) })),
       ),
     ),
-    h("tbody", {}),
+    kept.tbody,
   );
   const clear = h("button", { type: "button", id: "labs-clear", text: t("labs.clear") });
-  const only = h("select", { id: "labs-trace-sock", name: "labs-trace-sock" }, h("option", { value: "", text: t("labs.all_sockets") }));
 
   const examples = h(
     "select",
     { id: "labs-example", name: "labs-example" },
     CONSOLE_EXAMPLES.map((x, i) => h("option", { value: String(i), text: t(x.title) })),
   );
-  const code = h("textarea", { id: "labs-code", rows: 8, spellcheck: "false", class: "in-xl", "aria-describedby": "labs-code-hint" });
+  const { code, out } = kept;
   const runCode = h("button", { type: "button", id: "labs-code-run", text: t("labs.run_code") });
-  const out = h("pre", { id: "labs-code-out", class: "labs-out", tabindex: "0", role: "log", "aria-label": t("labs.console_out") });
+  out.setAttribute("aria-label", t("labs.console_out"));
 
   panel.append(
     h("h2", { text: t("tool.labs") }),
@@ -150,6 +401,7 @@ function mount(panel, ctx) {
       t("labs.exercise"),
       h("div", { class: "field" }, h("label", { for: "labs-lab", text: t("labs.lab") }), select),
       about,
+      note,
       inputs,
       h("div", { class: "row buttons" }, run, stop),
       busy,
@@ -162,7 +414,7 @@ function mount(panel, ctx) {
       "labs-trace",
       t("labs.timeline"),
       h("p", { class: "hint", text: t("labs.timeline_hint") }),
-      h("div", { class: "row buttons" }, h("div", { class: "field" }, h("label", { for: "labs-trace-sock", text: t("labs.show_socket") }), only), clear),
+      h("div", { class: "row buttons" }, h("div", { class: "field" }, h("label", { for: "labs-trace-sock", text: t("labs.show_socket") }), kept.only), clear),
       scrollBox(t("labs.timeline"), timeline),
     ),
     part(
@@ -175,13 +427,13 @@ function mount(panel, ctx) {
       out,
     ),
   );
+  // What was kept from before the panel was rebuilt, in this language.
+  reword();
 
   /** @type {Record<string, string>} */
   let values = { ...DEFAULTS };
   /** @type {Map<string, HTMLInputElement | HTMLSelectElement>} */
   const fields = new Map();
-  /** @type {AbortController | null} */
-  let running = null;
 
   // The connection screens.
   function showScreen() {
@@ -199,9 +451,14 @@ function mount(panel, ctx) {
         h("pre", {}, h("code", { id: "labs-start-cmd", text: "netlab-relay\n# or, from the source tree:\ncargo run -p netlab-relay" })),
         h("button", { type: "button", id: "labs-reconnect", text: t("labs.reconnect"), onclick: () => connect() }),
       );
-    run.disabled = s !== "connected" || running !== null || !labAvailable();
-    runCode.disabled = s !== "connected";
+    showButtons();
     showBusy();
+  }
+
+  function showButtons() {
+    run.disabled = session.state !== "connected" || kept.running !== null || !labAvailable();
+    stop.disabled = kept.running === null;
+    runCode.disabled = session.state !== "connected";
   }
 
   /** The lab the exercise needs, when it needs one and the relay does not run it. */
@@ -226,6 +483,8 @@ function mount(panel, ctx) {
   function showExercise() {
     const x = exercise();
     about.textContent = t(`labs.about_${x.id}`);
+    note.hidden = !x.note;
+    note.textContent = x.note ? t(x.note) : "";
     fields.clear();
     inputs.replaceChildren(
       ...x.inputs.map((spec) => {
@@ -246,20 +505,18 @@ function mount(panel, ctx) {
         return h("div", { class: "field" }, h("label", { for: id, text: t(spec.label) }), input);
       }),
     );
-    result.textContent = "";
-    delete result.dataset.ok;
-    extra.replaceChildren();
-    progress.hidden = true;
+    // Another exercise: the last run's result is not its own.
+    if (kept.exercise !== x.id) {
+      kept.running?.abort();
+      kept.exercise = x.id;
+      verdict(null, "");
+      extra.replaceChildren();
+      progress.hidden = true;
+    }
     showScreen();
   }
 
-  /** Adds a line to the exercise's log. @param {string} text @param {string} [kind] */
-  function say(text, kind = "") {
-    log.append(h("li", { class: kind, text }));
-    log.parentElement?.scrollTo({ top: log.scrollHeight });
-  }
-
-  /** The context an exercise runs with. @param {AbortSignal} signal @returns {RunContext} */
+  /** The context an exercise runs with; once stopped, what it still says is dropped. @param {AbortSignal} signal @returns {RunContext} */
   function runContext(signal) {
     const relay = /** @type {Relay} */ (session.relay);
     return {
@@ -272,172 +529,72 @@ function mount(panel, ctx) {
       },
       value: (key) => {
         const input = fields.get(key);
-        return input ? input.value : (values[key] ?? "");
+        return input?.isConnected ? input.value : (values[key] ?? "");
       },
       file: (key) => {
         const input = fields.get(key);
         return input instanceof HTMLInputElement ? (input.files?.[0] ?? null) : null;
       },
-      say,
+      say: (text, kind) => {
+        if (!signal.aborted) say(text, kind);
+      },
+      word,
       extra,
       progress: (done, total) => {
+        if (signal.aborted) return;
         progress.hidden = false;
         progress.max = Math.max(total, 1);
         progress.value = done;
+        kept.progressAt = { done, total };
         progress.setAttribute("aria-valuetext", t("labs.progress_text", { done, total }));
       },
       done: (ok, text) => {
-        result.dataset.ok = String(ok);
-        result.textContent = text;
+        if (!signal.aborted) verdict(ok, text);
       },
     };
   }
 
-  /** Shows the screen for a refused connection, or the error in the log. @param {unknown} e */
-  function failed(e) {
-    const message = messageOf(e);
-    const code = e && typeof e === "object" && "code" in e ? e.code : null;
-    if (code === "ECONNREFUSED") {
-      screen.dataset.screen = "refused";
-      screen.className = "labs-screen bad";
-      screen.replaceChildren(h("p", { text: t("labs.refused") }), h("p", { class: "hint", text: t("labs.refused_how") }));
-    }
-    say(message, "bad");
-    result.dataset.ok = "false";
-    result.textContent = t("summary.error", { message });
-  }
-
   run.addEventListener("click", async () => {
-    if (!session.relay || running) return;
+    if (!session.relay || kept.running) return;
+    const x = exercise();
     const controller = new AbortController();
-    running = controller;
-    stop.disabled = false;
+    kept.running = controller;
+    kept.exercise = x.id;
     log.replaceChildren();
-    result.textContent = t("labs.running");
-    delete result.dataset.ok;
-    showScreen();
+    extra.replaceChildren();
+    delete extra.dataset.sha;
+    delete extra.dataset.verdict;
+    progress.hidden = true;
+    verdict(null, () => t("labs.running"));
+    notify();
+    // Stop ends the run at once, whatever the exercise is waiting for.
+    const stopped = new Promise((_, reject) => controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true }));
+    stopped.catch(() => {});
     try {
-      await exercise().run(runContext(controller.signal));
+      await Promise.race([x.run(runContext(controller.signal)), stopped]);
     } catch (e) {
       if (!controller.signal.aborted) failed(e);
-      else say(t("labs.stopped"));
+      else {
+        say(() => t("labs.stopped"));
+        verdict(null, () => t("labs.stopped"));
+      }
     } finally {
-      running = null;
-      stop.disabled = true;
-      showScreen();
+      if (kept.running === controller) kept.running = null;
+      notify();
     }
   });
-  stop.addEventListener("click", () => running?.abort());
+  stop.addEventListener("click", () => kept.running?.abort());
 
   select.addEventListener("change", () => {
-    running?.abort();
     values.lab = select.value;
     showExercise();
     ctx.changed();
   });
 
-  // The timeline: every chunk in and out, and what each recv() returned,
-  // with merges (one recv takes several chunks) and splits (one chunk needs
-  // several recvs) noted.
-  const tbody = /** @type {HTMLTableSectionElement} */ (timeline.tBodies[0]);
-  /** @type {Map<number, {ins: number[], got: number}>} */
-  const streams = new Map();
-  /** @param {TraceEvent} e */
-  function traced(e) {
-    let note = "";
-    if (e.proto === "tcp") {
-      const st = streams.get(e.sock) ?? { ins: [], got: 0 };
-      streams.set(e.sock, st);
-      if (e.dir === "in") st.ins.push((st.ins.at(-1) ?? 0) + e.bytes.length);
-      if (e.dir === "recv") {
-        const [from, to] = [st.got, st.got + e.bytes.length];
-        st.got = to;
-        let starts = 0;
-        let prevEnd = 0;
-        let cut = false;
-        for (const end of st.ins) {
-          if (end > from && prevEnd < to) {
-            starts++;
-            if (prevEnd < from || end > to) cut = true;
-          }
-          prevEnd = end;
-        }
-        if (starts > 1) note = t("labs.merged", { n: starts });
-        if (cut) note = [note, t("labs.split")].filter(Boolean).join("; ");
-      }
-    }
-    const peer = e.peer ? `${e.peer[0]}:${e.peer[1]}` : "";
-    const shown = e.bytes.length > 64 ? `${pyBytes(e.bytes.subarray(0, 64))}…` : pyBytes(e.bytes);
-    const row = h(
-      "tr",
-      { class: `dir-${e.dir}`, "data-sock": e.sock, "data-dir": e.dir, "data-size": e.bytes.length },
-      h("td", { class: "num", text: e.t_ms.toFixed(0) }),
-      h("td", { text: `#${e.sock} ${e.proto} ${peer}` }),
-      h("td", { text: t(`labs.dir_${e.dir}`) }),
-      h("td", { class: "num", text: String(e.bytes.length) }),
-      h("td", { class: "mono bytes", text: shown }),
-      h("td", { class: "note" }, note, e.dir !== "recv" && e.local && e.peer ? frameButton(e) : null),
-    );
-    row.hidden = only.value !== "" && only.value !== String(e.sock);
-    tbody.append(row);
-    if (![...only.options].some((o) => o.value === String(e.sock))) {
-      only.append(h("option", { value: String(e.sock), text: `#${e.sock} ${e.proto} ${peer}` }));
-    }
-    while (tbody.rows.length > MAX_ROWS) tbody.rows[0].remove();
-  }
-
-  /**
-   * A button that opens the chunk as a reconstructed Ethernet/IPv4/TCP (or
-   * UDP) frame: the real payload and ports, the headers built by the
-   * encapsulation code (not captured from the wire).
-   * @param {TraceEvent} e
-   */
-  function frameButton(e) {
-    const [src, dst] = e.dir === "out" ? [e.local, e.peer] : [e.peer, e.local];
-    const button = h("button", { type: "button", class: "frame", "aria-expanded": "false", text: t("labs.frame") });
-    button.addEventListener("click", () => {
-      const row = button.closest("tr");
-      const open = row?.nextElementSibling?.classList.contains("frame-row");
-      if (open) {
-        row?.nextElementSibling?.remove();
-        button.setAttribute("aria-expanded", "false");
-        return;
-      }
-      /** @type {Node[]} */
-      let body;
-      try {
-        const built = encapsulate({
-          proto: e.proto,
-          payload: Array.from(e.bytes),
-          src: src?.[0],
-          dst: dst?.[0],
-          src_port: src?.[1],
-          dst_port: dst?.[1],
-        });
-        body = [
-          h("p", { class: "hint", text: t("labs.frame_note", { n: built.bytes.length }) }),
-          h("ul", {}, built.layers.map((l) => h("li", { text: `${l.name}: ${l.summary} (${l.length} B)` }))),
-          h("code", { class: "hexdump", text: built.hex.match(/../g)?.join(" ") ?? "" }),
-        ];
-      } catch (err) {
-        body = [h("p", { class: "error", text: messageOf(err) })];
-      }
-      row?.after(h("tr", { class: "frame-row" }, h("td", { colspan: "6" }, ...body)));
-      button.setAttribute("aria-expanded", "true");
-    });
-    return button;
-  }
-  // One socket's timeline, or all of them.
-  only.addEventListener("change", () => {
-    for (const row of tbody.rows) {
-      const sock = row.classList.contains("frame-row") ? row.previousElementSibling?.getAttribute("data-sock") : row.dataset.sock;
-      row.hidden = only.value !== "" && only.value !== sock;
-    }
-  });
   clear.addEventListener("click", () => {
-    tbody.replaceChildren();
-    only.replaceChildren(only.options[0]);
-    streams.clear();
+    kept.tbody.replaceChildren();
+    kept.only.replaceChildren(kept.only.options[0]);
+    kept.streams.clear();
   });
 
   // The scratch console: JavaScript against the Python-like API.
@@ -445,15 +602,13 @@ function mount(panel, ctx) {
   examples.addEventListener("change", () => {
     code.value = CONSOLE_EXAMPLES[Number(examples.value)]?.code ?? "";
   });
-  code.value = CONSOLE_EXAMPLES[0].code;
   runCode.addEventListener("click", async () => {
     const relay = session.relay;
     if (!relay) return;
     out.textContent = "";
+    kept.consoleRan = true;
     /** @param {...unknown} items */
-    const print = (...items) => {
-      out.textContent += `${items.map((x) => (x instanceof Uint8Array ? pyBytes(x) : typeof x === "string" ? x : JSON.stringify(x))).join(" ")}\n`;
-    };
+    const print = (...items) => printLine(items.map(pyPrinted).join(" "));
     const lab = (/** @type {string} */ name) => relay.labs.find((l) => l.name === name)?.port ?? 0;
     const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
     try {
@@ -461,20 +616,18 @@ function mount(panel, ctx) {
       const value = await f(relay, print, lab, sleep);
       if (value !== undefined) print(value);
     } catch (e) {
-      print(messageOf(e));
+      printLine(pyException(e));
       if (e && typeof e === "object" && "code" in e && e.code === "ECONNREFUSED") failed(e);
     }
   });
 
   const onState = () => showScreen();
   session.listeners.add(onState);
-  session.trace.add(traced);
-  // A rebuilt panel (another language) replaces this one: stop listening then.
+  // A rebuilt panel (another language) replaces this one: stop listening
+  // then; a run goes on, shown by the new panel.
   const observer = new MutationObserver(() => {
     if (!panel.contains(select)) {
       session.listeners.delete(onState);
-      session.trace.delete(traced);
-      running?.abort();
       observer.disconnect();
     }
   });

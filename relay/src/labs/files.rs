@@ -1,6 +1,7 @@
 //! The upload and download labs (seed 000 §8.1, seed 004 §4).
 
 use std::io;
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use netlab_core::auth::sha256_hex;
@@ -14,6 +15,15 @@ use super::stream::recv;
 
 /// The longest JSON header accepted.
 const MAX_HEADER: usize = 64 * 1024;
+/// The most a refused upload's client may still send: the lab reads and
+/// discards it after answering, because a socket closed with unread data
+/// makes Linux reset the connection, and the client then sees
+/// `[Errno 32] Broken pipe` instead of the answer.
+const MAX_DRAIN: u64 = 64 * 1024 * 1024;
+/// How long a refused upload's client has to send the rest, in all.
+const DRAIN_TIME: Duration = Duration::from_secs(60);
+/// A refused upload's client silent this long is closed.
+const DRAIN_IDLE: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Deserialize)]
 struct Header {
@@ -25,25 +35,59 @@ struct Header {
 /// and answers one JSON line. The file becomes visible only once complete;
 /// a client that stalls is dropped after the idle timeout with nothing stored.
 pub async fn upload(mut stream: TcpStream, sandbox: &Sandbox) -> io::Result<()> {
-    let answer = match receive(&mut stream, sandbox).await {
-        Ok(Some(reply)) => reply,
+    let (answer, unread) = match receive(&mut stream, sandbox).await {
+        Ok(Some(reply)) => (reply, 0),
         Ok(None) => return Ok(()),
-        Err(Refusal(message)) => serde_json::json!({ "ok": false, "error": message }),
+        Err(Refusal { message, unread }) => {
+            (serde_json::json!({ "ok": false, "error": message }), unread)
+        }
     };
     let mut line = answer.to_string();
     line.push('\n');
     // The seed's client closes without reading the answer: that is fine.
-    let _ = stream.write_all(line.as_bytes()).await;
+    if stream.write_all(line.as_bytes()).await.is_ok() {
+        discard(&mut stream, unread).await;
+    }
     let _ = stream.shutdown().await;
     Ok(())
 }
 
-/// A reason to refuse an upload, told to the client.
-struct Refusal(String);
+/// A reason to refuse an upload, told to the client, and how many bytes the
+/// client may still send (what its header announced; `MAX_DRAIN` when the
+/// header could not be read).
+struct Refusal {
+    message: String,
+    unread: u64,
+}
+
+impl Refusal {
+    fn new(message: String, unread: u64) -> Self {
+        Self { message, unread }
+    }
+}
 
 impl From<io::Error> for Refusal {
     fn from(e: io::Error) -> Self {
-        Self(format!("connection problem: {e}"))
+        Self::new(format!("connection problem: {e}"), 0)
+    }
+}
+
+/// Reads and drops what a refused client still sends, so that closing does
+/// not reset the connection before the client has read the answer. Bounded:
+/// at most `unread` bytes (and `MAX_DRAIN`), `DRAIN_TIME` in all, and
+/// `DRAIN_IDLE` of silence; one small buffer, nothing kept.
+async fn discard(stream: &mut TcpStream, unread: u64) {
+    let deadline = tokio::time::Instant::now() + DRAIN_TIME;
+    let mut left = unread.min(MAX_DRAIN);
+    let mut buf = [0u8; 16 * 1024];
+    while left > 0 {
+        let want = usize::try_from(left).unwrap_or(buf.len()).min(buf.len());
+        let until = deadline.min(tokio::time::Instant::now() + DRAIN_IDLE);
+        let read = stream.read(buf.get_mut(..want).unwrap_or_default());
+        match tokio::time::timeout_at(until, read).await {
+            Ok(Ok(n)) if n > 0 => left = left.saturating_sub(n as u64),
+            _ => return,
+        }
     }
 }
 
@@ -62,26 +106,34 @@ async fn receive(
         .ok()
         .filter(|n| (1..=MAX_HEADER).contains(n))
         .ok_or_else(|| {
-            Refusal(format!(
-                "header length {header_len} (from struct.pack('i', ...)) is not between 1 and {MAX_HEADER}"
-            ))
+            Refusal::new(
+                format!(
+                    "header length {header_len} (from struct.pack('i', ...)) is not between 1 and {MAX_HEADER}"
+                ),
+                MAX_DRAIN,
+            )
         })?;
     let mut header = vec![0u8; header_len];
     read_exact(stream, &mut header).await?;
     let header: Header = serde_json::from_slice(&header).map_err(|e| {
-        Refusal(format!(
-            "the header is not JSON {{\"filename\": ..., \"filesize\": ...}}: {e}"
-        ))
+        Refusal::new(
+            format!("the header is not JSON {{\"filename\": ..., \"filesize\": ...}}: {e}"),
+            MAX_DRAIN,
+        )
     })?;
-    check_name(&header.filename).map_err(|e| Refusal(e.to_string()))?;
+    let unread = header.filesize;
+    check_name(&header.filename).map_err(|e| Refusal::new(e.to_string(), unread))?;
     let size = usize::try_from(header.filesize)
         .ok()
         .filter(|n| *n <= MAX_FILE)
         .ok_or_else(|| {
-            Refusal(format!(
-                "file of {} bytes is over the limit of 16 MiB",
-                header.filesize
-            ))
+            Refusal::new(
+                format!(
+                    "file of {} bytes is over the limit of 16 MiB",
+                    header.filesize
+                ),
+                unread,
+            )
         })?;
     let mut body = BytesMut::with_capacity(size);
     let mut chunk = [0u8; 1024];
@@ -89,10 +141,13 @@ async fn receive(
         let want = (size - body.len()).min(chunk.len());
         let n = recv(stream, chunk.get_mut(..want).unwrap_or_default()).await?;
         if n == 0 {
-            return Err(Refusal(format!(
-                "the connection closed after {} of {size} bytes; nothing was stored",
-                body.len()
-            )));
+            return Err(Refusal::new(
+                format!(
+                    "the connection closed after {} of {size} bytes; nothing was stored",
+                    body.len()
+                ),
+                0,
+            ));
         }
         body.extend_from_slice(chunk.get(..n).unwrap_or_default());
     }
@@ -100,7 +155,7 @@ async fn receive(
     let sha256 = sha256_hex(&body);
     sandbox
         .store(&header.filename, body)
-        .map_err(|e| Refusal(e.to_string()))?;
+        .map_err(|e| Refusal::new(e.to_string(), 0))?;
     Ok(Some(serde_json::json!({
         "ok": true,
         "filename": header.filename,
