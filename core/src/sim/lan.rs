@@ -75,6 +75,8 @@ mod net;
 /// The most events one trace holds (a loop of switches would flood a
 /// broadcast forever).
 pub const MAX_EVENTS: usize = 10_000;
+/// The most ARP requests for one address before giving up.
+pub const MAX_ARP_TRIES: u32 = 10;
 /// The most payload one datagram carries: Ethernet's 1500-byte MTU less
 /// 20 bytes of IPv4 and 8 of UDP or ICMP.
 pub const MAX_PAYLOAD: usize = 1472;
@@ -421,6 +423,8 @@ pub enum LanError {
     NotAHost(String),
     #[error("a TTL of 0 cannot be sent (Linux refuses IP_TTL 0); use 1-255")]
     ZeroTtl,
+    #[error("arp_tries is {0}: ARP asks 1 to {MAX_ARP_TRIES} times (Linux asks 3)")]
+    ArpTries(u32),
     #[error("the payload is {0} bytes; at most {MAX_PAYLOAD} fit in one Ethernet frame")]
     PayloadTooLarge(usize),
     #[error(
@@ -694,6 +698,9 @@ pub fn simulate(spec: &LanSpec) -> Result<LanTrace, LanError> {
     let spec = spec.applied();
     if spec.send.ttl == 0 {
         return Err(LanError::ZeroTtl);
+    }
+    if !(1..=MAX_ARP_TRIES).contains(&spec.arp_tries) {
+        return Err(LanError::ArpTries(spec.arp_tries));
     }
     if spec.send.payload.len() > MAX_PAYLOAD {
         return Err(LanError::PayloadTooLarge(spec.send.payload.len()));
@@ -1068,6 +1075,14 @@ mod test {
             err(r#"{"links":[{"a":"A","b":"S9"}]}"#),
             "link A-S9: there is no node named 'S9'"
         );
+        // Before, 0 was taken as 1 without a word, and 1e9 ran into the
+        // event cap and blamed a switch loop.
+        for tries in [0, 11, 1_000_000_000] {
+            assert_eq!(
+                err(&format!(r#"{{"arp_tries":{tries}}}"#)),
+                format!("arp_tries is {tries}: ARP asks 1 to 10 times (Linux asks 3)")
+            );
+        }
         assert_eq!(
             err(r#"{"links":[{"a":"R","b":"S1"}]}"#),
             "link R-S1: name the interface of router R, as R:eth0"

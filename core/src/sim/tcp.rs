@@ -323,6 +323,16 @@ pub enum TcpSimError {
     TooMuchData { what: &'static str, len: usize },
     #[error("loss lists segment 0; segments are numbered from 1, in the order they are sent")]
     LossZero,
+    #[error("loss lists segment {0}, but no run sends more than {MAX_EVENTS} segments")]
+    LossBeyond(usize),
+    #[error(
+        "the client and the server are both {ip}:{port}: a connection joins two different ends"
+    )]
+    SameEnd { ip: std::net::Ipv4Addr, port: u16 },
+    #[error(
+        "the {side}'s MAC {mac} is a group (multicast or broadcast) address; a station's own MAC is unicast"
+    )]
+    GroupMac { side: &'static str, mac: MacAddr },
     #[error("the simulation went past {MAX_EVENTS} events")]
     TooManyEvents,
     #[error("the capture cannot be written: {0}")]
@@ -443,6 +453,21 @@ fn check(spec: &TcpSpec, client: &Endpoint, server: &Endpoint) -> Result<(), Tcp
     if spec.rto_ms == 0 {
         return Err(TcpSimError::ZeroRto);
     }
+    if (client.ip, client.port) == (server.ip, server.port) {
+        return Err(TcpSimError::SameEnd {
+            ip: client.ip,
+            port: client.port,
+        });
+    }
+    let macs = [("client", client.mac), ("server", server.mac)];
+    for (side, mac) in macs
+        .into_iter()
+        .chain(spec.router_mac.map(|m| ("router", m)))
+    {
+        if mac.is_multicast() {
+            return Err(TcpSimError::GroupMac { side, mac });
+        }
+    }
     for (what, text) in [("request", &spec.request), ("reply", &spec.reply)] {
         if text.len() > MAX_DATA {
             return Err(TcpSimError::TooMuchData {
@@ -453,6 +478,11 @@ fn check(spec: &TcpSpec, client: &Endpoint, server: &Endpoint) -> Result<(), Tcp
     }
     if spec.loss.as_ref().is_some_and(|l| l.contains(&0)) {
         return Err(TcpSimError::LossZero);
+    }
+    // Numbers past the last segment are fine (`1..=10` loses them all,
+    // however many there are); past any run's end they are a slip.
+    if let Some(&n) = spec.loss.iter().flatten().find(|&&n| n > MAX_EVENTS) {
+        return Err(TcpSimError::LossBeyond(n));
     }
     Ok(())
 }
@@ -1102,6 +1132,25 @@ mod test {
         );
         assert!(err(r#"{"server":{"window":0}}"#).contains("server's window is 0"));
         assert!(err(r#"{"loss":[0]}"#).contains("numbered from 1"));
+        assert_eq!(
+            err(r#"{"loss":[1000000000]}"#),
+            "loss lists segment 1000000000, but no run sends more than 10000 segments"
+        );
+        assert!(simulate(&serde_json::from_str(r#"{"loss":[99]}"#).unwrap()).is_ok());
+        assert_eq!(
+            err(
+                r#"{"client":{"ip":"10.0.0.1","port":9000},"server":{"ip":"10.0.0.1","port":9000}}"#
+            ),
+            "the client and the server are both 10.0.0.1:9000: a connection joins two different ends"
+        );
+        assert_eq!(
+            err(r#"{"router_mac":"ff:ff:ff:ff:ff:ff"}"#),
+            "the router's MAC ff:ff:ff:ff:ff:ff is a group (multicast or broadcast) address; a station's own MAC is unicast"
+        );
+        assert!(
+            err(r#"{"server":{"mac":"01:00:5e:00:00:01"}}"#)
+                .starts_with("the server's MAC 01:00:5e:00:00:01 is a group")
+        );
         assert!(serde_json::from_str::<TcpSpec>(r#"{"scenario":"bogus"}"#).is_err());
         assert!(serde_json::from_str::<TcpSpec>(r#"{"clients":{}}"#).is_err());
     }
