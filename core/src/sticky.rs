@@ -617,6 +617,9 @@ fn run_lane(
                 error.is_none() && got.iter().map(Vec::as_slice).eq(messages.iter().copied());
             let note = match error {
                 Some(e) => format!("the framed reader failed: {e}"),
+                None if messages.is_empty() => {
+                    "nothing was sent, so the framed reader got no message".to_owned()
+                }
                 None if intact => format!(
                     "the {}-byte header tells the reader where each message ends, so it gets all {} intact, however recv() cut the stream",
                     codec.header_len(),
@@ -727,11 +730,28 @@ fn naive_verdict(
         bounds.push((at, at + w.bytes.len()));
         at += w.bytes.len();
     }
+    if messages.is_empty() {
+        let note = if hangs {
+            "nothing was sent and the sender never closed: the first recv() blocks forever"
+        } else {
+            "nothing was sent: the first recv() returned b'', the end of the stream"
+        };
+        return (!hangs, note.to_owned());
+    }
+    // send(b'') puts nothing on the wire: no recv() can return it.
+    let empty: Vec<usize> = bounds
+        .iter()
+        .enumerate()
+        .filter(|(_, (s, e))| s == e)
+        .map(|(m, _)| m + 1)
+        .collect();
+    let sized: Vec<(usize, usize)> = bounds.iter().copied().filter(|(s, e)| s < e).collect();
     let data: Vec<&Chunk> = chunks.iter().filter(|c| c.end > c.start).collect();
-    let exact = data.len() == bounds.len()
+    let exact = empty.is_empty()
+        && data.len() == sized.len()
         && data
             .iter()
-            .zip(&bounds)
+            .zip(&sized)
             .all(|(c, &(s, e))| c.start == s && c.end == e);
     let received = data.last().map_or(0, |c| c.end);
     if exact {
@@ -745,7 +765,7 @@ fn naive_verdict(
         let held: Vec<usize> = bounds
             .iter()
             .enumerate()
-            .filter(|(_, (s, e))| *s < c.end && c.start < *e)
+            .filter(|(_, (s, e))| s < e && *s < c.end && c.start < *e)
             .map(|(m, _)| m + 1)
             .collect();
         if held.len() > 1 {
@@ -767,6 +787,16 @@ fn naive_verdict(
                 m + 1
             ));
         }
+    }
+    if !empty.is_empty() {
+        let which = empty
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(" and ");
+        notes.push(format!(
+            "message {which} is empty: send(b'') puts nothing on the wire, so no recv() can return it (b'' means the end of the stream)"
+        ));
     }
     if received < at {
         notes.push(format!(
@@ -1017,6 +1047,45 @@ mod test {
             assert_eq!(r.naive.printed, ["b'hello'", "b'nice'"]);
             assert!(r.naive.intact);
         }
+    }
+
+    #[test]
+    fn empty_messages_are_named_not_counted() {
+        let spec = |messages: &[&str]| StickySpec {
+            messages: messages.iter().map(|m| SendSpec::text(m)).collect(),
+            nagle: false,
+            sleep_us: 0,
+            latency_us: 0,
+            jitter_us: 0,
+            send_cost_us: 100,
+            recv_calls: None,
+            ..StickySpec::default()
+        };
+        // send(b'') puts nothing on the wire: the naive reader cannot see it.
+        let r = simulate(&spec(&["ab", "", "cd"])).unwrap();
+        assert!(!r.naive.intact);
+        assert!(
+            r.naive
+                .note
+                .contains("message 2 is empty: send(b'') puts nothing on the wire"),
+            "{}",
+            r.naive.note
+        );
+        assert!(!r.naive.note.contains("1 and 2 and 3"), "{}", r.naive.note);
+        assert!(
+            r.framed.intact,
+            "the framed reader gets b'' from its 0-length header"
+        );
+        // Nothing sent: nothing to call one message each.
+        let r = simulate(&spec(&[])).unwrap();
+        assert_eq!(
+            r.naive.note,
+            "nothing was sent: the first recv() returned b'', the end of the stream"
+        );
+        assert_eq!(
+            r.framed.note,
+            "nothing was sent, so the framed reader got no message"
+        );
     }
 
     #[test]
