@@ -1,10 +1,13 @@
 // The playground's words in English and Simplified Chinese (简体中文). Keys are
 // grouped by tool; `{name}` marks a value filled in by `t`. Every key is in
 // both dictionaries (tests/js/browser_ui.test.mjs checks it); the header fields'
-// names and meanings are in i18n-fields.js. Messages that
-// come from the WASM module (CPython's and the CLI's errors) stay as they
-// are, in English, as Python prints them.
+// names and meanings are in i18n-fields.js, and netlab's own error messages
+// (the core's, which the WASM module passes on in English) in i18n-errors.js.
+// Python's own words (CPython's struct and socket errors, errno texts) stay
+// as Python prints them.
 // @ts-check
+
+import { localizeError } from "./i18n-errors.js";
 
 /** @typedef {"en" | "zh"} Lang */
 
@@ -1783,6 +1786,8 @@ const KEY = "netlab.lang";
 export function t(key, vars = {}) {
   const dict = /** @type {Record<string, string>} */ (dictionaries[lang]);
   const text = dict[key] ?? /** @type {Record<string, string>} */ (en)[key] ?? key;
+  // An error summary: netlab's own words in the page's language, as under the inputs.
+  if (key === "summary.error" && lang === "zh" && typeof vars.message === "string") vars = { ...vars, message: localizeError(vars.message) };
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
 }
 

@@ -3,6 +3,7 @@
 // rows of bits. Presentation only; the tools compute with the WASM module.
 // @ts-check
 import { t } from "./i18n.js";
+import { pageError } from "./i18n-errors.js";
 
 /**
  * @typedef {string | Node | null | undefined | false} Child
@@ -96,7 +97,7 @@ export function selectField(o) {
  */
 export function showError(error, message, ...inputs) {
   error.hidden = message === null;
-  error.textContent = message ?? "";
+  error.textContent = message === null ? "" : pageError(message);
   for (const input of inputs) {
     if (message === null) input.removeAttribute("aria-invalid");
     else input.setAttribute("aria-invalid", "true");
