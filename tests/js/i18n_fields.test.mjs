@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT, loadWasm } from "./helpers.mjs";
-import { NAMES_ZH, MEANINGS_ZH, FINDING_NAMES_ZH, RULES_ZH } from "../../web/i18n-fields.js";
+import { NAMES_ZH, MEANINGS_ZH, FINDING_NAMES_ZH, RULES_ZH, REGISTRY_NAMES_ZH } from "../../web/i18n-fields.js";
 
 /** Rust string literal contents: escapes and `\` line continuations resolved. */
 const unrust = (/** @type {string} */ s) =>
@@ -140,4 +140,16 @@ test("every rule a dissector finding states has its Chinese: one bad frame for e
   cut[46] = 0xf0;
   assert.ok(wasm.dissect(cut).findings.some((f) => f.kind === "length" && f.detail.field === "Data Offset"));
   for (const zh of [...Object.values(RULES_ZH), ...Object.values(FINDING_NAMES_ZH)]) assert.match(zh, /[\u4e00-\u9fff]/);
+});
+
+test("every IANA registry row's name has its Chinese, and no name is left over", () => {
+  const code = readFileSync(path.join(ROOT, "core/src/special.rs"), "utf8").split("#[cfg(test)]")[0];
+  const names = new Set([...code.matchAll(/row\(\s*"([^"]+)"/g)].map((m) => m[1]));
+  assert.ok(names.has("Shared Address Space") && names.has("Private-Use") && names.size >= 40, [...names].join(", "));
+  assert.deepEqual([...names].filter((n) => !(n in REGISTRY_NAMES_ZH)), [], "names without Chinese");
+  assert.deepEqual(Object.keys(REGISTRY_NAMES_ZH).filter((n) => !names.has(n)), [], "Chinese for no name");
+  // What classify() returns is what the table is keyed by.
+  for (const a of ["100.64.0.1", "10.1.2.3", "::1", "192.0.0.9"]) {
+    for (const r of wasm.classify(a).ranges) assert.ok(r.name in REGISTRY_NAMES_ZH, `${a}: ${r.name}`);
+  }
 });

@@ -6,6 +6,7 @@ import { classify, classifyRule } from "../pkg/calc/netlab_wasm.js";
 import { t, getLang } from "../i18n.js";
 import { h, textField, attempt, showError, liveSummary, pythonBlock, onEdit, scrollBox } from "../ui.js";
 import { pyStr } from "../python.js";
+import { registryName } from "../i18n-fields.js";
 
 /** @typedef {import("../pkg/calc/netlab_wasm.js").Classification} Classification */
 /** @typedef {import("../pkg/calc/netlab_wasm.js").SpecialRange} SpecialRange */
@@ -112,7 +113,7 @@ function card(c) {
             h(
               "tr",
               { "data-cidr": r.cidr },
-              h("td", { text: r.name }),
+              h("td", { text: registryName(r.name) }),
               h("td", { text: r.cidr }),
               h("td", { text: r.rfc }),
               COLUMNS.map((col) => h("td", { "data-col": col, class: r[col] === null ? "na" : String(r[col]), text: yesNo(r[col]) })),
@@ -142,11 +143,11 @@ function reason(r) {
     case "multicast":
       return t("reason.multicast", { scope: t(`scope.${r.scope}`) });
     case "registry":
-      return t(r.global ? "reason.registry_yes" : "reason.registry_no", { cidr: r.cidr, name: r.name });
+      return t(r.global ? "reason.registry_yes" : "reason.registry_no", { cidr: r.cidr, name: registryName(r.name) });
     case "embedded":
-      return t(r.global ? "reason.embedded_yes" : "reason.embedded_no", { cidr: r.cidr, name: r.name, inner: r.inner });
+      return t(r.global ? "reason.embedded_yes" : "reason.embedded_no", { cidr: r.cidr, name: registryName(r.name), inner: r.inner });
     case "deprecated":
-      return t("reason.deprecated", { cidr: r.cidr, name: r.name });
+      return t("reason.deprecated", { cidr: r.cidr, name: registryName(r.name) });
     default:
       return t(`reason.${r.kind}`);
   }
