@@ -9,8 +9,21 @@ use thiserror::Error;
 pub enum HexError {
     #[error("'{ch}' at position {position} is not a hex digit")]
     BadDigit { ch: char, position: usize },
+    /// `token` is the run of digits, its middle cut (`…`) when it is long:
+    /// a whole pasted frame need not come back in the message.
     #[error("'{token}' has an odd number of hex digits; each byte is two")]
     OddDigits { token: String },
+}
+
+/// `text` whole if short, else its start and end around `…`.
+fn excerpt(text: &str) -> String {
+    let n = text.chars().count();
+    if n <= 40 {
+        return text.to_owned();
+    }
+    let head: String = text.chars().take(20).collect();
+    let tail: String = text.chars().skip(n - 12).collect();
+    format!("{head}…{tail}")
 }
 
 /// Reads hex bytes. Whitespace, `:`, `-`, `,` and `.` separate bytes; a
@@ -66,7 +79,7 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, HexError> {
         }
         if digits.len() % 2 == 1 {
             return Err(HexError::OddDigits {
-                token: token.to_owned(),
+                token: excerpt(token),
             });
         }
         for pair in digits.as_bytes().chunks(2) {
@@ -153,6 +166,12 @@ mod test {
             HexError::OddDigits {
                 token: "450".to_owned()
             }
+        );
+        // A long run is cut in its middle, not echoed whole.
+        let long = format!("{}0", "ab".repeat(500));
+        assert_eq!(
+            parse_hex(&long).unwrap_err().to_string(),
+            "'abababababababababab…bababababab0' has an odd number of hex digits; each byte is two"
         );
         assert_eq!(
             parse_hex("45 zz").unwrap_err(),
