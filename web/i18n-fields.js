@@ -139,6 +139,7 @@ export const MEANINGS_ZH = {
   // Payload, padding, trailer
   "The application's bytes: what send() was given and recv() returns.": "应用程序的字节：交给 send() 的、recv() 返回的就是它们。",
   "The IP header and first 8 bytes of the packet this error is about.": "出错的那个分组的 IP 报头和它的前 8 个字节。",
+  "The rest of what the quoted packet carried, as far as the error quotes it.": "被引用的分组所携带内容的其余部分（以差错报文引用的为限）。",
   "Bytes netlab does not decode (see the findings).": "netlab 不解码的字节（见发现的问题）。",
   "Zeros after the packet, up to Ethernet's 60-byte minimum frame.": "分组后面补的 0，补足以太网最短 60 字节的帧。",
   "Bytes after the packet that are not zero padding.": "分组后面不是 0 填充的字节。",

@@ -273,6 +273,9 @@ const DATA: FieldSpec = FieldSpec::new("Data", 0, 0)
 const QUOTED: FieldSpec = FieldSpec::new("Original datagram", 0, 0)
     .show(Format::Bytes)
     .about("The IP header and first 8 bytes of the packet this error is about.");
+const QUOTED_REST: FieldSpec = FieldSpec::new("Original datagram", 0, 0)
+    .show(Format::Bytes)
+    .about("The rest of what the quoted packet carried, as far as the error quotes it.");
 const UNDECODED: FieldSpec = FieldSpec::new("Data", 0, 0)
     .show(Format::Bytes)
     .ws("data.data")
@@ -692,12 +695,61 @@ impl Dissector<'_> {
                 p.checksum_expected(),
             );
         }
-        let spec = if matches!(p.msg_type(), 3 | 4 | 5 | 11 | 12) {
-            QUOTED
+        if matches!(p.msg_type(), 3 | 4 | 5 | 11 | 12) {
+            self.quoted(header_end, at + seg.len());
         } else {
-            DATA
+            self.bytes_layer(Protocol::Data, header_end, at + seg.len(), DATA);
+        }
+    }
+
+    /// The packet an ICMP error quotes (RFC 792: its IP header and the
+    /// first 8 bytes of what it carried, or more, RFC 1812), decoded as
+    /// tshark does and named as quoted: which datagram the error is about,
+    /// its addresses and ports. Nothing in it is judged: it is cut short
+    /// on purpose, and its TTL may be the one that ran out.
+    fn quoted(&mut self, from: usize, end: usize) {
+        let data = &self.frame[from..end];
+        let ip = ipv4::Packet::new_unchecked(data);
+        if ip.check_header().is_err() {
+            return self.bytes_layer(Protocol::Data, from, end, QUOTED);
+        }
+        let mut layer = ipv4::annotate(data, from);
+        layer.name = "IPv4 (quoted by ICMP)";
+        let t_at = from + layer.length;
+        self.layers.push(layer);
+        let t = &self.frame[t_at..end];
+        let mut transport = match ip.protocol() {
+            IpProtocol::UDP if t.len() >= udp::HEADER_LEN => {
+                let mut l = udp::annotate(&t[..udp::HEADER_LEN], t_at);
+                l.name = "UDP (quoted by ICMP)";
+                Some(l)
+            }
+            IpProtocol::TCP if t.len() >= 8 => {
+                let seg = &t[..t.len().min(tcp::HEADER_LEN)];
+                let mut l = tcp::annotate(seg, t_at);
+                l.name = "TCP (quoted by ICMP)";
+                let p = tcp::Packet::new_unchecked(&t[..8]);
+                l.summary = format!(
+                    "Src Port: {}, Dst Port: {}, Seq: {}",
+                    p.src_port(),
+                    p.dst_port(),
+                    p.seq_number()
+                );
+                Some(l)
+            }
+            _ => None,
         };
-        self.bytes_layer(Protocol::Data, header_end, at + seg.len(), spec);
+        let data_at = match transport.take() {
+            Some(l) => {
+                let next = t_at + l.length;
+                self.layers.push(l);
+                next
+            }
+            None => t_at,
+        };
+        if data_at < end {
+            self.bytes_layer(Protocol::Data, data_at, end, QUOTED_REST);
+        }
     }
 
     fn icmpv6(&mut self, seg: &[u8], at: usize, pseudo: PseudoHeader, complete: bool) {
@@ -824,6 +876,47 @@ mod test {
                 .display
                 .contains("[incorrect, should be 0x")
         );
+    }
+
+    #[test]
+    fn an_icmp_error_shows_the_packet_it_quotes() {
+        // Time exceeded for a UDP datagram: the quoted IP header and the
+        // first 8 bytes of UDP, decoded and named as quoted.
+        let udp = encapsulate(&EncapSpec::udp(
+            "192.168.12.1:53000".parse().unwrap(),
+            "8.8.8.8:33434".parse().unwrap(),
+            b"probe",
+        ))
+        .unwrap()
+        .frame;
+        let quoted = &udp[14..14 + 28];
+        let mut icmp = vec![11, 0, 0, 0, 0, 0, 0, 0];
+        icmp.extend_from_slice(quoted);
+        let sum = !crate::packet::checksum::data(&icmp);
+        icmp[2..4].copy_from_slice(&sum.to_be_bytes());
+        let mut f = udp[..14].to_vec();
+        let mut ip = udp[14..34].to_vec();
+        ip[9] = 1;
+        ip[2..4].copy_from_slice(&((20 + icmp.len()) as u16).to_be_bytes());
+        ip[10..12].copy_from_slice(&[0, 0]);
+        let c = !crate::packet::checksum::data(&ip);
+        ip[10..12].copy_from_slice(&c.to_be_bytes());
+        f.extend_from_slice(&ip);
+        f.extend_from_slice(&icmp);
+        let d = dissect(&f);
+        assert_eq!(
+            names(&d),
+            [
+                "Ethernet II",
+                "IPv4",
+                "ICMP",
+                "IPv4 (quoted by ICMP)",
+                "UDP (quoted by ICMP)"
+            ]
+        );
+        assert!(d.findings.is_empty(), "{:?}", d.findings);
+        assert!(covers(&d));
+        assert_eq!(d.layers[4].summary, "Src Port: 53000, Dst Port: 33434");
     }
 
     #[test]
