@@ -327,20 +327,20 @@ export const RULES_ZH = {
 export const REGISTRY_NAMES_ZH = {
   "6a44-relay anycast address": "6a44 中继任播地址",
   "6to4": "6to4",
-  AMT: "AMT（自动多播隧道）",
+  AMT: "AMT 自动多播隧道",
   "AS112-v4": "AS112-v4",
   "AS112-v6": "AS112-v6",
   Benchmarking: "基准测试",
   "DNS-SD Service Registration Protocol Anycast": "DNS-SD 服务注册协议任播",
-  "Deprecated (6to4 Relay Anycast)": "已废弃（6to4 中继任播）",
-  "Deprecated (previously ORCHID)": "已废弃（原 ORCHID）",
+  "Deprecated (6to4 Relay Anycast)": "已废弃：6to4 中继任播",
+  "Deprecated (previously ORCHID)": "已废弃：原 ORCHID",
   "Direct Delegation AS112 Service": "直接委派 AS112 服务",
   "Discard-Only Address Block": "只丢弃的地址块",
   Documentation: "文档专用",
-  "Documentation (TEST-NET-1)": "文档专用（TEST-NET-1）",
-  "Documentation (TEST-NET-2)": "文档专用（TEST-NET-2）",
-  "Documentation (TEST-NET-3)": "文档专用（TEST-NET-3）",
-  "Drone Remote ID Protocol Entity Tags (DETs) Prefix": "无人机远程识别协议实体标签（DET）前缀",
+  "Documentation (TEST-NET-1)": "文档专用 TEST-NET-1",
+  "Documentation (TEST-NET-2)": "文档专用 TEST-NET-2",
+  "Documentation (TEST-NET-3)": "文档专用 TEST-NET-3",
+  "Drone Remote ID Protocol Entity Tags (DETs) Prefix": "无人机远程识别协议实体标签 DET 前缀",
   "Dummy IPv6 Prefix": "虚拟 IPv6 前缀",
   "IETF Protocol Assignments": "IETF 协议分配",
   "IPv4 Service Continuity Prefix": "IPv4 服务连续性前缀",
@@ -354,27 +354,29 @@ export const REGISTRY_NAMES_ZH = {
   "Loopback Address": "环回地址",
   "NAT64/DNS64 Discovery": "NAT64/DNS64 发现",
   ORCHIDv2: "ORCHIDv2",
-  "Port Control Protocol Anycast": "端口控制协议（PCP）任播",
-  "Private-Use": "私有地址（内网）",
+  "Port Control Protocol Anycast": "端口控制协议 PCP 任播",
+  "Private-Use": "私有地址，即内网",
   Reserved: "保留",
-  "Segment Routing (SRv6) SIDs": "段路由（SRv6）SID",
-  "Shared Address Space": "共享地址空间（运营商级 NAT）",
+  "Segment Routing (SRv6) SIDs": "段路由 SRv6 SID",
+  "Shared Address Space": "共享地址空间，用于运营商级 NAT",
   TEREDO: "TEREDO",
   "This host on this network": "本网络上的本主机",
   "This network": "本网络",
-  "Traversal Using Relays around NAT Anycast": "TURN（用中继穿越 NAT）任播",
+  "Traversal Using Relays around NAT Anycast": "TURN 中继穿越 NAT 任播",
   "Unique-Local": "唯一本地",
   "Unspecified Address": "未指定地址",
 };
 
 /**
  * A registry row's name in the page's language: on the Chinese page the
- * Chinese, with the registry's English after it where they differ.
+ * Chinese, with the registry's English after it where they differ (`short`:
+ * the Chinese alone, for a sentence that has the name in brackets already).
  * @param {string} name
+ * @param {boolean} [short]
  */
-export const registryName = (name) => {
+export const registryName = (name, short = false) => {
   const zh = getLang() === "zh" ? REGISTRY_NAMES_ZH[name] : undefined;
-  return zh === undefined || zh === name ? name : `${zh} (${name})`;
+  return zh === undefined || zh === name || short ? (zh ?? name) : `${zh} (${name})`;
 };
 
 /**

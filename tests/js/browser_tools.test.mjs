@@ -210,8 +210,8 @@ test("Classify in Chinese: the reason is worded in Chinese from the core's rule,
   const { page, errors } = await openTool({ tool: "classify", addrs: addrs.join("\n") });
   await page.selectOption("#lang", "zh");
   const want = {
-    "192.168.1.10": /^IANA 注册表中 192\.168\.0\.0\/16（Private-Use）标为非全球可达$/,
-    "192.0.0.9": /^IANA 注册表中 192\.0\.0\.9\/32（Port Control Protocol Anycast）标为全球可达$/,
+    "192.168.1.10": /^IANA 注册表中 192\.168\.0\.0\/16（私有地址，即内网）标为非全球可达$/,
+    "192.0.0.9": /^IANA 注册表中 192\.0\.0\.9\/32（端口控制协议 PCP 任播）标为全球可达$/,
     "ff02::1": /^组播地址，范围是链路本地$/,
     "2002:c000:204::1": /^2002::\/16（6to4）内含 192\.0\.2\.4，它不是公网地址$/,
     "8.8.8.8": /^公网单播地址/,

@@ -143,11 +143,11 @@ function reason(r) {
     case "multicast":
       return t("reason.multicast", { scope: t(`scope.${r.scope}`) });
     case "registry":
-      return t(r.global ? "reason.registry_yes" : "reason.registry_no", { cidr: r.cidr, name: registryName(r.name) });
+      return t(r.global ? "reason.registry_yes" : "reason.registry_no", { cidr: r.cidr, name: registryName(r.name, true) });
     case "embedded":
-      return t(r.global ? "reason.embedded_yes" : "reason.embedded_no", { cidr: r.cidr, name: registryName(r.name), inner: r.inner });
+      return t(r.global ? "reason.embedded_yes" : "reason.embedded_no", { cidr: r.cidr, name: registryName(r.name, true), inner: r.inner });
     case "deprecated":
-      return t("reason.deprecated", { cidr: r.cidr, name: registryName(r.name) });
+      return t("reason.deprecated", { cidr: r.cidr, name: registryName(r.name, true) });
     default:
       return t(`reason.${r.kind}`);
   }
