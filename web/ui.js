@@ -272,10 +272,58 @@ export function scrollBox(label, child) {
 }
 
 /**
- * Calls `f` when `input` changes, as the user types.
+ * Calls `f` when `input` changes, as the user types. With `large`, an edit
+ * while `large()` is true waits until typing pauses (`DEBOUNCE_MS`), so a
+ * pasted page of text is not worked through again on every keystroke.
  * @param {Element} input
  * @param {() => void} f
+ * @param {{large?: () => boolean}} [o]
  */
-export function onEdit(input, f) {
-  input.addEventListener(input instanceof HTMLSelectElement ? "change" : "input", f);
+export function onEdit(input, f, o = {}) {
+  const type = input instanceof HTMLSelectElement ? "change" : "input";
+  const large = o.large;
+  if (!large) {
+    input.addEventListener(type, f);
+    return;
+  }
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  input.addEventListener(type, () => {
+    clearTimeout(timer);
+    if (large()) timer = setTimeout(f, DEBOUNCE_MS);
+    else f();
+  });
+}
+
+/** How long a large input waits for typing to pause before it is worked through. */
+export const DEBOUNCE_MS = 150;
+
+/**
+ * The most a view draws, whatever the input: the WASM module computes it
+ * all, the page draws this much and says how much more there is, so no
+ * input (a learner typing one zero too many) can freeze the tab.
+ */
+export const LIMITS = Object.freeze({
+  /** Bytes in a hex view (4 KiB). */
+  bytes: 4096,
+  /** Bytes in a bit view (a full Ethernet frame). */
+  bits: 1518,
+  /** Items, rows or cards in a list or table. */
+  rows: 256,
+  /** Bytes written out in a line of text (a Python bytes literal, hex). */
+  text: 256,
+});
+
+/**
+ * The notice under a view drawn only in part: "the first 4096 of 100000
+ * bytes…", or nothing when everything was drawn. Carries
+ * `data-shown` and `data-total` for the tests.
+ * @param {string} key `limit.bytes`, `limit.items`…
+ * @param {number} shown
+ * @param {number} total
+ * @param {string} [id]
+ */
+export function truncated(key, shown, total, id) {
+  if (total <= shown) return null;
+  return h("p", { id, class: "hint truncated", "data-shown": shown, "data-total": total, text: t(key, { shown, total, more: total - shown }) });
 }

@@ -4,7 +4,7 @@
 // @ts-check
 import { classify, classifyRule } from "../pkg/calc/netlab_wasm.js";
 import { t, getLang } from "../i18n.js";
-import { h, textField, attempt, showError, liveSummary, pythonBlock, onEdit, scrollBox } from "../ui.js";
+import { h, textField, attempt, showError, liveSummary, pythonBlock, onEdit, scrollBox, truncated, LIMITS } from "../ui.js";
 import { pyStr } from "../python.js";
 import { registryName } from "../i18n-fields.js";
 
@@ -32,6 +32,7 @@ function mount(panel, ctx) {
   const input = textField({ id: "classify-input", label: t("classify.input"), hint: t("classify.hint"), rows: 8 });
   const summary = liveSummary("classify-summary");
   const results = h("ol", { id: "classify-results", class: "cards" });
+  const more = h("div", { id: "classify-more" });
   const python = pythonBlock("classify-python");
   panel.append(
     h("h2", { text: t("tool.classify") }),
@@ -39,6 +40,7 @@ function mount(panel, ctx) {
     input.wrap,
     summary,
     results,
+    more,
     python.el,
   );
 
@@ -47,8 +49,11 @@ function mount(panel, ctx) {
     const rows = lines.map((x) => ({ ...x, res: attempt(() => classify(x.text)) }));
     const bad = rows.filter((x) => x.res.err !== undefined);
     showError(input.error, bad.length ? t("classify.bad_lines", { n: bad.length, lines: bad.map((x) => x.line).join(", ") }) : null, input.input);
+    // Every line is classified and counted; the first LIMITS.rows are drawn.
+    const shown = rows.slice(0, LIMITS.rows);
+    more.replaceChildren(truncated("limit.addresses", shown.length, rows.length, "classify-truncated") ?? "");
     results.replaceChildren(
-      ...rows.map(({ text, line, res }) => (res.ok ? card(res.ok) : h("li", { class: "card bad", "data-line": line }, h("h3", {}, h("code", { text })), h("p", { class: "error-inline", text: t("classify.line_error", { line, message: res.err ?? "" }) })))),
+      ...shown.map(({ text, line, res }) => (res.ok ? card(res.ok) : h("li", { class: "card bad", "data-line": line }, h("h3", {}, h("code", { text })), h("p", { class: "error-inline", text: t("classify.line_error", { line, message: res.err ?? "" }) })))),
     );
     const ok = rows.flatMap((x) => (x.res.ok ? [x.res.ok] : []));
     summary.textContent = t("classify.summary", {
@@ -57,12 +62,22 @@ function mount(panel, ctx) {
       global: ok.filter((c) => c.global).length,
       bad: bad.length,
     });
-    python.set(["import ipaddress", ...ok.flatMap(pythonFor)]);
+    const okShown = shown.flatMap((x) => (x.res.ok ? [x.res.ok] : []));
+    python.set([
+      "import ipaddress",
+      ...okShown.flatMap(pythonFor),
+      ...(ok.length > okShown.length ? [t("limit.python_more", { more: ok.length - okShown.length })] : []),
+    ]);
   }
-  onEdit(input.input, () => {
-    render();
-    ctx.changed();
-  });
+  // A pasted list of thousands waits for typing to pause before it is classified again.
+  onEdit(
+    input.input,
+    () => {
+      render();
+      ctx.changed();
+    },
+    { large: () => input.input.value.length > 16 * LIMITS.rows * 4 },
+  );
   return {
     /** @param {Record<string, string>} v */
     load(v) {

@@ -8,7 +8,7 @@
 // @ts-check
 import { parseHex, dissect, readCapture, toPcap, encapsulate } from "../pkg/netlab_wasm.js";
 import { t } from "../i18n.js";
-import { h, textField, showError, attempt, liveSummary, onEdit, part, scrollBox, messageOf } from "../ui.js";
+import { h, textField, showError, attempt, liveSummary, onEdit, part, scrollBox, messageOf, truncated, LIMITS } from "../ui.js";
 import { frameViews, saveCapture, bytesText, findingText } from "../views/frame.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").Dissection} Dissection */
@@ -208,7 +208,7 @@ function mount(panel, ctx) {
           h(
             "tbody",
             {},
-            c.frames.map((f, i) => {
+            c.frames.slice(0, LIMITS.rows).map((f, i) => {
               const d = /** @type {Dissection} */ (dissect(f.bytes));
               const top = d.layers.filter((l) => l.protocol !== "data").pop();
               return h(
@@ -223,6 +223,7 @@ function mount(panel, ctx) {
           ),
         ),
       ),
+      truncated("limit.frames", LIMITS.rows, c.frames.length, "dissect-frames-more") ?? "",
     );
   }
 
@@ -262,11 +263,16 @@ function mount(panel, ctx) {
     }
   });
   onEdit(note.input, () => ctx.changed());
-  onEdit(hex.input, () => {
-    sel = "";
-    render();
-    ctx.changed();
-  });
+  // Hex of tens of kilobytes waits for typing to pause before it is read again.
+  onEdit(
+    hex.input,
+    () => {
+      sel = "";
+      render();
+      ctx.changed();
+    },
+    { large: () => hex.input.value.length > 4 * LIMITS.bytes },
+  );
 
   return {
     /** @param {Record<string, string>} v */

@@ -271,6 +271,8 @@ function mount(panel, ctx) {
     const b = built;
     if (!b) return;
     const s = b.steps[step];
+    // A step button pressed is drawn anew: the keyboard goes to the step now shown.
+    const inSteps = stepList.contains(document.activeElement);
     stepList.replaceChildren(
       ...b.steps.map((x, i) =>
         h(
@@ -286,8 +288,13 @@ function mount(panel, ctx) {
         ),
       ),
     );
+    // A button disabled under the keyboard (Next on the last step) hands the focus to the step shown.
+    const lost = document.activeElement;
     back.toggleAttribute("disabled", step === 0);
     forward.toggleAttribute("disabled", step === b.steps.length - 1);
+    if (inSteps || (lost === back && back.disabled) || (lost === forward && forward.disabled)) {
+      /** @type {HTMLElement | null} */ (stepList.querySelector("[aria-current=step]"))?.focus();
+    }
     summary.textContent = t(s.layer === "physical" ? "encap.summary_physical" : "encap.summary", {
       n: step + 1,
       of: b.steps.length,

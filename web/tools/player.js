@@ -51,10 +51,13 @@ export function player(o) {
   const go = (/** @type {number} */ next) => {
     step = Math.max(0, Math.min(o.count(), next));
     o.show(step);
+    const had = document.activeElement;
     back.disabled = step === 0;
     start.disabled = step === 0;
     forward.disabled = step >= o.count();
     end.disabled = step >= o.count();
+    // A button disabled under the keyboard (Start, End…) hands the focus to Play.
+    if (had instanceof HTMLButtonElement && had.disabled && el.contains(had)) play.focus();
   };
   const stop = () => {
     if (timer !== undefined) clearInterval(timer);

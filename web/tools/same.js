@@ -26,6 +26,7 @@ function mount(panel, ctx) {
   const mask = textField({ id: "same-mask", label: t("same.mask"), hint: t("same.mask_hint"), size: "m", describedBy: ["same-error"] });
   const error = h("p", { id: "same-error", class: "error", hidden: true });
   const summary = liveSummary("same-summary");
+  summary.tabIndex = -1;
   summary.classList.add("verdict");
   const work = h("div", { id: "same-work" });
   const common = h("div", { id: "same-common", class: "common" });
@@ -74,6 +75,8 @@ function mount(panel, ctx) {
             mask.input.value = r.common_mask;
             render();
             ctx.changed();
+            // The button is drawn anew: the keyboard stays on it, or on the verdict if it is gone.
+            (/** @type {HTMLElement | null} */ (common.querySelector("#same-use-common")) ?? summary).focus();
           },
         }),
       ),

@@ -5,7 +5,7 @@
 // @ts-check
 import { structPack, structUnpack, structLayout, structCalcsize } from "../pkg/calc/netlab_wasm.js";
 import { t } from "../i18n.js";
-import { h, textField, showError, attempt, liveSummary, pythonBlock, part, onEdit, scrollBox } from "../ui.js";
+import { h, textField, showError, attempt, liveSummary, pythonBlock, part, onEdit, scrollBox, truncated, LIMITS } from "../ui.js";
 import { pyStr, pyBytes, pyValue, pyTuple, toHex, parseBytes, parseValues } from "../python.js";
 
 /** @typedef {import("../pkg/calc/netlab_wasm.js").StructLayoutItem} Item */
@@ -30,6 +30,9 @@ const EXAMPLES = [
 ];
 
 const ORDERS = ["@", "<", ">", "!"];
+
+/** Past this many bytes an edit waits for typing to pause (see `onEdit`). */
+const LARGE_BYTES = 1 << 20;
 
 /**
  * @param {HTMLElement} panel
@@ -128,7 +131,7 @@ function mount(panel, ctx) {
       const args = inputs.map((v, i) => pyArg(v, kindOf(items, i)));
       const call = `struct.pack(${[pyStr(fmt), ...args].join(", ")})`;
       const packed = attempt(() => structPack(fmt, inputs));
-      orders.replaceChildren(...ORDERS.map((o) => orderColumn(o, fmt, (f) => attempt(() => spaced(toHex(structPack(f, inputs)))))));
+      orders.replaceChildren(...ORDERS.map((o) => orderColumn(o, fmt, (f) => attempt(() => shortHex(structPack(f, inputs), true)))));
       if (packed.err !== undefined) {
         showError(values.error, packed.err, values.input);
         summary.textContent = t("summary.error", { message: packed.err });
@@ -142,12 +145,12 @@ function mount(panel, ctx) {
       view.replaceChildren(
         formatView(fmt, items),
         hexView(items, out, calcsize),
-        h("p", { id: "struct-result", class: "result" }, h("code", { "data-field": "bytes", text: pyBytes(out) }), " ", t("struct.length", { n: out.length })),
+        h("p", { id: "struct-result", class: "result" }, h("code", { "data-field": "bytes", text: shortBytes(out) }), " ", t("struct.length", { n: out.length })),
         fieldsTable(items, vals),
         calcsizeLine(calcsize),
       );
-      summary.textContent = t("struct.summary_pack", { n: out.length, hex: toHex(out) });
-      python.set(["import struct", `${call}  # ${pyBytes(out)}`, calcLine, `struct.unpack(${pyStr(fmt)}, ${pyBytes(out)})  # ${pyTuple(vals.map((v, i) => pyValue(v, kindOf(items, i) === "float")))}`]);
+      summary.textContent = t("struct.summary_pack", { n: out.length, hex: shortHex(out) });
+      python.set(["import struct", `${call}  # ${shortBytes(out)}`, calcLine, `struct.unpack(${pyStr(fmt)}, ${out.length > LIMITS.text ? call : pyBytes(out)})  # ${shortTuple(vals, items)}`]);
     } else {
       let data;
       try {
@@ -162,19 +165,19 @@ function mount(panel, ctx) {
         return;
       }
       const b = /** @type {Uint8Array} */ (data);
-      const call = `struct.unpack(${pyStr(fmt)}, ${pyBytes(b)})`;
+      const call = `struct.unpack(${pyStr(fmt)}, ${shortBytes(b)})`;
       const unpacked = attempt(() => structUnpack(fmt, b));
       orders.replaceChildren(
         ...ORDERS.map((o) =>
           orderColumn(o, fmt, (f) => {
             const its = attempt(() => structLayout(f)).ok ?? [];
-            return attempt(() => pyTuple(structUnpack(f, b).map((v, i) => pyValue(v, kindOf(its, i) === "float"))));
+            return attempt(() => shortTuple(structUnpack(f, b), its));
           }),
         ),
       );
       if (unpacked.err !== undefined) showError(bytes.error, unpacked.err, bytes.input);
       const vals = unpacked.ok ?? [];
-      const tuple = pyTuple(vals.map((v, i) => pyValue(v, kindOf(items, i) === "float")));
+      const tuple = shortTuple(vals, items);
       view.replaceChildren(formatView(fmt, items), hexView(items, b, calcsize));
       if (unpacked.ok) view.append(h("p", { id: "struct-result", class: "result" }, h("code", { "data-field": "values", text: tuple })), fieldsTable(items, vals));
       view.append(calcsizeLine(calcsize));
@@ -183,9 +186,11 @@ function mount(panel, ctx) {
     }
   }
 
-  onEdit(format.input, changed);
-  onEdit(values.input, changed);
-  onEdit(bytes.input, changed);
+  // A format of megabytes waits for typing to pause: packing it is quick, but not on every keystroke.
+  const large = () => (attempt(() => structCalcsize(format.input.value)).ok ?? 0) > LARGE_BYTES || bytes.input.value.length > 2 * LARGE_BYTES;
+  onEdit(format.input, changed, { large });
+  onEdit(values.input, changed, { large });
+  onEdit(bytes.input, changed, { large });
   for (const input of dirInputs) {
     input.addEventListener("change", () => {
       setDir(input.value);
@@ -213,6 +218,32 @@ function mount(panel, ctx) {
 /** Hex with a space between bytes. @param {string} hex */
 const spaced = (hex) => hex.match(/../g)?.join(" ") ?? "";
 
+/**
+ * Bytes as hex, a long run cut after `LIMITS.text` bytes with how many more.
+ * @param {Uint8Array} b @param {boolean} [space]
+ */
+function shortHex(b, space = false) {
+  const hex = toHex(b.subarray(0, LIMITS.text));
+  const more = b.length > LIMITS.text ? ` ${t("limit.text_more", { more: b.length - LIMITS.text })}` : "";
+  return (space ? spaced(hex) : hex) + more;
+}
+
+/** A bytes literal as Python prints it, a long one cut as `shortHex` does. @param {Uint8Array} b */
+function shortBytes(b) {
+  return b.length > LIMITS.text ? `${pyBytes(b.subarray(0, LIMITS.text))} ${t("limit.text_more", { more: b.length - LIMITS.text })}` : pyBytes(b);
+}
+
+/**
+ * The tuple `struct.unpack` returns, at most `LIMITS.rows` values, long
+ * bytes values cut.
+ * @param {StructValue[]} vals @param {Item[]} items
+ */
+function shortTuple(vals, items) {
+  const shown = vals.slice(0, LIMITS.rows).map((v, i) => (v instanceof Uint8Array ? shortBytes(v) : pyValue(v, kindOf(items, i) === "float")));
+  if (vals.length <= LIMITS.rows) return pyTuple(shown);
+  return `(${shown.join(", ")}, …) ${t("limit.values_more", { more: vals.length - LIMITS.rows })}`;
+}
+
 /** CPython's exception class for a struct failure. @param {string} message */
 const errorType = (message) => (message.startsWith("float too large") ? "OverflowError" : "struct.error");
 
@@ -239,7 +270,7 @@ function formatView(fmt, items) {
   const el = h("p", { id: "struct-format-view", class: "format-view" }, h("span", { class: "label", text: `${t("struct.format_view")} ` }));
   const code = h("code", { class: "tokens" });
   let at = 0;
-  for (const it of items) {
+  for (const it of items.slice(0, LIMITS.rows)) {
     const end = fmt.indexOf(it.code, it.position) + 1;
     if (it.position > at) code.append(plain(fmt.slice(at, it.position)));
     code.append(
@@ -253,9 +284,10 @@ function formatView(fmt, items) {
     );
     at = end;
   }
-  if (at < fmt.length) code.append(plain(fmt.slice(at)));
+  if (items.length > LIMITS.rows) code.append(plain(" …"));
+  else if (at < fmt.length) code.append(plain(fmt.slice(at)));
   el.append(code);
-  return el;
+  return items.length > LIMITS.rows ? h("div", {}, el, truncated("limit.items", LIMITS.rows, items.length, "struct-format-more")) : el;
 }
 
 /** @param {string} text */
@@ -271,15 +303,19 @@ function plain(text) {
  */
 function hexView(items, bytes, size) {
   const el = h("div", { id: "struct-hex", class: "hex-view", role: "group", "aria-label": t("struct.hex_label", { n: bytes.length }) });
+  // The bytes drawn: the format's and the input's, up to the limit.
+  const total = Math.max(size, bytes.length);
+  const shown = Math.min(total, LIMITS.bytes);
   /** @param {number} from @param {number} to */
   const cells = (from, to) =>
-    Array.from({ length: to - from }, (_, k) => {
+    Array.from({ length: Math.max(0, Math.min(to, shown) - from) }, (_, k) => {
       const i = from + k;
       return i < bytes.length
         ? h("span", { class: "byte", "data-offset": i, text: bytes[i].toString(16).padStart(2, "0") })
         : h("span", { class: "byte missing", "data-offset": i, text: "··" });
     });
   for (const it of items) {
+    if (it.offset - it.padding >= shown) break;
     if (it.padding > 0) {
       el.append(
         h("span", { class: "field padding", "data-item": it.index, title: t("struct.padding_label", { n: it.padding }) }, cells(it.offset - it.padding, it.offset)),
@@ -295,17 +331,18 @@ function hexView(items, bytes, size) {
         code: it.code,
         from: it.offset,
         to: it.offset + it.size - 1,
-        hex: Array.from(bytes.slice(it.offset, it.offset + it.size), (b) => b.toString(16).padStart(2, "0")).join(" "),
+        hex: shortHex(bytes.subarray(it.offset, it.offset + it.size), true),
       }),
     });
-    for (let off = it.offset; off < it.offset + it.size; off += per) {
+    for (let off = it.offset; off < Math.min(it.offset + it.size, shown); off += per) {
       group.append(h("span", { class: "value-bytes" }, cells(off, Math.min(off + per, it.offset + it.size))));
     }
     el.append(group);
   }
-  if (bytes.length > size) el.append(h("span", { class: "field extra", title: t("struct.extra_label") }, cells(size, bytes.length)));
+  if (bytes.length > size && size < shown) el.append(h("span", { class: "field extra", title: t("struct.extra_label") }, cells(size, bytes.length)));
   const padded = items.some((it) => it.padding > 0 || it.kind === "pad");
-  return padded ? h("div", {}, el, h("p", { class: "hint", id: "struct-padding-hint", text: t("struct.padding_hint") })) : el;
+  const more = truncated("limit.bytes", shown, total, "struct-hex-more");
+  return padded || more ? h("div", {}, el, more, padded ? h("p", { class: "hint", id: "struct-padding-hint", text: t("struct.padding_hint") }) : null) : el;
 }
 
 /**
@@ -313,7 +350,7 @@ function hexView(items, bytes, size) {
  * @param {Item[]} items @param {StructValue[]} vals
  */
 function fieldsTable(items, vals) {
-  return scrollBox(
+  const table = scrollBox(
     t("struct.fields_caption"),
     h(
       "table",
@@ -323,7 +360,7 @@ function fieldsTable(items, vals) {
       h(
         "tbody",
         {},
-        items.map((it) =>
+        items.slice(0, LIMITS.rows).map((it) =>
           h(
             "tr",
             { "data-item": it.index, class: `f${it.index % 8}` },
@@ -332,12 +369,26 @@ function fieldsTable(items, vals) {
             h("td", { text: String(it.offset) }),
             h("td", { text: String(it.size) }),
             h("td", { text: it.padding ? String(it.padding) : "—" }),
-            h("td", {}, h("code", { text: vals.slice(it.first_value, it.first_value + it.values).map((v) => pyValue(v, it.kind === "float")).join(", ") || "—" })),
+            h("td", {}, h("code", { text: valuesText(vals.slice(it.first_value, it.first_value + it.values), it.kind === "float") })),
           ),
         ),
       ),
     ),
   );
+  const more = truncated("limit.items", LIMITS.rows, items.length, "struct-fields-more");
+  return more ? h("div", {}, table, more) : table;
+}
+
+/**
+ * One item's values for the table, at most `LIMITS.rows`, long bytes cut.
+ * @param {StructValue[]} vals @param {boolean} isFloat
+ */
+function valuesText(vals, isFloat) {
+  const text = vals
+    .slice(0, LIMITS.rows)
+    .map((v) => (v instanceof Uint8Array ? shortBytes(v) : pyValue(v, isFloat)))
+    .join(", ");
+  return vals.length > LIMITS.rows ? `${text}, … ${t("limit.values_more", { more: vals.length - LIMITS.rows })}` : text || "—";
 }
 
 /** @param {number} size */

@@ -32,7 +32,7 @@
 // @ts-check
 import { t, getLang } from "../i18n.js";
 import { fieldName, fieldMeaning, findingRule } from "../i18n-fields.js";
-import { h, scrollBox } from "../ui.js";
+import { h, scrollBox, truncated, LIMITS } from "../ui.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").PacketLayer} PacketLayer */
 /** @typedef {import("../pkg/netlab_wasm.js").PacketField} PacketField */
@@ -139,12 +139,19 @@ export function frameViews(o) {
     h(
       "div",
       { class: "fv-grid" },
-      h("section", { class: "fv-pane fv-tree-pane", "aria-labelledby": `${o.id}-tree-title` }, h("h4", { id: `${o.id}-tree-title`, text: t("frame.tree") }), tree),
+      h(
+        "section",
+        { class: "fv-pane fv-tree-pane", "aria-labelledby": `${o.id}-tree-title` },
+        h("h4", { id: `${o.id}-tree-title`, text: t("frame.tree") }),
+        h("p", { id: `${o.id}-tree-help`, class: "visually-hidden", text: t("frame.tree_label") }),
+        tree,
+      ),
       h(
         "section",
         { class: "fv-pane", "aria-labelledby": `${o.id}-hex-title` },
         h("h4", { id: `${o.id}-hex-title`, text: t("frame.hex") }),
         scrollBox(t("frame.hex"), hex),
+        truncated("limit.bytes", LIMITS.bytes, o.bytes.length, `${o.id}-hex-more`),
       ),
     ),
     h(
@@ -152,12 +159,14 @@ export function frameViews(o) {
       { class: "fv-pane", "aria-labelledby": `${o.id}-bits-title` },
       h("h4", { id: `${o.id}-bits-title`, text: t("frame.bits") }),
       scrollBox(t("frame.bits"), bits),
+      truncated("limit.bytes", LIMITS.bits, o.bytes.length, `${o.id}-bits-more`),
     ),
     h(
       "section",
       { class: "fv-pane", "aria-labelledby": `${o.id}-diagram-title` },
       h("h4", { id: `${o.id}-diagram-title`, text: t("frame.diagram") }),
       h("p", { class: "hint", text: t("frame.diagram_hint") }),
+      h("p", { class: "hint fv-scroll-cue", text: t("frame.diagram_scroll") }),
       diagram,
     ),
   );
@@ -192,8 +201,10 @@ export function frameViews(o) {
     /** @type {Element[]} */
     const on = [...el.querySelectorAll(`[data-key="${key}"]`)];
     const lastBit = Math.min(e.end, frameBits);
-    for (let b = Math.floor(e.start / 8); b < Math.ceil(lastBit / 8); b++) on.push(...(byteCells[b] ?? []));
-    for (let bit = e.start; bit < lastBit; bit++) if (bitCells[bit]) on.push(bitCells[bit]);
+    // Only the cells drawn: a long payload's bytes past the views' limits have none.
+    const lastByte = Math.min(Math.ceil(lastBit / 8), byteCells.length);
+    for (let b = Math.floor(e.start / 8); b < lastByte; b++) on.push(...(byteCells[b] ?? []));
+    for (let bit = e.start; bit < Math.min(lastBit, bitCells.length); bit++) if (bitCells[bit]) on.push(bitCells[bit]);
     // A diagram cell of a wider field (the parent of a flag) lights with it.
     for (const c of cells) if (Number(c.dataset.start) >= e.start && Number(c.dataset.end) <= e.end) on.push(c);
     for (const node of on) node.classList.add(cls);
@@ -242,8 +253,30 @@ export function frameViews(o) {
     selected = key !== null && byKey.has(key) ? key : null;
     light(selected, "sel");
     for (const item of tree.querySelectorAll("button[data-key]")) item.setAttribute("aria-pressed", String(item.getAttribute("data-key") === selected));
+    if (selected !== null) rove(tree.querySelector(`button[data-key="${selected}"]`));
     describe(hovered ?? selected);
   }
+
+  /** The tree's nodes a user can reach now: each layer's heading, and the fields of the open ones. */
+  const treeItems = () => /** @type {HTMLElement[]} */ ([...tree.querySelectorAll("summary, details[open] > ul button[data-key]")]);
+  /**
+   * Makes `item` the tree's one Tab stop (a roving tabindex, as WAI-ARIA's
+   * tree pattern has it): Tab enters the tree once, the arrows move inside.
+   * @param {Element | null} item
+   */
+  function rove(item) {
+    if (!(item instanceof HTMLElement)) return;
+    for (const b of tree.querySelectorAll("summary, button[data-key]")) b.setAttribute("tabindex", b === item ? "0" : "-1");
+  }
+  // A layer closed over the Tab stop hands it to the layer's heading.
+  tree.addEventListener(
+    "toggle",
+    () => {
+      const stop = tree.querySelector('[tabindex="0"]');
+      if (stop && !treeItems().includes(/** @type {HTMLElement} */ (stop))) rove(stop.closest("details")?.querySelector("summary") ?? null);
+    },
+    true,
+  );
 
   /** The detail box's tallest height while the pointer is over the views. */
   let tallest = 0;
@@ -285,6 +318,7 @@ export function frameViews(o) {
   el.addEventListener("focusin", (e) => {
     const key = keyAt(e);
     if (key) hover(key);
+    if (e.target instanceof HTMLElement && e.target.matches("summary, button[data-key]") && tree.contains(e.target)) rove(e.target);
   });
   el.addEventListener("focusout", () => hover(null));
   el.addEventListener("click", (e) => {
@@ -295,10 +329,24 @@ export function frameViews(o) {
   });
   tree.addEventListener("keydown", (event) => {
     const e = /** @type {KeyboardEvent} */ (event);
-    const items = /** @type {HTMLElement[]} */ ([...tree.querySelectorAll("button[data-key]")]);
+    const items = treeItems();
     const at = items.indexOf(/** @type {HTMLElement} */ (document.activeElement));
-    const moves = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: items.length - 1 };
-    if (at < 0 || !(e.key in moves)) return;
+    if (at < 0) return;
+    // A layer's heading is depth -1, its fields 0 and deeper.
+    const depth = (/** @type {number} */ i) => (i >= items.length ? -2 : items[i].tagName === "SUMMARY" ? -1 : (byKey.get(items[i].dataset.key ?? "")?.field.depth ?? -1));
+    const layer = items[at].tagName === "SUMMARY" ? /** @type {HTMLDetailsElement} */ (items[at].parentElement) : null;
+    // On a layer's heading Left closes it and Right opens it (as the tree pattern has it).
+    if (layer && ((e.key === "ArrowLeft" && layer.open) || (e.key === "ArrowRight" && !layer.open))) {
+      e.preventDefault();
+      layer.open = !layer.open;
+      return;
+    }
+    // Left goes to the field (or layer) this one is part of, Right to its first part.
+    let parent = at;
+    while (parent >= 0 && depth(parent) >= depth(at)) parent--;
+    const child = depth(at + 1) > depth(at) ? at + 1 : at;
+    const moves = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: items.length - 1, ArrowLeft: parent < 0 ? at : parent, ArrowRight: child };
+    if (!(e.key in moves)) return;
     e.preventDefault();
     items[Math.max(0, Math.min(items.length - 1, moves[/** @type {keyof typeof moves} */ (e.key)]))].focus();
   });
@@ -314,13 +362,14 @@ export function frameViews(o) {
 
 /**
  * The field tree: a list per layer, sub-fields nested, each field a toggle
- * button (keyboard: Tab in, arrows to move, Enter or Space to select).
+ * button (keyboard: Tab in, once for the whole tree, arrows to move, Enter
+ * or Space to select).
  * @param {FrameViewOptions} o
  * @param {Entry[]} entries
  * @param {Finding[]} findings
  */
 function treeView(o, entries, findings) {
-  const root = h("div", { class: "fv-tree", id: `${o.id}-tree` });
+  const root = h("div", { class: "fv-tree", id: `${o.id}-tree`, role: "group", "aria-labelledby": `${o.id}-tree-title`, "aria-describedby": `${o.id}-tree-help` });
   o.layers.forEach((layer, li) => {
     const list = h("ul", { class: "fv-fields" });
     for (const e of entries.filter((x) => x.layer === li)) {
@@ -338,6 +387,7 @@ function treeView(o, entries, findings) {
               "data-key": e.key,
               "data-ws": f.wireshark || null,
               "aria-pressed": "false",
+              tabindex: "-1",
             },
             h("span", { class: "fv-name", text: fieldName(f.name) }),
             ": ",
@@ -359,6 +409,9 @@ function treeView(o, entries, findings) {
       ),
     );
   });
+  // One Tab stop for the whole tree (a roving tabindex): the first layer's heading to begin with.
+  for (const node of root.querySelectorAll("summary")) node.setAttribute("tabindex", "-1");
+  root.querySelector("summary")?.setAttribute("tabindex", "0");
   return root;
 }
 
@@ -372,10 +425,11 @@ function hexView(o, findings) {
   const owner = layerOfByte(o);
   const bad = new Map(findings.map((f) => [f.offset, findingText(f)]));
   const rows = [];
-  for (let at = 0; at < o.bytes.length; at += 16) {
+  const shown = Math.min(o.bytes.length, LIMITS.bytes);
+  for (let at = 0; at < shown; at += 16) {
     const hexCells = [];
     const asciiCells = [];
-    for (let i = at; i < Math.min(at + 16, o.bytes.length); i++) {
+    for (let i = at; i < Math.min(at + 16, shown); i++) {
       const b = o.bytes[i];
       const layer = owner[i];
       const cls = `${layer ? layerClass(layer) : "lyr-none"}${bad.has(i) ? " fv-bad" : ""}`;
@@ -405,9 +459,10 @@ function hexView(o, findings) {
 function bitsView(o) {
   const owner = layerOfByte(o);
   const rows = [];
-  for (let at = 0; at < o.bytes.length; at += 4) {
+  const shown = Math.min(o.bytes.length, LIMITS.bits);
+  for (let at = 0; at < shown; at += 4) {
     const groups = [];
-    for (let i = at; i < Math.min(at + 4, o.bytes.length); i++) {
+    for (let i = at; i < Math.min(at + 4, shown); i++) {
       const layer = owner[i];
       const bitCells = [];
       for (let k = 0; k < 8; k++) {
@@ -495,7 +550,7 @@ function placeCell(grid, start, end, base, e, label, derived = false, state = nu
     const text = i === 0 || folded ? (folded ? `… ${bytesText(Math.round(bits / 8))} …` : label) : "";
     grid.append(
       h("span", {
-        class: `cell${e ? "" : " gap"}${derived ? " derived" : ""}${state ? ` ${state}` : ""}${span <= 3 ? " narrow" : ""}`,
+        class: `cell${e ? "" : " gap"}${derived ? " derived" : ""}${state ? ` ${state}` : ""}${span <= 3 ? " narrow" : ""}${span === 1 ? " one" : ""}`,
         style: `grid-column: span ${span}`,
         "data-key": e?.key ?? null,
         "data-start": e ? ps : null,
@@ -526,6 +581,8 @@ const ABBREVIATIONS = /** @type {Record<string, string>} */ ({
 
 /** A short field's name in at most three letters. @param {string} name */
 function abbreviate(name) {
+  const acronym = /\(([A-Z][A-Za-z0-9]{1,3})\)/.exec(name);
+  if (acronym) return acronym[1];
   const words = name.split(/[\s(]+/).filter(Boolean);
   if (words[0] && /^[A-Z]{2,3}$/.test(words[0])) return words[0];
   if (words.length > 1) return words.map((w) => w[0]).join("").slice(0, 3).toUpperCase();
