@@ -304,9 +304,11 @@ mod test {
         assert_eq!(parse_value("1.0", int), Ok(Value::Float(1.0)));
         assert_eq!(parse_value("abc", int), Ok(Value::Bytes(b"abc".to_vec())));
         assert_eq!(parse_value("true", int), Ok(Value::Bool(true)));
+        // Beyond an i128: the float Python's float(n) gives, which every
+        // integer code refuses as out of range.
         assert_eq!(
             parse_value("1".repeat(50).as_str(), int),
-            Ok(Value::Int(i128::MAX))
+            Ok(Value::LargeInt(1.111_111_111_111_111_1e49))
         );
         let text = slot('s', Kind::Bytes);
         assert_eq!(parse_value("12", text), Ok(Value::Bytes(b"12".to_vec())));
