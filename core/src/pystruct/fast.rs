@@ -145,21 +145,24 @@ impl Plan {
             }
         }
         for (step, value) in self.steps.iter().zip(values) {
-            let v = match (step.op, value) {
-                (Op::Bytes(len), Value::Bytes(b)) => {
-                    if let Some(dst) = buf.get_mut(step.at..step.at + len) {
-                        let n = b.len().min(len);
-                        let (head, tail) = dst.split_at_mut(n);
-                        copy_small(head, b.get(..n).unwrap_or_default());
-                        if !tail.is_empty() {
-                            tail.fill(0);
-                        }
+            if let Op::Bytes(len) = step.op {
+                let Value::Bytes(b) = value else {
+                    return false;
+                };
+                if let Some(dst) = buf.get_mut(step.at..step.at + len) {
+                    let n = b.len().min(len);
+                    let (head, tail) = dst.split_at_mut(n);
+                    copy_small(head, b.get(..n).unwrap_or_default());
+                    if !tail.is_empty() {
+                        tail.fill(0);
                     }
-                    continue;
                 }
-                (Op::Bytes(_), _) => return false,
-                (_, Value::Int(i)) => *i,
-                (_, Value::Bool(b)) => i128::from(*b),
+                continue;
+            }
+            // Ints first: what a header's fields are.
+            let v = match value {
+                Value::Int(i) => *i,
+                Value::Bool(b) => i128::from(*b),
                 _ => return false,
             };
             if !step.fits(v) {
@@ -207,7 +210,13 @@ impl Plan {
                     _ => *slot = Value::Bytes(src.to_vec()),
                 }
             } else {
-                *slot = Value::Int(read(buf, step.at, step.op));
+                let v = read(buf, step.at, step.op);
+                // The value already there is an int when `out` is reused:
+                // write it in place, with no drop of the old value.
+                match slot {
+                    Value::Int(old) => *old = v,
+                    _ => *slot = Value::Int(v),
+                }
             }
         }
         true
