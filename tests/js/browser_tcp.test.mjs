@@ -236,8 +236,25 @@ test("options: an ISN that wraps past 2^32, a lost SYN-ACK, other data; bad inpu
   await page.fill("#tcp-sisn", "x");
   assert.match(await page.locator("#tcp-summary").textContent(), /^Error: an ISN is a 32-bit number/);
   assert.equal(await page.getAttribute("#tcp-sisn", "aria-invalid"), "true");
+  // Only the input at fault is marked, not its neighbour.
+  assert.equal(await page.getAttribute("#tcp-cisn", "aria-invalid"), null);
   await page.fill("#tcp-sisn", "5000");
   assert.equal(await page.getAttribute("#tcp-sisn", "aria-invalid"), null);
+  await page.evaluate(() => {
+    const r = /** @type {HTMLInputElement} */ (document.querySelector("#tcp-request"));
+    r.value = "x".repeat(100_000);
+    r.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  await page.waitForFunction(() => document.querySelector("#tcp-request")?.getAttribute("aria-invalid") === "true");
+  assert.equal(await page.getAttribute("#tcp-reply", "aria-invalid"), null);
+  assert.equal(await page.getAttribute("#tcp-cisn", "aria-invalid"), null);
+  await page.fill("#tcp-request", "hello");
+  // A segment this run never sends is no error, but it is said.
+  await page.fill("#tcp-loss", "99");
+  await page.waitForSelector("#tcp-loss-note:not([hidden])");
+  assert.match(await page.locator("#tcp-loss-note").textContent(), /segment 99 is never sent/);
+  await page.fill("#tcp-loss", "");
+  assert.equal(await page.isHidden("#tcp-loss-note"), true);
 
   // Other data: the segment carries it, and its length.
   await page.selectOption("#tcp-scenario", "data");

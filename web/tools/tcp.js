@@ -154,6 +154,8 @@ function mount(panel, ctx) {
   /** The selected segment's number, 0 for none. */
   let selected = 0;
   const frame = frameOpener({ id: "tcp-frame-view", changed: () => ctx.changed() });
+  /** Says which lost segments this run never sends (not an error: 1-10 loses them all). */
+  const lossNote = h("p", { id: "tcp-loss-note", class: "hint", hidden: true });
 
   const play = player({
     id: "tcp",
@@ -168,6 +170,7 @@ function mount(panel, ctx) {
     h("div", { class: "row" }, scenario.wrap, relWrap, h("div", { class: "field" }, download)),
     h("details", { class: "tcp-options" }, h("summary", { text: t("tcp.options") }), h("div", { class: "row" }, OPTIONS.map(([key]) => options[key].wrap))),
     error,
+    lossNote,
     play.el,
     summary,
     scrollBox(t("tcp.ladder"), ladder),
@@ -178,16 +181,19 @@ function mount(panel, ctx) {
 
   const relative = () => rel.checked;
 
-  /** The spec for the inputs as they are; throws on an unreadable ISN or loss list. */
+  /** An input's error, carrying which input it is about. @param {string} message @param {string} field */
+  const fieldError = (message, field) => Object.assign(new Error(message), { field });
+
+  /** The spec for the inputs as they are; throws on an unreadable ISN or loss list, naming the input. */
   function spec() {
-    const isn = (/** @type {string} */ key) => {
+    const isn = (/** @type {"cisn" | "sisn"} */ key) => {
       const text = options[key].input.value.trim();
-      if (!/^\d{1,10}$/.test(text) || Number(text) > 0xffffffff) throw new Error(t("tcp.bad_isn", { text }));
+      if (!/^\d{1,10}$/.test(text) || Number(text) > 0xffffffff) throw fieldError(t("tcp.bad_isn", { text }), key);
       return Number(text);
     };
     const lossText = options.loss.input.value.trim();
     const loss = lossText === "" ? undefined : lossText.split(/[\s,]+/).map((x) => {
-      if (!/^\d{1,4}$/.test(x)) throw new Error(t("tcp.bad_loss", { text: x }));
+      if (!/^\d{1,4}$/.test(x)) throw fieldError(t("tcp.bad_loss", { text: x }), "loss");
       return Number(x);
     });
     return {
@@ -203,19 +209,35 @@ function mount(panel, ctx) {
   function run() {
     play.stop();
     const inputs = Object.values(options).map((f) => f.input);
-    const res = attempt(() => tcpSimulate(spec()));
+    /** @type {string | undefined} the input the error is about */
+    let field;
+    const res = attempt(() => {
+      try {
+        return tcpSimulate(spec());
+      } catch (e) {
+        field = e && typeof e === "object" && "field" in e ? String(e.field) : undefined;
+        throw e;
+      }
+    });
     for (const input of inputs) input.removeAttribute("aria-invalid");
     if (res.err !== undefined) {
       trace = null;
-      // Mark the input the message is about: an ISN, the losses, or all of them.
-      const which = /ISN|isn/.test(res.err) ? ["cisn", "sisn"] : /loss|segment/.test(res.err) ? ["loss"] : OPTIONS.map(([key]) => key);
-      showError(error, res.err, ...which.map((key) => options[key].input));
+      // Mark the input the message is about: the one the page named, the
+      // request or reply the core names, the losses, or all of them.
+      const named = field ?? (/^the (request|reply) is /.exec(res.err)?.[1] ?? (/^loss /.test(res.err) ? "loss" : undefined));
+      const which = named ? [named] : OPTIONS.map(([key]) => key);
+      showError(error, res.err, ...which.map((key) => options[/** @type {keyof typeof options} */ (key)].input));
+      lossNote.hidden = true;
       summary.textContent = t("summary.error", { message: res.err });
       for (const el of [ladder, events, detail, states]) el.replaceChildren();
       return;
     }
     showError(error, null);
     trace = res.ok;
+    const sent = trace.events.filter((e) => e.segment).length;
+    const unused = options.loss.input.value.trim().split(/[\s,]+/).filter((x) => x !== "" && Number(x) > sent);
+    lossNote.hidden = unused.length === 0;
+    lossNote.textContent = unused.length ? t("tcp.loss_unused", { list: unused.join(", "), n: sent }) : "";
   }
 
   /** Draws the first `step` events, the last of them current. @param {number} step */
