@@ -231,8 +231,8 @@ export const MEANINGS_ZH = {
   "The sending host's IPv6 address.": "发送主机的 IPv6 地址。",
   "The final host's IPv6 address.": "最终目的主机的 IPv6 地址。",
   // Physical
-  "Zeros up to Ethernet's 60-byte minimum, so collisions are seen while still sending.": "补 0 到以太网最短的 60 字节，好让发送方在发送过程中还能检测到碰撞。",
-  "CRC-32 of the frame and padding; the receiver drops the frame if it does not match.": "帧和填充的 CRC-32；对不上时接收方丢弃这个帧。",
+  "Zeros up to Ethernet's 60-byte minimum, so collisions are seen while still sending; part of the MAC frame (data link), added by the card.": "补 0 到以太网最短的 60 字节，好让发送方在发送过程中还能检测到碰撞；属于 MAC 帧（数据链路层），由网卡加上。",
+  "CRC-32 of the frame and padding, the MAC frame's trailer (data link), added by the card; the receiver drops the frame if it does not match.": "帧和填充的 CRC-32，是 MAC 帧的帧尾（数据链路层），由网卡加上；对不上时接收方丢弃这个帧。",
   "Alternating 1s and 0s: the receiver's clock locks on to them.": "1 和 0 交替：接收方的时钟靠它们同步。",
   "0xd5: its last bits 11 mark where the frame begins.": "0xd5：它最后的两位 11 标出帧从哪里开始。",
   "The data link layer's frame, as a capture shows it.": "数据链路层的帧，就是抓包看到的那样。",

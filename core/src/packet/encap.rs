@@ -698,7 +698,7 @@ fn tell(spec: &EncapSpec, frame: Vec<u8>) -> Encapsulation {
         FiveLayer::Physical,
         ("bits", "比特"),
         format!(
-            "The card adds preamble and SFD, {} of padding and the 4-byte FCS, then sends {} bits as signals.",
+            "The card completes the MAC frame (data link) with {} of padding and the 4-byte FCS, which captures leave out, then puts the preamble and SFD in front and sends {} bits as signals (physical).",
             match wire.padding {
                 1 => "1 byte".to_owned(),
                 n => format!("{n} bytes"),

@@ -49,14 +49,14 @@ mod field {
         .derived()
         .ws("eth.padding")
         .about(
-            "Zeros up to Ethernet's 60-byte minimum, so collisions are seen while still sending.",
+            "Zeros up to Ethernet's 60-byte minimum, so collisions are seen while still sending; part of the MAC frame (data link), added by the card.",
         );
     pub const FCS: FieldSpec = FieldSpec::new("Frame Check Sequence", 0, 32)
         .show(Format::Hex)
         .derived()
         .ws("eth.fcs")
         .about(
-            "CRC-32 of the frame and padding; the receiver drops the frame if it does not match.",
+            "CRC-32 of the frame and padding, the MAC frame's trailer (data link), added by the card; the receiver drops the frame if it does not match.",
         );
 }
 
