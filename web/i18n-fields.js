@@ -12,6 +12,7 @@ import { getLang } from "./i18n.js";
 
 /** @type {Record<string, string>} */
 export const NAMES_ZH = {
+  "Extra bytes": "多余的字节",
   "Accurate ECN": "精确 ECN (AE)",
   Acknowledgment: "确认 (ACK)",
   "Acknowledgment Number": "确认号",
@@ -140,6 +141,7 @@ export const MEANINGS_ZH = {
   "The application's bytes: what send() was given and recv() returns.": "应用程序的字节：交给 send() 的、recv() 返回的就是它们。",
   "The IP header and first 8 bytes of the packet this error is about.": "出错的那个分组的 IP 报头和它的前 8 个字节。",
   "The rest of what the quoted packet carried, as far as the error quotes it.": "被引用的分组所携带内容的其余部分（以差错报文引用的为限）。",
+  "Bytes the IP packet carries after the end the UDP Length field gives: no part of the datagram, so recv() never returns them.": "IP 分组在 UDP 长度字段所说的结尾之后还带着的字节：不属于这个数据报，recv() 永远不会返回它们。",
   "Bytes netlab does not decode (see the findings).": "netlab 不解码的字节（见发现的问题）。",
   "Zeros after the packet, up to Ethernet's 60-byte minimum frame.": "分组后面补的 0，补足以太网最短 60 字节的帧。",
   "Bytes after the packet that are not zero padding.": "分组后面不是 0 填充的字节。",

@@ -273,6 +273,9 @@ const DATA: FieldSpec = FieldSpec::new("Data", 0, 0)
 const QUOTED: FieldSpec = FieldSpec::new("Original datagram", 0, 0)
     .show(Format::Bytes)
     .about("The IP header and first 8 bytes of the packet this error is about.");
+const AFTER_UDP: FieldSpec = FieldSpec::new("Extra bytes", 0, 0)
+    .show(Format::Bytes)
+    .about("Bytes the IP packet carries after the end the UDP Length field gives: no part of the datagram, so recv() never returns them.");
 const QUOTED_REST: FieldSpec = FieldSpec::new("Original datagram", 0, 0)
     .show(Format::Bytes)
     .about("The rest of what the quoted packet carried, as far as the error quotes it.");
@@ -569,7 +572,7 @@ impl Dissector<'_> {
         let seg = &self.frame[at..end];
         match (proto, ip) {
             (IpProtocol::TCP, _) => self.tcp(seg, at, pseudo, complete),
-            (IpProtocol::UDP, _) => self.udp(seg, at, pseudo, complete),
+            (IpProtocol::UDP, _) => self.udp(seg, at, pseudo, complete, ip),
             (IpProtocol::ICMP, Protocol::Ipv4) => self.icmp(seg, at, complete),
             (IpProtocol::ICMPV6, Protocol::Ipv6) => self.icmpv6(seg, at, pseudo, complete),
             _ => {
@@ -618,7 +621,7 @@ impl Dissector<'_> {
         self.bytes_layer(Protocol::Data, header_end, at + seg.len(), DATA);
     }
 
-    fn udp(&mut self, seg: &[u8], at: usize, pseudo: PseudoHeader, complete: bool) {
+    fn udp(&mut self, seg: &[u8], at: usize, pseudo: PseudoHeader, complete: bool, ip: Protocol) {
         let layer = udp::annotate(seg, at);
         self.layers.push(layer);
         if seg.len() < udp::HEADER_LEN {
@@ -673,8 +676,13 @@ impl Dissector<'_> {
             }
         }
         self.bytes_layer(Protocol::Data, at + udp::HEADER_LEN, at + data_end, DATA);
+        // Bytes the IP packet carries past the UDP Length: the IP layer's,
+        // not the application's (recv() never returns them).
         if data_end < seg.len() {
-            self.bytes_layer(Protocol::Data, at + data_end, at + seg.len(), UNDECODED);
+            self.bytes_layer(ip, at + data_end, at + seg.len(), AFTER_UDP);
+            if let Some(l) = self.layers.last_mut() {
+                l.name = "IP payload after the UDP datagram";
+            }
         }
     }
 
@@ -876,6 +884,34 @@ mod test {
                 .display
                 .contains("[incorrect, should be 0x")
         );
+    }
+
+    #[test]
+    fn bytes_past_the_udp_length_are_the_ip_layers() {
+        let mut f = encapsulate(&EncapSpec::udp(
+            "192.168.12.1:53000".parse().unwrap(),
+            "192.168.13.1:9000".parse().unwrap(),
+            b"hello",
+        ))
+        .unwrap()
+        .frame;
+        // UDP Length 12 of the 13 bytes there: one byte is left over.
+        f[38..40].copy_from_slice(&12u16.to_be_bytes());
+        let d = dissect(&f);
+        assert_eq!(
+            names(&d),
+            [
+                "Ethernet II",
+                "IPv4",
+                "UDP",
+                "Data",
+                "IP payload after the UDP datagram"
+            ]
+        );
+        let extra = &d.layers[4];
+        assert_eq!((extra.protocol, extra.length), (Protocol::Ipv4, 1));
+        assert!(covers(&d));
+        assert!(d.findings.iter().any(|x| x.kind() == "content"));
     }
 
     #[test]
