@@ -206,6 +206,7 @@ export interface LanChange {
 export type LanDetail =
   | { kind: "decide"; same: SameReport; next_hop: string | null; via_gateway: boolean }
   | { kind: "no_route"; errno: number; code: string; error: string }
+  | { kind: "refused"; error: string }
   | { kind: "arp_hit"; ip: string; mac: string }
   | { kind: "arp_miss"; ip: string }
   | { kind: "send"; port: string }

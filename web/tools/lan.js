@@ -108,7 +108,7 @@ const CABLES = /** @type {const} */ ([
   ["R:eth1", "R", "S2", 2],
 ]);
 /** The keys of the events where a send fails. */
-const FAILURES = ["lan.arp.failed", "lan.no_route.no_gateway", "lan.no_route.gateway_off_link", "lan.ttl_exceeded", "lan.route.none", "lan.unreachable", "lan.unplugged"];
+const FAILURES = ["lan.broadcast_refused", "lan.arp.failed", "lan.no_route.no_gateway", "lan.no_route.gateway_off_link", "lan.ttl_exceeded", "lan.route.none", "lan.unreachable", "lan.unplugged"];
 
 const SVG = "http://www.w3.org/2000/svg";
 

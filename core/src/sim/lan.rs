@@ -490,6 +490,9 @@ pub enum Detail {
         code: String,
         error: String,
     },
+    /// A broadcast destination refused before anything is sent: ping
+    /// wants `-b`, a UDP socket `SO_BROADCAST`.
+    Refused { error: String },
     /// The ARP cache has the next hop's MAC.
     ArpHit {
         ip: Ipv4Addr,
@@ -912,6 +915,38 @@ mod test {
         assert!(
             t.frames.iter().all(|f| f.port != "eth1"),
             "nothing crosses to B's LAN"
+        );
+    }
+
+    #[test]
+    fn a_broadcast_destination_is_refused_as_linux_refuses_it() {
+        for to in [Ipv4Addr::new(192, 168, 12, 255), Ipv4Addr::BROADCAST] {
+            let mut spec = LanSpec::default();
+            spec.send.to = to;
+            let t = run(&spec);
+            assert!(t.frames.is_empty(), "{to}: nothing is sent");
+            assert_eq!(t.events[0].key, "lan.broadcast_refused");
+            assert_eq!(
+                t.outcome.error.as_deref(),
+                Some(
+                    "ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules"
+                )
+            );
+            spec.send.proto = LanProto::Udp;
+            let t = run(&spec);
+            assert_eq!(
+                t.outcome.error.as_deref(),
+                Some("PermissionError: [Errno 13] Permission denied")
+            );
+        }
+        // Another network's broadcast address is only known as such there:
+        // the sender routes it to its gateway (a directed broadcast).
+        let mut spec = LanSpec::default();
+        spec.send.to = Ipv4Addr::new(192, 168, 13, 255);
+        assert_ne!(
+            run(&spec).events[0].key,
+            "lan.broadcast_refused",
+            "another network's broadcast goes to its router"
         );
     }
 

@@ -172,7 +172,51 @@ impl Lan {
             self.loopback(node, body);
             return;
         }
+        let broadcast = self.station_ref(node).is_some_and(|st| {
+            send.to.is_broadcast()
+                || st
+                    .nics
+                    .iter()
+                    .any(|n| n.net().broadcast() == send.to && n.prefix < 31)
+        });
+        if broadcast {
+            self.refuse_broadcast(node);
+            return;
+        }
         self.originate(node, send.to, send.ttl, body, None);
+    }
+
+    /// A broadcast address as the destination: Linux's ping refuses it
+    /// without `-b`, and a UDP socket without `SO_BROADCAST` gets EACCES.
+    fn refuse_broadcast(&mut self, node: usize) {
+        let name = self.name(node);
+        let to = self.spec.send.to;
+        let (error, text) = if self.is_icmp() {
+            let error = "ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules".to_owned();
+            let text = format!(
+                "{to} is a broadcast address: every station on the network would answer. ping refuses unless \
+                 it is given -b, and prints: {error}"
+            );
+            (error, text)
+        } else {
+            let error = format!("PermissionError: {}", errno::python_message(errno::EACCES));
+            let text = format!(
+                "{to} is a broadcast address. A UDP socket may send there only after \
+                 setsockopt(SOL_SOCKET, SO_BROADCAST, 1); without it sendto() raises {error}."
+            );
+            (error, text)
+        };
+        if self.outcome.error.is_none() {
+            self.outcome.error = Some(error.clone());
+            self.outcome.output = error.clone();
+        }
+        self.event(
+            node,
+            "lan.broadcast_refused",
+            format!("{name}: {text}"),
+            None,
+            Detail::Refused { error },
+        );
     }
 
     /// The sender's packet is for itself: the local routing table sends it
