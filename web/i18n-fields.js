@@ -300,6 +300,7 @@ export const FINDING_NAMES_ZH = {
  */
 export const RULES_ZH = {
   "an IPv4 header has version 4": "IPv4 报头的版本是 4",
+  "the first byte's lowest bit (I/G) is 1, a group address; a frame comes from one card, so its source is an individual address": "第一个字节的最低位（I/G 位）是 1，这是组地址；一个帧只能来自一块网卡，所以源地址必须是单个地址",
   "it counts 32-bit words and is at least 5 (20 bytes)": "它以 32 位字为单位，至少是 5（20 字节）",
   "it counts the header too, so it is at least the Header Length": "它把报头也算在内，所以至少等于报头长度",
   "an option's length counts its type and length bytes and fits in the header": "选项长度包括类型和长度这两个字节，而且不能超出报头",

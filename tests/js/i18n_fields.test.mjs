@@ -102,6 +102,7 @@ test("every rule a dissector finding states has its Chinese: one bad frame for e
     bad.push([why, f]);
   };
   edit("IPv4 version 5", tcp(), { 14: 0x55 });
+  edit("group source MAC", tcp(), { 6: 0x01 });
   edit("IPv4 IHL 4", tcp(), { 14: 0x44 });
   edit("IPv4 Total Length 16", tcp(), { 16: 0, 17: 16 });
   bad.push(["IPv4 option too long", withOptions(tcp(), 14, [0x07, 0x20, 0, 0], "ip")]);

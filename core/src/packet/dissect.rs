@@ -372,6 +372,18 @@ impl Dissector<'_> {
             Ok(f) => f,
             Err(e) => return self.wire(e, 0),
         };
+        // IEEE 802.3: a frame comes from one card, so its source is never a
+        // group (multicast or broadcast) address. tshark warns too.
+        let src = frame.src_addr();
+        if src.is_multicast() {
+            self.findings.push(Finding::Content(ContentError::new(
+                Protocol::Ethernet,
+                6,
+                "Source",
+                u64::from(src.0[0]),
+                "the first byte's lowest bit (I/G) is 1, a group address; a frame comes from one card, so its source is an individual address",
+            )));
+        }
         let mut ethertype = frame.ethertype();
         let mut at = ethernet::HEADER_LEN;
         while ethertype == EtherType::VLAN {
@@ -884,6 +896,23 @@ mod test {
                 .display
                 .contains("[incorrect, should be 0x")
         );
+    }
+
+    #[test]
+    fn a_group_source_mac_is_a_finding() {
+        let mut f = hello();
+        f[6] = 0xff; // ff:…: the broadcast address as the source
+        let d = dissect(&f);
+        assert_eq!(
+            d.findings
+                .iter()
+                .map(|x| (x.kind(), x.offset()))
+                .collect::<Vec<_>>(),
+            [("content", 6)]
+        );
+        assert!(d.findings[0].to_string().starts_with(
+            "Ethernet: Source is 255 at byte 6; the first byte's lowest bit (I/G) is 1"
+        ));
     }
 
     #[test]
