@@ -890,6 +890,32 @@ mod test {
         ));
     }
 
+    proptest::proptest! {
+        /// Whatever is lost, the run ends, and the server's acknowledgements
+        /// only move forward and never past what the client sent: the
+        /// out-of-order queue, fast retransmit and Karn's rule keep TCP's
+        /// bookkeeping whole.
+        #[test]
+        fn losses_never_break_the_acknowledgements(
+            len in 0usize..8000,
+            loss in proptest::collection::vec(1usize..40, 0..6),
+        ) {
+            let spec = TcpSpec {
+                loss: Some(loss),
+                request: "x".repeat(len),
+                ..TcpSpec::scenario(Scenario::Full)
+            };
+            let t = simulate(&spec).unwrap();
+            let sent_end = 1001 + len as u32 + 1; // data, then the FIN
+            let mut last = 0u32;
+            for s in t.segments().filter(|s| s.from == S && s.flags.contains("ACK") && !s.flags.contains("RST")) {
+                proptest::prop_assert!(s.ack >= last, "ack went back: {} after {}", s.ack, last);
+                proptest::prop_assert!(s.ack <= sent_end, "ack {} past what was sent", s.ack);
+                last = s.ack;
+            }
+        }
+    }
+
     #[test]
     fn three_duplicate_acks_retransmit_at_once() {
         // 6000 bytes in five segments, the first (segment 4) lost: the four
