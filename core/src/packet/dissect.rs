@@ -240,7 +240,9 @@ pub struct Dissection {
 /// ```
 /// use netlab_core::packet::dissect::dissect;
 ///
-/// let d = dissect(&[0xff; 20]);
+/// let mut frame = [0xff; 20];
+/// frame[6] = 0x02; // a card's own (individual) source address
+/// let d = dissect(&frame);
 /// assert_eq!(d.layers[0].name, "Ethernet II");
 /// assert_eq!(d.layers[1].name, "Data");
 /// assert_eq!(
