@@ -85,6 +85,12 @@ pub fn for_each_writing<W: Write>(
             // such a line is reported like any other bad line; a blank one
             // is an empty item, and gets its error line too.
             let text = String::from_utf8_lossy(bytes);
+            // A file saved by Windows Notepad starts with a byte order mark.
+            let text = if number == 1 {
+                text.trim_start_matches('\u{feff}')
+            } else {
+                &text
+            };
             match handle(text.trim(), w)? {
                 Ok(()) => Ok(()),
                 Err(message) => report(w, format!("line {number}: {message}")),

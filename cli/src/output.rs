@@ -1,5 +1,6 @@
 //! Where results and errors go, in text or JSON, as docs/cli.md prescribes.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -38,11 +39,59 @@ impl Output {
     /// Reports an error: `netlab: error: …` on stderr, and with `--json` also
     /// `{"error": …}` on stdout. Exit code 2.
     pub fn error(&self, message: &str) -> ExitCode {
+        let message = printable(message);
         eprintln!("netlab: error: {message}");
         if self.json {
             let body = serde_json::json!({ "error": message });
             let _ = writeln!(io::stdout().lock(), "{body}");
         }
         ExitCode::from(EXIT_BAD_INPUT)
+    }
+}
+
+/// A message as a terminal may show it: control characters (an escape
+/// sequence read from stdin would recolour the terminal) written as
+/// Python writes them in a repr (`\x1b`), and a message over 400
+/// characters (a pasted page echoed back) cut in its middle.
+fn printable(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for c in message.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{feff}' => out.push_str("\\ufeff"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    let n = out.chars().count();
+    if n <= 400 {
+        return out;
+    }
+    let head: String = out.chars().take(300).collect();
+    let tail: String = out.chars().skip(n - 80).collect();
+    format!("{head} … ({} characters left out) … {tail}", n - 380)
+}
+
+#[cfg(test)]
+mod test {
+    use super::printable;
+
+    #[test]
+    fn messages_are_printable_and_bounded() {
+        assert_eq!(
+            printable("'1.2.3.4\x1b[31mRED' is bad"),
+            "'1.2.3.4\\x1b[31mRED' is bad"
+        );
+        assert_eq!(printable("\u{feff}1.2.3.4"), "\\ufeff1.2.3.4");
+        let long = printable(&"a".repeat(100_000));
+        assert!(
+            long.len() < 500 && long.contains("(99620 characters left out)"),
+            "{long}"
+        );
+        assert_eq!(printable("plain"), "plain");
     }
 }

@@ -190,8 +190,9 @@ fn spaced_hex(bytes: &[u8], limit: usize) -> String {
 }
 
 fn header(st: &Struct) -> String {
+    let unit = if st.size() == 1 { "byte" } else { "bytes" };
     format!(
-        "Format:    {}\nMode:      {}\nSize:      {} bytes\n",
+        "Format:    {}\nMode:      {}\nSize:      {} {unit}\n",
         st.format(),
         st.mode().describe(),
         st.size()

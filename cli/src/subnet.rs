@@ -19,7 +19,15 @@ pub struct Args {
 
 pub fn run(args: &Args, out: &Output) -> Result<ExitCode, String> {
     let text = match &args.mask {
-        Some(mask) if !args.address.contains('/') => format!("{} {}", args.address, mask),
+        // "/24" as a second argument is the prefix a learner writes.
+        Some(mask) if !args.address.contains('/') => {
+            let mask = mask.trim();
+            let mask = mask.strip_prefix('/').unwrap_or(mask);
+            if mask.is_empty() {
+                return Err(netlab_core::subnet::SubnetError::MissingPrefix.to_string());
+            }
+            format!("{} {}", args.address, mask)
+        }
         Some(mask) => {
             return Err(format!(
                 "'{}' already has a prefix; drop '{mask}'",
@@ -36,9 +44,25 @@ pub fn run(args: &Args, out: &Output) -> Result<ExitCode, String> {
 fn render(r: &SubnetReport) -> String {
     let mut s = String::new();
     let binary = r.binary();
+    // IPv4 as ipcalc lays it out, the bits beside each value in one column
+    // (wide enough for the longest value); IPv6's 128 bits on a line of
+    // their own under the value, which they would otherwise run into.
+    let v4 = r.address.is_ipv4();
+    let width = [
+        r.address.to_string(),
+        r.cidr(),
+        format!("{} = {}", mask_text(r.netmask), r.prefix),
+    ]
+    .iter()
+    .map(String::len)
+    .max()
+    .unwrap_or(0)
+    .max(23)
+        + 1;
     let mut line = |label: &str, value: String, bits: Option<Binary>| {
         let _ = match bits {
-            Some(bits) => writeln!(s, "{label:<11}{value:<24}{bits}"),
+            Some(bits) if v4 => writeln!(s, "{label:<11}{value:<width$}{bits}"),
+            Some(bits) => writeln!(s, "{label:<11}{value}\n{:<11}{bits}", ""),
             None => writeln!(s, "{label:<11}{value}"),
         };
     };

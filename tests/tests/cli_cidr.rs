@@ -390,3 +390,59 @@ fn port_by_name_and_number() {
         String::from_utf8_lossy(&out.stderr).starts_with("netlab: error: service/proto not found")
     );
 }
+
+#[test]
+fn what_a_terminal_and_notepad_bring() {
+    // A byte order mark (Windows Notepad) before the first line is no part of it.
+    let out = netlab_stdin(&["classify"], "\u{feff}10.0.0.1\n8.8.8.8\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("10.0.0.1  not global"));
+    // An escape sequence read from stdin is written escaped, not run by the terminal.
+    let out = netlab_stdin(&["classify"], "1.2.3.4\x1b[31mRED\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("1.2.3.4\\x1b[31mRED") && !err.contains('\x1b'),
+        "{err}"
+    );
+    // A pasted page is not echoed back whole.
+    let long = "9".repeat(100_000);
+    let out = netlab(&["classify", &long]);
+    assert!(
+        out.stderr.len() < 600,
+        "{} bytes of error",
+        out.stderr.len()
+    );
+}
+
+#[test]
+fn subnet_text_keeps_ipv6_values_apart_from_their_bits() {
+    let out = netlab(&["subnet", "2001:db8:1234:5678:9abc:def0:1234:5678/100"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Address:   2001:db8:1234:5678:9abc:def0:1234:5678"
+    );
+    assert!(
+        lines[1].starts_with("           0010000000000001:0000110110111000:"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        text.contains("\nNetwork:   2001:db8:1234:5678:9abc:def0:1000:0/100\n"),
+        "{text}"
+    );
+    // The prefix as a second argument, slash and all, as a learner writes it.
+    let slash = netlab(&["subnet", "1.2.3.4", "/24"]);
+    assert_eq!(slash.stdout, netlab(&["subnet", "1.2.3.4/24"]).stdout);
+    let empty = netlab(&["subnet", "1.2.3.4", ""]);
+    assert_eq!(empty.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&empty.stderr).lines().next(),
+        Some("netlab: error: the prefix length or netmask is missing")
+    );
+}

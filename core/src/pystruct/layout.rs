@@ -171,24 +171,35 @@ impl Struct {
         }
     }
 
-    /// Packs `values` and reports where each went.
+    /// Packs `values` and reports where each went, and what it became: the
+    /// value its bytes hold, as `unpack` reads them back (`2s` cuts
+    /// `b'abcdef'` to `b'ab'`, `e` rounds 1.1 to 1.099609375, `?` makes 5
+    /// `True`).
     ///
     /// # Examples
     ///
     /// ```
-    /// use netlab_core::pystruct::Struct;
+    /// use netlab_core::pystruct::{Struct, Value};
     ///
     /// let r = Struct::new("bi").unwrap().pack_report(&[1.into(), 2.into()]).unwrap();
     /// assert_eq!(r.hex, "0100000002000000");
     /// assert_eq!(r.fields[1].offset, 4);
+    /// let cut = Struct::new("2s").unwrap().pack_report(&[b"abcdef".into()]).unwrap();
+    /// assert_eq!(cut.fields[0].value, Value::Bytes(b"ab".to_vec()));
     /// ```
     pub fn pack_report(&self, values: &[Value]) -> Result<PackReport, StructError> {
         let bytes = self.pack(values)?;
+        // `0p` packs but does not unpack (CPython's own quirk, kept): then
+        // the values as given.
+        let fields = match self.unpack(&bytes) {
+            Ok(packed) => self.fields(&packed),
+            Err(_) => self.fields(values),
+        };
         Ok(PackReport {
             format: self.format().to_owned(),
             size: self.size(),
             hex: hex(&bytes),
-            fields: self.fields(values),
+            fields,
         })
     }
 
