@@ -126,6 +126,8 @@ export const ERRORS_ZH = {
   "{field} {value} is out of range ({min}-{max})": "{field} 为 {value}，超出了范围（{min}-{max}）",
   "{field} does not apply to {proto}: {why}": "{field} 不适用于 {proto}：{why}",
   "{proto} needs a destination port (dst_port)": "{proto} 需要目的端口 (dst_port)",
+  "--{flag}: {address} is an IPv6 address; encap builds IPv4 frames, as the seeds' examples are (dissect reads IPv6)":
+    "--{flag}：{address} 是 IPv6 地址；encap 只构造 IPv4 帧，和教程里的例子一样（dissect 可以读 IPv6）",
   "a payload of {payload} bytes makes a {packet}-byte IPv4 packet, over Ethernet's MTU of 1500 bytes; netlab does not fragment, so at most {max} bytes of payload fit with {proto}":
     "{payload} 字节的有效载荷会构成 {packet} 字节的 IPv4 分组，超过了以太网 1500 字节的 MTU；netlab 不做分片，所以用 {proto} 时有效载荷最多 {max} 字节",
   "'{0}' is not a protocol netlab builds; use tcp, udp or icmp": "netlab 不构造协议 '{0}'；请用 tcp、udp 或 icmp",

@@ -203,7 +203,7 @@ const en = {
   "classify.reason": "Why:",
   // The English page shows the core's sentence (`global_reason`); these
   // mirror it, so both dictionaries have the same keys.
-  "reason.multicast": "multicast with {scope} scope",
+  "reason.multicast": "multicast in the {scope}",
   "reason.registry_yes": "{cidr} ({name}) is globally reachable in the IANA registry",
   "reason.registry_no": "{cidr} ({name}) is not globally reachable in the IANA registry",
   "reason.embedded_yes": "{cidr} ({name}) carries {inner}, which is global",
@@ -682,7 +682,6 @@ const en = {
   "encap.fact_total": "{n} bytes: the {pdu}",
   "encap.fact_overhead": "{payload} bytes of payload in {wire} bytes on the wire: {pct} % is data, the rest headers and framing",
   "encap.does_application": "The program hands its bytes to the socket: {call}. Nothing is added yet; this is the data.",
-  "encap.ipv4_only": "{address} is an IPv6 address; this builder makes IPv4 packets, as the seeds' examples are (the dissector reads IPv6 frames).",
   "encap.does_application_ping": "{call}: ping's own bytes, which it will carry in an ICMP echo request. Nothing is added yet; this is the data.",
   "encap.does_transport": "The transport layer puts the ports in front: which program sent it and which should get it. TCP adds sequence numbers, flags and a checksum too. Data becomes a segment (UDP: a datagram).",
   "encap.does_network": "The network layer puts the IP addresses in front: which computer sent it and which should get it, and how many hops it may take (TTL). The segment becomes a packet.",
@@ -1571,7 +1570,6 @@ const zh = {
   "encap.fact_total": "{n} 字节：{pdu}",
   "encap.fact_overhead": "线路上 {wire} 字节中有 {payload} 字节是载荷：只有 {pct} % 是数据，其余都是报头和帧开销",
   "encap.does_application": "程序把字节交给 socket：{call}。这时还没有加任何东西，这就是数据。",
-  "encap.ipv4_only": "{address} 是 IPv6 地址；这里只构造 IPv4 分组，和教程里的例子一样（解析器可以读 IPv6 帧）。",
   "encap.does_application_ping": "{call}：这是 ping 自己的数据，它会放在 ICMP 回送请求里发出。这时还没有加任何东西，这就是数据。",
   "encap.does_transport": "传输层在前面加上端口：哪个程序发的、该交给哪个程序。TCP 还加上序号、标志位和校验和。数据变成了段（UDP 叫数据报）。",
   "encap.does_network": "网络层在前面加上 IP 地址：哪台电脑发的、该交给哪台电脑，以及最多能经过几跳 (TTL)。段变成了数据包。",

@@ -80,7 +80,7 @@ fn render(c: &Classification, w: &mut impl Write) -> io::Result<()> {
     }
     if let Some(scope) = c.multicast_scope {
         open(w)?;
-        write!(w, "multicast ({scope} scope)")?;
+        write!(w, "multicast ({scope} {})", scope.kind())?;
     }
     if any {
         w.write_all(b"]")?;

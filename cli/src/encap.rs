@@ -8,8 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use netlab_core::addr::parse_ipv4;
-use netlab_core::packet::encap::{EncapSpec, Encapsulation, Transport, encapsulate};
+use netlab_core::packet::encap::{EncapSpec, Encapsulation, Transport, encapsulate, parse_host};
 use netlab_core::packet::field::py_bytes;
 use netlab_core::packet::hex::parse_hex;
 use netlab_core::packet::pcap::{self, Record};
@@ -76,12 +75,12 @@ fn number(text: Option<&String>, flag: &str) -> Result<Option<i64>, String> {
 }
 
 /// `IP[:PORT]`.
-fn endpoint(text: &str, flag: &str) -> Result<(Ipv4Addr, Option<i64>), String> {
+fn endpoint(text: &str, flag: &'static str) -> Result<(Ipv4Addr, Option<i64>), String> {
     let (ip, port) = match text.rsplit_once(':') {
-        Some((ip, port)) if !ip.contains(':') => (ip, Some(port)),
+        Some((ip, port)) if !ip.contains(':') && !ip.starts_with('[') => (ip, Some(port)),
         _ => (text, None),
     };
-    let ip = parse_ipv4(ip).map_err(|e| format!("--{flag}: {e}"))?;
+    let ip = parse_host(ip, flag)?;
     let port = port
         .map(|p| {
             p.parse::<i64>()

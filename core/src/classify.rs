@@ -184,6 +184,43 @@ impl MulticastScope {
     }
 }
 
+impl MulticastScope {
+    /// What the name names: an IPv4 multicast address *block* of the IANA
+    /// registry (239.0.0.0/8 is the administratively scoped block), an IPv6
+    /// *scope* (the address's fourth nibble), or a reserved or unassigned
+    /// *range*.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_core::classify::MulticastScope;
+    ///
+    /// assert_eq!(MulticastScope::AdministrativelyScoped.kind(), "block");
+    /// assert_eq!(MulticastScope::LinkLocal.kind(), "scope");
+    /// ```
+    pub const fn kind(self) -> &'static str {
+        match self {
+            Self::LocalNetworkControl
+            | Self::InternetworkControl
+            | Self::AdHoc
+            | Self::SdpSap
+            | Self::DisTransient
+            | Self::SourceSpecific
+            | Self::Glop
+            | Self::UnicastPrefixBased
+            | Self::AdministrativelyScoped => "block",
+            Self::InterfaceLocal
+            | Self::LinkLocal
+            | Self::RealmLocal
+            | Self::AdminLocal
+            | Self::SiteLocal
+            | Self::OrganizationLocal
+            | Self::Global => "scope",
+            Self::Reserved | Self::Unassigned => "range",
+        }
+    }
+}
+
 impl fmt::Display for MulticastScope {
     /// The scope in words: `internetwork control`, `link local`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -353,7 +390,7 @@ impl fmt::Display for GlobalReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let not = |g: bool| if g { "" } else { "not " };
         match self {
-            Self::Multicast(scope) => write!(f, "multicast with {scope} scope"),
+            Self::Multicast(scope) => write!(f, "multicast in the {scope} {}", scope.kind()),
             Self::Registry { row, global } => write!(
                 f,
                 "{} ({}) is {}globally reachable in the IANA registry",
@@ -784,7 +821,7 @@ mod test {
             if let Some(scope) = MulticastScope::of(address) {
                 return (
                     scope.is_global(),
-                    format!("multicast with {} scope", scope_words(scope)),
+                    format!("multicast in the {} {}", scope_words(scope), scope.kind()),
                 );
             }
             let not = |g: bool| if g { "" } else { "not " };
@@ -1043,7 +1080,7 @@ mod test {
         assert_eq!(c("10.0.0.1").multicast_scope, None);
         assert_eq!(
             c("224.0.1.1").global_reason,
-            "multicast with internetwork control scope"
+            "multicast in the internetwork control block"
         );
     }
 

@@ -230,7 +230,7 @@ test("selecting the TCP flags lights bytes 46-47, where tshark's PDML puts tcp.f
   assert.equal(await page.getAttribute("#encap-src", "aria-invalid"), "true");
   assert.equal(await page.getAttribute("#encap-payload", "aria-invalid"), null);
   await page.fill("#encap-src", "2001:db8::1");
-  assert.match(await page.locator("#encap-error").textContent(), /^Source IP: 2001:db8::1 is an IPv6 address; this builder makes IPv4 packets/);
+  assert.match(await page.locator("#encap-error").textContent(), /^Source IP: 2001:db8::1 is an IPv6 address; encap builds IPv4 frames/);
   await page.fill("#encap-src", "192.168.12.1");
   await page.fill("#encap-smac", "z");
   assert.equal(await page.locator("#encap-error").textContent(), "Source MAC: 'z' is not a hex digit in 'z'");

@@ -206,7 +206,12 @@ test("classify matches `netlab classify`", () => {
     const rule = wasm.classifyRule(address);
     const c = cli("classify", address).json;
     const sentence = {
-      multicast: () => `multicast with ${rule.scope.replaceAll("-", " ")} scope`,
+      multicast: () => {
+        // IPv4's are the registry's blocks, IPv6's the address's scopes.
+        const blocks = ["local-network-control", "internetwork-control", "ad-hoc", "sdp-sap", "dis-transient", "source-specific", "glop", "unicast-prefix-based", "administratively-scoped"];
+        const kind = blocks.includes(rule.scope) ? "block" : ["reserved", "unassigned"].includes(rule.scope) ? "range" : "scope";
+        return `multicast in the ${rule.scope.replaceAll("-", " ")} ${kind}`;
+      },
       registry: () => `${rule.cidr} (${rule.name}) is ${rule.global ? "" : "not "}globally reachable in the IANA registry`,
       embedded: () => `${rule.cidr} (${rule.name}) carries ${rule.inner}, which is ${rule.global ? "" : "not "}global`,
       deprecated: () => `${rule.cidr} (${rule.name}) is deprecated`,

@@ -192,9 +192,6 @@ function mount(panel, ctx) {
     if (!hit) return { input: null, message };
     const [re, f] = hit;
     const label = f.wrap.querySelector("label")?.textContent ?? "";
-    const value = f.input.value.trim();
-    // The builder makes IPv4 packets; say so rather than count dotted parts.
-    if ((f === src || f === dst) && value.includes(":")) return { input: f.input, message: `${label}: ${t("encap.ipv4_only", { address: value })}` };
     const rest = re.source.startsWith("^--") ? message.replace(re, "") : message;
     return { input: f.input, message: `${label}: ${rest}` };
   }

@@ -191,9 +191,36 @@ fn dst_text<'de, D: Deserializer<'de>>(d: D) -> Result<Ipv4Addr, D::Error> {
     ipv4_text(d, "dst")
 }
 
-fn ipv4_text<'de, D: Deserializer<'de>>(d: D, flag: &str) -> Result<Ipv4Addr, D::Error> {
+fn ipv4_text<'de, D: Deserializer<'de>>(d: D, flag: &'static str) -> Result<Ipv4Addr, D::Error> {
     let text = String::deserialize(d)?;
-    crate::addr::parse_ipv4(&text).map_err(|e| serde::de::Error::custom(format!("--{flag}: {e}")))
+    parse_host(&text, flag).map_err(serde::de::Error::custom)
+}
+
+/// The IPv4 address of `--src` or `--dst` (`flag`), the message naming the
+/// flag; an IPv6 address is said to be one, not counted in dotted parts.
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::packet::encap::parse_host;
+///
+/// assert_eq!(parse_host("10.0.0.1", "src").unwrap().to_string(), "10.0.0.1");
+/// assert!(parse_host("2001:db8::1", "dst").unwrap_err().starts_with("--dst: 2001:db8::1 is an IPv6 address"));
+/// ```
+pub fn parse_host(text: &str, flag: &'static str) -> Result<Ipv4Addr, String> {
+    let bare = text
+        .trim_start_matches('[')
+        .split(']')
+        .next()
+        .unwrap_or(text);
+    if bare.parse::<std::net::Ipv6Addr>().is_ok() {
+        return Err(EncapError::Ipv6 {
+            flag,
+            address: bare.to_owned(),
+        }
+        .to_string());
+    }
+    crate::addr::parse_ipv4(text).map_err(|e| format!("--{flag}: {e}"))
 }
 
 fn proto_text<'de, D: Deserializer<'de>>(d: D) -> Result<Transport, D::Error> {
@@ -300,6 +327,11 @@ pub enum EncapError {
     /// TCP and UDP need to know which program to reach.
     #[error("{proto} needs a destination port (dst_port)")]
     MissingPort { proto: Transport },
+    /// An IPv6 address where the builder takes IPv4 only.
+    #[error(
+        "--{flag}: {address} is an IPv6 address; encap builds IPv4 frames, as the seeds' examples are (dissect reads IPv6)"
+    )]
+    Ipv6 { flag: &'static str, address: String },
     /// More than Ethernet carries; netlab does not fragment.
     #[error(
         "a payload of {payload} bytes makes a {packet}-byte IPv4 packet, over Ethernet's MTU of 1500 bytes; \
@@ -510,7 +542,14 @@ fn upper(spec: &EncapSpec) -> Result<Upper, EncapError> {
                 src_port,
                 dst_port,
                 seq_number: checked(spec.seq, "seq", i64::from(u32::MAX), 1)? as u32,
-                ack_number: checked(spec.ack, "ack", i64::from(u32::MAX), 1)? as u32,
+                // Without ACK the field means nothing and a sender leaves it
+                // 0 (tshark warns about any other value); with ACK, 1.
+                ack_number: checked(
+                    spec.ack,
+                    "ack",
+                    i64::from(u32::MAX),
+                    i64::from(flags.contains(TcpFlags::ACK)),
+                )? as u32,
                 flags,
                 window_len: checked(spec.window, "window", 65535, i64::from(DEFAULT_WINDOW))?
                     as u16,
@@ -755,6 +794,31 @@ mod test {
 
     fn err(spec: &EncapSpec) -> String {
         encapsulate(spec).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn without_ack_the_ack_number_is_zero() {
+        let mut spec = seeds();
+        spec.flags = Some(TcpFlags::SYN);
+        let e = encapsulate(&spec).unwrap();
+        assert_eq!(
+            e.layers[2].field("Acknowledgment Number").unwrap().display,
+            "0"
+        );
+        spec.flags = Some(TcpFlags::SYN | TcpFlags::ACK);
+        let e = encapsulate(&spec).unwrap();
+        assert_eq!(
+            e.layers[2].field("Acknowledgment Number").unwrap().display,
+            "1"
+        );
+        spec.ack = Some(7);
+        spec.flags = Some(TcpFlags::SYN);
+        let e = encapsulate(&spec).unwrap();
+        assert_eq!(
+            e.layers[2].field("Acknowledgment Number").unwrap().display,
+            "7",
+            "given, it is kept"
+        );
     }
 
     #[test]
