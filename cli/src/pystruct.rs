@@ -23,7 +23,7 @@ pub struct PackArgs {
     /// One value per code: integers (42, -1, 0xff), floats (1.5, -inf,
     /// nan), true/false, text for c, s and p (UTF-8), or hex:0a0b for raw
     /// bytes. Values may start with "-" (-1, -0x10, -inf) without "--";
-    /// a --json among them is still the flag.
+    /// a --json among them is still the flag, but after "--" it is a value.
     #[arg(allow_hyphen_values = true)]
     values: Vec<String>,
 }
@@ -57,26 +57,40 @@ pub fn run_calcsize(args: &CalcsizeArgs, out: &Output) -> Result<ExitCode, Strin
 }
 
 /// With hyphen values allowed, clap hands a `--json` after the first value
-/// to VALUES; it is taken back as the flag.
-fn is_json_flag(value: &&String) -> bool {
-    value.as_str() == "--json"
+/// to VALUES; it is taken back as the flag, unless it comes after `--`,
+/// which ends the options (cli.md): then it is a value (`pack 6s -- --json`).
+/// How many of the VALUES that read `--json` are the flag.
+fn json_flags(args: &PackArgs) -> usize {
+    let in_values = args.values.iter().filter(|v| *v == "--json").count();
+    let raw: Vec<String> = std::env::args().collect();
+    let after_end = raw.iter().position(|a| a == "--").map_or(0, |at| {
+        raw.iter().skip(at + 1).filter(|a| *a == "--json").count()
+    });
+    in_values.saturating_sub(after_end)
 }
 
 pub fn run_pack(args: &PackArgs, out: &Output) -> Result<ExitCode, String> {
-    if !out.json && args.values.iter().any(|v| is_json_flag(&v)) {
+    let flags = json_flags(args);
+    if !out.json && flags > 0 {
         let json = Output::new(true);
-        return Ok(pack(args, &json).unwrap_or_else(|message| json.error(&message)));
+        return Ok(pack(args, &json, flags).unwrap_or_else(|message| json.error(&message)));
     }
-    pack(args, out)
+    pack(args, out, flags)
 }
 
-fn pack(args: &PackArgs, out: &Output) -> Result<ExitCode, String> {
+/// `flags`: how many of the values reading `--json` are the flag (the first ones).
+fn pack(args: &PackArgs, out: &Output, flags: usize) -> Result<ExitCode, String> {
     let st = Struct::new(&args.format).map_err(|e| e.message())?;
     let kinds = slot_codes(&st);
+    let mut skip = flags;
     let values = args
         .values
         .iter()
-        .filter(|v| !is_json_flag(v))
+        .filter(|v| {
+            let flag = skip > 0 && *v == "--json";
+            skip -= usize::from(flag);
+            !flag
+        })
         .enumerate()
         .map(|(i, text)| parse_value(text, kinds.get(i).copied()))
         .collect::<Result<Vec<_>, _>>()?;

@@ -242,6 +242,18 @@ fn negative_values_need_no_double_dash() {
     let out = netlab(&["pack", "<b", "-1", "--json"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("\"hex\":\"ff\""));
+    // `--` ends the options (cli.md): a --json after it is a value.
+    let (code, out) = netlab_json(&["pack", "6s", "--", "--json"]);
+    assert_eq!(
+        (code, out["hex"].as_str()),
+        (0, Some("2d2d6a736f6e")),
+        "{out}"
+    );
+    let text = netlab(&["pack", "6s", "--", "--json"]);
+    assert!(
+        String::from_utf8_lossy(&text.stdout).starts_with("Format:"),
+        "text output: no --json flag was given"
+    );
 }
 
 #[test]
