@@ -114,14 +114,18 @@ export function parseBytes(text) {
 }
 
 /**
- * The inside of a Python str literal: any characters, and the escapes
- * `\xNN \n \r \t \0 \\ \' \"`.
+ * The inside of a Python str literal (`bytes` false: any characters) or
+ * bytes literal (`bytes` true: ASCII only), with the escapes
+ * `\xNN \n \r \t \0 \\ \' \"`; for bytes, each character stands
+ * for one byte.
  * @param {string} body
+ * @param {boolean} bytes
  */
-function unescapeStr(body) {
+function unescapeLiteral(body, bytes) {
   let out = "";
   for (let i = 0; i < body.length; i++) {
     if (body[i] !== "\\") {
+      if (bytes && body.charCodeAt(i) > 0x7f) throw new Error("bytes.non_ascii");
       out += body[i];
       continue;
     }
@@ -136,31 +140,11 @@ function unescapeStr(body) {
   return out;
 }
 
-/**
- * The inside of a Python bytes literal: ASCII characters and the escapes
- * `\xNN \n \r \t \0 \\ \' \"`.
- * @param {string} body
- */
-function unescapeBytes(body) {
-  /** @type {number[]} */
-  const out = [];
-  for (let i = 0; i < body.length; i++) {
-    const c = body.charCodeAt(i);
-    if (c > 0x7f) throw new Error("bytes.non_ascii");
-    if (body[i] !== "\\") {
-      out.push(c);
-      continue;
-    }
-    const next = body[++i];
-    const simple = { n: 10, r: 13, t: 9, "0": 0, "\\": 92, "'": 39, '"': 34 };
-    if (next in simple) out.push(simple[/** @type {keyof typeof simple} */ (next)]);
-    else if (next === "x" && /^[0-9a-f]{2}$/i.test(body.slice(i + 1, i + 3))) {
-      out.push(parseInt(body.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else throw new Error("bytes.bad_escape");
-  }
-  return Uint8Array.from(out);
-}
+/** @param {string} body the inside of a str literal */
+const unescapeStr = (body) => unescapeLiteral(body, false);
+
+/** @param {string} body the inside of a bytes literal */
+const unescapeBytes = (body) => Uint8Array.from(unescapeLiteral(body, true), (c) => c.charCodeAt(0));
 
 /**
  * The values of a `struct.pack` call as a learner types them, separated by

@@ -316,18 +316,22 @@ pub fn simulate(spec: &StickySpec) -> Result<StickyReport, StickyError> {
         ("recv_gap_us", spec.recv_gap_us),
         ("wakeup_us", spec.wakeup_us),
     ];
-    let pauses = spec
+    if let Some(&(name, value)) = times.iter().find(|(_, v)| *v > MAX_TIME_US) {
+        return Err(StickyError::TooLong {
+            field: name.to_owned(),
+            value,
+        });
+    }
+    if let Some((i, m)) = spec
         .messages
         .iter()
         .enumerate()
-        .map(|(i, m)| (i, m.pause_us));
-    if let Some((field, value)) = times
-        .iter()
-        .map(|&(name, v)| (name.to_owned(), v))
-        .chain(pauses.map(|(i, v)| (format!("messages[{i}].pause_us"), v)))
-        .find(|(_, v)| *v > MAX_TIME_US)
+        .find(|(_, m)| m.pause_us > MAX_TIME_US)
     {
-        return Err(StickyError::TooLong { field, value });
+        return Err(StickyError::TooLong {
+            field: format!("messages[{i}].pause_us"),
+            value: m.pause_us,
+        });
     }
     let messages: Vec<&[u8]> = spec.messages.iter().map(|m| m.text.as_bytes()).collect();
     let codec = LengthPrefix::new(&spec.header, MAX_STREAM)?;

@@ -7,7 +7,7 @@
 // @ts-check
 import { tcpSimulate } from "../pkg/netlab_wasm.js";
 import { t } from "../i18n.js";
-import { h, selectField, textField, showError, attempt, liveSummary, part, scrollBox, onEdit } from "../ui.js";
+import { h, selectField, textField, showError, attempt, liveSummary, part, scrollBox, onEdit, messageOf } from "../ui.js";
 import { player, downloadHex, keepInView, coreNote, frameOpener } from "./player.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").TcpTrace} TcpTrace */
@@ -209,16 +209,17 @@ function mount(panel, ctx) {
   function run() {
     play.stop();
     const inputs = Object.values(options).map((f) => f.input);
-    /** @type {string | undefined} the input the error is about */
+    /** @type {string | undefined} the input the error is about, when the page read it */
     let field;
-    const res = attempt(() => {
-      try {
-        return tcpSimulate(spec());
-      } catch (e) {
-        field = e && typeof e === "object" && "field" in e ? String(e.field) : undefined;
-        throw e;
-      }
-    });
+    /** @type {{ok: TcpTrace, err?: undefined} | {err: string, ok?: undefined}} */
+    let res;
+    try {
+      const s = spec();
+      res = attempt(() => tcpSimulate(s));
+    } catch (e) {
+      field = e && typeof e === "object" && "field" in e ? String(e.field) : undefined;
+      res = { err: messageOf(e) };
+    }
     for (const input of inputs) input.removeAttribute("aria-invalid");
     if (res.err !== undefined) {
       trace = null;

@@ -740,7 +740,7 @@ impl Dissector<'_> {
         let t_at = from + layer.length;
         self.layers.push(layer);
         let t = &self.frame[t_at..end];
-        let mut transport = match ip.protocol() {
+        let transport = match ip.protocol() {
             IpProtocol::UDP if t.len() >= udp::HEADER_LEN => {
                 let mut l = udp::annotate(&t[..udp::HEADER_LEN], t_at);
                 l.name = "UDP (quoted by ICMP)";
@@ -761,7 +761,7 @@ impl Dissector<'_> {
             }
             _ => None,
         };
-        let data_at = match transport.take() {
+        let data_at = match transport {
             Some(l) => {
                 let next = t_at + l.length;
                 self.layers.push(l);

@@ -683,26 +683,22 @@ impl Tcb {
             && !seg.has(TcpFlags::FIN)
             && u32::from(seg.window) == self.snd_wnd
             && self.snd_una != self.snd_nxt;
-        let mut fast = Vec::new();
         if duplicate {
             self.dup_acks += 1;
             if self.dup_acks == 3 {
-                fast = self.retransmit();
+                let mut fast = self.retransmit();
                 for o in &mut fast {
                     if o.why == Why::Data {
                         o.why = Why::FastRetransmit;
                     }
-                    let end = o.seg.seq.wrapping_add(o.seg.seq_len());
-                    if self.rtx_high.is_none_or(|h| lt(h, end)) {
-                        self.rtx_high = Some(end);
-                    }
+                }
+                self.note_retransmitted(&fast);
+                if !fast.is_empty() {
+                    return fast;
                 }
             }
         } else if lt(self.snd_una, seg.ack) {
             self.dup_acks = 0;
-        }
-        if !fast.is_empty() {
-            return fast;
         }
         if lt(self.snd_una, seg.ack) {
             self.snd_una = seg.ack;
@@ -805,6 +801,16 @@ impl Tcb {
         outs
     }
 
+    /// Raises `rtx_high` to the end of what `outs` sends again (Karn).
+    fn note_retransmitted(&mut self, outs: &[Out]) {
+        for o in outs {
+            let end = o.seg.seq.wrapping_add(o.seg.seq_len());
+            if self.rtx_high.is_none_or(|h| lt(h, end)) {
+                self.rtx_high = Some(end);
+            }
+        }
+    }
+
     /// Keeps bytes that came after a gap (and a FIN after them), once.
     fn hold(&mut self, seq: u32, data: Vec<u8>, fin: bool) {
         if !self
@@ -864,12 +870,7 @@ impl Tcb {
         self.rto = rto.saturating_mul(2).min(MAX_RTO_MS.max(self.cfg.rto_ms));
         self.rto_at = Some(now.saturating_add(self.rto));
         let outs = self.retransmit();
-        for o in &outs {
-            let end = o.seg.seq.wrapping_add(o.seg.seq_len());
-            if self.rtx_high.is_none_or(|h| lt(h, end)) {
-                self.rtx_high = Some(end);
-            }
-        }
+        self.note_retransmitted(&outs);
         Some(Fired::Retransmit {
             attempt: self.retries,
             rto,

@@ -165,20 +165,16 @@ impl Lan {
                 payload,
             ),
         };
-        let own = self
-            .station_ref(node)
-            .is_some_and(|st| st.nics.iter().any(|n| n.ip == send.to));
+        let nics = self.station_ref(node).map_or(&[][..], |st| &st.nics[..]);
+        let own = nics.iter().any(|n| n.ip == send.to);
+        let broadcast = send.to.is_broadcast()
+            || nics
+                .iter()
+                .any(|n| n.net().broadcast() == send.to && n.prefix < 31);
         if own || send.to.is_loopback() {
             self.loopback(node, body);
             return;
         }
-        let broadcast = self.station_ref(node).is_some_and(|st| {
-            send.to.is_broadcast()
-                || st
-                    .nics
-                    .iter()
-                    .any(|n| n.net().broadcast() == send.to && n.prefix < 31)
-        });
         if broadcast {
             self.refuse_broadcast(node);
             return;
