@@ -362,6 +362,80 @@ mod test {
             prop_assert_eq!(&st.unpack_from(&buf, 3).unwrap(), &back);
         }
 
+    }
+
+    proptest! {
+        // Formats with a one-byte gap between chunks are a few percent of
+        // the cases: enough runs to meet them every time.
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The compiled fast path is only a shortcut: for formats of
+        /// integers, `s` and `x` (the ones it takes), with values in and out
+        /// of range, of every type, it gives the general path's bytes,
+        /// values and errors, the partial writes of a failed `pack_into`
+        /// included, and `unpack_into` gives `unpack`'s values whatever the
+        /// reused vector held before.
+        #[test]
+        fn fast_path_is_the_general_path(
+            prefix in 0usize..6,
+            items in prop::collection::vec((0usize..14, 0u64..4), 1..=8),
+            bits in prop::collection::vec(any::<u64>(), 40),
+            wild in 0usize..6,
+            old in prop::collection::vec(0u8..4, 0..12),
+        ) {
+            let prefix = ["", "@", "=", "<", ">", "!"][prefix];
+            let standard = !matches!(prefix, "" | "@");
+            let mut format = prefix.to_owned();
+            for (c, n) in items {
+                let code = b"xbBhHiIlLqQnNs"[c];
+                if !(standard && matches!(code, b'n' | b'N')) {
+                    format.push_str(&format!("{n}{}", char::from(code)));
+                }
+            }
+            let fast = Struct::new(&format).unwrap();
+            prop_assert!(fast.plan.is_some(), "{format} has no plan");
+            let general = Struct { plan: None, ..fast.clone() };
+            let count = usize::try_from(fast.value_count()).unwrap();
+            let values: Vec<Value> = (0..count)
+                .map(|i| {
+                    let r = bits[i % bits.len()];
+                    // Mostly ints of any size (often out of range), else
+                    // every other type a learner might pass.
+                    match (r % 8, wild) {
+                        (0, 0) => Value::Bool(r & 16 != 0),
+                        (0, 1) => Value::Float(1.5),
+                        (0, 2) => Value::Bytes(vec![r as u8; (r % 7) as usize]),
+                        (0, 3) => Value::Str("ab".into()),
+                        (1, _) => Value::Int(i128::from(r as i64) << 60),
+                        (2, _) => Value::Bytes(vec![r as u8; (r % 7) as usize]),
+                        _ => Value::Int(i128::from((r >> (r % 64)) as i64)),
+                    }
+                })
+                .collect();
+            let mut a = vec![0xa5; usize::try_from(fast.size()).unwrap() + 5];
+            let mut b = a.clone();
+            let ra = fast.pack_into(&mut a, 2, &values).map_err(|e| e.to_string());
+            let rb = general.pack_into(&mut b, 2, &values).map_err(|e| e.to_string());
+            prop_assert_eq!(&ra, &rb, "{}", format);
+            prop_assert_eq!(&a, &b, "{}", format);
+            let bytes = general.pack(&values).unwrap_or_else(|_| a[2..a.len() - 3].to_vec());
+            let want = general.unpack(&bytes).unwrap();
+            prop_assert_eq!(&fast.unpack(&bytes).unwrap(), &want, "{}", format);
+            let mut out: Vec<Value> = old
+                .iter()
+                .map(|k| match k {
+                    0 => Value::Int(7),
+                    1 => Value::Bytes(vec![1, 2, 3]),
+                    2 => Value::Float(0.5),
+                    _ => Value::Bytes(Vec::new()),
+                })
+                .collect();
+            fast.unpack_into(&bytes, &mut out).unwrap();
+            prop_assert_eq!(&out, &want, "{}", format);
+        }
+    }
+
+    proptest! {
         #[test]
         fn nothing_panics_on_any_format(format in "[ -~\\t\\n\\x0b\\x0c\\x00é]{0,24}", bytes in prop::collection::vec(any::<u8>(), 0..40)) {
             if let Ok(st) = Struct::new(&format) {
