@@ -33,6 +33,9 @@ pub fn run(args: &Args, out: &Output) -> Result<ExitCode, String> {
         (None, None) => return Err("give --prefix N or --count K".to_owned()),
     };
     let split = plan::split_by(network, by).map_err(|e| e.to_string())?;
+    if let Some(note) = args.count.as_deref().and_then(|k| rounding_note(k, &split)) {
+        eprintln!("netlab: note: {note}");
+    }
     let mut w = BufWriter::new(io::stdout().lock());
     // A closed pipe (`netlab split … | head`) ends the output early; that
     // is the reader's choice, not an error.
@@ -43,6 +46,22 @@ pub fn run(args: &Args, out: &Output) -> Result<ExitCode, String> {
     }
     .and_then(|()| w.flush());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Why `--count 3` lists 4 subnets: a learner who asked for 3 should not
+/// have to guess that equal subnets only come in powers of two.
+fn rounding_note(asked: &str, split: &Split) -> Option<String> {
+    let asked = plan::parse_count(asked).ok()?;
+    let made = split.count.get();
+    if made.is_some_and(|m| m <= asked) {
+        return None;
+    }
+    // Rounding up takes at least 2 more bits (3 subnets and more).
+    let bits = split.prefix - split.network.prefix_len();
+    Some(format!(
+        "{asked} asked for; equal subnets come in powers of two, so /{} ({bits} more prefix bits) makes {}",
+        split.prefix, split.count
+    ))
 }
 
 fn write_text(w: &mut impl Write, split: Split) -> io::Result<()> {

@@ -59,7 +59,11 @@ test("Subnet: the report, split, VLSM, summarize and range agree with the CLI", 
   assert.match(await text(page, "#subnet-python"), /ipaddress\.ip_interface\('10\.20\.30\.40\/27'\)/);
 
   const cidr = `${report.network}/${report.prefix}`;
-  assert.deepEqual(await texts(page, "#split-list li"), cli("split", cidr, "--count", "3").json.subnets);
+  const split3 = cli("split", cidr, "--count", "3");
+  assert.deepEqual(await texts(page, "#split-list li"), split3.json.subnets);
+  // 3 asked, 4 made: the page says why, as the CLI's note does.
+  assert.match(split3.stderr, /3 asked for; equal subnets come in powers of two, so \/29 \(2 more prefix bits\) makes 4/);
+  assert.match(await text(page, "#split-summary"), /You asked for 3: equal subnets come in powers of two, so \/29 \(2 more prefix bits\) makes 4\./);
   const plan = cli("vlsm", cidr, "10", "5", "2").json;
   assert.deepEqual(await texts(page, "#vlsm-table tbody td:nth-child(2)"), plan.allocations.map((a) => a.subnet));
   assert.deepEqual(await texts(page, "#vlsm-table tbody td:nth-child(3)"), plan.allocations.map((a) => String(a.usable_hosts)));

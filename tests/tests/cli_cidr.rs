@@ -113,6 +113,26 @@ fn split_by_prefix_and_by_count() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 4);
 }
 
+/// `--count 3` lists 4 subnets: a note on stderr says why, and stdout
+/// stays the list; an exact power of two needs no note.
+#[test]
+fn split_by_count_says_why_it_rounds_up() {
+    let out = netlab(&["split", "10.0.0.0/24", "--count", "3"]);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 4);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "netlab: note: 3 asked for; equal subnets come in powers of two, so /26 (2 more prefix bits) makes 4\n"
+    );
+    let out = netlab(&["split", "2001:db8::/64", "--count", "5"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "netlab: note: 5 asked for; equal subnets come in powers of two, so /67 (3 more prefix bits) makes 8\n"
+    );
+    let out = netlab(&["split", "10.0.0.0/24", "--count", "4"]);
+    assert!(out.stderr.is_empty());
+}
+
 #[test]
 fn split_streams_2_to_the_32_subnets() {
     // Building the list first would take minutes and gigabytes; streaming

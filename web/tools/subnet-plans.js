@@ -12,6 +12,18 @@ import { pyStr } from "../python.js";
 /** How many subnets of a split are listed before "and N more". */
 const LIST_LIMIT = 256;
 
+/**
+ * The count a learner typed, as the module read it, or null.
+ * @param {string} text
+ */
+function wholeNumber(text) {
+  try {
+    return BigInt(text);
+  } catch {
+    return null;
+  }
+}
+
 /** Split the network into equal subnets, by new prefix or by count. */
 export function splitPart() {
   const by = selectField({
@@ -53,6 +65,11 @@ export function splitPart() {
       showError(value.error, null, value.input);
       const s = res.ok;
       summary.textContent = t("split.summary", { network: s.network, count: String(s.count), prefix: s.prefix });
+      // `count: 3` makes 4: say why, as `netlab split --count` does.
+      const asked = how.count === undefined ? null : wholeNumber(how.count);
+      if (asked !== null && asked < BigInt(s.count)) {
+        summary.textContent += " " + t("split.rounded", { asked: String(asked), prefix: s.prefix, bits: s.prefix - r.prefix, count: String(s.count) });
+      }
       list.replaceChildren(...s.subnets.slice(0, LIST_LIMIT).map((x) => h("li", { text: x })));
       // The module lists the first ones of a large split; count is them all.
       const left = BigInt(s.count) - BigInt(Math.min(s.subnets.length, LIST_LIMIT));
