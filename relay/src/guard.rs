@@ -23,6 +23,16 @@ pub enum Denial {
     Token,
 }
 
+/// Whether a Host value ends in `:PORT` (`[::1]` alone has none).
+fn has_port(host: &str) -> bool {
+    host.rsplit_once(':').is_some_and(|(name, port)| {
+        !name.is_empty()
+            && !port.is_empty()
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && (!name.contains(':') || name.ends_with(']'))
+    })
+}
+
 /// The accepted values, fixed once the listener's port is known.
 #[derive(Debug, Clone)]
 pub struct Guard {
@@ -53,8 +63,24 @@ impl Guard {
             .iter()
             .map(|h| format!("{h}:{port}"))
             .collect();
-        hosts.extend(public_hosts.iter().map(|h| h.to_ascii_lowercase()));
         let mut origins: Vec<String> = hosts.iter().map(|h| format!("http://{h}")).collect();
+        for public in public_hosts {
+            let public = public.to_ascii_lowercase();
+            // A name without a port is reached on the relay's own port, or
+            // through a proxy on the scheme's default one (no port at all).
+            let names = if has_port(&public) {
+                vec![public]
+            } else {
+                vec![format!("{public}:{port}"), public]
+            };
+            for name in names {
+                // A page on a public name may well be served over https by
+                // the proxy in front.
+                origins.push(format!("http://{name}"));
+                origins.push(format!("https://{name}"));
+                hosts.push(name);
+            }
+        }
         origins.extend(
             allow_origins
                 .iter()
@@ -144,6 +170,47 @@ mod test {
             );
         }
         assert_eq!(g.check(None, None, Some("tok")), Err(Denial::NoHost));
+    }
+
+    /// `--public-host NAME` (relay-protocol.md writes HOST) accepts the
+    /// name on the relay's port and on a proxy's default port; with a port
+    /// it accepts exactly that. Nothing else comes in with it.
+    #[test]
+    fn public_host_without_port_takes_the_relays_and_the_default_port() {
+        let g = Guard::new(
+            9000,
+            &[
+                "relay.test".into(),
+                "[fd00::1]".into(),
+                "[fd00::2]:80".into(),
+            ],
+            &[],
+            None,
+        );
+        let host = |h: &str| g.check(Some(h), None, None);
+        for ok in [
+            "relay.test",
+            "relay.test:9000",
+            "[fd00::1]",
+            "[fd00::1]:9000",
+            "[fd00::2]:80",
+        ] {
+            assert_eq!(host(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "relay.test:9001",
+            "relay.testx",
+            "[fd00::2]",
+            "[fd00::2]:9000",
+        ] {
+            assert!(matches!(host(bad), Err(Denial::Host(_))), "{bad}");
+        }
+        let origin = |o: &str| g.check(Some("relay.test"), Some(o), None);
+        assert_eq!(origin("https://relay.test"), Ok(()));
+        assert_eq!(origin("http://relay.test:9000"), Ok(()));
+        assert!(origin("https://relay.test:9001").is_err());
+        assert!(has_port("a:1") && has_port("[::1]:80"));
+        assert!(!has_port("a") && !has_port("[::1]") && !has_port("::1") && !has_port("a:"));
     }
 
     #[test]

@@ -29,17 +29,14 @@ struct Args {
     /// share the playground; then also pass --public-host.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// The token WebSocket clients must present (default: a random one,
-    /// printed in the start-up URL).
-    #[arg(
-        long,
-        env = "NETLAB_RELAY_TOKEN",
-        conflicts_with = "no_token",
-        hide_env_values = true
-    )]
+    /// The token WebSocket clients must present (default: the environment
+    /// variable NETLAB_RELAY_TOKEN, else a random one; printed in the
+    /// start-up URL).
+    #[arg(long, conflicts_with = "no_token")]
     token: Option<String>,
-    /// Accept WebSocket clients without a token. Any local program or page
-    /// that passes the Host and Origin checks can then use the relay.
+    /// Accept WebSocket clients without a token, even if NETLAB_RELAY_TOKEN
+    /// is set. Any local program or page that passes the Host and Origin
+    /// checks can then use the relay.
     #[arg(long)]
     no_token: bool,
     /// Where connect and sendto may go, as CIDR (repeatable). Giving it
@@ -49,9 +46,11 @@ struct Args {
     /// Another page origin allowed to open sessions, e.g. http://localhost:5173 (repeatable).
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     allow_origins: Vec<String>,
-    /// Another Host header value accepted, as HOST:PORT, when the relay is
-    /// reached under a name other than 127.0.0.1, localhost or [::1] (repeatable).
-    #[arg(long = "public-host", value_name = "HOST:PORT")]
+    /// Another name the relay is reached under, besides 127.0.0.1,
+    /// localhost and [::1] (repeatable). HOST accepts the Host headers HOST
+    /// (a proxy on port 80 or 443) and HOST:<listen port>; HOST:PORT
+    /// accepts exactly that.
+    #[arg(long = "public-host", value_name = "HOST[:PORT]")]
     public_hosts: Vec<String>,
     /// Do not run the lab servers.
     #[arg(long)]
@@ -137,7 +136,12 @@ async fn serve(args: Args) -> Result<(), String> {
         );
     }
     let mut config = Config::new(args.web_root);
-    config.token = match (args.no_token, args.token) {
+    // --no-token wins over the environment: a variable exported in a shell
+    // profile must not make the flag unusable.
+    let from_env = std::env::var("NETLAB_RELAY_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty());
+    config.token = match (args.no_token, args.token.or(from_env)) {
         (true, _) => None,
         (false, Some(token)) => Some(token),
         (false, None) => Some(random_token()?),

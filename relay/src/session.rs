@@ -16,7 +16,8 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use netlab_core::protocol::errno::{
-    EACCES, EBADF, EBUSY, EINVAL, EISCONN, EMFILE, EMSGSIZE, ENOTCONN, EOPNOTSUPP,
+    EACCES, EBADF, EBUSY, EDESTADDRREQ, EINVAL, EISCONN, EMFILE, EMSGSIZE, ENOTCONN, EOPNOTSUPP,
+    EPIPE,
 };
 use netlab_core::protocol::frame::{Frame, STREAM_HEADER};
 use netlab_core::protocol::policy::bindable;
@@ -647,7 +648,20 @@ impl Session {
                 }
                 Err(e) => Err(os_error(None, "send", &e)),
             },
-            Some(_) => Err(ErrorEvent::os(None, "send", ENOTCONN, None)),
+            // What Linux answers `send` on a socket with no peer, so the
+            // learner sees Python's exception: TCP's BrokenPipeError, UDP's
+            // "Destination address required" (sendto needs an address).
+            Some(
+                Sock::Udp(_)
+                | Sock::Fresh {
+                    kind: SockType::Udp,
+                    ..
+                },
+            ) => Err(ErrorEvent::os(None, "send", EDESTADDRREQ, None)),
+            Some(Sock::Fresh { .. } | Sock::Listening { .. } | Sock::Dead) => {
+                Err(ErrorEvent::os(None, "send", EPIPE, None))
+            }
+            Some(Sock::Connecting { .. }) => Err(ErrorEvent::os(None, "send", ENOTCONN, None)),
             None => Err(ErrorEvent {
                 op: Some("send".into()),
                 ..bad_sock()

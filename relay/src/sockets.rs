@@ -14,7 +14,7 @@
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::extract::ws::Message;
@@ -136,6 +136,10 @@ pub struct Stream {
     /// Bytes the browser sent that are not yet written (and credited back).
     pending: Arc<AtomicU32>,
     credit: Arc<Credit>,
+    /// Set by whoever tells the browser `eof` first: the reader when the
+    /// peer's FIN arrives, or `shutdown('read')`. Python's `recv` returns
+    /// `b''` from then on either way; the browser hears it once.
+    eof: Arc<AtomicBool>,
     reader: Option<Task>,
     writer_task: Option<Task>,
 }
@@ -164,12 +168,16 @@ impl Stream {
         let credit = Arc::new(Credit::new(window));
         let pending = Arc::new(AtomicU32::new(0));
         let queued = Arc::new(AtomicUsize::new(0));
+        let eof = Arc::new(AtomicBool::new(false));
         let (tx, rx) = mpsc::unbounded_channel();
         let reader = Task::spawn(read_stream(
             sock,
             read,
-            Arc::clone(&credit),
-            chunk,
+            Reading {
+                credit: Arc::clone(&credit),
+                eof: Arc::clone(&eof),
+                chunk,
+            },
             links.clone(),
         ));
         let writer_task = Task::spawn(write_stream(
@@ -188,6 +196,7 @@ impl Stream {
             queued,
             pending,
             credit,
+            eof,
             reader: Some(reader),
             writer_task: Some(writer_task),
         })
@@ -261,10 +270,10 @@ impl Stream {
         }
     }
 
-    /// `shutdown('read')`: stop reading; true if it was reading until now
-    /// (the browser is then told `eof`).
+    /// `shutdown('read')`: stop reading; true if the browser is to be told
+    /// `eof` now (it was reading, and the peer's `eof` has not been told).
     pub fn shutdown_read(&mut self) -> bool {
-        self.reader.take().is_some()
+        self.reader.take().is_some() && !self.eof.swap(true, Ordering::AcqRel)
     }
 
     /// Returns credit from the browser to the reader.
@@ -286,13 +295,15 @@ impl Stream {
     }
 }
 
-async fn read_stream(
-    sock: u32,
-    mut read: OwnedReadHalf,
+/// What a stream's reader shares with the session, and its read size.
+struct Reading {
     credit: Arc<Credit>,
+    eof: Arc<AtomicBool>,
     chunk: u32,
-    links: Links,
-) {
+}
+
+async fn read_stream(sock: u32, mut read: OwnedReadHalf, reading: Reading, links: Links) {
+    let Reading { credit, eof, chunk } = reading;
     // One buffer for the socket's life: each frame is split off it, and
     // `reserve` takes the memory back once the frames sent before are
     // dropped, so a busy socket does not allocate per read.
@@ -315,7 +326,9 @@ async fn read_stream(
         match result {
             Ok(0) => {
                 credit.grant(allowed);
-                let _ = links.event(&Event::Eof { sock }).await;
+                if !eof.swap(true, Ordering::AcqRel) {
+                    let _ = links.event(&Event::Eof { sock }).await;
+                }
                 return;
             }
             Ok(n) => {

@@ -26,6 +26,11 @@ struct Process {
 
 impl Process {
     fn start(extra: &[&str]) -> Self {
+        Self::start_env(extra, &[])
+    }
+
+    /// Starts it with `env` set in its environment.
+    fn start_env(extra: &[&str], env: &[(&str, &str)]) -> Self {
         let path = bin_dir().join("netlab-relay");
         assert!(
             path.exists(),
@@ -35,6 +40,7 @@ impl Process {
         let mut child = Command::new(path)
             .args(["--listen", "127.0.0.1:0", "--no-token", "--no-labs"])
             .args(extra)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -275,4 +281,18 @@ async fn the_built_in_playground_is_served_without_web_root() {
         let content_type = crate::relay::header(&response, "content-type").unwrap_or_default();
         assert!(content_type.contains(mime), "{path}: {content_type}");
     }
+}
+
+/// relay-protocol.md: `NETLAB_RELAY_TOKEN` sets the token too. A token
+/// exported in the shell must not make `--no-token` unusable (clap used to
+/// refuse the pair as `--token` with `--no-token`): the flag wins.
+#[tokio::test]
+async fn no_token_wins_over_the_token_in_the_environment() {
+    let relay = Process::start_env(&[], &[("NETLAB_RELAY_TOKEN", "from-env")]);
+    // `session` connects without a token and expects the hello.
+    let mut client = relay.session().await;
+    let ok = client
+        .call(json!({"op": "socket", "sock": 1, "type": "tcp"}))
+        .await;
+    assert_eq!(ok["ev"], "ok", "{ok}");
 }

@@ -238,6 +238,54 @@ async fn connect_send_recv_shutdown_close() {
         (ok["ev"].as_str(), ok["op"].as_str()),
         (Some("ok"), Some("shutdown"))
     );
+
+    // The peer's FIN came first: shutdown("read") afterwards answers `ok`
+    // and no second `eof` (the browser already returns b'').
+    c.connect_tcp(3, echo).await;
+    c.call(json!({"op": "shutdown", "sock": 3, "how": "write"}))
+        .await;
+    assert_eq!(c.event().await, json!({"ev": "eof", "sock": 3}));
+    let ok = c
+        .call(json!({"op": "shutdown", "sock": 3, "how": "read"}))
+        .await;
+    assert_eq!(
+        (ok["ev"].as_str(), ok["op"].as_str()),
+        (Some("ok"), Some("shutdown")),
+        "{ok}"
+    );
+    relay.stop().await;
+}
+
+/// `send` on a socket with no peer fails as it does in Python on Linux:
+/// TCP (fresh or listening) with BrokenPipeError, UDP with "Destination
+/// address required".
+#[tokio::test]
+async fn send_without_a_peer_has_pythons_errors() {
+    let relay = Relay::start(|_| {}).await;
+    let mut c = relay.session().await;
+    c.call(json!({"op": "socket", "sock": 1, "type": "tcp"}))
+        .await;
+    c.send_data(1, b"x").await;
+    let err = c.event().await;
+    assert_eq!(
+        (err["op"].as_str(), err["message"].as_str()),
+        (Some("send"), Some("[Errno 32] Broken pipe")),
+        "{err}"
+    );
+    c.call(json!({"op": "socket", "sock": 2, "type": "udp"}))
+        .await;
+    c.call(json!({"op": "bind", "sock": 2, "host": "127.0.0.1", "port": 0}))
+        .await;
+    c.send_data(2, b"x").await;
+    let err = c.event().await;
+    assert_eq!(
+        (err["code"].as_str(), err["message"].as_str()),
+        (
+            Some("EDESTADDRREQ"),
+            Some("[Errno 89] Destination address required")
+        ),
+        "{err}"
+    );
     relay.stop().await;
 }
 

@@ -31,7 +31,8 @@ impl FromStr for AllowRule {
     type Err = RuleError;
 
     /// Reads `CIDR`, `CIDR:PORT`, `CIDR:PORT-PORT`, a bare address (a /32 or
-    /// /128), or `[IPv6]:PORT`.
+    /// /128), or an IPv6 one in brackets, as URLs write it: `[IPv6]:PORT`,
+    /// `[IPv6]/PREFIX:PORT`.
     ///
     /// # Examples
     ///
@@ -43,12 +44,14 @@ impl FromStr for AllowRule {
     /// assert!(!rule.allows("127.0.0.1:9011".parse().unwrap()));
     /// let v6: AllowRule = "[::1]:8080".parse().unwrap();
     /// assert!(v6.allows("[::1]:8080".parse().unwrap()));
+    /// let net6: AllowRule = "[fd00::]/8:53".parse().unwrap();
+    /// assert!(net6.allows("[fd12::1]:53".parse().unwrap()));
     /// ```
     fn from_str(text: &str) -> Result<Self, RuleError> {
         let bad = || RuleError(text.to_owned());
         let (addr_part, prefix_and_ports) = if let Some(rest) = text.strip_prefix('[') {
             let (addr, after) = rest.split_once(']').ok_or_else(bad)?;
-            if !after.is_empty() && !after.starts_with(':') {
+            if !after.is_empty() && !after.starts_with(':') && !after.starts_with('/') {
                 return Err(bad());
             }
             (addr, after.to_owned())
@@ -196,6 +199,8 @@ mod test {
         assert_eq!(rule("127.1.2.3/8").to_string(), "127.0.0.0/8");
         assert_eq!(rule("::1").to_string(), "::1/128");
         assert_eq!(rule("::1/128:1-2").to_string(), "::1/128:1-2");
+        assert_eq!(rule("[::1]/128:21220").to_string(), "::1/128:21220");
+        assert_eq!(rule("[fd00::]/8").to_string(), "fd00::/8");
         for bad in [
             "",
             "x",
@@ -204,6 +209,8 @@ mod test {
             "127.0.0.1:9-1",
             "[::1",
             "[::1]x",
+            "[::1]/129",
+            "[::1]/",
         ] {
             assert!(bad.parse::<AllowRule>().is_err(), "{bad}");
         }
