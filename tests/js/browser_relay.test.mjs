@@ -5,7 +5,7 @@
 // as a server for a seed's own client.py run natively.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { ROOT, startRelay, launchChromium, openPlayground } from "./helpers.mjs";
@@ -389,6 +389,145 @@ test("the session ends: onClose fires, calls reject, and the .d.ts types the cla
   for (const name of "bind listen accept connect send sendall recv sendto recvfrom shutdown settimeout setsockopt getsockname getpeername close".split(" ")) {
     assert.match(dts, new RegExp(`\\n    ${name}\\(`), name);
   }
+});
+
+// What CPython 3.11 raises for the same calls (the oracle, run here):
+// JavaScript's missing arguments are Python's, and bind/connect/sendto's
+// (host, port) is Python's address tuple, so `bind("h")` is `bind(("h",))`.
+const PY_CALLS = {
+  recv: "s.recv()",
+  recvfrom: "s.recvfrom()",
+  send: "s.send()",
+  sendall: "s.sendall()",
+  sendtoNone: "u.sendto()",
+  sendtoData: "u.sendto(b'x')",
+  sendtoHost: "u.sendto(b'x', ('127.0.0.1',))",
+  bind: "s.bind()",
+  bindHost: "s.bind(('127.0.0.1',))",
+  bindHost6: "s6.bind(('::1',))",
+  connect: "s.connect()",
+  connectHost: "s.connect(('127.0.0.1',))",
+  recvNull: "s.recv(None)",
+  recvText: "s.recv('x')",
+  portFloat: "s.bind(('127.0.0.1', 1.5))",
+  hostNumber: "s.bind((5, 80))",
+  hostMissing: "s.bind((None, 80))",
+};
+
+function pythonErrors() {
+  const script = [
+    "import json, socket",
+    "s = socket.socket(); u = socket.socket(type=socket.SOCK_DGRAM); s6 = socket.socket(socket.AF_INET6)",
+    `calls = ${JSON.stringify(PY_CALLS)}`,
+    "out = {}",
+    "for name, call in calls.items():",
+    "    try:",
+    "        eval(call)",
+    "        out[name] = None",
+    "    except Exception as e:",
+    "        out[name] = [type(e).__name__, str(e)]",
+    "print(json.dumps(out))",
+  ].join("\n");
+  const r = spawnSync("python3", ["-c", script], { encoding: "utf8", timeout: 20_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+test("missing or mistyped arguments of the socket methods reject with Python's TypeError, word for word", async () => {
+  const want = pythonErrors();
+  const r = await page.evaluate(async () => {
+    const s = relay.socket();
+    await s.connect("127.0.0.1", lab("echo").port);
+    const u = relay.socket("udp");
+    const s6 = relay.socket("tcp", "inet6");
+    const made = [];
+    const fresh = () => made[made.push(relay.socket()) - 1];
+    /** Each must be a rejected promise, not a throw. */
+    const calls = {
+      recv: () => s.recv(),
+      recvfrom: () => s.recvfrom(),
+      send: () => s.send(),
+      sendall: () => s.sendall(),
+      sendtoNone: () => u.sendto(),
+      sendtoData: () => u.sendto("x"),
+      sendtoHost: () => u.sendto("x", "127.0.0.1"),
+      bind: () => fresh().bind(),
+      bindHost: () => fresh().bind("127.0.0.1"),
+      bindHost6: () => s6.bind("::1"),
+      connect: () => fresh().connect(),
+      connectHost: () => fresh().connect("127.0.0.1"),
+      recvNull: () => s.recv(null),
+      recvText: () => s.recv("x"),
+      portFloat: () => fresh().bind("127.0.0.1", 1.5),
+      hostNumber: () => fresh().bind(5, 80),
+      hostMissing: () => fresh().bind(undefined, 80),
+    };
+    const out = {};
+    for (const [name, call] of Object.entries(calls)) {
+      let promise;
+      try {
+        promise = call();
+      } catch (e) {
+        out[name] = { threw: String(e) };
+        continue;
+      }
+      out[name] = promise instanceof Promise ? await attempt(() => promise) : { notPromise: String(promise) };
+    }
+    // The socket still works, and listen's backlog is optional, as in Python.
+    await s.send("still here");
+    const echoed = text(await s.recv(1024));
+    const server = relay.socket();
+    await server.bind("127.0.0.1", 0);
+    const listened = await attempt(() => server.listen());
+    await server.close();
+    await s.close();
+    await u.close();
+    await s6.close();
+    for (const m of made) await m.close();
+    return { out, echoed, listened };
+  });
+  for (const [name, [cls, message]] of Object.entries(want)) {
+    assert.deepEqual([r.out[name].name, r.out[name].error], [cls, message], `${name}: ${PY_CALLS[name]}`);
+  }
+  assert.equal(want.recv[1], "recv() takes at least 1 argument (0 given)");
+  assert.equal(r.echoed, "still here");
+  assert.equal(r.listened, undefined);
+});
+
+test("relay.close() ends the session at once: `closed` is true and calls reject before the WebSocket's close event", async () => {
+  const r = await page.evaluate(async () => {
+    const m = await import("/pkg/netlab_wasm.js");
+    const other = await m.Relay.connect(location.href);
+    const s = other.socket();
+    await s.connect("127.0.0.1", lab("echo").port);
+    let closeEvent = false;
+    other.onClose(() => (closeEvent = true));
+    const before = other.closed;
+    const pending = attempt(() => s.recv(10));
+    other.close();
+    const flag = other.closed;
+    const eventYet = closeEvent;
+    const send = await attempt(() => s.send("x"));
+    const socket = await attempt(async () => other.socket());
+    const waiting = await pending;
+    return { before, flag, eventYet, send, socket, waiting };
+  });
+  assert.equal(r.before, false);
+  assert.equal(r.eventYet, false, "the close event comes later; `closed` must not wait for it");
+  assert.equal(r.flag, true);
+  for (const rejected of [r.send, r.socket, r.waiting]) {
+    assert.match(rejected.error, /^relay connection lost: relay\.close\(\) was called$/);
+    assert.equal(rejected.code, "ERELAY");
+  }
+});
+
+test("the .d.ts types recvfrom's address as nullable and says when it is null", async () => {
+  const { readFileSync } = await import("node:fs");
+  const dts = readFileSync(path.join(ROOT, "web/pkg/netlab_wasm.d.ts"), "utf8");
+  const at = dts.indexOf("    recvfrom(bufsize: number): Promise<[Uint8Array, Address | null]>;");
+  assert.ok(at > 0, "recvfrom's signature");
+  const doc = dts.slice(dts.lastIndexOf("/**", at), at);
+  assert.match(doc, /`null`\s+\*?\s*on a TCP socket/);
 });
 
 test("no console errors", () => {

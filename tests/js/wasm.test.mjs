@@ -68,3 +68,37 @@ test("a wrong argument type throws an Error and never traps", () => {
     assert.equal(wasm.classify("10.0.0.1").rfc1918, true);
   }
 });
+
+// The exports that take an array check it themselves: wasm-bindgen's own
+// conversion said only "expected an array, found null" (or, for toPcap,
+// threw its internal TypeError and printed a warning).
+test("an argument that must be an array, given anything else, throws an Error naming it", () => {
+  const printed = [];
+  const { error } = console;
+  console.error = (...args) => printed.push(args.join(" "));
+  try {
+    const cases = [
+      [(v) => wasm.summarize(v), /^cidrs must be an array of networks \(strings\)$/],
+      [(v) => wasm.vlsm("10.0.0.0/24", v), /^hosts must be an array of host counts$/],
+      [(v) => wasm.structPack("<i", v), /^values must be an array \(struct\.pack's arguments\)$/],
+    ];
+    for (const [call, message] of cases) {
+      for (const value of [null, undefined, 5, "10.0.0.0/8", {}, new Uint8Array(4)]) {
+        assert.throws(() => call(value), (e) => e.constructor === Error && message.test(e.message), `${call} with ${value}`);
+      }
+    }
+    assert.throws(() => wasm.summarize(["10.0.0.0/24", null]), { message: "network 1 is not a string" });
+    assert.throws(() => wasm.summarize([5]), { message: "network 0 is not a string" });
+    assert.throws(() => wasm.vlsm("10.0.0.0/24", [null]), { message: "a host count must be a number, a BigInt or a string" });
+    assert.throws(() => wasm.structPack("<i", [null]), { message: /^value 0 is not a number/ });
+    // A bad format is still the first error, as in CPython.
+    assert.throws(() => wasm.structPack("<k", null), { message: "bad char in struct format" });
+    // And the right shapes work as before.
+    assert.deepEqual(wasm.summarize(["10.0.0.0/25", "10.0.0.128/25"]).networks, ["10.0.0.0/24"]);
+    assert.equal(wasm.vlsm("10.0.0.0/24", [100, 50n, "20"]).allocations.length, 3);
+    assert.deepEqual([...wasm.structPack("<h", [-2])], [0xfe, 0xff]);
+  } finally {
+    console.error = error;
+  }
+  assert.deepEqual(printed, []);
+});

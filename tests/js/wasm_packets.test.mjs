@@ -1,7 +1,9 @@
 // The packet, capture and simulation exports under Node, against the CLI.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cli, loadWasm } from "./helpers.mjs";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { ROOT, cli, loadWasm } from "./helpers.mjs";
 
 const wasm = await loadWasm();
 
@@ -160,4 +162,95 @@ test("readCapture lists a capture's frames as `netlab dissect --pcap` does; its 
     rmSync(dir, { recursive: true, force: true });
   }
   assert.throws(() => wasm.readCapture(new TextEncoder().encode("hello")), /not a pcap or pcapng file: it starts with 0x68656c6c/);
+});
+
+/** Runs `call`, returning what it threw and what it printed through console.error meanwhile. */
+function thrownAndPrinted(call) {
+  const printed = [];
+  const { error } = console;
+  console.error = (...args) => printed.push(args.join(" "));
+  try {
+    call();
+    return { thrown: null, printed };
+  } catch (e) {
+    return { thrown: e, printed };
+  } finally {
+    console.error = error;
+  }
+}
+
+/** Asserts that `call` throws a plain Error (no TypeError from the glue, nothing printed) whose message matches. */
+function plainError(call, message, where) {
+  const { thrown, printed } = thrownAndPrinted(call);
+  assert.ok(thrown instanceof Error, `${where}: threw ${thrown}`);
+  assert.equal(thrown.constructor, Error, `${where}: ${thrown.constructor.name}: ${thrown.message}`);
+  assert.match(thrown.message, message, where);
+  assert.deepEqual(printed, [], `${where}: wasm-bindgen printed`);
+}
+
+test("encapsulate has the field names of `netlab encap --json`, `pcap` (null) included, and the extra `bytes`", () => {
+  const built = wasm.encapsulate(SEED);
+  const { code, json } = cli("encap", "--proto", "tcp", "--src", "192.168.12.1:53000", "--dst", "192.168.13.1:9000", "--payload", "hello");
+  assert.equal(code, 0);
+  assert.equal(json.pcap, null, "the CLI writes no file without --pcap");
+  assert.deepEqual(Object.keys(built), [...Object.keys(json), "bytes"]);
+  assert.equal(built.pcap, null);
+  const { bytes, ...rest } = built;
+  assert.deepEqual(rest, json);
+  assert.ok(bytes instanceof Uint8Array);
+});
+
+test("dissect reads a string as hex text, as `netlab dissect HEX` does, with its errors", () => {
+  const built = wasm.encapsulate(SEED);
+  const pairs = built.hex.match(/../g);
+  // "0200" is the two bytes 02 00 (it used to be the four ASCII bytes of the text).
+  const short = wasm.dissect("0200");
+  assert.equal(short.length, 2);
+  assert.equal(short.hex, "0200");
+  assert.deepEqual(short, cli("dissect", "0200").json);
+  for (const text of [built.hex, pairs.join(" "), pairs.join(":"), pairs.map((p) => `0x${p}`).join(" "), pairs.map((p) => `\\x${p}`).join("")]) {
+    const { code, json } = cli("dissect", text);
+    assert.equal(code, 0, text.slice(0, 20));
+    assert.deepEqual(wasm.dissect(text), json, text.slice(0, 20));
+  }
+  assert.deepEqual(wasm.dissect(built.hex), wasm.dissect(built.bytes));
+  for (const text of ["45 0g", "abc", "0200 zz", "😀"]) {
+    const { code, json } = cli("dissect", text);
+    assert.equal(code, 2, text);
+    plainError(() => wasm.dissect(text), new RegExp(`^${json.error.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`), text);
+  }
+  for (const [what, value] of [["null", null], ["undefined", undefined], ["a number", 5], ["an object", {}], ["a boolean", true]]) {
+    plainError(() => wasm.dissect(value), /^bytes must be a Uint8Array, an array of bytes \(0-255\) or hex text$/, what);
+  }
+});
+
+test("toPcap checks its arguments: a plain Error naming the mistake, never the glue's TypeError", () => {
+  const frame = wasm.encapsulate(SEED).bytes;
+  // `options` is optional, in the .d.ts too.
+  assert.equal(wasm.toPcap([frame]).length, 24 + 16 + 59);
+  assert.equal(wasm.toPcap([frame], null).length, 24 + 16 + 59);
+  assert.equal(wasm.toPcap([[1, 2, 3]]).length, 24 + 16 + 3, "a frame may be an array of bytes");
+  const dts = readFileSync(path.join(ROOT, "web/pkg/netlab_wasm.d.ts"), "utf8");
+  assert.match(dts, /^export function toPcap\(frames: CaptureFrame\[\], options\?: \{format\?: "pcap" \| "pcapng"\}\): Uint8Array;$/m);
+  const notFrames = /^frames must be an array of frames \(Uint8Array or \{bytes, comment\?, time_us\?\}\)$/;
+  for (const [what, value] of [["null", null], ["undefined", undefined], ["a number", 5], ["an object", {}], ["a string", "x"], ["a Uint8Array", frame]]) {
+    plainError(() => wasm.toPcap(value), notFrames, `toPcap(${what})`);
+  }
+  const cases = [
+    [[null], /^frame 0 must be a Uint8Array or \{bytes, comment\?, time_us\?\}$/],
+    [[frame, 5], /^frame 1 must be a Uint8Array or \{bytes, comment\?, time_us\?\}$/],
+    [[{}], /^frame 0 has no bytes$/],
+    [[{ bytes: null }], /^frame 0 has no bytes$/],
+    [[{ bytes: 5 }], /^bytes must be a Uint8Array or a string$/],
+    [[{ bytes: frame, comment: 5 }], /^frame 0's comment must be a string$/],
+    [[{ bytes: frame, time_us: -1 }], /^frame 0's time_us must be a whole number of microseconds, 0 or more$/],
+    [[{ bytes: frame, time_us: 1.5 }], /^frame 0's time_us must be a whole number of microseconds, 0 or more$/],
+    [[{ bytes: frame, time_us: "1" }], /^frame 0's time_us must be a whole number of microseconds, 0 or more$/],
+    [[{ bytes: frame, time_us: 1e30 }], /^frame 0's time_us must be a whole number of microseconds, 0 or more$/],
+  ];
+  for (const [frames, message] of cases) plainError(() => wasm.toPcap(frames), message, JSON.stringify(frames).slice(0, 60));
+  plainError(() => wasm.toPcap([frame], "pcapng"), /^options must be an object, like \{format: "pcapng"\}$/, "options as a string");
+  plainError(() => wasm.toPcap([frame], { format: 5 }), /^options.format must be "pcap" or "pcapng"$/, "format as a number");
+  // The module goes on working after each.
+  assert.equal(wasm.toPcap([{ bytes: frame, time_us: 0 }], { format: "pcap" }).length, 24 + 16 + 59);
 });

@@ -8,7 +8,7 @@ use netlab_core::same::SameReport;
 use netlab_core::subnet::SubnetReport;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{number_text, option, to_js, to_js_bigint};
+use crate::convert::{array_arg, number_text, option, to_js, to_js_bigint};
 
 /// The most subnets `splitSubnet` lists: a /16 into /32s, or a /8 into
 /// /24s. `netlab split` streams any number; an array has to fit in memory
@@ -184,12 +184,13 @@ pub fn split_subnet(
 #[wasm_bindgen(unchecked_return_type = "VlsmPlan")]
 pub fn vlsm(
     cidr: &str,
-    #[wasm_bindgen(unchecked_param_type = "Array<number | bigint | string>")] hosts: Vec<JsValue>,
+    #[wasm_bindgen(unchecked_param_type = "Array<number | bigint | string>")] hosts: JsValue,
 ) -> Result<JsValue, JsError> {
     let network = parse_network(cidr)?;
+    let hosts = array_arg(&hosts, "hosts must be an array of host counts")?;
     let wanted = hosts
         .iter()
-        .map(|h| Ok(plan::parse_hosts(&number_text(h, "a host count")?)?))
+        .map(|h| Ok(plan::parse_hosts(&number_text(&h, "a host count")?)?))
         .collect::<Result<Vec<_>, JsError>>()?;
     let plan = plan::vlsm(network, &wanted)?;
     to_js_bigint(&plan, &["allocations.hosts", "allocations.usable_hosts"])
@@ -199,7 +200,17 @@ pub fn vlsm(
 /// outside them, as Python's `collapse_addresses` (`netlab summarize`). The
 /// first network that does not parse is the error.
 #[wasm_bindgen(unchecked_return_type = "Networks")]
-pub fn summarize(cidrs: Vec<String>) -> Result<JsValue, JsError> {
+pub fn summarize(
+    #[wasm_bindgen(unchecked_param_type = "string[]")] cidrs: JsValue,
+) -> Result<JsValue, JsError> {
+    let cidrs = array_arg(&cidrs, "cidrs must be an array of networks (strings)")?
+        .iter()
+        .enumerate()
+        .map(|(i, cidr)| {
+            cidr.as_string()
+                .ok_or_else(|| JsError::new(&format!("network {i} is not a string")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     to_js(&Networks::summarize(&cidrs)?)
 }
 

@@ -15,6 +15,60 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value.serialize(&serializer).map_err(|e| thrown(e.into()))
 }
 
+/// The largest integer a JavaScript number holds exactly, 2^53 - 1.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// A count or offset as JavaScript gets it: a number up to 2^53 - 1, a
+/// `BigInt` past it, where a number would round (CPython's `struct` sizes
+/// go up to 2^63 - 1).
+pub fn wide_int(n: u64) -> JsValue {
+    if n <= MAX_SAFE_INTEGER {
+        JsValue::from_f64(n as f64)
+    } else {
+        JsValue::from(n)
+    }
+}
+
+/// [`to_js`] for results whose 64-bit integers may pass 2^53: each is a
+/// number when a number holds it exactly, else a `BigInt` (as
+/// [`wide_int`]), where [`to_js`] would refuse the whole result.
+pub fn to_js_wide<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible()
+        .serialize_large_number_types_as_bigints(true);
+    let js = value.serialize(&serializer).map_err(|e| thrown(e.into()))?;
+    narrow_bigints(&js);
+    Ok(js)
+}
+
+/// Turns the `BigInt`s in `value` that a number holds exactly back into
+/// numbers: the serializer above makes every 64-bit integer a `BigInt`.
+fn narrow_bigints(value: &JsValue) {
+    let narrow = |child: &JsValue| -> Option<JsValue> {
+        let n = i64::try_from(child.clone()).ok()?;
+        (n.unsigned_abs() <= MAX_SAFE_INTEGER).then(|| JsValue::from_f64(n as f64))
+    };
+    if let Some(array) = value.dyn_ref::<Array>() {
+        for (i, item) in array.iter().enumerate() {
+            match narrow(&item) {
+                Some(number) => array.set(i as u32, number),
+                None => narrow_bigints(&item),
+            }
+        }
+    } else if value.is_object() {
+        for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+            let Ok(child) = Reflect::get(value, &key) else {
+                continue;
+            };
+            match narrow(&child) {
+                Some(number) => {
+                    let _ = Reflect::set(value, &key, &number);
+                }
+                None => narrow_bigints(&child),
+            }
+        }
+    }
+}
+
 /// [`to_js`], then the fields at `paths` become `BigInt`s where they hold
 /// decimal strings.
 ///
@@ -103,6 +157,17 @@ pub fn byte_array(value: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
                 .ok_or_else(wrong)
         })
         .collect()
+}
+
+/// An argument that must be an array, or the error `message` (a plain
+/// `Error` naming the argument, where wasm-bindgen's own conversion would
+/// throw its internal `TypeError` or say "expected an array").
+pub fn array_arg(value: &JsValue, message: &str) -> Result<Array, JsError> {
+    if Array::is_array(value) {
+        Ok(Array::from(value))
+    } else {
+        Err(JsError::new(message))
+    }
 }
 
 /// The text of a number as the CLI would be given it: strings as they are,

@@ -10,7 +10,7 @@ use netlab_core::packet::pcapng;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{byte_array, bytes_or_text, option, read_spec, to_js};
+use crate::convert::{array_arg, byte_array, bytes_or_text, option, read_spec, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_PACKETS: &str = r#"
@@ -83,6 +83,8 @@ export interface Encapsulation {
   steps: EncapStep[];
   physical: PhysicalView;
   overhead: Overhead;
+  /** Where `netlab encap --pcap FILE` wrote the capture: always `null` here, as no file is written (`toPcap` makes one). */
+  pcap: string | null;
   bytes: Uint8Array;
 }
 
@@ -139,22 +141,37 @@ pub fn encapsulate(
     let spec: EncapSpec = read_spec(spec)?;
     let built = build(&spec)?;
     let value = to_js(&built)?;
-    Reflect::set(
-        &value,
-        &JsValue::from_str("bytes"),
-        &Uint8Array::from(built.frame.as_slice()),
-    )
-    .map_err(|_| JsError::new("cannot attach the frame's bytes"))?;
+    // The CLI's `pcap` (the file `--pcap` wrote), so the field names match;
+    // then the frame itself, which the CLI gives only as `hex`.
+    let attach = |name: &str, field: &JsValue| {
+        Reflect::set(&value, &JsValue::from_str(name), field)
+            .map_err(|_| JsError::new("cannot attach the frame's bytes"))
+    };
+    attach("pcap", &JsValue::NULL)?;
+    attach("bytes", &Uint8Array::from(built.frame.as_slice()).into())?;
     Ok(value)
 }
 
 /// Reads a frame back into named layers; bad checksums and truncation are
-/// findings, never a thrown error.
+/// findings, never a thrown error. A string is hex text, read as `netlab
+/// dissect HEX` reads it (spaces, colons, `0x`, Wireshark's hex stream or
+/// dump), with its error for bad hex.
 #[wasm_bindgen(unchecked_return_type = "Dissection")]
 pub fn dissect(
-    #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[]")] bytes: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[] | string")] bytes: JsValue,
 ) -> Result<JsValue, JsError> {
-    let frame = frame_bytes(&bytes, "bytes")?;
+    let frame = if let Some(text) = bytes.as_string() {
+        parse_hex(&text)?
+    } else if Array::is_array(&bytes) {
+        byte_array(&bytes, "bytes")?
+    } else {
+        bytes
+            .dyn_ref::<Uint8Array>()
+            .map(Uint8Array::to_vec)
+            .ok_or_else(|| {
+                JsError::new("bytes must be a Uint8Array, an array of bytes (0-255) or hex text")
+            })?
+    };
     to_js(&dissect_frame(&frame))
 }
 
@@ -164,30 +181,36 @@ pub fn dissect(
 /// microsecond apart.
 #[wasm_bindgen(js_name = toPcap)]
 pub fn to_pcap(
-    #[wasm_bindgen(unchecked_param_type = "CaptureFrame[]")] frames: Array,
-    #[wasm_bindgen(unchecked_param_type = "{format?: \"pcap\" | \"pcapng\"}")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CaptureFrame[]")] frames: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "{format?: \"pcap\" | \"pcapng\"}")]
+    options: Option<JsValue>,
 ) -> Result<Vec<u8>, JsError> {
+    let frames = array_arg(
+        &frames,
+        "frames must be an array of frames (Uint8Array or {bytes, comment?, time_us?})",
+    )?;
     let now_us = (Date::now() * 1000.0) as u64;
-    let mut records = Vec::new();
-    for (i, frame) in frames.iter().enumerate() {
-        let (bytes, comment, time) = if frame.is_instance_of::<Uint8Array>() {
-            (frame_bytes(&frame, "frame")?, None, None)
-        } else {
-            let bytes = option(&frame, "bytes")
-                .ok_or_else(|| JsError::new(&format!("frame {i} has no bytes")))?;
-            let comment = option(&frame, "comment").and_then(|c| c.as_string());
-            let time = option(&frame, "time_us")
-                .and_then(|t| t.as_f64())
-                .map(|t| t as u64);
-            (frame_bytes(&bytes, "bytes")?, comment, time)
-        };
-        let mut record = Record::new(time.unwrap_or(now_us + i as u64), bytes);
-        if let Some(comment) = comment {
-            record = record.with_comment(comment);
+    let records = frames
+        .iter()
+        .enumerate()
+        .map(|(i, frame)| capture_record(&frame, i, now_us + i as u64))
+        .collect::<Result<Vec<_>, _>>()?;
+    let format = match &options {
+        None => None,
+        Some(options) if options.is_object() && !Array::is_array(options) => {
+            match option(options, "format") {
+                None => None,
+                Some(format) => Some(format.as_string().ok_or_else(|| {
+                    JsError::new("options.format must be \"pcap\" or \"pcapng\"")
+                })?),
+            }
         }
-        records.push(record);
-    }
-    let format = option(&options, "format").and_then(|f| f.as_string());
+        Some(_) => {
+            return Err(JsError::new(
+                "options must be an object, like {format: \"pcapng\"}",
+            ));
+        }
+    };
     let file = match format.as_deref() {
         None | Some("pcap") => pcap::write(&records)?,
         Some("pcapng") => pcapng::write(&records)?,
@@ -199,6 +222,44 @@ pub fn to_pcap(
     };
     Ok(file)
 }
+
+/// One frame of `toPcap` as a record: its bytes, or `{bytes, comment?,
+/// time_us?}`; `now_us` is its time when it gives none.
+fn capture_record(frame: &JsValue, i: usize, now_us: u64) -> Result<Record, JsError> {
+    if frame.is_instance_of::<Uint8Array>() || Array::is_array(frame) {
+        return Ok(Record::new(now_us, frame_bytes(frame, "frame")?));
+    }
+    if !frame.is_object() {
+        return Err(JsError::new(&format!(
+            "frame {i} must be a Uint8Array or {{bytes, comment?, time_us?}}"
+        )));
+    }
+    let bytes =
+        option(frame, "bytes").ok_or_else(|| JsError::new(&format!("frame {i} has no bytes")))?;
+    let time = match option(frame, "time_us") {
+        None => now_us,
+        Some(t) => t
+            .as_f64()
+            .filter(|t| t.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(t))
+            .map(|t| t as u64)
+            .ok_or_else(|| {
+                JsError::new(&format!(
+                    "frame {i}'s time_us must be a whole number of microseconds, 0 or more"
+                ))
+            })?,
+    };
+    let mut record = Record::new(time, frame_bytes(&bytes, "bytes")?);
+    if let Some(comment) = option(frame, "comment") {
+        let comment = comment
+            .as_string()
+            .ok_or_else(|| JsError::new(&format!("frame {i}'s comment must be a string")))?;
+        record = record.with_comment(comment);
+    }
+    Ok(record)
+}
+
+/// The largest whole number a JavaScript number holds exactly, 2^53 - 1.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 /// Hex as a learner pastes it (spaces, colons, `0x`, `\x`, Wireshark's
 /// hex stream or hex dump) as bytes; the error names the bad character.

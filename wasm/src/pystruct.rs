@@ -14,7 +14,7 @@ use js_sys::{Array, BigInt, Uint8Array};
 use netlab_core::pystruct::{Kind, Layout, Struct, StructError, Value};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{byte_array, to_js};
+use crate::convert::{array_arg, byte_array, to_js_wide, wide_int};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_PYSTRUCT: &str = r#"
@@ -29,31 +29,33 @@ export interface StructLayoutItem {
   index: number;
   code: string;
   kind: "pad" | "char" | "bytes" | "pascal" | "bool" | "signed" | "unsigned" | "float";
-  count: number;
-  offset: number;
-  size: number;
+  /** The repeat count; like `offset`, `size`, `first_value` and `values`, a BigInt past 2^53 - 1. */
+  count: number | bigint;
+  offset: number | bigint;
+  size: number | bigint;
   /** Alignment padding before the item (native mode only). */
   padding: number;
-  first_value: number;
-  values: number;
+  first_value: number | bigint;
+  values: number | bigint;
   /** Where the item starts in the format string, in characters. */
   position: number;
 }
 "#;
 
-/// The size of a struct format, as `struct.calcsize`. Throws CPython's
-/// error for a bad format, and an error for a size past 2^53 - 1, which a
-/// number cannot hold exactly (CPython allows up to 2^63 - 1).
-#[wasm_bindgen(js_name = structCalcsize, unchecked_return_type = "number")]
+/// The size of a struct format, as `struct.calcsize`, with CPython's error
+/// for a bad format. A number, or a `BigInt` past 2^53 - 1, which a number
+/// cannot hold exactly (CPython allows up to 2^63 - 1).
+#[wasm_bindgen(js_name = structCalcsize, unchecked_return_type = "number | bigint")]
 pub fn struct_calcsize(format: &str) -> Result<JsValue, JsError> {
-    to_js(&compile(format)?.size())
+    Ok(wide_int(compile(format)?.size()))
 }
 
 /// The format's items with their offsets, sizes and alignment padding
-/// (the `items` of `netlab calcsize --json`).
+/// (the `items` of `netlab calcsize --json`); counts, offsets and sizes
+/// past 2^53 - 1 are `BigInt`s, as in [`struct_calcsize`].
 #[wasm_bindgen(js_name = structLayout, unchecked_return_type = "StructLayoutItem[]")]
 pub fn struct_layout(format: &str) -> Result<JsValue, JsError> {
-    to_js(&compile(format)?.layout().items)
+    to_js_wide(&compile(format)?.layout().items)
 }
 
 /// Packs values by a format into bytes, as `struct.pack`, with CPython's
@@ -61,14 +63,15 @@ pub fn struct_layout(format: &str) -> Result<JsValue, JsError> {
 #[wasm_bindgen(js_name = structPack)]
 pub fn struct_pack(
     format: &str,
-    #[wasm_bindgen(unchecked_param_type = "StructInput[]")] values: Vec<JsValue>,
+    #[wasm_bindgen(unchecked_param_type = "StructInput[]")] values: JsValue,
 ) -> Result<Vec<u8>, JsError> {
     let st = compile(format)?;
+    let values = array_arg(&values, "values must be an array (struct.pack's arguments)")?;
     let layout = st.layout();
     let values = values
         .iter()
         .enumerate()
-        .map(|(i, v)| to_value(v, slot_kind(&layout, i), i))
+        .map(|(i, v)| to_value(&v, slot_kind(&layout, i), i))
         .collect::<Result<Vec<_>, _>>()?;
     st.pack(&values).map_err(fail)
 }

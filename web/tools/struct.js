@@ -8,7 +8,12 @@ import { t } from "../i18n.js";
 import { h, textField, showError, attempt, liveSummary, pythonBlock, part, onEdit, scrollBox, truncated, LIMITS } from "../ui.js";
 import { pyStr, pyBytes, pyValue, pyTuple, toHex, parseBytes, parseValues } from "../python.js";
 
-/** @typedef {import("../pkg/calc/netlab_wasm.js").StructLayoutItem} Item */
+/**
+ * A layout item with numbers where the module may give BigInts (past 2^53
+ * bytes), as `layoutOf` makes it for drawing.
+ * @typedef {Omit<import("../pkg/calc/netlab_wasm.js").StructLayoutItem, "count" | "offset" | "size" | "first_value" | "values">
+ *   & {count: number, offset: number, size: number, first_value: number, values: number}} Item
+ */
 /** @typedef {import("../pkg/calc/netlab_wasm.js").StructValue} StructValue */
 /** @typedef {import("../pkg/calc/netlab_wasm.js").StructInput} StructInput */
 
@@ -96,7 +101,7 @@ function mount(panel, ctx) {
 
   function render() {
     const fmt = format.input.value;
-    const layout = attempt(() => structLayout(fmt));
+    const layout = attempt(() => layoutOf(fmt));
     const size = attempt(() => structCalcsize(fmt));
     showError(values.error, null, values.input);
     showError(bytes.error, null, bytes.input);
@@ -111,8 +116,10 @@ function mount(panel, ctx) {
     }
     showError(format.error, null, format.input);
     const items = layout.ok ?? [];
-    const calcsize = size.ok ?? 0;
-    const calcLine = `struct.calcsize(${pyStr(fmt)})  # ${calcsize}`;
+    // Exact for the text, a number for the drawing (which stops long before 2^53 bytes).
+    const exactSize = size.ok ?? 0;
+    const calcsize = Number(exactSize);
+    const calcLine = `struct.calcsize(${pyStr(fmt)})  # ${exactSize}`;
 
     if (dir() === "pack") {
       let inputs;
@@ -135,7 +142,7 @@ function mount(panel, ctx) {
       if (packed.err !== undefined) {
         showError(values.error, packed.err, values.input);
         summary.textContent = t("summary.error", { message: packed.err });
-        view.replaceChildren(formatView(fmt, items), calcsizeLine(calcsize));
+        view.replaceChildren(formatView(fmt, items), calcsizeLine(exactSize));
         python.set(["import struct", `${call}  # ${errorType(packed.err)}: ${packed.err}`, calcLine]);
         return;
       }
@@ -147,7 +154,7 @@ function mount(panel, ctx) {
         hexView(items, out, calcsize),
         h("p", { id: "struct-result", class: "result" }, h("code", { "data-field": "bytes", text: shortBytes(out) }), " ", t("struct.length", { n: out.length })),
         fieldsTable(items, vals),
-        calcsizeLine(calcsize),
+        calcsizeLine(exactSize),
       );
       summary.textContent = t("struct.summary_pack", { n: out.length, hex: shortHex(out) });
       python.set(["import struct", `${call}  # ${shortBytes(out)}`, calcLine, `struct.unpack(${pyStr(fmt)}, ${out.length > LIMITS.text ? call : pyBytes(out)})  # ${shortTuple(vals, items)}`]);
@@ -170,7 +177,7 @@ function mount(panel, ctx) {
       orders.replaceChildren(
         ...ORDERS.map((o) =>
           orderColumn(o, fmt, (f) => {
-            const its = attempt(() => structLayout(f)).ok ?? [];
+            const its = attempt(() => layoutOf(f)).ok ?? [];
             return attempt(() => shortTuple(structUnpack(f, b), its));
           }),
         ),
@@ -180,7 +187,7 @@ function mount(panel, ctx) {
       const tuple = shortTuple(vals, items);
       view.replaceChildren(formatView(fmt, items), hexView(items, b, calcsize));
       if (unpacked.ok) view.append(h("p", { id: "struct-result", class: "result" }, h("code", { "data-field": "values", text: tuple })), fieldsTable(items, vals));
-      view.append(calcsizeLine(calcsize));
+      view.append(calcsizeLine(exactSize));
       summary.textContent = unpacked.ok ? t("struct.summary_unpack", { values: tuple }) : t("summary.error", { message: unpacked.err ?? "" });
       python.set(["import struct", `${call}  # ${unpacked.ok ? tuple : `${errorType(unpacked.err ?? "")}: ${unpacked.err}`}`, calcLine]);
     }
@@ -246,6 +253,22 @@ function shortTuple(vals, items) {
 
 /** CPython's exception class for a struct failure. @param {string} message */
 const errorType = (message) => (message.startsWith("float too large") ? "OverflowError" : "struct.error");
+
+/**
+ * `structLayout` with numbers for the drawing: past 2^53 bytes the module
+ * gives BigInts, which lose their last digits here, far past anything drawn.
+ * @param {string} fmt @returns {Item[]}
+ */
+function layoutOf(fmt) {
+  return structLayout(fmt).map((it) => ({
+    ...it,
+    count: Number(it.count),
+    offset: Number(it.offset),
+    size: Number(it.size),
+    first_value: Number(it.first_value),
+    values: Number(it.values),
+  }));
+}
 
 /** The kind of the code that value `index` fills. @param {Item[]} items @param {number} index */
 function kindOf(items, index) {
@@ -391,7 +414,7 @@ function valuesText(vals, isFloat) {
   return vals.length > LIMITS.rows ? `${text}, … ${t("limit.values_more", { more: vals.length - LIMITS.rows })}` : text || "—";
 }
 
-/** @param {number} size */
+/** @param {number | bigint} size */
 function calcsizeLine(size) {
   return h("p", { id: "struct-calcsize" }, h("code", { text: "struct.calcsize" }), ` = `, h("strong", { "data-field": "size", text: String(size) }), ` ${t("struct.bytes_unit")}`);
 }

@@ -172,7 +172,8 @@ fn on_close(shared: &SharedRef, event: &CloseEvent) {
         } else {
             format!("WebSocket closed with code {code}: {reason}")
         };
-        s.lost = Some(why);
+        // After `relay.close()` the session was already over; its reason stays.
+        s.lost.get_or_insert(why);
         (s.take_all_waiters(), s.on_close.clone())
     };
     wake_all(waiters);
@@ -319,9 +320,18 @@ impl Relay {
         self.shared.borrow_mut().on_close = listener.dyn_into().ok();
     }
 
-    /// Ends the session: the relay closes every socket of it.
+    /// Ends the session: the relay closes every socket of it. The session
+    /// is over at once (`closed` is true, calls reject, calls waiting
+    /// reject now), not only when the WebSocket's close event comes.
     pub fn close(&self) {
-        let _ = self.shared.borrow().ws.close();
+        let waiters = {
+            let mut s = self.shared.borrow_mut();
+            let _ = s.ws.close();
+            s.lost
+                .get_or_insert_with(|| "relay.close() was called".to_owned());
+            s.take_all_waiters()
+        };
+        wake_all(waiters);
     }
 }
 

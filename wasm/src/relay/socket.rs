@@ -39,23 +39,118 @@ fn ebadf(op: &str) -> JsValue {
     local_error(op, EBADF, None)
 }
 
-/// A port as Python checks it.
+/// A port as Python checks its range.
 fn port_of(op: &str, port: f64) -> Result<u16, JsValue> {
-    if port.fract() == 0.0 && (0.0..=65535.0).contains(&port) {
+    if (0.0..=65535.0).contains(&port) {
         Ok(port as u16)
     } else {
         Err(js_sys::Error::new(&format!("{op}(): port must be 0-65535.")).into())
     }
 }
 
-/// A buffer size as Python's `recv` takes it: a whole number, not negative
-/// (`ValueError: negative buffersize in recv`); JavaScript's NaN or 1.5 is
-/// Python's float, which is no integer. Past any real buffer it is "all".
-fn bufsize_of(op: &str, bufsize: f64) -> Result<usize, JsValue> {
-    if bufsize.is_nan() || bufsize.fract() != 0.0 {
-        let message = "'float' object cannot be interpreted as an integer";
-        return Err(python_error("TypeError", message).into());
+/// Python's `TypeError` with its message.
+fn type_error(message: &str) -> JsValue {
+    python_error("TypeError", message).into()
+}
+
+/// How many arguments a JavaScript call gave: JavaScript passes the missing
+/// ones as `undefined`, so up to the last that is not.
+fn given(args: &[&JsValue]) -> usize {
+    args.iter()
+        .rposition(|a| !a.is_undefined())
+        .map_or(0, |last| last + 1)
+}
+
+/// The name of the Python type a JavaScript value stands for, as Python's
+/// `TypeError`s say it.
+fn py_type(value: &JsValue) -> &'static str {
+    if value.is_null() || value.is_undefined() {
+        "NoneType"
+    } else if value.is_string() {
+        "str"
+    } else if let Some(x) = value.as_f64() {
+        if x.fract() == 0.0 { "int" } else { "float" }
+    } else if value.as_bool().is_some() {
+        "bool"
+    } else if value.is_bigint() {
+        "int"
+    } else if value.is_instance_of::<Uint8Array>() {
+        "bytes"
+    } else if Array::is_array(value) {
+        "list"
+    } else {
+        "dict"
     }
+}
+
+/// An integer argument as Python takes one: a whole number, a boolean or a
+/// `BigInt`. Anything else is Python's `TypeError`: JavaScript's NaN or 1.5
+/// is Python's float, `null` its None, neither an integer.
+fn py_int(value: &JsValue) -> Result<f64, JsValue> {
+    if let Some(x) = value.as_f64().filter(|x| x.fract() == 0.0) {
+        Ok(x)
+    } else if let Some(flag) = value.as_bool() {
+        Ok(f64::from(u8::from(flag)))
+    } else if value.is_bigint() {
+        // Beyond an i128 it is only its sign that matters here.
+        Ok(i128::try_from(value.clone()).map_or_else(
+            |_| {
+                f64::INFINITY.copysign(if value.lt(&JsValue::from(0)) {
+                    -1.0
+                } else {
+                    1.0
+                })
+            },
+            |n| n as f64,
+        ))
+    } else {
+        let message = format!(
+            "'{}' object cannot be interpreted as an integer",
+            py_type(value)
+        );
+        Err(type_error(&message))
+    }
+}
+
+/// `(host, port)` as Python's `bind`, `connect` and `sendto` read their
+/// address: a pair (a missing port is a tuple of one), a `str` host and an
+/// int port in 0-65535, checked in that order.
+fn address_of(
+    op: &str,
+    host: &JsValue,
+    port: &JsValue,
+    v6: bool,
+) -> Result<(String, u16), JsValue> {
+    if port.is_undefined() {
+        return Err(type_error(if v6 {
+            "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])"
+        } else {
+            "AF_INET address must be a pair (host, port)"
+        }));
+    }
+    let host = host.as_string().ok_or_else(|| {
+        let message = format!("str, bytes or bytearray expected, not {}", py_type(host));
+        type_error(&message)
+    })?;
+    let port = port_of(op, py_int(port)?)?;
+    Ok((host, port))
+}
+
+/// Whether the socket is an `inet6` one (its address is Python's 4-tuple).
+fn is_v6(shared: &SharedRef, id: u32) -> bool {
+    shared.borrow().socks.get(&id).is_some_and(|s| s.v6)
+}
+
+/// A buffer size as Python's `recv` takes it: an integer
+/// ([`py_int`]), not negative (`ValueError: negative buffersize in recv`);
+/// none at all is Python's `recv() takes at least 1 argument (0 given)`.
+/// Past any real buffer it is "all".
+fn bufsize_of(op: &str, bufsize: &JsValue) -> Result<usize, JsValue> {
+    if bufsize.is_undefined() {
+        let message = format!("{op}() takes at least 1 argument (0 given)");
+        return Err(type_error(&message));
+    }
+    let bufsize = py_int(bufsize)?;
     if bufsize < 0.0 {
         let message = format!("negative buffersize in {op}");
         return Err(python_error("ValueError", &message).into());
@@ -272,6 +367,16 @@ async fn recv_from(
     .await
 }
 
+/// The bytes `send` and `sendall` take; none at all is Python's
+/// `send() takes at least 1 argument (0 given)`.
+fn data_of(op: &str, data: &JsValue) -> Result<Vec<u8>, JsValue> {
+    if data.is_undefined() {
+        let message = format!("{op}() takes at least 1 argument (0 given)");
+        return Err(type_error(&message));
+    }
+    Ok(bytes_or_text(data, "data")?)
+}
+
 /// An address as the relay's datagram frame needs it: an IP literal, or
 /// `localhost`.
 fn datagram_addr(host: &str, port: u16, v6: bool) -> Result<SocketAddr, JsValue> {
@@ -333,10 +438,19 @@ impl Socket {
 
     /// `bind((host, port))`; port 0 takes any free port (see `getsockname`).
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn bind(&self, host: String, port: f64) -> Promise {
+    pub fn bind(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] host: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] port: JsValue,
+    ) -> Promise {
         let (shared, id) = (self.shared.clone(), self.id);
         promise(async move {
-            let port = port_of("bind", port)?;
+            if given(&[&host, &port]) == 0 {
+                return Err(type_error(
+                    "socket.bind() takes exactly one argument (0 given)",
+                ));
+            }
+            let (host, port) = address_of("bind", &host, &port, is_v6(&shared, id))?;
             request(
                 &shared,
                 id,
@@ -398,10 +512,19 @@ impl Socket {
 
     /// `connect((host, port))`; for UDP it sets the default peer.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn connect(&self, host: String, port: f64) -> Promise {
+    pub fn connect(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] host: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] port: JsValue,
+    ) -> Promise {
         let (shared, id) = (self.shared.clone(), self.id);
         promise(async move {
-            let port = port_of("connect", port)?;
+            if given(&[&host, &port]) == 0 {
+                return Err(type_error(
+                    "socket.connect() takes exactly one argument (0 given)",
+                ));
+            }
+            let (host, port) = address_of("connect", &host, &port, is_v6(&shared, id))?;
             let timeout = shared.borrow().socks.get(&id).and_then(|s| s.timeout);
             request(
                 &shared,
@@ -426,7 +549,7 @@ impl Socket {
     ) -> Promise {
         let (shared, id) = (self.shared.clone(), self.id);
         promise(async move {
-            let data = bytes_or_text(&data, "data")?;
+            let data = data_of("send", &data)?;
             let n = send_some(&shared, id, &data).await?;
             Ok(JsValue::from(n as f64))
         })
@@ -440,7 +563,7 @@ impl Socket {
     ) -> Promise {
         let (shared, id) = (self.shared.clone(), self.id);
         promise(async move {
-            let data = bytes_or_text(&data, "data")?;
+            let data = data_of("sendall", &data)?;
             let mut sent = 0;
             while sent < data.len() {
                 sent += send_some(&shared, id, &data[sent..]).await?;
@@ -452,10 +575,13 @@ impl Socket {
     /// `recv(bufsize)`: at most `bufsize` bytes of what has arrived (so
     /// chunks merge as in Python); empty at EOF.
     #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
-    pub fn recv(&self, bufsize: f64) -> Promise {
+    pub fn recv(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] bufsize: JsValue,
+    ) -> Promise {
         let (shared, id) = (self.shared.clone(), self.id);
         promise(async move {
-            let bufsize = bufsize_of("recv", bufsize)?;
+            let bufsize = bufsize_of("recv", &bufsize)?;
             let (bytes, _) = recv_from(&shared, id, bufsize, "recv").await?;
             Ok(Uint8Array::from(bytes.as_slice()).into())
         })
@@ -467,13 +593,20 @@ impl Socket {
     pub fn sendto(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] data: JsValue,
-        host: String,
-        port: f64,
+        #[wasm_bindgen(unchecked_param_type = "string")] host: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] port: JsValue,
     ) -> Promise {
         let (shared, id) = (self.shared.clone(), self.id);
         promise(async move {
+            // Python's sendto(data, (host, port)) takes 2 arguments, the
+            // address as one: with no port, the address is a tuple of one.
+            let n = given(&[&data, &host, &port]);
+            if n < 2 {
+                let message = format!("sendto() takes 2 or 3 arguments ({n} given)");
+                return Err(type_error(&message));
+            }
             let data = bytes_or_text(&data, "data")?;
-            let port = port_of("sendto", port)?;
+            let (host, port) = address_of("sendto", &host, &port, is_v6(&shared, id))?;
             let (kind, v6, bound) = {
                 let mut s = shared.borrow_mut();
                 let state = open_state(&mut s, id, "sendto")?;
@@ -520,12 +653,18 @@ impl Socket {
         })
     }
 
-    /// `recvfrom(bufsize)`: `[bytes, [host, port]]` (the peer is `null` on TCP).
+    /// `recvfrom(bufsize)`: `[bytes, [host, port]]`. The address is `null`
+    /// on a TCP socket (as Python's is `None` there: a stream's bytes have
+    /// no sender of their own; `getpeername()` names the peer) and from
+    /// `recvfrom(0)`, which returns at once without taking a datagram.
     #[wasm_bindgen(unchecked_return_type = "Promise<[Uint8Array, Address | null]>")]
-    pub fn recvfrom(&self, bufsize: f64) -> Promise {
+    pub fn recvfrom(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] bufsize: JsValue,
+    ) -> Promise {
         let (shared, id) = (self.shared.clone(), self.id);
         promise(async move {
-            let bufsize = bufsize_of("recvfrom", bufsize)?;
+            let bufsize = bufsize_of("recvfrom", &bufsize)?;
             let (bytes, from) = recv_from(&shared, id, bufsize, "recvfrom").await?;
             let bytes = Uint8Array::from(bytes.as_slice());
             Ok(Array::of2(&bytes, &endpoint_js(from.as_ref())).into())
