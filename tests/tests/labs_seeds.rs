@@ -207,6 +207,23 @@ async fn cmd_lab_answers_the_seed_client() {
     );
 }
 
+/// The seed's server ran commands through a shell, which splits words on
+/// any whitespace: `seq<TAB>3` is `seq 3`, and `echo` joins its words with
+/// one space.
+#[tokio::test]
+async fn cmd_lab_splits_words_like_the_shell() {
+    let labs = Labs::start(b"nice@123!").await;
+    let out = seed(
+        "cmd_client.py",
+        &[&labs.port("cmd"), "echo   two  spaces", "seq\t3"],
+    )
+    .await;
+    assert_eq!(
+        out,
+        "客户端启动...\n欢迎登录\ninfo|10\n10\ntwo spaces\ninfo|5\n5\n1\n2\n3\n"
+    );
+}
+
 /// `bytes 100000` with a client that frames the stream: the `info|<len>`
 /// header, then exactly that many bytes, however the chunks fall (the seed's
 /// client, reading the header with one `recv(1024)`, would take output bytes
@@ -302,7 +319,18 @@ async fn upload_refuses_path_names_and_stores_nothing() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let labs = Labs::start(b"nice@123!").await;
     let long = "n".repeat(300);
-    for name in ["../x", "a/b", "..", long.as_str(), "a\\b"] {
+    // Path walks, and names a learner cannot see or type: control
+    // characters, and nothing but whitespace.
+    for name in [
+        "../x",
+        "a/b",
+        "..",
+        long.as_str(),
+        "a\\b",
+        "a\nb",
+        "a\u{7f}b",
+        "   ",
+    ] {
         let mut s = tokio::net::TcpStream::connect(("127.0.0.1", labs.ports["upload"]))
             .await
             .unwrap();

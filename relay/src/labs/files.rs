@@ -6,12 +6,11 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use netlab_core::auth::sha256_hex;
 use serde::Deserialize;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::time::Instant;
 
-use super::IDLE;
+use super::LabShared;
+use super::conn::Conn;
 use super::sandbox::{MAX_FILE, Sandbox, check_name};
-use super::stream::recv;
 
 /// The longest JSON header accepted.
 const MAX_HEADER: usize = 64 * 1024;
@@ -33,9 +32,10 @@ struct Header {
 
 /// Reads `struct.pack('i', len)`, the JSON header, then `filesize` bytes,
 /// and answers one JSON line. The file becomes visible only once complete;
-/// a client that stalls is dropped after the idle timeout with nothing stored.
-pub async fn upload(mut stream: TcpStream, sandbox: &Sandbox) -> io::Result<()> {
-    let (answer, unread) = match receive(&mut stream, sandbox).await {
+/// a client that stalls, or takes longer than the lab's upload time in all,
+/// is answered with an error (if it still reads) and nothing is stored.
+pub async fn upload(mut conn: Conn, shared: &LabShared) -> io::Result<()> {
+    let (answer, unread) = match receive(&mut conn, shared).await {
         Ok(Some(reply)) => (reply, 0),
         Ok(None) => return Ok(()),
         Err(Refusal { message, unread }) => {
@@ -45,10 +45,10 @@ pub async fn upload(mut stream: TcpStream, sandbox: &Sandbox) -> io::Result<()> 
     let mut line = answer.to_string();
     line.push('\n');
     // The seed's client closes without reading the answer: that is fine.
-    if stream.write_all(line.as_bytes()).await.is_ok() {
-        discard(&mut stream, unread).await;
+    if conn.send(line.as_bytes()).await.is_ok() {
+        discard(&mut conn, unread).await;
     }
-    let _ = stream.shutdown().await;
+    let _ = conn.shutdown().await;
     Ok(())
 }
 
@@ -68,38 +68,70 @@ impl Refusal {
 
 impl From<io::Error> for Refusal {
     fn from(e: io::Error) -> Self {
-        Self::new(format!("connection problem: {e}"), 0)
+        Self::new(
+            format!("connection problem: {e}; nothing was stored, send the file again"),
+            0,
+        )
     }
 }
 
 /// Reads and drops what a refused client still sends, so that closing does
 /// not reset the connection before the client has read the answer. Bounded:
 /// at most `unread` bytes (and `MAX_DRAIN`), `DRAIN_TIME` in all, and
-/// `DRAIN_IDLE` of silence; one small buffer, nothing kept.
-async fn discard(stream: &mut TcpStream, unread: u64) {
-    let deadline = tokio::time::Instant::now() + DRAIN_TIME;
+/// `DRAIN_IDLE` (or the lab's idle limit, if shorter) of silence; one small
+/// buffer, nothing kept.
+async fn discard(conn: &mut Conn, unread: u64) {
+    let deadline = Instant::now() + DRAIN_TIME;
+    let idle = DRAIN_IDLE.min(conn.idle());
     let mut left = unread.min(MAX_DRAIN);
     let mut buf = [0u8; 16 * 1024];
     while left > 0 {
         let want = usize::try_from(left).unwrap_or(buf.len()).min(buf.len());
-        let until = deadline.min(tokio::time::Instant::now() + DRAIN_IDLE);
-        let read = stream.read(buf.get_mut(..want).unwrap_or_default());
-        match tokio::time::timeout_at(until, read).await {
-            Ok(Ok(n)) if n > 0 => left = left.saturating_sub(n as u64),
+        let until = deadline.min(Instant::now() + idle);
+        match conn
+            .recv_until(buf.get_mut(..want).unwrap_or_default(), until)
+            .await
+        {
+            Ok(n) if n > 0 => left = left.saturating_sub(n as u64),
             _ => return,
         }
     }
 }
 
+/// The refusal for an upload past its deadline.
+fn too_slow(limit: Duration, got: usize, size: usize) -> Refusal {
+    Refusal::new(
+        format!(
+            "the upload took longer than {} s in all ({got} of {size} bytes came); nothing was stored. Send the whole file at once (sk.sendall) and try again",
+            limit.as_secs_f64()
+        ),
+        size.saturating_sub(got) as u64,
+    )
+}
+
 async fn receive(
-    stream: &mut TcpStream,
-    sandbox: &Sandbox,
+    conn: &mut Conn,
+    shared: &LabShared,
 ) -> Result<Option<serde_json::Value>, Refusal> {
+    let deadline = Instant::now() + shared.upload_time;
+    let late = |e: io::Error| {
+        if Instant::now() >= deadline {
+            Refusal::new(
+                format!(
+                    "the header did not come within {} s; nothing was stored. Send the header and the file at once and try again",
+                    shared.upload_time.as_secs_f64()
+                ),
+                0,
+            )
+        } else {
+            e.into()
+        }
+    };
     let mut len = [0u8; 4];
-    match read_exact(stream, &mut len).await {
+    match conn.read_exact(&mut len, deadline).await {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(late(e)),
     }
     let header_len = i32::from_le_bytes(len);
     let header_len = usize::try_from(header_len)
@@ -114,7 +146,7 @@ async fn receive(
             )
         })?;
     let mut header = vec![0u8; header_len];
-    read_exact(stream, &mut header).await?;
+    conn.read_exact(&mut header, deadline).await.map_err(late)?;
     let header: Header = serde_json::from_slice(&header).map_err(|e| {
         Refusal::new(
             format!("the header is not JSON {{\"filename\": ..., \"filesize\": ...}}: {e}"),
@@ -135,11 +167,26 @@ async fn receive(
                 unread,
             )
         })?;
+    // Room for the whole file before its first byte, given back when this
+    // upload ends, whichever way.
+    let _room = shared
+        .pending
+        .reserve(size)
+        .map_err(|e| Refusal::new(e.to_string(), unread))?;
     let mut body = BytesMut::with_capacity(size);
     let mut chunk = [0u8; 1024];
     while body.len() < size {
         let want = (size - body.len()).min(chunk.len());
-        let n = recv(stream, chunk.get_mut(..want).unwrap_or_default()).await?;
+        let read = conn
+            .recv_until(chunk.get_mut(..want).unwrap_or_default(), deadline)
+            .await;
+        let n = match read {
+            Ok(n) => n,
+            Err(_) if Instant::now() >= deadline => {
+                return Err(too_slow(shared.upload_time, body.len(), size));
+            }
+            Err(e) => return Err(e.into()),
+        };
         if n == 0 {
             return Err(Refusal::new(
                 format!(
@@ -153,7 +200,8 @@ async fn receive(
     }
     let body: Bytes = body.freeze();
     let sha256 = sha256_hex(&body);
-    sandbox
+    shared
+        .sandbox
         .store(&header.filename, body)
         .map_err(|e| Refusal::new(e.to_string(), 0))?;
     Ok(Some(serde_json::json!({
@@ -164,26 +212,18 @@ async fn receive(
     })))
 }
 
-async fn read_exact(stream: &mut TcpStream, buf: &mut [u8]) -> io::Result<()> {
-    match tokio::time::timeout(IDLE, stream.read_exact(buf)).await {
-        Ok(result) => result.map(drop),
-        Err(_) => Err(io::Error::new(
-            io::ErrorKind::TimedOut,
-            "the client stopped sending",
-        )),
-    }
-}
-
 /// Seed 004's file server: the name from one `recv(1024)`, then the file,
-/// then close; an unknown name closes with no data, as the seed does.
-pub async fn download(mut stream: TcpStream, sandbox: &Sandbox) -> io::Result<()> {
+/// then close; an unknown name closes with no data, as the seed does. The
+/// file is sent from the sandbox's own copy (`Bytes` shares it), so a
+/// hundred clients downloading 16 MiB cost no more than one.
+pub async fn download(mut conn: Conn, sandbox: &Sandbox) -> io::Result<()> {
     let mut buf = [0u8; 1024];
-    let n = recv(&mut stream, &mut buf).await?;
+    let n = conn.recv(&mut buf).await?;
     let name = String::from_utf8_lossy(buf.get(..n).unwrap_or_default()).into_owned();
     if check_name(&name).is_ok()
         && let Some(data) = sandbox.get(&name)
     {
-        stream.write_all(&data).await?;
+        conn.send(&data).await?;
     }
-    stream.shutdown().await
+    conn.shutdown().await
 }
