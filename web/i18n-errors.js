@@ -226,8 +226,8 @@ export const ERRORS_ZH = {
   "unknown capture format '{other}': use pcap or pcapng": "未知的抓包文件格式 '{other}'：请用 pcap 或 pcapng",
   "cannot list the packets": "无法列出分组",
   "cannot attach a packet's bytes": "无法附上分组的字节",
-  "value {index} is not a number, BigInt, boolean, string, Uint8Array or {{str}}":
-    "值 {index} 不是数字、BigInt、布尔值、字符串、Uint8Array 或 {{str}}",
+  "value {index} is not a number, BigInt, boolean, string, Uint8Array, {{str}} or null":
+    "值 {index} 不是数字、BigInt、布尔值、字符串、Uint8Array、{{str}} 或 null",
 };
 
 /**

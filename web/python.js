@@ -70,12 +70,13 @@ export function pyFloat(x) {
 /**
  * A value the WASM module returned from `struct.unpack`, as Python
  * writes it: ints, bools, floats (`isFloat`: the code is e, f or d) and
- * bytes; and, going in, a Python str (`{str}`).
- * @param {number | bigint | boolean | Uint8Array | string | {str: string}} v
+ * bytes; and, going in, a Python str (`{str}`) and None (`null`).
+ * @param {number | bigint | boolean | Uint8Array | string | {str: string} | null} v
  * @param {boolean} [isFloat]
  */
 export function pyValue(v, isFloat = false) {
   if (typeof v === "boolean") return v ? "True" : "False";
+  if (v === null) return "None";
   if (typeof v === "object" && "str" in v) return pyStr(v.str);
   if (typeof v === "bigint") return v.toString();
   if (typeof v === "number") return isFloat ? pyFloat(v) : String(v);
@@ -149,13 +150,13 @@ const unescapeBytes = (body) => Uint8Array.from(unescapeLiteral(body, true), (c)
 /**
  * The values of a `struct.pack` call as a learner types them, separated by
  * commas: ints (`5`, `-1`, `0x7f`, `0o17`, `0b101`; BigInt past 2^53),
- * floats (`1.5`, `1e3`, `inf`, `nan`), `True`/`False`, bytes literals
- * (`b'ab'`) and str literals (`'ab'`, given to the module as `{str}`, so
- * that struct refuses them where bytes belong, as CPython does: the
- * Python 3 mistake the seeds warn of). Throws an Error whose message is
+ * floats (`1.5`, `1e3`, `inf`, `nan`), `True`/`False`, `None` (null),
+ * bytes literals (`b'ab'`) and str literals (`'ab'`, given to the module as
+ * `{str}`, so that struct refuses them where bytes belong, as CPython does:
+ * the Python 3 mistake the seeds warn of). Throws an Error whose message is
  * an i18n key; `index` on it says which value.
  * @param {string} text
- * @returns {Array<number | bigint | boolean | Uint8Array | {str: string}>}
+ * @returns {Array<number | bigint | boolean | Uint8Array | {str: string} | null>}
  */
 export function parseValues(text) {
   return splitTopLevel(text).map((item, index) => {
@@ -200,6 +201,7 @@ function splitTopLevel(text) {
 function parseValue(s) {
   if (s === "True" || s === "true") return true;
   if (s === "False" || s === "false") return false;
+  if (s === "None") return null;
   const bytes = s.match(/^b(['"])(.*)\1$/s);
   if (bytes) return unescapeBytes(bytes[2]);
   const str = s.match(/^(['"])(.*)\1$/s);

@@ -21,7 +21,7 @@ pub struct PackArgs {
     /// A struct format, e.g. "!HHI" or "<h3s?".
     format: String,
     /// One value per code: integers (42, -1, 0xff), floats (1.5, -inf,
-    /// nan), true/false, text for c, s and p (UTF-8), or hex:0a0b for raw
+    /// nan), true/false, None, text for c, s and p (UTF-8), or hex:0a0b for raw
     /// bytes. Values may start with "-" (-1, -0x10, -inf) without "--";
     /// a --json among them is still the flag, but after "--" it is a value.
     #[arg(allow_hyphen_values = true)]
@@ -140,6 +140,7 @@ fn parse_value(text: &str, slot: Option<(char, Kind)>) -> Result<Value, String> 
     match text {
         "true" | "True" => return Ok(Value::Bool(true)),
         "false" | "False" => return Ok(Value::Bool(false)),
+        "None" => return Ok(Value::None),
         _ => {}
     }
     if let Some(int) = Value::from_int_literal(text) {

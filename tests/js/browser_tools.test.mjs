@@ -288,6 +288,13 @@ test("struct: a str where bytes belong is refused as CPython refuses it (Python 
   await page.fill("#struct-values", "'x', b'abc'");
   await page.waitForFunction(() => (document.querySelector("#struct-python")?.textContent ?? "").includes("# b'"));
   assert.match(await text(page, "#struct-python"), /struct\.pack\('\?5s', 'x', b'abc'\)  # b'\\x01abc\\x00\\x00'/);
+  // None, what a function that forgot its return gives: CPython 3.11 says
+  // struct.error: required argument is not an integer.
+  await page.fill("#struct-format", "i");
+  await page.fill("#struct-values", "None");
+  await page.waitForFunction(() => (document.querySelector("#struct-values-error")?.textContent ?? "") !== "");
+  assert.equal(await text(page, "#struct-values-error"), "required argument is not an integer");
+  assert.match(await text(page, "#struct-python"), /struct\.pack\('i', None\)  # struct\.error: required argument is not an integer/);
   assert.deepEqual(errors, []);
   await page.close();
 });

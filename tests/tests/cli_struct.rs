@@ -31,6 +31,7 @@ fn arg(tagged: &str, kind: Option<Kind>) -> Option<String> {
         // The digits themselves: beyond an i128 the value keeps only a float.
         Value::Int(_) | Value::LargeInt(_) => tagged.strip_prefix('i').map(str::to_owned),
         Value::Bool(b) => Some(b.to_string()),
+        Value::None => Some("None".to_owned()),
         Value::Float(x) if x.is_nan() => {
             (x.to_bits() == f64::NAN.to_bits()).then(|| "nan".to_owned())
         }
@@ -268,6 +269,13 @@ fn errors_exit_2_with_cpythons_message() {
             "pack expected 3 items for packing (got 2)",
         ),
         (&["pack", "i", "1.5"], "required argument is not an integer"),
+        // None, as CPython 3.11 refuses it (the sample above also packs
+        // it for '?' from the vectors).
+        (
+            &["pack", "i", "None"],
+            "required argument is not an integer",
+        ),
+        (&["pack", "d", "None"], "required argument is not a float"),
         (
             &["pack", "<f", "1e300"],
             "float too large to pack with f format",

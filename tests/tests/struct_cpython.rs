@@ -39,7 +39,7 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// A value from the generator's tagged form (`i-1`, `T`, `f<bits>`, `x<hex>`,
-/// `u<str>`).
+/// `u<str>`, `N` for None).
 pub fn decode(tagged: &str) -> Value {
     let (tag, rest) = tagged.split_at(1);
     match tag {
@@ -51,6 +51,7 @@ pub fn decode(tagged: &str) -> Value {
         )),
         "x" => Value::Bytes(unhex(rest)),
         "u" => Value::Str(rest.to_owned()),
+        "N" => Value::None,
         _ => panic!("unknown value tag in {tagged:?}"),
     }
 }
@@ -65,6 +66,7 @@ pub fn encode(value: &Value) -> String {
         // Never unpacked, so never compared; tagged apart all the same.
         Value::LargeInt(x) => format!("L{:016x}", x.to_bits()),
         Value::Str(s) => format!("u{s}"),
+        Value::None => "N".to_owned(),
         Value::Bytes(b) => format!("x{}", hex(b)),
     }
 }

@@ -60,6 +60,9 @@ def enc(v):
     if isinstance(v, str):
         # A Python str (only str_pack_cases gives one): the text itself.
         return "u" + v
+    if v is None:
+        # Only none_pack_cases gives one.
+        return "N"
     raise TypeError(type(v))
 
 
@@ -431,6 +434,21 @@ def str_pack_cases():
     return out
 
 
+def none_pack_cases():
+    """None, what a function that forgot its `return` gives, for every code
+    (no random draws, so the other cases are unchanged)."""
+    out = []
+    for prefix in ["", "<", "!"]:
+        for code in "cbBhHiIlLqQefd?" + "".join(["s", "5s", "p", "0s"]) + ("nNP" if prefix == "" else ""):
+            fmt = prefix + code
+            out.append(outcome({"fmt": fmt, "args": [enc(None)]},
+                               lambda: struct.pack(fmt, None).hex()))
+    for fmt, args in [("i?", [1, None]), ("?i", [None, 1]), ("2?", [None, 0])]:
+        out.append(outcome({"fmt": fmt, "args": [enc(a) for a in args]},
+                           lambda: struct.pack(fmt, *args).hex()))
+    return out
+
+
 def rand_buffer(size):
     r = random.random()
     if r < 0.15:
@@ -547,7 +565,7 @@ def main():
         "oracle": "CPython %s struct module, %s" % (sys.version.split()[0], sys.platform),
         "generator": "tests/vectors/gen_struct.py",
         "calcsize": calcsize_cases(3000),
-        "pack": pack_cases(5000) + targeted_pack_cases() + large_int_pack_cases() + str_pack_cases(),
+        "pack": pack_cases(5000) + targeted_pack_cases() + large_int_pack_cases() + str_pack_cases() + none_pack_cases(),
         "unpack": unpack_cases(3400),
         "pack_into": pack_into_cases(2000),
         "unpack_from": unpack_from_cases(2000),

@@ -8,7 +8,8 @@
 //! Going in, a string is taken as its UTF-8 bytes, and a number packs as
 //! a Python `int` when it is whole and the code is not a float code: JS
 //! has one number type where Python has two. A Python `str` is written
-//! `{str: "abc"}`, and `struct` refuses it as CPython does.
+//! `{str: "abc"}`, and `struct` refuses it as CPython does. `null` is
+//! Python's `None`: `?` packs it as `False`, every other code refuses it.
 
 use js_sys::{Array, BigInt, Uint8Array};
 use netlab_core::pystruct::{Kind, Layout, Struct, StructError, Value};
@@ -21,8 +22,8 @@ const TS_PYSTRUCT: &str = r#"
 /** A value `structUnpack` returns: a Python int (a BigInt for 8-byte integers), bool, float or bytes. */
 export type StructValue = number | bigint | boolean | Uint8Array;
 
-/** A value `structPack` takes; a string stands for its UTF-8 bytes, `{str}` for a Python str (which struct refuses, as CPython does, but for `?`). */
-export type StructInput = number | bigint | boolean | string | Uint8Array | { str: string };
+/** A value `structPack` takes; a string stands for its UTF-8 bytes, `{str}` for a Python str and `null` for None (which struct refuses, as CPython does, but for `?`). */
+export type StructInput = number | bigint | boolean | string | Uint8Array | { str: string } | null;
 
 /** One item of a struct format: a code, its repeat count and where it sits (`netlab calcsize --json`'s `items`). */
 export interface StructLayoutItem {
@@ -122,7 +123,9 @@ fn slot_kind(layout: &Layout, index: usize) -> Option<Kind> {
 /// `kind`; see the module docs.
 fn to_value(js: &JsValue, kind: Option<Kind>, index: usize) -> Result<Value, JsError> {
     let float_slot = kind == Some(Kind::Float);
-    if let Some(b) = js.as_bool() {
+    if js.is_null() {
+        Ok(Value::None)
+    } else if let Some(b) = js.as_bool() {
         Ok(Value::Bool(b))
     } else if let Some(x) = js.as_f64() {
         // `as` saturates, so a whole number beyond an i128 fails the range
@@ -148,7 +151,7 @@ fn to_value(js: &JsValue, kind: Option<Kind>, index: usize) -> Result<Value, JsE
         Ok(Value::Str(text))
     } else {
         Err(JsError::new(&format!(
-            "value {index} is not a number, BigInt, boolean, string, Uint8Array or {{str}}"
+            "value {index} is not a number, BigInt, boolean, string, Uint8Array, {{str}} or null"
         )))
     }
 }
@@ -181,5 +184,6 @@ fn from_value(value: &Value, size: u64) -> JsValue {
         Value::Float(x) | Value::LargeInt(x) => JsValue::from_f64(*x),
         Value::Bytes(b) => Uint8Array::from(b.as_slice()).into(),
         Value::Str(s) => JsValue::from_str(s),
+        Value::None => JsValue::NULL,
     }
 }

@@ -129,7 +129,9 @@ fn int_arg(v: &Value) -> Result<i128, BadValue> {
         // Beyond an i128 it is beyond every integer code: its sign's bound
         // fails each code's range check with the message CPython gives.
         Value::LargeInt(x) => Ok(if *x < 0.0 { i128::MIN } else { i128::MAX }),
-        Value::Float(_) | Value::Bytes(_) | Value::Str(_) => Err(BadValue::NotAnInteger),
+        Value::Float(_) | Value::Bytes(_) | Value::Str(_) | Value::None => {
+            Err(BadValue::NotAnInteger)
+        }
     }
 }
 
@@ -146,7 +148,7 @@ fn float_arg(v: &Value) -> Result<(f64, bool), BadValue> {
         // says the argument is not a float.
         Value::LargeInt(x) if x.is_infinite() => Err(BadValue::NotAFloat),
         Value::LargeInt(x) => Ok((*x, true)),
-        Value::Bytes(_) | Value::Str(_) => Err(BadValue::NotAFloat),
+        Value::Bytes(_) | Value::Str(_) | Value::None => Err(BadValue::NotAFloat),
     }
 }
 

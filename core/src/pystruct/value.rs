@@ -42,6 +42,11 @@ pub enum Value {
     /// bytes object`), the Python 3 mistake of packing `'abc'` where
     /// `b'abc'` belongs; `?` packs its truth.
     Str(String),
+    /// Python's `None`, what a function without a `return` gives: a
+    /// learner's `struct.pack('i', count())` where `count` forgot to return
+    /// gets CPython's `required argument is not an integer`; `?` packs it
+    /// as `False`. `unpack` never returns one.
+    None,
 }
 
 impl Value {
@@ -64,6 +69,7 @@ impl Value {
             Self::Bytes(b) => !b.is_empty(),
             Self::LargeInt(_) => true,
             Self::Str(s) => !s.is_empty(),
+            Self::None => false,
         }
     }
 
@@ -88,7 +94,8 @@ impl Value {
         }
     }
 
-    /// The Python type's name: `int`, `bool`, `float` or `bytes`.
+    /// The Python type's name: `int`, `bool`, `float`, `bytes`, `str` or
+    /// `NoneType`.
     ///
     /// # Examples
     ///
@@ -104,6 +111,7 @@ impl Value {
             Self::Float(_) => "float",
             Self::Bytes(_) => "bytes",
             Self::Str(_) => "str",
+            Self::None => "NoneType",
         }
     }
 }
@@ -282,6 +290,7 @@ impl fmt::Display for Value {
             }),
             Self::LargeInt(x) => write!(f, "{x:.0}"),
             Self::Str(s) => f.write_str(&str_repr(s)),
+            Self::None => f.write_str("None"),
         }
     }
 }
@@ -416,6 +425,7 @@ impl Serialize for Value {
             Self::LargeInt(x) if x.is_finite() => s.serialize_f64(*x),
             Self::LargeInt(_) => s.collect_str(self),
             Self::Str(text) => s.serialize_str(text),
+            Self::None => s.serialize_none(),
             Self::Bytes(b) => {
                 let mut map = s.serialize_map(Some(1))?;
                 map.serialize_entry("hex", &hex(b))?;
@@ -524,6 +534,10 @@ mod test {
         assert_eq!(Value::Bool(false).to_string(), "False");
         assert_eq!(Value::Str("it's\n".into()).to_string(), "\"it's\\n\"");
         assert_eq!(Value::Str("a\\b\x01".into()).to_string(), "'a\\\\b\\x01'");
+        assert_eq!(Value::None.to_string(), "None");
+        assert_eq!(Value::None.type_name(), "NoneType");
+        assert!(!Value::None.is_truthy());
+        assert_eq!(serde_json::to_string(&Value::None).unwrap(), "null");
     }
 
     #[test]
