@@ -32,7 +32,8 @@ pub struct PackArgs {
 pub struct UnpackArgs {
     /// A struct format, e.g. "!HHI".
     format: String,
-    /// The bytes in hex: 0050 01bb, 0x005001bb or 00:50:01:bb.
+    /// The bytes in hex: "0050 01bb" (quoted: one argument), 0x005001bb or
+    /// 00:50:01:bb.
     hex: String,
 }
 

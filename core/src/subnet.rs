@@ -518,14 +518,14 @@ pub fn mask_to_prefix(mask: IpAddr) -> Result<u8, SubnetError> {
     let host_ones = inverted.leading_ones();
     if inverted.checked_shl(host_ones).unwrap_or(0) == 0 {
         let netmask = IpNet::new(mask, host_ones as u8)
-            .map(|n| n.netmask().to_string())
+            .map(|n| mask_text(n.netmask()))
             .unwrap_or_default();
         return Err(SubnetError::WildcardMask {
-            mask: mask.to_string(),
+            mask: mask_text(mask),
             netmask,
         });
     }
-    Err(SubnetError::NonContiguousMask(mask.to_string()))
+    Err(SubnetError::NonContiguousMask(mask_text(mask)))
 }
 
 #[cfg(test)]
@@ -714,6 +714,19 @@ mod test {
         assert_eq!(
             e("10.0.0.1/0.0.0.255"),
             "mask 0.0.0.255 is a wildcard (host) mask; the netmask is 255.255.255.0"
+        );
+        // An IPv6 mask is written in hex, never as an IPv4-mapped address.
+        assert_eq!(
+            mask_to_prefix("::ffff:ffff:ffff".parse().unwrap())
+                .unwrap_err()
+                .to_string(),
+            "mask ::ffff:ffff:ffff is a wildcard (host) mask; the netmask is ffff:ffff:ffff:ffff:ffff::"
+        );
+        assert_eq!(
+            mask_to_prefix("::ffff:ff00:ff".parse().unwrap())
+                .unwrap_err()
+                .to_string(),
+            "mask ::ffff:ff00:ff is not contiguous"
         );
         assert_eq!(
             e("10.0.300.1/8"),

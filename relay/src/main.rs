@@ -64,7 +64,8 @@ struct Args {
     /// client unchanged (repeatable).
     #[arg(long = "lab", value_name = "NAME=PORT", value_parser = parse_lab)]
     lab_ports: Vec<(String, u16)>,
-    /// The shared secret of the auth lab (seed 000 §9 uses nice@123!).
+    /// The shared secret of the auth lab [default: nice@123!, as seed 000 §9;
+    /// seed 003 §8.4.3 uses alexsb].
     #[arg(
         long,
         default_value = "nice@123!",
