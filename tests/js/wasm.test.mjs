@@ -90,7 +90,9 @@ test("an argument that must be an array, given anything else, throws an Error na
     assert.throws(() => wasm.summarize(["10.0.0.0/24", null]), { message: "network 1 is not a string" });
     assert.throws(() => wasm.summarize([5]), { message: "network 0 is not a string" });
     assert.throws(() => wasm.vlsm("10.0.0.0/24", [null]), { message: "a host count must be a number, a BigInt or a string" });
-    assert.throws(() => wasm.structPack("<i", [null]), { message: /^value 0 is not a number/ });
+    assert.throws(() => wasm.structPack("<i", [undefined]), { message: /^value 0 is not a number/ });
+    // null is Python's None, refused with CPython's words.
+    assert.throws(() => wasm.structPack("<i", [null]), { message: "required argument is not an integer" });
     // A bad format is still the first error, as in CPython.
     assert.throws(() => wasm.structPack("<k", null), { message: "bad char in struct format" });
     // And the right shapes work as before.
