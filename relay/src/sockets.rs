@@ -14,7 +14,7 @@
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU32, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::extract::ws::Message;
@@ -136,10 +136,10 @@ pub struct Stream {
     /// Bytes the browser sent that are not yet written (and credited back).
     pending: Arc<AtomicU32>,
     credit: Arc<Credit>,
-    /// Set by whoever tells the browser `eof` first: the reader when the
-    /// peer's FIN arrives, or `shutdown('read')`. Python's `recv` returns
-    /// `b''` from then on either way; the browser hears it once.
-    eof: Arc<AtomicBool>,
+    /// Who tells the browser `eof`: the reader when the peer's FIN
+    /// arrives, or `shutdown('read')`. Python's `recv` returns `b''` from
+    /// then on either way; the browser hears it once ([`EofState`]).
+    eof: Arc<AtomicU8>,
     reader: Option<Task>,
     writer_task: Option<Task>,
 }
@@ -168,7 +168,7 @@ impl Stream {
         let credit = Arc::new(Credit::new(window));
         let pending = Arc::new(AtomicU32::new(0));
         let queued = Arc::new(AtomicUsize::new(0));
-        let eof = Arc::new(AtomicBool::new(false));
+        let eof = Arc::new(AtomicU8::new(EofState::NONE));
         let (tx, rx) = mpsc::unbounded_channel();
         let reader = Task::spawn(read_stream(
             sock,
@@ -271,9 +271,13 @@ impl Stream {
     }
 
     /// `shutdown('read')`: stop reading; true if the browser is to be told
-    /// `eof` now (it was reading, and the peer's `eof` has not been told).
+    /// `eof` now (it was reading, and the peer's `eof` has not gone out).
     pub fn shutdown_read(&mut self) -> bool {
-        self.reader.take().is_some() && !self.eof.swap(true, Ordering::AcqRel)
+        // Dropping the reader aborts it at its next await: one that had
+        // claimed the peer's `eof` but not yet queued it never will, so
+        // only an `eof` already sent makes this one needless.
+        self.reader.take().is_some()
+            && self.eof.swap(EofState::SENT, Ordering::AcqRel) != EofState::SENT
     }
 
     /// Returns credit from the browser to the reader.
@@ -295,10 +299,22 @@ impl Stream {
     }
 }
 
+/// Where the browser's `eof` for a stream stands, in an `AtomicU8`.
+struct EofState;
+
+impl EofState {
+    /// Nobody has told it.
+    const NONE: u8 = 0;
+    /// The reader saw the peer's FIN and is queueing the event.
+    const CLAIMED: u8 = 1;
+    /// The event is queued for the browser.
+    const SENT: u8 = 2;
+}
+
 /// What a stream's reader shares with the session, and its read size.
 struct Reading {
     credit: Arc<Credit>,
-    eof: Arc<AtomicBool>,
+    eof: Arc<AtomicU8>,
     chunk: u32,
 }
 
@@ -326,8 +342,17 @@ async fn read_stream(sock: u32, mut read: OwnedReadHalf, reading: Reading, links
         match result {
             Ok(0) => {
                 credit.grant(allowed);
-                if !eof.swap(true, Ordering::AcqRel) {
+                let claimed = eof
+                    .compare_exchange(
+                        EofState::NONE,
+                        EofState::CLAIMED,
+                        Ordering::AcqRel,
+                        Ordering::Acquire,
+                    )
+                    .is_ok();
+                if claimed {
                     let _ = links.event(&Event::Eof { sock }).await;
+                    eof.store(EofState::SENT, Ordering::Release);
                 }
                 return;
             }
