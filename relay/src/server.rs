@@ -1,8 +1,9 @@
 //! The listener loop: routes, session limits and graceful shutdown.
 
 use std::future::Future;
+use std::future::IntoFuture;
 use std::io;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -13,7 +14,8 @@ use axum::routing::get;
 use axum::serve::ListenerExt;
 use serde::Deserialize;
 use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, broadcast, mpsc};
+use tokio::sync::{Semaphore, broadcast, mpsc, oneshot};
+use tokio::time::Instant;
 use tower_http::services::ServeDir;
 
 use netlab_core::protocol::LabInfo;
@@ -118,10 +120,19 @@ impl Relay {
             None => routes.fallback(web::embedded),
         };
         let app = routes.with_state(shared);
-        let graceful = async move {
-            shutdown.await;
-            tracing::info!("shutting down: closing every session");
-            let _ = notify_shutdown.send(());
+        // When shutdown began: one deadline, DRAIN_TIMEOUT later, for the
+        // HTTP connections and the sessions together.
+        let began = Arc::new(OnceLock::new());
+        let (began_tx, began_rx) = oneshot::channel::<()>();
+        let graceful = {
+            let began = Arc::clone(&began);
+            async move {
+                shutdown.await;
+                tracing::info!("shutting down: closing every session");
+                let _ = began.set(Instant::now());
+                let _ = began_tx.send(());
+                let _ = notify_shutdown.send(());
+            }
         };
         // TCP_NODELAY on every connection: the session writer flushes whole
         // batches of frames, and with Nagle a small data frame queued behind
@@ -134,10 +145,29 @@ impl Relay {
         });
         // Sessions hold their own clones of the completion sender; the router's
         // copy is dropped when `serve` returns, so `recv` ends once they are gone.
-        axum::serve(listener, app)
+        let server = axum::serve(listener, app)
             .with_graceful_shutdown(graceful)
-            .await?;
-        if tokio::time::timeout(DRAIN_TIMEOUT, all_done.recv())
+            .into_future();
+        tokio::pin!(server);
+        // Graceful shutdown waits for every HTTP connection to finish its
+        // request, and a client that sent half a request (or none) would
+        // hold the relay for ever: past the deadline they are dropped.
+        let until = || began.get().copied().unwrap_or_else(Instant::now) + DRAIN_TIMEOUT;
+        let deadline = async {
+            if began_rx.await.is_ok() {
+                tokio::time::sleep_until(until()).await;
+            } else {
+                // The server ended before shutdown began (an accept error).
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            result = &mut server => result?,
+            () = deadline => {
+                tracing::warn!("HTTP connections still open at the deadline: dropped");
+            }
+        }
+        if tokio::time::timeout_at(until(), all_done.recv())
             .await
             .is_err()
         {

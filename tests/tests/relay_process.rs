@@ -61,6 +61,27 @@ impl Process {
         }
     }
 
+    /// Sends SIGTERM and returns the exit code, failing the test if the
+    /// relay is still running 5 s later (relay-protocol.md's bound).
+    fn terminate(&mut self) -> Option<i32> {
+        let started = Instant::now();
+        let status = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        loop {
+            if let Some(code) = self.child.try_wait().unwrap() {
+                return code.code();
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "still running 5 s after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn pid(&self) -> u32 {
         self.child.id()
     }
@@ -243,24 +264,35 @@ async fn sigterm_during_traffic_closes_sessions_and_exits_0() {
         None
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let started = Instant::now();
-    let status = Command::new("kill")
-        .args(["-TERM", &relay.pid().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let code = loop {
-        if let Some(code) = relay.child.try_wait().unwrap() {
-            break code;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "still running 5 s after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert_eq!(code.code(), Some(0));
+    assert_eq!(relay.terminate(), Some(0));
     assert_eq!(traffic.await.unwrap(), Some(CloseCode::Away));
+}
+
+/// relay-protocol.md: on SIGTERM, exit 0 within 5 s, whatever the
+/// clients do. Graceful shutdown waited for every HTTP request to finish,
+/// so a client that had sent half a request held the relay for ever; a
+/// WebSocket client that never answers the close frame is let go too.
+#[tokio::test]
+async fn sigterm_exits_within_5_s_despite_a_half_sent_request() {
+    let mut relay = Process::start(&[]);
+    let _session = relay.session().await;
+    let mut half = tokio::net::TcpStream::connect(relay.addr).await.unwrap();
+    half.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {}\r\n", relay.addr).as_bytes())
+        .await
+        .unwrap();
+    let mut mute = tokio::net::TcpStream::connect(relay.addr).await.unwrap();
+    mute.write_all(
+        format!(
+            "GET /ws HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+            relay.addr
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(relay.terminate(), Some(0));
 }
 
 #[tokio::test]
