@@ -156,12 +156,14 @@ pub fn run(command: &str, now: SystemTime) -> Output {
         "echo" => text(args.join(" ")),
         "seq" => match count(MAX_SEQ) {
             Some(n) => Output::Seq(n),
-            None => text(format!("seq: N must be a whole number from 0 to {MAX_SEQ}")),
+            None => text(format!(
+                "seq takes one number N, a whole number from 0 to {MAX_SEQ}: seq 10"
+            )),
         },
         "bytes" => match count(MAX_BYTES) {
             Some(n) => Output::Pattern(n),
             None => text(format!(
-                "bytes: N must be a whole number from 0 to {MAX_BYTES}"
+                "bytes takes one number N, a whole number from 0 to {MAX_BYTES}: bytes 1000"
             )),
         },
         _ => text(format!("unknown command: {command}")),
@@ -259,10 +261,13 @@ mod test {
         assert_eq!(&whole("bytes 3", t), b"abc");
         assert_eq!(whole("echo 你好 world", t), "你好 world".as_bytes());
         assert_eq!(whole("rm -rf /", t), b"unknown command: rm -rf /");
-        assert!(
-            String::from_utf8(whole("seq 100001", t))
-                .unwrap()
-                .starts_with("seq: N must")
+        assert_eq!(
+            String::from_utf8(whole("seq 100001", t)).unwrap(),
+            "seq takes one number N, a whole number from 0 to 100000: seq 10"
+        );
+        assert_eq!(
+            String::from_utf8(whole("bytes x", t)).unwrap(),
+            "bytes takes one number N, a whole number from 0 to 16777216: bytes 1000"
         );
         assert!(
             String::from_utf8(whole("help", t))
@@ -286,7 +291,7 @@ mod test {
         assert!(
             String::from_utf8(whole("seq 3 4", t))
                 .unwrap()
-                .starts_with("seq: N must")
+                .starts_with("seq takes one number N")
         );
     }
 
