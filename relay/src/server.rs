@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::future::IntoFuture;
 use std::io;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::serve::ListenerExt;
 use serde::Deserialize;
 use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, broadcast, mpsc, oneshot};
+use tokio::sync::{Semaphore, broadcast, mpsc, watch};
 use tokio::time::Instant;
 use tower_http::services::ServeDir;
 
@@ -122,17 +122,12 @@ impl Relay {
         let app = routes.with_state(shared);
         // When shutdown began: one deadline, DRAIN_TIMEOUT later, for the
         // HTTP connections and the sessions together.
-        let began = Arc::new(OnceLock::new());
-        let (began_tx, began_rx) = oneshot::channel::<()>();
-        let graceful = {
-            let began = Arc::clone(&began);
-            async move {
-                shutdown.await;
-                tracing::info!("shutting down: closing every session");
-                let _ = began.set(Instant::now());
-                let _ = began_tx.send(());
-                let _ = notify_shutdown.send(());
-            }
+        let (began_tx, mut began) = watch::channel(None::<Instant>);
+        let graceful = async move {
+            shutdown.await;
+            tracing::info!("shutting down: closing every session");
+            began_tx.send_replace(Some(Instant::now()));
+            let _ = notify_shutdown.send(());
         };
         // TCP_NODELAY on every connection: the session writer flushes whole
         // batches of frames, and with Nagle a small data frame queued behind
@@ -152,13 +147,11 @@ impl Relay {
         // Graceful shutdown waits for every HTTP connection to finish its
         // request, and a client that sent half a request (or none) would
         // hold the relay for ever: past the deadline they are dropped.
-        let until = || began.get().copied().unwrap_or_else(Instant::now) + DRAIN_TIMEOUT;
         let deadline = async {
-            if began_rx.await.is_ok() {
-                tokio::time::sleep_until(until()).await;
-            } else {
+            match began.wait_for(Option::is_some).await.map(|t| *t) {
+                Ok(Some(t)) => tokio::time::sleep_until(t + DRAIN_TIMEOUT).await,
                 // The server ended before shutdown began (an accept error).
-                std::future::pending::<()>().await;
+                _ => std::future::pending::<()>().await,
             }
         };
         tokio::select! {
@@ -167,7 +160,8 @@ impl Relay {
                 tracing::warn!("HTTP connections still open at the deadline: dropped");
             }
         }
-        if tokio::time::timeout_at(until(), all_done.recv())
+        let until = began.borrow().unwrap_or_else(Instant::now) + DRAIN_TIMEOUT;
+        if tokio::time::timeout_at(until, all_done.recv())
             .await
             .is_err()
         {
