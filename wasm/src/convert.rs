@@ -42,29 +42,22 @@ pub fn to_js_wide<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 
 /// Turns the `BigInt`s in `value` that a number holds exactly back into
 /// numbers: the serializer above makes every 64-bit integer a `BigInt`.
+/// `Object.keys` lists an array's indices too, so one walk serves both.
 fn narrow_bigints(value: &JsValue) {
-    let narrow = |child: &JsValue| -> Option<JsValue> {
-        let n = i64::try_from(child.clone()).ok()?;
-        (n.unsigned_abs() <= MAX_SAFE_INTEGER).then(|| JsValue::from_f64(n as f64))
-    };
-    if let Some(array) = value.dyn_ref::<Array>() {
-        for (i, item) in array.iter().enumerate() {
-            match narrow(&item) {
-                Some(number) => array.set(i as u32, number),
-                None => narrow_bigints(&item),
+    if !value.is_object() {
+        return;
+    }
+    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+        let Ok(child) = Reflect::get(value, &key) else {
+            continue;
+        };
+        match i64::try_from(child.clone()) {
+            Ok(n) if n.unsigned_abs() <= MAX_SAFE_INTEGER => {
+                let _ = Reflect::set(value, &key, &JsValue::from_f64(n as f64));
             }
-        }
-    } else if value.is_object() {
-        for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
-            let Ok(child) = Reflect::get(value, &key) else {
-                continue;
-            };
-            match narrow(&child) {
-                Some(number) => {
-                    let _ = Reflect::set(value, &key, &number);
-                }
-                None => narrow_bigints(&child),
-            }
+            // A BigInt past 2^53 stays one.
+            Ok(_) => {}
+            Err(_) => narrow_bigints(&child),
         }
     }
 }
