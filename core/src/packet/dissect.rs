@@ -313,6 +313,18 @@ impl Dissector<'_> {
         }));
     }
 
+    /// An option whose Option Length field breaks `rule` (IPv4, TCP and
+    /// ICMPv6 options share the type-length shape), at the frame's `offset`.
+    fn option_length(&mut self, layer: Protocol, offset: usize, len: u8, rule: &'static str) {
+        self.findings.push(Finding::Content(ContentError::new(
+            layer,
+            offset,
+            "Option Length",
+            u64::from(len),
+            rule,
+        )));
+    }
+
     /// A layer of `bytes` from `at` to `end`, as one field.
     fn bytes_layer(&mut self, protocol: Protocol, at: usize, end: usize, spec: FieldSpec) {
         let end = end.min(self.frame.len());
@@ -494,13 +506,12 @@ impl Dissector<'_> {
             p.checksum_expected(),
         );
         if let Some((off, len)) = ipv4::bad_option(p.options()) {
-            self.findings.push(Finding::Content(ContentError::new(
+            self.option_length(
                 Protocol::Ipv4,
                 at + ipv4::HEADER_LEN + off,
-                "Option Length",
-                u64::from(len),
+                len,
                 "an option's length counts its type and length bytes and fits in the header",
-            )));
+            );
         }
         let payload_at = at + header_len;
         let end = at + packet_len;
@@ -615,13 +626,7 @@ impl Dissector<'_> {
             return;
         }
         if let Some((off, len, rule)) = tcp::bad_option(p.options()) {
-            self.findings.push(Finding::Content(ContentError::new(
-                Protocol::Tcp,
-                at + tcp::HEADER_LEN + off + 1,
-                "Option Length",
-                u64::from(len),
-                rule,
-            )));
+            self.option_length(Protocol::Tcp, at + tcp::HEADER_LEN + off + 1, len, rule);
         }
         if complete {
             self.checksum(
@@ -790,13 +795,7 @@ impl Dissector<'_> {
             None
         };
         if let Some((off, len, rule)) = bad_option {
-            self.findings.push(Finding::Content(ContentError::new(
-                Protocol::Icmpv6,
-                at + fixed + off + 1,
-                "Option Length",
-                u64::from(len),
-                rule,
-            )));
+            self.option_length(Protocol::Icmpv6, at + fixed + off + 1, len, rule);
         }
         if complete {
             self.checksum(
