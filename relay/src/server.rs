@@ -214,7 +214,14 @@ async fn upgrade(
     let frame = (limits.max_frame as usize).saturating_mul(2);
     ws.max_frame_size(frame)
         .max_message_size(frame)
-        .read_buffer_size(16 * 1024)
+        // tungstenite zeroes this much of its buffer before every read of
+        // the socket, however few bytes come. At 16 KiB that zeroing, and
+        // the cache it sweeps across thousands of sessions, cost the relay
+        // a tenth of its CPU per round trip: with 8 KiB, 5,000 sessions
+        // echoing every 100 ms got 866–871 k of 1 M round trips done
+        // instead of 788–826 k, at 30 KiB instead of 38 KiB per session,
+        // while 1 GiB uploads lost 3% (1,645 against 1,690 MiB/s).
+        .read_buffer_size(8 * 1024)
         .write_buffer_size(16 * 1024)
         .on_upgrade(move |socket| session::serve(socket, shared))
 }
