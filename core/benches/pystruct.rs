@@ -59,6 +59,20 @@ fn bench<M: Measurement>(c: &mut Criterion<M>) {
             out.len()
         })
     });
+    // The floors under the allocating forms: the allocations alone, with
+    // nothing packed or unpacked. `pack` returns a new 20-byte vector;
+    // `unpack` a vector of ten values, two of them 4-byte `bytes`.
+    group.bench_function("floor: pack's allocation", |b| {
+        b.iter(|| vec![0u8; black_box(20)])
+    });
+    group.bench_function("floor: unpack's allocations", |b| {
+        b.iter(|| {
+            let mut out: Vec<Value> = Vec::with_capacity(black_box(10));
+            out.push(Value::Bytes(vec![0u8; black_box(4)]));
+            out.push(Value::Bytes(vec![0u8; black_box(4)]));
+            out
+        })
+    });
     group.finish();
 }
 
