@@ -26,7 +26,7 @@ import { getLang } from "./i18n.js";
 export const ERRORS_ZH = {
   // addr.rs
   "an empty string is not an IP address": "空字符串不是 IP 地址",
-  "'{part}' is not an octet (0-255) in '{text}'": "'{text}' 中的 '{part}' 不是一个八位组（0-255）",
+  "'{part}' is not an octet (0-255) in '{text}'": "'{text}' 中的 '{part}' 不是一个字节值（0-255）",
   "'{part}' has a leading zero in '{text}': strict parsing refuses it because inet_aton would read it as octal":
     "'{text}' 中的 '{part}' 有前导零：严格解析拒绝它，因为 inet_aton 会把它当作八进制来读",
   "'{text}' has {parts} dotted parts; an IPv4 address has 4": "'{text}' 有 {parts} 个用点分隔的部分；IPv4 地址应有 4 个",
@@ -97,7 +97,7 @@ export const ERRORS_ZH = {
   "there are {0} messages; the simulator sends at most {MAX_MESSAGES}": "有 {0} 条消息；模拟器最多发送 {MAX_MESSAGES} 条",
   "{field} is {value} µs; the simulator takes at most {MAX_TIME_US} µs (an hour) for a time":
     "{field} 为 {value} µs；模拟器的时间最多取 {MAX_TIME_US} µs（一小时）",
-  "the framed lane cannot frame the messages: {0}": "带长度头的一路无法给这些消息加上长度头：{0}",
+  "the framed lane cannot frame the messages: {0}": "带长度报头的那一路无法给这些消息加上长度报头：{0}",
 
   // framing.rs
   "the header format {format:?} must hold exactly one integer, like 'i', '!I', '<H' or '>Q': {reason}":
@@ -108,7 +108,7 @@ export const ERRORS_ZH = {
     "长度报头给出的是 {length}，而长度不能为负：要么发送端打包了一个负数，要么读取端与数据流错了位，把消息的字节当成了报头",
   "a {length}-byte message does not fit a {format:?} length header: {source}": "{length} 字节的消息装不进格式为 {format:?} 的长度报头：{source}",
   "the file header {header:?} is not what json.loads() and the seed's server expect: {reason}":
-    "文件报头 {header:?} 不是 json.loads() 和教程的服务器所期望的：{reason}",
+    "文件报头 {header:?} 不是 json.loads() 和教程的服务端所期望的：{reason}",
   "the first recv() should hold the header 'info|<length>', but it holds {got}: {python}":
     "第一次 recv() 应收到报头 'info|<length>'，实际收到的是 {got}：{python}",
   "the header and {extra} bytes of the output arrived in one recv() (sticky packets, 粘包): {got} holds 'info|{length}' and more. The header has no terminator, so the seed's client cannot tell where the length stops: {python}":
@@ -129,7 +129,7 @@ export const ERRORS_ZH = {
   "--{flag}: {address} is an IPv6 address; encap builds IPv4 frames, as the seeds' examples are (dissect reads IPv6)":
     "--{flag}：{address} 是 IPv6 地址；encap 只构造 IPv4 帧，和教程里的例子一样（dissect 可以读 IPv6）",
   "a payload of {payload} bytes makes a {packet}-byte IPv4 packet, over Ethernet's MTU of 1500 bytes; netlab does not fragment, so at most {max} bytes of payload fit with {proto}":
-    "{payload} 字节的有效载荷会构成 {packet} 字节的 IPv4 分组，超过了以太网 1500 字节的 MTU；netlab 不做分片，所以用 {proto} 时有效载荷最多 {max} 字节",
+    "{payload} 字节的有效载荷会构成 {packet} 字节的 IPv4 数据包，超过了以太网 1500 字节的 MTU；netlab 不做分片，所以用 {proto} 时有效载荷最多 {max} 字节",
   "'{0}' is not a protocol netlab builds; use tcp, udp or icmp": "netlab 不构造协议 '{0}'；请用 tcp、udp 或 icmp",
   // The spec reader's prefix: which field of the spec the message is about.
   "--{flag}: {e}": "--{flag}：{e}",
@@ -159,11 +159,11 @@ export const ERRORS_ZH = {
   "not a pcap or pcapng file: it starts with {0}": "不是 pcap 或 pcapng 文件：它以 {0} 开头",
   "the file ends inside {what} at byte {offset}": "文件在第 {offset} 字节处结束，{what}不完整",
   "timestamp {timestamp_us} µs is past 2106, beyond what a classic pcap stores": "时间戳 {timestamp_us} µs 已过 2106 年，超出了经典 pcap 格式能存的范围",
-  "a packet of {len} bytes is too large for a capture file": "{len} 字节的分组太大，抓包文件装不下",
+  "a packet of {len} bytes is too large for a capture file": "{len} 字节的数据包太大，抓包文件装不下",
   "the pcapng block at byte {offset} has length {length}; a block is at least 12 bytes and a multiple of 4":
     "第 {offset} 字节处的 pcapng 块长度为 {length}；块至少 12 字节，且长度是 4 的倍数",
   "the packet at byte {offset} names interface {interface}, which no Interface Description Block declared":
-    "第 {offset} 字节处的分组指明接口 {interface}，但没有哪个接口描述块 (IDB) 声明过它",
+    "第 {offset} 字节处的数据包指明接口 {interface}，但没有哪个接口描述块 (IDB) 声明过它",
 
   // sim/lan.rs
   "two nodes are named '{0}'; names must be unique": "有两个节点都叫 '{0}'；名字不能重复",
@@ -181,7 +181,7 @@ export const ERRORS_ZH = {
     "路由器 {router}：到 {network} 的路由指明了接口 '{interface}'，但路由器没有这个接口",
   "router {router} has no interfaces": "路由器 {router} 没有接口",
   "send.from is '{0}', which is no host": "send.from 是 '{0}'，它不是主机",
-  "a TTL of 0 cannot be sent (Linux refuses IP_TTL 0); use 1-255": "TTL 为 0 的分组发不出去（Linux 拒绝 IP_TTL 0）；请用 1-255",
+  "a TTL of 0 cannot be sent (Linux refuses IP_TTL 0); use 1-255": "TTL 为 0 的数据包发不出去（Linux 拒绝 IP_TTL 0）；请用 1-255",
   "the payload is {0} bytes; at most {MAX_PAYLOAD} fit in one Ethernet frame": "有效载荷有 {0} 字节；一个以太网帧最多装 {MAX_PAYLOAD} 字节",
   "arp_tries is {0}: ARP asks 1 to {MAX_ARP_TRIES} times (Linux asks 3)": "arp_tries 为 {0}：ARP 请求要发 1 到 {MAX_ARP_TRIES} 次（Linux 发 3 次）",
   "the simulation went past {MAX_EVENTS} events: a loop of switches floods a broadcast forever (real switches run STP to cut such loops)":
@@ -198,8 +198,8 @@ export const ERRORS_ZH = {
   "the {what} is {len} bytes; the simulator sends at most {MAX_DATA}": "{what}有 {len} 字节；模拟器最多发送 {MAX_DATA} 字节",
   "loss lists segment 0; segments are numbered from 1, in the order they are sent": "loss 里列出了第 0 个报文段；报文段按发送的先后从 1 开始编号",
   "loss lists segment {0}, but no run sends more than {MAX_EVENTS} segments": "loss 里列出了第 {0} 个报文段，但任何一次模拟发送的报文段都不超过 {MAX_EVENTS} 个",
-  "the client and the server are both {ip}:{port}: a connection joins two different ends": "客户端和服务器都是 {ip}:{port}：一个连接连接的是两个不同的端点",
-  "the {side}'s MAC {mac} is a group (multicast or broadcast) address; a station's own MAC is unicast": "{side}的 MAC {mac} 是组地址（多播或广播）；站点自己的 MAC 是单播地址",
+  "the client and the server are both {ip}:{port}: a connection joins two different ends": "客户端和服务端都是 {ip}:{port}：一个连接总是连着两个不同的端点",
+  "the {side}'s MAC {mac} is a group (multicast or broadcast) address; a station's own MAC is unicast": "{side}的 MAC {mac} 是组地址（组播或广播）；站点自己的 MAC 是单播地址",
   "the simulation went past {MAX_EVENTS} events": "模拟超过了 {MAX_EVENTS} 个事件",
 
   // protocol/frame.rs, protocol/policy.rs (the relay's)
@@ -224,8 +224,8 @@ export const ERRORS_ZH = {
   "cannot attach the frame's bytes": "无法附上帧的字节",
   "frame {i} has no bytes": "帧 {i} 没有字节",
   "unknown capture format '{other}': use pcap or pcapng": "未知的抓包文件格式 '{other}'：请用 pcap 或 pcapng",
-  "cannot list the packets": "无法列出分组",
-  "cannot attach a packet's bytes": "无法附上分组的字节",
+  "cannot list the packets": "无法列出数据包",
+  "cannot attach a packet's bytes": "无法附上数据包的字节",
   "value {index} is not a number, BigInt, boolean, string, Uint8Array, {{str}} or null":
     "值 {index} 不是数字、BigInt、布尔值、字符串、Uint8Array、{{str}} 或 null",
 };
@@ -268,17 +268,17 @@ export const PIECES_ZH = {
   // packet/pcap.rs, packet/pcapng.rs
   "the file header": "文件头",
   "a record header": "记录头",
-  "a packet": "分组",
+  "a packet": "数据包",
   "the section header": "节头",
   "a block header": "块头",
   "a block": "块",
-  "a packet block": "分组块",
-  "a simple packet block": "简单分组块",
+  "a packet block": "数据包块",
+  "a simple packet block": "简单数据包块",
   "an interface block": "接口块",
   "an option": "选项",
   // sim/tcp.rs
   client: "客户端",
-  server: "服务器",
+  server: "服务端",
   router: "路由器",
   request: "请求",
   reply: "回复",
