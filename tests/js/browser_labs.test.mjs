@@ -204,7 +204,7 @@ test("auth: the digest computed in WASM is accepted with the right secret, refus
   await page.close();
 });
 
-test("cmd `bytes 100000`: the header is stuck to the output, and exactly 100000 bytes are reassembled", async () => {
+test("cmd `bytes 100000`: the info|<len> header, then exactly 100000 bytes reassembled", async () => {
   const { page, errors } = await openLabs("cmd");
   assert.equal(await page.inputValue("#labs-in-cmd"), "bytes 100000");
   const r = await runExercise(page);

@@ -207,6 +207,86 @@ async fn cmd_lab_answers_the_seed_client() {
     );
 }
 
+/// A big answer, whose output comes in full-sized segments that Nagle
+/// does not hold back: the seed's client, reading the header with one
+/// `recv(1024)`, must get the header alone, as it does from the seed's own
+/// server. Timing decides it, so the client runs ten times. (A release
+/// relay that sent the output straight after the header lost 27 of 30
+/// such runs; this debug build is slow enough to lose fewer, so the next
+/// test checks the pause itself.)
+#[tokio::test]
+async fn cmd_lab_big_answers_reach_the_seed_client() {
+    let labs = Labs::start(b"nice@123!").await;
+    let port = labs.port("cmd");
+    let digits: String = (1..=100_000)
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let want = format!(
+        "客户端启动...\n欢迎登录\ninfo|{len}\n{len}\n{digits}\n",
+        len = digits.len()
+    );
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("seeds")
+        .join("cmd_client.py");
+    let mut good = 0;
+    let mut failures = Vec::new();
+    for _ in 0..10 {
+        let run = Command::new("python3")
+            .arg(&path)
+            .args([port.as_str(), "seq 100000"])
+            .kill_on_drop(true)
+            .output();
+        let out = tokio::time::timeout(Duration::from_secs(30), run)
+            .await
+            .expect("cmd_client.py finishes in 30 s")
+            .expect("python3 runs");
+        if out.status.success() && out.stdout == want.as_bytes() {
+            good += 1;
+        } else {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            failures.push(stderr.lines().last().unwrap_or_default().to_owned());
+        }
+    }
+    assert!(
+        good >= 8,
+        "{good} of 10 runs read the answer; failures: {failures:?}"
+    );
+}
+
+/// The output leaves at least 10 ms after the header: the time from
+/// sending the command to the first output byte can only grow with delays
+/// in this test, never shrink.
+#[tokio::test]
+async fn cmd_lab_pauses_between_header_and_output() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let labs = Labs::start(b"nice@123!").await;
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", labs.ports["cmd"]))
+        .await
+        .unwrap();
+    let mut greeting = [0u8; 12];
+    s.read_exact(&mut greeting).await.unwrap();
+    let sent = std::time::Instant::now();
+    s.write_all(b"seq 100000").await.unwrap();
+    let mut got = Vec::new();
+    let mut chunk = [0u8; 1024];
+    while got.len() <= "info|588894".len() {
+        let n = s.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "EOF after {} bytes", got.len());
+        got.extend_from_slice(&chunk[..n]);
+    }
+    let waited = sent.elapsed();
+    assert!(
+        got.starts_with(b"info|588894"),
+        "{:?}",
+        String::from_utf8_lossy(&got)
+    );
+    assert!(
+        waited >= Duration::from_millis(10),
+        "the output came {waited:?} after the command"
+    );
+}
+
 /// The seed's server ran commands through a shell, which splits words on
 /// any whitespace: `seq<TAB>3` is `seq 3`, and `echo` joins its words with
 /// one space.
