@@ -567,8 +567,21 @@ fn with_cpu_figures(mut line: Value) -> Value {
     } else {
         None
     };
-    if let (Some((key, value)), Value::Object(fields)) = (per, &mut line) {
-        fields.insert(key.into(), ((value * 100.0).round() / 100.0).into());
+    let round = |x: f64| (x * 100.0).round() / 100.0;
+    // The load client's own CPU a round trip (its echo server included):
+    // what the relay cannot have of the machine in the scale scenario.
+    let harness = line["harness_cpu_s"]
+        .as_f64()
+        .zip(line["count"].as_f64().filter(|&n| n > 0.0))
+        .filter(|_| line["bytes"].is_null())
+        .map(|(c, n)| c * 1e6 / n);
+    if let Value::Object(fields) = &mut line {
+        if let Some((key, value)) = per {
+            fields.insert(key.into(), round(value).into());
+        }
+        if let Some(us) = harness {
+            fields.insert("harness_cpu_us_per_round_trip".into(), round(us).into());
+        }
     }
     line
 }
@@ -875,7 +888,7 @@ fn report(
         let _ = write!(md, "---|");
     }
     md.push('\n');
-    let rows: [(&str, Scenario, &str, &str); 14] = [
+    let rows: [(&str, Scenario, &str, &str); 16] = [
         ("browser→TCP MiB/s", Scenario::BulkUp, "mib_s", ""),
         ("TCP→browser MiB/s", Scenario::BulkDown, "mib_s", ""),
         (
@@ -913,6 +926,18 @@ fn report(
         ),
         ("scale: errors", Scenario::Scale, "errors", ""),
         ("scale: p50 / p99 µs", Scenario::Scale, "p50_us", "p99_us"),
+        (
+            "scale: target CPU µs per round trip done",
+            Scenario::Scale,
+            "cpu_us_per_round_trip",
+            "",
+        ),
+        (
+            "scale: load client CPU µs per round trip done",
+            Scenario::Scale,
+            "harness_cpu_us_per_round_trip",
+            "",
+        ),
         (
             "scale: KiB RSS per session",
             Scenario::Scale,
@@ -1144,6 +1169,26 @@ fn report(
         "| relay memory at {} sessions | {measured} | {compared} | ≤ 64 KiB per session | {met} |",
         sizes.sessions
     );
+    // What every round trip of the scale scenario costs the machine, the
+    // relay and the load client together, beside what the machine has.
+    if let (Some(relay_us), Some(client_us)) = (
+        relay(Scenario::Scale, "cpu_us_per_round_trip"),
+        relay(Scenario::Scale, "harness_cpu_us_per_round_trip"),
+    ) {
+        let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+        let needed = (relay_us.median + client_us.median) * expected as f64 / 1e6;
+        let _ = writeln!(
+            md,
+            "\nIn the scale scenario a round trip cost the relay {} µs of CPU and the load client \
+             (its echo server included) {} µs, medians of the runs: all {expected} round trips \
+             would need about {needed:.0} CPU-seconds, and this machine's {cpus} CPUs give {} in \
+             {} s.",
+            relay_us.show(""),
+            client_us.show(""),
+            cpus as u64 * sizes.duration,
+            sizes.duration,
+        );
+    }
 
     // Why runs failed, once each.
     let mut notes = Vec::new();
