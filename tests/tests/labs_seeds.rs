@@ -254,6 +254,18 @@ async fn cmd_lab_big_answers_reach_the_seed_client() {
     );
 }
 
+/// A connection to the `cmd` lab, past its `欢迎登录` greeting.
+async fn cmd_connection(labs: &Labs) -> tokio::net::TcpStream {
+    use tokio::io::AsyncReadExt;
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", labs.ports["cmd"]))
+        .await
+        .unwrap();
+    let mut greeting = [0u8; 12];
+    s.read_exact(&mut greeting).await.unwrap();
+    assert_eq!(&greeting, "欢迎登录".as_bytes());
+    s
+}
+
 /// The output leaves at least 10 ms after the header: the time from
 /// sending the command to the first output byte can only grow with delays
 /// in this test, never shrink.
@@ -261,11 +273,7 @@ async fn cmd_lab_big_answers_reach_the_seed_client() {
 async fn cmd_lab_pauses_between_header_and_output() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let labs = Labs::start(b"nice@123!").await;
-    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", labs.ports["cmd"]))
-        .await
-        .unwrap();
-    let mut greeting = [0u8; 12];
-    s.read_exact(&mut greeting).await.unwrap();
+    let mut s = cmd_connection(&labs).await;
     let sent = std::time::Instant::now();
     s.write_all(b"seq 100000").await.unwrap();
     let mut got = Vec::new();
@@ -312,12 +320,7 @@ async fn cmd_lab_splits_words_like_the_shell() {
 async fn cmd_lab_bytes_100000_reassembles_exactly() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let labs = Labs::start(b"nice@123!").await;
-    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", labs.ports["cmd"]))
-        .await
-        .unwrap();
-    let mut greeting = [0u8; 12];
-    s.read_exact(&mut greeting).await.unwrap();
-    assert_eq!(&greeting, "欢迎登录".as_bytes());
+    let mut s = cmd_connection(&labs).await;
     s.write_all(b"bytes 100000").await.unwrap();
     let mut all = Vec::new();
     let mut chunk = [0u8; 1024];
