@@ -51,8 +51,8 @@ impl Labs {
     }
 }
 
-/// Runs `python3 tests/seeds/SCRIPT ARGS…` (at most 30 s) and returns its stdout.
-async fn seed(script: &str, args: &[&str]) -> String {
+/// Runs `python3 tests/seeds/SCRIPT ARGS…` (at most 30 s), whatever it exits with.
+async fn run_seed(script: &str, args: &[&str]) -> std::process::Output {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("seeds")
         .join(script);
@@ -61,10 +61,15 @@ async fn seed(script: &str, args: &[&str]) -> String {
         .args(args)
         .kill_on_drop(true)
         .output();
-    let out = tokio::time::timeout(Duration::from_secs(30), run)
+    tokio::time::timeout(Duration::from_secs(30), run)
         .await
         .unwrap_or_else(|_| panic!("{script} did not finish in 30 s"))
-        .expect("python3 runs");
+        .expect("python3 runs")
+}
+
+/// Runs a seed script as [`run_seed`] does; it must succeed: its stdout.
+async fn seed(script: &str, args: &[&str]) -> String {
+    let out = run_seed(script, args).await;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
@@ -226,21 +231,10 @@ async fn cmd_lab_big_answers_reach_the_seed_client() {
         "客户端启动...\n欢迎登录\ninfo|{len}\n{len}\n{digits}\n",
         len = digits.len()
     );
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("seeds")
-        .join("cmd_client.py");
     let mut good = 0;
     let mut failures = Vec::new();
     for _ in 0..10 {
-        let run = Command::new("python3")
-            .arg(&path)
-            .args([port.as_str(), "seq 100000"])
-            .kill_on_drop(true)
-            .output();
-        let out = tokio::time::timeout(Duration::from_secs(30), run)
-            .await
-            .expect("cmd_client.py finishes in 30 s")
-            .expect("python3 runs");
+        let out = run_seed("cmd_client.py", &[&port, "seq 100000"]).await;
         if out.status.success() && out.stdout == want.as_bytes() {
             good += 1;
         } else {

@@ -560,27 +560,24 @@ fn run_one(
 /// per round trip. Less sensitive than speed to what else the machine runs.
 fn with_cpu_figures(mut line: Value) -> Value {
     let cpu = line["target_cpu_s"].as_f64();
-    let per = if let Some(bytes) = line["bytes"].as_f64() {
-        cpu.map(|c| ("cpu_s_per_gib", c / (bytes / f64::from(1u32 << 30))))
-    } else if let Some(count) = line["count"].as_f64().filter(|&n| n > 0.0) {
-        cpu.map(|c| ("cpu_us_per_round_trip", c * 1e6 / count))
-    } else {
-        None
-    };
-    let round = |x: f64| (x * 100.0).round() / 100.0;
-    // The load client's own CPU a round trip (its echo server included):
-    // what the relay cannot have of the machine in the scale scenario.
-    let harness = line["harness_cpu_s"]
-        .as_f64()
-        .zip(line["count"].as_f64().filter(|&n| n > 0.0))
-        .filter(|_| line["bytes"].is_null())
-        .map(|(c, n)| c * 1e6 / n);
-    if let Value::Object(fields) = &mut line {
-        if let Some((key, value)) = per {
-            fields.insert(key.into(), round(value).into());
+    let mut figures = Vec::new();
+    if let Some(bytes) = line["bytes"].as_f64() {
+        if let Some(c) = cpu {
+            figures.push(("cpu_s_per_gib", c / (bytes / f64::from(1u32 << 30))));
         }
-        if let Some(us) = harness {
-            fields.insert("harness_cpu_us_per_round_trip".into(), round(us).into());
+    } else if let Some(count) = line["count"].as_f64().filter(|&n| n > 0.0) {
+        if let Some(c) = cpu {
+            figures.push(("cpu_us_per_round_trip", c * 1e6 / count));
+        }
+        // The load client's own CPU a round trip (its echo server included):
+        // what the relay cannot have of the machine in the scale scenario.
+        if let Some(c) = line["harness_cpu_s"].as_f64() {
+            figures.push(("harness_cpu_us_per_round_trip", c * 1e6 / count));
+        }
+    }
+    if let Value::Object(fields) = &mut line {
+        for (key, value) in figures {
+            fields.insert(key.into(), ((value * 100.0).round() / 100.0).into());
         }
     }
     line

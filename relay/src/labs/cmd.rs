@@ -319,18 +319,20 @@ mod test {
     /// no chunk is over [`CHUNK`], whatever N is.
     #[test]
     fn chunked_answers_match_the_whole_ones_and_stay_small() {
+        let check = |output: Output, whole: Vec<u8>, what: &str| {
+            let chunks: Vec<_> = output.chunks().collect();
+            assert!(
+                chunks.iter().all(|c| !c.is_empty() && c.len() <= CHUNK),
+                "{what}"
+            );
+            assert_eq!(chunks.concat(), whole, "{what}");
+            assert_eq!(output.len(), whole.len() as u64, "{what}");
+        };
         let ns = [
             0, 1, 9, 10, 11, 99, 100, 101, 9_999, 10_000, 12_345, 99_999, 100_000,
         ];
         for n in ns {
-            let output = Output::Seq(n);
-            let chunks: Vec<_> = output.chunks().collect();
-            assert!(
-                chunks.iter().all(|c| !c.is_empty() && c.len() <= CHUNK),
-                "seq {n}"
-            );
-            assert_eq!(chunks.concat(), seq_whole(n), "seq {n}");
-            assert_eq!(output.len(), seq_whole(n).len() as u64, "seq {n}");
+            check(Output::Seq(n), seq_whole(n), &format!("seq {n}"));
         }
         let ns = [
             0,
@@ -344,14 +346,7 @@ mod test {
             MAX_BYTES,
         ];
         for n in ns {
-            let output = Output::Pattern(n);
-            let chunks: Vec<_> = output.chunks().collect();
-            assert!(
-                chunks.iter().all(|c| !c.is_empty() && c.len() <= CHUNK),
-                "bytes {n}"
-            );
-            assert_eq!(chunks.concat(), pattern_whole(n), "bytes {n}");
-            assert_eq!(output.len(), n);
+            check(Output::Pattern(n), pattern_whole(n), &format!("bytes {n}"));
         }
     }
 
