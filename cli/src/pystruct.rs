@@ -325,7 +325,12 @@ mod test {
         // integer code refuses as out of range.
         assert_eq!(
             parse_value("1".repeat(50).as_str(), int),
-            Ok(Value::LargeInt(1.111_111_111_111_111_1e49))
+            Ok(Value::LargeInt(
+                1.111_111_111_111_111_1e49,
+                "1".repeat(50)
+                    .bytes()
+                    .fold(0u64, |low, _| low.wrapping_mul(10).wrapping_add(1))
+            ))
         );
         let text = slot('s', Kind::Bytes);
         assert_eq!(parse_value("12", text), Ok(Value::Bytes(b"12".to_vec())));

@@ -64,7 +64,7 @@ pub fn encode(value: &Value) -> String {
         Value::Bool(false) => "F".to_owned(),
         Value::Float(x) => format!("f{:016x}", x.to_bits()),
         // Never unpacked, so never compared; tagged apart all the same.
-        Value::LargeInt(x) => format!("L{:016x}", x.to_bits()),
+        Value::LargeInt(x, low) => format!("L{:016x}{low:016x}", x.to_bits()),
         Value::Str(s) => format!("u{s}"),
         Value::None => "N".to_owned(),
         Value::Bytes(b) => format!("x{}", hex(b)),

@@ -50,8 +50,9 @@ def enc(v):
     if isinstance(v, bool):
         return "T" if v else "F"
     if isinstance(v, int):
-        # Beyond an i128 netlab keeps an int as Python's float of it
-        # (Value::LargeInt); only large_int_pack_cases gives such ints.
+        # Beyond an i128 netlab keeps an int as Python's float of it and
+        # its low 64 bits (Value::LargeInt); only large_int_pack_cases and
+        # overflow_pack_into_cases give such ints.
         return "i%d" % v
     if isinstance(v, float):
         return "f" + struct.pack(">d", v).hex()
@@ -525,6 +526,30 @@ def pack_into_cases(n):
     return out
 
 
+def overflow_pack_into_cases():
+    """pack_into with an int its code refuses, between two that fit, in
+    every mode (no random draws, so the cases after are unchanged). The
+    buffer after the error is the point: big-endian `q` and `Q` leave the
+    int's low eight bytes (`_PyLong_AsByteArray` writes before it checks),
+    every other code leaves zeros."""
+    ints = [2**63, -(2**63) - 1, 2**64, 2**64 + 1, -1, -(2**64), 2**127 - 1,
+            -(2**127), 2**127, -(2**127) - 1, 10**40, -(10**40), 2**200 + 5,
+            -(2**200) - 3]
+    out = []
+    for prefix in ["", "@", "=", "<", ">", "!"]:
+        codes = "qQiIlLnNP" if prefix in ("", "@") else "qQiIlL"
+        for code in codes:
+            fmt = prefix + "B" + code + "H"
+            for v in ints:
+                buf = bytearray(b"\x80" * (struct.calcsize(fmt) + 2))
+                case = {"fmt": fmt, "buf": buf.hex(), "offset": 1, "args": [enc(7), enc(v), enc(9)]}
+                outcome(case, lambda: struct.pack_into(fmt, buf, 1, 7, v, 9))
+                case["after"] = buf.hex()
+                case.pop("ok", None)
+                out.append(case)
+    return out
+
+
 def unpack_from_cases(n):
     out = []
     while len(out) < n:
@@ -567,7 +592,7 @@ def main():
         "calcsize": calcsize_cases(3000),
         "pack": pack_cases(5000) + targeted_pack_cases() + large_int_pack_cases() + str_pack_cases() + none_pack_cases(),
         "unpack": unpack_cases(3400),
-        "pack_into": pack_into_cases(2000),
+        "pack_into": pack_into_cases(2000) + overflow_pack_into_cases(),
         "unpack_from": unpack_from_cases(2000),
         "iter_unpack": iter_unpack_cases(1000),
     }

@@ -181,7 +181,7 @@ fn from_value(value: &Value, size: u64) -> JsValue {
         Value::Int(i) => JsValue::from_f64(*i as f64),
         Value::Bool(b) => JsValue::from_bool(*b),
         // Only a pack report shows one: the float it was packed as.
-        Value::Float(x) | Value::LargeInt(x) => JsValue::from_f64(*x),
+        Value::Float(x) | Value::LargeInt(x, _) => JsValue::from_f64(*x),
         Value::Bytes(b) => Uint8Array::from(b.as_slice()).into(),
         Value::Str(s) => JsValue::from_str(s),
         Value::None => JsValue::NULL,

@@ -128,7 +128,7 @@ fn int_arg(v: &Value) -> Result<i128, BadValue> {
         Value::Bool(b) => Ok(i128::from(*b)),
         // Beyond an i128 it is beyond every integer code: its sign's bound
         // fails each code's range check with the message CPython gives.
-        Value::LargeInt(x) => Ok(if *x < 0.0 { i128::MIN } else { i128::MAX }),
+        Value::LargeInt(x, _) => Ok(if *x < 0.0 { i128::MIN } else { i128::MAX }),
         Value::Float(_) | Value::Bytes(_) | Value::Str(_) | Value::None => {
             Err(BadValue::NotAnInteger)
         }
@@ -146,8 +146,8 @@ fn float_arg(v: &Value) -> Result<(f64, bool), BadValue> {
         Value::Bool(b) => Ok((f64::from(u8::from(*b)), true)),
         // Python's float(int) fails past the largest float, and struct then
         // says the argument is not a float.
-        Value::LargeInt(x) if x.is_infinite() => Err(BadValue::NotAFloat),
-        Value::LargeInt(x) => Ok((*x, true)),
+        Value::LargeInt(x, _) if x.is_infinite() => Err(BadValue::NotAFloat),
+        Value::LargeInt(x, _) => Ok((*x, true)),
         Value::Bytes(_) | Value::Str(_) | Value::None => Err(BadValue::NotAFloat),
     }
 }
@@ -368,13 +368,41 @@ impl Struct {
                 _ => {
                     for j in 0..item.count {
                         let (index, v) = value(j)?;
-                        let word = encode(item, self.mode(), v).map_err(|r| fail(index, r))?;
+                        let word = encode(item, self.mode(), v).map_err(|r| {
+                            if let Some(low) = overflow_write(item, self.mode(), v) {
+                                put(buf, at + j * item.unit, &low.to_be_bytes());
+                            }
+                            fail(index, r)
+                        })?;
                         put(buf, at + j * item.unit, word.as_slice());
                     }
                 }
             }
         }
         Ok(())
+    }
+}
+
+/// What an int that failed its code leaves in the buffer: only the
+/// big-endian `q` and `Q` write anything. CPython packs them with
+/// `_PyLong_AsByteArray`, which stores the int's low eight bytes as it goes
+/// and only then finds the int too large, so `pack_into` leaves them there
+/// (a negative int for `Q` is refused before any byte). Every other code
+/// checks the range first (`<q` and `=q` borrow the native function, which
+/// does too).
+fn overflow_write(item: &Item, mode: Mode, v: &Value) -> Option<u64> {
+    if mode != Mode::Big {
+        return None;
+    }
+    let (low, negative) = match v {
+        Value::Int(i) => (*i as u64, *i < 0),
+        Value::LargeInt(x, low) => (*low, *x < 0.0),
+        _ => return None,
+    };
+    match item.def.code {
+        b'q' => Some(low),
+        b'Q' if !negative => Some(low),
+        _ => None,
     }
 }
 

@@ -30,13 +30,15 @@ pub enum Value {
     Float(f64),
     Bytes(Vec<u8>),
     /// An int beyond the `i128` range (a learner's `10**40`), kept as the
-    /// float Python would convert it to: rounded to nearest, ties to even,
-    /// and infinite when it is beyond the largest float (where Python's
-    /// conversion fails). That is all any code needs of it: the integer
-    /// codes refuse it as out of range, the float codes pack that float or
-    /// refuse it with CPython's words, and `?` packs `True`. `unpack` never
-    /// returns one. Make it with [`Value::from_int_literal`].
-    LargeInt(f64),
+    /// float Python would convert it to (rounded to nearest, ties to even,
+    /// and infinite when it is beyond the largest float, where Python's
+    /// conversion fails) and its low 64 bits in two's complement. That is
+    /// all any code needs of it: the integer codes refuse it as out of
+    /// range (big-endian `q` and `Q` having first written those 64 bits,
+    /// as CPython's `pack_into` leaves them), the float codes pack that
+    /// float or refuse it with CPython's words, and `?` packs `True`.
+    /// `unpack` never returns one. Make it with [`Value::from_int_literal`].
+    LargeInt(f64, u64),
     /// A Python `str`, which `struct` never takes as bytes: every code but
     /// `?` refuses it with CPython's words (`argument for 's' must be a
     /// bytes object`), the Python 3 mistake of packing `'abc'` where
@@ -67,7 +69,7 @@ impl Value {
             Self::Bool(b) => *b,
             Self::Float(f) => *f != 0.0,
             Self::Bytes(b) => !b.is_empty(),
-            Self::LargeInt(_) => true,
+            Self::LargeInt(..) => true,
             Self::Str(s) => !s.is_empty(),
             Self::None => false,
         }
@@ -87,8 +89,9 @@ impl Value {
     /// ```
     pub fn same(&self, other: &Self) -> bool {
         match (self, other) {
-            (Self::Float(a), Self::Float(b)) | (Self::LargeInt(a), Self::LargeInt(b)) => {
-                a.to_bits() == b.to_bits()
+            (Self::Float(a), Self::Float(b)) => a.to_bits() == b.to_bits(),
+            (Self::LargeInt(a, low_a), Self::LargeInt(b, low_b)) => {
+                a.to_bits() == b.to_bits() && low_a == low_b
             }
             _ => self == other,
         }
@@ -106,7 +109,7 @@ impl Value {
     /// ```
     pub fn type_name(&self) -> &'static str {
         match self {
-            Self::Int(_) | Self::LargeInt(_) => "int",
+            Self::Int(_) | Self::LargeInt(..) => "int",
             Self::Bool(_) => "bool",
             Self::Float(_) => "float",
             Self::Bytes(_) => "bytes",
@@ -121,7 +124,7 @@ impl Value {
     /// `0b101` (a sign, then digits, case ignored, no `_`); `None` if the
     /// text is not one. Within the `i128` range it is an [`Value::Int`];
     /// beyond, a [`Value::LargeInt`] holding the float Python's `float(n)`
-    /// gives, rounded from all the digits.
+    /// gives, rounded from all the digits, and `n`'s low 64 bits.
     ///
     /// # Examples
     ///
@@ -129,10 +132,14 @@ impl Value {
     /// use netlab_core::pystruct::Value;
     ///
     /// assert_eq!(Value::from_int_literal("-0x10"), Some(Value::Int(-16)));
-    /// assert_eq!(Value::from_int_literal(&format!("1{}", "0".repeat(40))), Some(Value::LargeInt(1e40)));
+    /// // Python's float(10**40), and 10**40 % 2**64 beside it.
+    /// let ten_40 = Value::from_int_literal(&format!("1{}", "0".repeat(40)));
+    /// assert_eq!(ten_40, Some(Value::LargeInt(1e40, 0xb9f5_6100_0000_0000)));
+    /// let minus = Value::from_int_literal(&format!("-1{}", "0".repeat(40)));
+    /// assert_eq!(minus, Some(Value::LargeInt(-1e40, 0xb9f5_6100_0000_0000u64.wrapping_neg())));
     /// // 2**1024 is beyond every float: Python cannot convert it.
     /// let huge = Value::from_int_literal(&format!("0x1{}", "0".repeat(256))).unwrap();
-    /// assert_eq!(huge, Value::LargeInt(f64::INFINITY));
+    /// assert_eq!(huge, Value::LargeInt(f64::INFINITY, 0));
     /// assert_eq!(Value::from_int_literal("1.5"), None);
     /// ```
     pub fn from_int_literal(text: &str) -> Option<Self> {
@@ -166,11 +173,19 @@ impl Value {
         } else {
             power_of_two_radix_to_f64(digits, radix)
         };
-        Some(Self::LargeInt(if negative {
-            -magnitude
+        // The low 64 bits, as Python's `n % 2**64` (two's complement).
+        let low = digits
+            .chars()
+            .filter_map(|c| c.to_digit(radix))
+            .fold(0u64, |low, d| {
+                low.wrapping_mul(u64::from(radix))
+                    .wrapping_add(u64::from(d))
+            });
+        Some(if negative {
+            Self::LargeInt(-magnitude, low.wrapping_neg())
         } else {
-            magnitude
-        }))
+            Self::LargeInt(magnitude, low)
+        })
     }
 }
 
@@ -283,12 +298,12 @@ impl fmt::Display for Value {
             Self::Float(x) => f.write_str(&float_repr(*x)),
             Self::Bytes(b) => f.write_str(&bytes_repr(b)),
             // Only the float is kept: shown as the whole number it is.
-            Self::LargeInt(x) if x.is_infinite() => f.write_str(if *x > 0.0 {
+            Self::LargeInt(x, _) if x.is_infinite() => f.write_str(if *x > 0.0 {
                 "(an int beyond 1.8e+308)"
             } else {
                 "(an int below -1.8e+308)"
             }),
-            Self::LargeInt(x) => write!(f, "{x:.0}"),
+            Self::LargeInt(x, _) => write!(f, "{x:.0}"),
             Self::Str(s) => f.write_str(&str_repr(s)),
             Self::None => f.write_str("None"),
         }
@@ -422,8 +437,8 @@ impl Serialize for Value {
             Self::Bool(b) => s.serialize_bool(*b),
             Self::Float(x) if x.is_finite() => s.serialize_f64(*x),
             Self::Float(_) => s.collect_str(self),
-            Self::LargeInt(x) if x.is_finite() => s.serialize_f64(*x),
-            Self::LargeInt(_) => s.collect_str(self),
+            Self::LargeInt(x, _) if x.is_finite() => s.serialize_f64(*x),
+            Self::LargeInt(..) => s.collect_str(self),
             Self::Str(text) => s.serialize_str(text),
             Self::None => s.serialize_none(),
             Self::Bytes(b) => {
@@ -492,12 +507,12 @@ mod test {
         let tie = format!("0x1{}8{}", "0".repeat(13), "0".repeat(36));
         assert_eq!(
             Value::from_int_literal(&tie),
-            Some(Value::LargeInt(2f64.powi(200)))
+            Some(Value::LargeInt(2f64.powi(200), 0))
         );
         let above = format!("0x1{}8{}1", "0".repeat(13), "0".repeat(35));
         assert_eq!(
             Value::from_int_literal(&above),
-            Some(Value::LargeInt(2f64.powi(200) + 2f64.powi(148)))
+            Some(Value::LargeInt(2f64.powi(200) + 2f64.powi(148), 1))
         );
         assert_eq!(
             Value::from_int_literal("0x7fffffffffffffffffffffffffffffff"),
@@ -509,7 +524,7 @@ mod test {
         );
         assert_eq!(
             Value::from_int_literal("0x80000000000000000000000000000000"),
-            Some(Value::LargeInt(2f64.powi(127)))
+            Some(Value::LargeInt(2f64.powi(127), 0))
         );
     }
 
