@@ -14,6 +14,8 @@
 //! more than the threshold, so a full window stays open to it (bulk
 //! transfers, whose credit comes in frame-sized amounts, get theirs at once).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket};
@@ -31,15 +33,29 @@ pub const CREDIT_DELAY: Duration = Duration::from_millis(5);
 pub enum Out {
     /// A frame, written in turn.
     Frame(Message),
-    /// `bytes` of `sock`'s data are written to its OS socket.
-    Credit { sock: u32, bytes: u32 },
+    /// `bytes` of `sock`'s data are written to its OS socket; they come
+    /// off `uncredited` when the credit event goes out.
+    Credit {
+        sock: u32,
+        bytes: u32,
+        uncredited: Arc<AtomicU32>,
+    },
+}
+
+/// Credit owed for one socket.
+#[derive(Debug)]
+struct Owed {
+    sock: u32,
+    bytes: u32,
+    /// The socket's count of the browser's bytes not yet credited back.
+    uncredited: Arc<AtomicU32>,
 }
 
 /// Credit owed to the browser and not yet sent, per socket, in the order
 /// it was first owed.
 #[derive(Debug)]
 pub struct Coalescer {
-    owed: Vec<(u32, u32)>,
+    owed: Vec<Owed>,
     threshold: u32,
     /// When the oldest owed credit must go out, whatever else happens.
     due: Option<Instant>,
@@ -55,15 +71,22 @@ impl Coalescer {
         }
     }
 
-    /// Notes credit owed at `now`; true if it should go out at once.
-    pub fn owe(&mut self, sock: u32, bytes: u32, now: Instant) -> bool {
-        let total = match self.owed.iter_mut().find(|(s, _)| *s == sock) {
-            Some((_, owed)) => {
-                *owed = owed.saturating_add(bytes);
-                *owed
+    /// Notes credit owed at `now`; true if it should go out at once. A
+    /// socket closed and opened again under the same id has a count of its
+    /// own, so its credit is owed apart.
+    pub fn owe(&mut self, sock: u32, bytes: u32, uncredited: Arc<AtomicU32>, now: Instant) -> bool {
+        let same = |o: &&mut Owed| o.sock == sock && Arc::ptr_eq(&o.uncredited, &uncredited);
+        let total = match self.owed.iter_mut().find(same) {
+            Some(owed) => {
+                owed.bytes = owed.bytes.saturating_add(bytes);
+                owed.bytes
             }
             None => {
-                self.owed.push((sock, bytes));
+                self.owed.push(Owed {
+                    sock,
+                    bytes,
+                    uncredited,
+                });
                 bytes
             }
         };
@@ -77,11 +100,18 @@ impl Coalescer {
     }
 
     /// The owed credit as events, oldest first; nothing is owed after.
+    /// Each socket's count drops as its event is made, before it can reach
+    /// the browser, so the browser never holds credit the relay does not
+    /// yet count as returned.
     pub fn take(&mut self) -> impl Iterator<Item = Event> + '_ {
         self.due = None;
-        self.owed
-            .drain(..)
-            .map(|(sock, bytes)| Event::Credit { sock, bytes })
+        self.owed.drain(..).map(|owed| {
+            owed.uncredited.fetch_sub(owed.bytes, Ordering::AcqRel);
+            Event::Credit {
+                sock: owed.sock,
+                bytes: owed.bytes,
+            }
+        })
     }
 }
 
@@ -118,8 +148,12 @@ pub async fn run(
         let mut closing = false;
         while let Some(out) = next.take() {
             match out {
-                Out::Credit { sock, bytes } => {
-                    now_due |= credit.owe(sock, bytes, Instant::now());
+                Out::Credit {
+                    sock,
+                    bytes,
+                    uncredited,
+                } => {
+                    now_due |= credit.owe(sock, bytes, uncredited, Instant::now());
                 }
                 Out::Frame(message) => {
                     closing = matches!(message, Message::Close(_));
@@ -186,13 +220,19 @@ mod test {
             .collect()
     }
 
+    /// A socket's count with `n` bytes not yet credited.
+    fn count(n: u32) -> Arc<AtomicU32> {
+        Arc::new(AtomicU32::new(n))
+    }
+
     #[test]
     fn small_credit_waits_and_adds_up_per_socket() {
         let now = Instant::now();
         let mut c = Coalescer::new(256 * 1024);
-        assert!(!c.owe(1, 32, now));
-        assert!(!c.owe(2, 10, now));
-        assert!(!c.owe(1, 32, now + Duration::from_millis(1)));
+        let (one, two) = (count(64), count(10));
+        assert!(!c.owe(1, 32, Arc::clone(&one), now));
+        assert!(!c.owe(2, 10, Arc::clone(&two), now));
+        assert!(!c.owe(1, 32, Arc::clone(&one), now + Duration::from_millis(1)));
         // Due from the first, not pushed back by the later ones.
         assert_eq!(c.due(), Some(now + CREDIT_DELAY));
         assert_eq!(events(&mut c), [(1, 64), (2, 10)]);
@@ -204,12 +244,32 @@ mod test {
     fn a_sixteenth_of_the_window_goes_out_at_once() {
         let now = Instant::now();
         let mut c = Coalescer::new(256 * 1024);
-        assert!(!c.owe(1, 16 * 1024 - 1, now));
-        assert!(c.owe(1, 1, now));
-        assert!(c.owe(2, 64 * 1024, now));
+        let (one, two) = (count(16 * 1024), count(64 * 1024));
+        assert!(!c.owe(1, 16 * 1024 - 1, Arc::clone(&one), now));
+        assert!(c.owe(1, 1, Arc::clone(&one), now));
+        assert!(c.owe(2, 64 * 1024, Arc::clone(&two), now));
         assert_eq!(events(&mut c), [(1, 16 * 1024), (2, 64 * 1024)]);
         // A tiny window still coalesces nothing below one byte.
         let mut tiny = Coalescer::new(4);
-        assert!(tiny.owe(1, 1, now));
+        assert!(tiny.owe(1, 1, count(1), now));
+    }
+
+    #[test]
+    fn counts_drop_as_the_events_are_made_and_reused_ids_stay_apart() {
+        let now = Instant::now();
+        let mut c = Coalescer::new(256 * 1024);
+        let (old, new) = (count(100), count(7));
+        assert!(!c.owe(1, 100, Arc::clone(&old), now));
+        // Socket 1 closed and opened again: its credit is its own.
+        assert!(!c.owe(1, 7, Arc::clone(&new), now));
+        assert_eq!(
+            (old.load(Ordering::Acquire), new.load(Ordering::Acquire)),
+            (100, 7)
+        );
+        assert_eq!(events(&mut c), [(1, 100), (1, 7)]);
+        assert_eq!(
+            (old.load(Ordering::Acquire), new.load(Ordering::Acquire)),
+            (0, 0)
+        );
     }
 }

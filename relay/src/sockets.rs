@@ -83,10 +83,20 @@ impl Links {
     }
 
     /// Owes the browser credit for `bytes` of `sock`'s data, written to the
-    /// OS socket; the writer sends it soon (see [`crate::outgoing`]).
-    pub async fn credit(&self, sock: u32, bytes: u32) -> Result<(), ()> {
+    /// OS socket; the writer sends it soon (see [`crate::outgoing`]) and
+    /// only then takes the bytes off the socket's `uncredited` count.
+    pub async fn credit(
+        &self,
+        sock: u32,
+        bytes: u32,
+        uncredited: &Arc<AtomicU32>,
+    ) -> Result<(), ()> {
         self.out
-            .send(Out::Credit { sock, bytes })
+            .send(Out::Credit {
+                sock,
+                bytes,
+                uncredited: Arc::clone(uncredited),
+            })
             .await
             .map_err(|_| ())
     }
@@ -133,8 +143,12 @@ pub struct Stream {
     /// while it is zero may the session write directly: the bytes then
     /// cannot overtake queued ones.
     queued: Arc<AtomicUsize>,
-    /// Bytes the browser sent that are not yet written (and credited back).
-    pending: Arc<AtomicU32>,
+    /// Bytes the browser sent that it has not had back as credit: counted
+    /// when they arrive, until the credit event for them goes out, once
+    /// they are written to the OS socket. This is the browser's own count
+    /// of what is outstanding, so the window bounds exactly what the
+    /// protocol says, and with it the bytes waiting to be written.
+    uncredited: Arc<AtomicU32>,
     credit: Arc<Credit>,
     /// Who tells the browser `eof`: the reader when the peer's FIN
     /// arrives, or `shutdown('read')`. Python's `recv` returns `b''` from
@@ -166,7 +180,7 @@ impl Stream {
         let (read, write) = stream.into_split();
         let write = Arc::new(write);
         let credit = Arc::new(Credit::new(window));
-        let pending = Arc::new(AtomicU32::new(0));
+        let uncredited = Arc::new(AtomicU32::new(0));
         let queued = Arc::new(AtomicUsize::new(0));
         let eof = Arc::new(AtomicU8::new(EofState::NONE));
         let (tx, rx) = mpsc::unbounded_channel();
@@ -185,7 +199,7 @@ impl Stream {
             Arc::clone(&write),
             rx,
             Shared {
-                pending: Arc::clone(&pending),
+                uncredited: Arc::clone(&uncredited),
                 queued: Arc::clone(&queued),
             },
             links.clone(),
@@ -194,7 +208,7 @@ impl Stream {
             writer: Some(tx),
             write,
             queued,
-            pending,
+            uncredited,
             credit,
             eof,
             reader: Some(reader),
@@ -216,9 +230,9 @@ impl Stream {
             ));
         };
         let len = u32::try_from(payload.len()).unwrap_or(u32::MAX);
-        let before = self.pending.fetch_add(len, Ordering::AcqRel);
+        let before = self.uncredited.fetch_add(len, Ordering::AcqRel);
         if before.saturating_add(len) > window {
-            self.pending.fetch_sub(len, Ordering::AcqRel);
+            self.uncredited.fetch_sub(len, Ordering::AcqRel);
             return Err(ErrorEvent::os(
                 None,
                 "send",
@@ -238,8 +252,6 @@ impl Stream {
         }
         if written > 0 {
             links.metrics.add_bytes_to_peers(written);
-            let n = u32::try_from(written).unwrap_or(u32::MAX);
-            self.pending.fetch_sub(n, Ordering::AcqRel);
         }
         if written < payload.len() {
             self.queued.fetch_add(1, Ordering::AcqRel);
@@ -278,6 +290,11 @@ impl Stream {
         // only an `eof` already sent makes this one needless.
         self.reader.take().is_some()
             && self.eof.swap(EofState::SENT, Ordering::AcqRel) != EofState::SENT
+    }
+
+    /// The browser's bytes not yet credited back, for [`Links::credit`].
+    pub fn uncredited(&self) -> &Arc<AtomicU32> {
+        &self.uncredited
     }
 
     /// Returns credit from the browser to the reader.
@@ -413,7 +430,7 @@ impl ReadSize {
 /// The counters a stream's writer task shares with the session.
 #[derive(Debug)]
 struct Shared {
-    pending: Arc<AtomicU32>,
+    uncredited: Arc<AtomicU32>,
     queued: Arc<AtomicUsize>,
 }
 
@@ -456,11 +473,13 @@ async fn write_stream(
             shared.queued.fetch_sub(1, Ordering::AcqRel);
             next = rx.try_recv().ok();
         }
-        if written > 0 {
-            shared.pending.fetch_sub(written, Ordering::AcqRel);
-            if links.credit(sock, written).await.is_err() {
-                return;
-            }
+        if written > 0
+            && links
+                .credit(sock, written, &shared.uncredited)
+                .await
+                .is_err()
+        {
+            return;
         }
     }
 }

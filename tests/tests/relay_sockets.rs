@@ -474,6 +474,78 @@ async fn udp_sendto_recvfrom_with_addresses() {
     relay.stop().await;
 }
 
+/// The window counts what the browser sent and has not had back as
+/// credit, not what the relay has still to write: bytes past it are
+/// refused with `ENOBUFS` even when the peer has already drained the ones
+/// before, and the same bytes pass once the credit for those came.
+#[tokio::test]
+async fn data_past_the_window_is_refused_until_its_credit_came() {
+    const WINDOW: usize = 64 * 1024;
+    let relay = Relay::start(|config| config.limits.window = WINDOW as u32).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    // The peer reads everything at once.
+    let drained = tokio::spawn(async move {
+        let (mut s, _) = listener.accept().await.unwrap();
+        let mut all = Vec::new();
+        s.read_to_end(&mut all).await.unwrap();
+        all
+    });
+    let mut c = relay.session().await;
+    c.connect_tcp(1, addr).await;
+    let frame = |payload: &[u8]| {
+        let mut bytes = Vec::new();
+        Frame::Stream { sock: 1, payload }.emit(&mut bytes);
+        Message::Binary(bytes.into())
+    };
+    let first = vec![1u8; WINDOW - 4096];
+    let second = vec![2u8; 8192];
+    // Both in one write: the second arrives before any credit for the first.
+    c.ws.feed(frame(&first)).await.unwrap();
+    c.ws.feed(frame(&second)).await.unwrap();
+    c.ws.flush().await.unwrap();
+    let mut credited = 0;
+    let mut refused = None;
+    while credited < first.len() || refused.is_none() {
+        match c.next().await {
+            In::Event(e) if e["ev"] == "credit" => {
+                credited += e["bytes"].as_u64().unwrap() as usize
+            }
+            In::Event(e) if e["ev"] == "error" => refused = Some(e),
+            other => panic!("expected credit or an error, got {other:?}"),
+        }
+    }
+    let refused = refused.unwrap();
+    assert_eq!(
+        (refused["code"].as_str(), refused["sock"].as_u64()),
+        (Some("ENOBUFS"), Some(1)),
+        "{refused}"
+    );
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("wait for credit"),
+        "{refused}"
+    );
+    assert_eq!(
+        credited,
+        first.len(),
+        "the first frame, and only it, credited"
+    );
+    // With its credit back, the second frame fits.
+    c.send_data(1, &second).await;
+    match c.next().await {
+        In::Event(e) if e["ev"] == "credit" => assert_eq!(e["bytes"], second.len(), "{e}"),
+        other => panic!("expected credit, got {other:?}"),
+    }
+    c.op(json!({"op": "close", "sock": 1})).await;
+    let all = drained.await.unwrap();
+    assert_eq!(all.len(), first.len() + second.len());
+    assert!(all[..first.len()] == first[..] && all[first.len()..] == second[..]);
+    relay.stop().await;
+}
+
 #[tokio::test]
 async fn unread_data_pauses_reading_and_credit_resumes_it() {
     let relay = Relay::start(|config| config.limits.window = 64 * 1024).await;
