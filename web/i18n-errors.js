@@ -32,6 +32,8 @@ export const ERRORS_ZH = {
   "'{text}' has {parts} dotted parts; an IPv4 address has 4": "'{text}' 有 {parts} 个用点分隔的部分；IPv4 地址应有 4 个",
   "'{0}' is not an IPv4 or IPv6 address": "'{0}' 不是 IPv4 或 IPv6 地址",
   "'{0}' is not a valid IPv6 address": "'{0}' 不是有效的 IPv6 地址",
+  "'{text}' ends in a zone index ('%{zone}', the interface of one host), which is not part of the address: give '{address}'":
+    "'{text}' 末尾是区域索引（'%{zone}'，指某台主机上的一个网卡），它不属于地址本身：请输入 '{address}'",
 
   // subnet.rs
   "prefix {prefix} is out of range for IPv{version} (0-{max})": "前缀 {prefix} 超出了 IPv{version} 的范围（0-{max}）",

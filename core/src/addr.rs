@@ -36,6 +36,17 @@ pub enum AddrError {
     /// Looks like IPv6 but is not valid RFC 4291 text.
     #[error("'{0}' is not a valid IPv6 address")]
     BadIpv6(String),
+    /// IPv6 text with a zone index (`fe80::1%eth0`, RFC 4007 §11): the
+    /// zone names an interface of one host, so it is not part of the
+    /// address, and none of netlab's answers depends on it.
+    #[error(
+        "'{text}' ends in a zone index ('%{zone}', the interface of one host), which is not part of the address: give '{address}'"
+    )]
+    ZoneIndex {
+        text: String,
+        address: String,
+        zone: String,
+    },
 }
 
 /// Parses strict dotted-decimal IPv4 text, naming the offending part on error.
@@ -176,7 +187,16 @@ pub fn parse_ip(text: &str) -> Result<IpAddr, AddrError> {
         return text
             .parse::<Ipv6Addr>()
             .map(IpAddr::V6)
-            .map_err(|_| AddrError::BadIpv6(text.to_owned()));
+            .map_err(|_| match text.split_once('%') {
+                Some((address, zone)) if address.parse::<Ipv6Addr>().is_ok() => {
+                    AddrError::ZoneIndex {
+                        text: text.to_owned(),
+                        address: address.to_owned(),
+                        zone: zone.to_owned(),
+                    }
+                }
+                _ => AddrError::BadIpv6(text.to_owned()),
+            });
     }
     if text.contains('.') {
         return parse_ipv4(text).map(IpAddr::V4);
@@ -269,6 +289,20 @@ impl Serialize for Binary {
 #[cfg(test)]
 mod test {
     use super::*;
+
+    #[test]
+    fn a_zone_index_is_named_and_the_address_offered() {
+        assert_eq!(
+            parse_ip("fe80::1%eth0").unwrap_err().to_string(),
+            "'fe80::1%eth0' ends in a zone index ('%eth0', the interface of one host), which is not part of the address: give 'fe80::1'"
+        );
+        // Not an address before the '%': the plain IPv6 error.
+        assert!(matches!(
+            parse_ip("fe80::g%eth0"),
+            Err(AddrError::BadIpv6(_))
+        ));
+        assert!(matches!(parse_ip("%eth0:"), Err(AddrError::BadIpv6(_))));
+    }
 
     #[test]
     fn strict_ipv4_errors_name_the_part() {
