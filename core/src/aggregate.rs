@@ -384,6 +384,70 @@ pub fn hosts(net: IpNet) -> IpAddrRange {
     }
 }
 
+/// How network `a` stands to network `b`. Two CIDR blocks never overlap
+/// in part: they are the same block, one holds the other, or they share no
+/// address. So this one answer is what Python's `a.overlaps(b)`,
+/// `a.subnet_of(b)` and `a.supernet_of(b)` each give a piece of (whether an
+/// address is in a network is ipnet's `IpNet::contains`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// The same block.
+    Same,
+    /// `a` holds all of `b` and more: `b` is one of its subnets.
+    Contains,
+    /// `a` lies inside `b`: `a` is one of its subnets.
+    Within,
+    /// No address in common (always so for an IPv4 and an IPv6 network,
+    /// where Python's `overlaps` says `False` and `subnet_of` refuses).
+    Disjoint,
+}
+
+impl Relation {
+    /// Whether the two networks share any address: Python's `a.overlaps(b)`.
+    pub fn overlaps(self) -> bool {
+        self != Self::Disjoint
+    }
+
+    /// Whether every address of `a` is in `b`: Python's `a.subnet_of(b)`.
+    pub fn subnet_of(self) -> bool {
+        matches!(self, Self::Same | Self::Within)
+    }
+
+    /// Whether every address of `b` is in `a`: Python's `a.supernet_of(b)`.
+    pub fn supernet_of(self) -> bool {
+        matches!(self, Self::Same | Self::Contains)
+    }
+}
+
+/// How `a` stands to `b` (see [`Relation`]): the shorter prefix holds the
+/// other network exactly when their addresses agree on its bits.
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::aggregate::{parse_network, relate, Relation};
+///
+/// let n = |t| parse_network(t).unwrap();
+/// assert_eq!(relate(n("10.0.0.0/8"), n("10.20.0.0/16")), Relation::Contains);
+/// assert_eq!(relate(n("10.20.0.0/16"), n("10.0.0.0/8")), Relation::Within);
+/// assert_eq!(relate(n("10.0.0.0/8"), n("11.0.0.0/8")), Relation::Disjoint);
+/// assert!(relate(n("::/0"), n("2001:db8::/32")).overlaps());
+/// assert!(!relate(n("0.0.0.0/0"), n("::/0")).overlaps());
+/// ```
+pub fn relate(a: IpNet, b: IpNet) -> Relation {
+    let same_version = a.network().is_ipv4() == b.network().is_ipv4();
+    if !same_version {
+        return Relation::Disjoint;
+    }
+    match (a.contains(&b), b.contains(&a)) {
+        (true, true) => Relation::Same,
+        (true, false) => Relation::Contains,
+        (false, true) => Relation::Within,
+        (false, false) => Relation::Disjoint,
+    }
+}
+
 #[cfg(test)]
 mod test {
     use super::*;

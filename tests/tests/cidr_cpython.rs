@@ -1,9 +1,9 @@
-//! Aggregation, ranges, splits and `same` against CPython's `ipaddress`
-//! (vectors from `tests/vectors/gen_cidr.py`).
+//! Aggregation, ranges, splits, `same` and how two networks relate against
+//! CPython's `ipaddress` (vectors from `tests/vectors/gen_cidr.py`).
 
 use std::net::IpAddr;
 
-use netlab_core::aggregate::{parse_network, range_to_cidrs, summarize};
+use netlab_core::aggregate::{parse_network, range_to_cidrs, relate, summarize};
 use netlab_core::plan::split;
 use netlab_core::same::SameReport;
 use serde_json::Value;
@@ -151,4 +151,29 @@ fn same_matches_cpython() {
         }
     }
     assert_all_agree("same", cases.len(), &failures);
+}
+
+#[test]
+fn relate_matches_cpython_overlaps_subnet_of_and_supernet_of() {
+    let cases = cases("relate");
+    assert!(cases.len() >= 3000, "only {} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let net = |k: &str| parse_network(case[k].as_str().expect(k)).expect("CPython's network");
+        let (a, b) = (net("a"), net("b"));
+        let r = relate(a, b);
+        let want = &case["expect"];
+        // CPython refuses subnet_of and supernet_of across versions (null).
+        let got = serde_json::json!({
+            "overlaps": r.overlaps(),
+            "subnet_of": (a.network().is_ipv4() == b.network().is_ipv4()).then(|| r.subnet_of()),
+            "supernet_of": (a.network().is_ipv4() == b.network().is_ipv4()).then(|| r.supernet_of()),
+        });
+        if &got != want {
+            failures.push(format!(
+                "{a} {b}: {r:?} gives {got} but CPython says {want}"
+            ));
+        }
+    }
+    assert_all_agree("relate", cases.len(), &failures);
 }

@@ -187,6 +187,41 @@ def expect_same(version, a, b, prefix):
     return na == nb
 
 
+def relate_cases():
+    """Pairs of networks that nest, coincide, sit apart or differ in
+    version, from a generator of their own so the cases above keep their
+    draws."""
+    rng = random.Random(20261206)
+    for _ in range(3000):
+        version = rng.choice((4, 6))
+        bits = V4_BITS if version == 4 else V6_BITS
+        value = rng.getrandbits(bits)
+        pa = rng.randint(0, bits)
+        a = net(value, pa, version)
+        kind = rng.random()
+        if kind < 0.35:
+            # A subnet or supernet of a: the same leading bits.
+            pb = rng.randint(0, bits)
+            b = net(value ^ (rng.getrandbits(bits) >> min(pa, pb)) if min(pa, pb) < bits else value, pb, version)
+        elif kind < 0.45:
+            b = a
+        elif kind < 0.55:
+            other = 6 if version == 4 else 4
+            obits = V4_BITS if other == 4 else V6_BITS
+            b = net(rng.getrandbits(obits), rng.randint(0, obits), other)
+        else:
+            b = net(rng.getrandbits(bits), rng.randint(0, bits), version)
+        yield a, b
+
+
+def expect_relate(a, b):
+    try:
+        sub, sup = a.subnet_of(b), a.supernet_of(b)
+    except TypeError:
+        sub = sup = None
+    return {"overlaps": a.overlaps(b), "subnet_of": sub, "supernet_of": sup}
+
+
 def main():
     data = {
         "generator": "tests/vectors/gen_cidr.py",
@@ -205,6 +240,7 @@ def main():
             {"a": str(addr_obj(v, a)), "b": str(addr_obj(v, b)), "mask": mask, "expect": expect_same(v, a, b, p)}
             for v, a, b, p, mask in same_cases()
         ],
+        "relate": [{"a": str(a), "b": str(b), "expect": expect_relate(a, b)} for a, b in relate_cases()],
     }
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cidr_cpython.json")
     with open(path, "w") as f:
