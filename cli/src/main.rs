@@ -176,18 +176,94 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         .collect::<Vec<_>>()
         .join(" ");
     let code = Output::new(json).error(&one_line);
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if let Some(hint) = usage_hint(&args) {
+        eprintln!("netlab: hint: {hint}");
+    }
     if !rest.trim().is_empty() {
         eprintln!("\n{}", rest.trim_end());
     }
     code
 }
 
+/// What a learner most likely meant by a command line clap refused, in the
+/// forms other calculators and the seeds' own notes use: a positional new
+/// prefix for `split`, a positional mask for `same`, `START-END` for
+/// `range`. `None` when nothing is recognised.
+fn usage_hint(args: &[String]) -> Option<String> {
+    let words: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let (&command, rest) = words.split_first()?;
+    let all_options = |flag: &str| {
+        args.iter()
+            .any(|a| a == flag || a.starts_with(&format!("{flag}=")))
+    };
+    match (command, rest) {
+        ("split", [network, new]) if !all_options("--prefix") && !all_options("--count") => {
+            let prefix = new.strip_prefix('/').unwrap_or(new);
+            prefix.parse::<u8>().ok().map(|p| {
+                format!(
+                    "the new prefix goes after --prefix: netlab split {network} --prefix {p} (or --count N for N subnets)"
+                )
+            })
+        }
+        ("same", [a, b, mask]) if !all_options("--mask") && !all_options("--prefix") => {
+            Some(format!(
+                "the mask goes after --mask: netlab same {a} {b} --mask {mask} (or --prefix N)"
+            ))
+        }
+        ("range", [span]) => span
+            .split_once('-')
+            .filter(|(start, end)| !start.is_empty() && !end.is_empty())
+            .map(|(start, end)| format!("give the two ends apart: netlab range {start} {end}")),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod test {
+    use super::usage_hint;
+
     /// clap's own checks of every subcommand, as changed by `command()`
     /// (they otherwise run only when a subcommand is used).
     #[test]
     fn the_command_line_is_consistent() {
         super::command().debug_assert();
+    }
+
+    fn hint(line: &str) -> Option<String> {
+        usage_hint(&line.split(' ').map(str::to_owned).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn common_learner_forms_get_the_command_they_meant() {
+        assert_eq!(
+            hint("split 192.168.0.0/24 /26").as_deref(),
+            Some(
+                "the new prefix goes after --prefix: netlab split 192.168.0.0/24 --prefix 26 (or --count N for N subnets)"
+            )
+        );
+        assert!(hint("split 192.168.0.0/24 26").is_some());
+        assert_eq!(
+            hint("--json same 10.0.0.1 10.0.0.9 255.255.255.0").as_deref(),
+            Some(
+                "the mask goes after --mask: netlab same 10.0.0.1 10.0.0.9 --mask 255.255.255.0 (or --prefix N)"
+            )
+        );
+        assert_eq!(
+            hint("range 10.0.0.5-10.0.0.20").as_deref(),
+            Some("give the two ends apart: netlab range 10.0.0.5 10.0.0.20")
+        );
+        // Nothing recognised: no hint.
+        assert_eq!(hint("split 10.0.0.0/8 x"), None);
+        assert_eq!(hint("split 10.0.0.0/8 24 --prefix 24"), None);
+        assert_eq!(hint("range 10.0.0.5"), None);
+        assert_eq!(hint("frobnicate"), None);
     }
 }

@@ -88,6 +88,38 @@ fn usage_errors_exit_2_in_the_error_format() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: netlab"));
 }
 
+/// The forms other calculators use (`split NET /26`, `same A B MASK`,
+/// `range A-B`) are usage errors, each followed by the command meant.
+#[test]
+fn usage_errors_in_familiar_forms_hint_at_the_command_meant() {
+    for (args, hint) in [
+        (
+            &["split", "192.168.0.0/24", "/26"][..],
+            "netlab: hint: the new prefix goes after --prefix: netlab split 192.168.0.0/24 --prefix 26 (or --count N for N subnets)",
+        ),
+        (
+            &["same", "10.0.0.1", "10.0.0.9", "255.255.255.0"],
+            "netlab: hint: the mask goes after --mask: netlab same 10.0.0.1 10.0.0.9 --mask 255.255.255.0 (or --prefix N)",
+        ),
+        (
+            &["range", "10.0.0.5-10.0.0.20"],
+            "netlab: hint: give the two ends apart: netlab range 10.0.0.5 10.0.0.20",
+        ),
+    ] {
+        let out = netlab(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let mut lines = stderr.lines();
+        assert!(
+            lines
+                .next()
+                .is_some_and(|l| l.starts_with("netlab: error: ")),
+            "{stderr}"
+        );
+        assert_eq!(lines.next(), Some(hint), "{stderr}");
+    }
+}
+
 /// Values that look like negative numbers are values, with or without `--`,
 /// so the error is about the value.
 #[test]
