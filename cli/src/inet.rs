@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use netlab_core::inet::{
     self, AddressInt, AtonPart, AtonReading, Family, InetError, inet_ntoa, inet_ntop, inet_pton,
 };
+use netlab_core::packet::hex::parse_bytes;
 use serde::Serialize;
 
 use crate::output::Output;
@@ -22,7 +23,7 @@ pub struct AtonArgs {
 #[derive(Debug, clap::Args)]
 pub struct NtoaArgs {
     /// 4 packed bytes as 8 hex digits: c0a80102, 0xc0a80102, "c0 a8 01 02"
-    /// or c0:a8:01:02.
+    /// or c0:a8:01:02; or as Python prints inet_aton's: "b'\xc0\xa8\x01\x02'".
     hex: String,
 }
 
@@ -39,7 +40,8 @@ pub struct NtopArgs {
     /// inet (AF_INET, IPv4) or inet6 (AF_INET6, IPv6).
     family: String,
     /// The packed bytes in hex (8 digits for inet, 32 for inet6), optionally
-    /// with 0x or separated by spaces or colons.
+    /// with 0x or separated by spaces or colons; or as Python prints them
+    /// (b'...').
     hex: String,
 }
 
@@ -79,7 +81,7 @@ struct Ntoa {
 }
 
 pub fn run_ntoa(args: &NtoaArgs, out: &Output) -> Result<ExitCode, String> {
-    let bytes = parse_hex(&args.hex)?;
+    let bytes = parse_bytes(&args.hex).map_err(|e| e.to_string())?;
     match inet_ntoa(&bytes) {
         Ok(dotted) => {
             let result = Ntoa {
@@ -131,7 +133,7 @@ struct Ntop {
 
 pub fn run_ntop(args: &NtopArgs, out: &Output) -> Result<ExitCode, String> {
     let family: Family = args.family.parse().map_err(|e: InetError| e.to_string())?;
-    let bytes = parse_hex(&args.hex)?;
+    let bytes = parse_bytes(&args.hex).map_err(|e| e.to_string())?;
     match inet_ntop(family, &bytes) {
         Ok(text) => {
             let result = Ntop {
@@ -231,42 +233,6 @@ fn render_int(v: &AddressInt) -> String {
         );
     }
     s
-}
-
-/// Bytes from hex: digits only, optionally after `0x`, optionally separated
-/// by spaces or colons, two digits per byte.
-fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
-    let trimmed = text.trim();
-    let body = trimmed
-        .strip_prefix("0x")
-        .or_else(|| trimmed.strip_prefix("0X"))
-        .unwrap_or(trimmed);
-    let mut digits = Vec::with_capacity(body.len());
-    for c in body.chars() {
-        match c.to_digit(16) {
-            Some(d) => digits.push(d as u8),
-            None if c == ':' || c.is_ascii_whitespace() => {}
-            None => {
-                return Err(format!(
-                    "'{}' is not hex: '{}' is not a hex digit (write bytes as 0-9 and a-f, \
-                     optionally after 0x or separated by spaces or colons)",
-                    text.escape_debug(),
-                    c.escape_debug()
-                ));
-            }
-        }
-    }
-    if digits.len() % 2 != 0 {
-        return Err(format!(
-            "'{}' has an odd number of hex digits ({}): write every byte as two digits",
-            text.escape_debug(),
-            digits.len()
-        ));
-    }
-    Ok(digits
-        .chunks_exact(2)
-        .map(|pair| pair.iter().fold(0u8, |byte, &d| (byte << 4) | d))
-        .collect())
 }
 
 fn hex(bytes: &[u8]) -> String {

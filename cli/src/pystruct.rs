@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
+use netlab_core::packet::hex::{parse_bytes, parse_hex};
 use netlab_core::pystruct::{Field, Kind, Struct, Value};
 use serde::Serialize;
 
@@ -33,7 +34,7 @@ pub struct UnpackArgs {
     /// A struct format, e.g. "!HHI".
     format: String,
     /// The bytes in hex: "0050 01bb" (quoted: one argument), 0x005001bb or
-    /// 00:50:01:bb.
+    /// 00:50:01:bb; or as Python prints them: "b'\x00P\x01\xbb'".
     hex: String,
 }
 
@@ -97,14 +98,14 @@ fn pack(args: &PackArgs, out: &Output, flags: usize) -> Result<ExitCode, String>
         .collect::<Result<Vec<_>, _>>()?;
     let report = st.pack_report(&values).map_err(|e| e.message())?;
     Ok(out.result(&report, |r| {
-        let bytes = unhex(&r.hex).unwrap_or_default();
+        let bytes = parse_hex(&r.hex).unwrap_or_default();
         render_bytes(&st, &bytes, &r.fields)
     }))
 }
 
 pub fn run_unpack(args: &UnpackArgs, out: &Output) -> Result<ExitCode, String> {
     let st = Struct::new(&args.format).map_err(|e| e.message())?;
-    let bytes = unhex(&args.hex).ok_or_else(|| format!("'{}' is not hex bytes", args.hex))?;
+    let bytes = parse_bytes(&args.hex).map_err(|e| e.to_string())?;
     let report = st.unpack_report(&bytes).map_err(|e| e.message())?;
     Ok(out.result(&report, |r| render_bytes(&st, &bytes, &r.fields)))
 }
@@ -130,9 +131,9 @@ fn slot_codes(st: &Struct) -> Vec<(char, Kind)> {
 /// is not an integer`).
 fn parse_value(text: &str, slot: Option<(char, Kind)>) -> Result<Value, String> {
     if let Some(hex) = text.strip_prefix("hex:") {
-        return unhex(hex)
+        return parse_hex(hex)
             .map(Value::Bytes)
-            .ok_or_else(|| format!("'{text}' is not hex bytes"));
+            .map_err(|e| format!("'{text}': {e}"));
     }
     let kind = slot.map(|(_, k)| k);
     if matches!(kind, Some(Kind::Char | Kind::Bytes | Kind::Pascal)) {
@@ -165,30 +166,6 @@ fn looks_like_float(text: &str) -> bool {
     ) || body
         .chars()
         .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
-}
-
-/// Hex bytes, with an optional `0x` and any spaces, colons or dashes
-/// between bytes.
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim();
-    let text = text
-        .strip_prefix("0x")
-        .or_else(|| text.strip_prefix("0X"))
-        .unwrap_or(text);
-    let digits: Vec<u8> = text
-        .bytes()
-        .filter(|b| !matches!(b, b' ' | b':' | b'-' | b'\t'))
-        .collect();
-    if !digits.len().is_multiple_of(2) {
-        return None;
-    }
-    digits
-        .chunks(2)
-        .map(|pair| {
-            let s = std::str::from_utf8(pair).ok()?;
-            u8::from_str_radix(s, 16).ok()
-        })
-        .collect()
 }
 
 fn spaced_hex(bytes: &[u8], limit: usize) -> String {
@@ -345,14 +322,5 @@ mod test {
         );
         assert_eq!(parse_value("7", float), Ok(Value::Int(7)));
         assert_eq!(parse_value("1e400", float), Ok(Value::Float(f64::INFINITY)));
-    }
-
-    #[test]
-    fn hex_takes_common_spellings() {
-        assert_eq!(unhex("0x0050 01bb"), Some(vec![0, 0x50, 1, 0xbb]));
-        assert_eq!(unhex("00:50"), Some(vec![0, 0x50]));
-        assert_eq!(unhex(""), Some(vec![]));
-        assert_eq!(unhex("abc"), None);
-        assert_eq!(unhex("zz"), None);
     }
 }

@@ -198,6 +198,7 @@ pub mod fuzz {
         let _ = mac::MacReport::parse(text);
         let _ = port::PortReport::lookup(text, None);
         let _ = aggregate::parse_network(text);
+        let _ = packet::hex::parse_bytes(text);
         let _ = text.parse::<AllowRule>();
         let mut words = text.splitn(3, ' ');
         if let (Some(a), Some(b), Some(m)) = (words.next(), words.next(), words.next()) {
@@ -206,6 +207,10 @@ pub mod fuzz {
     }
 
     fn inet_bytes(data: &[u8]) {
+        // Any bytes, as Python prints them, read back as the same bytes.
+        let literal = pystruct::Value::Bytes(data.to_vec()).to_string();
+        let back = packet::hex::parse_bytes(&literal).expect("Python's repr of bytes parses");
+        assert_eq!(back, data, "bytes literal round trip: {literal}");
         let _ = inet::inet_ntoa(data);
         let _ = inet::inet_ntop(inet::Family::Inet, data);
         if let Ok(text) = inet::inet_ntop(inet::Family::Inet6, data) {

@@ -141,8 +141,15 @@ fn unpack_sample_matches_cpython() {
         if !passable(format) {
             continue;
         }
-        let argv = ["unpack", format, case["hex"].as_str().expect("hex")];
+        let hex = case["hex"].as_str().expect("hex");
+        let argv = ["unpack", format, hex];
         let (code, out) = netlab_json(&argv);
+        // The same bytes as Python prints them (`b'...'`) read the same.
+        let bytes = netlab_core::packet::hex::parse_hex(hex).expect("hex");
+        let literal = Value::Bytes(bytes).to_string();
+        if netlab_json(&["unpack", format, &literal]) != (code, out.clone()) {
+            failures.push(format!("{literal} reads otherwise than {hex}"));
+        }
         let ok = match case.get("err") {
             Some(err) => code == 2 && out == cli_error(err),
             None => {
@@ -316,7 +323,13 @@ fn errors_exit_2_with_cpythons_message() {
     }
     let (code, out) = netlab_json(&["unpack", "h", "zz"]);
     assert_eq!(code, 2);
-    assert!(out["error"].as_str().unwrap().contains("not hex"));
+    assert_eq!(out["error"], "'z' at position 0 is not a hex digit");
+    let (code, out) = netlab_json(&["unpack", "h", r"b'\q'"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        out["error"],
+        r"'\q' at position 2 is not an escape of a Python bytes literal"
+    );
 }
 
 #[test]

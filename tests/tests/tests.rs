@@ -2,6 +2,7 @@
 // A failed unwrap is a failed test: the right outcome here.
 #![allow(clippy::unwrap_used)]
 
+mod bytes_cpython;
 mod cidr_cpython;
 mod cli;
 mod cli_cidr;

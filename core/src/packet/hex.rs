@@ -13,6 +13,20 @@ pub enum HexError {
     /// a whole pasted frame need not come back in the message.
     #[error("'{token}' has an odd number of hex digits; each byte is two")]
     OddDigits { token: String },
+    /// A backslash in a Python bytes literal that Python would refuse too
+    /// (`\q`, `\x4`, `\400`).
+    #[error("'{escape}' at position {position} is not an escape of a Python bytes literal")]
+    BadEscape { escape: String, position: usize },
+    /// A character a bytes literal cannot hold as it is (Python: "bytes can
+    /// only contain ASCII literal characters").
+    #[error(
+        "'{ch}' at position {position} is not ASCII; a bytes literal holds ASCII and escapes such as \\xe9"
+    )]
+    NotAscii { ch: char, position: usize },
+    /// The literal's own quote inside it, unescaped: Python would end the
+    /// literal there.
+    #[error("the quote at position {position} ends the bytes literal early; write it as \\{quote}")]
+    EarlyQuote { quote: char, position: usize },
 }
 
 /// `text` whole if short, else its start and end around `…`.
@@ -90,6 +104,141 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, HexError> {
     Ok(out)
 }
 
+/// Bytes as a learner pastes them: the hex of [`parse_hex`], or a Python
+/// bytes literal as `print(struct.pack(...))` or `recv()` shows it
+/// (`b'\x05\x00\x00\x00'`, `b'E\x00\x00<'`, `b"it's"`; `B` and the raw
+/// `rb` prefixes too). Escapes are Python's: `\\ \' \" \a \b \f \n \r \t
+/// \v`, `\xhh`, one to three octal digits up to `\377`, and a backslash
+/// before a line break; any other, which Python only warns about, is refused.
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::packet::hex::parse_bytes;
+///
+/// assert_eq!(parse_bytes("b'E\\x00\\x00<'").unwrap(), [0x45, 0, 0, 0x3c]);
+/// assert_eq!(parse_bytes("45 00 00 3c").unwrap(), [0x45, 0, 0, 0x3c]);
+/// assert_eq!(parse_bytes(r#"b"it's\n""#).unwrap(), b"it's\n");
+/// assert_eq!(
+///     parse_bytes("b'caf\u{e9}'").unwrap_err().to_string(),
+///     "'\u{e9}' at position 5 is not ASCII; a bytes literal holds ASCII and escapes such as \\xe9"
+/// );
+/// ```
+pub fn parse_bytes(text: &str) -> Result<Vec<u8>, HexError> {
+    let trimmed = text.trim();
+    // Positions count characters, as parse_hex's do.
+    let start = text.chars().take_while(|c| c.is_whitespace()).count();
+    let prefix_len = trimmed
+        .bytes()
+        .take_while(|b| matches!(b, b'b' | b'B' | b'r' | b'R'))
+        .count();
+    let prefix = trimmed
+        .get(..prefix_len)
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let body = trimmed.get(prefix_len..).unwrap_or_default();
+    let quote = body.chars().next().filter(|q| matches!(q, '\'' | '"'));
+    match (prefix.as_str(), quote) {
+        ("b" | "rb" | "br", Some(q)) if body.len() >= 2 && body.ends_with(q) => {
+            let inner = body.get(1..body.len() - 1).unwrap_or_default();
+            unescape(inner, q, prefix != "b", start + prefix_len + 1)
+        }
+        _ => parse_hex(text),
+    }
+}
+
+/// The bytes of a literal's inside; `at` is where it starts in the text.
+fn unescape(inner: &str, quote: char, raw: bool, at: usize) -> Result<Vec<u8>, HexError> {
+    let mut out = Vec::with_capacity(inner.len());
+    let mut chars = inner.chars().enumerate().peekable();
+    while let Some((i, ch)) = chars.next() {
+        let position = at + i;
+        if !ch.is_ascii() {
+            return Err(HexError::NotAscii { ch, position });
+        }
+        if ch == quote {
+            return Err(HexError::EarlyQuote { quote, position });
+        }
+        if ch != '\\' {
+            out.push(ch as u8);
+            continue;
+        }
+        let Some(&(_, next)) = chars.peek() else {
+            return Err(HexError::BadEscape {
+                escape: "\\".to_owned(),
+                position,
+            });
+        };
+        if raw {
+            // A raw literal keeps the backslash; it only protects a quote.
+            out.push(b'\\');
+            if next == quote || next == '\\' {
+                out.push(next as u8);
+                chars.next();
+            }
+            continue;
+        }
+        chars.next();
+        let simple = match next {
+            '\\' => Some(b'\\'),
+            '\'' => Some(b'\''),
+            '"' => Some(b'"'),
+            'a' => Some(7),
+            'b' => Some(8),
+            'f' => Some(12),
+            'n' => Some(b'\n'),
+            'r' => Some(b'\r'),
+            't' => Some(b'\t'),
+            'v' => Some(11),
+            _ => None,
+        };
+        if let Some(b) = simple {
+            out.push(b);
+            continue;
+        }
+        let bad = |escape: String| HexError::BadEscape { escape, position };
+        match next {
+            // A line continuation: nothing.
+            '\n' => {}
+            'x' => {
+                let hi = chars.next().map(|(_, c)| c);
+                let lo = chars.next().map(|(_, c)| c);
+                let digits: String = [hi, lo].into_iter().flatten().collect();
+                match (
+                    hi.and_then(|c| c.to_digit(16)),
+                    lo.and_then(|c| c.to_digit(16)),
+                ) {
+                    (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
+                    _ => return Err(bad(format!("\\x{digits}"))),
+                }
+            }
+            '0'..='7' => {
+                let mut value = next.to_digit(8).unwrap_or(0);
+                let mut escape = format!("\\{next}");
+                for _ in 0..2 {
+                    match chars
+                        .peek()
+                        .and_then(|&(_, c)| c.to_digit(8).map(|d| (c, d)))
+                    {
+                        Some((c, d)) => {
+                            value = value * 8 + d;
+                            escape.push(c);
+                            chars.next();
+                        }
+                        None => break,
+                    }
+                }
+                match u8::try_from(value) {
+                    Ok(b) => out.push(b),
+                    Err(_) => return Err(bad(escape)),
+                }
+            }
+            other => return Err(bad(format!("\\{other}"))),
+        }
+    }
+    Ok(out)
+}
+
 /// A hex dump: every non-empty line starts with an offset equal to the
 /// bytes read so far, then byte pairs, then (after a wider gap) an ASCII
 /// column that is ignored. `None` if the text is not one.
@@ -149,6 +298,46 @@ fn hex_dump(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod test {
     use super::*;
+
+    #[test]
+    fn bytes_literals_with_every_escape_and_prefix() {
+        assert_eq!(
+            parse_bytes(r#"b'\\\'\"\a\b\f\n\r\t\v'"#).unwrap(),
+            b"\\'\"\x07\x08\x0c\n\r\t\x0b"
+        );
+        assert_eq!(parse_bytes(r"b'\0\08\101\377'").unwrap(), b"\0\x008A\xff");
+        assert_eq!(
+            parse_bytes("b'a\\\nb'").unwrap(),
+            b"ab",
+            "a line continuation"
+        );
+        assert_eq!(parse_bytes(r"B'\x41'").unwrap(), b"A");
+        assert_eq!(parse_bytes(r"rb'\x41\''").unwrap(), b"\\x41\\'");
+        assert_eq!(parse_bytes(r#"  b"" "#).unwrap(), b"");
+        // Not a literal: read as hex ('b' is a hex digit).
+        assert_eq!(parse_bytes("bb").unwrap(), [0xbb]);
+        let err = |t: &str| parse_bytes(t).unwrap_err().to_string();
+        assert_eq!(
+            err(r"b'ab\qc'"),
+            r"'\q' at position 4 is not an escape of a Python bytes literal"
+        );
+        assert_eq!(
+            err(r"b'\400'"),
+            r"'\400' at position 2 is not an escape of a Python bytes literal"
+        );
+        assert_eq!(
+            err(r"b'\x4'"),
+            r"'\x4' at position 2 is not an escape of a Python bytes literal"
+        );
+        assert_eq!(
+            err(r"b'\'"),
+            r"'\' at position 2 is not an escape of a Python bytes literal"
+        );
+        assert_eq!(
+            err("b'it's'"),
+            r"the quote at position 4 ends the bytes literal early; write it as \'"
+        );
+    }
 
     #[test]
     fn spellings() {
