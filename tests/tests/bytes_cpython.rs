@@ -4,7 +4,7 @@
 
 use netlab_core::packet::hex::parse_bytes;
 
-use crate::util::vectors;
+use crate::util::{assert_all_agree, vectors};
 
 #[test]
 fn bytes_literals_read_as_cpython_reads_them() {
@@ -22,11 +22,5 @@ fn bytes_literals_read_as_cpython_reads_them() {
             _ => failures.push(format!("{literal:?}: CPython {case} but netlab {ours:?}")),
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} disagree; first: {:#?}",
-        failures.len(),
-        cases.len(),
-        &failures[..failures.len().min(10)]
-    );
+    assert_all_agree("bytes literals", cases.len(), &failures);
 }

@@ -8,7 +8,7 @@ use netlab_core::plan::split;
 use netlab_core::same::SameReport;
 use serde_json::Value;
 
-use crate::util::vectors;
+use crate::util::{assert_all_agree, vectors};
 
 fn cases(section: &str) -> Vec<Value> {
     let data = vectors("cidr_cpython.json");
@@ -31,15 +31,6 @@ fn nets(list: &Value) -> Vec<String> {
 
 fn texts<T: ToString>(items: impl IntoIterator<Item = T>) -> Vec<String> {
     items.into_iter().map(|n| n.to_string()).collect()
-}
-
-fn assert_all_agree(what: &str, total: usize, failures: &[String]) {
-    assert!(
-        failures.is_empty(),
-        "{what}: {} of {total} disagree with CPython; first: {:#?}",
-        failures.len(),
-        &failures[..failures.len().min(10)]
-    );
 }
 
 #[test]

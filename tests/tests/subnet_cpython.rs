@@ -3,7 +3,7 @@
 
 use netlab_core::subnet::SubnetReport;
 
-use crate::util::vectors;
+use crate::util::{assert_all_agree, vectors};
 
 #[test]
 fn subnet_matches_cpython_ipaddress() {
@@ -31,11 +31,5 @@ fn subnet_matches_cpython_ipaddress() {
             (Err(e), None) => failures.push(format!("{input}: refused ({e}), CPython accepts")),
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} disagree; first: {:#?}",
-        failures.len(),
-        cases.len(),
-        &failures[..failures.len().min(10)]
-    );
+    assert_all_agree("subnet report", cases.len(), &failures);
 }

@@ -42,3 +42,13 @@ pub fn vectors(name: &str) -> serde_json::Value {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).expect("vector JSON")
 }
+
+/// Fails with the first disagreements (at most ten) of `total` cases.
+pub fn assert_all_agree(what: &str, total: usize, failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{what}: {} of {total} disagree with CPython; first: {:#?}",
+        failures.len(),
+        &failures[..failures.len().min(10)]
+    );
+}
