@@ -430,8 +430,6 @@ const en = {
   "sticky.py_wire": "simulated: segments of at most {mss} bytes, {delay} µs one-way delay",
   "sticky.py_framed": "The fix, as seed §6.7: a 4-byte length before each message",
 
-  "hex.not_hex": "not hex: use 0-9 and a-f (spaces and colons are fine)",
-  "hex.odd": "an odd number of hex digits: each byte is two",
   "bytes.non_ascii": "a bytes literal holds ASCII only: write other bytes as \\xNN",
   "bytes.bad_escape": "unknown escape in the bytes literal: use \\xNN, \\n, \\r, \\t, \\0, \\\\ or \\'",
   "values.empty": "value {n} is empty",
@@ -1320,8 +1318,6 @@ const zh = {
   "sticky.py_wire": "模拟条件：报文段最多 {mss} 字节，单程延迟 {delay} 微秒",
   "sticky.py_framed": "解决办法，同教程 §6.7：每条消息前加 4 字节长度",
 
-  "hex.not_hex": "不是十六进制：请用 0-9 和 a-f（可以有空格和冒号）",
-  "hex.odd": "十六进制位数是奇数：每个字节需要两位",
   "bytes.non_ascii": "bytes 字面量里只能有 ASCII 字符：其他字节请写成 \\xNN",
   "bytes.bad_escape": "bytes 字面量里有未知的转义：请用 \\xNN、\\n、\\r、\\t、\\0、\\\\ 或 \\'",
   "values.empty": "第 {n} 个值是空的",

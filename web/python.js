@@ -1,6 +1,8 @@
 // Python's way of writing values (`repr`), for "the Python" lines, and the
-// reading of the bytes and values a learner types in Python's notation.
-// Presentation only: what the values mean is the WASM module's business.
+// reading of the values a learner types in Python's notation for
+// `struct.pack`. Presentation only: what the values mean is the WASM
+// module's business, and bytes typed alone (hex or `b'...'`) are read by
+// its `parseBytes`, the reader the CLI uses.
 // @ts-check
 
 /**
@@ -95,23 +97,6 @@ export function pyTuple(items) {
 /** @param {Uint8Array} bytes lower-case hex, no separators */
 export function toHex(bytes) {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-/**
- * Bytes as a learner may type them: hex (`7f000001`, `7f 00 00 01`,
- * `7f:00:00:01`, `0x7f000001`, `\x7f\x00…`) or a Python bytes literal
- * (`b'\x15\xcd[\x07'`). Throws an Error that says what is wrong.
- * @param {string} text
- * @returns {Uint8Array}
- */
-export function parseBytes(text) {
-  const s = text.trim();
-  const literal = s.match(/^b(['"])(.*)\1$/s);
-  if (literal) return unescapeBytes(literal[2]);
-  const hex = s.replace(/^0x/i, "").replace(/\\x|[\s:.-]/gi, "");
-  if (!/^[0-9a-f]*$/i.test(hex)) throw new Error("hex.not_hex");
-  if (hex.length % 2) throw new Error("hex.odd");
-  return Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 }
 
 /**

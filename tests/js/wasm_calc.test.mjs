@@ -667,3 +667,17 @@ test("stickySimulate reads its spec as strictly as the other simulators", () => 
   // The strict reading still takes every field the spec has (seed 000 §6.1 at the limits of time).
   assert.deepEqual(wasm.stickySimulate({ seed: 3, sleep_us: 3_600_000_000 }).naive.printed, ["b'hellonice'", "b''"]);
 });
+
+test("parseBytes reads every bytes literal of bytes_literal_cpython.json as CPython does, and hex as parseHex does", () => {
+  const data = vectors("bytes_literal_cpython.json");
+  const hex = (b) => Buffer.from(b).toString("hex");
+  let n = 0;
+  for (const c of data.cases) {
+    if ("error" in c) assert.throws(() => wasm.parseBytes(c.literal), Error, c.literal);
+    else assert.equal(hex(wasm.parseBytes(c.literal)), c.hex, c.literal);
+    n++;
+  }
+  assert.ok(n >= 2000, `only ${n} cases`);
+  assert.equal(hex(wasm.parseBytes("7f 00:00 0x01")), "7f000001");
+  assert.throws(() => wasm.parseBytes("b'\\q'"), { message: "'\\q' at position 2 is not an escape of a Python bytes literal" });
+});

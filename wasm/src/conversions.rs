@@ -108,6 +108,15 @@ pub fn inet_aton_reading(text: &str) -> Result<JsValue, JsError> {
     to_js(&inet::parse_inet_aton(text)?)
 }
 
+/// Bytes as a learner types them: hex in any of the forms `parseHex` reads,
+/// or a Python bytes literal as Python prints it (`b'\x7f\x00\x00\x01'`),
+/// with Python's escapes; the error names the bad character or escape.
+/// The same reader as the CLI's `unpack`, `ntoa` and `ntop`.
+#[wasm_bindgen(js_name = parseBytes)]
+pub fn parse_bytes(text: &str) -> Result<Vec<u8>, JsError> {
+    Ok(netlab_core::packet::hex::parse_bytes(text)?)
+}
+
 /// `socket.inet_ntoa`: 4 packed bytes to a dotted quad.
 #[wasm_bindgen(js_name = inetNtoa)]
 pub fn inet_ntoa(

@@ -2,10 +2,10 @@
 // 0x7f.1) part by part, strict inet_pton beside it, the address as an
 // integer in both byte orders, and packed bytes or an integer back to text.
 // @ts-check
-import { inetAtonReading, inetPton, inetNtoa, inetNtop, addressInt } from "../pkg/calc/netlab_wasm.js";
+import { inetAtonReading, inetPton, inetNtoa, inetNtop, addressInt, parseBytes } from "../pkg/calc/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, textField, selectField, showError, attempt, liveSummary, pythonBlock, part, onEdit, fieldTable } from "../ui.js";
-import { pyStr, pyBytes, toHex, parseBytes } from "../python.js";
+import { pyStr, pyBytes, toHex } from "../python.js";
 
 /** @typedef {import("../pkg/calc/netlab_wasm.js").AtonReading} AtonReading */
 /** @typedef {import("../pkg/calc/netlab_wasm.js").AddressInt} AddressInt */

@@ -3,10 +3,10 @@
 // the same under its own secret and compares. Each side has its own secret,
 // so a wrong one shows where the exchange fails.
 // @ts-check
-import { hmacTrace, hmacDigest } from "../pkg/calc/netlab_wasm.js";
+import { hmacTrace, hmacDigest, parseBytes } from "../pkg/calc/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, textField, selectField, showError, attempt, liveSummary, pythonBlock, onEdit } from "../ui.js";
-import { pyBytes, toHex, parseBytes } from "../python.js";
+import { pyBytes, toHex } from "../python.js";
 
 /** @typedef {import("../pkg/calc/netlab_wasm.js").HmacAlgorithm} HmacAlgorithm */
 /** @typedef {import("../pkg/calc/netlab_wasm.js").AuthStep} AuthStep */

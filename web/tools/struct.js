@@ -3,10 +3,10 @@
 // to light up the other), alignment padding shown, calcsize, and the same
 // values under each byte order (@ < > !) side by side. Errors are CPython's.
 // @ts-check
-import { structPack, structUnpack, structLayout, structCalcsize } from "../pkg/calc/netlab_wasm.js";
+import { structPack, structUnpack, structLayout, structCalcsize, parseBytes } from "../pkg/calc/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, textField, showError, attempt, liveSummary, pythonBlock, part, onEdit, scrollBox, truncated, LIMITS } from "../ui.js";
-import { pyStr, pyBytes, pyValue, pyTuple, toHex, parseBytes, parseValues } from "../python.js";
+import { pyStr, pyBytes, pyValue, pyTuple, toHex, parseValues } from "../python.js";
 
 /**
  * A layout item with numbers where the module may give BigInts (past 2^53
