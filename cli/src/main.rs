@@ -218,6 +218,24 @@ fn usage_hint(args: &[String]) -> Option<String> {
                 "the mask goes after --mask: netlab same {a} {b} --mask {mask} (or --prefix N)"
             ))
         }
+        // `same 10.0.0.1/24 10.0.0.9`: the prefix written on an address.
+        ("same", [a, b]) if !all_options("--mask") && !all_options("--prefix") => {
+            let (a, suffix_a) = a.split_once('/').unwrap_or((a, ""));
+            let (b, suffix_b) = b.split_once('/').unwrap_or((b, ""));
+            let suffix = if suffix_a.is_empty() {
+                suffix_b
+            } else {
+                suffix_a
+            };
+            let flag = if suffix.contains(['.', ':']) {
+                "--mask"
+            } else {
+                "--prefix"
+            };
+            (!suffix.is_empty()).then(|| {
+                format!("the prefix goes after {flag}, not on an address: netlab same {a} {b} {flag} {suffix}")
+            })
+        }
         ("range", [span]) => span
             .split_once('-')
             .filter(|(start, end)| !start.is_empty() && !end.is_empty())
@@ -256,6 +274,19 @@ mod test {
                 "the mask goes after --mask: netlab same 10.0.0.1 10.0.0.9 --mask 255.255.255.0 (or --prefix N)"
             )
         );
+        assert_eq!(
+            hint("same 192.168.1.10/24 192.168.1.200").as_deref(),
+            Some(
+                "the prefix goes after --prefix, not on an address: netlab same 192.168.1.10 192.168.1.200 --prefix 24"
+            )
+        );
+        assert_eq!(
+            hint("same 10.0.0.1 10.0.0.9/255.255.0.0").as_deref(),
+            Some(
+                "the prefix goes after --mask, not on an address: netlab same 10.0.0.1 10.0.0.9 --mask 255.255.0.0"
+            )
+        );
+        assert_eq!(hint("same 10.0.0.1 10.0.0.9"), None);
         assert_eq!(
             hint("range 10.0.0.5-10.0.0.20").as_deref(),
             Some("give the two ends apart: netlab range 10.0.0.5 10.0.0.20")
