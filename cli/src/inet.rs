@@ -80,8 +80,28 @@ struct Ntoa {
     dotted: Ipv4Addr,
 }
 
+/// The packed bytes `ntoa` and `ntop` take. Address text given instead
+/// (`ntoa 127.0.0.1`, the other direction) is refused, with a hint naming
+/// the command for that direction, even where it would read as hex:
+/// `10.10.10.10` is four bytes of 0x10 to the hex reader, and a learner
+/// who typed it meant the address.
+fn packed_bytes(text: &str, out: &Output) -> Result<Vec<u8>, ExitCode> {
+    if let Ok(address) = netlab_core::addr::parse_ip(text.trim()) {
+        let code = out.error(&format!("'{address}' is address text, not packed bytes"));
+        let family = if address.is_ipv4() { "inet" } else { "inet6" };
+        eprintln!(
+            "netlab: hint: this command turns packed bytes into text; the other way is netlab pton {family} {address}"
+        );
+        return Err(code);
+    }
+    parse_bytes(text).map_err(|e| out.error(&e.to_string()))
+}
+
 pub fn run_ntoa(args: &NtoaArgs, out: &Output) -> Result<ExitCode, String> {
-    let bytes = parse_bytes(&args.hex).map_err(|e| e.to_string())?;
+    let bytes = match packed_bytes(&args.hex, out) {
+        Ok(bytes) => bytes,
+        Err(code) => return Ok(code),
+    };
     match inet_ntoa(&bytes) {
         Ok(dotted) => {
             let result = Ntoa {
@@ -133,7 +153,10 @@ struct Ntop {
 
 pub fn run_ntop(args: &NtopArgs, out: &Output) -> Result<ExitCode, String> {
     let family: Family = args.family.parse().map_err(|e: InetError| e.to_string())?;
-    let bytes = parse_bytes(&args.hex).map_err(|e| e.to_string())?;
+    let bytes = match packed_bytes(&args.hex, out) {
+        Ok(bytes) => bytes,
+        Err(code) => return Ok(code),
+    };
     match inet_ntop(family, &bytes) {
         Ok(text) => {
             let result = Ntop {

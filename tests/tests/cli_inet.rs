@@ -186,6 +186,25 @@ fn bad_family_and_bad_hex_are_usage_errors() {
             .contains("odd number of hex digits")
     );
 
+    // Address text is the other direction, even where it would read as
+    // hex (10.10.10.10 as four bytes of 0x10): refused, with the command meant.
+    for (argv, hint) in [
+        (&["ntoa", "10.10.10.10"][..], "netlab pton inet 10.10.10.10"),
+        (&["ntop", "inet6", "::1"], "netlab pton inet6 ::1"),
+    ] {
+        let out = netlab(argv);
+        assert_eq!(out.status.code(), Some(2), "{argv:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.starts_with(&format!(
+                "netlab: error: '{}' is address text, not packed bytes\n",
+                argv[argv.len() - 1]
+            )),
+            "{stderr}"
+        );
+        assert!(stderr.contains(hint), "{stderr}");
+    }
+
     let (code, json) = netlab_json(&["ntoa", "c0a8010g"]);
     assert_eq!(code, 2);
     assert_eq!(json["error"], "'g' at position 7 is not a hex digit");
