@@ -164,6 +164,12 @@ test("Address forms: inet_aton's reading, strict beside lenient, integers and by
   assert.equal(await text(page, '#forms-ntop6 [data-field="text"]'), cli("ntop", "inet6", state.packed).json.text);
   assert.equal(await text(page, '#forms-ntoa [data-field="error"]'), cli("ntoa", state.packed).json.error);
   assert.equal(await text(page, '#forms-from-int [data-field="address"]'), cli("int", "--v4", state.int).json.address);
+  // Address text in the bytes field is the other direction, as `netlab ntoa` says,
+  // though 10.10.10.10 would read as four bytes of 0x10.
+  await page.fill("#forms-packed", "10.10.10.10");
+  assert.match(await text(page, "#forms-packed-error"), /^'10\.10\.10\.10' is address text, not packed bytes/);
+  assert.match(cli("ntoa", "10.10.10.10").stderr, /is address text, not packed bytes/);
+  await page.fill("#forms-packed", state.packed);
   assert.match(await text(page, "#forms-python"), /socket\.inet_aton\('0127\.0\.0\.1'\)  # b'W\\x00\\x00\\x01'/);
 
   await page.fill("#forms-text", "10.1");

@@ -241,6 +241,12 @@ function bytesPart() {
     render() {
       let bytes;
       try {
+        // Address text is the other direction, even where it would read as
+        // hex (10.10.10.10 as four bytes of 0x10), as `netlab ntoa` says.
+        const text = field.input.value.trim();
+        for (const family of /** @type {const} */ (["inet", "inet6"])) {
+          if (attempt(() => inetPton(family, text)).ok !== undefined) throw new Error(t("forms.packed_is_text", { text }));
+        }
         bytes = parseBytes(field.input.value);
       } catch (e) {
         const message = t(e instanceof Error ? e.message : String(e));
