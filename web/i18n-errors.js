@@ -144,11 +144,11 @@ export const ERRORS_ZH = {
   "'{ch}' at position {position} is not a hex digit": "位置 {position} 处的 '{ch}' 不是十六进制数字",
   "'{token}' has an odd number of hex digits; each byte is two": "'{token}' 的十六进制数字个数是奇数；每个字节是两位",
   "'{escape}' at position {position} is not an escape of a Python bytes literal":
-    "位置 {position} 处的 '{escape}' 不是 Python 字节串字面量中的转义",
+    "位置 {position} 处的 '{escape}' 不是 Python bytes 字面量中的转义",
   "'{ch}' at position {position} is not ASCII; a bytes literal holds ASCII and escapes such as \\xe9":
-    "位置 {position} 处的 '{ch}' 不是 ASCII 字符；字节串字面量只能包含 ASCII 字符和 \\xe9 这样的转义",
+    "位置 {position} 处的 '{ch}' 不是 ASCII 字符；bytes 字面量只能包含 ASCII 字符和 \\xe9 这样的转义",
   "the quote at position {position} ends the bytes literal early; write it as \\{quote}":
-    "位置 {position} 处的引号提前结束了字节串字面量；请写成 \\{quote}",
+    "位置 {position} 处的引号提前结束了 bytes 字面量；请写成 \\{quote}",
 
   // packet/error.rs (LenError's Display with write!, then ContentError)
   "{layer}: needs {needed} bytes from byte {offset}": "{layer}：从第 {offset} 字节起需要 {needed} 字节",
