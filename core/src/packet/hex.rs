@@ -179,25 +179,16 @@ fn unescape(inner: &str, quote: char, raw: bool, at: usize) -> Result<Vec<u8>, H
             continue;
         }
         chars.next();
-        let simple = match next {
-            '\\' => Some(b'\\'),
-            '\'' => Some(b'\''),
-            '"' => Some(b'"'),
-            'a' => Some(7),
-            'b' => Some(8),
-            'f' => Some(12),
-            'n' => Some(b'\n'),
-            'r' => Some(b'\r'),
-            't' => Some(b'\t'),
-            'v' => Some(11),
-            _ => None,
-        };
-        if let Some(b) = simple {
-            out.push(b);
-            continue;
-        }
         let bad = |escape: String| HexError::BadEscape { escape, position };
         match next {
+            '\\' | '\'' | '"' => out.push(next as u8),
+            'a' => out.push(7),
+            'b' => out.push(8),
+            'f' => out.push(12),
+            'n' => out.push(b'\n'),
+            'r' => out.push(b'\r'),
+            't' => out.push(b'\t'),
+            'v' => out.push(11),
             // A line continuation: nothing.
             '\n' => {}
             'x' => {
