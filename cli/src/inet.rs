@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use netlab_core::inet::{
     self, AddressInt, AtonPart, AtonReading, Family, InetError, inet_ntoa, inet_ntop, inet_pton,
 };
+use netlab_core::packet::field::hex;
 use netlab_core::packet::hex::parse_bytes;
 use serde::Serialize;
 
@@ -256,10 +257,6 @@ fn render_int(v: &AddressInt) -> String {
         );
     }
     s
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn spaced(bytes: &[u8]) -> String {

@@ -247,16 +247,9 @@ pub fn trace(
     ]
 }
 
-/// Lowercase hex, as Python's `bytes.hex()` and `hexdigest()` write it.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0xf)]));
-    }
-    s
-}
+/// Lowercase hex, as Python's `bytes.hex()` and `hexdigest()` write it
+/// (the packet module's encoder, re-exported where digests are made).
+pub use crate::packet::field::hex;
 
 /// SHA-256 as lowercase hex, for file checksums (the upload lab's answer).
 ///

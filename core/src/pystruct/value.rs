@@ -419,13 +419,7 @@ pub(crate) fn bytes_repr(b: &[u8]) -> String {
 }
 
 /// Lower-case hex without separators, as Python's `bytes.hex()`.
-pub(crate) fn hex(b: &[u8]) -> String {
-    let mut s = String::with_capacity(b.len() * 2);
-    for c in b {
-        let _ = write!(s, "{c:02x}");
-    }
-    s
-}
+pub(crate) use crate::packet::field::hex;
 
 /// JSON as the CLI contract has it: ints and bools as themselves, floats as
 /// numbers except `"nan"`, `"inf"` and `"-inf"` (JSON has none), and bytes
