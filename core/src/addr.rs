@@ -13,6 +13,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use serde::{Serialize, Serializer};
 use thiserror::Error;
 
+#[cfg(target_arch = "x86_64")]
+mod quad_simd;
+
 /// Why a piece of text is not an IP address.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum AddrError {
@@ -69,16 +72,35 @@ pub fn parse_ipv4(text: &str) -> Result<Ipv4Addr, AddrError> {
     }
 }
 
-/// Strict dotted decimal in one pass over the bytes, without allocating:
-/// the address, or `None` for anything [`parse_ipv4`] refuses (which then
-/// says why). Accepts exactly what `parse_ipv4` accepts.
+/// Strict dotted decimal without allocating: the address, or `None` for
+/// anything [`parse_ipv4`] refuses (which then says why). Accepts exactly
+/// what `parse_ipv4` accepts.
+///
+/// On x86-64 CPUs with SSSE3 (nearly all since 2008; detected once, at
+/// run time) the whole text is checked and read in one register
+/// (`quad_simd`), which takes about a third of the scalar parser's time on
+/// a list of random addresses; elsewhere (WASM, other CPUs) the scalar
+/// parser below.
+#[inline]
+pub(crate) fn parse_ipv4_fast(b: &[u8]) -> Option<Ipv4Addr> {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("ssse3") {
+        #[allow(unsafe_code)]
+        // SAFETY: `quad_simd::parse` needs SSSE3 only, detected on the
+        // line above; it reads nothing outside `b` (no raw pointers).
+        return unsafe { quad_simd::parse(b) };
+    }
+    parse_ipv4_scalar(b)
+}
+
+/// [`parse_ipv4_fast`] in one pass over the bytes, one byte at a time.
 ///
 /// Each octet is read from the three bytes where it starts, all checks
 /// landing in one flag that is tested at the end. (A branch-free variant
 /// that reads the text into a padded buffer first, and one that classifies
 /// all 16 bytes at once in two 64-bit words, both measured slower.)
 #[inline]
-pub(crate) fn parse_ipv4_fast(b: &[u8]) -> Option<Ipv4Addr> {
+pub(crate) fn parse_ipv4_scalar(b: &[u8]) -> Option<Ipv4Addr> {
     if !(7..=15).contains(&b.len()) {
         return None;
     }

@@ -29,6 +29,7 @@
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::LazyLock;
 
 use serde::{Serialize, Serializer};
 use thiserror::Error;
@@ -125,6 +126,14 @@ impl MulticastScope {
             [239, ..] => Self::AdministrativelyScoped,
             _ => Self::Reserved,
         }
+    }
+
+    /// Whether [`Self::of_v4`] depends on the first octet alone, as it
+    /// does for every multicast /8 but 224/8 and 233/8 (the test
+    /// `multicast_scopes_decided_by_the_first_octet_are` checks it over
+    /// the first three octets).
+    const fn v4_decided_by_first_octet(first: u8) -> bool {
+        !matches!(first, 224 | 233)
     }
 
     fn of_v6(a: Ipv6Addr) -> Self {
@@ -565,6 +574,18 @@ impl Classification {
 
     #[inline]
     fn of_v4(a: Ipv4Addr) -> Self {
+        match &BY_FIRST_OCTET[usize::from(a.octets()[0])] {
+            Some(whole) => Self {
+                address: IpAddr::V4(a),
+                ..*whole
+            },
+            None => Self::of_v4_alone(a),
+        }
+    }
+
+    /// [`Self::of_v4`] from the registry, the scope and the reserved
+    /// blocks, for one address.
+    fn of_v4_alone(a: Ipv4Addr) -> Self {
         let value = u32::from(a);
         let ranges = special::ranges_v4(value);
         let multicast_scope = a.is_multicast().then(|| MulticastScope::of_v4(a));
@@ -628,6 +649,28 @@ impl Classification {
     }
 }
 
+/// The classification of each /8 whose addresses all get the same one but
+/// for the address itself, computed on first use: most of the IPv4 space
+/// is in rows no longer than /8 or in none, so most addresses are
+/// classified by one look-up (the 10 /8s with a longer row inside, with
+/// their own multicast scopes, or with 0.0.0.0 are classified address by
+/// address). The test `whole_slash8s_classify_as_each_address` compares
+/// it with [`Classification::of_v4_alone`]. (An index into the few
+/// distinct classifications, smaller than this 12 KiB table, measured
+/// slower: two loads in a row.)
+static BY_FIRST_OCTET: LazyLock<[Option<Classification>; 256]> = LazyLock::new(|| {
+    std::array::from_fn(|first| {
+        let first = first as u8;
+        let whole = first != 0
+            && special::v4_rows_decided_by_first_octet(first)
+            && MulticastScope::v4_decided_by_first_octet(first)
+            && RESERVED_V4
+                .iter()
+                .all(|b| b.prefix <= 8 || b.net >> 24 != u128::from(first));
+        whole.then(|| Classification::of_v4_alone(Ipv4Addr::new(first, 0, 0, 0)))
+    })
+});
+
 /// The `global` rules of the module docs, with the reason.
 #[inline(always)]
 fn global(
@@ -688,6 +731,54 @@ fn embedded_ipv4(address: IpAddr, row: &SpecialRange) -> Option<Ipv4Addr> {
 #[cfg(test)]
 mod test {
     use super::*;
+
+    #[test]
+    fn multicast_scopes_decided_by_the_first_octet_are() {
+        for first in 224..=239u8 {
+            let scope = MulticastScope::of_v4(Ipv4Addr::new(first, 0, 0, 0));
+            let same = (0..=u16::MAX).all(|rest| {
+                let [b, c] = rest.to_be_bytes();
+                MulticastScope::of_v4(Ipv4Addr::new(first, b, c, 0)) == scope
+            });
+            assert_eq!(
+                same,
+                MulticastScope::v4_decided_by_first_octet(first),
+                "{first}/8"
+            );
+        }
+    }
+
+    #[test]
+    fn whole_slash8s_classify_as_each_address() {
+        let whole: Vec<u8> = (0..=255u8)
+            .filter(|&f| BY_FIRST_OCTET[usize::from(f)].is_some())
+            .collect();
+        // Every /8 but 0, 100, 169, 172, 192, 198, 203, 224, 233 and 255.
+        assert_eq!(whole.len(), 256 - 10, "{whole:?}");
+        let mut x = 0x9e37_79b9_u32;
+        for &first in &whole {
+            for second in 0..=255u8 {
+                for rest in [[0, 0], [255, 255], [0, 1], [128, 0]] {
+                    let a = Ipv4Addr::new(first, second, rest[0], rest[1]);
+                    assert_eq!(
+                        Classification::of_v4(a),
+                        Classification::of_v4_alone(a),
+                        "{a}"
+                    );
+                }
+                // And a few anywhere in the /8.
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                let a = Ipv4Addr::from(u32::from(first) << 24 | x >> 8);
+                assert_eq!(
+                    Classification::of_v4(a),
+                    Classification::of_v4_alone(a),
+                    "{a}"
+                );
+            }
+        }
+    }
 
     fn c(text: &str) -> Classification {
         Classification::parse(text).unwrap()

@@ -538,6 +538,22 @@ const fn first_byte_index(v4: bool) -> [u64; 256] {
 static V4_INDEX: [u64; 256] = first_byte_index(true);
 static V6_INDEX: [u64; 256] = first_byte_index(false);
 
+/// Whether every address of `first`.0.0.0/8 is in the same rows: no row
+/// that meets the /8 is longer than /8. Lets the classifier answer for the
+/// whole /8 at once.
+pub(crate) fn v4_rows_decided_by_first_octet(first: u8) -> bool {
+    let mut candidates = V4_INDEX[usize::from(first)];
+    while candidates != 0 {
+        let k = candidates.trailing_zeros() as usize;
+        candidates &= candidates - 1;
+        let i = ORDER.get(k).copied().unwrap_or(0);
+        if BLOCKS.get(usize::from(i)).is_none_or(|b| b.prefix > 8) {
+            return false;
+        }
+    }
+    true
+}
+
 /// The most rows one address can be in. Blocks nest or are apart, so the
 /// rows holding an address form a chain; the longest chain in the registry
 /// is checked at compile time to fit.
