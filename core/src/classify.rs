@@ -343,7 +343,7 @@ static RESERVED_V6_TOP9: [bool; 512] = {
 };
 
 /// Everything `netlab classify` says about one address.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Classification {
     pub address: IpAddr,
     pub version: u8,
@@ -575,10 +575,13 @@ impl Classification {
     #[inline]
     fn of_v4(a: Ipv4Addr) -> Self {
         match &BY_FIRST_OCTET[usize::from(a.octets()[0])] {
-            Some(whole) => Self {
-                address: IpAddr::V4(a),
-                ..*whole
-            },
+            Some(whole) => {
+                // The whole struct, then the address: four vector moves
+                // where `..*whole` copied field by field.
+                let mut c = *whole;
+                c.address = IpAddr::V4(a);
+                c
+            }
             None => Self::of_v4_alone(a),
         }
     }
