@@ -9,7 +9,7 @@ pub mod fuzz {
     use netlab_core::protocol::policy::AllowRule;
     use netlab_core::pystruct::{self, Value};
     use netlab_core::{
-        aggregate, classify, framing, inet, mac, packet, port, same, sim, sticky, subnet,
+        addr, aggregate, classify, framing, inet, mac, packet, port, same, sim, sticky, subnet,
     };
 
     /// Every fuzz target, by name.
@@ -187,6 +187,13 @@ pub mod fuzz {
 
     /// Every parser of address-like text.
     fn address_text(text: &str) {
+        // Strict dotted decimal (the SIMD parser on x86-64) accepts what
+        // std's parser accepts, with the same address.
+        assert_eq!(
+            addr::parse_ipv4(text).ok(),
+            text.parse::<std::net::Ipv4Addr>().ok(),
+            "strict IPv4 of {text:?}"
+        );
         let _ = subnet::SubnetReport::parse(text);
         let _ = inet::parse_inet_aton(text);
         let _ = inet::inet_pton(inet::Family::Inet, text);

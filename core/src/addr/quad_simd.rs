@@ -193,11 +193,13 @@ mod test {
                             format!("{a}.{b}{c}.{d}"),
                             format!("{a}.{b}.{c}:{d}"),
                         ] {
+                            let got = simd(&text);
                             assert_eq!(
-                                simd(&text),
+                                got,
                                 super::super::parse_ipv4_scalar(text.as_bytes()),
                                 "{text:?}"
                             );
+                            assert_eq!(got, text.parse().ok(), "{text:?} (std)");
                             checked += 1;
                         }
                     }
@@ -223,6 +225,8 @@ mod test {
         #[test]
         fn random_text_agrees_with_the_scalar_parser(text in "[0-9.]{0,17}|[0-9. /x:a]{5,16}") {
             prop_assert_eq!(simd(&text), super::super::parse_ipv4_scalar(text.as_bytes()));
+            // And std's parser, an oracle written by others.
+            prop_assert_eq!(simd(&text), text.parse().ok());
         }
 
         #[test]
