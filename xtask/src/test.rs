@@ -1,5 +1,5 @@
 //! `cargo xtask test`: every test the project has, in the order that fails
-//! fastest: formatting, lints, Rust tests, then the built WASM module under
+//! fastest: formatting, lints, the API docs (`-D warnings`), Rust tests, then the built WASM module under
 //! Node and the playground in headless Chromium, then a short fuzz pass
 //! (`cargo xtask fuzz 20`: 20 s per target; `NETLAB_FUZZ_SECONDS` changes it)
 //! and a one-minute relay soak (`cargo xtask soak 1`). `NETLAB_SKIP_FUZZ=1`
@@ -24,6 +24,12 @@ pub fn run() -> Result {
         "-D",
         "warnings",
     ]))?;
+    // The API docs: a broken or private intra-doc link fails here.
+    util::run(
+        util::cargo()
+            .args(["doc", "--no-deps", "--workspace"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+    )?;
     build::ensure_wasm_target()?;
     util::run(util::cargo().args([
         "clippy",

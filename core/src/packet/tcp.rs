@@ -774,7 +774,7 @@ impl Repr {
 
 /// Names the header's fields in `data` (the segment from its first byte,
 /// cut short or not) at frame offset `base`, options one by one up to the
-/// first malformed one (see [`bad_option`]).
+/// first malformed one (see `bad_option`).
 pub fn annotate(data: &[u8], base: usize) -> Layer {
     let header_len = if data.len() >= HEADER_LEN {
         usize::from(Packet::new_unchecked(data).header_len()).max(HEADER_LEN)

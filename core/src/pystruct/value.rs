@@ -286,7 +286,7 @@ impl<const N: usize> From<&[u8; N]> for Value {
 }
 
 /// Python's `repr`: ints and bools as Python prints them, bytes as
-/// `b'...'` with Python's escapes, floats as [`float_repr`].
+/// `b'...'` with Python's escapes, floats as Python's `repr` writes them.
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

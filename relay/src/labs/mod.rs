@@ -130,7 +130,7 @@ pub struct LabConfig {
     /// Clients each TCP lab serves at once.
     pub max_clients: usize,
     /// Bytes that uploads in progress may hold together (the sandbox's own
-    /// total, [`sandbox::MAX_TOTAL`]); an upload that does not fit is
+    /// total, 64 MiB); an upload that does not fit is
     /// refused at once.
     pub pending_uploads: usize,
 }

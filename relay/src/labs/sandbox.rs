@@ -149,7 +149,7 @@ impl Sandbox {
     }
 
     /// Stores a complete file, replacing one of the same name and dropping
-    /// the oldest files while the total would exceed [`MAX_TOTAL`].
+    /// the oldest files while the total would exceed `MAX_TOTAL` (64 MiB).
     pub fn store(&self, name: &str, data: Bytes) -> Result<(), SandboxError> {
         check_name(name)?;
         if data.len() > MAX_FILE {
