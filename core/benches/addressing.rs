@@ -145,6 +145,21 @@ fn classify<M: Measurement>(c: &mut Criterion<M>) {
             }
         })
     });
+    // The strict parse alone, beside std's (which accepts the same text).
+    group.bench_function("strict parse, netlab parse_ipv4", |b| {
+        b.iter(|| {
+            for t in &texts {
+                black_box(netlab_core::addr::parse_ipv4(black_box(t)).ok());
+            }
+        })
+    });
+    group.bench_function("strict parse, std Ipv4Addr::from_str", |b| {
+        b.iter(|| {
+            for t in &texts {
+                black_box(black_box(t).parse::<std::net::Ipv4Addr>().ok());
+            }
+        })
+    });
     // The floor under any parser: visiting each text (its first and last
     // byte) in the same 1M separately allocated strings.
     group.bench_function("floor: touch each text", |b| {
