@@ -201,7 +201,7 @@ test("Classify: each line's flags, reason and registry rows agree with the CLI; 
   assert.match(await text(page, '#classify-results [data-flag="rfc1918"]'), /^内网 \(private\)/);
   const bad = cli("classify", "not-an-ip").json.error;
   assert.equal(await text(page, "#classify-results li.bad .error-inline"), `line 6: ${bad}`);
-  assert.match(await text(page, "#classify-summary"), /^5 addresses: 1 内网 \(private\), 1 public; 1 lines/);
+  assert.match(await text(page, "#classify-summary"), /^5 addresses: 1 内网 \(private\), 1 public; 1 line not understood/);
 
   await page.fill("#classify-input", "10.1.2.3");
   assert.equal(await page.locator("#classify-results li").count(), 1);
