@@ -1,5 +1,6 @@
 // The playground's words in English and Simplified Chinese (简体中文). Keys are
-// grouped by tool; `{name}` marks a value filled in by `t`. Every key is in
+// grouped by tool; `{name}` marks a value filled in by `t`, and in English
+// `{name:one|other}` the words for a count of 1 and for any other. Every key is in
 // both dictionaries (tests/js/browser_ui.test.mjs checks it); the header fields'
 // names and meanings are in i18n-fields.js, and netlab's own error messages
 // (the core's, which the WASM module passes on in English) in i18n-errors.js.
