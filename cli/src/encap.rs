@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use netlab_core::english::count;
 use netlab_core::packet::encap::{EncapSpec, Encapsulation, Transport, encapsulate, parse_host};
 use netlab_core::packet::field::py_bytes;
 use netlab_core::packet::hex::parse_hex;
@@ -191,33 +192,33 @@ fn render(spec: &EncapSpec, r: &Report) -> String {
     };
     let _ = writeln!(
         s,
-        "{} {} -> {}, payload {} ({} bytes)\n",
+        "{} {} -> {}, payload {} ({})\n",
         spec.proto,
         endpoint(spec.src, spec.src_port),
         endpoint(spec.dst, spec.dst_port),
         py_bytes(&spec.payload[..spec.payload.len().min(32)])
             + if spec.payload.len() > 32 { "…" } else { "" },
-        spec.payload.len()
+        count(spec.payload.len() as u64, "byte", "bytes")
     );
     for step in &e.steps {
         let _ = writeln!(
             s,
-            "{} {} {} layer (OSI {}): {} of {} bytes",
+            "{} {} {} layer (OSI {}): {} of {}",
             step.number,
             step.layer.name_zh(),
             step.layer.name(),
             step.osi,
             step.pdu,
-            step.total_bytes
+            count(step.total_bytes as u64, "byte", "bytes")
         );
         let _ = writeln!(s, "    {}", step.note);
         let names: Vec<&str> = step.adds.iter().map(|l| l.name).collect();
         if !names.is_empty() {
             let _ = writeln!(
                 s,
-                "    + {}: {} bytes ({}% of the bytes on the wire)",
+                "    + {}: {} ({}% of the bytes on the wire)",
                 names.join(" + "),
-                step.added_bytes,
+                count(step.added_bytes as u64, "byte", "bytes"),
                 step.share_percent
             );
         }
@@ -247,8 +248,13 @@ fn render(spec: &EncapSpec, r: &Report) -> String {
     let o = &e.overhead;
     let _ = writeln!(
         s,
-        "\nOverhead: {} header bytes carry {} bytes of data; {} of the {} bytes on the wire are payload ({}%).\n",
-        o.header_bytes, o.payload_bytes, o.payload_bytes, o.wire_bytes, o.efficiency_percent
+        "\nOverhead: {} header bytes carry {} of data; {} of the {} bytes on the wire {} payload ({}%).\n",
+        o.header_bytes,
+        count(o.payload_bytes as u64, "byte", "bytes"),
+        o.payload_bytes,
+        o.wire_bytes,
+        if o.payload_bytes == 1 { "is" } else { "are" },
+        o.efficiency_percent
     );
     let _ = writeln!(s, "Frame: {} bytes\n", o.frame_bytes);
     s.push_str(&render_tree(&e.layers, &e.frame));

@@ -137,13 +137,15 @@ impl InetError {
                  rather than pass on a string cut short"
                     .to_owned(),
             ),
-            Self::NtoaLength { len } => {
-                Some(format!("an IPv4 address is 4 bytes, but {len} were given"))
-            }
+            Self::NtoaLength { len } => Some(format!(
+                "an IPv4 address is 4 bytes, but {} given",
+                crate::english::count(*len as u64, "was", "were")
+            )),
             Self::PackedLength { family, len } => Some(format!(
-                "an {} address is {} bytes, but {len} were given",
+                "an {} address is {} bytes, but {} given",
                 family.af_name(),
-                family.packed_len()
+                family.packed_len(),
+                crate::english::count(*len as u64, "was", "were")
             )),
             _ => None,
         }

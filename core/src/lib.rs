@@ -21,6 +21,7 @@ pub mod addr;
 pub mod aggregate;
 pub mod auth;
 pub mod classify;
+pub mod english;
 pub mod framing;
 pub mod inet;
 pub mod mac;

@@ -334,7 +334,7 @@ impl Dissector<'_> {
         let data = &self.frame[at..end];
         let mut layer = Layer::new(protocol, at, data.len());
         layer.push_one(data, at, &spec.sized(data.len() * 8), 0);
-        layer.summary = format!("{} bytes", data.len());
+        layer.summary = crate::english::count(data.len() as u64, "byte", "bytes");
         self.layers.push(layer);
     }
 

@@ -667,7 +667,8 @@ fn tell(spec: &EncapSpec, frame: Vec<u8>) -> Encapsulation {
         FiveLayer::Application,
         ("data", "数据"),
         format!(
-            "The program hands {payload_len} bytes to the socket: {}.",
+            "The program hands {} to the socket: {}.",
+            crate::english::count(payload_len as u64, "byte", "bytes"),
             super::field::py_bytes(&spec.payload[..payload_len.min(32)])
                 + if payload_len > 32 { "…" } else { "" }
         ),
@@ -738,10 +739,7 @@ fn tell(spec: &EncapSpec, frame: Vec<u8>) -> Encapsulation {
         ("bits", "比特"),
         format!(
             "The card completes the MAC frame (data link) with {} of padding and the 4-byte FCS, which captures leave out, then puts the preamble and SFD in front and sends {} bits as signals (physical).",
-            match wire.padding {
-                1 => "1 byte".to_owned(),
-                n => format!("{n} bytes"),
-            },
+            crate::english::count(wire.padding as u64, "byte", "bytes"),
             wire_len * 8
         ),
         vec![physical::annotate(&wire)],

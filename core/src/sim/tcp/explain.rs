@@ -35,10 +35,10 @@ pub(super) fn comment(c: &Ctx, s: &Segment) -> String {
             s.ack
         ),
         Why::Data => format!(
-            "{}: {who} sends {} ({} bytes), seq={}{}",
+            "{}: {who} sends {} ({}), seq={}{}",
             s.flags.replace(", ", "-"),
             s.payload,
-            s.len,
+            crate::english::count(s.len as u64, "byte", "bytes"),
             s.seq,
             rel(s.rel_seq)
         ),
@@ -55,9 +55,9 @@ pub(super) fn comment(c: &Ctx, s: &Segment) -> String {
         Why::DupAck => format!("ACK: duplicate, {who} still expects {}", s.ack),
         Why::OutOfOrder => format!("ACK: duplicate, {who} holds data after a gap at {}", s.ack),
         Why::FastRetransmit => format!(
-            "Fast retransmission, {}: {who} resends {} bytes, seq={}{}",
+            "Fast retransmission, {}: {who} resends {}, seq={}{}",
             s.flags.replace(", ", "-"),
-            s.len,
+            crate::english::count(s.len as u64, "byte", "bytes"),
             s.seq,
             rel(s.rel_seq)
         ),
@@ -126,11 +126,11 @@ pub(super) fn explain(c: &Ctx, s: &Segment) -> (&'static str, String) {
         Why::Data => (
             "tcp.data",
             format!(
-                "The {who} sends {} bytes, {}, at seq {} (relative {}: the SYN took number 0, so data \
+                "The {who} sends {}, {}, at seq {} (relative {}: the SYN took number 0, so data \
                  starts at 1); its next byte will be {}. ACK {} (relative {}) acknowledges what it got, \
                  and PSH asks the receiver to hand the bytes to the program now. Window {}: the {who} \
                  can take that many more bytes.",
-                s.len,
+                crate::english::count(s.len as u64, "byte", "bytes"),
                 s.payload,
                 s.seq,
                 rel(s.rel_seq),

@@ -420,9 +420,9 @@ impl Sim<'_> {
                 let text = Self::bytes_call(obj, "send", &data);
                 if outs.is_empty() {
                     let why = format!(
-                        "send() copies {} bytes into the {}'s send buffer; the window or the state keeps \
+                        "send() copies {} into the {}'s send buffer; the window or the state keeps \
                          them there for now.",
-                        data.len(),
+                        crate::english::count(data.len() as u64, "byte", "bytes"),
                         side.name()
                     );
                     self.push_call(side, text, ("tcp.call.send_queued", why), before);
@@ -520,8 +520,9 @@ impl Sim<'_> {
                     (
                         "tcp.call.recv",
                         format!(
-                            "recv(1024) returns {} ({n} bytes): TCP handed the bytes to the program in order.",
-                            py_bytes(&data)
+                            "recv(1024) returns {} ({}): TCP handed the bytes to the program in order.",
+                            py_bytes(&data),
+                            crate::english::count(n as u64, "byte", "bytes")
                         ),
                     )
                 } else if end.tcb.fin_received {
