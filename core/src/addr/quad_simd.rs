@@ -10,7 +10,8 @@
 //! and Daniel Lemire's SIMD parsing (the 16-byte shuffle picked by a
 //! mask); the tables and checks here are ours, for exactly the text
 //! [`super::parse_ipv4`] accepts, and the tests compare this parser with
-//! the scalar one on every shape and on random text.
+//! the scalar one and with std's `Ipv4Addr::from_str` on every shape and on
+//! random text (the `address_text` fuzz target does so with std's too).
 
 use std::arch::x86_64::{
     __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi32, _mm_cvtsi128_si32, _mm_madd_epi16,
