@@ -414,7 +414,7 @@ function mount(panel, ctx) {
       "labs-trace",
       t("labs.timeline"),
       h("p", { class: "hint", text: t("labs.timeline_hint") }),
-      h("div", { class: "row buttons" }, h("div", { class: "field" }, h("label", { for: "labs-trace-sock", text: t("labs.show_socket") }), kept.only), clear),
+      h("div", { class: "row buttons ends" }, h("div", { class: "field" }, h("label", { for: "labs-trace-sock", text: t("labs.show_socket") }), kept.only), clear),
       scrollBox(t("labs.timeline"), timeline),
     ),
     part(
