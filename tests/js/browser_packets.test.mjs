@@ -418,6 +418,26 @@ test("in Chinese the fields are named and explained in Chinese, the English name
   await page.close();
 });
 
+test("in Chinese on a laptop the layer table keeps each layer's name whole: at most two lines, never a character a line", async () => {
+  const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=encap`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.selectOption("#lang", "zh");
+  const cells = page.locator("#panel-encap table.stack tbody tr > :first-child");
+  assert.equal(await cells.count(), 5);
+  // The lines the text itself takes (the cell is as tall as its row).
+  const lines = await cells.evaluateAll((els) =>
+    els.map((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    }),
+  );
+  assert.ok(lines.every((n) => n <= 2), `lines a layer name takes: ${lines}`);
+  await page.selectOption("#lang", "en");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("axe finds nothing serious with a field selected and a finding shown (both themes, en and 简体中文); phones fit", async () => {
   const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=encap&step=5`);
   const found = [];
