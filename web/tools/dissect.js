@@ -148,7 +148,7 @@ function mount(panel, ctx) {
     const size = bytesText(d.length);
     const count = d.findings.length;
     summary.textContent = count
-      ? t("dissect.summary_findings", { size, layers: path, problems: count === 1 ? t("dissect.one_problem") : t("dissect.problems", { n: count }), first: findingText(d.findings[0]) })
+      ? t("dissect.summary_findings", { size, layers: path, problems: t("dissect.problems", { n: count }), first: findingText(d.findings[0]) })
       : t("dissect.summary_ok", { size, layers: path });
     const view = frameViews({
       id: "dissect-view",

@@ -64,7 +64,7 @@ const FOLD_BITS = 4 * ROW_BITS;
  */
 
 /** "1 byte", "20 bytes". @param {number} n */
-export const bytesText = (n) => t(n === 1 ? "frame.one_byte" : "frame.bytes_n", { n });
+export const bytesText = (n) => t("frame.bytes_n", { n });
 
 /**
  * The class that colours a layer (its place in the seeds' 5-layer model).
@@ -555,7 +555,7 @@ function placeCell(grid, start, end, base, e, label, derived = false, state = nu
         "data-key": e?.key ?? null,
         "data-start": e ? ps : null,
         "data-end": e ? pe : null,
-        title: e ? `${label}: ${e.field.display} (${t(bits === 1 ? "frame.one_bit" : "frame.bits_label", { n: bits })})` : null,
+        title: e ? `${label}: ${e.field.display} (${t("frame.bits_label", { n: bits })})` : null,
         text: span <= 3 && text ? (ABBREVIATIONS[e?.field.wireshark ?? ""] ?? abbreviate(text)) : text,
       }),
     );

@@ -331,9 +331,9 @@ impl Sim<'_> {
                     let known = match dup_acks {
                         0 => "Nothing tells it whether the segment or its ACK was lost".to_owned(),
                         n => format!(
-                            "{n} duplicate ACK{} said the {} still waits for seq {seq}, fewer than the \
-                             three a fast retransmit needs (RFC 5681 §3.2)",
-                            if n == 1 { "" } else { "s" },
+                            "{} said the {} still waits for seq {seq}, fewer than the three a fast \
+                             retransmit needs (RFC 5681 §3.2)",
+                            crate::english::count(u64::from(n), "duplicate ACK", "duplicate ACKs"),
                             side.other().name()
                         ),
                     };
