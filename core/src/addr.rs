@@ -78,9 +78,10 @@ pub fn parse_ipv4(text: &str) -> Result<Ipv4Addr, AddrError> {
 ///
 /// On x86-64 CPUs with SSSE3 (nearly all since 2008; detected once, at
 /// run time) the whole text is checked and read in one register
-/// (`quad_simd`), which takes about a third of the scalar parser's time on
-/// a list of random addresses; elsewhere (WASM, other CPUs) the scalar
-/// parser below.
+/// (`quad_simd`), which takes about half the scalar parser's time on a
+/// list of random addresses (the `classify` bench's strict parse, with the
+/// scalar path forced for comparison); elsewhere (WASM, other CPUs) the
+/// scalar parser below.
 #[inline]
 pub(crate) fn parse_ipv4_fast(b: &[u8]) -> Option<Ipv4Addr> {
     #[cfg(target_arch = "x86_64")]
