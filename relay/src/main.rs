@@ -65,14 +65,15 @@ struct Args {
     #[arg(long = "lab", value_name = "NAME=PORT", value_parser = parse_lab)]
     lab_ports: Vec<(String, u16)>,
     /// The shared secret of the auth lab [default: nice@123!, as seed 000 §9;
-    /// seed 003 §8.4.3 uses alexsb].
+    /// seed 003 §8.4.3 uses alexsb]. Repeat it to let in the clients of
+    /// both: --lab-secret 'nice@123!' --lab-secret alexsb.
     #[arg(
         long,
         default_value = "nice@123!",
         hide_default_value = true,
         value_name = "SECRET"
     )]
-    lab_secret: String,
+    lab_secret: Vec<String>,
     /// Sockets one WebSocket session may hold.
     #[arg(long, default_value_t = 64)]
     max_sockets: u32,
@@ -155,7 +156,11 @@ async fn serve(args: Args) -> Result<(), String> {
     config.labs = !args.no_labs;
     config.lab_config.base_port = args.lab_base_port;
     config.lab_config.ports = args.lab_ports.into_iter().collect();
-    config.lab_config.secret = args.lab_secret.into_bytes();
+    config.lab_config.secrets = args
+        .lab_secret
+        .into_iter()
+        .map(String::into_bytes)
+        .collect();
     config.limits.max_sockets = args.max_sockets;
     config.max_sessions = args.max_sessions;
 
@@ -245,5 +250,25 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {}
         () = term => {}
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn lab_secret_defaults_to_seed_000s_and_repeats() {
+        let args = Args::try_parse_from(["netlab-relay"]).unwrap();
+        assert_eq!(args.lab_secret, ["nice@123!"]);
+        let args = Args::try_parse_from([
+            "netlab-relay",
+            "--lab-secret",
+            "nice@123!",
+            "--lab-secret",
+            "alexsb",
+        ])
+        .unwrap();
+        assert_eq!(args.lab_secret, ["nice@123!", "alexsb"]);
     }
 }

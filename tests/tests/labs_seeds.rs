@@ -22,10 +22,15 @@ struct Labs {
 
 impl Labs {
     async fn start(secret: &[u8]) -> Self {
+        Self::start_with(&[secret]).await
+    }
+
+    /// With the `auth` lab taking an answer under any of `secrets`.
+    async fn start_with(secrets: &[&[u8]]) -> Self {
         let web = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web");
         let mut config = Config::new(Some(web));
         config.lab_config.base_port = 0;
-        config.lab_config.secret = secret.to_vec();
+        config.lab_config.secrets = secrets.iter().map(|s| s.to_vec()).collect();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let relay = Relay::new(listener, config).await.unwrap();
@@ -200,6 +205,20 @@ async fn auth_lab_accepts_the_md5_and_hmac_clients() {
     let hmac = seed("auth_hmac_client.py", &[&port]).await;
     assert!(hmac.starts_with("hello"), "{hmac}");
     assert!(hmac.contains("HELLO"), "{hmac}");
+}
+
+#[tokio::test]
+async fn auth_lab_with_both_seeds_secrets_lets_in_both_seeds_clients() {
+    let labs = Labs::start_with(&[b"nice@123!", b"alexsb"]).await;
+    let port = labs.port("auth");
+    assert_eq!(seed("auth_sha1_client.py", &[&port]).await, "b'hello'\n");
+    let md5 = seed("auth_md5_client.py", &[&port]).await;
+    assert!(md5.starts_with("hello") && md5.contains("HELLO"), "{md5}");
+    // A key that is neither is still refused.
+    assert_eq!(
+        seed("auth_sha1_client.py", &[&port, "wrong"]).await,
+        "b''\n"
+    );
 }
 
 #[tokio::test]

@@ -120,8 +120,10 @@ pub struct LabConfig {
     pub base_port: u16,
     /// Ports given by `--lab NAME=PORT`.
     pub ports: HashMap<String, u16>,
-    /// The `auth` lab's secret.
-    pub secret: Vec<u8>,
+    /// The `auth` lab's secrets: an answer under any of them lets the
+    /// client in, so seed 000's clients (`nice@123!`) and seed 003's
+    /// (`alexsb`) can use one relay.
+    pub secrets: Vec<Vec<u8>>,
     /// A client that sends nothing, or reads nothing, this long is closed
     /// ([`IDLE`]).
     pub idle: Duration,
@@ -140,7 +142,7 @@ impl Default for LabConfig {
         Self {
             base_port: 9900,
             ports: HashMap::new(),
-            secret: b"nice@123!".to_vec(),
+            secrets: vec![b"nice@123!".to_vec()],
             idle: IDLE,
             upload_time: UPLOAD_TIME,
             max_clients: MAX_CLIENTS_PER_LAB,
@@ -165,7 +167,7 @@ struct LabShared {
     sandbox: Sandbox,
     /// Room for the uploads still coming in.
     pending: Pending,
-    secret: Vec<u8>,
+    secrets: Vec<Vec<u8>>,
     idle: Duration,
     upload_time: Duration,
     max_clients: usize,
@@ -181,7 +183,7 @@ pub async fn start(
     let shared = Arc::new(LabShared {
         sandbox: Sandbox::with_samples(),
         pending: Pending::new(config.pending_uploads),
-        secret: config.secret.clone(),
+        secrets: config.secrets.clone(),
         idle: config.idle,
         upload_time: config.upload_time,
         max_clients: config.max_clients,
@@ -275,7 +277,7 @@ async fn serve_client(name: &str, conn: Conn, shared: &LabShared) -> std::io::Re
         "framed" => stream::framed(conn).await,
         "upload" => files::upload(conn, shared).await,
         "download" => files::download(conn, &shared.sandbox).await,
-        "auth" => stream::auth(conn, &shared.secret).await,
+        "auth" => stream::auth(conn, &shared.secrets).await,
         "cmd" => cmd::serve(conn).await,
         _ => Ok(()),
     }

@@ -76,15 +76,19 @@ pub async fn framed(mut stream: Conn) -> io::Result<()> {
 }
 
 /// Seed 000 §9: 32 random bytes; the right keyed digest lets the client in
-/// (`b'hello'`, then the upper-case service); a wrong one closes.
-pub async fn auth(mut stream: Conn, secret: &[u8]) -> io::Result<()> {
+/// (`b'hello'`, then the upper-case service); a wrong one closes. The
+/// answer may be under any of `secrets`.
+pub async fn auth(mut stream: Conn, secrets: &[Vec<u8>]) -> io::Result<()> {
     let mut challenge = [0u8; auth::CHALLENGE_LEN];
     getrandom::fill(&mut challenge).map_err(|e| io::Error::other(e.to_string()))?;
     stream.send(&challenge).await?;
     let mut buf = [0u8; 1024];
     let n = stream.recv(&mut buf).await?;
     let data = buf.get(..n).unwrap_or_default();
-    match auth::verify_prefix(secret, &challenge, data) {
+    let verdict = secrets
+        .iter()
+        .find_map(|secret| auth::verify_prefix(secret, &challenge, data));
+    match verdict {
         Some((_, used)) => {
             stream.send(b"hello").await?;
             // A client may have sent its first message right behind the answer.
