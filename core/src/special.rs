@@ -542,16 +542,7 @@ static V6_INDEX: [u64; 256] = first_byte_index(false);
 /// that meets the /8 is longer than /8. Lets the classifier answer for the
 /// whole /8 at once.
 pub(crate) fn v4_rows_decided_by_first_octet(first: u8) -> bool {
-    let mut candidates = V4_INDEX[usize::from(first)];
-    while candidates != 0 {
-        let k = candidates.trailing_zeros() as usize;
-        candidates &= candidates - 1;
-        let i = ORDER.get(k).copied().unwrap_or(0);
-        if BLOCKS.get(usize::from(i)).is_none_or(|b| b.prefix > 8) {
-            return false;
-        }
-    }
-    true
+    candidates(&V4_INDEX, usize::from(first)).all(|(_, b)| b.prefix <= 8)
 }
 
 /// The most rows one address can be in. Blocks nest or are apart, so the
@@ -775,16 +766,26 @@ pub(crate) fn ranges_v4(value: u32) -> Ranges {
 /// from the longest prefix down, the first that holds it.
 #[inline(always)]
 fn lookup(index: &[u64; 256], first: usize, value: u128) -> Ranges {
-    let mut candidates = index.get(first).copied().unwrap_or(0);
-    while candidates != 0 {
-        let k = 63 - candidates.leading_zeros() as usize;
-        candidates &= !(1 << k);
-        let i = ORDER.get(k).copied().unwrap_or(0);
-        if BLOCKS.get(usize::from(i)).is_some_and(|b| b.holds(value)) {
-            return Ranges { deepest: i };
+    candidates(index, first)
+        .find(|(_, b)| b.holds(value))
+        .map_or(Ranges::EMPTY, |(i, _)| Ranges { deepest: i })
+}
+
+/// The rows that meet the addresses starting with byte `first`, as (row
+/// index, block), most specific first: the ones [`lookup`] tries in turn.
+fn candidates(index: &[u64; 256], first: usize) -> impl Iterator<Item = (u8, &'static Block)> {
+    let mut bits = index.get(first).copied().unwrap_or(0);
+    std::iter::from_fn(move || {
+        while bits != 0 {
+            let k = 63 - bits.leading_zeros() as usize;
+            bits &= !(1 << k);
+            let i = ORDER.get(k).copied().unwrap_or(0);
+            if let Some(b) = BLOCKS.get(usize::from(i)) {
+                return Some((i, b));
+            }
         }
-    }
-    Ranges::EMPTY
+        None
+    })
 }
 
 #[cfg(test)]
