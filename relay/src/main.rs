@@ -182,6 +182,9 @@ async fn serve(args: Args) -> Result<(), String> {
         "netlab-relay {} serving the playground at http://{host}/{fragment}",
         env!("CARGO_PKG_VERSION")
     );
+    for line in sharing(local, &config.public_hosts, &fragment) {
+        say!("{line}");
+    }
     let relay = netlab_relay::Relay::new(listener, config)
         .await
         .map_err(|e| e.to_string())?;
@@ -206,6 +209,37 @@ async fn serve(args: Args) -> Result<(), String> {
         .serve(shutdown_signal())
         .await
         .map_err(|e| e.to_string())
+}
+
+/// What to tell a teacher sharing the playground: the URL other machines
+/// open for each `--public-host`, or, when the relay listens beyond
+/// loopback without one, why those machines will get 403.
+fn sharing(local: SocketAddr, public_hosts: &[String], fragment: &str) -> Vec<String> {
+    if public_hosts.is_empty() {
+        return if local.ip().is_loopback() {
+            Vec::new()
+        } else {
+            vec![format!(
+                "note: listening on {local}, but a page opened from another machine is refused \
+                 (403) until its address is named: add --public-host <this machine's address>"
+            )]
+        };
+    }
+    public_hosts
+        .iter()
+        .map(|h| {
+            // A bracketed IPv6 address or a name, with or without its port.
+            let has_port = h.rsplit_once(':').is_some_and(|(head, port)| {
+                port.parse::<u16>().is_ok() && (!head.contains(':') || head.ends_with(']'))
+            });
+            let at = if has_port {
+                h.clone()
+            } else {
+                format!("{h}:{}", local.port())
+            };
+            format!("  from other machines: http://{at}/{fragment}")
+        })
+        .collect()
 }
 
 fn parse_lab(text: &str) -> Result<(String, u16), String> {
@@ -256,6 +290,31 @@ async fn shutdown_signal() {
 #[cfg(test)]
 mod test {
     use super::*;
+
+    #[test]
+    fn sharing_names_the_url_for_other_machines_or_why_there_is_none() {
+        let any: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        let lo: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        assert!(sharing(lo, &[], "#token=t").is_empty());
+        let warn = sharing(any, &[], "#token=t");
+        assert_eq!(warn.len(), 1);
+        assert!(warn[0].contains("--public-host"), "{warn:?}");
+        let hosts = [
+            "192.0.2.10".to_owned(),
+            "lab.example:9000".to_owned(),
+            "[2001:db8::1]".to_owned(),
+            "[2001:db8::1]:81".to_owned(),
+        ];
+        assert_eq!(
+            sharing(any, &hosts, "#token=t"),
+            [
+                "  from other machines: http://192.0.2.10:8080/#token=t",
+                "  from other machines: http://lab.example:9000/#token=t",
+                "  from other machines: http://[2001:db8::1]:8080/#token=t",
+                "  from other machines: http://[2001:db8::1]:81/#token=t",
+            ]
+        );
+    }
 
     #[test]
     fn lab_secret_defaults_to_seed_000s_and_repeats() {
