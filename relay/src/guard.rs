@@ -24,7 +24,16 @@ pub enum Denial {
 }
 
 /// Whether a Host value ends in `:PORT` (`[::1]` alone has none).
-fn has_port(host: &str) -> bool {
+///
+/// # Examples
+///
+/// ```
+/// use netlab_relay::guard::has_port;
+///
+/// assert!(has_port("lab.example:9000") && has_port("[::1]:80"));
+/// assert!(!has_port("lab.example") && !has_port("[2001:db8::1]"));
+/// ```
+pub fn has_port(host: &str) -> bool {
     host.rsplit_once(':').is_some_and(|(name, port)| {
         !name.is_empty()
             && !port.is_empty()

@@ -228,11 +228,7 @@ fn sharing(local: SocketAddr, public_hosts: &[String], fragment: &str) -> Vec<St
     public_hosts
         .iter()
         .map(|h| {
-            // A bracketed IPv6 address or a name, with or without its port.
-            let has_port = h.rsplit_once(':').is_some_and(|(head, port)| {
-                port.parse::<u16>().is_ok() && (!head.contains(':') || head.ends_with(']'))
-            });
-            let at = if has_port {
+            let at = if netlab_relay::guard::has_port(h) {
                 h.clone()
             } else {
                 format!("{h}:{}", local.port())
