@@ -197,3 +197,32 @@ test("each variant shows where it fails; Send plays from the start; 简体中文
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("every failure says why in words that name it: no gateway, a gateway off the network, an address nobody has; 简体中文 too", async () => {
+  const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=lan&variant=no_gateway`);
+  await ready(page);
+  const events = () => page.locator("#lan-events li").allTextContents();
+  const why = () => page.locator("#lan-why").textContent();
+  // No gateway: the decision names none (it said "send to the gateway .").
+  const first = (await events())[0];
+  assert.match(first, /is on another network, so the packet must go through a gateway\./);
+  assert.doesNotMatch(first, / \.|\{/);
+  assert.match(await why(), /A has no gateway to send it to/);
+  // A gateway off A's network, typed: the reason names it.
+  await page.selectOption("#lan-variant", "normal");
+  await page.click(".lan-edit > summary");
+  await page.fill("#lan-a_gw", "192.168.13.254");
+  await page.waitForFunction(() => document.querySelector("#lan-failure")?.getAttribute("data-node") === "A");
+  assert.match(await why(), /192\.168\.13\.254 is not, so there is no route/);
+  // B's address nobody has, typed: ARP is never answered.
+  await page.fill("#lan-a_gw", "192.168.12.254");
+  await page.fill("#lan-to", "192.168.13.77");
+  await page.waitForFunction(() => /192\.168\.13\.77/.test(document.querySelector("#lan-why")?.textContent ?? ""));
+  assert.match(await why(), /no one answered R's ARP request for 192\.168\.13\.77/);
+  await page.selectOption("#lang", "zh");
+  await ready(page);
+  assert.match(await why(), /没人回答 R 问 192\.168\.13\.77 的 ARP 请求/);
+  for (const line of await events()) assert.doesNotMatch(line, /\{\w+\}/, line);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -108,6 +108,30 @@ const CABLES = /** @type {const} */ ([
   ["R:eth1", "R", "S2", 2],
 ]);
 /** The keys of the events where a send fails. */
+/**
+ * Why a send failed, by the step it stopped at: for edits that fail in a
+ * way no variant names (a gateway off the network, a typo in an address).
+ * @type {Record<string, string>}
+ */
+const WHY_BY_FAILURE = {
+  "lan.broadcast_refused": "lan.why.broadcast",
+  "lan.arp.failed": "lan.why.arp_failed",
+  "lan.no_route.no_gateway": "lan.why.no_gateway",
+  "lan.no_route.gateway_off_link": "lan.why.gateway_off_link",
+  "lan.ttl_exceeded": "lan.why.ttl_1",
+  "lan.route.none": "lan.why.no_route",
+  "lan.unreachable": "lan.why.no_route",
+  "lan.unplugged": "lan.why.unplugged",
+};
+
+/** The steps each failure variant stops at, so its own words apply. @type {Record<string, string[]>} */
+const VARIANT_FAILS = {
+  wrong_mask: ["lan.arp.failed"],
+  no_gateway: ["lan.no_route.no_gateway"],
+  ttl_1: ["lan.ttl_exceeded"],
+  unknown_network: ["lan.route.none", "lan.unreachable"],
+};
+
 const FAILURES = ["lan.broadcast_refused", "lan.arp.failed", "lan.no_route.no_gateway", "lan.no_route.gateway_off_link", "lan.ttl_exceeded", "lan.route.none", "lan.unreachable", "lan.unplugged"];
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -176,8 +200,10 @@ function varsOf(tr, e) {
  * @param {LanEvent} e
  */
 function headline(tr, e) {
-  // A switch that already knew the sender learns nothing: its own sentence.
-  const key = `lan.ev.${e.key}${e.kind === "switch" && e.learned === null && e.action !== "filter" ? "_known" : ""}`;
+  // A switch that already knew the sender learns nothing, and a host with
+  // no gateway has none to name: their own sentences.
+  const suffix = e.kind === "switch" && e.learned === null && e.action !== "filter" ? "_known" : e.kind === "decide" && !e.same.same && !e.next_hop ? "_no_hop" : "";
+  const key = `lan.ev.${e.key}${suffix}`;
   const text = t(key, varsOf(tr, e));
   return text === key || /\{\w+\}/.test(text) ? e.explanation : text;
 }
@@ -489,8 +515,27 @@ function mount(panel, ctx) {
     return [
       at ? h("p", { class: "error", id: "lan-failure", "data-node": at.node, text: t("lan.failed_at", { node: at.node, step: at.step, what: headline(tr, at) }) }) : null,
       h("p", { class: "mono", text: t("lan.prints", { output: o.output }) }),
-      h("p", { text: t(v === "normal" ? "lan.why.other" : `lan.why.${v}`) }),
+      h("p", { id: "lan-why", text: whyOf(tr, at, v) }),
     ];
+  }
+
+  /**
+   * The reason under a failure: the variant's own words when it failed as
+   * the variant means to, else the reason for the step it stopped at.
+   * @param {LanTrace} tr
+   * @param {LanEvent | undefined} at
+   * @param {LanVariant} v
+   */
+  function whyOf(tr, at, v) {
+    if (!at) return t("lan.why.other");
+    if (VARIANT_FAILS[v]?.includes(at.key)) return t(`lan.why.${v}`);
+    const key = WHY_BY_FAILURE[at.key];
+    if (!key) return t("lan.why.other");
+    const decide = tr.events.find((e) => e.kind === "decide" && e.node === at.node);
+    const vars = { ...(decide ? varsOf(tr, decide) : {}), ...varsOf(tr, at) };
+    // A gateway the host cannot reach is no next hop: name the one typed.
+    if (!vars.hop) vars.hop = fields[`${at.node.toLowerCase()}_gw`]?.input.value.trim() ?? "";
+    return t(key, vars);
   }
 
   // Turning a phone, or resizing a window past the breakpoint, redraws.
