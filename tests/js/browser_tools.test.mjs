@@ -6,6 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
+import { spawnSync } from "node:child_process";
 import { cli, openPlayground, screenshot, relayAndBrowser } from "./helpers.mjs";
 
 const env = relayAndBrowser();
@@ -264,6 +265,13 @@ test("Ports & MAC: service lookups both ways and the MAC report agree with the C
   await urlHas(page, "port", "ssh");
   await page.fill("#port-input", "no-such-service");
   assert.equal(await text(page, "#port-input-error"), cli("port", "no-such-service").json.error);
+  // A refused lookup's Python line says what CPython raises, checked by running it.
+  for (const query of ["70000", "-1", "no-such-service"]) {
+    await page.fill("#port-input", query);
+    const [, call, said] = (await text(page, "#port-python")).match(/^(socket\.\S+\))  # (.*)$/m);
+    const run = spawnSync("python3", ["-c", `import socket\ntry:\n    ${call}\nexcept Exception as e:\n    print(type(e).__name__ + ': ' + str(e))`], { encoding: "utf8" });
+    assert.equal(run.stdout.trim(), said, `${query}: ${call}`);
+  }
   await page.fill("#mac-input", "00:1a:2b:3c:4d:5e");
   assert.equal(await row("mac-table", "ipv6_link_local"), cli("mac", "00:1a:2b:3c:4d:5e").json.ipv6_link_local);
   await page.fill("#port-input", "mysql");

@@ -85,7 +85,17 @@ function portPart() {
         showError(field.error, res.err, field.input);
         summary.textContent = t("summary.error", { message: res.err });
         result.replaceChildren();
-        python.set(["import socket", `socket.getservbyname(${pyStr(query)}${p ? `, ${pyStr(p)}` : ""})  # OSError: ${res.err}`]);
+        // What Python itself raises: a number out of range is refused by
+        // getservbyport with OverflowError; any other text is a name that
+        // getservbyname does not find (netlab's message says more).
+        const number = /^[+-]?\d+$/.test(query);
+        const protoArg = p ? `, ${pyStr(p)}` : "";
+        python.set([
+          "import socket",
+          number
+            ? `socket.getservbyport(${BigInt(query)}${protoArg})  # OverflowError: getservbyport: port must be 0-65535.`
+            : `socket.getservbyname(${pyStr(query)}${protoArg})  # OSError: service/proto not found`,
+        ]);
         return;
       }
       showError(field.error, null, field.input);
