@@ -580,11 +580,10 @@ fn run_lane(
         consumed: 0,
         events: &mut events,
     };
-    let calls = match codec {
-        Some(_) => None,
-        None => spec.recv_calls,
+    let (chunks, hangs) = match codec {
+        Some(codec) => reader.run(None, Some(codec)),
+        None => reader.run(spec.recv_calls, None),
     };
-    let (chunks, hangs) = reader.run(calls);
 
     let mut printed = Vec::new();
     let (intact, note) = match codec {
@@ -669,13 +668,38 @@ struct Reader<'a> {
     events: &'a mut Vec<Event>,
 }
 
+/// What the framed client's `recv_exactly` still needs: the rest of a
+/// header, or of the message it announced.
+#[derive(Debug, Clone, Copy)]
+struct Need {
+    header: bool,
+    /// Where the header or message began in the stream.
+    from: usize,
+    left: usize,
+}
+
 impl Reader<'_> {
     /// Makes `calls` calls (`None`: until `b''`); returns every result,
     /// `b''` included, and whether the last call blocks forever.
-    fn run(&mut self, calls: Option<usize>) -> (Vec<Chunk>, bool) {
+    ///
+    /// The naive client asks `recv(recv_size)` each time. The framed one
+    /// (`codec`) is the page's `recv_exactly`: `recv(min(left, recv_size))`
+    /// for what is left of the header, then of the message it announced,
+    /// as seed 000 §6.7 reads `recv(4)` and then `recv(length)`.
+    fn run(&mut self, calls: Option<usize>, codec: Option<&LengthPrefix>) -> (Vec<Chunk>, bool) {
         let mut t = self.spec.sleep_us;
         let mut chunks = Vec::new();
+        let header_len = codec.map_or(0, LengthPrefix::header_len);
+        let mut need = Need {
+            header: true,
+            from: 0,
+            left: header_len,
+        };
         for call in 1..=calls.unwrap_or(MAX_RECV_CALLS) {
+            let size = match codec {
+                Some(_) => need.left.min(self.spec.recv_size),
+                None => self.spec.recv_size,
+            };
             let called = t;
             let mut ready = t;
             if self.arrivals.arrived_by(t) == self.consumed
@@ -689,17 +713,14 @@ impl Reader<'_> {
                 ready = next + self.rng.up_to(self.spec.wakeup_us);
             }
             let start = self.consumed;
-            let end = self
-                .arrivals
-                .arrived_by(ready)
-                .min(start + self.spec.recv_size);
+            let end = self.arrivals.arrived_by(ready).min(start + size);
             self.consumed = end;
             let eof = start == end;
             self.events.push(Event::Recv {
                 at_us: called,
                 returns_us: ready,
                 call,
-                size: self.spec.recv_size,
+                size,
                 start,
                 end,
                 data: repr(&self.stream[start..end]),
@@ -713,9 +734,43 @@ impl Reader<'_> {
             if eof && calls.is_none() {
                 break;
             }
+            if let Some(codec) = codec {
+                need.left -= end - start;
+                if !self.next_need(codec, &mut need, end) {
+                    break;
+                }
+            }
             t = ready + self.spec.recv_gap_us;
         }
         (chunks, false)
+    }
+
+    /// After a read that ended at `end`: a whole header gives the
+    /// message's length to read next (none for a 0-length message:
+    /// `recv_exactly(0)` makes no call), a whole message the next header.
+    /// False when the header is not a length the reader can use (the
+    /// decoder says why).
+    fn next_need(&self, codec: &LengthPrefix, need: &mut Need, end: usize) -> bool {
+        while need.left == 0 {
+            let len = if need.header {
+                match self
+                    .stream
+                    .get(need.from..end)
+                    .map(|header| codec.read_length(header))
+                {
+                    Some(Ok(len)) => len,
+                    _ => return false,
+                }
+            } else {
+                codec.header_len()
+            };
+            *need = Need {
+                header: !need.header,
+                from: end,
+                left: len,
+            };
+        }
+        true
     }
 }
 
@@ -857,6 +912,59 @@ mod test {
             // The fix of §6.7 gets both messages whatever happens.
             assert_eq!(r.framed.printed, ["b'hello'", "b'nice'"]);
             assert!(r.framed.intact && !r.framed.hangs);
+        }
+    }
+
+    /// The framed lane's `recv()` calls: (size asked, bytes start, end).
+    fn framed_reads(lane: &Lane) -> Vec<(usize, usize, usize)> {
+        lane.events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Recv {
+                    size, start, end, ..
+                } => Some((*size, *start, *end)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_framed_client_reads_the_header_then_the_message_as_seed_6_7_does() {
+        // recv(4) for the header, recv(5) for b'hello', recv(4) twice for
+        // the next, then b''.
+        let r = simulate(&StickySpec::default()).unwrap();
+        assert_eq!(
+            framed_reads(&r.framed),
+            [(4, 0, 4), (5, 4, 9), (4, 9, 13), (4, 13, 17), (4, 17, 17)]
+        );
+        // With recv(4) at most, no read crosses from one header or message
+        // into the next: recv_exactly asks only for what is left.
+        for seed in 0..50 {
+            let spec = StickySpec {
+                seed,
+                messages: vec![
+                    SendSpec::text("你好"),
+                    SendSpec::text("nice"),
+                    SendSpec::text(""),
+                ],
+                recv_size: 4,
+                ..StickySpec::default()
+            };
+            let r = simulate(&spec).unwrap();
+            assert_eq!(
+                r.framed.printed,
+                ["b'\\xe4\\xbd\\xa0\\xe5\\xa5\\xbd'", "b'nice'", "b''"]
+            );
+            // Units: header [0,4), 6 bytes, header, 4 bytes, header, 0 bytes.
+            let bounds = [0, 4, 10, 14, 18, 22];
+            for (size, start, end) in framed_reads(&r.framed) {
+                assert!(size <= 4 && end - start <= size, "seed {seed}");
+                let unit = bounds.iter().rposition(|&b| b <= start).unwrap();
+                assert!(
+                    bounds.get(unit + 1).is_none_or(|&next| end <= next),
+                    "seed {seed}: [{start}, {end}) crosses a boundary"
+                );
+            }
         }
     }
 
