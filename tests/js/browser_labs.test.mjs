@@ -244,11 +244,19 @@ test("two pages chat over the UDP lab", async () => {
 });
 
 test("the page as server: the seed's client.py, run natively, connects and the page shows its data", async () => {
-  const { page, errors } = await openLabs("server");
+  // The seed's port by default, so its client.py runs unchanged.
+  const seedPort = await openLabs("server");
+  assert.equal(await seedPort.page.inputValue("#labs-in-listen"), "9000");
+  await seedPort.page.close();
+  // Any free port here (9000 may be taken on a test machine): the page
+  // says which line of client.py to change.
+  const { page, errors } = await openLabs("server", "&listen=0");
   await page.click("#labs-run");
   await page.waitForSelector("#labs-server-cmd");
   const port = await page.getAttribute("#labs-server-cmd", "data-port");
-  assert.equal(await page.locator("#labs-server-cmd").textContent(), `python3 client.py ${port}`);
+  assert.equal(await page.locator("#labs-server-cmd").textContent(), "python3 client.py");
+  assert.equal(await page.locator("#labs-server-connect").textContent(), `sk.connect(('127.0.0.1', ${port}))`);
+  assert.match(await page.locator("#labs-extra").textContent(), new RegExp(`port changed from 9000 to ${port}`));
   for (let i = 0; i < 2; i++) {
     const client = await seed("hello_client.py", [port]);
     assert.equal(client.code, 0, client.stderr);

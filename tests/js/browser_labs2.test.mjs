@@ -126,6 +126,7 @@ test("a language change keeps the last result, log and timeline, re-worded; a ru
 
   // A run in progress (the page as server) survives the change and stops from the new panel.
   await page.selectOption("#labs-lab", "server");
+  await page.fill("#labs-in-listen", "0");
   await page.click("#labs-run");
   await page.waitForSelector("#labs-server-cmd");
   await page.selectOption("#lang", "zh");

@@ -44,6 +44,8 @@ import { pyBytes, toHex } from "../python.js";
  */
 
 const HOST = "127.0.0.1";
+/** The port seed 000's server.py binds and its client.py connects to. */
+const SEED_PORT = 9000;
 const text = (/** @type {Uint8Array} */ b) => new TextDecoder().decode(b);
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -426,10 +428,13 @@ export const EXERCISES = [
       await server.listen(5);
       const [, port] = server.getsockname();
       ctx.say(`sk.bind(('${HOST}', ${wanted})); sk.listen(5)  # ${HOST}:${port}`);
-      const command = `python3 client.py ${port}`;
+      // Seed 000's client.py connects to 9000: on that port it runs as it
+      // is; on another, its connect line needs this port.
+      const asIs = port === SEED_PORT;
       ctx.extra.append(
-        ctx.word(h("p"), () => t("labs.server_cmd")),
-        h("pre", {}, h("code", { id: "labs-server-cmd", "data-port": port, text: command })),
+        ctx.word(h("p"), () => t(asIs ? "labs.server_cmd_as_is" : "labs.server_cmd_changed", { port, seed: SEED_PORT })),
+        ...(asIs ? [] : [h("pre", {}, h("code", { id: "labs-server-connect", text: `sk.connect(('${HOST}', ${port}))` }))]),
+        h("pre", {}, h("code", { id: "labs-server-cmd", "data-port": port, text: "python3 client.py" })),
       );
       ctx.done(true, () => t("labs.server_on", { port }));
       // The seed's server.py (000 §2): send b'hello', print one recv, close; then the next.

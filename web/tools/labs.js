@@ -18,7 +18,7 @@ import { EXERCISES, CONSOLE_EXAMPLES } from "./labs-exercises.js";
 /** @typedef {import("./labs-exercises.js").Text} Text */
 
 /** The exercise's inputs and their defaults (the URL keeps those changed). */
-const DEFAULTS = { lab: "hello", secret: "nice@123!", alg: "sha1", cmd: "bytes 100000", name: "alice", file: "hello.txt", listen: "0" };
+const DEFAULTS = { lab: "hello", secret: "nice@123!", alg: "sha1", cmd: "bytes 100000", name: "alice", file: "hello.txt", listen: "9000" };
 
 export default { id: "labs", title: "tool.labs", defaults: DEFAULTS, mount, whole: true };
 
