@@ -228,7 +228,8 @@ export function bitRow(bits, prefix, o = {}) {
   for (let i = 0; i < bits.length; i++) {
     const c = bits[i];
     if (c !== "0" && c !== "1") {
-      row.append(h("span", { class: "sep", "aria-hidden": "true", text: c }));
+      // A narrow screen may break the row after a separator, never inside an octet.
+      row.append(h("span", { class: "sep", "aria-hidden": "true", text: c }), h("wbr"));
       continue;
     }
     const differs = o.diff !== undefined && o.diff[i] !== c;

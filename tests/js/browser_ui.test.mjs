@@ -231,6 +231,32 @@ test("every tool fits a 360 px phone and logs no console error, in both language
   await page.close();
 });
 
+test("on a 390 px phone what a tool compares is on screen: the octet that differs, the framed client; a box that scrolls shows it", async () => {
+  const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=same`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForSelector("#panel-same:not([hidden]) .summary:not(:empty)");
+  // The third octet (12 against 13): every bit of every row is within the screen.
+  const right = await page.locator("#panel-same .bitrow span").evaluateAll((spans) => Math.max(...spans.map((s) => s.getBoundingClientRect().right)));
+  assert.ok(right <= 390, `bits end at ${right} px`);
+  assert.ok((await page.locator("#panel-same .bitrow .diff").count()) > 0);
+  // Sticky packets: the two clients stack, each cell headed by its client, both on screen.
+  await page.click("#tab-sticky");
+  await page.waitForSelector("#panel-sticky:not([hidden]) .summary:not(:empty)");
+  const cells = await page.locator(".sticky-timeline td:not(:empty)").evaluateAll((tds) => tds.map((td) => [td.dataset.lane, td.getBoundingClientRect().right]));
+  assert.ok(cells.some(([lane]) => /framed/i.test(lane ?? "")));
+  for (const [lane, r] of cells) assert.ok(r <= 390, `${lane} ends at ${r} px`);
+  // A table still too wide scrolls inside its box, with a shadow at the
+  // edges that have more (struct's columns in Chinese, here).
+  await page.selectOption("#lang", "zh");
+  await page.click("#tab-struct");
+  await page.waitForSelector("#panel-struct:not([hidden]) .summary:not(:empty)");
+  const image = await page.locator("#panel-struct .scroll").first().evaluate((el) => getComputedStyle(el).backgroundImage);
+  assert.equal(image.match(/radial-gradient/g)?.length, 2, image);
+  await page.selectOption("#lang", "en");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("both dictionaries have the same keys, and every key the code asks for exists", async () => {
   const { dictionaries } = await import(path.join(ROOT, "web/i18n.js"));
   const en = Object.keys(dictionaries.en).sort();

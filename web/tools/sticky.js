@@ -299,8 +299,9 @@ function timelineTable(r) {
       rows.set(e.at_us, row);
     }
   }
-  const cell = (/** @type {StickyEvent[]} */ events) =>
-    h("td", {}, events.map((e) => h("div", { class: `ev ev-${e.kind}`, "data-kind": e.kind, text: describe(e) })));
+  // data-lane names the column where a phone stacks the two cells.
+  const cell = (/** @type {StickyEvent[]} */ events, /** @type {string} */ lane) =>
+    h("td", { "data-lane": lane }, events.map((e) => h("div", { class: `ev ev-${e.kind}`, "data-kind": e.kind, text: describe(e) })));
   return h(
     "table",
     { class: "sticky-timeline" },
@@ -315,7 +316,7 @@ function timelineTable(r) {
       {},
       [...rows.entries()]
         .sort(([a], [b]) => a - b)
-        .map(([at, row]) => h("tr", {}, h("th", { scope: "row", class: "time", text: ms(at) }), cell(row.naive), cell(row.framed))),
+        .map(([at, row]) => h("tr", {}, h("th", { scope: "row", class: "time", text: ms(at) }), cell(row.naive, t("sticky.naive")), cell(row.framed, t("sticky.framed")))),
     ),
   );
 }
