@@ -418,7 +418,7 @@ test("in Chinese the fields are named and explained in Chinese, the English name
   await page.close();
 });
 
-test("in Chinese on a laptop the layer table keeps each layer's name whole: at most two lines, never a character a line", async () => {
+test("in Chinese on a laptop the layer table keeps each layer's name whole: at most two lines, never a character a line, and fits", async () => {
   const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=encap`);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.selectOption("#lang", "zh");
@@ -433,6 +433,9 @@ test("in Chinese on a laptop the layer table keeps each layer's name whole: at m
     }),
   );
   assert.ok(lines.every((n) => n <= 2), `lines a layer name takes: ${lines}`);
+  // Nor does a cell run past the page: http/https/ftp/smtp协议 breaks at its slashes.
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 1280, `the page is ${width} px wide`);
   await page.selectOption("#lang", "en");
   assert.deepEqual(errors, []);
   await page.close();

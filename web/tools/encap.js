@@ -496,6 +496,16 @@ function hexSoFar(b, index) {
 }
 
 /**
+ * `text` with a line-break opportunity after each slash: the Chinese
+ * table keeps its words whole, so http/https/ftp/smtp协议 would otherwise
+ * be one unbreakable run wider than the page.
+ * @param {string} text
+ */
+function slashBreaks(text) {
+  return text.split("/").flatMap((part, i, parts) => (i < parts.length - 1 ? [`${part}/`, h("wbr")] : [part]));
+}
+
+/**
  * The model's layers top down, the ones this step works in marked; the
  * seeds' 5 layers with seed 003's protocols and devices.
  * @param {string} model
@@ -523,7 +533,7 @@ function stackView(model, layer) {
           "tr",
           { class: `${steps.includes(layer) ? "current" : ""} lyr-${steps[0]}`, "data-row": key },
           h("th", { scope: "row", text: t(`encap.${key}`) }),
-          five ? [h("td", { text: t(`encap.${key}_about`) }), h("td", { text: t(`encap.${key}_protocols`) }), h("td", { text: t(`encap.${key}_devices`) })] : null,
+          five ? [h("td", {}, slashBreaks(t(`encap.${key}_about`))), h("td", {}, slashBreaks(t(`encap.${key}_protocols`))), h("td", {}, slashBreaks(t(`encap.${key}_devices`)))] : null,
         ),
       ),
     ),
