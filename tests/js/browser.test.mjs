@@ -73,9 +73,14 @@ test("the subnet report is computed by the WASM module as the user types", async
   await page.fill("#subnet-input", "10.1.2.3/255.0.255.0");
   assert.equal(await page.locator("#subnet-error").textContent(), "mask 255.0.255.0 is not contiguous");
   assert.equal(await page.getAttribute("#subnet-input", "aria-invalid"), "true");
+  // The last valid report stays, dimmed, and the page says whose it is.
+  assert.equal(await page.locator("#subnet-stale").textContent(), "Below, dimmed: the last valid input, 10.1.2.3/20, until this one is fixed.");
+  assert.match((await page.getAttribute("#subnet-report", "class")) ?? "", /\bstale\b/);
 
   await page.fill("#subnet-input", "2001:db8::1/64");
   assert.equal(await cell(page, "usable_hosts").textContent(), "18446744073709551615");
+  assert.equal(await page.isVisible("#subnet-stale"), false);
+  assert.doesNotMatch((await page.getAttribute("#subnet-report", "class")) ?? "", /stale/);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -57,6 +57,9 @@ function mount(panel, ctx) {
   const body = h("tbody");
   const report = h("table", { id: "subnet-report", class: "report" }, h("caption", { class: "visually-hidden", text: t("subnet.report") }), body);
   const rules = h("div", { id: "subnet-rules", class: "rules" });
+  // While the input is wrong, the last good report stays (typing passes
+  // through wrong text) but dimmed, under a line that says whose it is.
+  const staleNote = h("p", { id: "subnet-stale", class: "hint", hidden: true });
   const python = pythonBlock("subnet-python");
 
   const split = splitPart();
@@ -69,6 +72,7 @@ function mount(panel, ctx) {
     h("p", { class: "intro", text: t("subnet.intro") }),
     main.wrap,
     summary,
+    staleNote,
     editor.el,
     bits,
     legend,
@@ -92,12 +96,20 @@ function mount(panel, ctx) {
    */
   function render(o = {}) {
     const res = attempt(() => subnetInfo(main.input.value));
+    const shown = [editor.el, bits, legend, report, rules, python.el];
     if (res.err !== undefined) {
       showError(main.error, res.err, main.input, ...editor.inputs);
       summary.textContent = t("summary.error", { message: res.err });
+      if (r) {
+        staleNote.textContent = t("subnet.stale", { network: `${r.address}/${r.prefix}` });
+        staleNote.hidden = false;
+        for (const el of shown) el.classList.add("stale");
+      }
       r = null;
     } else {
       r = res.ok;
+      staleNote.hidden = true;
+      for (const el of shown) el.classList.remove("stale");
       showError(main.error, null, main.input, ...editor.inputs);
       body.replaceChildren(...ROWS.map(([key, label]) => row(key, t(label), /** @type {SubnetReport} */ (r))));
       drawBits(bits, legend, r);
