@@ -365,6 +365,7 @@ const en = {
   "hmac.no_bytes": "(no bytes)",
   "hmac.summary_ok": "Accepted: the client's answer matches the server's digest.",
   "hmac.summary_bad": "Refused: the answers differ, so the secrets differ.",
+  "hmac.py_digestmod": "The seed's hmac.new(key, rand) is a TypeError since Python 3.8 (Missing required parameter 'digestmod'): name the digest, 'md5' as the old default was, or better 'sha256'. HMAC is the keyed digest made for this; a bare hash of secret + message has known weaknesses (length extension).",
 
   "sticky.intro": "Seed 000 §6.1: the server sends b'hello' then b'nice'; the client sleeps 0.1 s and calls recv(1024) twice. TCP carries a stream of bytes with no boundaries, so what one recv() returns depends on timing. Change the inputs and watch the naive client beside one that sends a length header first (§6.7).",
   "sticky.msgs": "Messages the server sends",
@@ -1259,6 +1260,7 @@ const zh = {
   "hmac.no_bytes": "（没有字节）",
   "hmac.summary_ok": "通过：客户端的回答与服务端的摘要一致。",
   "hmac.summary_bad": "拒绝：两边的结果不同，说明密钥不同。",
+  "hmac.py_digestmod": "教程里的 hmac.new(key, rand) 从 Python 3.8 起会报 TypeError（Missing required parameter 'digestmod'）：要写明摘要算法，写 'md5' 与旧的默认值相同，更好的是 'sha256'。HMAC 是专为这种用途设计的带密钥摘要；直接对“密钥 + 消息”做哈希有已知的弱点（长度扩展攻击）。",
 
   "sticky.intro": "教程 000 §6.1：服务端先发 b'hello' 再发 b'nice'；客户端睡眠 0.1 秒，然后调用两次 recv(1024)。TCP 传的是没有边界的字节流，一次 recv() 拿到什么取决于时机。改变下面的输入，对比朴素的客户端和先发长度报头的客户端（§6.7）。",
   "sticky.msgs": "服务端发送的消息",

@@ -7,6 +7,7 @@ import { hmacTrace, hmacDigest, parseBytes } from "../pkg/calc/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, textField, selectField, showError, attempt, liveSummary, pythonBlock, onEdit } from "../ui.js";
 import { pyBytes, toHex } from "../python.js";
+import { pageError } from "../i18n-errors.js";
 
 /** @typedef {import("../pkg/calc/netlab_wasm.js").HmacAlgorithm} HmacAlgorithm */
 /** @typedef {import("../pkg/calc/netlab_wasm.js").AuthStep} AuthStep */
@@ -73,7 +74,7 @@ function mount(panel, ctx) {
       showError(challenge.error, message, challenge.input);
       summary.textContent = t("summary.error", { message });
       steps.replaceChildren();
-      python.set([`# ${message}`]);
+      python.set([`# ${pageError(message)}`]);
       return;
     }
     showError(challenge.error, null, challenge.input);
@@ -82,7 +83,7 @@ function mount(panel, ctx) {
     if (res.err !== undefined) {
       summary.textContent = t("summary.error", { message: res.err });
       steps.replaceChildren();
-      python.set([`# ${res.err}`]);
+      python.set([`# ${pageError(res.err)}`]);
       return;
     }
     const trace = res.ok;
@@ -159,6 +160,10 @@ function pythonFor(alg, serverSecret, clientSecret, rand, clientDigest, serverDi
     }
     lines.push(`res == expected  # ${ok ? "True" : "False"}`);
   } else {
+    // Seed 000 §9 writes hmac.new(key, msg): Python 3.8 made the digest a
+    // required argument (md5 had been the default), so the seed's line is
+    // a TypeError on today's Python.
+    lines.push(`# ${t("hmac.py_digestmod")}`);
     lines.push("import hmac", `rand = bytes.fromhex('${toHex(rand)}')  # os.urandom(${rand.length})`);
     lines.push(`answer = hmac.new(${key(clientSecret)}, rand, '${name}').digest()    # ${t("hmac.client")}: ${clientDigest}`);
     lines.push(`expected = hmac.new(${key(serverSecret)}, rand, '${name}').digest()  # ${t("hmac.server")}: ${serverDigest}`);
