@@ -202,7 +202,13 @@ test("Classify: each line's flags, reason and registry rows agree with the CLI; 
   assert.match(await text(page, '#classify-results [data-flag="rfc1918"]'), /^内网 \(private\)/);
   const bad = cli("classify", "not-an-ip").json.error;
   assert.equal(await text(page, "#classify-results li.bad .error-inline"), `line 6: ${bad}`);
-  assert.match(await text(page, "#classify-summary"), /^5 addresses: 1 内网 \(private\), 1 public; 1 line not understood/);
+  // Every address counted once: 1 内网, 1 public, the other 3 for another use.
+  assert.match(await text(page, "#classify-summary"), /^5 addresses: 1 内网 \(private\), 1 public, 3 for another special use .*; 1 line not understood/);
+  // Each card is headed by its most specific registry row.
+  assert.equal(await text(page, '#classify-results li[data-address="127.0.0.1"] h3 [data-field="row"]'), cli("classify", "127.0.0.1").json.ranges.at(-1).name);
+  assert.equal(await page.locator('#classify-results li[data-address="8.8.8.8"] h3 [data-field="row"]').count(), 0);
+  assert.match(await text(page, '#classify-results li[data-address="224.0.0.251"] [data-flag="multicast"]'), /^multicast, scope: /);
+  assert.match(await text(page, "#classify-python"), /# is_private is not 内网/);
 
   await page.fill("#classify-input", "10.1.2.3");
   assert.equal(await page.locator("#classify-results li").count(), 1);
@@ -237,6 +243,9 @@ test("Classify in Chinese: the reason is worded in Chinese from the core's rule,
     const block = c.global_reason.match(/^(\S+\/\d+) \(/);
     if (block) assert.ok(reason.includes(block[1]), `${address}: ${reason} names ${block[1]}`);
   }
+  assert.equal(await text(page, '#classify-results li[data-address="ff02::1"] [data-flag="multicast"]'), "组播 (multicast)，范围：链路本地");
+  await page.fill("#classify-input", "255.255.255.255");
+  assert.equal(await text(page, '#classify-results li[data-address="255.255.255.255"] h3 [data-field="row"]'), "受限广播 (Limited Broadcast)");
   // The choice is remembered: the other tests read English.
   await page.selectOption("#lang", "en");
   assert.deepEqual(errors, []);

@@ -56,15 +56,21 @@ function mount(panel, ctx) {
       ...shown.map(({ text, line, res }) => (res.ok ? card(res.ok) : h("li", { class: "card bad", "data-line": line }, h("h3", {}, h("code", { text })), h("p", { class: "error-inline", text: t("classify.line_error", { line, message: res.err ?? "" }) })))),
     );
     const ok = rows.flatMap((x) => (x.res.ok ? [x.res.ok] : []));
+    // Every address counted once: 内网, public, or another special use.
+    const privates = ok.filter((c) => c.rfc1918).length;
+    const globals = ok.filter((c) => c.global).length;
     summary.textContent = t("classify.summary", {
       n: ok.length,
-      private: ok.filter((c) => c.rfc1918).length,
-      global: ok.filter((c) => c.global).length,
+      private: privates,
+      global: globals,
+      other: ok.length - privates - globals,
       bad: bad.length,
     });
     const okShown = shown.flatMap((x) => (x.res.ok ? [x.res.ok] : []));
     python.set([
       "import ipaddress",
+      // is_private is what a learner tries for 内网; it says True of far more.
+      `# ${t("classify.py_is_private")}`,
       ...okShown.flatMap(pythonFor),
       ...(ok.length > okShown.length ? [t("limit.python_more", { more: ok.length - okShown.length })] : []),
     ]);
@@ -100,8 +106,8 @@ function card(c) {
   );
   for (const flag of FLAGS) {
     if (!c[flag]) continue;
-    const scope = flag === "multicast" && c.multicast_scope ? ` (${t("classify.scope")}: ${t(`scope.${c.multicast_scope}`)})` : "";
-    badges.push(h("span", { class: "badge", "data-flag": flag, text: t(`classify.${flag}`) + scope }));
+    const text = flag === "multicast" && c.multicast_scope ? t("classify.multicast_scope", { scope: t(`scope.${c.multicast_scope}`) }) : t(`classify.${flag}`);
+    badges.push(h("span", { class: "badge", "data-flag": flag, text }));
   }
   const yesNo = (/** @type {boolean | null} */ v) => (v === null ? t("classify.na") : v ? t("classify.yes") : t("classify.no"));
   const table = c.ranges.length
@@ -140,7 +146,16 @@ function card(c) {
   return h(
     "li",
     { class: "card", "data-address": c.address },
-    h("h3", {}, h("code", { text: c.address }), " ", h("span", { class: "version", text: `IPv${c.version}` })),
+    // The most specific registry row names what the address is for
+    // (255.255.255.255: Limited Broadcast, which no flag says).
+    h(
+      "h3",
+      {},
+      h("code", { text: c.address }),
+      " ",
+      h("span", { class: "version", text: `IPv${c.version}` }),
+      c.ranges.length ? [" ", h("span", { class: "row-name", "data-field": "row", text: registryName(c.ranges[c.ranges.length - 1].name) })] : null,
+    ),
     h("p", { class: "badges" }, badges),
     h("p", { class: "reason" }, h("span", { class: "reason-label", text: `${t("classify.reason")} ` }), h("span", { "data-field": "global_reason", text: getLang() === "en" ? c.global_reason : reason(classifyRule(c.address)) })),
     c.ranges.length ? scrollBox(t("classify.registry_caption", { address: c.address }), table) : table,
@@ -178,6 +193,7 @@ function pythonFor(c) {
   const row = c.ranges[c.ranges.length - 1];
   const lines = [];
   if (row) lines.push(`${ip} in ipaddress.ip_network(${pyStr(row.cidr)})  # True: ${row.name}, ${row.rfc}${c.rfc1918 ? " (内网)" : ""}`);
+
   if (c.loopback) lines.push(`${ip}.is_loopback  # True`);
   else if (c.link_local) lines.push(`${ip}.is_link_local  # True`);
   else if (c.multicast) lines.push(`${ip}.is_multicast  # True`);
