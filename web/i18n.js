@@ -298,6 +298,8 @@ const en = {
   "mac.eui64_note": "EUI-64 puts ff:fe in the middle of the 48 bits; IPv6 flips the U/L bit and prefixes fe80::/64.",
 
   "struct.intro": "struct turns numbers into a fixed number of bytes and back: the length header that ends sticky packets (seed 000 §6.6) is struct.pack('i', len(data)).",
+  "struct.range_note": "The value does not fit: '{code}' holds whole numbers from {min} to {max}.",
+  "struct.range_seed": "Seed 000 §6.6 writes this range as -2**31-1 ~ 2**31; it is -2**31 ~ 2**31-1 (2**32 numbers, 0 among them), so 2**31 itself does not fit.",
   "struct.format": "Format",
   "struct.format_hint": "Optional byte order (@ = < > !) then codes: x c b B ? h H i I l L q Q n N e f d s p P, with counts (4s, 3i).",
   "struct.dir": "Direction",
@@ -411,6 +413,7 @@ const en = {
   "sticky.why_mss": "A segment carries at most {n} {n:byte|bytes}, so a longer message crossed the wire in pieces.",
   "sticky.why_lucky": "Each recv() returned exactly one message this time: each segment arrived on its own and recv() returned before the next. TCP promised nothing; another timing merges them.",
   "sticky.why_hangs": "The naive client called recv() once more than there was data for, and the server never closed: it waits forever.",
+  "sticky.seed_no_sleep": "Seed 000 §6.1 says that without the sleep the client printed b'hellonice' then b'nice'. TCP cannot give that: it would hand the program nice twice. Without the sleep the two recv() calls print b'hello' and b'nice', or b'hellonice' and b'' (try other seeds).",
   "sticky.why_unread": "{n} {n:byte was|bytes were} never read: the naive client stopped calling recv() before the end of the stream.",
   "sticky.why_fix": "The fix (§6.4–6.7) is a boundary of your own: send each message's length first, and read exactly that many bytes.",
   "sticky.timeline_title": "Timeline",
@@ -1194,6 +1197,8 @@ const zh = {
   "mac.eui64_note": "EUI-64 在 48 位中间插入 ff:fe；IPv6 再把 U/L 位取反，加上 fe80::/64 前缀。",
 
   "struct.intro": "struct 把数字转成固定长度的字节，也能转回来：解决粘包的长度报头（教程 000 §6.6）就是 struct.pack('i', len(data))。",
+  "struct.range_note": "数值放不下：'{code}' 能表示的整数从 {min} 到 {max}。",
+  "struct.range_seed": "教程 000 §6.6 把这个范围写成了 -2**31-1 ~ 2**31；正确的是 -2**31 ~ 2**31-1（共 2**32 个数，包括 0），所以 2**31 本身放不下。",
   "struct.format": "格式",
   "struct.format_hint": "可选的字节序（@ = < > !），再写格式字符：x c b B ? h H i I l L q Q n N e f d s p P，可以带个数（4s、3i）。",
   "struct.dir": "方向",
@@ -1307,6 +1312,7 @@ const zh = {
   "sticky.why_mss": "一个报文段最多携带 {n} 个字节，更长的消息分成几段传输。",
   "sticky.why_lucky": "这次每次 recv() 恰好返回一条消息：每个报文段单独到达，recv() 在下一段到达前就返回了。TCP 并不保证这一点；换一种时序就会粘在一起。",
   "sticky.why_hangs": "朴素客户端在数据读完后又调用了一次 recv()，而服务端一直没有关闭：它会永远等下去。",
+  "sticky.seed_no_sleep": "教程 000 §6.1 说去掉睡眠后客户端打印 b'hellonice' 和 b'nice'。TCP 不会这样：那等于把 nice 交给程序两次。去掉睡眠后两次 recv() 打印的是 b'hello' 和 b'nice'，或者 b'hellonice' 和 b''（换几个随机种子试试）。",
   "sticky.why_unread": "有 {n} 个字节没有被读取：朴素客户端在数据流结束之前就不再调用 recv() 了。",
   "sticky.why_fix": "解决办法（§6.4–6.7）是自己设置边界：先发送每条消息的长度，再按长度读取恰好那么多字节。",
   "sticky.timeline_title": "时间线",

@@ -98,6 +98,8 @@ test("without the sleep, a seed that splits shows b'hello' then b'nice', as the 
   assert.deepEqual(await lines(page, "framed"), ["b'hello'", "b'nice'"]);
   assert.equal(await page.getAttribute("#sticky-summary", "data-intact"), "true");
   assert.match(await page.locator("#sticky-python").textContent(), /print\(msg1\)  # b'hello'\n/);
+  // The seed's own claim for this case (b'hellonice' then b'nice') is named as impossible.
+  assert.match(await page.locator("#sticky-why").textContent(), /Seed 000 §6\.1 says that without the sleep the client printed b'hellonice' then b'nice'\. TCP cannot give that/);
 
   // Every seed's segment table matches the simulator's.
   const segs = expected.naive.events.filter((e) => e.kind === "segment").map((e) => `[${e.start}, ${e.end})`);

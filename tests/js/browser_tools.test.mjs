@@ -318,6 +318,14 @@ test("struct: a str where bytes belong is refused as CPython refuses it (Python 
   await page.waitForFunction(() => (document.querySelector("#struct-values-error")?.textContent ?? "") !== "");
   assert.equal(await text(page, "#struct-values-error"), "required argument is not an integer");
   assert.match(await text(page, "#struct-python"), /struct\.pack\('i', None\)  # struct\.error: required argument is not an integer/);
+  // Out of range: CPython's words, the range in the page's, and seed 000 §6.6's slip for 'i'.
+  await page.fill("#struct-values", "2147483648");
+  await page.waitForSelector("#struct-range-note");
+  assert.equal(await text(page, "#struct-values-error"), "'i' format requires -2147483648 <= number <= 2147483647");
+  assert.match(await text(page, "#struct-range-note"), /^The value does not fit: 'i' holds whole numbers from -2147483648 to 2147483647\. Seed 000 §6\.6 writes this range as -2\*\*31-1 ~ 2\*\*31/);
+  await page.fill("#struct-format", "B");
+  await page.fill("#struct-values", "300");
+  await page.waitForFunction(() => /'B' holds whole numbers from 0 to 255\.$/.test(document.querySelector("#struct-range-note")?.textContent ?? ""));
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -221,7 +221,7 @@ function owners(l) {
 /**
  * Why the naive client's bytes merged or split, in the page's language.
  * @param {Lane} l
- * @param {{sleep_us: number, nagle: boolean, mss: number, recv_size: number}} s
+ * @param {{sleep_us: number, nagle: boolean, mss: number, recv_size: number, messages: Array<{text: string}>}} s
  */
 function explain(l, s) {
   const owner = owners(l);
@@ -252,6 +252,9 @@ function explain(l, s) {
   }
   if (!merged.length && !cut && recvs.length) lines.push(t("sticky.why_lucky"));
   if (l.hangs) lines.push(t("sticky.why_hangs"));
+  // Seed 000 §6.1 prints, without the sleep, an output TCP cannot give.
+  const seedMessages = s.messages.map((m) => m.text).join("\n") === "hello\nnice";
+  if (seedMessages && s.sleep_us === 0) lines.push(t("sticky.seed_no_sleep"));
   const unread = l.stream_len - Math.max(0, ...recvs.map((e) => e.end ?? 0));
   if (unread > 0 && !l.hangs) lines.push(t("sticky.why_unread", { n: unread }));
   lines.push(t("sticky.why_fix"));

@@ -142,7 +142,7 @@ function mount(panel, ctx) {
       if (packed.err !== undefined) {
         showError(values.error, packed.err, values.input);
         summary.textContent = t("summary.error", { message: packed.err });
-        view.replaceChildren(formatView(fmt, items), calcsizeLine(exactSize));
+        view.replaceChildren(...[formatView(fmt, items), rangeNote(packed.err), calcsizeLine(exactSize)].flatMap((el) => (el ? [el] : [])));
         python.set(["import struct", `${call}  # ${errorType(packed.err)}: ${packed.err}`, calcLine]);
         return;
       }
@@ -249,6 +249,27 @@ function shortTuple(vals, items) {
   const shown = vals.slice(0, LIMITS.rows).map((v, i) => (v instanceof Uint8Array ? shortBytes(v) : pyValue(v, kindOf(items, i) === "float")));
   if (vals.length <= LIMITS.rows) return pyTuple(shown);
   return `(${shown.join(", ")}, …) ${t("limit.values_more", { more: vals.length - LIMITS.rows })}`;
+}
+
+/**
+ * CPython's range error in words (its own stay English, as Python prints
+ * them): the range of the code, and for a 4-byte `i` or `l` the slip of
+ * seed 000 §6.6, which gives it as -2**31-1 ~ 2**31.
+ * @param {string} message
+ */
+function rangeNote(message) {
+  const m = /^(?:'(\w)'|(u?byte)) format requires (-?\d+) <= number <= (\d+)$/.exec(message);
+  if (!m) return null;
+  const [, quoted, word, min, max] = m;
+  // CPython names b and B by their C types.
+  const code = quoted ?? (word === "ubyte" ? "B" : "b");
+  const seed = (code === "i" || code === "l") && min === "-2147483648" && max === "2147483647";
+  return h(
+    "p",
+    { id: "struct-range-note", class: "note" },
+    t("struct.range_note", { code, min, max }),
+    seed ? ` ${t("struct.range_seed")}` : "",
+  );
 }
 
 /** CPython's exception class for a struct failure. @param {string} message */
