@@ -68,6 +68,10 @@ test("Subnet: the report, split, VLSM, summarize and range agree with the CLI", 
   const plan = cli("vlsm", cidr, "10", "5", "2").json;
   assert.deepEqual(await texts(page, "#vlsm-table tbody td:nth-child(2)"), plan.allocations.map((a) => a.subnet));
   assert.deepEqual(await texts(page, "#vlsm-table tbody td:nth-child(3)"), plan.allocations.map((a) => String(a.usable_hosts)));
+  // The 2-host group's /31 is exact, and the page says where a /31 fits.
+  const p2p = plan.allocations.find((a) => a.hosts === 2).subnet;
+  assert.match(p2p, /\/31$/);
+  assert.match(await text(page, "#vlsm-tiny"), new RegExp(`^${p2p.replace(/[./]/g, "\\$&")} for 2 hosts uses every address for hosts.*point-to-point link`));
   assert.deepEqual(await texts(page, "#sum-list li"), cli("summarize", ...state.sum.split("\n")).json.networks);
   assert.deepEqual(await texts(page, "#range-list li"), cli("range", state.from, state.to).json.networks);
 

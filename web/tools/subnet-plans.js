@@ -96,8 +96,11 @@ export function vlsmPart() {
     body,
   );
   const unused = h("p", { id: "vlsm-unused" });
+  // A /31 or /32 is exact (RFC 3021; Python's hosts() agrees) but not what a
+  // LAN with a gateway can use: say so where the plan has one.
+  const tiny = h("p", { id: "vlsm-tiny", class: "note", hidden: true });
   const python = pythonBlock("vlsm-python");
-  const el = part("subnet-vlsm", t("vlsm.title"), h("p", { class: "hint", text: t("vlsm.intro") }), hosts.wrap, summary, table, unused, python.el);
+  const el = part("subnet-vlsm", t("vlsm.title"), h("p", { class: "hint", text: t("vlsm.intro") }), hosts.wrap, summary, table, tiny, unused, python.el);
   return {
     el,
     hosts: hosts.input,
@@ -116,6 +119,7 @@ export function vlsmPart() {
         summary.textContent = t("summary.error", { message: res.err });
         body.replaceChildren();
         unused.textContent = "";
+        tiny.hidden = true;
         python.set([`# ${res.err}`]);
         return;
       }
@@ -129,6 +133,9 @@ export function vlsmPart() {
       );
       unused.textContent = plan.unused.length ? `${t("vlsm.unused")} ${plan.unused.join(", ")}` : t("vlsm.none_unused");
       const v4 = r.version === 4;
+      const point = plan.allocations.find((a) => v4 && /\/3[12]$/.test(a.subnet));
+      tiny.hidden = !point;
+      tiny.textContent = point ? t("vlsm.tiny", { subnet: point.subnet, hosts: Number(point.hosts) }) : "";
       python.set([
         "import ipaddress",
         `# ${t("vlsm.py_intro")}`,
