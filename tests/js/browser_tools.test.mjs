@@ -143,6 +143,7 @@ test("Same network?: the AND row by row as seed 000 §1.1, the verdict and the c
   const joined = cli("same", state.a, state.b, "--mask", r.common_mask).json;
   assert.equal(joined.same, true);
   assert.equal(await page.getAttribute("#same-summary", "data-same"), "true");
+  assert.equal(await page.locator("#same-use-common").count(), 0, "nothing left for the button to do");
   await urlHas(page, "mask", r.common_mask);
   await page.fill("#same-mask", "33");
   assert.equal(await text(page, "#same-error"), cli("same", state.a, state.b, "--prefix", "33").json.error);

@@ -67,7 +67,8 @@ function mount(panel, ctx) {
         {},
         t("same.common", { prefix: r.common_prefix, mask: r.common_mask, network: r.common_network }),
         " ",
-        h("button", {
+        // Once they are in one network the button has nothing left to do.
+        r.same ? null : h("button", {
           type: "button",
           id: "same-use-common",
           text: t("same.use_common", { prefix: r.common_prefix }),
