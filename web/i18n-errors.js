@@ -16,7 +16,7 @@
 // tests/js/i18n_errors.test.mjs checks that every error format in core/src
 // has its entry, that none is left over, and that the placeholders agree.
 // @ts-check
-import { getLang } from "./i18n.js";
+import { getLang, MARK, tightenCjk } from "./i18n.js";
 
 /**
  * The error formats of core/src (`#[error("…")]`, and the few messages
@@ -419,9 +419,11 @@ function tables() {
  * @param {Map<string, string>} values
  */
 function fill(zh, values) {
-  return parseFormat(zh)
-    .map((p) => ("text" in p ? p.text : values.get(p.name) ?? ""))
-    .join("");
+  return tightenCjk(
+    parseFormat(zh)
+      .map((p) => ("text" in p ? p.text : `${MARK}${values.get(p.name) ?? ""}${MARK}`))
+      .join(""),
+  );
 }
 
 /**

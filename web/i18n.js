@@ -1833,9 +1833,29 @@ export function t(key, vars = {}) {
   const text = dict[key] ?? /** @type {Record<string, string>} */ (en)[key] ?? key;
   // An error summary: netlab's own words in the page's language, as under the inputs.
   if (key === "summary.error" && lang === "zh" && typeof vars.message === "string") vars = { ...vars, message: localizeError(vars.message) };
-  return text
+  const filled = text
     .replace(/\{(\w+):([^{}|]*)\|([^{}]*)\}/g, (whole, name, one, other) => (name in vars ? (String(vars[name]) === "1" ? one : other) : whole))
-    .replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
+    .replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? `${MARK}${String(vars[name])}${MARK}` : whole));
+  return tightenCjk(filled);
+}
+
+/** Marks where a value was put into a template, for `tightenCjk`. */
+export const MARK = "\u0001";
+
+/**
+ * Drops the space a Chinese template keeps around a value when the value
+ * is Chinese too: 第 {offset} 字节处的 {field} 是 spaces a number or a
+ * name such as TCP from the words, but 的 校验和 是 reads as a typo. Only
+ * at the `MARK`ed edges of values; the marks go.
+ * @param {string} text
+ */
+export function tightenCjk(text) {
+  if (!text.includes(MARK)) return text;
+  const cjk = "[\\u3400-\\u9fff\\uf900-\\ufaff]";
+  return text
+    .replace(new RegExp(`(${cjk}) ${MARK}(?=${cjk})`, "g"), `$1${MARK}`)
+    .replace(new RegExp(`(${cjk})${MARK} (?=${cjk})`, "g"), `$1${MARK}`)
+    .replaceAll(MARK, "");
 }
 
 /** @returns {Lang} */

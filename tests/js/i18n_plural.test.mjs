@@ -31,3 +31,15 @@ test("no English sentence puts a plural after a count of 1", () => {
 test("the Chinese sentences have no plural forms (Chinese has none)", () => {
   for (const [key, text] of Object.entries(dictionaries.zh)) assert.doesNotMatch(String(text), /\{\w+:[^{}]*\|/, key);
 });
+
+test("a Chinese value between Chinese words loses the template's spaces; a number or a Latin name keeps them", async () => {
+  const { setLang } = await import("../../web/i18n.js");
+  setLang("zh", { remember: false });
+  try {
+    const vars = { header: "TCP", offset: 50, field: "校验和", found: "e481", expected: "e47e" };
+    assert.match(t("finding.checksum", vars), /^TCP：第 50 字节处的校验和是 0xe481，/);
+    assert.match(t("finding.checksum", { ...vars, field: "Checksum" }), /^TCP：第 50 字节处的 Checksum 是 0xe481，/);
+  } finally {
+    setLang("en", { remember: false });
+  }
+});
