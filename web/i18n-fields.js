@@ -386,7 +386,7 @@ export const registryName = (name, short = false) => {
  * A field's name in the page's language.
  * @param {string} name the core's (English) name
  */
-export const fieldName = (name) => (getLang() === "zh" ? (NAMES_ZH[name] ?? FINDING_NAMES_ZH[name] ?? name) : name);
+export const fieldName = (name) => (getLang() === "zh" ? (NAMES_ZH[name] ?? FINDING_NAMES_ZH[name] ?? VALUE_NAMES_ZH[name] ?? name) : name);
 
 /**
  * A finding's rule in the page's language.
@@ -399,3 +399,399 @@ export const findingRule = (rule) => (getLang() === "zh" ? (RULES_ZH[rule] ?? ru
  * @param {string} meaning the core's (English) sentence
  */
 export const fieldMeaning = (meaning) => (getLang() === "zh" ? (MEANINGS_ZH[meaning] ?? meaning) : meaning);
+
+// ---------------------------------------------------------------------------
+// Field values and layer summaries. The core writes them in English, as
+// Wireshark does ("0x2 (Don't fragment)", "5 (20 bytes)", "Not set",
+// "0xa077 [correct]", "Src Port: 53000, Dst Port: 9000, …"); on the Chinese
+// page these rules word them in Chinese, keeping the numbers, hex, addresses,
+// protocol names and Wireshark's abbreviations (ACK, PSH, DF …) as they are.
+// A form no rule knows stays English, whole. tests/js/i18n_fields.test.mjs
+// fills in every value and summary form written in core/src/packet and checks
+// that no English word is left.
+
+/**
+ * The names the core puts in brackets after a value (a type's, a code's,
+ * the flags set, an option's kind), in Chinese. The option names are also
+ * the names of the option fields the core makes for them.
+ * @type {Record<string, string>}
+ */
+export const VALUE_NAMES_ZH = {
+  // ARP hardware type and opcode
+  Ethernet: "以太网",
+  request: "请求",
+  reply: "应答",
+  "reverse request": "反向请求",
+  "reverse reply": "反向应答",
+  // EtherTypes (the protocols' own names stay)
+  "802.1Q Virtual LAN": "802.1Q 虚拟局域网",
+  "802.1X Authentication": "802.1X 认证",
+  "802.1ad Provider Bridging": "802.1ad 运营商网桥",
+  // IP protocol numbers
+  "IPv6 Hop-by-Hop Option": "IPv6 逐跳选项",
+  "IPv4 in IP": "IP 中的 IPv4",
+  "IPv6 in IP": "IP 中的 IPv6",
+  "Routing Header for IPv6": "IPv6 路由报头",
+  "Fragment Header for IPv6": "IPv6 分片报头",
+  "No Next Header for IPv6": "IPv6 无下一个报头",
+  "Destination Options for IPv6": "IPv6 目的选项",
+  // IPv4 flags
+  Reserved: "保留",
+  "Don't fragment": "不分片",
+  "More fragments": "还有分片",
+  // IPv4 options
+  "End of Options List": "选项表结束",
+  "No-Operation": "无操作",
+  "Record Route": "记录路由",
+  Timestamp: "时间戳",
+  Security: "安全",
+  "Loose Source Route": "宽松源路由",
+  "Stream ID": "流标识",
+  "Strict Source Route": "严格源路由",
+  "Router Alert": "路由器告警",
+  Unknown: "未知",
+  // TCP options
+  "End of Option List": "选项表结束",
+  "Maximum segment size": "最大报文段长度 MSS",
+  "Window scale": "窗口扩大因子",
+  "SACK permitted": "允许 SACK",
+  Timestamps: "时间戳",
+  "User Timeout": "用户超时",
+  "Multipath TCP": "多路径 TCP",
+  "TCP Fast Open Cookie": "TCP 快速打开 Cookie",
+  // ICMP types and codes
+  "Echo (ping) reply": "回显应答 (ping)",
+  "Echo (ping) request": "回显请求 (ping)",
+  "Destination unreachable": "目的不可达",
+  "Source quench": "源点抑制",
+  Redirect: "重定向",
+  "Router advertisement": "路由器通告",
+  "Router solicitation": "路由器请求",
+  "Time-to-live exceeded": "生存时间超时",
+  "Parameter problem": "参数问题",
+  "Timestamp request": "时间戳请求",
+  "Timestamp reply": "时间戳应答",
+  "Network unreachable": "网络不可达",
+  "Host unreachable": "主机不可达",
+  "Protocol unreachable": "协议不可达",
+  "Port unreachable": "端口不可达",
+  "Fragmentation needed": "需要分片",
+  "Source route failed": "源路由失败",
+  "Destination network unknown": "目的网络未知",
+  "Destination host unknown": "目的主机未知",
+  "Network administratively prohibited": "网络被管理禁止",
+  "Host administratively prohibited": "主机被管理禁止",
+  "Communication administratively filtered": "通信被管理过滤",
+  "Time to live exceeded in transit": "传输中生存时间超时",
+  "Fragment reassembly time exceeded": "分片重组超时",
+  "Redirect for network": "对网络重定向",
+  "Redirect for host": "对主机重定向",
+  // ICMPv6 types and codes
+  "Destination Unreachable": "目的不可达",
+  "Packet Too Big": "分组太大",
+  "Time Exceeded": "超时",
+  "Parameter Problem": "参数问题",
+  "Multicast Listener Query": "组播侦听者查询",
+  "Multicast Listener Report": "组播侦听者报告",
+  "Multicast Listener Done": "组播侦听者完成",
+  "Router Solicitation": "路由器请求",
+  "Router Advertisement": "路由器通告",
+  "Neighbor Solicitation": "邻居请求",
+  "Neighbor Advertisement": "邻居通告",
+  "Multicast Listener Report Message v2": "组播侦听者报告 v2",
+  "No route to destination": "没有到目的地的路由",
+  "Communication with destination administratively prohibited": "与目的地的通信被管理禁止",
+  "Beyond scope of source address": "超出源地址的范围",
+  "Address unreachable": "地址不可达",
+  "Source address failed ingress/egress policy": "源地址未通过入口/出口策略",
+  "Reject route to destination": "到目的地的路由被拒绝",
+  "Hop limit exceeded in transit": "传输中跳数限制超时",
+  "Erroneous header field encountered": "遇到错误的报头字段",
+  "Unrecognized Next Header type encountered": "遇到无法识别的下一个报头类型",
+  "Unrecognized IPv6 option encountered": "遇到无法识别的 IPv6 选项",
+  // ICMPv6 options
+  "Source link-layer address": "源链路层地址",
+  "Target link-layer address": "目标链路层地址",
+  "Prefix information": "前缀信息",
+  "Redirected header": "被重定向的报头",
+  "Recursive DNS Server": "递归 DNS 服务器",
+  // Neighbor Advertisement, Router Advertisement and prefix flags; router preference
+  Router: "路由器",
+  Solicited: "被请求",
+  Override: "覆盖",
+  Managed: "管理地址配置",
+  Other: "其他配置",
+  "Home Agent": "家乡代理",
+  Proxy: "代理",
+  "On-link": "在链路上",
+  Autonomous: "自主地址配置",
+  "Router address": "路由器地址",
+  High: "高",
+  Medium: "中",
+  Low: "低",
+};
+
+/**
+ * Bracketed names that stay as they are: protocols' names, and the flag and
+ * option abbreviations a capture shows.
+ */
+export const VALUE_NAMES_KEPT = new Set([
+  "IPv4", "ARP", "RARP", "IPv6", "MPLS", "LLDP", "ICMP", "IGMP", "TCP", "UDP", "GRE", "ESP", "AH", "ICMPv6", "OSPF", "SCTP",
+  "MTU", "SACK", "TCP-AO",
+]);
+
+/**
+ * The layers' names that are words, not a protocol's name, in Chinese.
+ * @type {Record<string, string>}
+ */
+export const LAYER_NAMES_ZH = {
+  "Ethernet physical layer": "以太网物理层",
+  "802.1Q Virtual LAN": "802.1Q 虚拟局域网",
+  Data: "数据",
+  "Ethernet padding": "以太网填充",
+  "Ethernet trailer": "以太网尾部",
+  "IP payload after the UDP datagram": "UDP 数据报之后的 IP 有效载荷",
+  "IPv4 (quoted by ICMP)": "IPv4（ICMP 引用的）",
+  "UDP (quoted by ICMP)": "UDP（ICMP 引用的）",
+  "TCP (quoted by ICMP)": "TCP（ICMP 引用的）",
+};
+
+/** Layer names that are protocols' names, kept. */
+export const LAYER_NAMES_KEPT = new Set(["Ethernet II", "ARP", "IPv4", "IPv6", "ICMP", "ICMPv6", "UDP", "TCP"]);
+
+/** A bracketed name, or a list of them ("Don't fragment, More fragments"), in Chinese. @param {string} inner */
+function bracketZh(inner) {
+  if (inner in VALUE_NAMES_ZH) return VALUE_NAMES_ZH[inner];
+  if (inner === "an IEEE 802.3 length, not a type") return "IEEE 802.3 长度，不是类型";
+  // TCP's flags with none set.
+  if (inner === "none") return "无";
+  const parts = inner.split(", ");
+  if (parts.length < 2) return inner;
+  const zh = parts.map((p) => VALUE_NAMES_ZH[p] ?? p);
+  // Chinese names are listed with 、, abbreviations as the capture lists them.
+  return parts.some((p) => p in VALUE_NAMES_ZH) ? zh.join("、") : inner;
+}
+
+/** The notes the dissector adds after a checksum. */
+const NOTES_ZH = /** @type {Array<[RegExp, string]>} */ ([
+  [/ \[correct\]$/, " [正确]"],
+  [/ \[incorrect, should be (0x[0-9a-f]+)\]$/, " [错误，应为 $1]"],
+  [/ \[none: the sender did not compute one\]$/, " [无：发送方没有计算校验和]"],
+]);
+
+/**
+ * A field's value (`PacketField.display`) in Chinese; what no rule knows
+ * is returned as it is.
+ * @param {string} text
+ */
+export function valueZh(text) {
+  let s = text;
+  let note = "";
+  for (const [re, zh] of NOTES_ZH) {
+    const m = re.exec(s);
+    if (m) {
+      note = m[0].replace(re, zh);
+      s = s.slice(0, m.index);
+      break;
+    }
+  }
+  if (s === "Set") s = "已设置";
+  else if (s === "Not set") s = "未设置";
+  else {
+    // "5 (20 bytes)", and bytes shown in part: "00 01 … (1460 bytes)", "b'…'… (1460 bytes)".
+    const bytes = /^([\s\S]*) \((\d+) bytes\)$/.exec(s);
+    // "0x2 (Don't fragment)", "8 (Echo (ping) request)", "3 (Port unreachable)".
+    const named = /^(0x[0-9a-f]+|\d+) \((.+)\)$/.exec(s);
+    if (bytes) s = `${bytes[1]} (${bytes[2]} 字节)`;
+    else if (named) s = `${named[1]} (${bracketZh(named[2])})`;
+  }
+  return s + note;
+}
+
+/** Summaries of a fixed form. */
+const SUMMARIES_ZH = /** @type {Array<[RegExp, (m: RegExpExecArray) => string]>} */ ([
+  [/^(\d+) bytes?$/, (m) => `${m[1]} 字节`],
+  [/^Src: (\S+), Dst: (\S+)$/, (m) => `源：${m[1]}，目的：${m[2]}`],
+  [/^Src Port: (\d+), Dst Port: (\d+)$/, (m) => `源端口：${m[1]}，目的端口：${m[2]}`],
+  [/^Src Port: (\d+), Dst Port: (\d+), Seq: (\d+)$/, (m) => `源端口：${m[1]}，目的端口：${m[2]}，序号：${m[3]}`],
+  [
+    /^Src Port: (\d+), Dst Port: (\d+), Seq: (\d+), Ack: (\d+), Flags: \[(.*)\]$/,
+    (m) => `源端口：${m[1]}，目的端口：${m[2]}，序号：${m[3]}，确认号：${m[4]}，标志：[${m[5] === "none" ? "无" : m[5]}]`,
+  ],
+  [/^Who has (\S+)\? Tell (\S+)$/, (m) => `谁是 ${m[1]}？请告诉 ${m[2]}`],
+  [/^(\S+) is at (\S+)$/, (m) => `${m[1]} 的 MAC 地址是 ${m[2]}`],
+  [/^Opcode (\d+)$/, (m) => `操作码 ${m[1]}`],
+  [/^PRI: (\d+), DEI: (\d+), ID: (\d+)$/, (m) => `PRI：${m[1]}，DEI：${m[2]}，ID：${m[3]}`],
+  [
+    /^(\d+) bytes on the wire: 8 of preamble and SFD, the (\d+)-byte frame, (\d+) of padding, 4 of FCS \(([0-9a-f]+)\)$/,
+    (m) => `线路上共 ${m[1]} 字节：8 字节前导码和 SFD，${m[2]} 字节的帧，${m[3]} 字节填充，4 字节 FCS (${m[4]})`,
+  ],
+]);
+
+/** The longest name in `VALUE_NAMES_ZH` that `text` starts with, followed by its end or punctuation. @param {string} text */
+function leadingName(text) {
+  let best = "";
+  for (const name of [...Object.keys(VALUE_NAMES_ZH), "Unknown type"]) {
+    if (name.length > best.length && text.startsWith(name) && /^(?:$|[:, ])/.test(text.slice(name.length))) best = name;
+  }
+  return best;
+}
+
+/**
+ * A layer's summary (`PacketLayer.summary`) in Chinese; what no rule knows
+ * is returned as it is.
+ * @param {string} text
+ */
+export function summaryZh(text) {
+  for (const [re, zh] of SUMMARIES_ZH) {
+    const m = re.exec(text);
+    if (m) return zh(m);
+  }
+  // ICMP and ICMPv6: the type, ": " and the code, then what the type adds.
+  const type = leadingName(text);
+  if (!type) return text;
+  let out = type === "Unknown type" ? "未知类型" : VALUE_NAMES_ZH[type];
+  let rest = text.slice(type.length);
+  if (rest.startsWith(": ")) {
+    const code = leadingName(rest.slice(2));
+    if (!code) return text;
+    out += `：${VALUE_NAMES_ZH[code]}`;
+    rest = rest.slice(2 + code.length);
+  }
+  /** @type {Array<[RegExp, (m: RegExpExecArray) => string]>} */
+  const tails = [
+    [/^$/, () => ""],
+    [/^, id=(\S+), seq=(\d+)$/, (m) => `，id=${m[1]}，seq=${m[2]}`],
+    [/^, MTU (\d+)$/, (m) => `，MTU ${m[1]}`],
+    [/^, pointer (\d+)$/, (m) => `，指针 ${m[1]}`],
+    [/^ for (\S+)$/, (m) => `，询问 ${m[1]}`],
+    [/^ ([0-9a-f:.]+)$/, (m) => ` ${m[1]}`],
+  ];
+  for (const [re, zh] of tails) {
+    const m = re.exec(rest);
+    if (m) return out + zh(m);
+  }
+  return text;
+}
+
+/**
+ * A field's value in the page's language.
+ * @param {string} text the core's (English) display
+ */
+export const fieldValue = (text) => (getLang() === "zh" ? valueZh(text) : text);
+
+/**
+ * A layer's summary in the page's language.
+ * @param {string} text the core's (English) summary
+ */
+export const layerSummary = (text) => (getLang() === "zh" ? summaryZh(text) : text);
+
+/**
+ * A layer's name in the page's language: protocols keep theirs.
+ * @param {string} name the core's (English) name
+ */
+export const layerName = (name) => (getLang() === "zh" ? (LAYER_NAMES_ZH[name] ?? name) : name);
+
+/**
+ * The port table's service descriptions (core/src/port.rs) in Chinese, for
+ * the Ports & MAC tool; the services' names and the protocols' acronyms
+ * stay as the table writes them.
+ * @type {Record<string, string>}
+ */
+export const SERVICE_DESCRIPTIONS_ZH = {
+  "TCP port service multiplexer": "TCP 端口服务多路复用器",
+  "Echo: sends back what it receives": "回显：收到什么就发回什么",
+  "Discard: drops what it receives": "丢弃：收到什么就丢掉什么",
+  "Daytime: the time as text": "日间时间：以文本形式给出时间",
+  "Quote of the day": "每日一句",
+  "Character generator": "字符发生器",
+  "FTP data connection (active mode)": "FTP 数据连接（主动模式）",
+  "File Transfer Protocol, control connection": "文件传送协议 FTP，控制连接",
+  "Secure Shell remote login": "SSH 安全外壳远程登录",
+  "Telnet remote login (unencrypted)": "Telnet 远程登录（不加密）",
+  "Simple Mail Transfer Protocol": "简单邮件传送协议 SMTP",
+  "Time protocol (seconds since 1900)": "时间协议（自 1900 年起的秒数）",
+  "WHOIS directory lookups": "WHOIS 目录查询",
+  "TACACS login host protocol": "TACACS 登录主机协议",
+  "Domain Name System": "域名系统 DNS",
+  "DHCP/BOOTP server": "DHCP/BOOTP 服务器",
+  "DHCP/BOOTP client": "DHCP/BOOTP 客户端",
+  "Trivial File Transfer Protocol": "简单文件传送协议 TFTP",
+  "Internet Gopher": "Internet Gopher 信息检索",
+  "Finger user information": "Finger 用户信息查询",
+  "World Wide Web (HTTP)": "万维网（HTTP）",
+  "Kerberos v5 authentication": "Kerberos v5 身份认证",
+  "Post Office Protocol v3 (mail download)": "邮局协议第 3 版 POP3（下载邮件）",
+  "ONC RPC portmapper": "ONC RPC 端口映射器",
+  "Ident: which user owns a connection": "Ident：某个连接属于哪个用户",
+  "Network News Transfer Protocol": "网络新闻传送协议 NNTP",
+  "Network Time Protocol": "网络时间协议 NTP",
+  "DCE/Microsoft RPC endpoint mapper": "DCE/微软 RPC 端点映射器",
+  "NetBIOS name service": "NetBIOS 名字服务",
+  "NetBIOS datagram service": "NetBIOS 数据报服务",
+  "NetBIOS session service (old SMB)": "NetBIOS 会话服务（旧式 SMB）",
+  "Internet Message Access Protocol": "因特网报文存取协议 IMAP",
+  "Simple Network Management Protocol": "简单网络管理协议 SNMP",
+  "SNMP traps": "SNMP 陷阱（trap）",
+  "Border Gateway Protocol": "边界网关协议 BGP",
+  "Lightweight Directory Access Protocol": "轻量目录访问协议 LDAP",
+  "HTTP over TLS (UDP: HTTP/3 over QUIC)": "基于 TLS 的 HTTP（UDP 上是基于 QUIC 的 HTTP/3）",
+  "SMB file sharing over TCP": "基于 TCP 的 SMB 文件共享",
+  "Mail submission over TLS": "基于 TLS 的邮件提交",
+  "IPsec key exchange": "IPsec 密钥交换",
+  "Remote shell (rsh, no passwords)": "远程 shell（rsh，不用密码）",
+  "System log messages": "系统日志消息（syslog）",
+  "Line printer spooler": "行式打印机假脱机",
+  "Routing Information Protocol": "路由信息协议 RIP",
+  "DHCPv6 client": "DHCPv6 客户端",
+  "DHCPv6 server": "DHCPv6 服务器",
+  "Real Time Streaming Protocol": "实时流协议 RTSP",
+  "Mail submission": "邮件提交",
+  "Internet Printing Protocol": "互联网打印协议 IPP",
+  "LDAP over TLS": "基于 TLS 的 LDAP",
+  "DNS over TLS": "基于 TLS 的 DNS",
+  "rsync file synchronisation": "rsync 文件同步",
+  "FTP data over TLS": "基于 TLS 的 FTP 数据连接",
+  "FTP control over TLS": "基于 TLS 的 FTP 控制连接",
+  "Telnet over TLS": "基于 TLS 的 Telnet",
+  "IMAP over TLS": "基于 TLS 的 IMAP",
+  "POP3 over TLS": "基于 TLS 的 POP3",
+  "SOCKS proxy": "SOCKS 代理",
+  OpenVPN: "OpenVPN 虚拟专用网",
+  "Microsoft SQL Server": "微软 SQL Server 数据库",
+  "Microsoft SQL Server monitor": "微软 SQL Server 监视器",
+  "Layer 2 Tunnelling Protocol": "第二层隧道协议 L2TP",
+  "RADIUS authentication": "RADIUS 身份认证",
+  "RADIUS accounting": "RADIUS 计费",
+  "Simple Service Discovery Protocol (UPnP)": "简单服务发现协议 SSDP（UPnP）",
+  "Network File System": "网络文件系统 NFS",
+  "Docker API (plain)": "Docker API（不加密）",
+  "Docker API over TLS": "基于 TLS 的 Docker API",
+  "MySQL database": "MySQL 数据库",
+  "Microsoft Remote Desktop (RDP)": "微软远程桌面（RDP）",
+  Subversion: "Subversion 版本控制",
+  "IPsec NAT traversal": "IPsec NAT 穿越",
+  "Session Initiation Protocol (VoIP)": "会话发起协议 SIP（网络电话）",
+  "SIP over TLS": "基于 TLS 的 SIP",
+  "XMPP (Jabber) client connection": "XMPP（Jabber）客户端连接",
+  "Multicast DNS": "多播 DNS（mDNS）",
+  "Link-Local Multicast Name Resolution": "链路本地多播名字解析 LLMNR",
+  "PostgreSQL database": "PostgreSQL 数据库",
+  "AMQP message queue (RabbitMQ)": "AMQP 消息队列（RabbitMQ）",
+  "Remote Framebuffer (VNC remote desktop)": "远程帧缓冲（VNC 远程桌面）",
+  "X Window System": "X 窗口系统",
+  "Redis key-value store": "Redis 键值存储",
+  "Internet Relay Chat": "因特网中继聊天 IRC",
+  "Tencent QQ messaging (vendor's port, not in the IANA registry)": "腾讯 QQ 即时通信（厂商自用端口，不在 IANA 注册表中）",
+  "Alternative HTTP port, proxies": "HTTP 备用端口，常用于代理",
+  "Git protocol": "Git 协议",
+  "Zabbix agent": "Zabbix 监控代理",
+  "Memcached cache": "Memcached 缓存",
+  "MongoDB database": "MongoDB 数据库",
+};
+
+/**
+ * A service's description in the page's language.
+ * @param {string} description the core's (English) description
+ */
+export const serviceDescription = (description) => (getLang() === "zh" ? (SERVICE_DESCRIPTIONS_ZH[description] ?? description) : description);

@@ -294,7 +294,7 @@ test("the dissector takes every pasted form, shows truncation and bad checksums 
     assert.ok(f.message.includes(`${d.needed} bytes from byte ${f.offset}, only ${d.available}`), f.message);
     return d.field === null
       ? `${d.header}：从第 ${f.offset} 字节起需要 ${d.needed} 字节，只有 ${d.available} 字节`
-      : `${d.header}：${NAMES_ZH[d.field]} 字段说从第 ${f.offset} 字节起有 ${d.needed} 字节，只有 ${d.available} 字节`;
+      : `${d.header}：${NAMES_ZH[d.field]}字段说从第 ${f.offset} 字节起有 ${d.needed} 字节，只有 ${d.available} 字节`;
   };
   await page.selectOption("#lang", "zh");
   assert.deepEqual(await texts(page, "#dissect-view-findings li .error"), expected.map(lengthText));
@@ -316,7 +316,7 @@ test("the dissector takes every pasted form, shows truncation and bad checksums 
   await page.selectOption("#lang", "zh");
   assert.match(
     await page.locator("#dissect-view-findings li .error").first().textContent(),
-    new RegExp(`^TCP：第 50 字节处的 .+ 是 0x${found}，但按这些字节算出的校验和是 0x${sum}$`),
+    new RegExp(`^TCP：第 50 字节处的校验和是 0x${found}，但按这些字节算出的校验和是 0x${sum}$`),
   );
   await page.selectOption("#lang", "en");
   await page.fill("#dissect-note", "课堂: a wrong checksum");
@@ -469,6 +469,59 @@ test("axe finds nothing serious with a field selected and a finding shown (both 
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 360, `${tool} is ${width} px wide`);
   }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("in Chinese the values and layer summaries read in Chinese too (no 'Not set', '[correct]', 'bytes)' left); Ports describes mysql in Chinese", async () => {
+  const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=dissect`);
+  await page.selectOption("#lang", "zh");
+  await page.click('#panel-dissect [data-example="bad_checksum"]');
+  const tree = page.locator("#dissect-view-tree");
+  const all = await tree.textContent();
+  for (const english of ["Not set", "[correct]", "[incorrect", "bytes)", "Don't fragment", "Src Port", "Src:", "Dst:", " bytes"]) assert.ok(!all.includes(english), `"${english}" left in: ${all}`);
+  const value = (ws) => tree.locator(`[data-ws="${ws}"] .fv-value`).textContent();
+  assert.equal(await value("ip.flags"), "0x2 (不分片)");
+  assert.equal(await value("ip.flags.rb"), "未设置");
+  assert.equal(await value("ip.flags.df"), "已设置");
+  assert.equal(await value("ip.hdr_len"), "5 (20 字节)");
+  assert.equal(await value("ip.frag_offset"), "0 (0 字节)");
+  assert.match(await value("ip.checksum"), /^0x[0-9a-f]{4} \[正确\]$/);
+  assert.match(await value("tcp.checksum"), /^0x[0-9a-f]{4} \[错误，应为 0x[0-9a-f]{4}\]$/);
+  assert.equal(await value("tcp.flags"), "0x018 (PSH, ACK)");
+  const summaries = await tree.locator("details > summary").allTextContents();
+  assert.match(summaries[0], /^Ethernet II 源：\S+，目的：\S+ \(14 字节\)$/);
+  assert.match(summaries[1], /^IPv4 源：192\.168\.12\.1，目的：192\.168\.13\.1 \(20 字节\)$/);
+  assert.match(summaries[2], /^TCP 源端口：53000，目的端口：9000，序号：1，确认号：1，标志：\[PSH, ACK\] \(20 字节\)$/);
+  assert.match(summaries[3], /^数据 (\d+) 字节 \(\1 字节\)$/);
+  // The detail line and the diagram's titles say the same.
+  await tree.locator('[data-ws="ip.flags"]').click();
+  assert.match(await page.locator("#dissect-view-detail").textContent(), /^IPv4 › 标志 \(Flags\) = 0x2 \(不分片\)/);
+  assert.match(await page.locator('#dissect-view-diagram [data-key][title^="不分片"]').first().getAttribute("title"), /^不分片 \(DF\): 已设置 /);
+  // Back in English, the core's (and Wireshark's) words.
+  await page.selectOption("#lang", "en");
+  await page.click('#panel-dissect [data-example="bad_checksum"]');
+  assert.equal(await page.locator('#dissect-view-tree [data-ws="ip.flags.rb"] .fv-value').textContent(), "Not set");
+  assert.match(await page.locator("#dissect-view-tree details > summary").nth(2).textContent(), /^TCP Src Port: 53000, Dst Port: 9000/);
+
+  // Ports & MAC: the service's description, from the core's port table, in Chinese.
+  await page.selectOption("#lang", "zh");
+  await page.goto(`${relay.url}&tool=ports&port=3306&proto=tcp`);
+  await page.waitForSelector("#panel-ports:not([hidden]) #port-table");
+  assert.equal(await page.locator('#port-table tr[data-field="service"] td').textContent(), "mysql");
+  assert.equal(await page.locator('#port-table tr[data-field="description"] td').textContent(), "MySQL 数据库");
+  await page.fill("#port-input", "8080");
+  await page.waitForFunction(() => document.querySelector('#port-table tr[data-field="description"] td')?.textContent === "HTTP 备用端口，常用于代理");
+  await page.selectOption("#lang", "en");
+  await page.waitForFunction(() => document.querySelector('#port-table tr[data-field="description"] td')?.textContent === "Alternative HTTP port, proxies");
+
+  // The LAN simulation's frame line in Chinese; what ping prints stays as a terminal shows it.
+  await page.selectOption("#lang", "zh");
+  await page.goto(`${relay.url}&tool=lan`);
+  await page.waitForSelector("#panel-lan:not([hidden]) #lan-frame h4");
+  assert.equal(await page.locator("#lan-frame h4").textContent(), "帧 8：ICMP 回显应答 192.168.13.1 → 192.168.12.1，TTL 63");
+  assert.match(await page.locator("#lan-outcome").textContent(), /^送达并收到回应：13 bytes from 192\.168\.13\.1: icmp_seq=1 ttl=63 time=\d+ ms$/);
+  await page.selectOption("#lang", "en");
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -7,7 +7,7 @@
 // its own when the relay comes back. The exercises live in labs-exercises.js.
 // @ts-check
 import { Relay, encapsulate } from "../pkg/netlab_wasm.js";
-import { t } from "../i18n.js";
+import { t, getLang } from "../i18n.js";
 import { h, part, onEdit, scrollBox, messageOf } from "../ui.js";
 import { pyBytes, pyFloat, pyStr, pyTuple } from "../python.js";
 import { EXERCISES, CONSOLE_EXAMPLES } from "./labs-exercises.js";
@@ -448,7 +448,7 @@ function mount(panel, ctx) {
       screen.replaceChildren(
         h("p", { text: t("labs.down") }),
         h("p", { class: "hint", text: t("labs.down_how") }),
-        h("pre", {}, h("code", { id: "labs-start-cmd", text: "netlab-relay\n# or, from the source tree:\ncargo run -p netlab-relay" })),
+        h("pre", {}, h("code", { id: "labs-start-cmd", text: `netlab-relay\n# ${getLang() === "zh" ? "或者，在源码目录里：" : "or, from the source tree:"}\ncargo run -p netlab-relay` })),
         h("button", { type: "button", id: "labs-reconnect", text: t("labs.reconnect"), onclick: () => connect() }),
       );
     showButtons();

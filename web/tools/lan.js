@@ -7,7 +7,7 @@
 // (views/frame.js), and where and why a broken variant fails.
 // @ts-check
 import { lanSimulate } from "../pkg/netlab_wasm.js";
-import { t } from "../i18n.js";
+import { t, getLang } from "../i18n.js";
 import { h, textField, selectField, showError, attempt, liveSummary, part, onEdit, scrollBox } from "../ui.js";
 import { player, downloadHex, keepInView, coreNote, frameOpener } from "./player.js";
 
@@ -206,6 +206,62 @@ function headline(tr, e) {
   const key = `lan.ev.${e.key}${suffix}`;
   const text = t(key, varsOf(tr, e));
   return text === key || /\{\w+\}/.test(text) ? e.explanation : text;
+}
+
+/** The core's names of what a router changed (sim/lan/frames.rs), in Chinese. */
+const CHANGES_ZH = /** @type {Record<string, string>} */ ({
+  "source MAC": "源 MAC 地址",
+  "destination MAC": "目的 MAC 地址",
+  TTL: "TTL",
+  "IPv4 header checksum": "IPv4 报头校验和",
+});
+
+/** The ICMP messages a frame's summary names (sim/lan/frames.rs icmp_text), in Chinese. */
+const ICMP_ZH = /** @type {Record<string, string>} */ ({
+  "ICMP echo request": "ICMP 回显请求",
+  "ICMP echo reply": "ICMP 回显应答",
+  "ICMP time exceeded": "ICMP 超时",
+  "ICMP destination unreachable (network)": "ICMP 目的不可达（网络不可达）",
+  "ICMP destination unreachable (host)": "ICMP 目的不可达（主机不可达）",
+  "ICMP destination unreachable (port)": "ICMP 目的不可达（端口不可达）",
+  "ICMP destination unreachable": "ICMP 目的不可达",
+  "ICMP message": "ICMP 报文",
+  "IPv4 packet": "IPv4 数据包",
+});
+
+/**
+ * A frame's one-line summary (sim/lan/frames.rs summary) in the page's
+ * language: the words in Chinese, the addresses, ports and Python bytes as
+ * they are; a form not known stays English.
+ * @param {string} text
+ */
+export function frameSummary(text) {
+  if (getLang() !== "zh") return text;
+  let m;
+  if ((m = /^ARP request: who has (\S+)\? Tell (\S+)$/.exec(text))) return `ARP 请求：谁是 ${m[1]}？请告诉 ${m[2]}`;
+  if ((m = /^ARP reply: (\S+) is at (\S+)$/.exec(text))) return `ARP 应答：${m[1]} 的 MAC 地址是 ${m[2]}`;
+  if (text === "Ethernet frame") return "以太网帧";
+  if ((m = /^(UDP \S+ → \S+ .*), TTL (\d+)$/.exec(text))) return `${m[1]}，TTL ${m[2]}`;
+  if ((m = /^(.+) (\S+ → \S+), TTL (\d+)$/.exec(text)) && m[1] in ICMP_ZH) return `${ICMP_ZH[m[1]]} ${m[2]}，TTL ${m[3]}`;
+  return text;
+}
+
+/**
+ * What the sending program sees, in the page's language. What ping and
+ * Python print (`64 bytes from …`, `From … Destination Host Unreachable`,
+ * `recvfrom(1024) returns (…)`, `OSError: …`) stays as a terminal shows
+ * it; the core's own sentences about it are worded in Chinese.
+ * @param {string} text
+ */
+export function programOutput(text) {
+  if (getLang() !== "zh") return text;
+  let m;
+  if (text === "no answer") return "没有回应";
+  if ((m = /^sendto\(\) returned (\d+), but the datagram was dropped; recvfrom\(\) waits forever$/.exec(text)))
+    return `sendto() 返回了 ${m[1]}，但数据报在路上被丢弃了；recvfrom() 会一直等下去`;
+  if (text === "nothing: an unconnected UDP socket is not told of ICMP errors, so recvfrom() waits forever")
+    return "什么也没有：未连接的 UDP 套接字收不到 ICMP 差错报文，所以 recvfrom() 会一直等下去";
+  return text;
 }
 
 /**
@@ -491,14 +547,14 @@ function mount(panel, ctx) {
             { id: "lan-changes", class: "lan-table" },
             h("caption", { text: t("lan.changes") }),
             h("thead", {}, h("tr", {}, [t("lan.col_field"), t("lan.col_before"), t("lan.col_after")].map((text) => h("th", { scope: "col", text })))),
-            h("tbody", {}, changes.map((c) => h("tr", { "data-field": c.field }, h("th", { scope: "row", text: c.field }), h("td", { text: c.before }), h("td", { text: c.after })))),
+            h("tbody", {}, changes.map((c) => h("tr", { "data-field": c.field }, h("th", { scope: "row", text: getLang() === "zh" ? (CHANGES_ZH[c.field] ?? c.field) : c.field }), h("td", { text: c.before }), h("td", { text: c.after })))),
           )
         : null,
       frame
         ? h(
             "div",
             { id: "lan-frame", "data-dst": frame.eth.dst, "data-src": frame.eth.src },
-            h("h4", { text: t("lan.frame", { n: frame.number, summary: frame.summary }) }),
+            h("h4", { text: t("lan.frame", { n: frame.number, summary: frameSummary(frame.summary) }) }),
             h("p", { class: "mono", id: "lan-frame-macs", text: t("lan.frame_macs", { src: frame.eth.src, dst: frame.eth.dst }) }),
           )
         : null,
@@ -509,12 +565,12 @@ function mount(panel, ctx) {
   function outcomeOf(tr) {
     const o = tr.outcome;
     outcome.dataset.ok = String(o.delivered);
-    if (o.delivered) return [h("p", { text: t(o.answered ? "lan.ok" : "lan.delivered", { output: o.output }) })];
+    if (o.delivered) return [h("p", { text: t(o.answered ? "lan.ok" : "lan.delivered", { output: programOutput(o.output) }) })];
     const at = tr.events.find((e) => FAILURES.includes(e.key)) ?? tr.events.at(-1);
     const v = /** @type {LanVariant} */ (variant.select.value);
     return [
       at ? h("p", { class: "error", id: "lan-failure", "data-node": at.node, text: t("lan.failed_at", { node: at.node, step: at.step, what: headline(tr, at) }) }) : null,
-      h("p", { class: "mono", text: t("lan.prints", { output: o.output }) }),
+      h("p", { class: "mono", text: t("lan.prints", { output: programOutput(o.output) }) }),
       h("p", { id: "lan-why", text: whyOf(tr, at, v) }),
     ];
   }

@@ -5,6 +5,7 @@
 // @ts-check
 import { serviceLookup, macInfo } from "../pkg/calc/netlab_wasm.js";
 import { t } from "../i18n.js";
+import { serviceDescription } from "../i18n-fields.js";
 import { h, textField, selectField, showError, attempt, liveSummary, pythonBlock, part, onEdit, fieldTable } from "../ui.js";
 import { pyStr } from "../python.js";
 
@@ -108,7 +109,7 @@ function portPart() {
           ["service", t("ports.service"), s ? s.name : t("ports.no_service")],
           ["aliases", t("ports.aliases"), s && s.aliases.length ? s.aliases.join(", ") : "—"],
           ["protocols", t("ports.protocols"), s ? s.protocols.join(", ") : "—"],
-          ["description", t("ports.description"), s ? s.description : "—"],
+          ["description", t("ports.description"), s ? serviceDescription(s.description) : "—"],
           ["range", t("ports.range"), `${t(`ports.range_${r.range}`)} (${r.range_span})`],
         ]),
       );

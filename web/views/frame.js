@@ -31,7 +31,7 @@
 // WASM module.
 // @ts-check
 import { t, getLang } from "../i18n.js";
-import { fieldName, fieldMeaning, findingRule } from "../i18n-fields.js";
+import { fieldName, fieldMeaning, findingRule, fieldValue, layerSummary, layerName } from "../i18n-fields.js";
 import { h, scrollBox, truncated, LIMITS } from "../ui.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").PacketLayer} PacketLayer */
@@ -227,10 +227,10 @@ export function frameViews(o) {
       h(
         "span",
         {},
-        h("strong", { text: `${layer.name} › ${name}` }),
+        h("strong", { text: `${layerName(layer.name)} › ${name}` }),
         name === f.name ? null : h("span", { class: "where", text: ` (${f.name})` }),
         " = ",
-        h("code", { text: f.display }),
+        h("code", { text: fieldValue(f.display) }),
         f.derived ? h("span", { class: "badge derived", text: t("frame.derived") }) : null,
         state ? h("span", { class: `badge ${state}`, text: t(`frame.checksum_${state}`) }) : null,
         h("br"),
@@ -391,7 +391,7 @@ function treeView(o, entries, findings) {
             },
             h("span", { class: "fv-name", text: fieldName(f.name) }),
             ": ",
-            h("span", { class: "fv-value", text: f.display }),
+            h("span", { class: "fv-value", text: fieldValue(f.display) }),
             f.derived ? h("span", { class: "badge derived", text: t("frame.derived") }) : null,
             state ? h("span", { class: `badge ${state}`, text: t(`frame.checksum_${state}`) }) : null,
           ),
@@ -403,7 +403,7 @@ function treeView(o, entries, findings) {
       h(
         "details",
         { open: true, class: `fv-layer ${layerClass(layer)}`, "data-layer": li },
-        h("summary", {}, h("span", { class: "swatch", "aria-hidden": "true" }), h("strong", { text: layer.name }), layer.summary ? ` ${layer.summary}` : "", ` (${bytesText(layer.length)})`),
+        h("summary", {}, h("span", { class: "swatch", "aria-hidden": "true" }), h("strong", { text: layerName(layer.name) }), layer.summary ? ` ${layerSummary(layer.summary)}` : "", ` (${bytesText(layer.length)})`),
         here.map((f) => h("p", { class: "error fv-layer-finding", text: `⚠ ${findingText(f)}` })),
         list,
       ),
@@ -506,8 +506,8 @@ function diagramView(o, entries, findings) {
       h(
         "figure",
         { class: "fv-figure" },
-        h("figcaption", {}, h("strong", { text: layer.name }), ` (${bytesText(layer.length)})`),
-        scrollBox(t("frame.diagram_of", { name: layer.name }), grid),
+        h("figcaption", {}, h("strong", { text: layerName(layer.name) }), ` (${bytesText(layer.length)})`),
+        scrollBox(t("frame.diagram_of", { name: layerName(layer.name) }), grid),
       ),
     );
   });
@@ -555,7 +555,7 @@ function placeCell(grid, start, end, base, e, label, derived = false, state = nu
         "data-key": e?.key ?? null,
         "data-start": e ? ps : null,
         "data-end": e ? pe : null,
-        title: e ? `${label}: ${e.field.display} (${t("frame.bits_label", { n: bits })})` : null,
+        title: e ? `${label}: ${fieldValue(e.field.display)} (${t("frame.bits_label", { n: bits })})` : null,
         text: span <= 3 && text ? (ABBREVIATIONS[e?.field.wireshark ?? ""] ?? abbreviate(text)) : text,
       }),
     );
