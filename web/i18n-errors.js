@@ -35,6 +35,27 @@ export const ERRORS_ZH = {
   "'{text}' ends in a zone index ('%{zone}', the interface of one host), which is not part of the address: give '{address}'":
     "'{text}' 末尾是区域索引（'%{zone}'，指某台主机上的一个网卡），它不属于地址本身：请输入 '{address}'",
 
+  // inet.rs: netlab's words (CPython's, such as "illegal IP address string
+  // passed to inet_aton", stay English); AtonFault says why inet_aton refused.
+  "unknown address family '{0}': use inet (AF_INET, IPv4) or inet6 (AF_INET6, IPv6)":
+    "未知的地址族 '{0}'：请用 inet（AF_INET，IPv4）或 inet6（AF_INET6，IPv6）",
+  "'{0}' is not a whole number from 0 up: write it in decimal (3232238679) or hex (0xc0a80c57)":
+    "'{0}' 不是从 0 起的整数：请用十进制（3232238679）或十六进制（0xc0a80c57）书写",
+  "{text} is above {max}, the largest IPv{version} address as an integer": "{text} 大于 {max}，即最大的 IPv{version} 地址对应的整数",
+  "'{0}' is an integer, not an address: read it as an IPv4 or IPv6 integer (netlab int --v4 or --v6)":
+    "'{0}' 是整数，不是地址：请把它当作 IPv4 或 IPv6 的整数来读（netlab int --v4 或 --v6）",
+  "the text is empty": "文本是空的",
+  "part {part} is empty: every part needs a number, and a dot must not end the text": "第 {part} 部分是空的：每部分都要有数字，文本也不能以点号结尾",
+  "part {part} begins with '{}', not a digit: no sign, space or letter may come before a number":
+    "第 {part} 部分以 '{}' 开头，不是数字：数字前面不能有符号、空格或字母",
+  "part {part} ('{text}') is above 4294967295: it does not fit in 32 bits": "第 {part} 部分（'{text}'）大于 4294967295：32 位放不下",
+  "more than 4 dotted parts: an IPv4 address has 4 bytes": "用点分隔的部分多于 4 个：IPv4 地址只有 4 个字节",
+  "part {part} ('{text}' = {value}) must be at most 255: only the last part may fill more than one byte":
+    "第 {part} 部分（'{text}' = {value}）最大只能是 255：只有最后一部分可以占多个字节",
+  "the last part '{text}' = {value} must be at most {max}: it fills {}": "最后一部分 '{text}' = {value} 最大只能是 {max}：它填充{}",
+  "part {part}: '0{found}' must be followed by at least one hex digit": "第 {part} 部分：'0{found}' 后面至少要有一个十六进制数字",
+  "part {part}: '{found}' after '{read}' is not {base}, a dot or whitespace": "第 {part} 部分：'{read}' 后面的 '{found}' 不是{base}，也不是点号或空白",
+
   // subnet.rs
   "prefix {prefix} is out of range for IPv{version} (0-{max})": "前缀 {prefix} 超出了 IPv{version} 的范围（0-{max}）",
   "mask {0} is not contiguous": "子网掩码 {0} 不连续",
@@ -246,6 +267,12 @@ export const ERRORS_ZH = {
  * @type {Record<string, string>}
  */
 export const PIECES_ZH = {
+  // inet.rs: AtonFault's digits and bytes
+  "an octal digit (a leading 0 means octal)": "八进制数字（以 0 开头表示八进制）",
+  "a hex digit": "十六进制数字",
+  "a decimal digit": "十进制数字",
+  "the last byte": "最后一个字节",
+  "the last {n} bytes": "最后 {n} 个字节",
   // plan.rs: NoRoom
   host: "台主机",
   hosts: "台主机",

@@ -184,6 +184,11 @@ test("Address forms: inet_aton's reading, strict beside lenient, integers and by
   await page.fill("#forms-text", "::1");
   assert.equal(await text(page, '#forms-pton6 [data-field="hex"]'), cli("pton", "inet6", "::1").json.hex.match(/../g).join(" "));
   assert.equal(await text(page, '#forms-aton [data-field="error"]'), cli("aton", "::1").json.error);
+  // A refused text says why, once, in the summary and the reading.
+  await page.fill("#forms-text", "01.02.03.08");
+  const why = cli("aton", "01.02.03.08").stderr.match(/^netlab: hint: (.*)$/m)?.[1];
+  assert.equal(await text(page, "#forms-summary"), `inet_aton refuses it: ${why}.`);
+  assert.match(await text(page, "#forms-why"), new RegExp(`Why: ${why?.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.$`));
   await page.fill("#forms-text", "127.1");
   await screenshot(page, "forms");
   assert.deepEqual(errors, []);

@@ -237,7 +237,13 @@ test("inetAton and inetAtonReading match `netlab aton`", () => {
   for (const text of ["1.2.3.", "256.1.1.1", "08", "", "1.2.3.4.5"]) {
     sameError(() => wasm.inetAton(text), "aton", text);
     sameError(() => wasm.inetAtonReading(text), "aton", text);
+    // Why, as the CLI's hint line says it.
+    const hint = cli("aton", text).stderr.match(/^netlab: hint: (.*)$/m)?.[1];
+    assert.ok(hint, text);
+    assert.throws(() => wasm.inetAtonReading(text), (e) => e instanceof Error && /** @type {any} */ (e).hint === hint);
   }
+  const ptonHint = cli("pton", "inet", "127.1").stderr.match(/^netlab: hint: (.*)$/m)?.[1];
+  assert.throws(() => wasm.inetPton("inet", "127.1"), (e) => /** @type {any} */ (e).hint === ptonHint && /inet_aton would read '127\.1' as 127\.0\.0\.1/.test(ptonHint ?? ""));
   // A NUL cannot travel in argv; CPython refuses it before inet_aton runs.
   assert.throws(() => wasm.inetAton("1\u00002"), { message: "embedded null character" });
 });

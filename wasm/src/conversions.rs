@@ -7,7 +7,7 @@ use netlab_core::mac::MacReport;
 use netlab_core::port::{PortReport, Proto};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{byte_array, number_text, to_js, to_js_bigint};
+use crate::convert::{byte_array, hinted, number_text, to_js, to_js_bigint};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_CONVERSIONS: &str = r#"
@@ -97,15 +97,15 @@ export interface PortReport {
 /// `socket.inet_aton`: 1 to 4 parts, decimal, octal (`0`) or hex (`0x`),
 /// the last filling the bytes left, as glibc reads them. Returns 4 bytes.
 #[wasm_bindgen(js_name = inetAton)]
-pub fn inet_aton(text: &str) -> Result<Vec<u8>, JsError> {
-    Ok(inet::inet_aton(text)?.to_vec())
+pub fn inet_aton(text: &str) -> Result<Vec<u8>, JsValue> {
+    Ok(inet::inet_aton(text).map_err(hinted)?.to_vec())
 }
 
 /// How `inet_aton` reads a text, part by part (`netlab aton`), so `127.1`
 /// and `0127.0.0.1` explain themselves.
 #[wasm_bindgen(js_name = inetAtonReading, unchecked_return_type = "AtonReading")]
-pub fn inet_aton_reading(text: &str) -> Result<JsValue, JsError> {
-    to_js(&inet::parse_inet_aton(text)?)
+pub fn inet_aton_reading(text: &str) -> Result<JsValue, JsValue> {
+    Ok(to_js(&inet::parse_inet_aton(text).map_err(hinted)?)?)
 }
 
 /// Bytes as a learner types them: hex in any of the forms `parseHex` reads,
@@ -130,8 +130,8 @@ pub fn inet_ntoa(
 pub fn inet_pton(
     #[wasm_bindgen(unchecked_param_type = "InetFamily")] family: &str,
     text: &str,
-) -> Result<Vec<u8>, JsError> {
-    Ok(inet::inet_pton(family.parse()?, text)?)
+) -> Result<Vec<u8>, JsValue> {
+    inet::inet_pton(family.parse().map_err(hinted)?, text).map_err(hinted)
 }
 
 /// `socket.inet_ntop`: 4 or 16 packed bytes to address text, IPv6 in the

@@ -105,6 +105,22 @@ fn strings_to_bigint(value: &JsValue, path: &[&str]) -> Result<(), JsError> {
     Ok(())
 }
 
+/// An inet error as a JavaScript `Error` with CPython's message (what the
+/// CLI prints) and, where the message does not say why, a `hint`: the
+/// learner's sentence the CLI prints after `netlab: hint:` (`08` is not
+/// octal, `300` does not fit in one byte).
+pub fn hinted(e: netlab_core::inet::InetError) -> JsValue {
+    let error = js_sys::Error::new(&e.to_string());
+    if let Some(hint) = e.hint() {
+        let _ = Reflect::set(
+            &error,
+            &JsValue::from_str("hint"),
+            &JsValue::from_str(&hint),
+        );
+    }
+    error.into()
+}
+
 /// A JavaScript exception as a `JsError`, keeping its message.
 pub fn thrown(e: JsValue) -> JsError {
     JsError::new(&message_of(&e))

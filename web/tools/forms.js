@@ -4,7 +4,8 @@
 // @ts-check
 import { inetAtonReading, inetPton, inetNtoa, inetNtop, addressInt, parseBytes } from "../pkg/calc/netlab_wasm.js";
 import { t } from "../i18n.js";
-import { h, textField, selectField, showError, attempt, liveSummary, pythonBlock, part, onEdit, fieldTable } from "../ui.js";
+import { h, textField, selectField, showError, attempt, messageOf, liveSummary, pythonBlock, part, onEdit, fieldTable } from "../ui.js";
+import { pageError } from "../i18n-errors.js";
 import { pyStr, pyBytes, toHex } from "../python.js";
 
 /** @typedef {import("../pkg/calc/netlab_wasm.js").AtonReading} AtonReading */
@@ -67,11 +68,14 @@ function mount(panel, ctx) {
 
   function renderText() {
     const value = text.input.value;
-    const aton = attempt(() => inetAtonReading(value));
+    const aton = hintedAttempt(() => inetAtonReading(value));
     const pton4 = attempt(() => inetPton("inet", value));
     const pton6 = attempt(() => inetPton("inet6", value));
     showError(text.error, aton.err !== undefined && pton6.err !== undefined ? aton.err : null, text.input);
-    reading.replaceChildren(...(aton.ok ? readingView(aton.ok) : [h("p", { class: "error-inline", text: t("forms.aton_refuses", { message: aton.err ?? "" }) })]));
+    // Why inet_aton refused it (08 is not octal, 300 does not fit in a
+    // byte), in the page's language; CPython's own words say only "illegal".
+    const why = aton.err === undefined ? "" : pageError(aton.hint ?? aton.err);
+    reading.replaceChildren(...(aton.ok ? readingView(aton.ok) : [h("p", { class: "error-inline", id: "forms-why", text: t("forms.aton_refuses", { message: aton.err ?? "", why }) })]));
     compare.replaceChildren(
       column("aton", "socket.inet_aton", t("forms.lenient"), aton.ok ? aton.ok.hex : null, aton.err, aton.ok?.dotted),
       column("pton4", "socket.inet_pton(AF_INET)", t("forms.strict"), pton4.ok ? toHex(pton4.ok) : null, pton4.err),
@@ -83,7 +87,7 @@ function mount(panel, ctx) {
     if (aton.ok && pton4.err !== undefined) summary.textContent = t("forms.summary_lenient", { text: value, dotted: aton.ok.dotted });
     else if (aton.ok) summary.textContent = t("forms.summary_both", { dotted: aton.ok.dotted });
     else if (pton6.ok) summary.textContent = t("forms.summary_v6");
-    else summary.textContent = t("summary.error", { message: aton.err ?? "" });
+    else summary.textContent = t("forms.summary_refused", { why });
 
     const lit = pyStr(value);
     /** @param {string | undefined} err @param {string} type */
@@ -207,6 +211,21 @@ function column(id, name, kind, hex, err, dotted) {
       ? h("p", { class: "error-inline", "data-field": "error", text: err ?? "" })
       : h("p", { "data-field": "hex" }, h("code", { text: hex.match(/../g)?.join(" ") ?? "" }), dotted ? ` = ${dotted}` : ""),
   );
+}
+
+/**
+ * `attempt`, keeping the `hint` the WASM module puts on an inet error.
+ * @template T
+ * @param {() => T} f
+ * @returns {{ok: T, err?: undefined, hint?: undefined} | {ok?: undefined, err: string, hint: string | undefined}}
+ */
+function hintedAttempt(f) {
+  try {
+    return { ok: f() };
+  } catch (e) {
+    const hint = e instanceof Error && "hint" in e && typeof e.hint === "string" ? e.hint : undefined;
+    return { err: messageOf(e), hint };
+  }
 }
 
 /** The integer, hex and binary forms, and the byte orders. @param {AddressInt} r */
