@@ -366,6 +366,16 @@ test("the dissector opens a pcapng file: every frame listed with its comment, ea
   assert.match(await page.locator("#dissect-summary").textContent(), /^47 bytes: Ethernet II › IPv4 › UDP › Data\./);
   await page.click('#dissect-frames tr[data-frame="2"] button');
   assert.match(await page.locator("#dissect-summary").textContent(), /IPv4 › ICMP/);
+  // In Chinese the list's summaries are Chinese, as the tree's are.
+  await page.selectOption("#lang", "zh");
+  await page.setInputFiles("#dissect-file", file);
+  await page.waitForSelector("#dissect-frames tbody tr");
+  const zhSummaries = (await texts(page, "#dissect-frames tbody td.summary-cell")).join("\n");
+  assert.doesNotMatch(zhSummaries, /Src Port|Dst Port|Src:|Dst:/, zhSummaries);
+  assert.match(zhSummaries, /源端口：/);
+  await page.selectOption("#lang", "en");
+  await page.setInputFiles("#dissect-file", file);
+  await page.waitForSelector("#dissect-frames tbody tr");
   const all = await downloaded(page, "#dissect-all", "all.pcapng");
   assert.equal(tshark("-r", all, "-T", "fields", "-e", "frame.comment").trim().split("\n")[0], "conn.send(b'hello')");
   assert.equal(tshark("-r", all).trim().split("\n").length, 3);

@@ -8,6 +8,7 @@
 // @ts-check
 import { parseHex, dissect, readCapture, toPcap, encapsulate } from "../pkg/netlab_wasm.js";
 import { t } from "../i18n.js";
+import { layerName, layerSummary } from "../i18n-fields.js";
 import { h, textField, showError, attempt, liveSummary, onEdit, part, scrollBox, messageOf, truncated, LIMITS } from "../ui.js";
 import { frameViews, saveCapture, bytesText, findingText } from "../views/frame.js";
 
@@ -217,7 +218,7 @@ function mount(panel, ctx) {
                 h("td", {}, h("button", { type: "button", class: "pick", "aria-pressed": "false", text: String(i + 1), "aria-label": t("dissect.open_frame", { n: i + 1 }), onclick: () => pick(i) })),
                 h("td", { text: ((f.time_us - t0) / 1e6).toFixed(6) }),
                 h("td", { text: String(f.bytes.length) }),
-                h("td", { class: "summary-cell", text: `${top ? `${top.name}: ${top.summary}` : ""}${d.findings.length ? ` ⚠ ${d.findings.length}` : ""}${f.comment ? ` — ${f.comment}` : ""}` }),
+                h("td", { class: "summary-cell", text: `${top ? `${layerName(top.name)}: ${layerSummary(top.summary)}` : ""}${d.findings.length ? ` ⚠ ${d.findings.length}` : ""}${f.comment ? ` — ${f.comment}` : ""}` }),
               );
             }),
           ),
