@@ -124,7 +124,13 @@ test("an arrow opens its frame in the four linked views; the TCP flags light byt
     const f = tcp.fields.find((x) => x.wireshark === name);
     assert.equal(await page.locator(`${view}-tree [data-ws="${name}"] .fv-value`).textContent(), f.display, name);
   }
-  assert.equal(await page.locator(`${view}-tree [data-ws="tcp.seq_raw"] .fv-value`).textContent(), "1001");
+  // Seed 000 §2: the server sends b'hello', from its ISN 5000 + 1; the options say who sends what.
+  assert.equal(hello.from, "server");
+  assert.equal(await page.locator('label[for="tcp-request"]').textContent(), "Server sends first (seed 000 §2)");
+  assert.equal(await page.locator('label[for="tcp-reply"]').textContent(), "Client answers");
+  assert.equal(await page.locator(`${view}-tree [data-ws="tcp.seq_raw"] .fv-value`).textContent(), "5001");
+  // The call that sent it stands beside the server's line.
+  assert.equal(await page.getAttribute(`#tcp-ladder .row[data-step="${trace.events.findIndex((e) => e.segment?.number === hello.number) + 1}"] .note-send`, "data-call"), "conn.send(b'hello')");
   assert.match(await page.locator("#tcp-detail").textContent(), /b'hello'/);
   await page.waitForFunction((n) => location.hash.includes(`sel=${n}`), hello.number);
   // The TCP flags, selected in the tree, light bytes 46-47 in the hex (where tshark's PDML

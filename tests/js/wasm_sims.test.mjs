@@ -159,7 +159,12 @@ test("the handshake is the seeds' SYN, SYN-ACK, ACK: ISN + 1 both ways, states a
   const full = wasm.tcpSimulate();
   assert.deepEqual([full.client_state, full.server_state], ["CLOSED", "CLOSED"]);
   const flags = full.events.filter((e) => e.segment).map((e) => e.segment.flags);
-  assert.deepEqual(flags.slice(-4), ["FIN, ACK", "ACK", "FIN, ACK", "ACK"], "four-way close");
+  // Seed 000 §2: the server speaks first, the client answers b'bye' and closes first; the
+  // four-way close has the server's ACK of b'bye' in it.
+  assert.deepEqual(full.events.filter((e) => e.segment?.len).map((e) => [e.side, e.segment.payload]), [["server", "b'hello'"], ["client", "b'bye'"]]);
+  assert.deepEqual(flags.slice(flags.indexOf("FIN, ACK")), ["FIN, ACK", "ACK", "ACK", "FIN, ACK", "ACK"], "four-way close");
+  const asked = wasm.tcpSimulate({ first: "client" });
+  assert.equal(asked.events.find((e) => e.segment?.len)?.side, "client", "first: client puts the request first");
   const refused = wasm.tcpSimulate({ scenario: "refused" });
   assert.equal(refused.events.at(-1).error, "ConnectionRefusedError: [Errno 111] Connection refused");
   const lost = wasm.tcpSimulate({ scenario: "retransmission" }).events.filter((e) => e.segment).map((e) => e.segment);

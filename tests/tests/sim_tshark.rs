@@ -273,7 +273,7 @@ fn tcp_handshake_and_close_read_as_tshark_reads_them() {
         [1, 2],
         "the handshake's two SYNs"
     );
-    assert_eq!(matching(&file, "tcp.flags.fin == 1"), [8, 10], "two FINs");
+    assert_eq!(matching(&file, "tcp.flags.fin == 1"), [7, 10], "two FINs");
     assert_eq!(
         matching(&file, "tcp.len > 0"),
         [4, 6],

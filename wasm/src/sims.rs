@@ -32,13 +32,17 @@ export interface TcpEndSpec {
   mac?: string | null;
 }
 
-/** What tcpSimulate runs; every field has a default (the seeds' example). */
+/** What tcpSimulate runs; every field has a default (seed 000 §2's example). */
 export interface TcpSpec {
   scenario?: TcpScenario;
   client?: TcpEndSpec;
   server?: TcpEndSpec;
+  /** The first message, sent by `first`. */
   request?: string;
+  /** The other side's answer. */
   reply?: string;
+  /** Who sends `request`; null or absent: the server in `full`, the client otherwise. */
+  first?: TcpSide | null;
   latency_ms?: number;
   think_ms?: number;
   rto_ms?: number;

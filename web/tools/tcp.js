@@ -43,8 +43,8 @@ export default {
 
 const SVG = "http://www.w3.org/2000/svg";
 /** The ladder's geometry (SVG user units). */
-const W = 440;
-const X = { client: 100, server: 340 };
+const W = 540;
+const X = { client: 140, server: 400 };
 const TOP = 64;
 const ROW = 44;
 
@@ -322,8 +322,15 @@ function mount(panel, ctx) {
       const y = TOP + ROW * i;
       const row = svg("g", { class: `row row-${e.kind}${i === step - 1 ? " current" : ""}`, "data-step": i + 1 });
       stateLabels(row, i);
-      if (e.segment) row.append(arrow(e.segment, y, i === step - 1));
-      else {
+      if (e.segment) {
+        row.append(arrow(e.segment, y, i === step - 1));
+        // The program's call that sent it (send, close), outside the
+        // sender's line, under the state it reached; connect() has its own row.
+        if (e.call && (e.key === "tcp.data" || e.key === "tcp.fin")) {
+          const x = e.side === "client" ? X.client - 10 : X.server + 10;
+          row.append(svg("text", { x, y: y + 30, class: "note note-send", "data-call": e.call, "text-anchor": e.side === "client" ? "end" : "start" }, clipCall(e.call)));
+        }
+      } else {
         const x = X[e.side] + (e.side === "client" ? 8 : -8);
         const label = e.kind === "timer" ? headline(e, relative()) : e.call ?? e.key;
         row.append(svg("text", { x, y: y + 30, class: `note note-${e.kind}${e.error ? " note-error" : ""}`, "text-anchor": e.side === "client" ? "start" : "end" }, clip(e.error ?? label)));
@@ -364,7 +371,8 @@ function mount(panel, ctx) {
       svg("line", { x1, y1, x2: ex, y2: ey, class: "hit" }),
       svg("line", { x1, y1, x2: ex, y2: ey, class: "shaft" }),
       s.lost ? svg("text", { x: ex, y: ey + 5, class: "cross", "text-anchor": "middle" }, "✕") : svg("polygon", { points: `${ex},${ey} ${head(0.45)} ${head(-0.45)}`, class: "head" }),
-      svg("text", { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 6, class: "seg-label", "text-anchor": "middle" }, label),
+      // Along the arrow, just above it, so the text never crosses its own line.
+      svg("text", { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 5, class: "seg-label", "text-anchor": "middle", transform: `rotate(${labelTilt(x1, y1, x2, y2)} ${(x1 + x2) / 2} ${(y1 + y2) / 2})` }, label),
     );
     const pick = () => {
       selected = s.number;
@@ -398,7 +406,22 @@ function mount(panel, ctx) {
     ];
   }
 
+  /**
+   * Names the two messages by who sends them: in the seeds' whole story
+   * the server speaks first (seed 000 §2), in the others the client asks.
+   */
+  function labelSpeakers() {
+    const serverFirst = scenario.select.value === "full";
+    const set = (/** @type {"request" | "reply"} */ key, /** @type {string} */ text) => {
+      const label = options[key].wrap.querySelector("label");
+      if (label) label.textContent = text;
+    };
+    set("request", t(serverFirst ? "tcp.request_server" : "tcp.request"));
+    set("reply", t(serverFirst ? "tcp.reply_client" : "tcp.reply"));
+  }
+
   const changed = () => {
+    labelSpeakers();
     run();
     selected = 0;
     frame.reset("");
@@ -418,6 +441,7 @@ function mount(panel, ctx) {
     scenario.select.value = SCENARIOS.includes(/** @type {TcpScenario} */ (v.scenario)) ? v.scenario : DEFAULTS.scenario;
     rel.checked = v.seq === "rel";
     for (const [key] of OPTIONS) options[key].input.value = v[key];
+    labelSpeakers();
     play.setSpeed(v.speed);
     selected = Number(v.sel) || 0;
     frame.reset(v.tfield);
@@ -493,3 +517,15 @@ function rowStates(tr) {
 
 /** Long notes are cut to fit beside the line. @param {string} text */
 const clip = (text) => (text.length > 44 ? `${text.slice(0, 43)}…` : text);
+/** A call beside a line: the margin holds 19 characters. @param {string} text */
+const clipCall = (text) => (text.length > 19 ? `${text.slice(0, 18)}…` : text);
+
+/**
+ * The angle, in degrees, that keeps an arrow's label upright and parallel
+ * to it, whichever way it points.
+ * @param {number} x1 @param {number} y1 @param {number} x2 @param {number} y2
+ */
+function labelTilt(x1, y1, x2, y2) {
+  const deg = (Math.atan2(y2 - y1, x2 - x1) * 180) / Math.PI;
+  return Math.abs(deg) > 90 ? deg - 180 * Math.sign(deg) : deg;
+}

@@ -1,11 +1,13 @@
 //! TCP, segment by segment: seed 003's 三次握手 (three-way handshake) and
-//! 四次挥手 (four-way close), with the seeds' `send(b'hello')` between
-//! them, as two ends running the RFC 9293 state machine.
+//! 四次挥手 (four-way close), with seed 000 §2's exchange between them
+//! (the server's `conn.send(b'hello')`, the client's `sk.send(b'bye')`),
+//! as two ends running the RFC 9293 state machine.
 //!
 //! Each end runs a small program of socket calls, the seeds' server
-//! (`listen`, `accept`, `recv`, `send`, `close`) and client (`connect`,
-//! `send`, `recv`, `close`); the [`Scenario`] picks the programs and which
-//! segments the network loses. Nothing is scripted at the segment level:
+//! (`listen`, `accept`, `send`, `recv`, `close`) and client (`connect`,
+//! `recv`, `send`, `close`); the [`Scenario`] picks the programs (and
+//! [`TcpSpec::first`] who speaks first) and which segments the network
+//! loses. Nothing is scripted at the segment level:
 //! SYNs, ACKs, FINs, RSTs and retransmissions come out of the state
 //! machine, so a spec with other ISNs, windows, MSS or losses gives the
 //! trace a real stack would.
@@ -52,16 +54,17 @@
 //! # Examples
 //!
 //! ```
-//! use netlab_core::sim::tcp::{simulate, Scenario, State, TcpSpec};
+//! use netlab_core::sim::tcp::{simulate, Scenario, Side, State, TcpSpec};
 //!
 //! let trace = simulate(&TcpSpec::default()).unwrap();
 //! let flags: Vec<&str> = trace.segments().map(|s| s.flags.as_str()).collect();
 //! assert_eq!(
 //!     flags,
-//!     ["SYN", "SYN, ACK", "ACK", "PSH, ACK", "ACK", "PSH, ACK", "ACK", "FIN, ACK", "ACK", "FIN, ACK", "ACK"]
+//!     ["SYN", "SYN, ACK", "ACK", "PSH, ACK", "ACK", "PSH, ACK", "FIN, ACK", "ACK", "ACK", "FIN, ACK", "ACK"]
 //! );
+//! // The server speaks first, as seed 000's server.py does.
 //! let hello = trace.segments().nth(3).unwrap();
-//! assert_eq!((hello.seq, hello.rel_seq, hello.len), (1001, Some(1), 5));
+//! assert_eq!((hello.from, hello.seq, hello.rel_seq, hello.len), (Side::Server, 5001, Some(1), 5));
 //! assert_eq!((trace.client_state, trace.server_state), (State::Closed, State::Closed));
 //!
 //! // What JavaScript passes to tcpSimulate(): any subset of the fields.
@@ -96,8 +99,9 @@ const RECV_SIZE: usize = 1024;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Scenario {
-    /// The seeds' programs from `connect()` to `close()`: handshake, the
-    /// request and the answer, the four-way close, TIME-WAIT.
+    /// Seed 000 §2's programs from `connect()` to `close()`: handshake, the
+    /// server's `b'hello'` and the client's `b'bye'`, the four-way close,
+    /// TIME-WAIT.
     #[default]
     Full,
     /// SYN, SYN-ACK, ACK.
@@ -117,6 +121,17 @@ pub enum Scenario {
 }
 
 impl Scenario {
+    /// Who sends the first message unless the spec says: the server in
+    /// `full`, as seed 000 §2's server.py does (`conn.send(b'hello')`, then
+    /// `conn.recv(1024)`); the client in `data` and `retransmission`, a
+    /// request and its answer.
+    pub fn first(self) -> Side {
+        match self {
+            Self::Full => Side::Server,
+            _ => Side::Client,
+        }
+    }
+
     /// The segments the network loses unless the spec says otherwise.
     pub fn default_loss(self) -> Vec<usize> {
         match self {
@@ -231,9 +246,10 @@ impl Endpoint {
     }
 }
 
-/// What to simulate. Every field has a default, and the defaults are the
-/// seeds' example: client 192.168.12.1:53000 sends `b'hello'` to server
-/// 192.168.13.1:9000, which answers `b'bye'`, and both close.
+/// What to simulate. Every field has a default, and the defaults are seed
+/// 000 §2's example: client 192.168.12.1:53000 connects to server
+/// 192.168.13.1:9000, which sends `b'hello'`; the client answers `b'bye'`,
+/// and both close.
 ///
 /// # Examples
 ///
@@ -251,10 +267,12 @@ pub struct TcpSpec {
     pub scenario: Scenario,
     pub client: EndSpec,
     pub server: EndSpec,
-    /// What the client sends (UTF-8, as `'hello'.encode()`).
+    /// The first message (UTF-8, as `'hello'.encode()`), sent by `first`.
     pub request: String,
-    /// What the server answers.
+    /// The other side's answer.
     pub reply: String,
+    /// Who sends `request`; `None`: the scenario's own ([`Scenario::first`]).
+    pub first: Option<Side>,
     /// One-way delay of every segment.
     pub latency_ms: u64,
     /// How long a program takes between one call returning and the next.
@@ -285,6 +303,7 @@ impl Default for TcpSpec {
             server: EndSpec::default(),
             request: "hello".to_owned(),
             reply: "bye".to_owned(),
+            first: None,
             latency_ms: 10,
             think_ms: 5,
             rto_ms: 1000,
@@ -303,6 +322,11 @@ impl TcpSpec {
             scenario,
             ..Self::default()
         }
+    }
+
+    /// Who sends `request`.
+    pub fn first_sender(&self) -> Side {
+        self.first.unwrap_or(self.scenario.first())
     }
 }
 
@@ -633,8 +657,54 @@ mod test {
     }
 
     #[test]
-    fn four_way_close_then_time_wait() {
+    fn full_is_seed_000s_exchange_the_server_speaking_first() {
+        // server.py: conn.send(b'hello'); conn.recv(1024); conn.close().
+        // client.py: sk.recv(1024); sk.send(b'bye'); sk.close().
         let t = run(Scenario::Full);
+        expect(
+            &t,
+            &[
+                (C, "SYN", 1000, 0, 0),
+                (S, "SYN, ACK", 5000, 1001, 0),
+                (C, "ACK", 1001, 5001, 0),
+                (S, "PSH, ACK", 5001, 1001, 5),
+                (C, "ACK", 1001, 5006, 0),
+                (C, "PSH, ACK", 1001, 5006, 3),
+                (C, "FIN, ACK", 1004, 5006, 0),
+                (S, "ACK", 5006, 1004, 0),
+                (S, "ACK", 5006, 1005, 0),
+                (S, "FIN, ACK", 5006, 1005, 0),
+                (C, "ACK", 1005, 5007, 0),
+            ],
+        );
+        let hello = t.segments().nth(3).unwrap();
+        assert_eq!((hello.from, hello.payload.as_str()), (S, "b'hello'"));
+        let recvs: Vec<(Side, &str)> = t
+            .events
+            .iter()
+            .filter(|e| e.key == "tcp.call.recv")
+            .map(|e| (e.side, e.explanation.split(' ').nth(2).unwrap()))
+            .collect();
+        assert_eq!(recvs, [(C, "b'hello'"), (S, "b'bye'")]);
+        // The client, which closed first, waits in TIME-WAIT.
+        assert_eq!(t.events.last().unwrap().key, "tcp.timer.time_wait");
+        // Who speaks first may be set either way.
+        let asked = simulate(&TcpSpec {
+            first: Some(Side::Client),
+            ..TcpSpec::default()
+        })
+        .unwrap();
+        assert_eq!(asked.segments().nth(3).unwrap().from, C);
+    }
+
+    #[test]
+    fn four_way_close_then_time_wait() {
+        // The request-and-answer order, whose close has the client's FIN alone.
+        let t = simulate(&TcpSpec {
+            first: Some(Side::Client),
+            ..TcpSpec::default()
+        })
+        .unwrap();
         let tail: Vec<_> = rows(&t).into_iter().skip(7).collect();
         assert_eq!(
             tail,
@@ -679,6 +749,8 @@ mod test {
         // The server reads 2 × 1024 of 3000 bytes, answers and closes.
         let spec = TcpSpec {
             request: "x".repeat(3000),
+            // A request from the client, as in a request-and-answer protocol.
+            first: Some(Side::Client),
             ..TcpSpec::scenario(Scenario::Full)
         };
         let t = simulate(&spec).unwrap();
@@ -732,6 +804,8 @@ mod test {
         let spec = TcpSpec {
             loss: Some(vec![5]),
             request: "x".repeat(2000),
+            // A request from the client, as in a request-and-answer protocol.
+            first: Some(Side::Client),
             ..TcpSpec::scenario(Scenario::Full)
         };
         let t = simulate(&spec).unwrap();
@@ -854,6 +928,8 @@ mod test {
         let spec = TcpSpec {
             loss: Some(vec![4]),
             request: "x".repeat(3000),
+            // A request from the client, as in a request-and-answer protocol.
+            first: Some(Side::Client),
             ..TcpSpec::scenario(Scenario::Full)
         };
         let t = simulate(&spec).unwrap();
@@ -903,7 +979,9 @@ mod test {
             let spec = TcpSpec {
                 loss: Some(loss),
                 request: "x".repeat(len),
-                ..TcpSpec::scenario(Scenario::Full)
+                // A request from the client, as in a request-and-answer protocol.
+            first: Some(Side::Client),
+            ..TcpSpec::scenario(Scenario::Full)
             };
             let t = simulate(&spec).unwrap();
             let sent_end = 1001 + len as u32 + 1; // data, then the FIN
@@ -923,6 +1001,8 @@ mod test {
         let spec = TcpSpec {
             loss: Some(vec![4]),
             request: "x".repeat(6000),
+            // A request from the client, as in a request-and-answer protocol.
+            first: Some(Side::Client),
             ..TcpSpec::scenario(Scenario::Full)
         };
         let t = simulate(&spec).unwrap();
@@ -968,6 +1048,8 @@ mod test {
         let spec = TcpSpec {
             loss: Some(vec![4, 5, 6]),
             request: "x".repeat(3000),
+            // A request from the client, as in a request-and-answer protocol.
+            first: Some(Side::Client),
             ..TcpSpec::scenario(Scenario::Full)
         };
         let t = simulate(&spec).unwrap();

@@ -88,12 +88,23 @@ fn programs(spec: &TcpSpec) -> [Vec<Call>; 2] {
     use Call::*;
     let request = Send(spec.request.as_bytes().to_vec());
     let reply = Send(spec.reply.as_bytes().to_vec());
+    let server_first = spec.first_sender() == Side::Server;
     match spec.scenario {
+        // Seed 000 §2: server.py sends, reads the answer and closes;
+        // client.py reads, answers and closes.
+        Scenario::Full if server_first => [
+            vec![Connect, Recv, reply, Close],
+            vec![Listen, Accept, request, Recv, Close],
+        ],
         Scenario::Full => [
             vec![Connect, request, Recv, Close],
             vec![Listen, Accept, Recv, reply, Recv, Close],
         ],
         Scenario::Handshake => [vec![Connect], vec![Listen, Accept]],
+        Scenario::Data | Scenario::Retransmission if server_first => [
+            vec![Connect, Recv, reply],
+            vec![Listen, Accept, request, Recv],
+        ],
         Scenario::Data | Scenario::Retransmission => [
             vec![Connect, request, Recv],
             vec![Listen, Accept, Recv, reply],
