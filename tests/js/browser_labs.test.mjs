@@ -265,6 +265,10 @@ test("the page as server: the seed's client.py, run natively, connects and the p
   await page.waitForFunction(() => document.querySelectorAll("#labs-log li.got").length === 2);
   const got = await page.locator("#labs-log li.got").allTextContents();
   assert.deepEqual(got, ["msg = conn.recv(1024)  # b'bye'", "msg = conn.recv(1024)  # b'bye'"]);
+  // The timeline names the accepted connections by their order, not by relay ids from 2^31.
+  const socks = await page.locator("#labs-timeline tbody tr td:nth-child(2)").allTextContents();
+  assert.ok(socks.some((s) => /^accepted #1 tcp /.test(s)) && socks.some((s) => /^accepted #2 tcp /.test(s)), socks.join("\n"));
+  assert.ok(!socks.some((s) => s.includes("2147483648")), socks.join("\n"));
   assert.match((await page.locator("#labs-log").textContent()) ?? "", /conn, addr = sk\.accept\(\) {2}# \('127\.0\.0\.1', \d+\)/);
   await page.click("#labs-stop");
   assert.deepEqual(errors, []);

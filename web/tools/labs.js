@@ -212,7 +212,7 @@ function traced(e) {
     "tr",
     { class: `dir-${e.dir}`, "data-sock": e.sock, "data-dir": e.dir, "data-size": e.bytes.length },
     h("td", { class: "num", text: e.t_ms.toFixed(0) }),
-    h("td", { text: `#${e.sock} ${e.proto} ${peer}` }),
+    word(h("td"), () => `${sockName(e.sock)} ${e.proto} ${peer}`),
     word(h("td"), () => t(`labs.dir_${e.dir}`)),
     h("td", { class: "num", text: String(e.bytes.length) }),
     h("td", { class: "mono bytes", text: shown }),
@@ -221,11 +221,21 @@ function traced(e) {
   row.hidden = only.value !== "" && only.value !== String(e.sock);
   kept.tbody.append(row);
   if (![...only.options].some((o) => o.value === String(e.sock))) {
-    only.append(h("option", { value: String(e.sock), text: `#${e.sock} ${e.proto} ${peer}` }));
+    only.append(word(h("option", { value: String(e.sock) }), () => `${sockName(e.sock)} ${e.proto} ${peer}`));
   }
   while (kept.tbody.rows.length > MAX_ROWS) kept.tbody.rows[0].remove();
 }
 session.trace.add(traced);
+
+/**
+ * A socket as the timeline names it: the page's own by its id, one the
+ * relay accepted (ids from 2^31, relay-protocol.md) as the n-th accepted
+ * connection, where the raw id would mean nothing to a learner.
+ * @param {number} sock
+ */
+function sockName(sock) {
+  return sock >= 2 ** 31 ? t("labs.sock_accepted", { n: sock - 2 ** 31 + 1 }) : `#${sock}`;
+}
 
 /**
  * A button that opens the chunk as a reconstructed Ethernet/IPv4/TCP (or
