@@ -4,12 +4,14 @@
 // (MACs, TTL, checksum), all as lanSimulate says; each step's frame opens in
 // the four linked views with dissect's values, a field lighting its bytes; the wrong-mask variant,
 // chosen or typed, fails at A with ping's message; the pcapng download is
-// the trace's and tshark reads it; the URL carries the state; it fits a phone.
+// the trace's and tshark reads it; the URL carries the state; it fits a phone;
+// in 简体中文 every step's explanation is Chinese, no English box left.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadWasm, startRelay, launchChromium, openPlayground, screenshot } from "./helpers.mjs";
+import { simExplanation } from "../../web/i18n-sim.js";
 
 let relay, browser, wasm;
 
@@ -223,6 +225,35 @@ test("every failure says why in words that name it: no gateway, a gateway off th
   await ready(page);
   assert.match(await why(), /没人回答 R 问 192\.168\.13\.77 的 ARP 请求/);
   for (const line of await events()) assert.doesNotMatch(line, /\{\w+\}/, line);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("简体中文: every step of every variant explains itself in Chinese, and no English (英文) box is left", async () => {
+  const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=lan`);
+  await ready(page);
+  await page.selectOption("#lang", "zh");
+  await ready(page);
+  for (const variant of ["normal", "wrong_mask", "no_gateway", "ttl_1", "unknown_network"]) {
+    await page.selectOption("#lan-variant", variant);
+    const trace = wasm.lanSimulate({ variant });
+    assert.equal(await page.locator("#lan-events li").count(), trace.events.length, variant);
+    for (const [i, e] of trace.events.entries()) {
+      await page.locator("#lan-events li button").nth(i).click();
+      const note = page.locator('#lan-detail p[lang="zh-CN"]');
+      assert.equal(await note.count(), 1, `${variant} step ${i + 1}`);
+      assert.equal(await note.textContent(), simExplanation(e.explanation), `${variant} step ${i + 1}`);
+      assert.match(await note.textContent(), /[\u4e00-\u9fff]/);
+      assert.equal(await page.locator("#panel-lan details.core-note").count(), 0, `${variant} step ${i + 1}: ${e.explanation}`);
+    }
+  }
+  assert.doesNotMatch(await page.locator("#panel-lan").textContent(), /（英文）/);
+  // In English the core's sentence is shown as it is.
+  await page.selectOption("#lang", "en");
+  await ready(page);
+  await page.locator("#lan-events li button").first().click();
+  const trace = wasm.lanSimulate({ variant: "unknown_network" });
+  assert.equal(await page.locator('#lan-detail p[lang="en"]').textContent(), trace.events[0].explanation);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -4,12 +4,14 @@
 // previous state and play runs to the end; an arrow opens its frame in the
 // four linked views with the WASM dissector's values, and the TCP flags
 // selected in the tree light bytes 46-47 of that frame; the pcapng download is the
-// trace's, and tshark reads it; the URL carries the state; it fits a phone.
+// trace's, and tshark reads it; the URL carries the state; it fits a phone;
+// in 简体中文 every segment's explanation is Chinese, no English box left.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadWasm, startRelay, launchChromium, openPlayground, screenshot } from "./helpers.mjs";
+import { simExplanation } from "../../web/i18n-sim.js";
 
 let relay, browser, wasm;
 
@@ -266,6 +268,38 @@ test("options: an ISN that wraps past 2^32, a lost SYN-ACK, other data; bad inpu
   await page.selectOption("#tcp-scenario", "data");
   await page.fill("#tcp-request", "hello, world");
   assert.match((await labels(page))[3], /^PSH-ACK seq=0 ack=5001 len=12$/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("简体中文: every segment of every scenario is explained in Chinese, and no English (英文) box is left", async () => {
+  const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=tcp`);
+  await ready(page);
+  await page.selectOption("#lang", "zh");
+  await ready(page);
+  for (const scenario of ["full", "handshake", "data", "close", "simultaneous_close", "refused", "retransmission"]) {
+    await page.selectOption("#tcp-scenario", scenario);
+    const trace = wasm.tcpSimulate({ scenario });
+    assert.equal(await page.locator("#tcp-events li").count(), trace.events.length, scenario);
+    for (const [i, e] of trace.events.entries()) {
+      if (!e.segment) continue;
+      await page.locator("#tcp-events li button").nth(i).click();
+      assert.match(await page.textContent("#tcp-detail-title"), new RegExp(`^报文段 ${e.segment.number}：`));
+      const note = page.locator('#tcp-detail p[lang="zh-CN"]');
+      assert.equal(await note.count(), 1, `${scenario} segment ${e.segment.number}`);
+      assert.equal(await note.textContent(), simExplanation(e.explanation), `${scenario} segment ${e.segment.number}`);
+      assert.match(await note.textContent(), /[\u4e00-\u9fff]/);
+      assert.equal(await page.locator("#panel-tcp details.core-note").count(), 0, `${scenario} segment ${e.segment.number}: ${e.explanation}`);
+    }
+  }
+  assert.doesNotMatch(await page.locator("#panel-tcp").textContent(), /（英文）/);
+  // In English the core's sentence is shown as it is.
+  await page.selectOption("#lang", "en");
+  await ready(page);
+  const trace = wasm.tcpSimulate({ scenario: "retransmission" });
+  const first = trace.events.findIndex((e) => e.segment);
+  await page.locator("#tcp-events li button").nth(first).click();
+  assert.equal(await page.locator('#tcp-detail p[lang="en"]').textContent(), trace.events[first].explanation);
   assert.deepEqual(errors, []);
   await page.close();
 });

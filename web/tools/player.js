@@ -6,6 +6,7 @@
 // @ts-check
 import { t, getLang } from "../i18n.js";
 import { h } from "../ui.js";
+import { simExplanation } from "../i18n-sim.js";
 import { dissect } from "../pkg/netlab_wasm.js";
 import { frameViews } from "../views/frame.js";
 
@@ -162,14 +163,17 @@ export function keepInView(list) {
 
 /**
  * The simulator's own explanation of an event, which the core writes in
- * English: as it is in English, folded under a translated heading in
- * Chinese (the one-line summary above it is translated).
+ * English: in Chinese, its translation (web/i18n-sim.js) as a paragraph of
+ * its own; a sentence no rule knows stays English, whole, folded under a
+ * translated heading (the one-line summary above it is translated).
  * @param {string} text
  * @param {string} cls
  */
 export function coreNote(text, cls) {
-  const p = h("p", { class: cls, lang: "en", text });
-  return getLang() === "en" ? p : h("details", { class: "core-note" }, h("summary", { text: t("sim.core_note") }), p);
+  if (getLang() === "en") return h("p", { class: cls, lang: "en", text });
+  const zh = simExplanation(text);
+  if (zh !== null) return h("p", { class: cls, lang: "zh-CN", text: zh });
+  return h("details", { class: "core-note" }, h("summary", { text: t("sim.core_note") }), h("p", { class: cls, lang: "en", text }));
 }
 
 /**
