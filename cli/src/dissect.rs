@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use netlab_core::packet::dissect::{Dissection, dissect};
-use netlab_core::packet::hex::parse_hex;
+use netlab_core::packet::hex::parse_bytes;
 use netlab_core::packet::pcap::{self, LINKTYPE_ETHERNET};
 use netlab_core::packet::{Field, Layer};
 use serde::Serialize;
@@ -42,7 +42,8 @@ pub fn run(args: &Args, out: &Output) -> Result<ExitCode, String> {
     } else {
         args.hex.join(" ")
     };
-    let bytes = parse_hex(&text).map_err(|e| e.to_string())?;
+    // Hex in any common form, or Python's bytes as print() shows them.
+    let bytes = parse_bytes(&text).map_err(|e| e.to_string())?;
     let d = dissect(&bytes);
     Ok(out.result(&d, |d| render_dissection(d, &bytes)))
 }
@@ -228,6 +229,7 @@ pub fn hex_dump(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod test {
     use super::*;
+    use netlab_core::packet::hex::parse_hex;
 
     #[test]
     fn dumps_read_back() {

@@ -306,6 +306,16 @@ test("the dissector takes every pasted form, shows truncation and bad checksums 
   // A wrong TCP checksum: bad in the tree and the diagram, as in tshark.
   await page.click('#panel-dissect [data-example="bad_checksum"]');
   assert.match(await page.locator("#dissect-summary").textContent(), /1 problem: TCP/);
+  // The same frame as Python prints bytes (what a recv() or the Labs timeline shows), and as xxd dumps it.
+  const badHex = (await page.inputValue("#dissect-hex")).replace(/[^0-9a-f]/gi, "");
+  const badBytes = Buffer.from(badHex, "hex");
+  const pyLiteral = spawnSync("python3", ["-c", `import sys; print(bytes.fromhex(sys.argv[1]))`, badHex], { encoding: "utf8" }).stdout.trim();
+  const od = spawnSync("od", ["-Ax", "-tx1"], { input: badBytes, encoding: "utf8" }).stdout;
+  for (const pasted of [pyLiteral, od]) {
+    await page.fill("#dissect-hex", pasted);
+    await page.waitForFunction(() => /1 problem: TCP/.test(document.querySelector("#dissect-summary")?.textContent ?? ""));
+    assert.equal(await page.locator("#dissect-hex-error").textContent(), "", pasted.slice(0, 40));
+  }
   assert.equal(await page.locator('#dissect-view-tree [data-ws="tcp.checksum"] .badge.bad').count(), 1);
   assert.equal(await page.locator('#dissect-view-tree [data-ws="ip.checksum"] .badge.good').count(), 1);
   assert.equal(await page.locator("#dissect-view-diagram .cell.bad").count(), 1);

@@ -933,6 +933,43 @@ fn tshark_hex_dump_reads_back() {
     assert_eq!(parse_hex(&dump).unwrap(), frame);
 }
 
+/// What the common tools print for a frame, read back by `netlab dissect`
+/// (and so the page): od (coreutils) and Python's `print(bytes)` always,
+/// xxd and `hexdump -C` where this machine has them.
+#[test]
+fn cli_dissect_reads_od_xxd_hexdump_and_python_bytes() {
+    let frame = built(&seeds_spec());
+    let dir = TempDir::new();
+    let path = dir.file("frame.bin");
+    std::fs::write(&path, &frame).unwrap();
+    let file = path.to_str().unwrap();
+    let (_, want) = netlab_json(&["dissect", &netlab_core::packet::field::hex(&frame)]);
+    let run = |program: &str, args: &[&str]| -> Option<String> {
+        let out = Command::new(program).args(args).output().ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let mut printed = vec![
+        ("od", run("od", &["-Ax", "-tx1", file]).expect("od runs")),
+        (
+            "python3",
+            run(
+                "python3",
+                &["-c", &format!("print(open({file:?}, 'rb').read())")],
+            )
+            .expect("python3 runs"),
+        ),
+    ];
+    printed.extend(run("xxd", &[file]).map(|t| ("xxd", t)));
+    printed.extend(run("hexdump", &["-C", file]).map(|t| ("hexdump -C", t)));
+    for (tool, text) in printed {
+        let (code, json) = netlab_json(&["dissect", text.trim_end()]);
+        assert_eq!(code, 0, "{tool}: {json}");
+        assert_eq!(json, want, "{tool}");
+    }
+}
+
 #[test]
 fn cli_encap_pcap_matches_tshark() {
     let dir = TempDir::new();

@@ -4,7 +4,7 @@
 use js_sys::{Array, Date, Reflect, Uint8Array};
 use netlab_core::packet::dissect::dissect as dissect_frame;
 use netlab_core::packet::encap::{EncapSpec, encapsulate as build};
-use netlab_core::packet::hex::parse_hex;
+use netlab_core::packet::hex::{parse_bytes, parse_hex};
 use netlab_core::packet::pcap::{self, Format, Record};
 use netlab_core::packet::pcapng;
 use serde::Serialize;
@@ -153,15 +153,16 @@ pub fn encapsulate(
 }
 
 /// Reads a frame back into named layers; bad checksums and truncation are
-/// findings, never a thrown error. A string is hex text, read as `netlab
-/// dissect HEX` reads it (spaces, colons, `0x`, Wireshark's hex stream or
-/// dump), with its error for bad hex.
+/// findings, never a thrown error. A string is read as `netlab dissect`
+/// reads it: a Python bytes literal as `print(sk.recv(1024))` shows it, or
+/// hex (spaces, colons, `0x`, Wireshark's hex stream, the dumps of
+/// Wireshark, xxd, `hexdump -C`, `tcpdump -XX` and od), with its error.
 #[wasm_bindgen(unchecked_return_type = "Dissection")]
 pub fn dissect(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[] | string")] bytes: JsValue,
 ) -> Result<JsValue, JsError> {
     let frame = if let Some(text) = bytes.as_string() {
-        parse_hex(&text)?
+        parse_bytes(&text)?
     } else if Array::is_array(&bytes) {
         byte_array(&bytes, "bytes")?
     } else {

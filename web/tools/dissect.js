@@ -3,10 +3,10 @@
 // named layers in the four linked views (views/frame.js), with the
 // findings (a bad checksum, a frame cut short) where they occur. The frame
 // downloads as pcap or pcapng, which Wireshark opens. The core parses the
-// hex (`parseHex`), reads the capture (`readCapture`), dissects (`dissect`)
+// hex or Python's bytes (`parseBytes`), reads the capture (`readCapture`), dissects (`dissect`)
 // and writes the file (`toPcap`); this module only shows.
 // @ts-check
-import { parseHex, dissect, readCapture, toPcap, encapsulate } from "../pkg/netlab_wasm.js";
+import { parseBytes, dissect, readCapture, toPcap, encapsulate } from "../pkg/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { layerName, layerSummary } from "../i18n-fields.js";
 import { h, textField, showError, attempt, liveSummary, onEdit, part, scrollBox, messageOf, truncated, LIMITS } from "../ui.js";
@@ -138,7 +138,7 @@ function mount(panel, ctx) {
   let sel = "";
 
   function render() {
-    const parsed = attempt(() => parseHex(hex.input.value));
+    const parsed = attempt(() => parseBytes(hex.input.value));
     if (parsed.err !== undefined || (parsed.ok && parsed.ok.length === 0)) {
       const message = parsed.err ?? t("dissect.empty");
       bytes = null;

@@ -231,59 +231,107 @@ fn unescape(inner: &str, quote: char, raw: bool, at: usize) -> Result<Vec<u8>, H
 }
 
 /// A hex dump: every non-empty line starts with an offset equal to the
-/// bytes read so far, then byte pairs, then (after a wider gap) an ASCII
-/// column that is ignored. `None` if the text is not one.
+/// bytes read so far (`0010`, `00000010:` as xxd writes it, `0x0010:` as
+/// `tcpdump -XX` does), then the bytes in groups of one or more pairs
+/// (`02 00`, `0200 0000`), then an ASCII column that is ignored (after
+/// `|` for `hexdump -C`). `None` if the text is not one.
+///
+/// A line's bytes end where the next line's offset says; the last line's
+/// end where the first line's did, since dumps align their ASCII column
+/// (a single line: at a gap of three spaces, or at the first group that
+/// is not hex).
 fn hex_dump(text: &str) -> Option<Vec<u8>> {
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    if lines.is_empty() {
-        return None;
-    }
+    let parsed: Vec<(usize, bool, usize)> = lines
+        .iter()
+        .map(|line| dump_offset(line))
+        .collect::<Option<_>>()?;
     let mut out = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let line = line.trim_start();
-        let (offset, rest) = line.split_once(char::is_whitespace)?;
-        let offset = offset.trim_end_matches(':');
-        if !(4..=8).contains(&offset.len()) || usize::from_str_radix(offset, 16).ok()? != out.len()
-        {
+    // Where the first whole line's bytes ended: the last line's cannot go further.
+    let mut hex_end: Option<usize> = None;
+    for (i, (line, &(offset, colon, after))) in lines.iter().zip(&parsed).enumerate() {
+        if offset != out.len() {
             return None;
         }
-        // Bytes on this line: up to the next line's offset, or up to the
-        // ASCII column (a gap of 3 or more spaces) on the last line.
-        let limit = match lines.get(i + 1) {
-            Some(next) => {
-                let next_offset = next.split_whitespace().next()?.trim_end_matches(':');
-                usize::from_str_radix(next_offset, 16)
-                    .ok()?
-                    .checked_sub(out.len())?
-            }
-            None => usize::MAX,
+        let want = match parsed.get(i + 1) {
+            Some(&(next, ..)) => Some(next.checked_sub(offset)?),
+            None => None,
         };
-        let hex_part = if limit == usize::MAX {
-            rest.trim_start().split("   ").next().unwrap_or("")
-        } else {
-            rest
+        let rest = line.get(after..)?;
+        let area = match (want, hex_end) {
+            (None, Some(end)) => rest.get(..end.saturating_sub(after).min(rest.len()))?,
+            // One line: xxd and tcpdump (a colon after the offset) put two
+            // spaces before the ASCII column, Wireshark three.
+            (None, None) => {
+                let gap = if colon { "  " } else { "   " };
+                rest.trim_start().split(gap).next().unwrap_or("")
+            }
+            _ => rest,
         };
         let mut taken = 0;
-        for token in hex_part.split_whitespace() {
-            if taken == limit {
+        let mut end = after;
+        let mut scan = 0;
+        for token in area.split_whitespace() {
+            if want == Some(taken) {
                 break;
             }
-            if token.len() != 2 {
-                // Past the bytes: only the ASCII column may follow, and
-                // only where the next line's offset says the bytes end.
-                if limit == usize::MAX {
+            let at = scan + area.get(scan..)?.find(token)?;
+            scan = at + token.len();
+            // A single line without a colon after its offset takes byte
+            // pairs only, so "0000 0001" stays plain hex.
+            let widest = if colon || lines.len() > 1 { 16 } else { 2 };
+            let is_group = token.len() % 2 == 0
+                && token.len() <= widest
+                && token.bytes().all(|b| b.is_ascii_hexdigit());
+            if !is_group {
+                // Past the bytes: the ASCII column.
+                if want.is_some() || taken == 0 {
+                    break;
+                }
+                if lines.len() == 1 && !colon {
                     return None;
                 }
                 break;
             }
-            out.push(u8::from_str_radix(token, 16).ok()?);
-            taken += 1;
+            for pair in token.as_bytes().chunks(2) {
+                if want == Some(taken) {
+                    return None;
+                }
+                out.push(u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?);
+                taken += 1;
+            }
+            end = after + scan;
         }
-        if taken == 0 || (limit != usize::MAX && taken != limit) {
-            return None;
+        match want {
+            Some(w) if taken != w => return None,
+            Some(_) => {
+                hex_end.get_or_insert(end);
+            }
+            // hexdump and od end with the size alone, as an offset.
+            None if taken == 0 && i > 0 && area.trim().is_empty() => {}
+            None if taken == 0 => return None,
+            None => {}
         }
     }
     Some(out)
+}
+
+/// A dump line's offset: its value, whether a `:` followed it, and where
+/// the text after it begins (a byte index into `line`).
+fn dump_offset(line: &str) -> Option<(usize, bool, usize)> {
+    let lead = line.len() - line.trim_start().len();
+    let token = line.get(lead..)?.split_whitespace().next()?;
+    let after = lead + token.len();
+    let colon = token.ends_with(':');
+    let digits = token.trim_end_matches(':');
+    let digits = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+        .unwrap_or(digits);
+    if !(4..=8).contains(&digits.len()) {
+        return None;
+    }
+    Some((usize::from_str_radix(digits, 16).ok()?, colon, after))
 }
 
 #[cfg(test)]
@@ -373,5 +421,37 @@ mod test {
         assert_eq!(parse_hex(tricky).unwrap(), b"ab cab cab cab cab");
         // A plain line that starts like an offset is plain hex.
         assert_eq!(parse_hex("0000 0001").unwrap(), [0, 0, 0, 1]);
+    }
+
+    /// The same 42-byte frame as xxd, `hexdump -C`, `tcpdump -XX` and od
+    /// (`-Ax -tx1`) print it, each read back whole.
+    #[test]
+    fn the_dump_formats_of_common_tools() {
+        let frame: Vec<u8> = (0u8..42).map(|i| i.wrapping_mul(37) ^ 0x45).collect();
+        // Printed by the tools themselves (tcpdump's layout from xxd's groups).
+        let xxd = "00000000: 4560 0f2a d1fc 9b46 6d08 37d2 f9a4 436e  E`.*...Fm.7...Cn\n\
+         00000010: 1530 dffa a14c 6b16 3dd8 87a2 4974 133e  .0...Lk.=...It.>\n\
+         00000020: e580 af4a 711c 3be6 8da8                 ...Jq.;...\n";
+        let hexdump = "00000000  45 60 0f 2a d1 fc 9b 46  6d 08 37 d2 f9 a4 43 6e  |E`.*...Fm.7...Cn|\n\
+         00000010  15 30 df fa a1 4c 6b 16  3d d8 87 a2 49 74 13 3e  |.0...Lk.=...It.>|\n\
+         00000020  e5 80 af 4a 71 1c 3b e6  8d a8                    |...Jq.;...|\n\
+         0000002a\n";
+        let tcpdump = "\t0x0000:  4560 0f2a d1fc 9b46 6d08 37d2 f9a4 436e  E`.*...Fm.7...Cn\n\
+         \t0x0010:  1530 dffa a14c 6b16 3dd8 87a2 4974 133e  .0...Lk.=...It.>\n\
+         \t0x0020:  e580 af4a 711c 3be6 8da8                 ...Jq.;...\n";
+        let od = "000000 45 60 0f 2a d1 fc 9b 46 6d 08 37 d2 f9 a4 43 6e\n\
+         000010 15 30 df fa a1 4c 6b 16 3d d8 87 a2 49 74 13 3e\n\
+         000020 e5 80 af 4a 71 1c 3b e6 8d a8\n\
+         00002a\n";
+        for (name, dump) in [
+            ("xxd", xxd),
+            ("hexdump -C", hexdump),
+            ("tcpdump -XX", tcpdump),
+            ("od", od),
+        ] {
+            assert_eq!(parse_hex(dump).unwrap_or_default(), frame, "{name}");
+        }
+        // A one-line xxd dump whose ASCII column is hex-like letters still ends at its column.
+        assert_eq!(parse_hex("00000000: 6162 6364  abcd").unwrap(), b"abcd");
     }
 }
