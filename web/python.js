@@ -25,6 +25,16 @@ export function pyStr(s) {
 }
 
 /**
+ * A string as Python's json.dumps writes it by default (ensure_ascii):
+ * JSON's escapes, and every character outside printable ASCII as \uXXXX
+ * (UTF-16, as Python writes a character past U+FFFF: two escapes).
+ * @param {string} text
+ */
+export function pyJsonString(text) {
+  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
  * `repr()` of a Python bytes object: `b'\x15\xcd[\x07'`.
  * @param {Uint8Array} bytes
  */

@@ -5,7 +5,7 @@
 import { hmacDigest, structPack, structUnpack } from "../pkg/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, messageOf } from "../ui.js";
-import { pyBytes, toHex } from "../python.js";
+import { pyBytes, pyJsonString, toHex } from "../python.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").Relay} Relay */
 /** @typedef {import("../pkg/netlab_wasm.js").Socket} Socket */
@@ -233,7 +233,9 @@ export const EXERCISES = [
         return;
       }
       const bytes = new Uint8Array(await file.arrayBuffer());
-      const header = `{"filename": ${JSON.stringify(file.name)}, "filesize": ${bytes.length}}`;
+      // json.dumps as the seed calls it: ", " and ": " between items, and
+      // ensure_ascii, so 作业.txt goes as \u4f5c\u4e1a.txt.
+      const header = `{"filename": ${pyJsonString(file.name)}, "filesize": ${bytes.length}}`;
       const headerBytes = new TextEncoder().encode(header);
       const mlen = structPack("i", [headerBytes.length]);
       show(ctx, "labs-header", () => t("labs.header"), header);
