@@ -134,6 +134,8 @@ test("sticky: one recv of 9 bytes b'hellonice', merged in the timeline; framed d
   await page.selectOption("#labs-trace-sock", "");
   // A chunk opens as a reconstructed frame around its real payload and ports.
   const inRow = page.locator(`#labs-timeline tr[data-dir="in"][data-sock="${sock}"]`).first();
+  // Its button says which chunk it opens (every row has one).
+  assert.match((await inRow.locator("button.frame").getAttribute("aria-label")) ?? "", new RegExp(`^frame of the ${ins[0]}-byte chunk in on #${sock} at \\d+ ms$`));
   await inRow.locator("button.frame").click();
   assert.equal(await inRow.locator("button.frame").getAttribute("aria-expanded"), "true");
   const frame = page.locator("#labs-timeline tr.frame-row").first();

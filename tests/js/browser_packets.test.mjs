@@ -319,6 +319,9 @@ test("the dissector takes every pasted form, shows truncation and bad checksums 
   assert.equal(await page.locator('#dissect-view-tree [data-ws="tcp.checksum"] .badge.bad').count(), 1);
   assert.equal(await page.locator('#dissect-view-tree [data-ws="ip.checksum"] .badge.good').count(), 1);
   assert.equal(await page.locator("#dissect-view-diagram .cell.bad").count(), 1);
+  // Each diagram is named for a screen reader; the payload is not called a header.
+  const regions = await page.locator("#dissect-view-diagram .scroll").evaluateAll((els) => els.map((e) => e.getAttribute("aria-label")));
+  assert.ok(regions.includes("The TCP header, 32 bits a row") && regions.includes("Data, 32 bits a row"), regions.join(" | "));
   await page.click('#dissect-view-findings button.fv-finding');
   assert.deepEqual(await numbers(page, "#dissect-view-hex .b.sel", "data-byte"), [50, 51]);
   const enBad = await page.locator("#dissect-view-findings li .error").first().textContent();

@@ -245,7 +245,13 @@ function sockName(sock) {
  */
 function frameButton(e) {
   const [src, dst] = e.dir === "out" ? [e.local, e.peer] : [e.peer, e.local];
-  const button = word(h("button", { type: "button", class: "frame", "aria-expanded": "false" }), () => t("labs.frame"));
+  const button = h("button", { type: "button", class: "frame", "aria-expanded": "false" });
+  // Every row has one: a screen reader hears which chunk each opens.
+  word(button, () => {
+    const dir = t(`labs.dir_${e.dir}`).replace(/^[←→]\s*/, "");
+    button.setAttribute("aria-label", t("labs.frame_of", { dir, n: e.bytes.length, sock: sockName(e.sock), t: e.t_ms.toFixed(0) }));
+    return t("labs.frame");
+  });
   button.addEventListener("click", () => {
     const row = button.closest("tr");
     const open = row?.nextElementSibling?.classList.contains("frame-row");

@@ -32,6 +32,9 @@
 // @ts-check
 import { t, getLang } from "../i18n.js";
 import { fieldName, fieldMeaning, findingRule, fieldValue, layerSummary, layerName } from "../i18n-fields.js";
+
+/** The layers that are bytes, not a header: named as such to a screen reader. */
+const NOT_HEADERS = ["data", "ethernet_trailer", "ethernet_phy"];
 import { h, scrollBox, truncated, LIMITS } from "../ui.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").PacketLayer} PacketLayer */
@@ -507,7 +510,8 @@ function diagramView(o, entries, findings) {
         "figure",
         { class: "fv-figure" },
         h("figcaption", {}, h("strong", { text: layerName(layer.name) }), ` (${bytesText(layer.length)})`),
-        scrollBox(t("frame.diagram_of", { name: layerName(layer.name) }), grid),
+        // A payload, a trailer or the wire's own bytes are no header.
+        scrollBox(t(NOT_HEADERS.includes(layer.protocol) ? "frame.diagram_of_bytes" : "frame.diagram_of", { name: layerName(layer.name) }), grid),
       ),
     );
   });
