@@ -1,5 +1,5 @@
 // The encapsulation stepper, the four linked frame views and the dissector,
-// in Chromium against a real relay: the seeds' conn.send(b'hello') in 5
+// in Chromium against a real relay: a client's sk.send(b'hello') in 5
 // steps of 5 + 20 + 20 + 14 bytes (+ 13 on the wire) as `encapsulate`
 // says; the TCP flags selected in the tree light bytes 46-47, where
 // tshark's PDML puts tcp.flags; the downloaded pcap and pcapng are read by
@@ -74,7 +74,7 @@ async function violations(page) {
     .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(" ")}: ${n.failureSummary}`));
 }
 
-test("the stepper follows conn.send(b'hello') down 5 steps: 5, 20, 20, 14 bytes, then 13 on the wire, as encapsulate says", async () => {
+test("the stepper follows sk.send(b'hello') down 5 steps: 5, 20, 20, 14 bytes, then 13 on the wire, as encapsulate says", async () => {
   const built = wasm.encapsulate(SEED);
   assert.deepEqual(built.layers.map((l) => l.length), [14, 20, 20, 5]);
   const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=encap`);
@@ -95,12 +95,12 @@ test("the stepper follows conn.send(b'hello') down 5 steps: 5, 20, 20, 14 bytes,
 
   // Step by step: each wraps the one before; the summary and the bytes follow.
   assert.match(await page.locator("#encap-summary").textContent(), /^Step 1 of 5, 5 Application: the data is 5 bytes/);
-  assert.match(await page.locator(".encap-facts .note").textContent(), /: conn\.send\(b'hello'\)\. /);
+  assert.match(await page.locator(".encap-facts .note").textContent(), /: sk\.send\(b'hello'\)\. /);
   // The step names the call that sends what was typed, not the seed's always.
   await page.fill("#encap-payload", "abc");
-  await page.waitForFunction(() => /conn\.send\(b'abc'\)/.test(document.querySelector(".encap-facts .note")?.textContent ?? ""));
+  await page.waitForFunction(() => /sk\.send\(b'abc'\)/.test(document.querySelector(".encap-facts .note")?.textContent ?? ""));
   await page.fill("#encap-payload", "hello");
-  await page.waitForFunction(() => /conn\.send\(b'hello'\)/.test(document.querySelector(".encap-facts .note")?.textContent ?? ""));
+  await page.waitForFunction(() => /sk\.send\(b'hello'\)/.test(document.querySelector(".encap-facts .note")?.textContent ?? ""));
   assert.equal(await page.isDisabled("#encap-back"), true);
   for (let k = 2; k <= 5; k++) {
     await page.click("#encap-next");
@@ -202,7 +202,7 @@ test("selecting the TCP flags lights bytes 46-47, where tshark's PDML puts tcp.f
   assert.equal(frame.hex.length, 118);
   // The pcapng carries the lesson as a packet comment.
   const ng = await downloaded(page, "#encap-pcapng", "encap.pcapng");
-  assert.equal(tshark("-r", ng, "-T", "fields", "-e", "frame.comment").trim(), "netlab encapsulation: conn.send(b'hello')");
+  assert.equal(tshark("-r", ng, "-T", "fields", "-e", "frame.comment").trim(), "netlab encapsulation: sk.send(b'hello')");
   assert.equal(pdmlFields(ng, "tcp.checksum.status")[0][0]?.show, "1");
 
   // Edit: UDP from another port with a new payload; the frame and steps follow the core.

@@ -15,7 +15,7 @@ import { frameViews, saveCapture, bytesText, findingText } from "../views/frame.
 /** @typedef {import("../pkg/netlab_wasm.js").Dissection} Dissection */
 /** @typedef {import("../pkg/netlab_wasm.js").CaptureFile} CaptureFile */
 
-/** The seeds' conn.send(b'hello') frame (what the encapsulation tool builds by default), as Wireshark's hex stream. */
+/** A client's sk.send(b'hello') frame (what the encapsulation tool builds by default), as Wireshark's hex stream. */
 const SEED_HEX = "02000000000202000000000108004500002d000140004006a077c0a80c01c0a80d01cf08232800000001000000015018faf0e47e000068656c6c6f";
 
 export default {

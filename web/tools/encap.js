@@ -1,5 +1,5 @@
-// The encapsulation stepper: the seeds' `conn.send(b'hello')` from
-// 192.168.12.1:53000 to 192.168.13.1:9000 (seed 000 §3.1) followed down the
+// The encapsulation stepper: a client's `sk.send(b'hello')` (seed 003's chat
+// client) from 192.168.12.1:53000 to 192.168.13.1:9000 followed down the
 // stack one step at a time. Each step wraps the unit of the step before in
 // its header, in its layer's colour, with its size and its share of the
 // bytes on the wire; the physical step shows the bits and their Manchester
@@ -19,7 +19,7 @@ import { physicalView } from "../views/wire.js";
 /** @typedef {import("../pkg/netlab_wasm.js").EncapStep} EncapStep */
 /** @typedef {import("../pkg/netlab_wasm.js").PacketLayer} PacketLayer */
 
-/** The seeds' example: conn.send(b'hello') on an open connection. */
+/** The example: the client's sk.send(b'hello') on an open connection. */
 const DEFAULTS = {
   transport: "tcp",
   payload: "hello",
@@ -548,7 +548,7 @@ function pythonCall(s) {
   const data = pyBytes(new TextEncoder().encode(String(s.payload)));
   if (s.proto === "udp") return `sk.sendto(${data}, (${pyStr(String(s.dst))}, ${s.dst_port}))`;
   if (s.proto === "icmp") return `ping ${s.dst}`;
-  return `conn.send(${data})`;
+  return `sk.send(${data})`;
 }
 
 /**

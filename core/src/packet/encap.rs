@@ -24,7 +24,7 @@
 //!   OS picks a client's port; the destination port must be given.
 //! - TTL 64 (Linux's default); IP identification 1; Don't Fragment set,
 //!   as Linux sets it for path MTU discovery.
-//! - TCP: flags PSH, ACK when there is a payload (what `conn.send(b'hello')`
+//! - TCP: flags PSH, ACK when there is a payload (what `sk.send(b'hello')`
 //!   on an open connection sends) and ACK alone without one; sequence and
 //!   acknowledgment numbers 1 (the first byte after the handshake, counted
 //!   as Wireshark's relative numbers do); window 64240 (44 segments of
