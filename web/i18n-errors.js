@@ -153,6 +153,8 @@ export const ERRORS_ZH = {
     "--{flag}：{address} 是 IPv6 地址；encap 只构造 IPv4 帧，和教程里的例子一样（dissect 可以读 IPv6）",
   "a payload of {payload} bytes makes a {packet}-byte IPv4 packet, over Ethernet's MTU of 1500 bytes; netlab does not fragment, so at most {max} bytes of payload fit with {proto}":
     "{payload} 字节的有效载荷会构成 {packet} 字节的 IPv4 数据包，超过了以太网 1500 字节的 MTU；netlab 不做分片，所以用 {proto} 时有效载荷最多 {max} 字节",
+  "a payload of {payload} bytes is more than one TCP segment carries over Ethernet (MSS {max}: the MTU of 1500 minus 20 bytes of IPv4 and 20 of TCP); TCP would cut sk.send()'s bytes into segments of at most {max}, and this builds one, so give at most {max} bytes":
+    "{payload} 字节的有效载荷超过了以太网上一个 TCP 报文段能装的量（MSS {max}：MTU 1500 减去 20 字节 IPv4 报头和 20 字节 TCP 报头）；TCP 会把 sk.send() 的字节切成每段最多 {max} 字节的报文段，而这里只构造一段，所以最多给 {max} 字节",
   "'{0}' is not a protocol netlab builds; use tcp, udp or icmp": "netlab 不构造协议 '{0}'；请用 tcp、udp 或 icmp",
   // The spec reader's prefix: which field of the spec the message is about.
   "--{flag}: {e}": "--{flag}：{e}",

@@ -1110,7 +1110,10 @@ fn cli_errors_name_the_field() {
         &big,
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("payload of 1461 bytes"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("payload of 1461 bytes is more than one TCP segment")
+    );
 }
 
 #[test]

@@ -332,7 +332,8 @@ pub enum EncapError {
         "--{flag}: {address} is an IPv6 address; encap builds IPv4 frames, as the seeds' examples are (dissect reads IPv6)"
     )]
     Ipv6 { flag: &'static str, address: String },
-    /// More than Ethernet carries; netlab does not fragment.
+    /// More than Ethernet carries in one UDP or ICMP packet; netlab does
+    /// not fragment.
     #[error(
         "a payload of {payload} bytes makes a {packet}-byte IPv4 packet, over Ethernet's MTU of 1500 bytes; \
          netlab does not fragment, so at most {max} bytes of payload fit with {proto}"
@@ -343,6 +344,15 @@ pub enum EncapError {
         max: usize,
         proto: Transport,
     },
+    /// More than one TCP segment carries over Ethernet. TCP does not leave
+    /// this to IP fragmentation: it cuts a `send()`'s bytes into segments of
+    /// at most the MSS, and this builds one segment.
+    #[error(
+        "a payload of {payload} bytes is more than one TCP segment carries over Ethernet (MSS {max}: \
+         the MTU of 1500 minus 20 bytes of IPv4 and 20 of TCP); TCP would cut sk.send()'s bytes into \
+         segments of at most {max}, and this builds one, so give at most {max} bytes"
+    )]
+    SegmentTooLarge { payload: usize, max: usize },
     /// Not one of the protocols.
     #[error("'{0}' is not a protocol netlab builds; use tcp, udp or icmp")]
     Proto(String),
@@ -587,6 +597,12 @@ pub fn encapsulate(spec: &EncapSpec) -> Result<Encapsulation, EncapError> {
     let payload = &spec.payload;
     let upper_len = upper.header_len() + payload.len();
     let packet_len = ipv4::HEADER_LEN + upper_len;
+    if packet_len > ethernet::MTU && spec.proto == Transport::Tcp {
+        return Err(EncapError::SegmentTooLarge {
+            payload: payload.len(),
+            max: ethernet::MTU - ipv4::HEADER_LEN - upper.header_len(),
+        });
+    }
     if packet_len > ethernet::MTU {
         return Err(EncapError::PayloadTooLarge {
             payload: payload.len(),
@@ -911,11 +927,20 @@ mod test {
         s.payload = vec![0; 1461];
         assert_eq!(
             err(&s),
-            "a payload of 1461 bytes makes a 1501-byte IPv4 packet, over Ethernet's MTU of 1500 bytes; \
-             netlab does not fragment, so at most 1460 bytes of payload fit with TCP"
+            "a payload of 1461 bytes is more than one TCP segment carries over Ethernet (MSS 1460: \
+             the MTU of 1500 minus 20 bytes of IPv4 and 20 of TCP); TCP would cut sk.send()'s bytes into \
+             segments of at most 1460, and this builds one, so give at most 1460 bytes"
         );
         s.payload.pop();
         assert_eq!(encapsulate(&s).unwrap().frame.len(), 1514);
+        // UDP has no segments: IP would fragment it, which netlab does not.
+        s.proto = Transport::Udp;
+        s.payload = vec![0; 1473];
+        assert_eq!(
+            err(&s),
+            "a payload of 1473 bytes makes a 1501-byte IPv4 packet, over Ethernet's MTU of 1500 bytes; \
+             netlab does not fragment, so at most 1472 bytes of payload fit with UDP"
+        );
         let mut s = EncapSpec::icmp([10, 0, 0, 1].into(), [10, 0, 0, 2].into(), b"");
         s.src_port = Some(1);
         assert_eq!(
