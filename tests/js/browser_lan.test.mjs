@@ -216,6 +216,10 @@ test("every failure says why in words that name it: no gateway, a gateway off th
   await page.fill("#lan-a_gw", "192.168.13.254");
   await page.waitForFunction(() => document.querySelector("#lan-failure")?.getAttribute("data-node") === "A");
   assert.match(await why(), /192\.168\.13\.254 is not, so there is no route/);
+  // Host C as A's gateway: it drops what is not for it.
+  await page.fill("#lan-a_gw", "192.168.12.2");
+  await page.waitForFunction(() => /a host, not a router/.test(document.querySelector("#lan-why")?.textContent ?? ""));
+  assert.match(await why(), /^Why: the packet for 192\.168\.13\.1 reached C, a host, not a router: C is the gateway 192\.168\.12\.2 the sender was given/);
   // B's address nobody has, typed: ARP is never answered.
   await page.fill("#lan-a_gw", "192.168.12.254");
   await page.fill("#lan-to", "192.168.13.77");

@@ -584,6 +584,12 @@ function mount(panel, ctx) {
    */
   function whyOf(tr, at, v) {
     if (!at) return t("lan.why.other");
+    // The packet reached a host that is not its destination: the sender's
+    // gateway is a host, and a host does not forward (no failure step).
+    if (at.key === "lan.ignore.ip") {
+      const decide = tr.events.find((e) => e.kind === "decide");
+      return t("lan.why.gateway_is_host", { ...(decide ? varsOf(tr, decide) : {}), ...varsOf(tr, at) });
+    }
     if (VARIANT_FAILS[v]?.includes(at.key)) return t(`lan.why.${v}`);
     const key = WHY_BY_FAILURE[at.key];
     if (!key) return t("lan.why.other");
