@@ -144,7 +144,8 @@ export const MEANINGS_ZH = {
   "Bytes the IP packet carries after the end the UDP Length field gives: no part of the datagram, so recv() never returns them.": "IP 数据包在 UDP 长度字段所说的结尾之后还带着的字节：不属于这个数据报，recv() 永远不会返回它们。",
   "Bytes netlab does not decode (see the findings).": "netlab 不解析的字节（见发现的问题）。",
   "Zeros after the packet, up to Ethernet's 60-byte minimum frame.": "数据包后面补的 0，补足以太网最短 60 字节的帧。",
-  "Bytes after the packet that are not zero padding.": "数据包后面不是 0 填充的字节。",
+  "Bytes after the packet and its padding: not part of the packet; a capture may keep the FCS or a switch's tag here.":
+    "数据包及其填充之后的字节：不属于数据包；抓包文件可能在这里保留了 FCS 或交换机加的标签。",
   // Ethernet
   "The MAC address of the next station on this link (the next router, not the far host); ff:ff:ff:ff:ff:ff reaches every station.": "这条链路上下一站的 MAC 地址（是下一个路由器，不是远方的主机）；ff:ff:ff:ff:ff:ff 发给所有站点。",
   "The MAC address of the network card that sent the frame.": "发送这个帧的网卡的 MAC 地址。",

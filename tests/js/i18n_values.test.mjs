@@ -76,7 +76,7 @@ function fromSource() {
     for (const m of code.matchAll(/\bsummary = ([\s\S]*?);\n/g)) if (!m[1].includes("english::count")) for (const lit of m[1].matchAll(new RegExp(STR, "g"))) summaries.add(unrust(lit[1]));
     for (const m of code.matchAll(/summary = crate::english::count\([^,]+, "(\w+)", "(\w+)"\)/g)) summaries.add(`1 ${m[1]}`).add(`{n} ${m[2]}`);
     for (const m of code.matchAll(new RegExp(`\\bl(?:ayer)?\\.name = ${STR}`, "g"))) layers.add(unrust(m[1]));
-    for (const m of code.matchAll(new RegExp(`\\(${STR}, (?:PADDING|TRAILER)\\)`, "g"))) layers.add(unrust(m[1]));
+    for (const m of code.matchAll(new RegExp(`(?:PADDING|TRAILER), ${STR}\\)`, "g"))) layers.add(unrust(m[1]));
   }
   return { values, summaries, names, layers };
 }

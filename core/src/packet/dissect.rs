@@ -292,7 +292,7 @@ const PADDING: FieldSpec = FieldSpec::new("Padding", 0, 0)
 const TRAILER: FieldSpec = FieldSpec::new("Trailer", 0, 0)
     .show(Format::Bytes)
     .ws("eth.trailer")
-    .about("Bytes after the packet that are not zero padding.");
+    .about("Bytes after the packet and its padding: not part of the packet; a capture may keep the FCS or a switch's tag here.");
 
 struct Dissector<'a> {
     frame: &'a [u8],
@@ -431,17 +431,29 @@ impl Dissector<'_> {
             }
         };
         if end < data.len() {
-            let trailer = &data[end..];
-            let zeros = trailer.iter().all(|&b| b == 0);
-            let (name, spec) = if zeros && data.len() <= MIN_FRAME_LEN {
-                ("Ethernet padding", PADDING)
+            // As tshark splits them: zeros up to the 60-byte minimum are
+            // padding, whatever follows is a trailer (a VLAN-tagged frame
+            // padded to 64 bytes has 4 of them); padding that is not all
+            // zeros is a trailer whole.
+            let pad_end = MIN_FRAME_LEN.clamp(end, data.len());
+            let zeros = data[end..pad_end].iter().all(|&b| b == 0);
+            let trailer_from = if zeros && pad_end > end {
+                self.named_bytes_layer(end, pad_end, PADDING, "Ethernet padding");
+                pad_end
             } else {
-                ("Ethernet trailer", TRAILER)
+                end
             };
-            self.bytes_layer(Protocol::EthernetTrailer, end, data.len(), spec);
-            if let Some(l) = self.layers.last_mut() {
-                l.name = name;
+            if trailer_from < data.len() {
+                self.named_bytes_layer(trailer_from, data.len(), TRAILER, "Ethernet trailer");
             }
+        }
+    }
+
+    /// One of the bytes after the packet, under its own name.
+    fn named_bytes_layer(&mut self, start: usize, end: usize, spec: FieldSpec, name: &'static str) {
+        self.bytes_layer(Protocol::EthernetTrailer, start, end, spec);
+        if let Some(l) = self.layers.last_mut() {
+            l.name = name;
         }
     }
 
@@ -824,6 +836,41 @@ mod test {
     use proptest::prelude::*;
 
     use super::*;
+
+    /// As tshark splits them (checked with tshark -V on these frames): zeros
+    /// up to 60 bytes are padding, the rest a trailer; padding that is not
+    /// all zeros is a trailer whole.
+    #[test]
+    fn padding_then_trailer_as_tshark_splits_them() {
+        let arp = [
+            0u8, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 1, 192, 168, 12, 1, 0, 0, 0, 0, 0, 0, 192,
+            168, 12, 2,
+        ];
+        let mut vlan = vec![0xff; 6];
+        vlan.extend([2, 0, 0, 0, 0, 1, 0x81, 0, 0, 10, 0x08, 0x06]);
+        vlan.extend(arp);
+        vlan.resize(64, 0);
+        let spans = |frame: &[u8]| -> Vec<(&str, usize, usize)> {
+            dissect(frame)
+                .layers
+                .iter()
+                .filter(|l| l.protocol == Protocol::EthernetTrailer)
+                .map(|l| (l.name, l.offset, l.length))
+                .collect()
+        };
+        assert_eq!(
+            spans(&vlan),
+            [("Ethernet padding", 46, 14), ("Ethernet trailer", 60, 4)]
+        );
+        let mut plain = vec![0xff; 6];
+        plain.extend([2, 0, 0, 0, 0, 1, 0x08, 0x06]);
+        plain.extend(arp);
+        let mut dirty = plain.clone();
+        dirty.resize(60, 1);
+        assert_eq!(spans(&dirty), [("Ethernet trailer", 42, 18)]);
+        plain.resize(60, 0);
+        assert_eq!(spans(&plain), [("Ethernet padding", 42, 18)]);
+    }
     use crate::mac::MacAddr;
     use crate::packet::encap::{EncapSpec, Transport, encapsulate};
 
