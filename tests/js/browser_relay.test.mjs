@@ -212,8 +212,19 @@ test("timeouts reject with `timed out`; settimeout(0) is Python's BlockingIOErro
     const nan = await attempt(async () => s.settimeout(NaN));
     const huge = await attempt(async () => s.settimeout(Infinity));
     await s.close();
-    return { timedOut, waited, noWait, after, bad, nan, huge };
+    // A non-blocking connect raises at once while the attempt goes on, as Python's does.
+    const nb = relay.socket();
+    nb.settimeout(0);
+    const inProgress = await attempt(() => nb.connect("127.0.0.1", lab("echo").port));
+    await new Promise((done) => setTimeout(done, 300));
+    nb.settimeout(null);
+    await nb.send("connected meanwhile");
+    const meanwhile = text(await nb.recv(1024));
+    await nb.close();
+    return { timedOut, waited, noWait, after, bad, nan, huge, inProgress, meanwhile };
   });
+  assert.deepEqual([r.inProgress.error, r.inProgress.errno, r.inProgress.code], ["[Errno 115] Operation now in progress", 115, "EINPROGRESS"]);
+  assert.equal(r.meanwhile, "connected meanwhile");
   assert.equal(r.timedOut.error, "timed out");
   assert.equal(r.timedOut.name, "TimeoutError");
   assert.ok(r.waited >= 190 && r.waited < 2000, `waited ${r.waited} ms`);

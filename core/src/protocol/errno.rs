@@ -63,6 +63,7 @@ pub const EISCONN: i32 = 106;
 pub const ENOTCONN: i32 = 107;
 pub const ETIMEDOUT: i32 = 110;
 pub const EALREADY: i32 = 114;
+pub const EINPROGRESS: i32 = 115;
 
 /// The symbolic name of an error number (`ECONNREFUSED`), or `E<n>`.
 ///

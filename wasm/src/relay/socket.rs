@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use js_sys::{Array, Promise, Uint8Array};
 use netlab_core::protocol::errno::{
-    EBADF, EDESTADDRREQ, EINVAL, EMSGSIZE, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPIPE,
+    EBADF, EDESTADDRREQ, EINPROGRESS, EINVAL, EMSGSIZE, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPIPE,
 };
 use netlab_core::protocol::frame::Frame;
 use netlab_core::protocol::{Endpoint, How, OkEvent, Op, OptValue, SockOpt, SockType};
@@ -526,7 +526,7 @@ impl Socket {
             }
             let (host, port) = address_of("connect", &host, &port, is_v6(&shared, id))?;
             let timeout = shared.borrow().socks.get(&id).and_then(|s| s.timeout);
-            request(
+            let answer = request(
                 &shared,
                 id,
                 Op::Connect {
@@ -536,8 +536,16 @@ impl Socket {
                 },
                 timeout,
             )
-            .await?;
-            Ok(JsValue::UNDEFINED)
+            .await;
+            match answer {
+                // Non-blocking (settimeout(0)): Python's connect raises at
+                // once, BlockingIOError EINPROGRESS, while the attempt goes on.
+                Err(e) if timeout == Some(0.0) && is_timeout(&e) => {
+                    Err(local_error("connect", EINPROGRESS, None))
+                }
+                Err(e) => Err(e),
+                Ok(_) => Ok(JsValue::UNDEFINED),
+            }
         })
     }
 
@@ -834,4 +842,12 @@ impl Socket {
             Ok(JsValue::UNDEFINED)
         })
     }
+}
+
+/// Whether `e` is the `TimeoutError` a call's deadline raised.
+fn is_timeout(e: &JsValue) -> bool {
+    js_sys::Reflect::get(e, &"code".into())
+        .ok()
+        .and_then(|c| c.as_string())
+        .is_some_and(|c| c == "ETIMEDOUT")
 }
