@@ -211,6 +211,8 @@ export const ERRORS_ZH = {
   "router {router}: the route to {network} names interface '{interface}', which it does not have":
     "路由器 {router}：到 {network} 的路由指明了接口 '{interface}'，但路由器没有这个接口",
   "router {router} has no interfaces": "路由器 {router} 没有接口",
+  "router {router}: {a} and {b} are both on {network}; each interface of a router joins a different network":
+    "路由器 {router}：{a} 和 {b} 都在 {network} 上；路由器的每个接口各接一个不同的网络",
   "send.from is '{0}', which is no host": "send.from 是 '{0}'，它不是主机",
   "a TTL of 0 cannot be sent (Linux refuses IP_TTL 0); use 1-255": "TTL 为 0 的数据包发不出去（Linux 拒绝 IP_TTL 0）；请用 1-255",
   "the payload is {0} bytes; at most {MAX_PAYLOAD} fit in one Ethernet frame": "有效载荷有 {0} 字节；一个以太网帧最多装 {MAX_PAYLOAD} 字节",

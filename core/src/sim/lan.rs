@@ -419,6 +419,18 @@ pub enum LanError {
     },
     #[error("router {router} has no interfaces")]
     NoInterfaces { router: String },
+    /// Two interfaces of one router on one network: a router joins
+    /// different networks, and with two ways into one its answers can leave
+    /// by the wrong one.
+    #[error(
+        "router {router}: {a} and {b} are both on {network}; each interface of a router joins a different network"
+    )]
+    SharedNetwork {
+        router: String,
+        a: String,
+        b: String,
+        network: Ipv4Net,
+    },
     #[error("send.from is '{0}', which is no host")]
     NotAHost(String),
     #[error("a TTL of 0 cannot be sent (Linux refuses IP_TTL 0); use 1-255")]
@@ -1053,6 +1065,24 @@ mod test {
         assert_eq!(s1.key, "lan.switch.flood_unknown");
         assert!(keys(&t).contains(&("C", "lan.ignore.mac")));
         assert!(t.outcome.answered);
+    }
+
+    #[test]
+    fn a_router_with_two_interfaces_on_one_network_is_refused() {
+        // R's eth1 moved into A's 192.168.12.0/24: which way would it answer?
+        let mut spec = LanSpec::default();
+        spec.routers[0].interfaces[1].ip = Ipv4Addr::new(192, 168, 12, 253);
+        assert_eq!(
+            simulate(&spec).unwrap_err().to_string(),
+            "router R: eth0 and eth1 are both on 192.168.12.0/24; each interface of a router joins a different network"
+        );
+        // Nested networks too: a /16 holds the other's /24.
+        let mut spec = LanSpec::default();
+        spec.routers[0].interfaces[0].mask = "255.255.0.0".to_owned();
+        assert_eq!(
+            simulate(&spec).unwrap_err().to_string(),
+            "router R: eth0 and eth1 are both on 192.168.0.0/16; each interface of a router joins a different network"
+        );
     }
 
     #[test]

@@ -174,6 +174,24 @@ pub(super) fn build(spec: &LanSpec) -> Result<(Vec<Node>, BTreeMap<PortId, PortI
                 mac: i.mac,
             });
         }
+        for (k, a) in nics.iter().enumerate() {
+            let overlap = |b: &&Nic| {
+                a.net().contains(&b.net().network()) || b.net().contains(&a.net().network())
+            };
+            if let Some(b) = nics.get(k + 1..).unwrap_or_default().iter().find(overlap) {
+                let network = if a.prefix <= b.prefix {
+                    a.net()
+                } else {
+                    b.net()
+                };
+                return Err(LanError::SharedNetwork {
+                    router: r.name.clone(),
+                    a: a.name.clone(),
+                    b: b.name.clone(),
+                    network,
+                });
+            }
+        }
         let mut routes = Vec::new();
         for route in &r.routes {
             let interface = match (&route.interface, route.via) {
