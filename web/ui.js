@@ -109,16 +109,18 @@ export const messageOf = (e) => (e instanceof Error ? e.message : String(e));
 
 /**
  * Calls `f`; returns `{ok: value}` or `{err: message}`, so a tool can show
- * a failure in place and carry on with the rest.
+ * a failure in place and carry on with the rest. An error's `hint` (why an
+ * inet call refused, which CPython's own message does not say) is kept.
  * @template T
  * @param {() => T} f
- * @returns {{ok: T, err?: undefined} | {ok?: undefined, err: string}}
+ * @returns {{ok: T, err?: undefined, hint?: undefined} | {ok?: undefined, err: string, hint: string | undefined}}
  */
 export function attempt(f) {
   try {
     return { ok: f() };
   } catch (e) {
-    return { err: messageOf(e) };
+    const hint = e instanceof Error && "hint" in e && typeof e.hint === "string" ? e.hint : undefined;
+    return { err: messageOf(e), hint };
   }
 }
 

@@ -193,7 +193,6 @@ function pythonFor(c) {
   const row = c.ranges[c.ranges.length - 1];
   const lines = [];
   if (row) lines.push(`${ip} in ipaddress.ip_network(${pyStr(row.cidr)})  # True: ${row.name}, ${row.rfc}${c.rfc1918 ? " (内网)" : ""}`);
-
   if (c.loopback) lines.push(`${ip}.is_loopback  # True`);
   else if (c.link_local) lines.push(`${ip}.is_link_local  # True`);
   else if (c.multicast) lines.push(`${ip}.is_multicast  # True`);

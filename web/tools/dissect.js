@@ -59,12 +59,12 @@ const stream = (b) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join
  */
 const spaced = (b, sep, prefix = "") => Array.from(b, (x) => prefix + x.toString(16).padStart(2, "0")).join(sep);
 
-/**
- * The capture file opened, kept while the page lives: a file cannot go in
- * the URL, and a language change mounts the tool anew.
- * @type {{capture: CaptureFile, picked: number} | null}
- */
-let opened = null;
+// The capture file opened and the frame picked in it, kept here while the
+// page lives, not in a panel: a file cannot go in the URL, and a language
+// change mounts the tool anew.
+/** @type {CaptureFile | null} */
+let capture = null;
+let picked = -1;
 
 /**
  * @param {HTMLElement} panel
@@ -131,10 +131,6 @@ function mount(panel, ctx) {
 
   /** @type {Uint8Array | null} */
   let bytes = null;
-  // The file opened before a language change mounted the tool anew.
-  /** @type {CaptureFile | null} */
-  let capture = opened?.capture ?? null;
-  let picked = opened?.picked ?? -1;
   let sel = "";
 
   function render() {
@@ -248,7 +244,6 @@ function mount(panel, ctx) {
     const f = capture?.frames[i];
     if (!f) return;
     picked = i;
-    if (opened) opened.picked = i;
     hex.input.value = spaced(f.bytes, " ");
     note.input.value = f.comment ?? "";
     sel = "";
@@ -266,7 +261,6 @@ function mount(panel, ctx) {
       // The whole packets are shown, and where the file broke is said (as tshark does).
       showError(fileError, read.cut === null ? null : `${chosen.name}: ${t("dissect.cut", { n: read.frames.length, why: read.cut })}`, file);
       capture = read;
-      opened = { capture: read, picked: 0 };
       listFrames();
       pick(0);
     } catch (e) {

@@ -4,7 +4,7 @@
 // @ts-check
 import { inetAtonReading, inetPton, inetNtoa, inetNtop, addressInt, parseBytes } from "../pkg/calc/netlab_wasm.js";
 import { t } from "../i18n.js";
-import { h, textField, selectField, showError, attempt, messageOf, liveSummary, pythonBlock, part, onEdit, fieldTable } from "../ui.js";
+import { h, textField, selectField, showError, attempt, liveSummary, pythonBlock, part, onEdit, fieldTable } from "../ui.js";
 import { pageError } from "../i18n-errors.js";
 import { pyStr, pyBytes, toHex } from "../python.js";
 
@@ -68,7 +68,7 @@ function mount(panel, ctx) {
 
   function renderText() {
     const value = text.input.value;
-    const aton = hintedAttempt(() => inetAtonReading(value));
+    const aton = attempt(() => inetAtonReading(value));
     const pton4 = attempt(() => inetPton("inet", value));
     const pton6 = attempt(() => inetPton("inet6", value));
     showError(text.error, aton.err !== undefined && pton6.err !== undefined ? aton.err : null, text.input);
@@ -211,21 +211,6 @@ function column(id, name, kind, hex, err, dotted) {
       ? h("p", { class: "error-inline", "data-field": "error", text: err ?? "" })
       : h("p", { "data-field": "hex" }, h("code", { text: hex.match(/../g)?.join(" ") ?? "" }), dotted ? ` = ${dotted}` : ""),
   );
-}
-
-/**
- * `attempt`, keeping the `hint` the WASM module puts on an inet error.
- * @template T
- * @param {() => T} f
- * @returns {{ok: T, err?: undefined, hint?: undefined} | {ok?: undefined, err: string, hint: string | undefined}}
- */
-function hintedAttempt(f) {
-  try {
-    return { ok: f() };
-  } catch (e) {
-    const hint = e instanceof Error && "hint" in e && typeof e.hint === "string" ? e.hint : undefined;
-    return { err: messageOf(e), hint };
-  }
 }
 
 /** The integer, hex and binary forms, and the byte orders. @param {AddressInt} r */

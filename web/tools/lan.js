@@ -107,7 +107,6 @@ const CABLES = /** @type {const} */ ([
   ["B", "B", "S2", 1],
   ["R:eth1", "R", "S2", 2],
 ]);
-/** The keys of the events where a send fails. */
 /**
  * Why a send failed, by the step it stopped at: for edits that fail in a
  * way no variant names (a gateway off the network, a typo in an address).
@@ -132,7 +131,8 @@ const VARIANT_FAILS = {
   unknown_network: ["lan.route.none", "lan.unreachable"],
 };
 
-const FAILURES = ["lan.broadcast_refused", "lan.arp.failed", "lan.no_route.no_gateway", "lan.no_route.gateway_off_link", "lan.ttl_exceeded", "lan.route.none", "lan.unreachable", "lan.unplugged"];
+/** The keys of the events where a send fails: those with a reason. */
+const FAILURES = Object.keys(WHY_BY_FAILURE);
 
 const SVG = "http://www.w3.org/2000/svg";
 
