@@ -242,6 +242,9 @@ fn unescape(inner: &str, quote: char, raw: bool, at: usize) -> Result<Vec<u8>, H
 /// is not hex).
 fn hex_dump(text: &str) -> Option<Vec<u8>> {
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines.is_empty() {
+        return None;
+    }
     let parsed: Vec<(usize, bool, usize)> = lines
         .iter()
         .map(|line| dump_offset(line))
@@ -268,6 +271,9 @@ fn hex_dump(text: &str) -> Option<Vec<u8>> {
             }
             _ => rest,
         };
+        // A single line without a colon after its offset takes byte pairs
+        // only, so "0000 0001" stays plain hex.
+        let widest = if colon || lines.len() > 1 { 16 } else { 2 };
         let mut taken = 0;
         let mut end = after;
         let mut scan = 0;
@@ -277,18 +283,13 @@ fn hex_dump(text: &str) -> Option<Vec<u8>> {
             }
             let at = scan + area.get(scan..)?.find(token)?;
             scan = at + token.len();
-            // A single line without a colon after its offset takes byte
-            // pairs only, so "0000 0001" stays plain hex.
-            let widest = if colon || lines.len() > 1 { 16 } else { 2 };
             let is_group = token.len() % 2 == 0
                 && token.len() <= widest
                 && token.bytes().all(|b| b.is_ascii_hexdigit());
             if !is_group {
-                // Past the bytes: the ASCII column.
-                if want.is_some() || taken == 0 {
-                    break;
-                }
-                if lines.len() == 1 && !colon {
+                // Past the bytes: the ASCII column, except after a single
+                // Wireshark line's bytes, whose three-space gap came first.
+                if want.is_none() && taken > 0 && lines.len() == 1 && !colon {
                     return None;
                 }
                 break;
