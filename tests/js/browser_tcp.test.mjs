@@ -172,6 +172,10 @@ test("an arrow opens its frame in the four linked views; the TCP flags light byt
   const rows = r.stdout.trim().split("\n").map((l) => l.split("\t"));
   assert.equal(rows.length, trace.events.filter((e) => e.segment).length);
   assert.ok(rows.every(([, status]) => status === "1"), "good checksums");
+  // In the request-and-answer scenarios the client asks.
+  await page.selectOption("#tcp-scenario", "data");
+  assert.equal(await page.locator('label[for="tcp-request"]').textContent(), "Client sends");
+  assert.equal(await page.locator('label[for="tcp-reply"]').textContent(), "Server answers");
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -165,6 +165,8 @@ test("the handshake is the seeds' SYN, SYN-ACK, ACK: ISN + 1 both ways, states a
   assert.deepEqual(flags.slice(flags.indexOf("FIN, ACK")), ["FIN, ACK", "ACK", "ACK", "FIN, ACK", "ACK"], "four-way close");
   const asked = wasm.tcpSimulate({ first: "client" });
   assert.equal(asked.events.find((e) => e.segment?.len)?.side, "client", "first: client puts the request first");
+  // The trace says who sent first: the spec's choice, else the scenario's.
+  assert.deepEqual([full.first, asked.first, wasm.tcpSimulate({ scenario: "data" }).first], ["server", "client", "client"]);
   const refused = wasm.tcpSimulate({ scenario: "refused" });
   assert.equal(refused.events.at(-1).error, "ConnectionRefusedError: [Errno 111] Connection refused");
   const lost = wasm.tcpSimulate({ scenario: "retransmission" }).events.filter((e) => e.segment).map((e) => e.segment);

@@ -110,6 +110,8 @@ export interface TcpEvent {
 /** What tcpSimulate returns; `pcapng` is the capture file in hex. */
 export interface TcpTrace {
   scenario: TcpScenario;
+  /** Who sent `request`: the spec's `first`, or the scenario's own. */
+  first: TcpSide;
   client: TcpEndpoint;
   server: TcpEndpoint;
   router_mac: string | null;

@@ -328,7 +328,7 @@ function mount(panel, ctx) {
         // sender's line, under the state it reached; connect() has its own row.
         if (e.call && (e.key === "tcp.data" || e.key === "tcp.fin")) {
           const x = e.side === "client" ? X.client - 10 : X.server + 10;
-          row.append(svg("text", { x, y: y + 30, class: "note note-send", "data-call": e.call, "text-anchor": e.side === "client" ? "end" : "start" }, clipCall(e.call)));
+          row.append(svg("text", { x, y: y + 30, class: "note note-send", "data-call": e.call, "text-anchor": e.side === "client" ? "end" : "start" }, clip(e.call, 19)));
         }
       } else {
         const x = X[e.side] + (e.side === "client" ? 8 : -8);
@@ -407,11 +407,14 @@ function mount(panel, ctx) {
   }
 
   /**
-   * Names the two messages by who sends them: in the seeds' whole story
-   * the server speaks first (seed 000 §2), in the others the client asks.
+   * Names the two messages by who sent them, as the core's trace says: in
+   * the seeds' whole story the server speaks first (seed 000 §2), in the
+   * others the client asks.
    */
   function labelSpeakers() {
-    const serverFirst = scenario.select.value === "full";
+    // A spec the core refused has no trace: the labels stay as they were.
+    if (!trace) return;
+    const serverFirst = trace.first === "server";
     const set = (/** @type {"request" | "reply"} */ key, /** @type {string} */ text) => {
       const label = options[key].wrap.querySelector("label");
       if (label) label.textContent = text;
@@ -421,8 +424,8 @@ function mount(panel, ctx) {
   }
 
   const changed = () => {
-    labelSpeakers();
     run();
+    labelSpeakers();
     selected = 0;
     frame.reset("");
     play.go(trace?.events.length ?? 0);
@@ -441,11 +444,11 @@ function mount(panel, ctx) {
     scenario.select.value = SCENARIOS.includes(/** @type {TcpScenario} */ (v.scenario)) ? v.scenario : DEFAULTS.scenario;
     rel.checked = v.seq === "rel";
     for (const [key] of OPTIONS) options[key].input.value = v[key];
-    labelSpeakers();
     play.setSpeed(v.speed);
     selected = Number(v.sel) || 0;
     frame.reset(v.tfield);
     run();
+    labelSpeakers();
     const n = trace?.events.length ?? 0;
     play.go(v.step === "" ? n : Number(v.step) || 0);
   }
@@ -515,10 +518,12 @@ function rowStates(tr) {
   return { states, reached };
 }
 
-/** Long notes are cut to fit beside the line. @param {string} text */
-const clip = (text) => (text.length > 44 ? `${text.slice(0, 43)}…` : text);
-/** A call beside a line: the margin holds 19 characters. @param {string} text */
-const clipCall = (text) => (text.length > 19 ? `${text.slice(0, 18)}…` : text);
+/**
+ * Long notes are cut to fit beside the line: 44 characters between the
+ * lines, 19 in the margin outside one.
+ * @param {string} text @param {number} [max]
+ */
+const clip = (text, max = 44) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /**
  * The angle, in degrees, that keeps an arrow's label upright and parallel

@@ -441,6 +441,9 @@ pub struct TcpEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TcpTrace {
     pub scenario: Scenario,
+    /// Who sent `request` ([`TcpSpec::first_sender`]), so a page names
+    /// the messages by sender without its own copy of the rule.
+    pub first: Side,
     pub client: Endpoint,
     pub server: Endpoint,
     /// The router the client's link sees between the ends, if any.
@@ -539,6 +542,7 @@ pub fn simulate(spec: &TcpSpec) -> Result<TcpTrace, TcpSimError> {
     )?;
     Ok(TcpTrace {
         scenario: spec.scenario,
+        first: spec.first_sender(),
         client,
         server,
         router_mac: spec.router_mac,
