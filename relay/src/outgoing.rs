@@ -13,6 +13,9 @@
 //! goes out before anything queued after it, and a browser never waits on
 //! more than the threshold, so a full window stays open to it (bulk
 //! transfers, whose credit comes in frame-sized amounts, get theirs at once).
+//! Once the peer has closed its side no answer is coming to travel with,
+//! and the browser waits for each send's credit (Python raises a reset on
+//! the send after it), so that credit goes out at once too.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -34,11 +37,13 @@ pub enum Out {
     /// A frame, written in turn.
     Frame(Message),
     /// `bytes` of `sock`'s data are written to its OS socket; they come
-    /// off `uncredited` when the credit event goes out.
+    /// off `uncredited` when the credit event goes out: with the next frame
+    /// or after [`CREDIT_DELAY`], or at once when `now`.
     Credit {
         sock: u32,
         bytes: u32,
         uncredited: Arc<AtomicU32>,
+        now: bool,
     },
 }
 
@@ -152,8 +157,9 @@ pub async fn run(
                     sock,
                     bytes,
                     uncredited,
+                    now,
                 } => {
-                    now_due |= credit.owe(sock, bytes, uncredited, Instant::now());
+                    now_due |= credit.owe(sock, bytes, uncredited, Instant::now()) || now;
                 }
                 Out::Frame(message) => {
                     closing = matches!(message, Message::Close(_));

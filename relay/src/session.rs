@@ -635,7 +635,11 @@ impl Session {
                 match stream.send(body, self.shared.config.limits.window, &self.links)? {
                     // Written at once: the credit goes back as the writer task's would.
                     Sent::Written(bytes) => {
-                        let _ = self.links.credit(sock, bytes, stream.uncredited()).await;
+                        let now = stream.peer_closed();
+                        let _ = self
+                            .links
+                            .credit(sock, bytes, stream.uncredited(), now)
+                            .await;
                         Ok(())
                     }
                     Sent::Queued => Ok(()),

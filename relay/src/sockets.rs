@@ -83,19 +83,22 @@ impl Links {
     }
 
     /// Owes the browser credit for `bytes` of `sock`'s data, written to the
-    /// OS socket; the writer sends it soon (see [`crate::outgoing`]) and
-    /// only then takes the bytes off the socket's `uncredited` count.
+    /// OS socket; the writer sends it soon (see [`crate::outgoing`]), or
+    /// at once when `now`, and only then takes the bytes off the socket's
+    /// `uncredited` count.
     pub async fn credit(
         &self,
         sock: u32,
         bytes: u32,
         uncredited: &Arc<AtomicU32>,
+        now: bool,
     ) -> Result<(), ()> {
         self.out
             .send(Out::Credit {
                 sock,
                 bytes,
                 uncredited: Arc::clone(uncredited),
+                now,
             })
             .await
             .map_err(|_| ())
@@ -201,6 +204,7 @@ impl Stream {
             Shared {
                 uncredited: Arc::clone(&uncredited),
                 queued: Arc::clone(&queued),
+                eof: Arc::clone(&eof),
             },
             links.clone(),
         ));
@@ -297,6 +301,14 @@ impl Stream {
         &self.uncredited
     }
 
+    /// Whether the peer has closed its side (or the browser shut down
+    /// reading). The browser then waits for each send's credit, to raise a
+    /// reset on the send after it as Python does, so the credit goes out at
+    /// once instead of waiting for a frame to travel with.
+    pub fn peer_closed(&self) -> bool {
+        peer_closed(&self.eof)
+    }
+
     /// Returns credit from the browser to the reader.
     pub fn grant(&self, bytes: u32) {
         self.credit.grant(bytes);
@@ -314,6 +326,11 @@ impl Stream {
             });
         }
     }
+}
+
+/// Whether the peer's `eof` (or `shutdown('read')`) is known.
+fn peer_closed(eof: &AtomicU8) -> bool {
+    eof.load(Ordering::Acquire) != EofState::NONE
 }
 
 /// Where the browser's `eof` for a stream stands, in an `AtomicU8`.
@@ -432,6 +449,8 @@ impl ReadSize {
 struct Shared {
     uncredited: Arc<AtomicU32>,
     queued: Arc<AtomicUsize>,
+    /// The stream's [`EofState`], for [`Stream::peer_closed`]'s rule.
+    eof: Arc<AtomicU8>,
 }
 
 async fn write_stream(
@@ -475,7 +494,7 @@ async fn write_stream(
         }
         if written > 0
             && links
-                .credit(sock, written, &shared.uncredited)
+                .credit(sock, written, &shared.uncredited, peer_closed(&shared.eof))
                 .await
                 .is_err()
         {

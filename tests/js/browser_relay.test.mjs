@@ -114,6 +114,44 @@ test("hello lab: recv gives b'hello'; after our send the server closes and recv 
   assert.equal(r.closedTwice, undefined);
 });
 
+test("sending after the peer closed: the first send succeeds, the next is a broken pipe, as python3 says", async () => {
+  const port = await page.evaluate(() => lab("hello").port);
+  // Python, natively against the same lab: what a learner's client.py sees.
+  const python = `
+import json, socket, sys, time
+out = []
+for pause in (0, 0.05):
+    s = socket.create_connection(("127.0.0.1", ${port}))
+    out.append([s.recv(1024).decode(), s.send(b"bye"), len(s.recv(1024))])
+    for i in range(3):
+        try:
+            out.append(s.send(b"x"))
+        except OSError as e:
+            out.append(str(e))
+        time.sleep(pause)
+    s.close()
+print(json.dumps(out))`;
+  const oracle = spawnSync("python3", ["-c", python], { encoding: "utf8", timeout: 20_000 });
+  assert.equal(oracle.status, 0, oracle.stderr);
+  const expected = JSON.parse(oracle.stdout);
+  const got = await page.evaluate(async (port) => {
+    const out = [];
+    for (const pause of [0, 50]) {
+      const s = relay.socket("tcp");
+      await s.connect("127.0.0.1", port);
+      out.push([text(await s.recv(1024)), await s.send("bye"), (await s.recv(1024)).length]);
+      for (let i = 0; i < 3; i++) {
+        out.push(await attempt(() => s.send("x")));
+        await sleep(pause);
+      }
+      await s.close();
+    }
+    return out.map((x) => (x && x.error) || x);
+  }, port);
+  assert.deepEqual(expected, [["hello", 3, 0], 1, "[Errno 32] Broken pipe", "[Errno 32] Broken pipe", ["hello", 3, 0], 1, "[Errno 32] Broken pipe", "[Errno 32] Broken pipe"]);
+  assert.deepEqual(got, expected);
+});
+
 test("echo and upper with several clients at once (the socketserver lesson)", async () => {
   const r = await page.evaluate(async () => {
     const one = async (labName, word) => {

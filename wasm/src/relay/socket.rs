@@ -249,8 +249,16 @@ async fn request(
 
 /// One `send()`: as many bytes as the window allows now (waiting for
 /// credit when it is shut), cut into frames the relay accepts.
+///
+/// Once the peer has closed its side, a send also waits for the relay's
+/// word that its bytes were written (their credit) or could not be: in
+/// Python the first send after the peer's `close()` succeeds, the peer
+/// answers it with a reset, and the next send raises `[Errno 32] Broken
+/// pipe` at once. Without waiting, that error would reach the page after
+/// the next send had returned, and be raised one call late.
 async fn send_some(shared: &SharedRef, id: u32, data: &[u8]) -> Result<usize, JsValue> {
-    wait_for(shared, id, "send", |s, traces| {
+    let mut confirm = false;
+    let n = wait_for(shared, id, "send", |s, traces| {
         let max = s.max_payload();
         let state = match open_state(s, id, "send") {
             Ok(state) => state,
@@ -288,6 +296,7 @@ async fn send_some(shared: &SharedRef, id: u32, data: &[u8]) -> Result<usize, Js
                     .len()
                     .min(usize::try_from(state.window).unwrap_or(usize::MAX));
                 state.window -= n as u64;
+                confirm = state.eof;
                 n
             }
         };
@@ -299,7 +308,36 @@ async fn send_some(shared: &SharedRef, id: u32, data: &[u8]) -> Result<usize, Js
         }
         Some(Ok(n))
     })
-    .await
+    .await?;
+    if confirm {
+        written(shared, id).await?;
+    }
+    Ok(n)
+}
+
+/// Waits until the relay has written every byte sent on `id` (the window
+/// is whole again) or said why it could not. Not bounded by the socket's
+/// timeout: the relay answers each write at once, and a session that ends
+/// ends the wait.
+async fn written(shared: &SharedRef, id: u32) -> Result<(), JsValue> {
+    loop {
+        {
+            let mut s = shared.borrow_mut();
+            s.alive()?;
+            let whole = u64::from(s.window());
+            let state = open_state(&mut s, id, "send")?;
+            if let Some(error) = state.error.take() {
+                return Err(os_error(&error));
+            }
+            if state.gone.is_some() {
+                return Err(local_error("send", EPIPE, None));
+            }
+            if state.window >= whole {
+                return Ok(());
+            }
+        }
+        park(shared, Some(id), None).await;
+    }
 }
 
 /// `recv(bufsize)` and `recvfrom(bufsize)`: what has arrived, at most
