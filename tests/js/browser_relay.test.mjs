@@ -114,7 +114,7 @@ test("hello lab: recv gives b'hello'; after our send the server closes and recv 
   assert.equal(r.closedTwice, undefined);
 });
 
-test("sending after the peer closed: the first send succeeds, the next is a broken pipe, as python3 says", async () => {
+test("sending after the peer closed: the first send succeeds, the next is a broken pipe, then the connection is over, as python3 says", async () => {
   const port = await page.evaluate(() => lab("hello").port);
   // Python, natively against the same lab: what a learner's client.py sees.
   const python = `
@@ -129,6 +129,12 @@ for pause in (0, 0.05):
         except OSError as e:
             out.append(str(e))
         time.sleep(pause)
+    # The connection is over: what the other calls say then.
+    for call in (lambda: s.recv(10).decode(), s.getpeername, lambda: s.shutdown(2), lambda: s.send(b"x")):
+        try:
+            out.append(call())
+        except OSError as e:
+            out.append(str(e))
     s.close()
 print(json.dumps(out))`;
   const oracle = spawnSync("python3", ["-c", python], { encoding: "utf8", timeout: 20_000 });
@@ -144,11 +150,15 @@ print(json.dumps(out))`;
         out.push(await attempt(() => s.send("x")));
         await sleep(pause);
       }
+      out.push(text(await s.recv(10)));
+      for (const call of [() => s.getpeername(), () => s.shutdown(2), () => s.send("x")]) out.push(await attempt(call));
       await s.close();
     }
     return out.map((x) => (x && x.error) || x);
   }, port);
-  assert.deepEqual(expected, [["hello", 3, 0], 1, "[Errno 32] Broken pipe", "[Errno 32] Broken pipe", ["hello", 3, 0], 1, "[Errno 32] Broken pipe", "[Errno 32] Broken pipe"]);
+  const run = [["hello", 3, 0], 1, "[Errno 32] Broken pipe", "[Errno 32] Broken pipe"];
+  const over = ["", "[Errno 107] Transport endpoint is not connected", "[Errno 107] Transport endpoint is not connected", "[Errno 32] Broken pipe"];
+  assert.deepEqual(expected, [...run, ...over, ...run, ...over]);
   assert.deepEqual(got, expected);
 });
 

@@ -167,6 +167,16 @@ fn open_state<'a>(s: &'a mut Shared, id: u32, op: &str) -> Result<&'a mut SockSt
     }
 }
 
+/// Whether the relay dropped `id` after its connection ended in an error
+/// (a reset, a broken pipe): the OS socket is gone, where Python's is still
+/// open in the CLOSE state, so the calls that need it answer as Linux does
+/// there (`[Errno 107] Transport endpoint is not connected`) instead of
+/// asking the relay about a socket it no longer has.
+fn reset(shared: &SharedRef, id: u32, op: &str) -> Result<bool, JsValue> {
+    let mut s = shared.borrow_mut();
+    Ok(open_state(&mut s, id, op)?.gone.is_some())
+}
+
 /// Polls `ready` until it has an answer, parking between tries, within the
 /// socket's timeout. Trace records it makes go to the listener.
 async fn wait_for<T>(
@@ -727,6 +737,9 @@ impl Socket {
         let (shared, id) = (self.shared.clone(), self.id);
         promise(async move {
             let how = how_of(&how)?;
+            if reset(&shared, id, "shutdown")? {
+                return Err(local_error("shutdown", ENOTCONN, None));
+            }
             request(&shared, id, Op::Shutdown { sock: id, how }, None).await?;
             if let Some(state) = shared.borrow_mut().socks.get_mut(&id)
                 && matches!(how, How::Write | How::Both)
@@ -805,6 +818,11 @@ impl Socket {
                     return Err(local_error("setsockopt", EINVAL, detail));
                 }
             };
+            // A socket the connection ended under still takes options in
+            // Python (it is still open); they change nothing now.
+            if reset(&shared, id, "setsockopt")? {
+                return Ok(JsValue::UNDEFINED);
+            }
             let op = Op::Setsockopt {
                 sock: id,
                 name,
@@ -831,8 +849,8 @@ impl Socket {
         let mut s = self.shared.borrow_mut();
         let state = open_state(&mut s, self.id, "getpeername")?;
         match &state.peer {
-            Some(peer) => Ok(endpoint_js(Some(peer))),
-            None => Err(local_error("getpeername", ENOTCONN, None)),
+            Some(peer) if state.gone.is_none() => Ok(endpoint_js(Some(peer))),
+            _ => Err(local_error("getpeername", ENOTCONN, None)),
         }
     }
 
