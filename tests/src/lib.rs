@@ -82,6 +82,20 @@ pub mod fuzz {
     fn check_dissection(frame: &[u8]) {
         let d = packet::dissect::dissect(frame);
         assert_eq!(d.length, frame.len());
+        // The layers cover every byte once, in order.
+        let mut at = 0;
+        for layer in &d.layers {
+            assert_eq!(
+                layer.offset, at,
+                "{} starts after a gap or overlap",
+                layer.name
+            );
+            at += layer.length;
+        }
+        assert!(
+            d.layers.is_empty() || at == frame.len(),
+            "the layers end at byte {at}"
+        );
         for layer in &d.layers {
             for field in &layer.fields {
                 assert_eq!(field.offset, field.bit_offset / 8, "{}", field.name);
