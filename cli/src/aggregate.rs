@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use netlab_core::aggregate::{Networks, parse_network, summarize};
 
 use crate::items;
-use crate::output::Output;
+use crate::output::{Output, written};
 
 #[derive(Debug, clap::Args)]
 pub struct SummarizeArgs {
@@ -33,8 +33,13 @@ pub fn run_summarize(args: &SummarizeArgs, out: &Output) -> Result<ExitCode, Str
             .map_err(|e| e.to_string()))
     });
     let networks = summarize(&networks);
-    print(out, &Networks { networks });
-    Ok(code)
+    let printed = print(out, &Networks { networks });
+    // A bad line's exit code stands; else the printing's.
+    Ok(if code == ExitCode::SUCCESS {
+        printed
+    } else {
+        code
+    })
 }
 
 pub fn run_range(args: &RangeArgs, out: &Output) -> Result<ExitCode, String> {
@@ -48,10 +53,10 @@ fn print(out: &Output, networks: &Networks) -> ExitCode {
         return out.result(networks, |_| String::new());
     }
     let mut w = io::stdout().lock();
-    for net in &networks.networks {
-        if writeln!(w, "{net}").is_err() {
-            break;
-        }
-    }
-    ExitCode::SUCCESS
+    let wrote = networks
+        .networks
+        .iter()
+        .try_for_each(|net| writeln!(w, "{net}"))
+        .and_then(|()| w.flush());
+    written(wrote, ExitCode::SUCCESS)
 }

@@ -7,7 +7,7 @@
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
-use crate::output::{EXIT_BAD_INPUT, Output};
+use crate::output::{EXIT_BAD_INPUT, Output, written};
 
 /// What a handler says about one item.
 pub type ItemResult = io::Result<Result<(), String>>;
@@ -24,7 +24,8 @@ const MAX_LINE: usize = 64 * 1024;
 /// input when there are none, one answer or error line per line. An `Err(message)` from `handle` is
 /// reported (`netlab: error: …` on stderr, `{"error": …}` on stdout with
 /// `--json`; stdin items are prefixed with their line number) and the next
-/// item follows. An I/O error, such as a closed pipe, stops quietly.
+/// item follows. An output error stops the work: a closed pipe quietly, any
+/// other (a full disk) with an error and exit code 2 ([`written`]).
 pub fn for_each(
     args: &[String],
     out: &Output,
@@ -52,6 +53,8 @@ pub fn for_each_writing<W: Write>(
         let _ = out.error(&message);
         Ok(())
     };
+    // The output error that stopped the work, if one did.
+    let mut failed: io::Result<()> = Ok(());
     if !args.is_empty() {
         for arg in args {
             let done = match handle(arg, w) {
@@ -60,6 +63,7 @@ pub fn for_each_writing<W: Write>(
                 Err(e) => Err(e),
             };
             if done.is_err() {
+                failed = done;
                 break;
             }
         }
@@ -111,6 +115,7 @@ pub fn for_each_writing<W: Write>(
                     line(w, Some(whole))
                 };
                 if answered.is_err() {
+                    failed = answered;
                     break 'read;
                 }
                 start = end + 1;
@@ -118,7 +123,8 @@ pub fn for_each_writing<W: Write>(
             }
             buf.drain(..start);
             if !skipping && buf.len() > MAX_LINE {
-                if line(w, None).is_err() {
+                failed = line(w, None);
+                if failed.is_err() {
                     break;
                 }
                 skipping = true;
@@ -128,7 +134,8 @@ pub fn for_each_writing<W: Write>(
             }
             scanned = buf.len();
             // Standard input may keep us waiting: send what is answered.
-            if w.flush().is_err() {
+            failed = w.flush();
+            if failed.is_err() {
                 break;
             }
             let filled = buf.len();
@@ -139,7 +146,7 @@ pub fn for_each_writing<W: Write>(
                 Ok(0) => {
                     // The last line may have no newline.
                     if !buf.is_empty() && !skipping {
-                        let _ = line(w, Some(&buf));
+                        failed = line(w, Some(&buf));
                     }
                     break;
                 }
@@ -152,10 +159,10 @@ pub fn for_each_writing<W: Write>(
             }
         }
     }
-    let _ = w.flush();
-    if bad {
+    let code = if bad {
         ExitCode::from(EXIT_BAD_INPUT)
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    written(failed.and_then(|()| w.flush()), code)
 }

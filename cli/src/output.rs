@@ -31,9 +31,9 @@ impl Output {
             render(value)
         };
         let mut stdout = io::stdout().lock();
-        // A closed pipe (`netlab … | head`) is not an error worth a message.
-        let _ = writeln!(stdout, "{}", text.trim_end_matches('\n'));
-        ExitCode::SUCCESS
+        let wrote =
+            writeln!(stdout, "{}", text.trim_end_matches('\n')).and_then(|()| stdout.flush());
+        written(wrote, ExitCode::SUCCESS)
     }
 
     /// Reports an error: `netlab: error: …` on stderr, and with `--json` also
@@ -46,6 +46,20 @@ impl Output {
             let _ = writeln!(io::stdout().lock(), "{body}");
         }
         ExitCode::from(EXIT_BAD_INPUT)
+    }
+}
+
+/// The exit code once the output is written, or could not be: a closed
+/// pipe (`netlab … | head`) is the reader's choice and changes nothing,
+/// while any other failure (a full disk, a lost mount) is reported and
+/// exits 2, so a script never takes output it lost for success.
+pub fn written(result: io::Result<()>, code: ExitCode) -> ExitCode {
+    match result {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            eprintln!("netlab: error: could not write the output: {e}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+        _ => code,
     }
 }
 

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use netlab_core::aggregate::parse_network;
 use netlab_core::plan::{self, Split, SplitBy};
 
-use crate::output::Output;
+use crate::output::{Output, written};
 
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("by").required(true).args(["prefix", "count"])))]
@@ -37,15 +37,15 @@ pub fn run(args: &Args, out: &Output) -> Result<ExitCode, String> {
         eprintln!("netlab: note: {note}");
     }
     let mut w = BufWriter::new(io::stdout().lock());
-    // A closed pipe (`netlab split … | head`) ends the output early; that
-    // is the reader's choice, not an error.
-    let _ = if out.json {
+    // A closed pipe (`netlab split … | head`) ends the output early: the
+    // reader's choice, not an error (see `output::written`).
+    let wrote = if out.json {
         write_json(&mut w, split)
     } else {
         write_text(&mut w, split)
     }
     .and_then(|()| w.flush());
-    Ok(ExitCode::SUCCESS)
+    Ok(written(wrote, ExitCode::SUCCESS))
 }
 
 /// Why `--count 3` lists 4 subnets: a learner who asked for 3 should not

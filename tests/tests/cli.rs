@@ -137,3 +137,37 @@ fn negative_looking_values_need_no_double_dash() {
     let (code, json) = netlab_json(&["split", "10.0.0.0/8", "--count", "-1"]);
     assert_eq!(code, 2, "{json}");
 }
+
+#[test]
+fn output_that_cannot_be_written_is_an_error_not_a_success() {
+    // /dev/full refuses every write with ENOSPC, as a full disk does: the
+    // output is lost, so the exit code must not say success. (A closed
+    // pipe, the reader's choice, stays quiet: split's streaming test.)
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full")
+    };
+    let commands: [&[&str]; 6] = [
+        &["subnet", "1.2.3.4/24"],
+        &["--json", "subnet", "1.2.3.4/24"],
+        &["split", "10.0.0.0/16", "--prefix", "24"],
+        &["classify", "1.1.1.1", "10.0.0.1"],
+        &["summarize", "10.0.0.0/24", "10.0.1.0/24"],
+        &["pack", "!H", "80"],
+    ];
+    for args in commands {
+        let out = std::process::Command::new(crate::util::bin_dir().join("netlab"))
+            .args(args)
+            .stdout(full())
+            .output()
+            .expect("run netlab");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("netlab: error: could not write the output: No space left on device"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
