@@ -123,6 +123,19 @@ export const NAMES_ZH = {
   Version: "版本",
   Window: "窗口",
   "Window scale": "窗口扩大因子",
+  "Multicast Listener Discovery": "组播侦听者发现 (MLD)",
+  "Segments Left": "剩余段数",
+  "Type-specific data": "类型专用数据",
+  Address: "地址",
+  "Last Entry": "最后条目",
+  Tag: "标签",
+  Segment: "段",
+  "Reserved bits": "保留位",
+  Action: "处理动作",
+  "May change": "可被更改",
+  "Low-order bits": "低位",
+  PadN: "PadN 填充",
+  "Router Alert": "路由器告警",
 };
 
 /** @type {Record<string, string>} */
@@ -282,6 +295,30 @@ export const MEANINGS_ZH = {
   "Drop Eligible Indicator: may be dropped first under congestion.": "可丢弃指示：拥塞时可以先丢弃它。",
   "The VLAN the frame belongs to, 1 to 4094 (0 and 4095 are reserved).": "帧所属的 VLAN，1 到 4094（0 和 4095 保留）。",
   "What the payload is, as the untagged frame's Type would say.": "有效载荷是什么，和不带标签的帧的类型字段一样。",
+  "What follows this header: another extension header or the payload (6 TCP, 17 UDP, 58 ICMPv6).": "这个报头后面是什么：另一个扩展报头，或者有效载荷（6 TCP，17 UDP，58 ICMPv6）。",
+  "Hdr Ext Len: the header's length in 8-byte units, not counting the first 8 bytes.": "扩展报头长度：以 8 字节为单位，不算最前面的 8 个字节。",
+  "Which kind of route follows: 0 a list of addresses (deprecated: it let packets bounce between two hosts), 4 Segment Routing.": "后面是哪一种路由：0 是一串地址（已废弃：它能让分组在两台主机之间来回弹），4 是段路由。",
+  "How many listed nodes the packet must still visit; 0 when it has reached its final destination.": "分组还要经过几个列出的结点；到达最终目的地时为 0。",
+  "What this routing type puts after the first 4 bytes (netlab shows it as bytes).": "这种路由类型在前 4 个字节之后放的内容（netlab 按字节显示）。",
+  "A node to visit, in order; the last one is the final destination.": "要依次经过的结点；最后一个就是最终目的地。",
+  "The index of the last element of the Segment List (one less than the number of segments).": "段列表最后一个元素的下标（比段的个数少 1）。",
+  "No flag is defined yet; sent as 0.": "还没有定义任何标志；发送时为 0。",
+  "Marks packets of a class or group; 0 when unused.": "标记属于某一类或某一组的分组；不用时为 0。",
+  "A segment to visit; the list is in reverse order, so Segment List[0] is the last one, the final destination.": "要经过的一个段；列表是倒序的，所以段列表[0] 是最后一个，即最终目的地。",
+  "Where this fragment's data belongs in the original packet, in 8-byte blocks.": "这个分片的数据在原分组中的位置，以 8 字节为单位。",
+  "Tells which fragments belong together; the sender picks a new one for each packet it splits.": "指出哪些分片属于同一个分组；发送方每切分一个分组就选一个新值。",
+  "What a node that does not know the option does with the packet.": "不认识这个选项的结点如何处理这个分组。",
+  "Whether routers may change the option's data on the way.": "路由器在途中能否更改这个选项的数据。",
+  "The rest of the option type's number.": "选项类型编号的其余部分。",
+  "Which option this is; its top three bits also say what to do without knowing it.": "这是哪一个选项；它的最高三位还说明不认识它时该怎么办。",
+  "Type 0, Pad1: one byte of padding, with no length after it.": "类型 0，Pad1：一个字节的填充，后面没有长度字段。",
+  "The option's data length in bytes, after the type and this byte.": "选项数据的长度（字节），不算类型和这个字节。",
+  "Zeros that pad the header to a multiple of 8 bytes.": "把报头填充到 8 字节整数倍的零。",
+  "Asks every router on the way to look inside the packet (0: an MLD message).": "要求途中每个路由器查看分组的内容（0：MLD 报文）。",
+  "A payload over 65535 bytes: its length, when the fixed header's Payload Length is 0.": "超过 65535 字节的有效载荷的长度，此时固定报头的有效载荷长度为 0。",
+  "The option's data, as bytes.": "选项的数据，按字节显示。",
+  "One option: type, length and data.": "一个选项：类型、长度和数据。",
+  "Which multicast groups this host listens to, for the routers on its link (MLD; netlab shows the message's body as bytes).": "告诉本链路上的路由器这台主机在侦听哪些组播组（MLD；netlab 按字节显示报文的内容）。",
 };
 
 /**
@@ -321,6 +358,7 @@ export const RULES_ZH = {
   "an IPv4 address has 4 bytes": "IPv4 地址是 4 个字节",
   "an option's length counts 8-byte units and is at least 1": "选项长度以 8 字节为单位，至少是 1",
   "an option ends inside the message": "选项必须在报文之内结束",
+  "an option's length counts the data bytes after it, which end inside the header": "选项长度是它后面数据的字节数，这些数据必须在报头之内结束",
 };
 
 /**
@@ -530,6 +568,20 @@ export const VALUE_NAMES_ZH = {
   High: "高",
   Medium: "中",
   Low: "低",
+  "Source Route": "源路由",
+  "Type 2 Routing": "类型 2 路由",
+  "RPL Source Route": "RPL 源路由",
+  "Segment Routing": "段路由",
+  "skip and continue": "跳过并继续",
+  discard: "丢弃",
+  "discard and send ICMP Parameter Problem": "丢弃并发送 ICMP 参数问题",
+  "discard and send ICMP if not multicast": "丢弃，不是组播时发送 ICMP",
+  "Active Networks": "主动网络",
+  Pad1: "Pad1 填充",
+  PadN: "PadN 填充",
+  "Tunnel Encapsulation Limit": "隧道封装限制",
+  "Jumbo Payload": "超大有效载荷",
+  "Home Address": "家乡地址",
 };
 
 /**
@@ -538,7 +590,7 @@ export const VALUE_NAMES_ZH = {
  */
 export const VALUE_NAMES_KEPT = new Set([
   "IPv4", "ARP", "RARP", "IPv6", "MPLS", "LLDP", "ICMP", "IGMP", "TCP", "UDP", "GRE", "ESP", "AH", "ICMPv6", "OSPF", "SCTP",
-  "MTU", "SACK", "TCP-AO",
+  "MTU", "SACK", "TCP-AO", "MLD", "RSVP", "Nimrod",
 ]);
 
 /**
@@ -555,6 +607,10 @@ export const LAYER_NAMES_ZH = {
   "IPv4 (quoted by ICMP)": "IPv4（ICMP 引用的）",
   "UDP (quoted by ICMP)": "UDP（ICMP 引用的）",
   "TCP (quoted by ICMP)": "TCP（ICMP 引用的）",
+  "IPv6 Hop-by-Hop Option": "IPv6 逐跳选项",
+  "Routing Header for IPv6": "IPv6 路由报头",
+  "Fragment Header for IPv6": "IPv6 分片报头",
+  "Destination Options for IPv6": "IPv6 目的选项",
 };
 
 /** Layer names that are protocols' names, kept. */
@@ -623,6 +679,11 @@ const SUMMARIES_ZH = /** @type {Array<[RegExp, (m: RegExpExecArray) => string]>}
   [/^(\S+) is at (\S+)$/, (m) => `${m[1]} 的 MAC 地址是 ${m[2]}`],
   [/^Opcode (\d+)$/, (m) => `操作码 ${m[1]}`],
   [/^PRI: (\d+), DEI: (\d+), ID: (\d+)$/, (m) => `PRI：${m[1]}，DEI：${m[2]}，ID：${m[3]}`],
+  [/^Type: (\d+(?: \(.+\))?), Segments Left: (\d+)$/, (m) => `类型：${valueZh(m[1])}，剩余段数：${m[2]}`],
+  [
+    /^Offset: (\d+) bytes, More fragments: (\S+), Identification: (0x[0-9a-f]+)$/,
+    (m) => `片偏移：${m[1]} 字节，还有分片：${{ yes: "是", no: "否" }[m[2]] ?? m[2]}，标识：${m[3]}`,
+  ],
   [
     /^(\d+) bytes on the wire: 8 of preamble and SFD, the (\d+)-byte frame, (\d+) of padding, 4 of FCS \(([0-9a-f]+)\)$/,
     (m) => `线路上共 ${m[1]} 字节：8 字节前导码和 SFD，${m[2]} 字节的帧，${m[3]} 字节填充，4 字节 FCS (${m[4]})`,

@@ -124,6 +124,8 @@ test("every rule a dissector finding states has its Chinese: one bad frame for e
   // A Neighbor Solicitation's source link-layer address option is at byte 78.
   edit("NDP option length 0", Uint8Array.from(wasm.parseHex(ICMPV6.ns)), { 79: 0 });
   edit("NDP option past the end", Uint8Array.from(wasm.parseHex(ICMPV6.ns)), { 79: 2 });
+  // IPv6 Destination Options whose one option's data (9 bytes) runs past the 8-byte header.
+  bad.push(["IPv6 option past the end", Uint8Array.from(wasm.parseHex("02000000000202000000000186dd6000000000083c4020010db800000000000000000000000120010db80000000000000000000000023b001e0900000000"))]);
   const rules = new Set();
   for (const [why, frame] of bad) {
     const content = wasm.dissect(frame).findings.filter((f) => f.kind === "content");

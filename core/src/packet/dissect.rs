@@ -1,8 +1,9 @@
 //! Bytes to the annotated layers, the way a learner needs it: lax.
 //!
 //! Like etherparse's lax slicing, dissection never fails as a whole. It
-//! decodes layer after layer (Ethernet II, 802.1Q tags, ARP, IPv4, IPv6,
-//! ICMP, ICMPv6, UDP, TCP, the data, the padding) and, where something is
+//! decodes layer after layer (Ethernet II, 802.1Q tags, ARP, IPv4, IPv6
+//! with its extension headers, ICMP, ICMPv6, UDP, TCP, the data, the
+//! padding) and, where something is
 //! wrong, records a [`Finding`] saying which layer, which byte and why,
 //! then goes on if it can:
 //!
@@ -14,9 +15,10 @@
 //!   of 3) is a [`Finding::Content`], and decoding stops;
 //! - a wrong checksum is a [`Finding::Checksum`], and decoding goes on
 //!   (the field's display says `[incorrect, should be 0x…]`);
-//! - something netlab does not decode (an unknown EtherType, IPv4
-//!   fragments, IPv6 extension headers) is a [`Finding::Unsupported`], and
-//!   the rest is shown as data.
+//! - something netlab does not decode (an unknown EtherType, IPv4 and
+//!   IPv6 fragments, which it does not reassemble, AH and ESP, a chain of
+//!   more than 8 IPv6 extension headers) is a [`Finding::Unsupported`],
+//!   and the rest is shown as data.
 //!
 //! Every byte of the frame ends up in some layer, so the tree and the hex
 //! dump always cover each other.
@@ -31,7 +33,7 @@ use super::ethernet::{self, EtherType, MIN_FRAME_LEN};
 use super::field::{FieldSpec, Format, hex};
 use super::ipv4::{self, IpProtocol};
 use super::layer::Protocol;
-use super::{arp, icmpv4, icmpv6, ipv6, tcp, udp, vlan};
+use super::{arp, icmpv4, icmpv6, ipv6, ipv6ext, tcp, udp, vlan};
 
 /// A checksum that does not match the bytes it covers.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -294,6 +296,14 @@ const TRAILER: FieldSpec = FieldSpec::new("Trailer", 0, 0)
     .ws("eth.trailer")
     .about("Bytes after the packet and its padding: not part of the packet; a capture may keep the FCS or a switch's tag here.");
 
+/// What an IP header says it carries, and the frame byte of the field
+/// that says it (IPv4's Protocol, IPv6's last Next Header).
+#[derive(Debug, Clone, Copy)]
+struct Next {
+    proto: IpProtocol,
+    field_at: usize,
+}
+
 struct Dissector<'a> {
     frame: &'a [u8],
     layers: Vec<Layer>,
@@ -544,14 +554,11 @@ impl Dissector<'_> {
             src: p.src_addr(),
             dst: p.dst_addr(),
         };
-        self.transport(
-            p.protocol(),
-            Protocol::Ipv4,
-            payload_at,
-            end,
-            pseudo,
-            complete,
-        );
+        let carried = Next {
+            proto: p.protocol(),
+            field_at: at + 9,
+        };
+        self.transport(carried, Protocol::Ipv4, payload_at, end, pseudo, complete);
         end
     }
 
@@ -580,32 +587,111 @@ impl Dissector<'_> {
             ));
         }
         let end = at + wanted.min(rest.len());
+        let mut next = at + ipv6::HEADER_LEN;
+        let mut nh = p.next_header();
+        // Where the Next Header field that names `nh` is.
+        let mut nh_at = at + 6;
+        let mut dst = p.dst_addr();
+        let mut count = 0;
+        while let Some(kind) = ipv6ext::ExtKind::from_next_header(nh) {
+            if count == ipv6ext::MAX_CHAIN {
+                self.unsupported(
+                    Protocol::Ipv6,
+                    nh_at,
+                    format!(
+                        "more than {} extension headers; netlab stops after {}",
+                        ipv6ext::MAX_CHAIN,
+                        ipv6ext::MAX_CHAIN
+                    ),
+                );
+                self.bytes_layer(Protocol::Data, next, end, UNDECODED);
+                return end;
+            }
+            count += 1;
+            match self.ipv6_ext(kind, next, end) {
+                Some((header_len, final_dst)) => {
+                    nh = ipv6ext::Packet::new_unchecked(&self.frame[next..end], kind).next_header();
+                    nh_at = next;
+                    next += header_len;
+                    dst = final_dst.unwrap_or(dst);
+                }
+                None => return end,
+            }
+        }
         let pseudo = PseudoHeader::V6 {
             src: p.src_addr(),
-            dst: p.dst_addr(),
+            dst,
         };
-        self.transport(
-            p.next_header(),
-            Protocol::Ipv6,
-            at + ipv6::HEADER_LEN,
-            end,
-            pseudo,
-            complete,
-        );
+        let carried = Next {
+            proto: nh,
+            field_at: nh_at,
+        };
+        self.transport(carried, Protocol::Ipv6, next, end, pseudo, complete);
         end
+    }
+
+    /// Decodes one extension header at `at` (the packet ends at `end`):
+    /// its length and, for a Routing header with segments left, the final
+    /// destination; `None` when decoding stops here (a header cut short,
+    /// a fragment), the rest having been shown.
+    fn ipv6_ext(
+        &mut self,
+        kind: ipv6ext::ExtKind,
+        at: usize,
+        end: usize,
+    ) -> Option<(usize, Option<std::net::Ipv6Addr>)> {
+        let data = &self.frame[at..end];
+        let layer = ipv6ext::annotate(data, at, kind);
+        let shown = layer.length;
+        self.layers.push(layer);
+        let h = ipv6ext::Packet::new_unchecked(data, kind);
+        if let Err(e) = h.check_len() {
+            self.wire(e, at);
+            self.bytes_layer(Protocol::Data, at + shown, end, UNDECODED);
+            return None;
+        }
+        let header_len = h.header_len();
+        match kind {
+            ipv6ext::ExtKind::HopByHop | ipv6ext::ExtKind::DestinationOptions => {
+                if let Some((off, len)) = ipv6ext::bad_option(h.options()) {
+                    self.option_length(
+                        Protocol::Ipv6,
+                        at + 2 + off,
+                        len,
+                        "an option's length counts the data bytes after it, which end inside the header",
+                    );
+                }
+            }
+            ipv6ext::ExtKind::Fragment if h.frag_offset() != 0 || h.more_frags() => {
+                self.unsupported(
+                    Protocol::Ipv6,
+                    at + 2,
+                    format!(
+                        "a fragment (offset {} bytes, more fragments: {}); netlab does not reassemble",
+                        u32::from(h.frag_offset()) * 8,
+                        if h.more_frags() { "yes" } else { "no" }
+                    ),
+                );
+                self.bytes_layer(Protocol::Data, at + header_len, end, UNDECODED);
+                return None;
+            }
+            _ => {}
+        }
+        Some((header_len, h.final_destination()))
     }
 
     /// Decodes what an IP packet carries, from `at` to `end`. Checksums
     /// are judged only when the packet is `complete`.
     fn transport(
         &mut self,
-        proto: IpProtocol,
+        next: Next,
         ip: Protocol,
         at: usize,
         end: usize,
         pseudo: PseudoHeader,
         complete: bool,
     ) {
+        let Next { proto, field_at } = next;
         let seg = &self.frame[at..end];
         match (proto, ip) {
             (IpProtocol::TCP, _) => self.tcp(seg, at, pseudo, complete),
@@ -619,8 +705,6 @@ impl Dissector<'_> {
                 } else {
                     "next header"
                 };
-                let header_at = self.layers.last().map_or(at, |l| l.offset);
-                let field_at = header_at + if ip == Protocol::Ipv4 { 9 } else { 6 };
                 self.unsupported(ip, field_at, format!("{field} {name} is not decoded"));
                 self.bytes_layer(Protocol::Data, at, end, UNDECODED);
             }
@@ -823,6 +907,9 @@ impl Dissector<'_> {
             128 | 129 => DATA,
             // After a malformed option.
             133..=136 => UNDECODED,
+            // tshark decodes MLD's fields; netlab shows them as bytes.
+            130..=132 | 143 => icmpv6::MLD_BODY,
+
             _ => icmpv6::BODY,
         };
         self.bytes_layer(Protocol::Data, header_end, at + seg.len(), spec);
@@ -1364,6 +1451,299 @@ mod test {
         let d = dissect(&v4);
         assert!(d.findings.iter().any(|x| x.to_string()
             == "IPv4: protocol 58 (ICMPv6) is not decoded (byte 23); the rest is shown as data"));
+    }
+
+    /// IPv6 from 2001:db8::1 to `dst` through the extension headers
+    /// `exts`, carrying `upper` (its checksum computed over `pseudo_dst`).
+    fn v6_chain(
+        dst: &str,
+        exts: &[ipv6ext::Repr],
+        upper: IpProtocol,
+        pseudo_dst: &str,
+        body: &[u8],
+    ) -> Vec<u8> {
+        use std::net::Ipv6Addr;
+        let src: Ipv6Addr = "2001:db8::1".parse().unwrap();
+        let ext_len: usize = exts.iter().map(ipv6ext::Repr::buffer_len).sum();
+        let upper_len = match upper {
+            IpProtocol::TCP => tcp::HEADER_LEN,
+            IpProtocol::UDP => udp::HEADER_LEN,
+            _ => icmpv6::HEADER_LEN,
+        } + body.len();
+        let ip = ipv6::Repr {
+            src_addr: src,
+            dst_addr: dst.parse().unwrap(),
+            next_header: exts.first().map_or(upper, |e| e.kind().protocol()),
+            payload_len: ext_len + upper_len,
+            hop_limit: 64,
+            traffic_class: 0,
+            flow_label: 0,
+        };
+        let mut f = vec![0u8; 54 + ip.payload_len];
+        f[..12].copy_from_slice(&[2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1]);
+        f[12..14].copy_from_slice(&[0x86, 0xdd]);
+        ip.emit(&mut ipv6::Packet::new_unchecked(&mut f[14..]));
+        let mut at = 54;
+        for e in exts {
+            e.emit(&mut ipv6ext::Packet::new_unchecked(&mut f[at..], e.kind()));
+            at += e.buffer_len();
+        }
+        let pseudo = PseudoHeader::V6 {
+            src,
+            dst: pseudo_dst.parse().unwrap(),
+        };
+        let seg = &mut f[at..];
+        match upper {
+            IpProtocol::TCP => tcp::Repr {
+                src_port: 50000,
+                dst_port: 80,
+                seq_number: 1,
+                ack_number: 1,
+                flags: tcp::TcpFlags::ACK,
+                window_len: 1000,
+                urgent_pointer: 0,
+                options: Vec::new(),
+            }
+            .emit(&mut tcp::Packet::new_unchecked(seg), pseudo, body),
+            IpProtocol::UDP => udp::Repr {
+                src_port: 50000,
+                dst_port: 9000,
+            }
+            .emit(&mut udp::Packet::new_unchecked(seg), pseudo, body),
+            _ => icmpv6::Repr::Other {
+                msg_type: 143,
+                code: 0,
+            }
+            .emit(&mut icmpv6::Packet::new_unchecked(seg), pseudo, body),
+        }
+        f
+    }
+
+    fn dst_opts(next: IpProtocol) -> ipv6ext::Repr {
+        ipv6ext::Repr::DestinationOptions {
+            next_header: next,
+            options: vec![ipv6ext::Ipv6Option::PadN(4)],
+        }
+    }
+
+    #[test]
+    fn ipv6_extension_headers_lead_to_the_upper_layer() {
+        // MLDv2 report behind Hop-by-Hop with Router Alert, as hosts send it.
+        let hbh = ipv6ext::Repr::HopByHop {
+            next_header: IpProtocol::ICMPV6,
+            options: vec![ipv6ext::Ipv6Option::RouterAlert(0)],
+        };
+        // Reserved, no records.
+        let mld = [0u8; 4];
+        let f = v6_chain("ff02::16", &[hbh], IpProtocol::ICMPV6, "ff02::16", &mld);
+        let d = dissect(&f);
+        assert_eq!(
+            names(&d),
+            [
+                "Ethernet II",
+                "IPv6",
+                "IPv6 Hop-by-Hop Option",
+                "ICMPv6",
+                "Data"
+            ]
+        );
+        assert!(d.findings.is_empty(), "{:?}", d.findings);
+        assert!(covers(&d));
+        assert_eq!(d.layers[2].protocol, Protocol::Ipv6);
+        assert_eq!(d.layers[2].field("Router Alert").unwrap().offset, 56);
+        assert_eq!(d.layers[4].fields[0].name, "Multicast Listener Discovery");
+        assert!(
+            d.layers[3]
+                .field("Checksum")
+                .unwrap()
+                .display
+                .ends_with("[correct]")
+        );
+
+        // An unfragmented packet with a Fragment header (offset 0, M=0)
+        // is decoded through, as tshark does.
+        let atomic = ipv6ext::Repr::Fragment {
+            next_header: IpProtocol::UDP,
+            offset: 0,
+            more_frags: false,
+            ident: 7,
+        };
+        let f = v6_chain(
+            "2001:db8::2",
+            &[dst_opts(IpProtocol::FRAGMENT), atomic],
+            IpProtocol::UDP,
+            "2001:db8::2",
+            b"whole",
+        );
+        let d = dissect(&f);
+        assert_eq!(
+            names(&d)[2..],
+            [
+                "Destination Options for IPv6",
+                "Fragment Header for IPv6",
+                "UDP",
+                "Data"
+            ]
+        );
+        assert!(d.findings.is_empty(), "{:?}", d.findings);
+        assert!(covers(&d));
+    }
+
+    #[test]
+    fn ipv6_fragments_stop_at_the_fragment_header() {
+        for (offset, more, what) in [
+            (0, true, "offset 0 bytes, more fragments: yes"),
+            (2, false, "offset 16 bytes, more fragments: no"),
+        ] {
+            let frag = ipv6ext::Repr::Fragment {
+                next_header: IpProtocol::UDP,
+                offset,
+                more_frags: more,
+                ident: 0xdead_beef,
+            };
+            let f = v6_chain(
+                "2001:db8::2",
+                &[dst_opts(IpProtocol::FRAGMENT), frag],
+                IpProtocol::UDP,
+                "2001:db8::2",
+                b"piece",
+            );
+            let d = dissect(&f);
+            assert_eq!(
+                names(&d)[2..],
+                [
+                    "Destination Options for IPv6",
+                    "Fragment Header for IPv6",
+                    "Data"
+                ]
+            );
+            assert!(covers(&d));
+            assert_eq!(
+                d.findings
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>(),
+                [format!(
+                    "IPv6: a fragment ({what}); netlab does not reassemble (byte 64); the rest is shown as data"
+                )]
+            );
+        }
+    }
+
+    #[test]
+    fn ipv6_routing_header_checksums_use_the_final_destination() {
+        let last = "2001:db8::99";
+        let hops = ["2001:db8::10".parse().unwrap(), last.parse().unwrap()];
+        for (segments_left, pseudo_dst, good) in [
+            (1, last, true),
+            (1, "2001:db8::2", false),
+            (0, "2001:db8::2", true),
+            (0, last, false),
+        ] {
+            let rt0 = ipv6ext::Repr::source_route(IpProtocol::TCP, segments_left, &hops);
+            let f = v6_chain("2001:db8::2", &[rt0], IpProtocol::TCP, pseudo_dst, b"hi");
+            let d = dissect(&f);
+            assert_eq!(names(&d)[2..], ["Routing Header for IPv6", "TCP", "Data"]);
+            let kinds: Vec<_> = d.findings.iter().map(Finding::kind).collect();
+            let want: &[&str] = if good { &[] } else { &["checksum"] };
+            assert_eq!(kinds, want, "segments left {segments_left}, {pseudo_dst}");
+        }
+        // Segment Routing: Segment List[0] is the final destination.
+        let srh = ipv6ext::Repr::segment_routing(IpProtocol::TCP, 1, &hops);
+        let f = v6_chain(
+            "2001:db8::2",
+            &[srh],
+            IpProtocol::TCP,
+            "2001:db8::10",
+            b"hi",
+        );
+        let d = dissect(&f);
+        assert!(d.findings.is_empty(), "{:?}", d.findings);
+        assert_eq!(
+            d.layers[2].summary,
+            "Type: 4 (Segment Routing), Segments Left: 1"
+        );
+    }
+
+    #[test]
+    fn ipv6_chains_are_bounded_and_ah_esp_named() {
+        let nine: Vec<_> = (0..9)
+            .map(|i| {
+                dst_opts(if i < 8 {
+                    IpProtocol::DST_OPTS
+                } else {
+                    IpProtocol::UDP
+                })
+            })
+            .collect();
+        let f = v6_chain("2001:db8::2", &nine, IpProtocol::UDP, "2001:db8::2", b"x");
+        let d = dissect(&f);
+        assert_eq!(d.layers.len(), 2 + 8 + 1);
+        assert!(covers(&d));
+        assert_eq!(
+            d.findings[0].to_string(),
+            format!(
+                "IPv6: more than 8 extension headers; netlab stops after 8 (byte {}); the rest is shown as data",
+                54 + 7 * 8
+            )
+        );
+        let f = v6_chain(
+            "2001:db8::2",
+            &[dst_opts(IpProtocol::AH)],
+            IpProtocol::UDP,
+            "2001:db8::2",
+            b"x",
+        );
+        let d = dissect(&f);
+        assert_eq!(
+            d.findings[0].to_string(),
+            "IPv6: next header 51 (AH) is not decoded (byte 54); the rest is shown as data"
+        );
+        let mut esp = f.clone();
+        esp[54] = 50;
+        assert!(dissect(&esp).findings[0].to_string().contains("50 (ESP)"));
+    }
+
+    #[test]
+    fn ipv6_extension_headers_cut_or_malformed() {
+        let f = v6_chain(
+            "2001:db8::2",
+            &[dst_opts(IpProtocol::UDP)],
+            IpProtocol::UDP,
+            "2001:db8::2",
+            b"x",
+        );
+        for cut in 54..f.len() {
+            let d = dissect(&f[..cut]);
+            assert!(covers(&d), "cut at {cut}");
+            assert!(
+                d.findings.iter().all(|x| x.kind() == "length"),
+                "cut at {cut}"
+            );
+        }
+        // An option whose data runs past the header.
+        let mut bad = f.clone();
+        bad[57] = 9;
+        let d = dissect(&bad);
+        assert_eq!(
+            d.findings[0].detail(),
+            FindingDetail::Content {
+                header: "IPv6",
+                field: "Option Length",
+                value: 9,
+                rule: "an option's length counts the data bytes after it, which end inside the header"
+            }
+        );
+        assert_eq!(d.findings[0].offset(), 57);
+        // A length that promises more than the packet holds.
+        let mut long = f.clone();
+        long[55] = 5;
+        let d = dissect(&long);
+        assert_eq!(
+            d.findings[0].to_string(),
+            "IPv6: the Length field says 5, which makes 48 bytes from byte 54, only 17 are there"
+        );
+        assert!(covers(&d));
     }
 
     fn arb_spec() -> impl Strategy<Value = EncapSpec> {

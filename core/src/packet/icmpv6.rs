@@ -389,6 +389,9 @@ mod field {
         .show(Format::Bytes)
         .ws("icmpv6.data")
         .about("The rest of a message whose type netlab does not decode.");
+    pub const MLD_BODY: FieldSpec = FieldSpec::new("Multicast Listener Discovery", 0, 0)
+        .show(Format::Bytes)
+        .about("Which multicast groups this host listens to, for the routers on its link (MLD; netlab shows the message's body as bytes).");
 }
 
 /// The fields of a message of this type: the common header and the fixed
@@ -425,6 +428,7 @@ pub const FIELDS: &[FieldSpec] = field::COMMON;
 pub(crate) const CHECKSUM: FieldSpec = field::CHECKSUM;
 pub(crate) const INVOKING: FieldSpec = field::INVOKING;
 pub(crate) const BODY: FieldSpec = field::BODY;
+pub(crate) const MLD_BODY: FieldSpec = field::MLD_BODY;
 /// Type, code and checksum: what every message has.
 pub const HEADER_LEN: usize = 4;
 

@@ -21,10 +21,17 @@ use super::layer::Protocol;
 pub struct IpProtocol(pub u8);
 
 impl IpProtocol {
+    pub const HOP_BY_HOP: Self = Self(0);
     pub const ICMP: Self = Self(1);
     pub const TCP: Self = Self(6);
     pub const UDP: Self = Self(17);
+    pub const ROUTING: Self = Self(43);
+    pub const FRAGMENT: Self = Self(44);
+    pub const ESP: Self = Self(50);
+    pub const AH: Self = Self(51);
     pub const ICMPV6: Self = Self(58);
+    pub const NO_NEXT_HEADER: Self = Self(59);
+    pub const DST_OPTS: Self = Self(60);
 
     pub fn name(self) -> Option<&'static str> {
         Some(match self.0 {

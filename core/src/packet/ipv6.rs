@@ -1,8 +1,7 @@
 //! IPv6's fixed header (RFC 8200 §3): 40 bytes, no checksum (the link and
 //! the transport check their own), no fragmentation by routers, and
 //! 128-bit addresses. What IPv4 kept in options moves to extension
-//! headers chained by `Next Header`; netlab names the fixed header and
-//! stops at an extension header.
+//! headers chained by `Next Header`, which [`super::ipv6ext`] reads.
 
 use std::net::Ipv6Addr;
 

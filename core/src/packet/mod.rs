@@ -10,7 +10,8 @@
 //!   view (`Packet<T: AsRef<[u8]>>`, `ethernet::Frame`) with `new_checked`,
 //!   getters and `set_*` setters, and a plain `Repr` with `parse`, `emit`
 //!   and `buffer_len`: [`ethernet`] (Ethernet II), [`vlan`] (802.1Q),
-//!   [`arp`], [`ipv4`], [`ipv6`], [`icmpv4`], [`icmpv6`] (with Neighbor
+//!   [`arp`], [`ipv4`], [`ipv6`] with its extension headers ([`ipv6ext`]),
+//!   [`icmpv4`], [`icmpv6`] (with Neighbor
 //!   Discovery), [`udp`], [`tcp`]; their
 //!   checksums in [`checksum`] (RFC 1071, pseudo-headers, Ethernet FCS).
 //! - Each header's fields are ONE table of [`FieldSpec`]s in its private
@@ -59,6 +60,7 @@ pub mod icmpv4;
 pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
+pub mod ipv6ext;
 pub mod layer;
 pub mod pcap;
 pub mod pcapng;
