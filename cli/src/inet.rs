@@ -85,15 +85,35 @@ struct Ntoa {
 /// (`ntoa 127.0.0.1`, the other direction) is refused, with a hint naming
 /// the command for that direction, even where it would read as hex:
 /// `10.10.10.10` is four bytes of 0x10 to the hex reader, and a learner
-/// who typed it meant the address.
+/// who typed it meant the address. So is a dotted quad with a leading zero
+/// (`10.10.10.01`), which strict parsing refuses but `inet_aton` reads.
 fn packed_bytes(text: &str, out: &Output) -> Result<Vec<u8>, ExitCode> {
-    if let Ok(address) = netlab_core::addr::parse_ip(text.trim()) {
-        let code = out.error(&format!("'{address}' is address text, not packed bytes"));
+    let trimmed = text.trim();
+    let refuse = |shown: &str, hint: String| {
+        let code = out.error(&format!("'{shown}' is address text, not packed bytes"));
+        eprintln!("netlab: hint: this command turns packed bytes into text; {hint}");
+        code
+    };
+    if let Ok(address) = netlab_core::addr::parse_ip(trimmed) {
         let family = if address.is_ipv4() { "inet" } else { "inet6" };
-        eprintln!(
-            "netlab: hint: this command turns packed bytes into text; the other way is netlab pton {family} {address}"
-        );
-        return Err(code);
+        return Err(refuse(
+            &address.to_string(),
+            format!("the other way is netlab pton {family} {address}"),
+        ));
+    }
+    let parts: Vec<&str> = trimmed.split('.').collect();
+    let dotted_decimal = parts.len() == 4
+        && parts
+            .iter()
+            .all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
+    if dotted_decimal && let Ok(reading) = inet::parse_inet_aton(trimmed) {
+        return Err(refuse(
+            trimmed,
+            format!(
+                "the other way is netlab aton {trimmed} (inet_aton reads it as {}; pton refuses the leading zero)",
+                reading.dotted
+            ),
+        ));
     }
     parse_bytes(text).map_err(|e| out.error(&e.to_string()))
 }

@@ -191,6 +191,16 @@ fn bad_family_and_bad_hex_are_usage_errors() {
     for (argv, hint) in [
         (&["ntoa", "10.10.10.10"][..], "netlab pton inet 10.10.10.10"),
         (&["ntop", "inet6", "::1"], "netlab pton inet6 ::1"),
+        // A leading zero, which strict parsing refuses, read 16.16.16.1 as
+        // hex: it is address text too, and inet_aton's reading is named.
+        (
+            &["ntoa", "10.10.10.01"],
+            "netlab aton 10.10.10.01 (inet_aton reads it as 10.10.10.1;",
+        ),
+        (
+            &["ntop", "inet", "010.1.1.1"],
+            "netlab aton 010.1.1.1 (inet_aton reads it as 8.1.1.1;",
+        ),
     ] {
         let out = netlab(argv);
         assert_eq!(out.status.code(), Some(2), "{argv:?}");
@@ -211,6 +221,7 @@ fn bad_family_and_bad_hex_are_usage_errors() {
 
     // Python's printing of inet_aton's bytes is read as the bytes.
     for hex in [
+        "c0.a8.01.02",
         "0xc0a80102",
         "c0 a8 01 02",
         "C0:A8:01:02",
