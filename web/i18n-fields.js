@@ -319,6 +319,8 @@ export const MEANINGS_ZH = {
   "The option's data, as bytes.": "选项的数据，按字节显示。",
   "One option: type, length and data.": "一个选项：类型、长度和数据。",
   "Which multicast groups this host listens to, for the routers on its link (MLD; netlab shows the message's body as bytes).": "告诉本链路上的路由器这台主机在侦听哪些组播组（MLD；netlab 按字节显示报文的内容）。",
+  "The service VLAN: the provider's VLAN that carries the customer's frame, whatever the customer's own VLAN inside.": "服务 VLAN：运营商用来承载客户帧的 VLAN，与里面客户自己的 VLAN 无关。",
+  "What follows the service tag: 0x8100 when the customer's own 802.1Q tag comes next.": "服务标签后面是什么：后面紧跟客户自己的 802.1Q 标签时为 0x8100。",
 };
 
 /**
@@ -611,6 +613,7 @@ export const LAYER_NAMES_ZH = {
   "Routing Header for IPv6": "IPv6 路由报头",
   "Fragment Header for IPv6": "IPv6 分片报头",
   "Destination Options for IPv6": "IPv6 目的选项",
+  "IEEE 802.1ad": "IEEE 802.1ad 运营商 VLAN 标签",
 };
 
 /** Layer names that are protocols' names, kept. */

@@ -1790,3 +1790,52 @@ fn ipv6_extension_headers_match_tshark() {
         ],
     );
 }
+
+/// `frame` (untagged or 802.1Q-tagged) with an outer tag of `tpid` (VLAN
+/// 100, priority 5) put in front of its type.
+fn stacked(tpid: u16, frame: &[u8]) -> Vec<u8> {
+    let mut f = frame[..12].to_vec();
+    f.extend(tpid.to_be_bytes());
+    f.extend([0xa0, 0x64]);
+    f.extend_from_slice(&frame[12..]);
+    f
+}
+
+fn udp_40000() -> Upper {
+    Upper::Udp(udp::Repr {
+        src_port: 40000,
+        dst_port: 9000,
+    })
+}
+
+#[test]
+fn qinq_matches_tshark() {
+    let inner = vlan::Repr {
+        priority: 1,
+        drop_eligible: false,
+        vlan_id: 10,
+        ethertype: EtherType::IPV4,
+    };
+    let tagged = ip_frame(Some(inner), false, &[], &udp_40000(), b"qinq");
+    let frames = vec![
+        (
+            "802.1ad (0x88a8) over 802.1Q, UDP",
+            stacked(0x88a8, &tagged),
+        ),
+        ("0x9100 over 802.1Q, UDP", stacked(0x9100, &tagged)),
+    ];
+    let mut seen = BTreeSet::new();
+    check_frames(&frames, &mut seen);
+    require(
+        &seen,
+        &[
+            "ieee8021ad.priority",
+            "ieee8021ad.dei",
+            "ieee8021ad.id",
+            "vlan.priority",
+            "vlan.id",
+            "vlan.etype",
+            "udp.checksum.status",
+        ],
+    );
+}

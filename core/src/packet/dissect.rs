@@ -1,9 +1,9 @@
 //! Bytes to the annotated layers, the way a learner needs it: lax.
 //!
 //! Like etherparse's lax slicing, dissection never fails as a whole. It
-//! decodes layer after layer (Ethernet II, 802.1Q tags, ARP, IPv4, IPv6
-//! with its extension headers, ICMP, ICMPv6, UDP, TCP, the data, the
-//! padding) and, where something is
+//! decodes layer after layer (Ethernet II, 802.1Q tags and 802.1ad's
+//! stacked ones, ARP, IPv4, IPv6 with its extension headers, ICMP, ICMPv6,
+//! UDP, TCP, the data, the padding) and, where something is
 //! wrong, records a [`Finding`] saying which layer, which byte and why,
 //! then goes on if it can:
 //!
@@ -410,9 +410,11 @@ impl Dissector<'_> {
         }
         let mut ethertype = frame.ethertype();
         let mut at = ethernet::HEADER_LEN;
-        while ethertype == EtherType::VLAN {
+        // 802.1Q tags, and 802.1ad's two (Q-in-Q); each is 4 bytes, so the
+        // loop ends with the frame.
+        while vlan::is_tag(ethertype) {
             let rest = &data[at..];
-            self.layers.push(vlan::annotate(rest, at));
+            self.layers.push(vlan::annotate(rest, at, ethertype));
             match vlan::Packet::new_checked(rest) {
                 Ok(tag) => ethertype = tag.ethertype(),
                 Err(e) => return self.wire(e, at),
@@ -968,6 +970,33 @@ mod test {
             b"hello",
         );
         encapsulate(&spec).unwrap().frame
+    }
+
+    #[test]
+    fn qinq_tags_are_decoded_both() {
+        let f = hello();
+        for (tpid, outer) in [(0x88a8u16, "IEEE 802.1ad"), (0x9100, "802.1Q Virtual LAN")] {
+            let mut q = f[..12].to_vec();
+            q.extend(tpid.to_be_bytes());
+            q.extend([0xa0, 0x64, 0x81, 0x00, 0x20, 0x0a]);
+            q.extend_from_slice(&f[12..]);
+            let d = dissect(&q);
+            assert!(d.findings.is_empty(), "{:?}", d.findings);
+            assert_eq!(
+                names(&d),
+                [
+                    "Ethernet II",
+                    outer,
+                    "802.1Q Virtual LAN",
+                    "IPv4",
+                    "TCP",
+                    "Data"
+                ]
+            );
+            assert_eq!(d.layers[1].summary, "PRI: 5, DEI: 0, ID: 100");
+            assert_eq!(d.layers[2].summary, "PRI: 1, DEI: 0, ID: 10");
+            assert!(covers(&d));
+        }
     }
 
     fn names(d: &Dissection) -> Vec<&str> {

@@ -23,6 +23,11 @@ impl EtherType {
     pub const ARP: Self = Self(0x0806);
     pub const VLAN: Self = Self(0x8100);
     pub const IPV6: Self = Self(0x86dd);
+    /// IEEE 802.1ad: a provider's service tag (S-tag) around the
+    /// customer's 802.1Q tag, "Q-in-Q".
+    pub const QINQ: Self = Self(0x88a8);
+    /// The S-tag's TPID before 802.1ad had one, still met on some switches.
+    pub const QINQ_OLD: Self = Self(0x9100);
 
     /// The protocol's name, for the types a learner meets.
     pub fn name(self) -> Option<&'static str> {

@@ -5,6 +5,13 @@
 //! be (it is the Ethernet header's `Type` field here); this view covers the
 //! rest: the Tag Control Information (priority, drop eligibility, VLAN
 //! ID) and the EtherType of what follows.
+//!
+//! IEEE 802.1ad ("Q-in-Q") stacks two tags: a provider puts its service
+//! tag (S-tag, TPID 0x88a8, before that often 0x9100) in front of the
+//! customer's own 802.1Q tag (C-tag), so one provider network carries many
+//! customers' VLANs apart. Both tags have the same 4-byte shape; Wireshark
+//! names an 0x88a8 tag's fields `ieee8021ad.*` and an 0x9100 tag's like an
+//! 802.1Q tag's, and netlab does the same.
 
 use super::annotate::Layer;
 use super::error::{LenError, WireError};
@@ -32,6 +39,25 @@ mod field {
 
     pub const FIELDS: &[FieldSpec] = &[PRIORITY, DEI, VLAN_ID, ETHERTYPE];
     pub const PAYLOAD: usize = 4;
+
+    // The same bits in an 802.1ad service tag (TPID 0x88a8).
+    pub const S_PRIORITY: FieldSpec = FieldSpec::new("Priority", 0, 3)
+        .ws("ieee8021ad.priority")
+        .about("Priority Code Point (802.1p): 0 best effort up to 7 network control.");
+    pub const S_DEI: FieldSpec = FieldSpec::new("DEI", 3, 1)
+        .show(Format::Flag)
+        .ws("ieee8021ad.dei")
+        .about("Drop Eligible Indicator: may be dropped first under congestion.");
+    pub const S_VLAN_ID: FieldSpec = FieldSpec::new("ID", 4, 12)
+        .ws("ieee8021ad.id")
+        .about("The service VLAN: the provider's VLAN that carries the customer's frame, whatever the customer's own VLAN inside.");
+    pub const S_ETHERTYPE: FieldSpec = FieldSpec::new("Type", 16, 16)
+        .show(Format::Custom(type_text))
+        .about(
+            "What follows the service tag: 0x8100 when the customer's own 802.1Q tag comes next.",
+        );
+
+    pub const S_FIELDS: &[FieldSpec] = &[S_PRIORITY, S_DEI, S_VLAN_ID, S_ETHERTYPE];
 }
 
 /// The tag's fields, in order.
@@ -149,11 +175,26 @@ impl Repr {
     }
 }
 
+/// Whether a frame's (or a tag's) type says a tag follows: 802.1Q's
+/// 0x8100, 802.1ad's 0x88a8 or the older 0x9100.
+pub fn is_tag(ethertype: EtherType) -> bool {
+    matches!(
+        ethertype,
+        EtherType::VLAN | EtherType::QINQ | EtherType::QINQ_OLD
+    )
+}
+
 /// Names the tag's fields in `data` (from the TCI on) at frame offset
-/// `base`.
-pub fn annotate(data: &[u8], base: usize) -> Layer {
+/// `base`; `tpid` is the type that announced it (an 0x88a8 tag is an
+/// 802.1ad service tag).
+pub fn annotate(data: &[u8], base: usize, tpid: EtherType) -> Layer {
     let mut layer = Layer::new(Protocol::Vlan, base, data.len().min(HEADER_LEN));
-    layer.push(data, base, FIELDS, 0);
+    if tpid == EtherType::QINQ {
+        layer.name = "IEEE 802.1ad";
+        layer.push(data, base, field::S_FIELDS, 0);
+    } else {
+        layer.push(data, base, FIELDS, 0);
+    }
     if data.len() >= HEADER_LEN {
         let tag = Packet::new_unchecked(data);
         layer.summary = format!(
@@ -196,6 +237,14 @@ mod test {
         let mut out = [0u8; 4];
         repr.emit(&mut Packet::new_unchecked(&mut out[..]));
         assert_eq!(out, TAG);
-        assert_eq!(annotate(&TAG, 14).summary, "PRI: 5, DEI: 1, ID: 100");
+        assert_eq!(
+            annotate(&TAG, 14, EtherType::VLAN).summary,
+            "PRI: 5, DEI: 1, ID: 100"
+        );
+        let outer = annotate(&TAG, 14, EtherType::QINQ);
+        assert_eq!(outer.name, "IEEE 802.1ad");
+        assert_eq!(outer.fields[2].wireshark, "ieee8021ad.id");
+        assert_eq!(outer.fields[2].display, "100");
+        assert!(is_tag(EtherType(0x9100)) && !is_tag(EtherType::IPV6));
     }
 }
