@@ -74,11 +74,17 @@ fn render(r: &SameReport) -> String {
             r.a.network, r.b.network, r.a.address, r.b.address, r.prefix
         );
     }
-    let _ = writeln!(
+    let _ = write!(
         s,
-        "They agree on the first {} bits: a /{} ({}) or any shorter prefix puts both in {}.",
+        "They agree on the first {} bits: a /{} ({}) puts both in {}",
         r.common_prefix, r.common_prefix, r.common_mask, r.common_network
     );
+    // A shorter prefix puts them in a larger network together; /0 has none.
+    let _ = if r.common_prefix > 0 {
+        writeln!(s, "; any shorter prefix puts them together too.")
+    } else {
+        writeln!(s, ".")
+    };
     s
 }
 

@@ -466,3 +466,27 @@ fn subnet_text_keeps_ipv6_values_apart_from_their_bits() {
         Some("netlab: error: the prefix length or netmask is missing")
     );
 }
+
+#[test]
+fn same_text_says_what_a_shorter_prefix_does() {
+    // A shorter prefix does not put both in the common /23 but in a larger
+    // network together; and /0 has no shorter prefix at all.
+    let out = netlab(&[
+        "same",
+        "192.168.12.1",
+        "192.168.13.1",
+        "--mask",
+        "255.255.255.0",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.ends_with("They agree on the first 23 bits: a /23 (255.255.254.0) puts both in 192.168.12.0/23; any shorter prefix puts them together too.\n"),
+        "{text}"
+    );
+    let out = netlab(&["same", "1.1.1.1", "200.1.1.1", "--prefix", "0"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.ends_with("They agree on the first 0 bits: a /0 (0.0.0.0) puts both in 0.0.0.0/0.\n"),
+        "{text}"
+    );
+}
