@@ -136,6 +136,9 @@ export const NAMES_ZH = {
   "Low-order bits": "低位",
   PadN: "PadN 填充",
   "Router Alert": "路由器告警",
+  "Left edge": "左边界",
+  "Right edge": "右边界",
+  SACK: "选择确认 (SACK)",
 };
 
 /** @type {Record<string, string>} */
@@ -321,6 +324,9 @@ export const MEANINGS_ZH = {
   "Which multicast groups this host listens to, for the routers on its link (MLD; netlab shows the message's body as bytes).": "告诉本链路上的路由器这台主机在侦听哪些组播组（MLD；netlab 按字节显示报文的内容）。",
   "The service VLAN: the provider's VLAN that carries the customer's frame, whatever the customer's own VLAN inside.": "服务 VLAN：运营商用来承载客户帧的 VLAN，与里面客户自己的 VLAN 无关。",
   "What follows the service tag: 0x8100 when the customer's own 802.1Q tag comes next.": "服务标签后面是什么：后面紧跟客户自己的 802.1Q 标签时为 0x8100。",
+  "The first sequence number of a block that arrived after a gap.": "缺口之后已到达的一块数据的第一个序号。",
+  "The sequence number just after that block.": "紧接在这块数据之后的序号。",
+  "Kind 5: the blocks that arrived beyond a gap (at most 4), so the sender resends only what is missing.": "种类 5：缺口之后已经到达的数据块（最多 4 块），这样发送方只重传缺少的部分。",
 };
 
 /**

@@ -25,14 +25,17 @@ use netlab_core::packet::{FieldValue, Protocol, arp, ipv6, pcapng, physical, udp
 
 use crate::util::{netlab, netlab_json};
 
-/// The checksum checks tshark leaves off by default.
-const CHECKS: [&str; 6] = [
+/// The checksum checks tshark leaves off by default, and raw sequence
+/// numbers (SACK edges are shown relative to the ISN otherwise).
+const CHECKS: [&str; 8] = [
     "-o",
     "ip.check_checksum:TRUE",
     "-o",
     "tcp.check_checksum:TRUE",
     "-o",
     "udp.check_checksum:TRUE",
+    "-o",
+    "tcp.relative_sequence_numbers:FALSE",
 ];
 
 /// Fields tshark shows in other units than the wire holds: header
@@ -1836,6 +1839,57 @@ fn qinq_matches_tshark() {
             "vlan.id",
             "vlan.etype",
             "udp.checksum.status",
+        ],
+    );
+}
+
+#[test]
+fn tcp_sack_matches_tshark() {
+    let sack = vec![
+        TcpOption::NoOperation,
+        TcpOption::NoOperation,
+        TcpOption::Sack(vec![(1_000_500, 1_001_000), (1_002_000, 1_003_000)]),
+        TcpOption::NoOperation,
+        TcpOption::NoOperation,
+        TcpOption::Timestamps {
+            tsval: 77,
+            tsecr: 88,
+        },
+    ];
+    let one = vec![TcpOption::Sack(vec![(5, 6)]), TcpOption::EndOfList];
+    let frames = vec![
+        (
+            "SACK of two blocks and timestamps",
+            ip_frame(
+                None,
+                false,
+                &[],
+                &Upper::Tcp(tcp_repr(TcpFlags::ACK, sack)),
+                &[],
+            ),
+        ),
+        (
+            "SACK of one block, over IPv6",
+            ip_frame(
+                None,
+                true,
+                &[],
+                &Upper::Tcp(tcp_repr(TcpFlags::ACK, one)),
+                &[],
+            ),
+        ),
+    ];
+    let mut seen = BTreeSet::new();
+    check_frames(&frames, &mut seen);
+    require(
+        &seen,
+        &[
+            "tcp.options.sack",
+            "tcp.options.sack_le",
+            "tcp.options.sack_re",
+            "tcp.options.timestamp.tsval",
+            "tcp.options.eol",
+            "tcp.checksum.status",
         ],
     );
 }

@@ -273,6 +273,12 @@ mod field {
     pub const TS_ECR: FieldSpec = FieldSpec::new("Timestamp echo reply", 48, 32)
         .ws("tcp.options.timestamp.tsecr")
         .about("The other side's latest timestamp value, echoed back.");
+    pub const SACK_LE: FieldSpec = FieldSpec::new("Left edge", 16, 32)
+        .ws("tcp.options.sack_le")
+        .about("The first sequence number of a block that arrived after a gap.");
+    pub const SACK_RE: FieldSpec = FieldSpec::new("Right edge", 48, 32)
+        .ws("tcp.options.sack_re")
+        .about("The sequence number just after that block.");
     pub const DATA: FieldSpec = FieldSpec::new("Data", 16, 0).show(Format::Bytes);
 
     pub const EOL: FieldSpec = FieldSpec::new("End of Option List", 0, 8)
@@ -299,6 +305,11 @@ mod field {
         .show(Format::Bytes)
         .ws("tcp.options.sack_perm")
         .about("Kind 4 (SYN only): this side understands selective acknowledgments.")
+        .with(&[KIND, LEN]);
+    pub const SACK: FieldSpec = FieldSpec::new("SACK", 0, 0)
+        .show(Format::Bytes)
+        .ws("tcp.options.sack")
+        .about("Kind 5: the blocks that arrived beyond a gap (at most 4), so the sender resends only what is missing.")
         .with(&[KIND, LEN]);
     pub const TIMESTAMPS: FieldSpec = FieldSpec::new("Timestamps", 0, 80)
         .show(Format::Bytes)
@@ -329,6 +340,9 @@ pub enum TcpOption {
     MaxSegmentSize(u16),
     WindowScale(u8),
     SackPermitted,
+    /// RFC 2018: blocks received beyond a gap, each its left edge (first
+    /// sequence number) and right edge (the one after its last byte).
+    Sack(Vec<(u32, u32)>),
     Timestamps {
         tsval: u32,
         tsecr: u32,
@@ -348,6 +362,7 @@ impl TcpOption {
             Self::MaxSegmentSize(_) => 2,
             Self::WindowScale(_) => 3,
             Self::SackPermitted => 4,
+            Self::Sack(_) => 5,
             Self::Timestamps { .. } => 8,
             Self::Unknown { kind, .. } => *kind,
         }
@@ -360,6 +375,7 @@ impl TcpOption {
             Self::MaxSegmentSize(_) => 4,
             Self::WindowScale(_) => 3,
             Self::SackPermitted => 2,
+            Self::Sack(blocks) => 2 + 8 * blocks.len().min(4),
             Self::Timestamps { .. } => 10,
             Self::Unknown { data, .. } => 2 + data.len(),
         }
@@ -382,6 +398,12 @@ impl TcpOption {
             Self::Timestamps { tsval, tsecr } => {
                 field::TS_VAL.set(buf, u64::from(*tsval));
                 field::TS_ECR.set(buf, u64::from(*tsecr));
+            }
+            Self::Sack(blocks) => {
+                for (i, (left, right)) in blocks.iter().take(4).enumerate() {
+                    field::SACK_LE.at(16 + 64 * i).set(buf, u64::from(*left));
+                    field::SACK_RE.at(48 + 64 * i).set(buf, u64::from(*right));
+                }
             }
             Self::Unknown { data, .. } => buf[2..len].copy_from_slice(data),
             Self::EndOfList | Self::NoOperation | Self::SackPermitted => {}
@@ -415,6 +437,15 @@ impl TcpOption {
             (2 | 3 | 4 | 8, _) => return None,
             // SACK (RFC 2018): one to four blocks of two 32-bit edges.
             (5, _) if len < 10 || (len - 2) % 8 != 0 => return None,
+            (5, _) => Self::Sack(
+                (0..(len - 2) / 8)
+                    .map(|i| {
+                        let left = field::SACK_LE.at(16 + 64 * i).get(opt) as u32;
+                        let right = field::SACK_RE.at(48 + 64 * i).get(opt) as u32;
+                        (left, right)
+                    })
+                    .collect(),
+            ),
             _ => Self::Unknown {
                 kind,
                 data: opt[2..].to_vec(),
@@ -431,6 +462,7 @@ impl TcpOption {
             2 => field::MSS,
             3 => field::WSCALE,
             4 => field::SACK_PERM,
+            5 => field::SACK,
             8 => field::TIMESTAMPS,
             _ => FieldSpec {
                 name: option_name(kind),
@@ -811,13 +843,23 @@ pub fn annotate(data: &[u8], base: usize) -> Layer {
                 &TcpOption::spec(opts[at], len),
                 1,
             );
-            if let TcpOption::Unknown { .. } = option {
-                layer.push_one(
-                    here,
-                    base + HEADER_LEN + at,
-                    &field::DATA.sized((len - 2) * 8),
-                    2,
-                );
+            match &option {
+                TcpOption::Unknown { .. } => {
+                    layer.push_one(
+                        here,
+                        base + HEADER_LEN + at,
+                        &field::DATA.sized((len - 2) * 8),
+                        2,
+                    );
+                }
+                TcpOption::Sack(blocks) => {
+                    for i in 0..blocks.len() {
+                        let b = base + HEADER_LEN + at;
+                        layer.push_one(here, b, &field::SACK_LE.at(16 + 64 * i), 2);
+                        layer.push_one(here, b, &field::SACK_RE.at(48 + 64 * i), 2);
+                    }
+                }
+                _ => {}
             }
             at += len;
             if option == TcpOption::EndOfList {
@@ -984,6 +1026,42 @@ mod test {
     }
 
     #[test]
+    fn sack_blocks_are_read_edge_by_edge() {
+        let r = Repr {
+            flags: TcpFlags::ACK,
+            options: vec![
+                TcpOption::NoOperation,
+                TcpOption::NoOperation,
+                TcpOption::Sack(vec![(1000, 2000), (3000, 4000)]),
+            ],
+            ..repr()
+        };
+        assert_eq!(r.buffer_len(), 40);
+        let mut bytes = [0u8; 40];
+        r.emit(&mut Packet::new_unchecked(&mut bytes[..]), PSEUDO, &[]);
+        assert_eq!(&bytes[22..26], &[5, 18, 0, 0]);
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        assert_eq!(Repr::parse(&p).unwrap(), r);
+        let layer = annotate(&bytes, 34);
+        let edges: Vec<_> = layer
+            .fields
+            .iter()
+            .filter(|f| f.name.ends_with("edge"))
+            .map(|f| (f.name, f.offset, f.value.number()))
+            .collect();
+        assert_eq!(
+            edges,
+            [
+                ("Left edge", 58, Some(1000)),
+                ("Right edge", 62, Some(2000)),
+                ("Left edge", 66, Some(3000)),
+                ("Right edge", 70, Some(4000))
+            ]
+        );
+        assert_eq!(layer.field("SACK").unwrap().bits, 18 * 8);
+    }
+
+    #[test]
     fn padding_after_end_of_list() {
         let r = Repr {
             options: vec![TcpOption::MaxSegmentSize(536), TcpOption::EndOfList],
@@ -1080,6 +1158,7 @@ mod test {
             Just(TcpOption::SackPermitted),
             (any::<u32>(), any::<u32>())
                 .prop_map(|(tsval, tsecr)| TcpOption::Timestamps { tsval, tsecr }),
+            proptest::collection::vec(any::<(u32, u32)>(), 1..=4).prop_map(TcpOption::Sack),
             (9u8..=255, proptest::collection::vec(any::<u8>(), 0..6))
                 .prop_map(|(kind, data)| TcpOption::Unknown { kind, data }),
         ]
