@@ -139,6 +139,11 @@ export const NAMES_ZH = {
   "Left edge": "左边界",
   "Right edge": "右边界",
   SACK: "选择确认 (SACK)",
+  "Recorded Route": "已记录的路由",
+  "Empty Route": "空的路由位置",
+  Overflow: "溢出计数",
+  Flag: "标志",
+  "Time stamp": "时间戳",
 };
 
 /** @type {Record<string, string>} */
@@ -327,6 +332,14 @@ export const MEANINGS_ZH = {
   "The first sequence number of a block that arrived after a gap.": "缺口之后已到达的一块数据的第一个序号。",
   "The sequence number just after that block.": "紧接在这块数据之后的序号。",
   "Kind 5: the blocks that arrived beyond a gap (at most 4), so the sender resends only what is missing.": "种类 5：缺口之后已经到达的数据块（最多 4 块），这样发送方只重传缺少的部分。",
+  "Where the next entry goes, counted in bytes from the option's first byte (1); past the end when the option is full.": "下一项写在哪里，从选项的第一个字节（记作 1）起按字节计；选项写满时指向末尾之后。",
+  "The address of a router the packet passed, written by that router.": "分组经过的一个路由器的地址，由该路由器写入。",
+  "Room for a router still to come (zeros until one writes its address).": "留给后面路由器的位置（写入地址之前都是零）。",
+  "How many routers found no room left to write their timestamp.": "有多少个路由器因为没有空位而没能写入时间戳。",
+  "What each entry holds: 0 timestamps, 1 an address and a timestamp, 3 timestamps of the listed addresses only.": "每一项的内容：0 只有时间戳，1 地址加时间戳，3 只有列出的地址才写时间戳。",
+  "The router that wrote (or is asked to write) the timestamp after it.": "写入（或被要求写入）其后时间戳的路由器。",
+  "Milliseconds since midnight UT when a router handled the packet; 0 where none wrote yet.": "路由器处理分组的时刻，从世界时午夜起的毫秒数；还没人写入时为 0。",
+  "Asks every router on the way to look inside the packet, not just forward it (IGMP and RSVP use it); 0 is the only value.": "要求途中每个路由器查看分组的内容，而不只是转发（IGMP 和 RSVP 用它）；唯一的取值是 0。",
 };
 
 /**
@@ -590,6 +603,10 @@ export const VALUE_NAMES_ZH = {
   "Tunnel Encapsulation Limit": "隧道封装限制",
   "Jumbo Payload": "超大有效载荷",
   "Home Address": "家乡地址",
+  "Time stamps only": "只有时间戳",
+  "Time stamp and address": "时间戳和地址",
+  "Time stamps for prespecified addresses": "预先指定地址的时间戳",
+  "Router shall examine packet": "路由器应检查分组",
 };
 
 /**

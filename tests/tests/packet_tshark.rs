@@ -1893,3 +1893,55 @@ fn tcp_sack_matches_tshark() {
         ],
     );
 }
+
+#[test]
+fn ipv4_options_match_tshark() {
+    // Room for two routers, one recorded; a NOP to fill the word.
+    let record_route = [7, 11, 8, 10, 0, 0, 254, 0, 0, 0, 0, 1];
+    // Timestamps only (flag 0), one written; with prespecified addresses
+    // (flag 3) and one overflow.
+    let timestamps = [68, 12, 9, 0x00, 0, 0, 0, 1, 0, 0, 0, 0];
+    let prespecified = [
+        68, 20, 13, 0x13, 10, 0, 0, 1, 0, 0, 0, 5, 10, 0, 0, 2, 0, 0, 0, 0,
+    ];
+    let router_alert = [0x94, 0x04, 0x00, 0x00, 0x01, 0x00];
+    let frames = vec![
+        (
+            "Record Route",
+            ip_frame(None, false, &record_route, &udp_40000(), b"rr"),
+        ),
+        (
+            "Timestamp",
+            ip_frame(None, false, &timestamps, &udp_40000(), b"ts"),
+        ),
+        (
+            "Timestamp, prespecified addresses",
+            ip_frame(None, false, &prespecified, &udp_40000(), b"ts3"),
+        ),
+        (
+            "Router Alert, NOP, EOL",
+            ip_frame(None, false, &router_alert, &udp_40000(), b"ra"),
+        ),
+    ];
+    let mut seen = BTreeSet::new();
+    check_frames(&frames, &mut seen);
+    require(
+        &seen,
+        &[
+            "ip.options.record_route",
+            "ip.options.timestamp",
+            "ip.options.routeralert",
+            "ip.options.nop",
+            "ip.options.eol",
+            "ip.opt.ptr",
+            "ip.rec_rt",
+            "ip.empty_rt",
+            "ip.opt.overflow",
+            "ip.opt.flag",
+            "ip.opt.time_stamp",
+            "ip.opt.time_stamp_addr",
+            "ip.opt.ra",
+            "udp.checksum.status",
+        ],
+    );
+}

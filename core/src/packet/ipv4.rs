@@ -2,7 +2,8 @@
 //! the TTL that routers count down and a checksum over the header alone.
 //!
 //! The header is 20 bytes plus up to 40 bytes of options (kept as bytes
-//! here; the annotation still names each one's type and length). Two
+//! here; the annotation names each one's type and length, and decodes
+//! Record Route, Timestamp and Router Alert field by field). Two
 //! fields count in units: `Header Length` in 32-bit words (5 means 20
 //! bytes) and `Fragment Offset` in 8-byte blocks.
 
@@ -67,6 +68,32 @@ pub(crate) fn protocol_text(v: u64) -> String {
 
 fn header_len_text(v: u64) -> String {
     format!("{v} ({} bytes)", v * 4)
+}
+
+fn ts_flag_text(v: u64) -> String {
+    format!("0x{v:x} ({})", ts_flag_name(v as u8))
+}
+
+/// What a Timestamp option's entries hold (RFC 791).
+fn ts_flag_name(flag: u8) -> &'static str {
+    match flag {
+        0 => "Time stamps only",
+        1 => "Time stamp and address",
+        3 => "Time stamps for prespecified addresses",
+        _ => "Unknown",
+    }
+}
+
+fn router_alert_text(v: u64) -> String {
+    format!("{v} ({})", router_alert_name(v as u16))
+}
+
+/// A Router Alert value's meaning (RFC 2113: 0 is the only one defined).
+fn router_alert_name(v: u16) -> &'static str {
+    match v {
+        0 => "Router shall examine packet",
+        _ => "Unknown",
+    }
 }
 
 fn frag_text(v: u64) -> String {
@@ -199,6 +226,52 @@ mod field {
         .about("The option's length in bytes, type and length included.");
     pub const OPT_DATA: FieldSpec = FieldSpec::new("Data", 16, 0).show(Format::Bytes);
     pub const OPTION: FieldSpec = FieldSpec::new("Option", 0, 0).show(Format::Bytes);
+    pub const OPT_POINTER: FieldSpec = FieldSpec::new("Pointer", 16, 8)
+        .ws("ip.opt.ptr")
+        .about("Where the next entry goes, counted in bytes from the option's first byte (1); past the end when the option is full.");
+    pub const RR_ADDR: FieldSpec = FieldSpec::new("Recorded Route", 0, 32)
+        .show(Format::Ipv4)
+        .ws("ip.rec_rt")
+        .about("The address of a router the packet passed, written by that router.");
+    pub const RR_EMPTY: FieldSpec = FieldSpec::new("Empty Route", 0, 32)
+        .show(Format::Ipv4)
+        .ws("ip.empty_rt")
+        .about("Room for a router still to come (zeros until one writes its address).");
+    pub const TS_OVERFLOW: FieldSpec = FieldSpec::new("Overflow", 24, 4)
+        .ws("ip.opt.overflow")
+        .about("How many routers found no room left to write their timestamp.");
+    pub const TS_FLAG: FieldSpec = FieldSpec::new("Flag", 28, 4)
+        .show(Format::Custom(ts_flag_text))
+        .ws("ip.opt.flag")
+        .about("What each entry holds: 0 timestamps, 1 an address and a timestamp, 3 timestamps of the listed addresses only.");
+    pub const TS_ADDR: FieldSpec = FieldSpec::new("Address", 0, 32)
+        .show(Format::Ipv4)
+        .ws("ip.opt.time_stamp_addr")
+        .about("The router that wrote (or is asked to write) the timestamp after it.");
+    pub const TS_STAMP: FieldSpec = FieldSpec::new("Time stamp", 0, 32)
+        .ws("ip.opt.time_stamp")
+        .about("Milliseconds since midnight UT when a router handled the packet; 0 where none wrote yet.");
+    pub const RA_VALUE: FieldSpec = FieldSpec::new("Router Alert", 16, 16)
+        .show(Format::Custom(router_alert_text))
+        .ws("ip.opt.ra")
+        .about("Asks every router on the way to look inside the packet, not just forward it (IGMP and RSVP use it); 0 is the only value.");
+}
+
+/// An option's descriptor (Wireshark's name for it), sized for `len`
+/// bytes.
+fn option_spec(kind: u8, len: usize) -> FieldSpec {
+    let ws = match kind {
+        0 => "ip.options.eol",
+        1 => "ip.options.nop",
+        7 => "ip.options.record_route",
+        68 => "ip.options.timestamp",
+        148 => "ip.options.routeralert",
+        _ => "",
+    };
+    FieldSpec {
+        name: option_name(kind),
+        ..field::OPTION.ws(ws).sized(len * 8)
+    }
 }
 
 /// The fixed header's fields, in order (options follow).
@@ -610,20 +683,67 @@ fn annotate_options(layer: &mut Layer, opts: &[u8], base: usize) {
             },
         };
         let here = &opts[at..at + len];
-        let container = FieldSpec {
-            name: option_name(kind),
-            ..field::OPTION.sized(len * 8)
-        };
-        layer.push_one(here, base + at, &container, 1);
-        layer.push_one(here, base + at, &field::OPT_TYPE, 2);
+        let b = base + at;
+        layer.push_one(here, b, &option_spec(kind, len), 1);
+        layer.push_one(here, b, &field::OPT_TYPE, 2);
         if len > 1 {
-            layer.push_one(here, base + at, &field::OPT_LEN, 2);
-            layer.push_one(here, base + at, &field::OPT_DATA.sized((len - 2) * 8), 2);
+            layer.push_one(here, b, &field::OPT_LEN, 2);
+            annotate_option_data(layer, kind, here, b);
         }
         if kind == 0 {
             return;
         }
         at += len;
+    }
+}
+
+/// An option's data (after type and length): Record Route's pointer and
+/// addresses, Timestamp's pointer, flags and entries, Router Alert's
+/// value; bytes for the others.
+fn annotate_option_data(layer: &mut Layer, kind: u8, here: &[u8], base: usize) {
+    let len = here.len();
+    // The 4-byte entries from byte `from` on.
+    let entries = |from: usize| (0..(len.saturating_sub(from)) / 4).map(move |i| from + 4 * i);
+    match kind {
+        // Record Route; Loose and Strict Source Route have its shape too,
+        // but Wireshark names their fields apart, so they stay bytes.
+        7 if len >= 3 => {
+            layer.push_one(here, base, &field::OPT_POINTER, 2);
+            // The pointer counts from 1: an entry at byte `at` is filled
+            // when the pointer has moved past it.
+            let pointer = usize::from(here[2]);
+            for at in entries(3) {
+                let spec = if at + 1 < pointer {
+                    field::RR_ADDR
+                } else {
+                    field::RR_EMPTY
+                };
+                layer.push_one(here, base, &spec.at(at * 8), 2);
+            }
+        }
+        68 if len >= 4 => {
+            layer.push(
+                here,
+                base,
+                &[field::OPT_POINTER, field::TS_OVERFLOW, field::TS_FLAG],
+                2,
+            );
+            let with_addr = matches!(here[3] & 0x0f, 1 | 3);
+            for (i, at) in entries(4).enumerate() {
+                let spec = if with_addr && i % 2 == 0 {
+                    field::TS_ADDR
+                } else {
+                    field::TS_STAMP
+                };
+                layer.push_one(here, base, &spec.at(at * 8), 2);
+            }
+        }
+        148 if len == 4 => {
+            layer.push_one(here, base, &field::RA_VALUE, 2);
+        }
+        _ => {
+            layer.push_one(here, base, &field::OPT_DATA.sized((len - 2) * 8), 2);
+        }
     }
 }
 
@@ -756,6 +876,48 @@ mod test {
         assert_eq!(bad_option(&[0x94, 0x09, 0, 0]), Some((1, 9)));
         assert_eq!(bad_option(&[1, 1, 0x94]), Some((2, 0)));
         assert_eq!(bad_option(&[1, 0, 0xff]), None);
+    }
+
+    #[test]
+    fn record_route_timestamp_and_router_alert_are_decoded() {
+        // Record Route with room for 2, one filled; NOP; Timestamp with
+        // addresses (flag 1), one entry; Router Alert.
+        let options = vec![
+            7, 11, 8, 10, 0, 0, 254, 0, 0, 0, 0, 1, // RR, NOP
+            68, 12, 13, 0x01, 10, 0, 0, 254, 0, 0, 0, 5, // TS
+            0x94, 4, 0, 0, // RA
+        ];
+        let with = Repr {
+            options,
+            payload_len: 0,
+            ..repr()
+        };
+        let mut out = vec![0u8; with.buffer_len()];
+        with.emit(&mut Packet::new_unchecked(&mut out[..]));
+        let layer = annotate(&out, 0);
+        let got: Vec<_> = layer
+            .fields
+            .iter()
+            .filter(|f| f.depth == 2 && !matches!(f.name, "Type" | "Length"))
+            .map(|f| (f.name, f.offset, f.display.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Pointer", 22, "8"),
+                ("Recorded Route", 23, "10.0.0.254"),
+                ("Empty Route", 27, "0.0.0.0"),
+                ("Pointer", 34, "13"),
+                ("Overflow", 35, "0"),
+                ("Flag", 35, "0x1 (Time stamp and address)"),
+                ("Address", 36, "10.0.0.254"),
+                ("Time stamp", 40, "5"),
+                ("Router Alert", 46, "0 (Router shall examine packet)"),
+            ]
+        );
+        let rr = layer.field("Record Route").unwrap();
+        assert_eq!((rr.wireshark, rr.bits), ("ip.options.record_route", 88));
+        assert_eq!(bad_option(&out[HEADER_LEN..]), None);
     }
 
     #[test]
