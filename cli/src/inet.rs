@@ -63,7 +63,7 @@ pub struct IntArgs {
 fn fail(out: &Output, error: &InetError) -> ExitCode {
     let code = out.error(&error.to_string());
     if let Some(hint) = error.hint() {
-        eprintln!("netlab: hint: {hint}");
+        crate::output::hint(&hint);
     }
     code
 }
@@ -91,7 +91,9 @@ fn packed_bytes(text: &str, out: &Output) -> Result<Vec<u8>, ExitCode> {
     let trimmed = text.trim();
     let refuse = |shown: &str, hint: String| {
         let code = out.error(&format!("'{shown}' is address text, not packed bytes"));
-        eprintln!("netlab: hint: this command turns packed bytes into text; {hint}");
+        crate::output::hint(&format!(
+            "this command turns packed bytes into text; {hint}"
+        ));
         code
     };
     if let Ok(address) = netlab_core::addr::parse_ip(trimmed) {

@@ -16,6 +16,7 @@ mod port;
 mod pystruct;
 mod same;
 mod split;
+mod style;
 mod subnet;
 mod vlsm;
 
@@ -181,7 +182,7 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     if let Some(hint) = usage_hint(&args) {
-        eprintln!("netlab: hint: {hint}");
+        output::hint(&hint);
     }
     if !rest.trim().is_empty() {
         eprintln!("\n{}", rest.trim_end());

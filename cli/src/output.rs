@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
+use crate::style::Paint;
+
 /// Exit code for bad input or usage (clap uses it too).
 pub const EXIT_BAD_INPUT: u8 = 2;
 
@@ -13,11 +15,16 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 #[derive(Debug, Clone, Copy)]
 pub struct Output {
     pub json: bool,
+    /// The text output's colours (none for JSON, a pipe or `NO_COLOR`).
+    pub paint: Paint,
 }
 
 impl Output {
     pub fn new(json: bool) -> Self {
-        Self { json }
+        Self {
+            json,
+            paint: Paint::stdout(json),
+        }
     }
 
     /// Prints a result: its JSON form with `--json`, else the text `render` makes.
@@ -40,13 +47,23 @@ impl Output {
     /// `{"error": …}` on stdout. Exit code 2.
     pub fn error(&self, message: &str) -> ExitCode {
         let message = printable(message);
-        eprintln!("netlab: error: {message}");
+        eprintln!("netlab: {} {message}", Paint::stderr().error("error:"));
         if self.json {
             let body = serde_json::json!({ "error": message });
             let _ = writeln!(io::stdout().lock(), "{body}");
         }
         ExitCode::from(EXIT_BAD_INPUT)
     }
+}
+
+/// `netlab: hint: …` on standard error: what to do about an error.
+pub fn hint(text: &str) {
+    eprintln!("netlab: {} {text}", Paint::stderr().hint("hint:"));
+}
+
+/// `netlab: note: …` on standard error: something to know about a result.
+pub fn note(text: &str) {
+    eprintln!("netlab: {} {text}", Paint::stderr().hint("note:"));
 }
 
 /// The exit code once the output is written, or could not be: a closed
@@ -56,7 +73,8 @@ impl Output {
 pub fn written(result: io::Result<()>, code: ExitCode) -> ExitCode {
     match result {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            eprintln!("netlab: error: could not write the output: {e}");
+            let error = Paint::stderr().error("error:");
+            eprintln!("netlab: {error} could not write the output: {e}");
             ExitCode::from(EXIT_BAD_INPUT)
         }
         _ => code,

@@ -5,9 +5,10 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use netlab_core::same::{SameReport, Side};
+use netlab_core::same::SameReport;
 
 use crate::output::Output;
+use crate::style::Paint;
 
 /// Exit code for a predicate that answered "no".
 const EXIT_NO: u8 = 1;
@@ -34,16 +35,18 @@ pub fn run(args: &Args, out: &Output) -> Result<ExitCode, String> {
         .or(args.prefix.as_deref())
         .unwrap_or_default();
     let report = SameReport::parse(&args.a, &args.b, mask).map_err(|e| e.to_string())?;
-    let printed = out.result(&report, render);
-    Ok(if report.same {
+    let printed = out.result(&report, |r| render(r, out.paint));
+    // Output that could not be written says so first.
+    Ok(if report.same || printed != ExitCode::SUCCESS {
         printed
     } else {
         ExitCode::from(EXIT_NO)
     })
 }
 
-/// The seed's layout: each value beside its bits, the AND under it.
-fn render(r: &SameReport) -> String {
+/// The seed's layout: each value beside its bits, the AND under it (on a
+/// terminal, the bits the mask keeps in one colour, the rest in another).
+fn render(r: &SameReport, paint: Paint) -> String {
     let mut s = String::new();
     let mask = format!("{} (/{})", r.mask, r.prefix);
     // One column for the values, so the bits line up under each other.
@@ -56,22 +59,42 @@ fn render(r: &SameReport) -> String {
             ]
         })
         .fold(mask.len(), usize::max);
-    let _ = writeln!(s, "{:<10}{mask:<width$}  {}", "Mask:", r.mask_binary);
+    let bits = |b: &dyn std::fmt::Display| paint.bits(&b.to_string(), r.prefix);
+    let _ = writeln!(s, "{:<10}{mask:<width$}  {}", "Mask:", bits(&r.mask_binary));
     for (label, side) in [("A:", &r.a), ("B:", &r.b)] {
-        side_lines(&mut s, label, side, width);
+        let _ = writeln!(s);
+        let address = side.address.to_string();
+        let _ = writeln!(s, "{label:<10}{address:<width$}  {}", bits(&side.binary));
+        let network = format!("= {}", side.network);
+        let _ = writeln!(
+            s,
+            "{:<10}{network:<width$}  {}",
+            "AND mask",
+            bits(&side.network_binary)
+        );
     }
     let _ = writeln!(s);
     if r.same {
         let _ = writeln!(
             s,
-            "Same network: both ANDs give {}, so {} and {} are in {}/{}.",
-            r.a.network, r.a.address, r.b.address, r.a.network, r.prefix
+            "{} both ANDs give {}, so {} and {} are in {}/{}.",
+            paint.verdict(true, "Same network:"),
+            r.a.network,
+            r.a.address,
+            r.b.address,
+            r.a.network,
+            r.prefix
         );
     } else {
         let _ = writeln!(
             s,
-            "Different networks: {} is not {}, so {} and {} are not in one /{} network.",
-            r.a.network, r.b.network, r.a.address, r.b.address, r.prefix
+            "{} {} is not {}, so {} and {} are not in one /{} network.",
+            paint.verdict(false, "Different networks:"),
+            r.a.network,
+            r.b.network,
+            r.a.address,
+            r.b.address,
+            r.prefix
         );
     }
     let _ = write!(
@@ -86,21 +109,4 @@ fn render(r: &SameReport) -> String {
         writeln!(s, ".")
     };
     s
-}
-
-fn side_lines(s: &mut String, label: &str, side: &Side, width: usize) {
-    let _ = writeln!(s);
-    let _ = writeln!(
-        s,
-        "{label:<10}{:<width$}  {}",
-        side.address.to_string(),
-        side.binary
-    );
-    let _ = writeln!(
-        s,
-        "{:<10}{:<width$}  {}",
-        "AND mask",
-        format!("= {}", side.network),
-        side.network_binary
-    );
 }

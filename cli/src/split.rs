@@ -34,7 +34,7 @@ pub fn run(args: &Args, out: &Output) -> Result<ExitCode, String> {
     };
     let split = plan::split_by(network, by).map_err(|e| e.to_string())?;
     if let Some(note) = args.count.as_deref().and_then(|k| rounding_note(k, &split)) {
-        eprintln!("netlab: note: {note}");
+        crate::output::note(&note);
     }
     let mut w = BufWriter::new(io::stdout().lock());
     // A closed pipe (`netlab split … | head`) ends the output early: the

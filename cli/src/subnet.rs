@@ -7,6 +7,7 @@ use netlab_core::addr::Binary;
 use netlab_core::subnet::{SubnetReport, mask_text};
 
 use crate::output::Output;
+use crate::style::Paint;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -37,11 +38,12 @@ pub fn run(args: &Args, out: &Output) -> Result<ExitCode, String> {
         None => args.address.clone(),
     };
     let report = SubnetReport::parse(&text).map_err(|e| e.to_string())?;
-    Ok(out.result(&report, render))
+    Ok(out.result(&report, |r| render(r, out.paint)))
 }
 
-/// The ipcalc-style text form: labels, values, and the bits beside them.
-fn render(r: &SubnetReport) -> String {
+/// The ipcalc-style text form: labels, values, and the bits beside them
+/// (on a terminal, the network bits and the host bits in two colours).
+fn render(r: &SubnetReport, paint: Paint) -> String {
     let mut s = String::new();
     let binary = r.binary();
     // IPv4 as ipcalc lays it out, the bits beside each value in one column
@@ -60,6 +62,7 @@ fn render(r: &SubnetReport) -> String {
     .max(23)
         + 1;
     let mut line = |label: &str, value: String, bits: Option<Binary>| {
+        let bits = bits.map(|b| paint.bits(&b.to_string(), r.prefix));
         let _ = match bits {
             Some(bits) if v4 => writeln!(s, "{label:<11}{value:<width$}{bits}"),
             Some(bits) => writeln!(s, "{label:<11}{value}\n{:<11}{bits}", ""),

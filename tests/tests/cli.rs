@@ -171,3 +171,61 @@ fn output_that_cannot_be_written_is_an_error_not_a_success() {
         );
     }
 }
+
+/// Runs `netlab ARGS` on a terminal (util-linux `script` gives it one),
+/// with `NO_COLOR` set or not; what the terminal showed.
+fn on_terminal(args: &str, no_color: Option<&str>) -> String {
+    let netlab = crate::util::bin_dir().join("netlab");
+    let mut command = std::process::Command::new("script");
+    command
+        .args(["-qec", &format!("{} {args}", netlab.display()), "/dev/null"])
+        .env_remove("NO_COLOR");
+    if let Some(value) = no_color {
+        command.env("NO_COLOR", value);
+    }
+    let out = command.output().expect("script (util-linux) runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    // On a terminal: the 22 network bits in one colour, the host bits in
+    // another, the dot inside the network part; `error:` in red.
+    let shown = on_terminal("subnet 10.1.2.3/22", None);
+    assert!(
+        shown.contains("\x1b[1m\x1b[36m00001010.00000001.000000\x1b[0m\x1b[33m10.00000011\x1b[0m"),
+        "{shown:?}"
+    );
+    let shown = on_terminal("same 192.168.12.1 192.168.13.1 --prefix 24", None);
+    assert!(
+        shown.contains("\x1b[1m\x1b[31mDifferent networks:\x1b[0m"),
+        "{shown:?}"
+    );
+    let shown = on_terminal("subnet 10.1.2.3/33", None);
+    assert!(
+        shown.contains("netlab: \x1b[1m\x1b[31merror:\x1b[0m prefix 33"),
+        "{shown:?}"
+    );
+    // NO_COLOR (any value but empty), JSON, or a pipe: no escape at all.
+    for (args, no_color, expected) in [
+        (
+            "subnet 10.1.2.3/22",
+            Some("1"),
+            "00001010.00000001.00000010.00000011",
+        ),
+        (
+            "subnet 10.1.2.3/33",
+            Some("yes"),
+            "netlab: error: prefix 33",
+        ),
+        ("--json subnet 10.1.2.3/22", None, "\"prefix\":22"),
+    ] {
+        let shown = on_terminal(args, no_color);
+        assert!(
+            shown.contains(expected) && !shown.contains('\x1b'),
+            "{args}: {shown:?}"
+        );
+    }
+    let piped = crate::util::netlab(&["subnet", "10.1.2.3/22"]);
+    assert!(!piped.stdout.contains(&0x1b));
+}
