@@ -340,6 +340,7 @@ export const MEANINGS_ZH = {
   "The router that wrote (or is asked to write) the timestamp after it.": "写入（或被要求写入）其后时间戳的路由器。",
   "Milliseconds since midnight UT when a router handled the packet; 0 where none wrote yet.": "路由器处理分组的时刻，从世界时午夜起的毫秒数；还没人写入时为 0。",
   "Asks every router on the way to look inside the packet, not just forward it (IGMP and RSVP use it); 0 is the only value.": "要求途中每个路由器查看分组的内容，而不只是转发（IGMP 和 RSVP 用它）；唯一的取值是 0。",
+  "The last 4 bytes of a frame of 64 bytes or more, taken (as Wireshark takes them) for the CRC-32 the sending card appends; most captures leave it out, so they may be a trailer instead.": "64 字节及以上的帧的最后 4 个字节，像 Wireshark 一样当作发送方网卡附加的 CRC-32；大多数抓包不含 FCS，所以它们也可能只是尾部字节。",
 };
 
 /**
@@ -637,6 +638,7 @@ export const LAYER_NAMES_ZH = {
   "Fragment Header for IPv6": "IPv6 分片报头",
   "Destination Options for IPv6": "IPv6 目的选项",
   "IEEE 802.1ad": "IEEE 802.1ad 运营商 VLAN 标签",
+  "Ethernet FCS": "以太网帧检验序列 (FCS)",
 };
 
 /** Layer names that are protocols' names, kept. */
@@ -660,6 +662,7 @@ const NOTES_ZH = /** @type {Array<[RegExp, string]>} */ ([
   [/ \[correct\]$/, " [正确]"],
   [/ \[incorrect, should be (0x[0-9a-f]+)\]$/, " [错误，应为 $1]"],
   [/ \[none: the sender did not compute one\]$/, " [无：发送方没有计算校验和]"],
+  [/ \[not the frame's CRC-32, (0x[0-9a-f]+): a trailer, or a damaged frame\]$/, " [不是帧的 CRC-32（$1）：可能是尾部字节，或帧已损坏]"],
 ]);
 
 /**

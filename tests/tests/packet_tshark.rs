@@ -1945,3 +1945,119 @@ fn ipv4_options_match_tshark() {
         ],
     );
 }
+
+/// tshark's default (`eth.fcs: According to heuristic`) on bytes after
+/// the packet: padding to 60 bytes, then in an untagged frame of 64 bytes
+/// or more the last 4 as an FCS, right or wrong; a tag's dissector takes
+/// no FCS. With `eth.check_fcs` on, tshark judges the FCS as netlab does.
+#[test]
+fn fcs_heuristic_matches_tshark() {
+    // The seeds' segment from another port for each frame, so tshark sees
+    // no retransmission (it shows a retransmission's data apart).
+    let seeds = |port: i64| {
+        let mut spec = seeds_spec();
+        spec.src_port = Some(port);
+        built(&spec)
+    };
+    let with_fcs = physical::with_fcs(&seeds(53001));
+    let mut wrong_fcs = physical::with_fcs(&seeds(53002));
+    wrong_fcs[63] ^= 0x40;
+    let dgram = |payload: &[u8]| {
+        ip_frame(
+            None,
+            false,
+            &[],
+            &Upper::Udp(udp::Repr {
+                src_port: 40000,
+                dst_port: 9000,
+            }),
+            payload,
+        )
+    };
+    let mut long = dgram(&[b'x'; 40]);
+    long.extend([1, 2, 3, 4]);
+    let mut short_zeros = dgram(b"four");
+    short_zeros.extend([0; 4]);
+    let mut sixty_three = seeds(53003);
+    sixty_three.resize(60, 0);
+    sixty_three.extend([1, 2, 3]);
+    let mut sixty_five = seeds(53004);
+    sixty_five.resize(60, 0);
+    sixty_five.extend([1, 2, 3, 4, 5]);
+    let tag = vlan::Repr {
+        priority: 0,
+        drop_eligible: false,
+        vlan_id: 10,
+        ethertype: EtherType::IPV4,
+    };
+    let tagged = ip_frame(
+        Some(tag),
+        false,
+        &[],
+        &Upper::Udp(udp::Repr {
+            src_port: 40000,
+            dst_port: 9000,
+        }),
+        b"hi",
+    );
+    let mut tagged64 = tagged.clone();
+    tagged64.resize(60, 0);
+    let tagged64 = physical::with_fcs(&tagged64);
+    let qinq = physical::with_fcs(&stacked(0x88a8, &tagged));
+    let frames = vec![
+        ("64 bytes, right FCS", with_fcs.clone()),
+        ("64 bytes, wrong FCS", wrong_fcs),
+        ("no padding, 4 bytes after", long),
+        ("under 60 bytes, zeros after", short_zeros),
+        ("63 bytes", sixty_three),
+        ("65 bytes", sixty_five),
+        ("802.1Q, 64 bytes with a CRC", tagged64),
+        ("802.1ad, with a CRC", qinq),
+    ];
+    let mut seen = BTreeSet::new();
+    check_frames_with(&frames, &mut seen, &["-o", "eth.check_fcs:TRUE"], "");
+    require(
+        &seen,
+        &["eth.fcs", "eth.padding", "eth.trailer", "vlan.trailer"],
+    );
+    // Every byte tshark puts in padding, trailer or FCS, netlab does, and
+    // the FCS is judged alike.
+    let dir = TempDir::new();
+    let path = dir.file("fcs.pcap");
+    let records: Vec<Record> = frames
+        .iter()
+        .map(|(_, f)| Record::new(0, f.clone()))
+        .collect();
+    std::fs::write(&path, pcap::write(&records).unwrap()).unwrap();
+    let packets = pdml_with(&path, &["-o", "eth.check_fcs:TRUE"]);
+    for ((label, frame), fields) in frames.iter().zip(&packets) {
+        let theirs: Vec<(&str, usize, usize)> = fields
+            .iter()
+            .filter_map(|p| {
+                let name = match p.name.as_str() {
+                    "eth.padding" => "Ethernet padding",
+                    "eth.trailer" | "vlan.trailer" => "Ethernet trailer",
+                    "eth.fcs" => "Ethernet FCS",
+                    _ => return None,
+                };
+                Some((name, p.pos, p.size))
+            })
+            .collect();
+        let d = dissect(frame);
+        let ours: Vec<(&str, usize, usize)> = d
+            .layers
+            .iter()
+            .filter(|l| l.protocol == Protocol::EthernetTrailer)
+            .map(|l| (l.name, l.offset, l.length))
+            .collect();
+        assert_eq!(ours, theirs, "{label}");
+        if let Some(fcs) = d.layers.iter().find(|l| l.name == "Ethernet FCS") {
+            let right = fcs.fields[0].display.ends_with("[correct]");
+            let status = fields
+                .iter()
+                .find(|p| p.name == "eth.fcs.status")
+                .map(|p| p.show.as_str());
+            assert_eq!(status, Some(if right { "1" } else { "0" }), "{label}");
+        }
+    }
+}

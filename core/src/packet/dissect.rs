@@ -2,8 +2,9 @@
 //!
 //! Like etherparse's lax slicing, dissection never fails as a whole. It
 //! decodes layer after layer (Ethernet II, 802.1Q tags and 802.1ad's
-//! stacked ones, ARP, IPv4, IPv6 with its extension headers, ICMP, ICMPv6,
-//! UDP, TCP, the data, the padding) and, where something is
+//! stacked ones, ARP, IPv4 with its options, IPv6 with its extension
+//! headers, ICMP, ICMPv6, UDP, TCP with its options, the data, the padding
+//! and an FCS) and, where something is
 //! wrong, records a [`Finding`] saying which layer, which byte and why,
 //! then goes on if it can:
 //!
@@ -27,7 +28,7 @@ use serde::{Serialize, Serializer};
 use thiserror::Error;
 
 use super::annotate::Layer;
-use super::checksum::PseudoHeader;
+use super::checksum::{self, PseudoHeader};
 use super::error::{ContentError, LenError, LenSource, WireError};
 use super::ethernet::{self, EtherType, MIN_FRAME_LEN};
 use super::field::{FieldSpec, Format, hex};
@@ -291,10 +292,18 @@ const PADDING: FieldSpec = FieldSpec::new("Padding", 0, 0)
     .show(Format::Bytes)
     .ws("eth.padding")
     .about("Zeros after the packet, up to Ethernet's 60-byte minimum frame.");
+const FCS: FieldSpec = FieldSpec::new("Frame Check Sequence", 0, 32)
+    .show(Format::Hex)
+    .derived()
+    .ws("eth.fcs")
+    .about("The last 4 bytes of a frame of 64 bytes or more, taken (as Wireshark takes them) for the CRC-32 the sending card appends; most captures leave it out, so they may be a trailer instead.");
 const TRAILER: FieldSpec = FieldSpec::new("Trailer", 0, 0)
     .show(Format::Bytes)
     .ws("eth.trailer")
     .about("Bytes after the packet and its padding: not part of the packet; a capture may keep the FCS or a switch's tag here.");
+
+const VLAN_TRAILER: FieldSpec = TRAILER.ws("vlan.trailer");
+const S_TAG_TRAILER: FieldSpec = TRAILER.ws("");
 
 /// What an IP header says it carries, and the frame byte of the field
 /// that says it (IPv4's Protocol, IPv6's last Next Header).
@@ -409,12 +418,14 @@ impl Dissector<'_> {
             )));
         }
         let mut ethertype = frame.ethertype();
+        let mut last_tag = None;
         let mut at = ethernet::HEADER_LEN;
         // 802.1Q tags, and 802.1ad's two (Q-in-Q); each is 4 bytes, so the
         // loop ends with the frame.
         while vlan::is_tag(ethertype) {
             let rest = &data[at..];
             self.layers.push(vlan::annotate(rest, at, ethertype));
+            last_tag = Some(ethertype);
             match vlan::Packet::new_checked(rest) {
                 Ok(tag) => ethertype = tag.ethertype(),
                 Err(e) => return self.wire(e, at),
@@ -443,22 +454,75 @@ impl Dissector<'_> {
             }
         };
         if end < data.len() {
-            // As tshark splits them: zeros up to the 60-byte minimum are
-            // padding, whatever follows is a trailer (a VLAN-tagged frame
-            // padded to 64 bytes has 4 of them); padding that is not all
-            // zeros is a trailer whole.
-            let pad_end = MIN_FRAME_LEN.clamp(end, data.len());
-            let zeros = data[end..pad_end].iter().all(|&b| b == 0);
-            let trailer_from = if zeros && pad_end > end {
-                self.named_bytes_layer(end, pad_end, PADDING, "Ethernet padding");
-                pad_end
-            } else {
-                end
-            };
-            if trailer_from < data.len() {
-                self.named_bytes_layer(trailer_from, data.len(), TRAILER, "Ethernet trailer");
+            self.after_packet(end, last_tag);
+        }
+    }
+
+    /// The bytes after the packet (from `end`), split as tshark 4.0 splits
+    /// them with its default preferences (checked with `tshark -V` and
+    /// `-T pdml`): in a frame of at least 60 bytes, zeros up to the 60-byte
+    /// minimum are padding (padding that is not all zeros is a trailer
+    /// whole). In an untagged frame of at least 64 bytes with 4 or more
+    /// bytes left, its heuristic (`eth.fcs: According to heuristic`) takes
+    /// the last 4 for the FCS, whatever they hold; netlab also says whether
+    /// they are the frame's CRC-32, as `eth.check_fcs` would. What is left
+    /// between is a trailer; an 802.1Q tag's dissector takes no FCS and
+    /// names that trailer its own (`vlan.trailer`).
+    fn after_packet(&mut self, end: usize, last_tag: Option<EtherType>) {
+        let len = self.frame.len();
+        let pad_end = if len >= MIN_FRAME_LEN {
+            MIN_FRAME_LEN.max(end)
+        } else {
+            end
+        };
+        let zeros = self.frame[end..pad_end].iter().all(|&b| b == 0);
+        let trailer_from = if zeros && pad_end > end {
+            self.named_bytes_layer(end, pad_end, PADDING, "Ethernet padding");
+            pad_end
+        } else {
+            end
+        };
+        let fcs_at = if last_tag.is_none() && len >= MIN_FRAME_LEN + 4 && len - trailer_from >= 4 {
+            len - 4
+        } else {
+            len
+        };
+        if trailer_from < fcs_at {
+            let (from, to) = (trailer_from, fcs_at);
+            match last_tag {
+                None => self.named_bytes_layer(from, to, TRAILER, "Ethernet trailer"),
+                // 802.1ad's dissector leaves no trailer field of its own.
+                Some(EtherType::QINQ) => {
+                    self.named_bytes_layer(from, to, S_TAG_TRAILER, "Ethernet trailer");
+                }
+                Some(_) => self.named_bytes_layer(from, to, VLAN_TRAILER, "Ethernet trailer"),
             }
         }
+        if fcs_at < len {
+            self.fcs(fcs_at);
+        }
+    }
+
+    /// The 4 bytes at `at` as an FCS, judged against the frame before them.
+    fn fcs(&mut self, at: usize) {
+        let bytes = &self.frame[at..];
+        let mut layer = Layer::new(Protocol::EthernetTrailer, at, bytes.len());
+        layer.name = "Ethernet FCS";
+        layer.push_one(bytes, at, &FCS, 0);
+        // Sent as the CRC's little-endian bytes (see `checksum::fcs`).
+        let expected = u32::from_be_bytes(checksum::fcs(&self.frame[..at]).to_le_bytes());
+        if FCS.get(bytes) == u64::from(expected) {
+            layer.note(FCS.name, "[correct]");
+        } else {
+            layer.note(
+                FCS.name,
+                &format!(
+                    "[not the frame's CRC-32, 0x{expected:08x}: a trailer, or a damaged frame]"
+                ),
+            );
+        }
+        layer.summary = crate::english::count(4, "byte", "bytes");
+        self.layers.push(layer);
     }
 
     /// One of the bytes after the packet, under its own name.
@@ -911,7 +975,6 @@ impl Dissector<'_> {
             133..=136 => UNDECODED,
             // tshark decodes MLD's fields; netlab shows them as bytes.
             130..=132 | 143 => icmpv6::MLD_BODY,
-
             _ => icmpv6::BODY,
         };
         self.bytes_layer(Protocol::Data, header_end, at + seg.len(), spec);
@@ -963,13 +1026,69 @@ mod test {
     use crate::mac::MacAddr;
     use crate::packet::encap::{EncapSpec, Transport, encapsulate};
 
-    fn hello() -> Vec<u8> {
-        let spec = EncapSpec::tcp(
-            "192.168.12.1:53000".parse().unwrap(),
-            "192.168.13.1:9000".parse().unwrap(),
-            b"hello",
+    /// tshark's heuristic: in an untagged frame of 64 bytes or more, the
+    /// last 4 bytes after the padding are an FCS, right or not; below 60
+    /// bytes nothing is padding.
+    #[test]
+    fn an_fcs_as_tshark_guesses_it() {
+        let spans = |frame: &[u8]| -> Vec<(&str, usize, usize)> {
+            dissect(frame)
+                .layers
+                .iter()
+                .filter(|l| l.protocol == Protocol::EthernetTrailer)
+                .map(|l| (l.name, l.offset, l.length))
+                .collect()
+        };
+        let f = hello();
+        assert_eq!(f.len(), 59);
+        let with = crate::packet::physical::with_fcs(&f);
+        let d = dissect(&with);
+        assert!(d.findings.is_empty(), "{:?}", d.findings);
+        assert_eq!(
+            spans(&with),
+            [("Ethernet padding", 59, 1), ("Ethernet FCS", 60, 4)]
         );
-        encapsulate(&spec).unwrap().frame
+        let fcs = d
+            .layers
+            .last()
+            .unwrap()
+            .field("Frame Check Sequence")
+            .unwrap();
+        assert!(fcs.display.ends_with(" [correct]"), "{}", fcs.display);
+        // The same bytes, one flipped: still taken for an FCS, and said
+        // not to match; no finding, since it may be no FCS at all.
+        let mut bad = with.clone();
+        bad[63] ^= 1;
+        let d = dissect(&bad);
+        assert!(d.findings.is_empty());
+        let shown = &d.layers.last().unwrap().fields[0].display;
+        assert!(shown.contains("[not the frame's CRC-32, 0x"), "{shown}");
+        // Zeros past the packet in a frame under 60 bytes: a trailer.
+        let mut short = f.clone();
+        short.truncate(54);
+        short[16..18].copy_from_slice(&40u16.to_be_bytes());
+        short[24..26].copy_from_slice(&[0, 0]);
+        let c = !crate::packet::checksum::data(&short[14..34]);
+        short[24..26].copy_from_slice(&c.to_be_bytes());
+        short.extend([0; 4]);
+        assert_eq!(spans(&short), [("Ethernet trailer", 54, 4)]);
+        // 63 bytes: padding and 3 bytes of trailer; 65: 1 and an FCS.
+        let mut f63 = f.clone();
+        f63.resize(60, 0);
+        f63.extend([1, 2, 3]);
+        assert_eq!(
+            spans(&f63),
+            [("Ethernet padding", 59, 1), ("Ethernet trailer", 60, 3)]
+        );
+        f63.extend([4, 5]);
+        assert_eq!(
+            spans(&f63),
+            [
+                ("Ethernet padding", 59, 1),
+                ("Ethernet trailer", 60, 1),
+                ("Ethernet FCS", 61, 4)
+            ]
+        );
     }
 
     #[test]
@@ -997,6 +1116,15 @@ mod test {
             assert_eq!(d.layers[2].summary, "PRI: 1, DEI: 0, ID: 10");
             assert!(covers(&d));
         }
+    }
+
+    fn hello() -> Vec<u8> {
+        let spec = EncapSpec::tcp(
+            "192.168.12.1:53000".parse().unwrap(),
+            "192.168.13.1:9000".parse().unwrap(),
+            b"hello",
+        );
+        encapsulate(&spec).unwrap().frame
     }
 
     fn names(d: &Dissection) -> Vec<&str> {
