@@ -32,6 +32,8 @@ export const ERRORS_ZH = {
   "'{text}' has {parts} dotted parts; an IPv4 address has 4": "'{text}' 有 {parts} 个用点分隔的部分；IPv4 地址应有 4 个",
   "'{0}' is not an IPv4 or IPv6 address": "'{0}' 不是 IPv4 或 IPv6 地址",
   "'{0}' is not a valid IPv6 address": "'{0}' 不是有效的 IPv6 地址",
+  "'{text}' has the full-width character '{found}', which an input method types in full-width mode: type the half-width '{ascii}'":
+    "'{text}' 中有全角字符 '{found}'（输入法在全角模式下会打出它）：请改用半角的 '{ascii}'",
   "'{text}' ends in a zone index ('%{zone}', the interface of one host), which is not part of the address: give '{address}'":
     "'{text}' 末尾是区域索引（'%{zone}'，指某台主机上的一个网卡），它不属于地址本身：请输入 '{address}'",
 
@@ -50,6 +52,8 @@ export const ERRORS_ZH = {
     "第 {part} 部分以 '{}' 开头，不是数字：数字前面不能有符号、空格或字母",
   "part {part} ('{text}') is above 4294967295: it does not fit in 32 bits": "第 {part} 部分（'{text}'）大于 4294967295：32 位放不下",
   "more than 4 dotted parts: an IPv4 address has 4 bytes": "用点分隔的部分多于 4 个：IPv4 地址只有 4 个字节",
+  "part {part}: '{found}' is a full-width character, which an input method types in full-width mode: type the half-width '{ascii}'":
+    "第 {part} 部分：'{found}' 是全角字符（输入法在全角模式下会打出它）：请改用半角的 '{ascii}'",
   "part {part} ('{text}' = {value}) must be at most 255: only the last part may fill more than one byte":
     "第 {part} 部分（'{text}' = {value}）最大只能是 255：只有最后一部分可以占多个字节",
   "the last part '{text}' = {value} must be at most {max}: it fills {}": "最后一部分 '{text}' = {value} 最大只能是 {max}：它填充{}",
@@ -57,6 +61,7 @@ export const ERRORS_ZH = {
   "part {part}: '{found}' after '{read}' is not {base}, a dot or whitespace": "第 {part} 部分：'{read}' 后面的 '{found}' 不是{base}，也不是点号或空白",
 
   // subnet.rs
+  "'{text}' has a space beside the '/': write '{joined}'": "'{text}' 的 '/' 旁边有空格：请写成 '{joined}'",
   "prefix {prefix} is out of range for IPv{version} (0-{max})": "前缀 {prefix} 超出了 IPv{version} 的范围（0-{max}）",
   "mask {0} is not contiguous": "子网掩码 {0} 不连续",
   "mask {mask} is a wildcard (host) mask; the netmask is {netmask}": "{mask} 是通配符掩码（反掩码）；对应的子网掩码是 {netmask}",
@@ -90,6 +95,8 @@ export const ERRORS_ZH = {
   "{text} has host bits set; the network is {network}": "{text} 的主机位不全为 0；它所在的网络是 {network}",
   "last IP address must be greater than first: {end} comes before {start}": "结束地址必须大于起始地址：{end} 在 {start} 之前",
   "{start} and {end} are not of the same version": "{start} 和 {end} 不是同一版本的地址",
+  "'{0}' is a network; a range goes from one address to another (a network's first and last addresses are in its subnet report)":
+    "'{0}' 是一个网络；地址范围是从一个地址到另一个地址（网络的第一个和最后一个地址见它的子网报告）",
 
   // classify.rs
   "'{0}' is a network; classify takes one address (try `netlab subnet` for networks)":

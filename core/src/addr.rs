@@ -50,6 +50,62 @@ pub enum AddrError {
         address: String,
         zone: String,
     },
+    /// A full-width (全角) character, which a Chinese or Japanese input
+    /// method types in its full-width mode: `１９２．１６８` looks like
+    /// `192.168` but is other characters (see [`full_width`]).
+    #[error(
+        "'{text}' has the full-width character '{found}', which an input method types in full-width mode: type the half-width '{ascii}'"
+    )]
+    FullWidth {
+        text: String,
+        found: char,
+        ascii: char,
+    },
+}
+
+/// The first full-width (全角) character of `text` and the ASCII character
+/// it stands for, if it has one: U+FF01 to U+FF5E are ASCII's `!` to `~`
+/// moved up by 0xFEE0 (`１` is `1`, `．` is `.`, `／` is `/`), and the
+/// ideographic full stop `。` and space are a dot and a space. A learner
+/// typing with a Chinese input method in full-width mode gets these, and
+/// "'１' is not an octet" would not tell them why.
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::addr::full_width;
+///
+/// assert_eq!(full_width("192。168.1.1"), Some(('。', '.')));
+/// assert_eq!(full_width("１92.168.1.1"), Some(('１', '1')));
+/// assert_eq!(full_width("192.168.1.1"), None);
+/// ```
+pub fn full_width(text: &str) -> Option<(char, char)> {
+    text.chars().find_map(|c| {
+        let ascii = match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0)?,
+            '\u{3002}' | '\u{ff61}' => '.',
+            '\u{3000}' => ' ',
+            _ => return None,
+        };
+        Some((c, ascii))
+    })
+}
+
+/// `error`, or [`AddrError::FullWidth`] when `text` holds a full-width
+/// character: the cause to fix first. A zone index stays as it is (its
+/// address part was read; only the zone's name could be full-width).
+#[cold]
+fn or_full_width(text: &str, error: AddrError) -> AddrError {
+    match full_width(text) {
+        Some((found, ascii)) if !matches!(error, AddrError::ZoneIndex { .. }) => {
+            AddrError::FullWidth {
+                text: text.to_owned(),
+                found,
+                ascii,
+            }
+        }
+        _ => error,
+    }
 }
 
 /// Parses strict dotted-decimal IPv4 text, naming the offending part on error.
@@ -68,7 +124,7 @@ pub enum AddrError {
 pub fn parse_ipv4(text: &str) -> Result<Ipv4Addr, AddrError> {
     match parse_ipv4_fast(text.as_bytes()) {
         Some(a) => Ok(a),
-        None => ipv4_error(text),
+        None => ipv4_error(text).map_err(|e| or_full_width(text, e)),
     }
 }
 
@@ -206,6 +262,11 @@ pub fn parse_ip(text: &str) -> Result<IpAddr, AddrError> {
     if let Some(a) = parse_ipv4_fast(text.as_bytes()) {
         return Ok(IpAddr::V4(a));
     }
+    parse_ip_slow(text).map_err(|e| or_full_width(text, e))
+}
+
+/// [`parse_ip`] for all but a strict dotted quad.
+fn parse_ip_slow(text: &str) -> Result<IpAddr, AddrError> {
     if text.contains(':') {
         return text
             .parse::<Ipv6Addr>()
@@ -325,6 +386,50 @@ mod test {
             Err(AddrError::BadIpv6(_))
         ));
         assert!(matches!(parse_ip("%eth0:"), Err(AddrError::BadIpv6(_))));
+    }
+
+    #[test]
+    fn a_full_width_character_is_named_with_the_one_to_type() {
+        // What a Chinese input method in full-width mode gives, in each
+        // place: a digit, a dot, the ideographic full stop, a colon.
+        for (text, found, ascii) in [
+            ("１９２.168.1.1", '１', '1'),
+            ("192.168.1．1", '．', '.'),
+            ("192。168.1.1", '。', '.'),
+            ("2001：db8::1", '：', ':'),
+            ("ｆｅ80::1", 'ｆ', 'f'),
+        ] {
+            let error = parse_ip(text).unwrap_err();
+            assert_eq!(
+                error,
+                AddrError::FullWidth {
+                    text: text.to_owned(),
+                    found,
+                    ascii
+                },
+                "{text}"
+            );
+            assert!(parse_ipv4(text).is_err());
+        }
+        assert!(matches!(
+            parse_ipv4("１.1.1.1"),
+            Err(AddrError::FullWidth { found: '１', .. })
+        ));
+        // Once typed half-width, each is an address.
+        for text in ["192.168.1.1", "2001:db8::1", "fe80::1"] {
+            assert!(parse_ip(text).is_ok());
+        }
+        // A zone index keeps its own message: only its name could be full-width.
+        assert!(matches!(
+            parse_ip("fe80::1%ｅｔｈ０"),
+            Err(AddrError::ZoneIndex { .. })
+        ));
+        // Other non-ASCII text is no full-width character.
+        assert!(matches!(parse_ip("１"), Err(AddrError::FullWidth { .. })));
+        assert!(matches!(
+            parse_ip("é.1.1.1"),
+            Err(AddrError::BadOctet { .. })
+        ));
     }
 
     #[test]

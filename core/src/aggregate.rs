@@ -32,6 +32,11 @@ pub enum AggregateError {
     /// The prefix or mask part is wrong.
     #[error(transparent)]
     Prefix(#[from] SubnetError),
+    /// A network given where a range wants an address.
+    #[error(
+        "'{0}' is a network; a range goes from one address to another (a network's first and last addresses are in its subnet report)"
+    )]
+    RangeNetwork(String),
     /// A network written with host bits set, which Python's `ip_network`
     /// (strict) refuses too: `10.0.0.1/24` is an address, not a network.
     #[error("{text} has host bits set; the network is {network}")]
@@ -67,6 +72,7 @@ pub fn parse_network(text: &str) -> Result<IpNet, AggregateError> {
         Some((a, m)) => (a, Some(m)),
         None => (text, None),
     };
+    subnet::space_at_slash(address, mask)?;
     let address = addr::parse_ip(address)?;
     let prefix = match mask {
         Some(mask) => subnet::parse_prefix_or_mask(address, mask)?,
@@ -344,8 +350,14 @@ impl Networks {
     /// Parses two addresses (surrounding whitespace allowed) and lists the
     /// blocks covering exactly the range between them ([`range_to_cidrs`]).
     pub fn range(start: &str, end: &str) -> Result<Self, AggregateError> {
-        let start = addr::parse_ip(start.trim())?;
-        let end = addr::parse_ip(end.trim())?;
+        let address = |text: &str| {
+            let text = text.trim();
+            if text.contains('/') {
+                return Err(AggregateError::RangeNetwork(text.to_owned()));
+            }
+            Ok(addr::parse_ip(text)?)
+        };
+        let (start, end) = (address(start)?, address(end)?);
         Ok(Self {
             networks: range_to_cidrs(start, end)?.collect(),
         })
@@ -459,6 +471,24 @@ mod test {
 
     fn strings(nets: impl IntoIterator<Item = IpNet>) -> Vec<String> {
         nets.into_iter().map(|n| n.to_string()).collect()
+    }
+
+    #[test]
+    fn a_range_of_networks_is_refused_by_name() {
+        assert_eq!(
+            Networks::range("10.0.0.0/24", "10.0.1.0")
+                .unwrap_err()
+                .to_string(),
+            "'10.0.0.0/24' is a network; a range goes from one address to another (a network's first and last addresses are in its subnet report)"
+        );
+        assert!(matches!(
+            Networks::range("10.0.0.1", " 10.0.1.0/24"),
+            Err(AggregateError::RangeNetwork(_))
+        ));
+        assert_eq!(
+            parse_network(" 10.0.0.0 / 25 ").unwrap_err().to_string(),
+            "'10.0.0.0 / 25' has a space beside the '/': write '10.0.0.0/25'"
+        );
     }
 
     #[test]

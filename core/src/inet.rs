@@ -202,6 +202,17 @@ pub enum AtonFault {
         base: u32,
         found: char,
     },
+    /// A full-width (全角) character where a digit or a dot belongs, as an
+    /// input method types it in full-width mode (see
+    /// [`crate::addr::full_width`]): not the ASCII character it looks like.
+    #[error(
+        "part {part}: '{found}' is a full-width character, which an input method types in full-width mode: type the half-width '{ascii}'"
+    )]
+    FullWidth {
+        part: usize,
+        found: char,
+        ascii: char,
+    },
     /// The last part is too large for the bytes left to it.
     #[error("the last part '{text}' = {value} must be at most {max}: it fills {}", last_bytes(.width))]
     LastTooLarge {
@@ -670,6 +681,17 @@ fn fault_error(text: &str, fault: AtonFault) -> InetError {
     if text.contains('\0') {
         return nul(text);
     }
+    // A full-width character is the thing to fix, whatever glibc's reading
+    // made of it.
+    let fault = match fault {
+        AtonFault::NotADigit { part, found } | AtonFault::BadDigit { part, found, .. } => {
+            match crate::addr::full_width(found.encode_utf8(&mut [0; 4])) {
+                Some((found, ascii)) => AtonFault::FullWidth { part, found, ascii },
+                None => fault,
+            }
+        }
+        fault => fault,
+    };
     InetError::IllegalAton {
         text: text.to_owned(),
         fault,
@@ -1392,6 +1414,33 @@ mod test {
             Err(InetError::IllegalAton { fault, .. }) => fault,
             other => panic!("{text:?}: {other:?}"),
         }
+    }
+
+    #[test]
+    fn aton_names_a_full_width_character() {
+        assert_eq!(
+            aton_fault("１２７.0.0.1"),
+            AtonFault::FullWidth {
+                part: 1,
+                found: '１',
+                ascii: '1'
+            }
+        );
+        assert_eq!(
+            aton_fault("127．1"),
+            AtonFault::FullWidth {
+                part: 1,
+                found: '．',
+                ascii: '.'
+            }
+        );
+        // After the first whitespace glibc reads nothing: no fault there.
+        assert!(parse_inet_aton("127.0.0.1 １").is_ok());
+        // CPython's own words stay as they are.
+        assert_eq!(
+            parse_inet_aton("１").unwrap_err().to_string(),
+            "illegal IP address string passed to inet_aton"
+        );
     }
 
     #[test]

@@ -29,6 +29,10 @@ pub enum SubnetError {
     /// The address part is not an address.
     #[error(transparent)]
     Address(#[from] AddrError),
+    /// Whitespace beside the `/`, which Python's `ip_interface` and
+    /// `ip_network` refuse too; said plainly instead of as a bad octet.
+    #[error("'{text}' has a space beside the '/': write '{joined}'")]
+    SpaceAtSlash { text: String, joined: String },
     /// A prefix length outside `0..=32` (IPv4) or `0..=128` (IPv6).
     #[error("prefix {prefix} is out of range for IPv{version} (0-{max})")]
     PrefixOutOfRange {
@@ -235,6 +239,7 @@ impl SubnetReport {
             return Ok(Self::v4(a, p));
         }
         let (address, mask) = split_input(text)?;
+        space_at_slash(address, mask)?;
         let address = addr::parse_ip(address)?;
         let prefix = match mask {
             None => max_prefix(address),
@@ -393,6 +398,21 @@ fn split_input(text: &str) -> Result<(&str, Option<&str>), SubnetError> {
     }
 }
 
+/// Refuses `10.0.0.1 /24` and `10.0.0.1/ 24` by what is wrong with them.
+pub(crate) fn space_at_slash(address: &str, mask: Option<&str>) -> Result<(), SubnetError> {
+    let Some(mask) = mask else {
+        return Ok(());
+    };
+    let (a, m) = (address.trim_end(), mask.trim_start());
+    if a.len() == address.len() && m.len() == mask.len() {
+        return Ok(());
+    }
+    Err(SubnetError::SpaceAtSlash {
+        text: format!("{address}/{mask}"),
+        joined: format!("{a}/{m}"),
+    })
+}
+
 /// A mask as text. IPv6 masks are bit patterns, not addresses, so they are
 /// always written in hex: the /80 wildcard is `::ffff:ffff:ffff`, not the
 /// IPv4-mapped `::ffff:255.255.255.255` that address formatting would give.
@@ -464,11 +484,20 @@ pub fn parse_prefix_or_mask(address: IpAddr, text: &str) -> Result<u8, SubnetErr
             _ => Err(prefix_error(address, text)),
         };
     }
-    if text.starts_with('-') || text.starts_with('+') {
+    // A negative prefix is one out of range; `+24` is no prefix at all
+    // (Python refuses it too), which the last check below says.
+    if text.starts_with('-') {
         return Err(prefix_error(address, text));
     }
     if text.is_empty() {
         return Err(SubnetError::MissingPrefix);
+    }
+    if let Some((found, ascii)) = addr::full_width(text) {
+        return Err(SubnetError::Address(AddrError::FullWidth {
+            text: text.to_owned(),
+            found,
+            ascii,
+        }));
     }
     // No dot or colon: not a mask, and not a number either.
     if !text.contains(['.', ':']) {
@@ -534,6 +563,34 @@ mod test {
 
     fn r(text: &str) -> SubnetReport {
         SubnetReport::parse(text).unwrap()
+    }
+
+    #[test]
+    fn a_space_at_the_slash_full_width_and_signs_are_named() {
+        let error = |text: &str| SubnetReport::parse(text).unwrap_err().to_string();
+        // Python refuses a space beside the slash too; said plainly.
+        assert_eq!(
+            error("10.0.0.1 / 24"),
+            "'10.0.0.1 / 24' has a space beside the '/': write '10.0.0.1/24'"
+        );
+        assert_eq!(
+            error(" 10.0.0.1 /255.255.255.0 "),
+            "'10.0.0.1 /255.255.255.0' has a space beside the '/': write '10.0.0.1/255.255.255.0'"
+        );
+        assert_eq!(
+            error("10.0.0.1/２４"),
+            "'２４' has the full-width character '２', which an input method types in full-width mode: type the half-width '2'"
+        );
+        assert!(error("10.0.0.1／24").contains("full-width character '／'"));
+        // Python refuses a sign too; a plus is no prefix, a minus one out of range.
+        assert_eq!(
+            error("10.0.0.1/+24"),
+            "'+24' is neither a prefix length (0-32) nor a netmask (255.255.255.0)"
+        );
+        assert_eq!(
+            error("10.0.0.1/-1"),
+            "prefix -1 is out of range for IPv4 (0-32)"
+        );
     }
 
     #[test]
