@@ -155,11 +155,12 @@ pub fn run_pton(args: &PtonArgs, out: &Output) -> Result<ExitCode, String> {
             };
             Ok(out.result(&result, |r| {
                 format!(
-                    "{}  ->  {}  ({} bytes, {})",
+                    "{}  ->  {}  ({} bytes, {})\npython:  {}",
                     r.text,
                     spaced(&bytes),
                     bytes.len(),
-                    r.family.af_name()
+                    r.family.af_name(),
+                    python_bytes(&bytes)
                 )
             }))
         }
@@ -205,6 +206,12 @@ pub fn run_int(args: &IntArgs, out: &Output) -> Result<ExitCode, String> {
     }
 }
 
+/// What Python prints for packed bytes: `b'\x7f\x00\x00\x01'`, the form
+/// the seeds show for `socket.inet_aton`.
+fn python_bytes(bytes: &[u8]) -> String {
+    netlab_core::pystruct::Value::Bytes(bytes.to_vec()).to_string()
+}
+
 /// The reading, part by part, so `127.1` and `0127.0.0.1` explain themselves.
 fn render_aton(r: &AtonReading) -> String {
     let mut s = format!("{}  ->  {}\n", r.input.escape_debug(), r.dotted);
@@ -221,6 +228,7 @@ fn render_aton(r: &AtonReading) -> String {
         );
     }
     let _ = writeln!(s, "hex:      {}", r.hex);
+    let _ = writeln!(s, "python:   {}", python_bytes(&r.dotted.octets()));
     let _ = writeln!(s, "integer:  {}", r.integer);
     if let Some(ignored) = &r.ignored {
         let _ = writeln!(

@@ -98,8 +98,9 @@ fn pack(args: &PackArgs, out: &Output, flags: usize) -> Result<ExitCode, String>
         .collect::<Result<Vec<_>, _>>()?;
     let report = st.pack_report(&values).map_err(|e| e.message())?;
     Ok(out.result(&report, |r| {
-        let bytes = parse_hex(&r.hex).unwrap_or_default();
-        render_bytes(&st, &bytes, &r.fields)
+        // The bytes again, rather than read back from the report's hex.
+        let bytes = st.pack(&values).unwrap_or_default();
+        render_bytes(&st, &bytes, &r.fields, &python_bytes(&bytes))
     }))
 }
 
@@ -107,7 +108,9 @@ pub fn run_unpack(args: &UnpackArgs, out: &Output) -> Result<ExitCode, String> {
     let st = Struct::new(&args.format).map_err(|e| e.message())?;
     let bytes = parse_bytes(&args.hex).map_err(|e| e.to_string())?;
     let report = st.unpack_report(&bytes).map_err(|e| e.message())?;
-    Ok(out.result(&report, |r| render_bytes(&st, &bytes, &r.fields)))
+    Ok(out.result(&report, |r| {
+        render_bytes(&st, &bytes, &r.fields, &python_tuple(&r.fields))
+    }))
 }
 
 /// The code and float-ness of each value slot, so "1" can be an int for
@@ -219,19 +222,62 @@ fn render_calcsize(st: &Struct, _report: &Calcsize) -> String {
     s
 }
 
-/// The bytes, then a row per value with its bytes, padding rows between.
-fn render_bytes(st: &Struct, bytes: &[u8], fields: &[Field]) -> String {
+/// Bytes shown in a row of the table, and values' text in it and in the
+/// Python line: a 100 MB `s` field is a row, not 400 MB of text.
+const ROW_BYTES: usize = 8;
+const SHOWN_CHARS: usize = 60;
+
+/// `text` cut to `max` characters, saying how long it was.
+fn clip(text: String, max: usize) -> String {
+    let n = text.chars().count();
+    if n <= max {
+        return text;
+    }
+    let head: String = text.chars().take(max).collect();
+    format!("{head}… ({n} characters)")
+}
+
+/// What Python prints for the bytes (`print(struct.pack('i', 12345))`
+/// shows `b'90\x00\x00'`, the seeds' form), the first 64 of a longer run.
+fn python_bytes(bytes: &[u8]) -> String {
+    let shown = Value::Bytes(bytes.iter().take(64).copied().collect()).to_string();
+    if bytes.len() > 64 {
+        format!("{shown} … ({} bytes)", bytes.len())
+    } else {
+        shown
+    }
+}
+
+/// What Python prints for the tuple `unpack` returns: `(12345,)`.
+fn python_tuple(fields: &[Field]) -> String {
+    let items: Vec<String> = fields
+        .iter()
+        .map(|f| clip(f.value.to_string(), SHOWN_CHARS))
+        .collect();
+    let tuple = match items.as_slice() {
+        [one] => format!("({one},)"),
+        _ => format!("({})", items.join(", ")),
+    };
+    clip(tuple, 4 * SHOWN_CHARS)
+}
+
+/// The bytes, what Python prints (`python` is the line's value), then a
+/// row per value with its bytes, padding rows between.
+fn render_bytes(st: &Struct, bytes: &[u8], fields: &[Field], python: &str) -> String {
     let mut s = header(st);
     let _ = writeln!(s, "Hex:       {}", spaced_hex(bytes, 64));
-    let slice = |offset: u64, size: u64| {
+    let _ = writeln!(s, "Python:    {python}");
+    // A row's bytes: only those it shows are copied, with the total.
+    let part = |offset: u64, size: u64| {
         let start = usize::try_from(offset).unwrap_or(usize::MAX);
         let len = usize::try_from(size).unwrap_or(usize::MAX);
-        bytes
+        let shown: Vec<u8> = bytes
             .iter()
             .skip(start)
-            .take(len)
+            .take(len.min(ROW_BYTES))
             .copied()
-            .collect::<Vec<u8>>()
+            .collect();
+        (shown, len)
     };
     let mut rows = Vec::new();
     for item in &st.layout().items {
@@ -241,7 +287,7 @@ fn render_bytes(st: &Struct, bytes: &[u8], fields: &[Field]) -> String {
                 at,
                 item.padding,
                 "pad".to_owned(),
-                slice(at, item.padding),
+                part(at, item.padding),
                 String::new(),
             ));
         }
@@ -250,7 +296,7 @@ fn render_bytes(st: &Struct, bytes: &[u8], fields: &[Field]) -> String {
                 item.offset,
                 item.size,
                 "x".to_owned(),
-                slice(item.offset, item.size),
+                part(item.offset, item.size),
                 String::new(),
             ));
         }
@@ -260,8 +306,8 @@ fn render_bytes(st: &Struct, bytes: &[u8], fields: &[Field]) -> String {
             f.offset,
             f.size,
             f.code.to_string(),
-            slice(f.offset, f.size),
-            f.value.to_string(),
+            part(f.offset, f.size),
+            clip(f.value.to_string(), SHOWN_CHARS),
         ));
     }
     rows.sort_by_key(|r| r.0);
@@ -273,12 +319,12 @@ fn render_bytes(st: &Struct, bytes: &[u8], fields: &[Field]) -> String {
         "\n{:>8} {:>6}  code  {:<24}  value",
         "offset", "size", "bytes"
     );
-    for (offset, size, code, b, value) in rows {
-        let _ = writeln!(
-            s,
-            "{offset:>8} {size:>6}  {code:<4}  {:<24}  {value}",
-            spaced_hex(&b, 8)
-        );
+    for (offset, size, code, (shown, len), value) in rows {
+        let mut b = spaced_hex(&shown, ROW_BYTES);
+        if len > shown.len() {
+            let _ = write!(b, " … ({len} bytes)");
+        }
+        let _ = writeln!(s, "{offset:>8} {size:>6}  {code:<4}  {b:<24}  {value}");
     }
     s
 }

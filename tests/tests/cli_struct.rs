@@ -348,3 +348,67 @@ fn text_output_lays_out_the_bytes() {
     assert!(text.contains("Size:      8 bytes"), "{text}");
     assert!(text.contains("padding to align 'i'"), "{text}");
 }
+
+/// What python3 prints for `expr` (with struct and socket imported).
+fn python_prints(expr: &str) -> String {
+    let out = std::process::Command::new("python3")
+        .args(["-c", &format!("import socket, struct; print({expr})")])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{expr}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim_end().to_owned()
+}
+
+/// The value of a `label` line of netlab's text output.
+fn line_of(args: &[&str], label: &str) -> String {
+    let out = netlab(args);
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(label))
+        .unwrap_or_else(|| panic!("{args:?}: no {label:?} line in {text}"))
+        .trim()
+        .to_owned()
+}
+
+#[test]
+fn text_output_shows_what_python_prints() {
+    // The seeds show struct's and inet_aton's results as print() shows
+    // them (seed 000 §6.6: b'90\x00\x00', (12345,)); netlab's text has the
+    // same line, checked against python3 itself.
+    for (args, expr) in [
+        (&["pack", "i", "12345"][..], "struct.pack('i', 12345)"),
+        (&["pack", "i", "123456789"], "struct.pack('i', 123456789)"),
+        (
+            &["pack", "!H2s", "8080", "hi"],
+            "struct.pack('!H2s', 8080, b'hi')",
+        ),
+        (&["pack", "c", "'"], "struct.pack('c', b\"'\")"),
+        (
+            &["unpack", "!HH4s", "005001bbc0a80001"],
+            "struct.unpack('!HH4s', bytes.fromhex('005001bbc0a80001'))",
+        ),
+        (
+            &["unpack", "i", "39300000"],
+            "struct.unpack('i', b'90\\x00\\x00')",
+        ),
+        (
+            &["unpack", "?d", "01000000000000000000000000000840"],
+            "struct.unpack('?d', bytes.fromhex('01000000000000000000000000000840'))",
+        ),
+    ] {
+        assert_eq!(line_of(args, "Python:"), python_prints(expr), "{args:?}");
+    }
+    assert_eq!(
+        line_of(&["aton", "127.1"], "python:"),
+        python_prints("socket.inet_aton('127.1')")
+    );
+    // A long result is cut, saying how long it is.
+    assert_eq!(
+        line_of(&["pack", "100s", "a"], "Python:"),
+        format!("b'a{}' … (100 bytes)", "\\x00".repeat(63))
+    );
+}
