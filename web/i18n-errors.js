@@ -179,6 +179,9 @@ export const ERRORS_ZH = {
     "位置 {position} 处的 '{ch}' 不是 ASCII 字符；bytes 字面量只能包含 ASCII 字符和 \\xe9 这样的转义",
   "the quote at position {position} ends the bytes literal early; write it as \\{quote}":
     "位置 {position} 处的引号提前结束了 bytes 字面量；请写成 \\{quote}",
+  "the bytes literal opened at position {position} has no closing {quote}": "位置 {position} 处开始的 bytes 字面量缺少结尾的 {quote}",
+  "'{text}' is quoted text without the b of a bytes literal; write b{text}": "'{text}' 是带引号的文本，缺少 bytes 字面量开头的 b；请写成 b{text}",
+  "'{text}' is a number with a sign, not bytes in hex (to turn a number into bytes, pack it)": "'{text}' 是带符号的数，不是十六进制的字节（要把数变成字节，请用 pack）",
 
   // packet/error.rs (LenError's Display with write!, then ContentError)
   "{layer}: needs {needed} bytes from byte {offset}": "{layer}：从第 {offset} 字节起需要 {needed} 字节",

@@ -27,6 +27,17 @@ pub enum HexError {
     /// literal there.
     #[error("the quote at position {position} ends the bytes literal early; write it as \\{quote}")]
     EarlyQuote { quote: char, position: usize },
+    /// `b'…` with no closing quote (the end of a copied line lost).
+    #[error("the bytes literal opened at position {position} has no closing {quote}")]
+    Unterminated { quote: char, position: usize },
+    /// `'abcd'`: a quoted text without Python's `b`, which is a `str`.
+    #[error("'{text}' is quoted text without the b of a bytes literal; write b{text}")]
+    NoPrefix { text: String },
+    /// `-5`: a number with a sign, where bytes were wanted.
+    #[error(
+        "'{text}' is a number with a sign, not bytes in hex (to turn a number into bytes, pack it)"
+    )]
+    Signed { text: String },
 }
 
 /// `text` whole if short, else its start and end around `…`.
@@ -143,8 +154,27 @@ pub fn parse_bytes(text: &str) -> Result<Vec<u8>, HexError> {
             let inner = body.get(1..body.len() - 1).unwrap_or_default();
             unescape(inner, q, prefix != "b", start + prefix_len + 1)
         }
+        ("b" | "rb" | "br", Some(quote)) => Err(HexError::Unterminated {
+            quote,
+            position: start + prefix_len,
+        }),
+        ("", Some(q)) if body.len() >= 2 && body.ends_with(q) => Err(HexError::NoPrefix {
+            text: excerpt(body),
+        }),
+        _ if is_signed_number(trimmed) => Err(HexError::Signed {
+            text: excerpt(trimmed),
+        }),
         _ => parse_hex(text),
     }
+}
+
+/// `-5` or `+1.5`: what a number looks like, sign first. (`-` also
+/// separates hex bytes, `45-00`, but never leads them.)
+fn is_signed_number(text: &str) -> bool {
+    text.strip_prefix(['-', '+']).is_some_and(|rest| {
+        rest.starts_with(|c: char| c.is_ascii_digit())
+            && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
+    })
 }
 
 /// The bytes of a literal's inside; `at` is where it starts in the text.
@@ -338,6 +368,32 @@ fn dump_offset(line: &str) -> Option<(usize, bool, usize)> {
 #[cfg(test)]
 mod test {
     use super::*;
+
+    #[test]
+    fn a_literal_cut_short_quoted_text_and_a_signed_number_are_named() {
+        let error = |text: &str| parse_bytes(text).unwrap_err().to_string();
+        assert_eq!(
+            error(r"b'\x7f\x00\x00\x01"),
+            "the bytes literal opened at position 1 has no closing '"
+        );
+        assert_eq!(
+            error(" rb\"ab"),
+            "the bytes literal opened at position 3 has no closing \""
+        );
+        assert_eq!(
+            error("'abcd'"),
+            "''abcd'' is quoted text without the b of a bytes literal; write b'abcd'"
+        );
+        assert_eq!(
+            error("-5"),
+            "'-5' is a number with a sign, not bytes in hex (to turn a number into bytes, pack it)"
+        );
+        assert!(matches!(parse_bytes("+1.5"), Err(HexError::Signed { .. })));
+        // Hex with dashes between bytes, or a hex letter after the dash, is hex.
+        assert_eq!(parse_bytes("45-00").unwrap(), [0x45, 0]);
+        assert_eq!(parse_bytes("-ff").unwrap(), [0xff]);
+        assert_eq!(parse_bytes("b''").unwrap(), b"");
+    }
 
     #[test]
     fn bytes_literals_with_every_escape_and_prefix() {
