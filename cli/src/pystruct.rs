@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use netlab_core::packet::hex::{parse_bytes, parse_hex};
-use netlab_core::pystruct::{Field, Kind, Struct, Value};
+use netlab_core::pystruct::{Field, Kind, Struct, StructError, Value};
 use serde::Serialize;
 
 use crate::output::Output;
@@ -96,7 +96,10 @@ fn pack(args: &PackArgs, out: &Output, flags: usize) -> Result<ExitCode, String>
         .enumerate()
         .map(|(i, text)| parse_value(text, kinds.get(i).copied()))
         .collect::<Result<Vec<_>, _>>()?;
-    let report = st.pack_report(&values).map_err(|e| e.message())?;
+    let report = match st.pack_report(&values) {
+        Ok(report) => report,
+        Err(e) => return Ok(struct_error(out, &e)),
+    };
     Ok(out.result(&report, |r| {
         // The bytes again, rather than read back from the report's hex.
         let bytes = st.pack(&values).unwrap_or_default();
@@ -107,10 +110,23 @@ fn pack(args: &PackArgs, out: &Output, flags: usize) -> Result<ExitCode, String>
 pub fn run_unpack(args: &UnpackArgs, out: &Output) -> Result<ExitCode, String> {
     let st = Struct::new(&args.format).map_err(|e| e.message())?;
     let bytes = parse_bytes(&args.hex).map_err(|e| e.to_string())?;
-    let report = st.unpack_report(&bytes).map_err(|e| e.message())?;
+    let report = match st.unpack_report(&bytes) {
+        Ok(report) => report,
+        Err(e) => return Ok(struct_error(out, &e)),
+    };
     Ok(out.result(&report, |r| {
         render_bytes(&st, &bytes, &r.fields, &python_tuple(&r.fields))
     }))
+}
+
+/// Reports a struct error in CPython's words, then what lies behind it
+/// when those words say little (`MemoryError`).
+fn struct_error(out: &Output, e: &StructError) -> ExitCode {
+    let code = out.error(&e.message());
+    if let Some(hint) = e.hint() {
+        crate::output::hint(&hint);
+    }
+    code
 }
 
 /// The code and float-ness of each value slot, so "1" can be an int for

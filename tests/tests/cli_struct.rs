@@ -412,3 +412,29 @@ fn text_output_shows_what_python_prints() {
         format!("b'a{}' … (100 bytes)", "\\x00".repeat(63))
     );
 }
+
+#[test]
+fn bare_python_errors_get_the_reason_as_a_hint() {
+    // CPython's MemoryError has no message, and 0p's SystemError names a C
+    // function: the hint says what lies behind each.
+    for (args, error, hint) in [
+        (
+            &["pack", "1000000000x"][..],
+            "netlab: error: MemoryError\n",
+            "netlab: hint: this format makes 1000000000 bytes; netlab packs at most 268435456 (256 MiB)",
+        ),
+        (
+            &["unpack", "0p", ""],
+            "netlab: error: Negative size passed to PyBytes_FromStringAndSize\n",
+            "netlab: hint: CPython 3.11 raises this SystemError for a 0p field",
+        ),
+    ] {
+        let out = netlab(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr.starts_with(error) && stderr.contains(hint),
+            "{args:?}: {stderr}"
+        );
+    }
+}

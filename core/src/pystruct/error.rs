@@ -365,6 +365,34 @@ impl StructError {
         }
     }
 
+    /// What lies behind an error whose Python message says little: the
+    /// bare `MemoryError` (netlab's limit, not the machine's memory) and
+    /// the `SystemError` CPython 3.11 raises for a `0p` field. The CLI
+    /// prints it as a hint after the error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_core::pystruct;
+    ///
+    /// let e = pystruct::pack("1000000000x", &[]).unwrap_err();
+    /// assert!(e.hint().unwrap().contains("1000000000 bytes"));
+    /// assert_eq!(pystruct::calcsize("3").unwrap_err().hint(), None);
+    /// ```
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Self::OutOfMemory { size } => Some(format!(
+                "this format makes {size} bytes; netlab packs at most {} (256 MiB) so that a typo cannot exhaust the machine, where CPython would try to allocate them",
+                super::pack::PACK_LIMIT
+            )),
+            Self::EmptyPascal { .. } => Some(
+                "CPython 3.11 raises this SystemError for a 0p field (an empty Pascal string has no room for its length byte); netlab says what CPython says"
+                    .to_owned(),
+            ),
+            _ => None,
+        }
+    }
+
     /// The format error inside, if the format is what is wrong.
     ///
     /// # Examples
