@@ -294,6 +294,7 @@ export const PIECES_ZH = {
   addresses: "个地址",
   " after the larger requests ({})": "（更大的需求已先分配：{}）",
   "{hosts} hosts in {subnet}": "{subnet} 给 {hosts} 台主机",
+  "{hosts} host in {subnet}": "{subnet} 给 {hosts} 台主机",
   // packet/error.rs: LenError
   ", only {available} {verb} there": "，实际{verb} {available} 字节",
   is: "只有",

@@ -21,10 +21,19 @@ pub struct Args {
 pub fn run(args: &Args, out: &Output) -> Result<ExitCode, String> {
     let proto = args.udp.then_some(Proto::Udp);
     let report = PortReport::lookup(&args.service, proto).map_err(|e| e.to_string())?;
-    Ok(out.result(&report, render))
+    // A port with no service over the protocol asked for may have one over
+    // the other (3306/udp: none, but mysql over tcp), as a name lookup says.
+    let other = match (report.service, report.protocol) {
+        (None, Proto::Udp) => Some(Proto::Tcp),
+        (None, Proto::Tcp) => Some(Proto::Udp),
+        _ => None,
+    }
+    .and_then(|p| PortReport::lookup(&report.port.to_string(), Some(p)).ok())
+    .and_then(|r| r.service.map(|svc| (r.protocol, svc.name)));
+    Ok(out.result(&report, |r| render(r, other)))
 }
 
-fn render(r: &PortReport) -> String {
+fn render(r: &PortReport, other: Option<(Proto, &str)>) -> String {
     let mut s = String::new();
     match r.service {
         Some(svc) => {
@@ -40,11 +49,15 @@ fn render(r: &PortReport) -> String {
             }
         }
         None => {
-            let _ = writeln!(
+            let _ = write!(
                 s,
                 "{}/{}  no well-known service in netlab's table",
                 r.port, r.protocol
             );
+            let _ = match other {
+                Some((proto, name)) => writeln!(s, "; over {proto} it is {name}"),
+                None => writeln!(s),
+            };
         }
     }
     let _ = writeln!(s, "Range:     {} ({})", r.range, r.range_span);

@@ -198,6 +198,10 @@ fn ipv4_error(text: &str) -> Result<Ipv4Addr, AddrError> {
         return Err(AddrError::Empty);
     }
     let parts = text.split('.').count();
+    // No dot at all: not a dotted quad with too few parts, just no address.
+    if parts == 1 {
+        return Err(AddrError::NotAnAddress(text.to_owned()));
+    }
     if parts != 4 {
         return Err(AddrError::PartCount {
             text: text.to_owned(),
@@ -429,6 +433,18 @@ mod test {
         assert!(matches!(
             parse_ip("é.1.1.1"),
             Err(AddrError::BadOctet { .. })
+        ));
+    }
+
+    #[test]
+    fn text_without_a_dot_is_no_address_not_one_part() {
+        assert_eq!(
+            parse_ipv4("localhost").unwrap_err().to_string(),
+            "'localhost' is not an IPv4 or IPv6 address"
+        );
+        assert!(matches!(
+            parse_ipv4("1.2"),
+            Err(AddrError::PartCount { parts: 2, .. })
         ));
     }
 

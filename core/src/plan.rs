@@ -109,7 +109,13 @@ impl fmt::Display for NoRoom {
             let list: Vec<String> = self
                 .placed
                 .iter()
-                .map(|(hosts, subnet)| format!("{hosts} hosts in {subnet}"))
+                .map(|(hosts, subnet)| {
+                    if hosts.get() == Some(1) {
+                        format!("{hosts} host in {subnet}")
+                    } else {
+                        format!("{hosts} hosts in {subnet}")
+                    }
+                })
                 .collect();
             write!(f, " after the larger requests ({})", list.join(", "))?;
         }
@@ -600,6 +606,11 @@ mod test {
         assert_eq!(
             e("192.168.1.0/24", &[300]),
             "a subnet for 300 hosts does not fit: it needs a /23 (512 addresses), but 192.168.1.0/24 has 256 addresses left"
+        );
+        // One host is one host, in the list too.
+        assert_eq!(
+            e("10.0.0.0/31", &[1, 1, 1]),
+            "a subnet for 1 host does not fit: it needs a /32 (1 address), but 10.0.0.0/31 has 0 addresses left after the larger requests (1 host in 10.0.0.0/32, 1 host in 10.0.0.1/32)"
         );
         assert_eq!(
             e("10.0.0.0/8", &[1 << 32]),

@@ -409,6 +409,18 @@ fn port_by_name_and_number() {
     assert!(
         String::from_utf8_lossy(&out.stderr).starts_with("netlab: error: service/proto not found")
     );
+    // A port with no service over UDP names the one it has over TCP, as
+    // `port mysql --udp` does by name; one with none at all says only that.
+    let text = |args: &[&str]| String::from_utf8_lossy(&netlab(args).stdout).into_owned();
+    assert!(
+        text(&["port", "3306", "--udp"]).starts_with(
+            "3306/udp  no well-known service in netlab's table; over tcp it is mysql\n"
+        )
+    );
+    assert!(
+        text(&["port", "9999", "--udp"])
+            .starts_with("9999/udp  no well-known service in netlab's table\n")
+    );
 }
 
 #[test]
