@@ -84,7 +84,15 @@ fn render(r: &SubnetReport, paint: Paint) -> String {
     line("HostMin:", r.first_host.to_string(), None);
     line("HostMax:", r.last_host.to_string(), None);
     line("Addresses:", r.total_addresses.to_string(), None);
-    line("Hosts/Net:", r.usable_hosts.to_string(), None);
+    let hosts = r.usable_hosts.to_string();
+    // IPv6 has no broadcast, so one fewer than every address surprises:
+    // the first is the Subnet-Router anycast (RFC 4291 §2.6.1).
+    let hosts = if r.version == 6 && r.prefix < 127 {
+        format!("{hosts} (all but the first, the Subnet-Router anycast, as Python's hosts())")
+    } else {
+        hosts
+    };
+    line("Hosts/Net:", hosts, None);
     if let Some(class) = r.class {
         line("Class:", class.to_string(), None);
     }

@@ -229,3 +229,16 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
     let piped = crate::util::netlab(&["subnet", "10.1.2.3/22"]);
     assert!(!piped.stdout.contains(&0x1b));
 }
+
+#[test]
+fn ipv6_host_count_says_which_address_it_leaves_out() {
+    let out = crate::util::netlab(&["subnet", "2001:db8::1/64"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Hosts/Net: 18446744073709551615 (all but the first, the Subnet-Router anycast, as Python's hosts())\n"),
+        "{text}"
+    );
+    // A /127 (RFC 6164) keeps both, so no note.
+    let out = crate::util::netlab(&["subnet", "2001:db8::1/127"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Hosts/Net: 2\n"));
+}
