@@ -315,10 +315,16 @@ fn errors_exit_2_with_cpythons_message() {
         let text = netlab(argv);
         assert_eq!(text.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&text.stderr);
+        // The error line, then at most a hint (0p: CPython's SystemError).
+        let mut lines = stderr.lines();
         assert_eq!(
-            stderr.trim_end(),
-            format!("netlab: error: {message}"),
+            lines.next(),
+            Some(format!("netlab: error: {message}").as_str()),
             "{argv:?}"
+        );
+        assert!(
+            lines.all(|l| l.starts_with("netlab: hint: ")),
+            "{argv:?}: {stderr}"
         );
     }
     let (code, out) = netlab_json(&["unpack", "h", "zz"]);
