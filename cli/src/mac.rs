@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use netlab_core::mac::MacReport;
+use netlab_core::mac::{Group, MacReport};
 
 use crate::output::Output;
 
@@ -44,17 +44,58 @@ fn render(r: &MacReport) -> String {
         "unicast (I/G bit 0: one interface)"
     };
     line("Kind:", kind);
-    let admin = if r.local {
-        "locally administered (U/L bit 1)".to_owned()
-    } else {
-        format!("universal (U/L bit 0): vendor OUI {}", r.oui)
+    if let Some(group) = &r.group {
+        line("Group:", &group_text(group));
+    }
+    let admin = match (r.local, r.multicast) {
+        (true, _) => "locally administered (U/L bit 1)".to_owned(),
+        // An OUI is assigned with the I/G bit clear; its group addresses set it.
+        (false, true) => format!(
+            "universal (U/L bit 0): a group address of OUI {:02x}{}",
+            u8::from_str_radix(r.oui.get(..2).unwrap_or("00"), 16).unwrap_or(0) & 0xfe,
+            r.oui.get(2..).unwrap_or_default()
+        ),
+        (false, false) => format!("universal (U/L bit 0): vendor OUI {}", r.oui),
     };
     line("Assigned:", &admin);
-    line("EUI-64:", &r.eui64);
+    // A group address is no interface's: the identifiers are arithmetic alone.
+    let not_an_interface = if r.multicast {
+        " (arithmetic only: a group address is no interface's)"
+    } else {
+        ""
+    };
+    line("EUI-64:", &format!("{}{not_an_interface}", r.eui64));
     line(
         "Modified EUI-64:",
         &format!("{} (U/L bit flipped)", r.modified_eui64),
     );
-    line("IPv6 link-local:", &r.ipv6_link_local.to_string());
+    line(
+        "IPv6 link-local:",
+        &format!("{}{not_an_interface}", r.ipv6_link_local),
+    );
     s
+}
+
+/// What a group address carries, in words.
+fn group_text(group: &Group) -> String {
+    match group {
+        Group::Broadcast => "broadcast: every station on the LAN".to_owned(),
+        Group::Ipv4 { lowest } => format!(
+            "IPv4 multicast {lowest} and the 31 other groups with the same low 23 bits (01:00:5e + 23 bits, RFC 1112)"
+        ),
+        Group::Ipv6 {
+            example,
+            solicited_node,
+        } => format!(
+            "IPv6 multicast groups ending in the same 32 bits, such as {example}{} (33:33 + 32 bits, RFC 2464)",
+            if *solicited_node {
+                ", a solicited-node group of Neighbor Discovery"
+            } else {
+                ""
+            }
+        ),
+        Group::Other => {
+            "a group address of another protocol (not IPv4 or IPv6 multicast)".to_owned()
+        }
+    }
 }

@@ -9,7 +9,7 @@
 //! three octets).
 
 use std::fmt;
-use std::net::Ipv6Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
 use serde::Serialize;
@@ -97,6 +97,52 @@ impl MacAddr {
     pub fn ipv6_link_local(self) -> Ipv6Addr {
         let id = u64::from_be_bytes(self.modified_eui64());
         Ipv6Addr::from((0xfe80_u128 << 112) | u128::from(id))
+    }
+
+    /// What a group address stands for: the Ethernet form of an IPv4 or
+    /// IPv6 multicast group, broadcast, or another group; `None` for a
+    /// unicast address.
+    ///
+    /// An IPv4 group's MAC is 01:00:5e and the group's low 23 bits (RFC
+    /// 1112 §6.4), so 32 groups share each one; an IPv6 group's is 33:33
+    /// and the group's low 32 bits (RFC 2464 §7).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_core::mac::{Group, MacAddr};
+    ///
+    /// let all_hosts: MacAddr = "01:00:5e:00:00:01".parse().unwrap();
+    /// assert_eq!(all_hosts.group(), Some(Group::Ipv4 { lowest: "224.0.0.1".parse().unwrap() }));
+    /// let solicited: MacAddr = "33:33:ff:3c:4d:5e".parse().unwrap();
+    /// assert_eq!(
+    ///     solicited.group(),
+    ///     Some(Group::Ipv6 { example: "ff02::1:ff3c:4d5e".parse().unwrap(), solicited_node: true })
+    /// );
+    /// ```
+    pub fn group(self) -> Option<Group> {
+        let m = self.0;
+        if !self.is_multicast() {
+            return None;
+        }
+        Some(match m {
+            [0xff, 0xff, 0xff, 0xff, 0xff, 0xff] => Group::Broadcast,
+            [0x01, 0x00, 0x5e, b, c, d] if b & 0x80 == 0 => Group::Ipv4 {
+                lowest: Ipv4Addr::new(224, b, c, d),
+            },
+            [0x33, 0x33, a, b, c, d] => {
+                // ff02:: (link-local scope) is where most of these live; a
+                // solicited-node group is ff02::1:ff00:0/104 (RFC 4291).
+                let solicited_node = a == 0xff;
+                let low = u128::from(u32::from_be_bytes([a, b, c, d]));
+                let one = if solicited_node { 1_u128 << 32 } else { 0 };
+                Group::Ipv6 {
+                    example: Ipv6Addr::from((0xff02_u128 << 112) | one | low),
+                    solicited_node,
+                }
+            }
+            _ => Group::Other,
+        })
     }
 
     fn joined(self, sep: &str, upper: bool) -> String {
@@ -233,6 +279,27 @@ fn hex_group(part: &str, max: usize) -> Option<u16> {
     u16::from_str_radix(part, 16).ok()
 }
 
+/// What a group (I/G bit 1) MAC address stands for; see [`MacAddr::group`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Group {
+    /// `ff:ff:ff:ff:ff:ff`: every station on the LAN.
+    Broadcast,
+    /// `01:00:5e` and 23 bits: the IPv4 multicast groups whose low 23 bits
+    /// these are; `lowest` is the first of the 32 (224.x.y.z), the others
+    /// differ in the 5 bits the MAC has no room for.
+    Ipv4 { lowest: Ipv4Addr },
+    /// `33:33` and 32 bits: the IPv6 multicast groups ending in them;
+    /// `example` is the link-local scope's (`ff02::…`). `33:33:ff` is a
+    /// solicited-node group, where Neighbor Discovery asks for a MAC.
+    Ipv6 {
+        example: Ipv6Addr,
+        solicited_node: bool,
+    },
+    /// Another group address (01:80:c2:00:00:00 is the bridges' STP).
+    Other,
+}
+
 /// Everything `netlab mac` says about one address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MacReport {
@@ -260,8 +327,13 @@ pub struct MacReport {
     /// Modified EUI-64 (RFC 4291): the U/L bit inverted, written as the
     /// IPv6 interface identifier.
     pub modified_eui64: String,
-    /// fe80:: plus the modified EUI-64.
+    /// fe80:: plus the modified EUI-64. Only a unicast address makes an
+    /// interface identifier; for a group address this is the arithmetic
+    /// alone (see `group`).
     pub ipv6_link_local: Ipv6Addr,
+    /// What a group address stands for (`{"kind": "ipv4", "lowest":
+    /// "224.0.0.1"}`, `ipv6`, `broadcast`, `other`); `null` for unicast.
+    pub group: Option<Group>,
 }
 
 impl MacReport {
@@ -311,6 +383,7 @@ impl MacReport {
             eui64: eui.join(":"),
             modified_eui64: groups.join(":"),
             ipv6_link_local: mac.ipv6_link_local(),
+            group: mac.group(),
         }
     }
 }
@@ -321,6 +394,37 @@ mod test {
 
     fn err(text: &str) -> String {
         text.parse::<MacAddr>().unwrap_err().to_string()
+    }
+
+    #[test]
+    fn group_addresses_say_which_groups_they_carry() {
+        let group = |t: &str| MacReport::parse(t).unwrap().group;
+        assert_eq!(group("00:1a:2b:3c:4d:5e"), None);
+        assert_eq!(group("ff:ff:ff:ff:ff:ff"), Some(Group::Broadcast));
+        // 239.255.255.250 (SSDP) and 224.127.255.250 share this MAC.
+        assert_eq!(
+            group("01:00:5e:7f:ff:fa"),
+            Some(Group::Ipv4 {
+                lowest: Ipv4Addr::new(224, 127, 255, 250)
+            })
+        );
+        // The upper half of 01:00:5e is no IPv4 group's (RFC 1112).
+        assert_eq!(group("01:00:5e:80:00:01"), Some(Group::Other));
+        assert_eq!(
+            group("33:33:00:00:00:01"),
+            Some(Group::Ipv6 {
+                example: "ff02::1".parse().unwrap(),
+                solicited_node: false
+            })
+        );
+        assert_eq!(group("01:80:c2:00:00:00"), Some(Group::Other));
+        let json = serde_json::to_value(MacReport::parse("01:00:5e:00:00:fb").unwrap()).unwrap();
+        assert_eq!(
+            json["group"],
+            serde_json::json!({"kind": "ipv4", "lowest": "224.0.0.251"})
+        );
+        let json = serde_json::to_value(MacReport::parse("02:00:00:00:00:01").unwrap()).unwrap();
+        assert!(json["group"].is_null());
     }
 
     #[test]

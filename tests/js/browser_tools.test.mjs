@@ -277,6 +277,10 @@ test("Ports & MAC: service lookups both ways and the MAC report agree with the C
   }
   assert.equal(mac.multicast, true);
   assert.match(await text(page, '#mac-bits [data-flag="I/G"]'), /group \(multicast\)/);
+  // mDNS's MAC: the group it carries, and no link-local address from it.
+  assert.deepEqual(mac.group, { kind: "ipv4", lowest: "224.0.0.251" });
+  assert.match(await row("mac-table", "group"), /^IPv4 multicast 224\.0\.0\.251 and the 31 other groups/);
+  assert.match(await text(page, "#mac-summary"), /no link-local address comes from it/);
 
   await page.fill("#port-input", "ssh");
   await page.selectOption("#port-proto", "");
@@ -293,6 +297,10 @@ test("Ports & MAC: service lookups both ways and the MAC report agree with the C
   }
   await page.fill("#mac-input", "00:1a:2b:3c:4d:5e");
   assert.equal(await row("mac-table", "ipv6_link_local"), cli("mac", "00:1a:2b:3c:4d:5e").json.ipv6_link_local);
+  assert.equal(await page.locator('#mac-table tr[data-field="group"]').count(), 0);
+  await page.fill("#mac-input", "33:33:ff:3c:4d:5e");
+  assert.match(await row("mac-table", "group"), /solicited-node group ff02::1:ff3c:4d5e/);
+  await page.fill("#mac-input", "00:1a:2b:3c:4d:5e");
   await page.fill("#port-input", "mysql");
   await screenshot(page, "ports");
   assert.deepEqual(errors, []);

@@ -377,8 +377,20 @@ fn mac_in_every_form() {
     assert_eq!(json["unicast"], true);
     assert_eq!(json["universal"], true);
     assert_eq!(json["ipv6_link_local"], "fe80::21a:2bff:fe3c:4d5e");
+    assert!(json["group"].is_null());
     let (code, json) = netlab_json(&["mac", "ff:ff:ff:ff:ff:ff"]);
     assert_eq!((code, &json["broadcast"]), (0, &serde_json::json!(true)));
+    assert_eq!(json["group"], serde_json::json!({"kind": "broadcast"}));
+    // A group MAC says which groups it carries, and that the interface
+    // identifiers made from it are arithmetic alone; its OUI is IANA's.
+    let text = String::from_utf8_lossy(&netlab(&["mac", "01:00:5e:7f:ff:fa"]).stdout).into_owned();
+    for line in [
+        "Group:           IPv4 multicast 224.127.255.250 and the 31 other groups with the same low 23 bits",
+        "Assigned:        universal (U/L bit 0): a group address of OUI 00:00:5e\n",
+        "IPv6 link-local: fe80::300:5eff:fe7f:fffa (arithmetic only: a group address is no interface's)",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
     let (code, json) = netlab_json(&["mac", "00:1a:2b:3c:4d"]);
     assert_eq!(code, 2);
     assert!(

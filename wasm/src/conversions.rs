@@ -71,8 +71,18 @@ export interface MacReport {
   oui: string;
   eui64: string;
   modified_eui64: string;
+  /** Arithmetic alone for a group address: only unicast MACs make interface identifiers. */
   ipv6_link_local: string;
+  /** What a group address stands for; `null` for unicast. */
+  group: MacGroup | null;
 }
+
+/** A group MAC: the Ethernet form of IPv4 groups (01:00:5e + 23 bits, 32 groups share it), of IPv6 groups (33:33 + 32 bits), broadcast, or another. */
+export type MacGroup =
+  | { kind: "broadcast" }
+  | { kind: "ipv4"; lowest: string }
+  | { kind: "ipv6"; example: string; solicited_node: boolean }
+  | { kind: "other" };
 
 /** A service of netlab's built-in table. */
 export interface Service {

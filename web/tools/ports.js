@@ -11,6 +11,7 @@ import { pyStr } from "../python.js";
 
 /** @typedef {import("../pkg/calc/netlab_wasm.js").PortReport} PortReport */
 /** @typedef {import("../pkg/calc/netlab_wasm.js").MacReport} MacReport */
+/** @typedef {import("../pkg/calc/netlab_wasm.js").MacGroup} MacGroup */
 
 export default {
   id: "ports",
@@ -173,11 +174,15 @@ function macPart() {
           ["eui64", t("mac.eui64"), r.eui64],
           ["modified_eui64", t("mac.modified_eui64"), r.modified_eui64],
           ["ipv6_link_local", t("mac.link_local"), r.ipv6_link_local],
+          ...(r.group ? [/** @type {[string, string, string]} */ (["group", t("mac.group"), groupText(r.group)])] : []),
         ]),
-        h("p", { class: "note", text: t("mac.eui64_note") }),
+        h("p", { class: "note", text: r.group ? `${t("mac.eui64_note")} ${t("mac.group_no_iid")}` : t("mac.eui64_note") }),
       );
       const kind = r.broadcast ? t("mac.broadcast") : r.multicast ? t("mac.multicast") : t("mac.unicast");
-      summary.textContent = t("mac.summary", { kind, admin: r.local ? t("mac.local") : t("mac.universal"), ll: r.ipv6_link_local });
+      const admin = r.local ? t("mac.local") : t("mac.universal");
+      summary.textContent = r.group
+        ? t("mac.summary_group", { kind, admin, group: groupText(r.group) })
+        : t("mac.summary", { kind, admin, ll: r.ipv6_link_local });
       python.set([
         "import ipaddress",
         `mac = bytes.fromhex(${pyStr(r.bare)})`,
@@ -188,6 +193,23 @@ function macPart() {
       ]);
     },
   };
+}
+
+/**
+ * What a group MAC stands for, in words.
+ * @param {MacGroup} g
+ */
+function groupText(g) {
+  switch (g.kind) {
+    case "ipv4":
+      return t("mac.group_ipv4", { lowest: g.lowest });
+    case "ipv6":
+      return t(g.solicited_node ? "mac.group_ipv6_sn" : "mac.group_ipv6", { example: g.example });
+    case "broadcast":
+      return t("mac.group_broadcast");
+    default:
+      return t("mac.group_other");
+  }
 }
 
 /**
