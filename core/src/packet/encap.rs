@@ -52,8 +52,34 @@ use crate::mac::MacAddr;
 
 /// The default source MAC: locally administered, so never a vendor's.
 pub const DEFAULT_SRC_MAC: MacAddr = MacAddr([0x02, 0, 0, 0, 0, 0x01]);
-/// The default destination MAC.
+/// The default destination MAC, for a unicast destination.
 pub const DEFAULT_DST_MAC: MacAddr = MacAddr([0x02, 0, 0, 0, 0, 0x02]);
+
+/// The destination MAC when none is given: for a multicast group the
+/// group's own (01:00:5e and the address's low 23 bits, RFC 1112 §6.4), for
+/// the limited broadcast 255.255.255.255 the broadcast MAC, as a sender's
+/// stack writes them without asking ARP; for anything else
+/// [`DEFAULT_DST_MAC`], standing in for the next hop ARP would find.
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::packet::encap::default_dst_mac;
+///
+/// assert_eq!(default_dst_mac("224.0.0.251".parse().unwrap()).to_string(), "01:00:5e:00:00:fb");
+/// assert_eq!(default_dst_mac("255.255.255.255".parse().unwrap()).to_string(), "ff:ff:ff:ff:ff:ff");
+/// assert_eq!(default_dst_mac("192.168.1.2".parse().unwrap()).to_string(), "02:00:00:00:00:02");
+/// ```
+pub fn default_dst_mac(dst: Ipv4Addr) -> MacAddr {
+    let [_, b, c, d] = dst.octets();
+    if dst.is_multicast() {
+        MacAddr([0x01, 0x00, 0x5e, b & 0x7f, c, d])
+    } else if dst.is_broadcast() {
+        MacAddr::BROADCAST
+    } else {
+        DEFAULT_DST_MAC
+    }
+}
 /// The default source port: the first dynamic port (RFC 6335).
 pub const DEFAULT_SRC_PORT: u16 = 49152;
 pub const DEFAULT_TTL: u8 = 64;
@@ -613,7 +639,7 @@ pub fn encapsulate(spec: &EncapSpec) -> Result<Encapsulation, EncapError> {
     }
     let mut frame = vec![0u8; ethernet::HEADER_LEN + packet_len];
     let eth = ethernet::Repr {
-        dst_addr: spec.dst_mac.unwrap_or(DEFAULT_DST_MAC),
+        dst_addr: spec.dst_mac.unwrap_or_else(|| default_dst_mac(spec.dst)),
         src_addr: spec.src_mac.unwrap_or(DEFAULT_SRC_MAC),
         vlan: None,
         ethertype: EtherType::IPV4,
@@ -808,6 +834,30 @@ mod test {
 
     fn err(spec: &EncapSpec) -> String {
         encapsulate(spec).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_group_or_broadcast_destination_gets_its_own_mac() {
+        let mut spec = EncapSpec::udp(
+            "10.0.0.1:5353".parse().unwrap(),
+            "224.0.0.251:5353".parse().unwrap(),
+            b"q",
+        );
+        // mDNS: 01:00:5e and the low 23 bits, with no ARP to ask.
+        assert_eq!(
+            encapsulate(&spec).unwrap().frame[..6],
+            [1, 0, 0x5e, 0, 0, 0xfb]
+        );
+        spec.dst = "239.255.255.250".parse().unwrap();
+        assert_eq!(
+            encapsulate(&spec).unwrap().frame[..6],
+            [1, 0, 0x5e, 0x7f, 0xff, 0xfa]
+        );
+        spec.dst = Ipv4Addr::BROADCAST;
+        assert_eq!(encapsulate(&spec).unwrap().frame[..6], [0xff; 6]);
+        // A MAC given is the MAC used.
+        spec.dst_mac = Some(MacAddr([2, 0, 0, 0, 0, 9]));
+        assert_eq!(encapsulate(&spec).unwrap().frame[..6], [2, 0, 0, 0, 0, 9]);
     }
 
     #[test]
