@@ -205,6 +205,9 @@ export const ERRORS_ZH = {
     "第 {offset} 字节处的 pcapng 块长度为 {length}；块至少 12 字节，且长度是 4 的倍数",
   "the packet at byte {offset} names interface {interface}, which no Interface Description Block declared":
     "第 {offset} 字节处的数据包指明接口 {interface}，但没有哪个接口描述块 (IDB) 声明过它",
+  "link type {0} is neither Ethernet (1) nor a Linux cooked capture (113, 276); netlab dissects those":
+    "链路类型 {0} 既不是以太网 (1)，也不是 Linux cooked capture (113, 276)；netlab 只解析这两种",
+  "link type {link_type} does not fit a pcapng interface, whose link type is 16 bits": "链路类型 {link_type} 放不进 pcapng 接口：那里的链路类型只有 16 位",
 
   // sim/lan.rs
   "two nodes are named '{0}'; names must be unique": "有两个节点都叫 '{0}'；名字不能重复",

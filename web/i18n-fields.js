@@ -12,6 +12,11 @@ import { getLang } from "./i18n.js";
 
 /** @type {Record<string, string>} */
 export const NAMES_ZH = {
+  // Linux cooked capture
+  "Packet type": "包类型",
+  "Link-layer address type": "链路层地址类型",
+  "Link-layer address length": "链路层地址长度",
+  "Interface index": "接口索引",
   "Extra bytes": "多余的字节",
   "Accurate ECN": "精确 ECN (AE)",
   Acknowledgment: "确认 (ACK)",
@@ -148,6 +153,21 @@ export const NAMES_ZH = {
 
 /** @type {Record<string, string>} */
 export const MEANINGS_ZH = {
+  // Linux cooked capture
+  "Who the packet was for, as the kernel saw it: 0 to us, 1 broadcast, 2 multicast, 3 to another host (promiscuous), 4 sent by us.":
+    "内核看到的这个包是给谁的：0 给本机，1 广播，2 组播，3 给别的主机（混杂模式），4 本机发出。",
+  "The link's address type (ARPHRD_*): 1 Ethernet, 772 the loopback interface, which has no addresses.":
+    "链路的地址类型（ARPHRD_*）：1 是以太网，772 是回环接口，它没有地址。",
+  "How many bytes of the 8-byte address field hold the sender's link-layer address.": "8 字节的地址字段中有几个字节是发送方的链路层地址。",
+  "What follows, as an Ethernet header's Type would say (0x0800 IPv4, 0x86dd IPv6, 0x0806 ARP).":
+    "后面跟的是什么，用以太网首部的类型字段的写法（0x0800 IPv4，0x86dd IPv6，0x0806 ARP）。",
+  "Reserved, zero.": "保留，为 0。",
+  "The interface the packet went through, as `ip link` numbers them: what a capture on any interface adds.":
+    "包经过的接口，编号同 `ip link`：在所有接口上抓包时才加上这一项。",
+  "The sender's MAC address, when the link is Ethernet.": "链路是以太网时，发送方的 MAC 地址。",
+  "The sender's link-layer address, of the type above.": "发送方的链路层地址，类型见上。",
+  "The rest of the 8-byte address field, which the address does not fill.": "8 字节地址字段中地址没有用到的部分。",
+  "Bytes the capture holds after the packet: not part of the packet.": "抓包文件在这个包后面多出的字节：不属于这个包。",
   // ARP
   "The kind of link: 1 is Ethernet.": "链路的种类：1 是以太网。",
   "The protocol whose addresses are resolved, as an EtherType: 0x0800 IPv4.": "要解析哪种协议的地址，用以太网类型 (EtherType) 表示：0x0800 是 IPv4。",
@@ -478,6 +498,16 @@ export const fieldMeaning = (meaning) => (getLang() === "zh" ? (MEANINGS_ZH[mean
  * @type {Record<string, string>}
  */
 export const VALUE_NAMES_ZH = {
+  // Linux cooked capture: packet types and address types
+  "Unicast to us": "单播给本机",
+  Broadcast: "广播",
+  Multicast: "组播",
+  "Unicast to another host": "单播给别的主机",
+  "Sent by us": "本机发出",
+  Loopback: "回环",
+  "IPv6-in-IPv4": "IPv6-in-IPv4 隧道",
+  "IP GRE": "IP GRE 隧道",
+  None: "无",
   // ARP hardware type and opcode
   Ethernet: "以太网",
   request: "请求",
@@ -624,6 +654,10 @@ export const VALUE_NAMES_KEPT = new Set([
  * @type {Record<string, string>}
  */
 export const LAYER_NAMES_ZH = {
+  "Linux cooked capture": "Linux cooked capture（Linux 抓包伪首部）",
+  "Linux cooked capture v1": "Linux cooked capture v1（Linux 抓包伪首部）",
+  Trailer: "尾部",
+  "Linux cooked capture v2": "Linux cooked capture v2（Linux 抓包伪首部）",
   "Ethernet physical layer": "以太网物理层",
   "802.1Q Virtual LAN": "802.1Q 虚拟局域网",
   Data: "数据",

@@ -7,9 +7,9 @@ use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use netlab_core::packet::dissect::{Dissection, dissect};
+use netlab_core::packet::dissect::{Dissection, dissect, dissect_captured};
 use netlab_core::packet::hex::parse_bytes;
-use netlab_core::packet::pcap::{self, LINKTYPE_ETHERNET};
+use netlab_core::packet::pcap;
 use netlab_core::packet::{Field, Layer};
 use serde::Serialize;
 
@@ -87,12 +87,9 @@ fn run_pcap(path: &PathBuf, out: &Output) -> Result<ExitCode, String> {
     let bytes =
         std::fs::read(path).map_err(|e| format!("could not read {}: {e}", path.display()))?;
     let capture = pcap::read_any(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-    if capture.link_type != LINKTYPE_ETHERNET {
-        return Err(format!(
-            "{}: link type {} is not Ethernet (1); netlab dissects Ethernet frames",
-            path.display(),
-            capture.link_type
-        ));
+    // Ethernet, or Linux's cooked header (`tcpdump -i any`).
+    if let Err(e) = dissect_captured(capture.link_type, &[]) {
+        return Err(format!("{}: {e}", path.display()));
     }
     for (i, record) in capture.records.iter().enumerate() {
         let frame = CapturedFrame {
@@ -100,7 +97,8 @@ fn run_pcap(path: &PathBuf, out: &Output) -> Result<ExitCode, String> {
             timestamp_us: record.timestamp_us,
             original_len: record.original_len,
             comment: record.comment.as_deref(),
-            dissection: dissect(&record.data),
+            dissection: dissect_captured(capture.link_type, &record.data)
+                .unwrap_or_else(|_| dissect(&record.data)),
         };
         out.result(&frame, |f| {
             let mut s = format!(

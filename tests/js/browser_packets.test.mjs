@@ -403,6 +403,35 @@ test("the dissector opens a pcapng file: every frame listed with its comment, ea
   await page.close();
 });
 
+test("a Linux cooked capture (tcpdump -i any) opens: the cooked header, then the packet; it downloads with its link type", async () => {
+  // The seed's TCP segment behind a cooked v1 header (sent by us, loopback,
+  // no address) and a v2 one (interface 3, to us, an Ethernet address).
+  const packet = wasm.encapsulate(SEED).bytes.slice(14);
+  const v1 = [0, 4, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00];
+  const v2 = [0x08, 0x00, 0, 0, 0, 0, 0, 3, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0];
+  for (const [linkType, header, name] of [[113, v1, "Linux cooked capture v1"], [276, v2, "Linux cooked capture v2"]]) {
+    const file = path.join(dir, `cooked-${linkType}.pcap`);
+    writeFileSync(file, wasm.toPcap([{ bytes: new Uint8Array([...header, ...packet]), time_us: 1_700_000_000_000_000 }], { link_type: linkType }));
+    assert.match(tshark("-r", file, "-T", "fields", "-e", "sll.etype", "-e", "tcp.dstport").trim(), /^0x0800\t9000$/, "tshark reads the fixture");
+    const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=dissect`);
+    await page.waitForSelector("#panel-dissect:not([hidden]) .summary:not(:empty)");
+    await page.setInputFiles("#dissect-file", file);
+    await page.waitForSelector("#dissect-frames tbody tr");
+    assert.equal(await page.locator("#dissect-file-error").isVisible(), false);
+    assert.match(await page.locator("#dissect-summary").textContent(), new RegExp(`^${packet.length + header.length} bytes: ${name} › IPv4 › TCP › Data\\. No problems found\\.$`));
+    // The link type is state too: a link to it reads the frame the same way.
+    await page.waitForFunction((want) => new URLSearchParams(location.hash.slice(1)).get("dlink") === want, String(linkType));
+    const again = await openPlayground(browser.context, page.url());
+    assert.match(await again.page.locator("#dissect-summary").textContent(), new RegExp(`: ${name} › IPv4`));
+    await again.page.close();
+    // Downloaded, the frame keeps its link type, so tshark reads it as cooked.
+    const back = await downloaded(page, "#dissect-pcap", `cooked-back-${linkType}.pcap`);
+    assert.match(tshark("-r", back, "-T", "fields", "-e", "sll.etype", "-e", "tcp.dstport").trim(), /^0x0800\t9000$/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
 test("hovering a byte whose description is longer does not move the bytes from under the pointer (no flicker)", async () => {
   const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=dissect`);
   await page.click('#panel-dissect [data-example="bad_checksum"]');

@@ -231,7 +231,7 @@ test("toPcap checks its arguments: a plain Error naming the mistake, never the g
   assert.equal(wasm.toPcap([frame], null).length, 24 + 16 + 59);
   assert.equal(wasm.toPcap([[1, 2, 3]]).length, 24 + 16 + 3, "a frame may be an array of bytes");
   const dts = readFileSync(path.join(ROOT, "web/pkg/netlab_wasm.d.ts"), "utf8");
-  assert.match(dts, /^export function toPcap\(frames: CaptureFrame\[\], options\?: \{format\?: "pcap" \| "pcapng"\}\): Uint8Array;$/m);
+  assert.match(dts, /^export function toPcap\(frames: CaptureFrame\[\], options\?: \{format\?: "pcap" \| "pcapng", link_type\?: number\}\): Uint8Array;$/m);
   const notFrames = /^frames must be an array of frames \(Uint8Array or \{bytes, comment\?, time_us\?\}\)$/;
   for (const [what, value] of [["null", null], ["undefined", undefined], ["a number", 5], ["an object", {}], ["a string", "x"], ["a Uint8Array", frame]]) {
     plainError(() => wasm.toPcap(value), notFrames, `toPcap(${what})`);
@@ -251,6 +251,15 @@ test("toPcap checks its arguments: a plain Error naming the mistake, never the g
   for (const [frames, message] of cases) plainError(() => wasm.toPcap(frames), message, JSON.stringify(frames).slice(0, 60));
   plainError(() => wasm.toPcap([frame], "pcapng"), /^options must be an object, like \{format: "pcapng"\}$/, "options as a string");
   plainError(() => wasm.toPcap([frame], { format: 5 }), /^options.format must be "pcap" or "pcapng"$/, "format as a number");
+  plainError(() => wasm.toPcap([frame], { link_type: 1.5 }), /^options.link_type must be a whole number, such as 1 \(Ethernet\)$/, "link type 1.5");
+  plainError(() => wasm.toPcap([frame], { format: "pcapng", link_type: 70000 }), /^link type 70000 does not fit a pcapng interface, whose link type is 16 bits$/, "link type 70000");
+  // A cooked capture's link type is written as given, and read back.
+  assert.equal(wasm.readCapture(wasm.toPcap([frame], { link_type: 276 })).link_type, 276);
+  assert.equal(wasm.readCapture(wasm.toPcap([frame], { format: "pcapng", link_type: 113 })).link_type, 113);
+  plainError(() => wasm.dissect(frame, 105), /^link type 105 is neither Ethernet \(1\) nor a Linux cooked capture \(113, 276\); netlab dissects those$/, "dissect with link type 105");
+  plainError(() => wasm.dissect(frame, "x"), /^linkType must be a whole number, such as 1 \(Ethernet\)$/, "dissect with link type x");
+  assert.equal(wasm.dissect(frame, 1).layers[0].name, "Ethernet II");
+  assert.equal(wasm.dissect(frame, 113).layers[0].name, "Linux cooked capture v1");
   // The module goes on working after each.
   assert.equal(wasm.toPcap([{ bytes: frame, time_us: 0 }], { format: "pcap" }).length, 24 + 16 + 59);
 });

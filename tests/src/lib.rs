@@ -71,16 +71,21 @@ pub mod fuzz {
     /// The dissector on any bytes, as a frame and as a capture file: it
     /// always answers, and every field it names lies inside the frame.
     fn dissect(data: &[u8]) {
-        check_dissection(data);
+        check_dissection(data, packet::pcap::LINKTYPE_ETHERNET);
+        // The same bytes as Linux cooked captures (`tcpdump -i any`).
+        check_dissection(data, packet::sll::LINKTYPE_LINUX_SLL);
+        check_dissection(data, packet::sll::LINKTYPE_LINUX_SLL2);
         if let Ok(capture) = packet::pcap::read_any(data) {
             for record in capture.records.iter().take(16) {
-                check_dissection(&record.data);
+                check_dissection(&record.data, capture.link_type);
             }
         }
     }
 
-    fn check_dissection(frame: &[u8]) {
-        let d = packet::dissect::dissect(frame);
+    fn check_dissection(frame: &[u8], link_type: u32) {
+        let Ok(d) = packet::dissect::dissect_captured(link_type, frame) else {
+            return;
+        };
         assert_eq!(d.length, frame.len());
         // The layers cover every byte once, in order.
         let mut at = 0;

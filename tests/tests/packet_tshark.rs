@@ -2061,3 +2061,137 @@ fn fcs_heuristic_matches_tshark() {
         }
     }
 }
+
+#[test]
+fn linux_cooked_captures_match_tshark() {
+    // `tcpdump -i any` writes a cooked header (v1: link type 113, v2: 276)
+    // in place of Ethernet's; after it the packet reads as after Ethernet.
+    let v4 = ip_frame(
+        None,
+        false,
+        &[],
+        &Upper::Tcp(tcp_repr(TcpFlags::PSH | TcpFlags::ACK, Vec::new())),
+        b"hello",
+    );
+    let v6 = ip_frame(
+        None,
+        true,
+        &[],
+        &Upper::Tcp(tcp_repr(TcpFlags::SYN, Vec::new())),
+        &[],
+    );
+    let arp = arp_frame(arp::Operation::REQUEST);
+    // The packets without their Ethernet header, behind cooked ones.
+    let (ip4, ip6, arp) = (&v4[14..], &v6[14..], &arp[14..42]);
+    let v1 = |pkttype: u16, hatype: u16, address: &[u8], proto: u16, packet: &[u8]| {
+        let mut f = Vec::new();
+        f.extend(pkttype.to_be_bytes());
+        f.extend(hatype.to_be_bytes());
+        f.extend((address.len() as u16).to_be_bytes());
+        let mut room = [0u8; 8];
+        room[..address.len()].copy_from_slice(address);
+        f.extend(room);
+        f.extend(proto.to_be_bytes());
+        f.extend_from_slice(packet);
+        f
+    };
+    let v2 = |proto: u16, ifindex: u32, pkttype: u8, address: &[u8], packet: &[u8]| {
+        let mut f = Vec::new();
+        f.extend(proto.to_be_bytes());
+        f.extend([0, 0]);
+        f.extend(ifindex.to_be_bytes());
+        f.extend(1u16.to_be_bytes());
+        f.extend([pkttype, address.len() as u8]);
+        let mut room = [0u8; 8];
+        room[..address.len()].copy_from_slice(address);
+        f.extend(room);
+        f.extend_from_slice(packet);
+        f
+    };
+    let mac = [2, 0, 0, 0, 0, 1];
+    // UDP here: tshark takes a second copy of the TCP segment for a
+    // retransmission and shows no data for it.
+    let udp = ip_frame(
+        None,
+        false,
+        &[],
+        &Upper::Udp(udp::Repr {
+            src_port: 40000,
+            dst_port: 9000,
+        }),
+        b"hi",
+    );
+    let mut trailing = v1(0, 1, &mac, 0x0800, &udp[14..]);
+    trailing.extend([0xab, 0xcd]);
+    let sets = [
+        (
+            113u32,
+            vec![
+                ("v1, to us, Ethernet, IPv4/TCP", v1(0, 1, &mac, 0x0800, ip4)),
+                ("v1, sent by us on lo, IPv6", v1(4, 772, &[], 0x86dd, ip6)),
+                ("v1, broadcast ARP", v1(1, 1, &mac, 0x0806, arp)),
+                ("v1, a trailer after the packet", trailing),
+            ],
+        ),
+        (
+            276,
+            vec![
+                ("v2, interface 3, IPv4/TCP", v2(0x0800, 3, 0, &mac, ip4)),
+                ("v2, multicast, IPv6", v2(0x86dd, 7, 2, &mac, ip6)),
+            ],
+        ),
+    ];
+    let mut seen = BTreeSet::new();
+    for (link_type, frames) in sets {
+        let dir = TempDir::new();
+        let path = dir.file("cooked.pcap");
+        let records: Vec<Record> = frames
+            .iter()
+            .enumerate()
+            .map(|(i, (_, f))| Record::new(1_700_000_000_000_000 + i as u64, f.clone()))
+            .collect();
+        let mut file = pcap::write(&records).unwrap();
+        // The file header's link type, little-endian at byte 20.
+        file[20..24].copy_from_slice(&link_type.to_le_bytes());
+        std::fs::write(&path, &file).unwrap();
+        let packets = pdml(&path);
+        assert_eq!(packets.len(), frames.len());
+        for ((label, frame), fields) in frames.iter().zip(&packets) {
+            let d = netlab_core::packet::dissect::dissect_captured(link_type, frame).unwrap();
+            assert!(d.findings.is_empty(), "{label}: {:?}", d.findings);
+            let covered: usize = d.layers.iter().map(|l| l.length).sum();
+            assert_eq!(covered, frame.len(), "{label}: every byte in a layer");
+            let problems = compare(label, &d, fields, &mut seen);
+            assert!(problems.is_empty(), "{label}:\n{}", problems.join("\n"));
+        }
+        // The CLI reads the same file, and names the layer.
+        let out = netlab(&["dissect", "--pcap", path.to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        let name = if link_type == 113 { "v1" } else { "v2" };
+        assert!(
+            text.contains(&format!("Linux cooked capture {name}  [data link layer")),
+            "{text}"
+        );
+    }
+    require(
+        &seen,
+        &[
+            "sll.pkttype",
+            "sll.hatype",
+            "sll.halen",
+            "sll.src.eth",
+            "sll.unused",
+            "sll.etype",
+            "sll.ifindex",
+            "sll.trailer",
+            "arp.opcode",
+            "ipv6.nxt",
+            "tcp.flags",
+        ],
+    );
+}

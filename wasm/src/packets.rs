@@ -2,10 +2,10 @@
 //! (`netlab_core::packet`).
 
 use js_sys::{Array, Date, Reflect, Uint8Array};
-use netlab_core::packet::dissect::dissect as dissect_frame;
+use netlab_core::packet::dissect::dissect_captured;
 use netlab_core::packet::encap::{EncapSpec, encapsulate as build};
 use netlab_core::packet::hex::{parse_bytes, parse_hex};
-use netlab_core::packet::pcap::{self, Format, Record};
+use netlab_core::packet::pcap::{self, Format, LINKTYPE_ETHERNET, Record};
 use netlab_core::packet::pcapng;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -157,10 +157,18 @@ pub fn encapsulate(
 /// reads it: a Python bytes literal as `print(sk.recv(1024))` shows it, or
 /// hex (spaces, colons, `0x`, Wireshark's hex stream, the dumps of
 /// Wireshark, xxd, `hexdump -C`, `tcpdump -XX` and od), with its error.
+///
+/// `linkType` is the capture's link type (`CaptureFile.link_type`): 1,
+/// Ethernet, when left out; 113 or 276 for a Linux cooked capture
+/// (`tcpdump -i any`).
 #[wasm_bindgen(unchecked_return_type = "Dissection")]
 pub fn dissect(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[] | string")] bytes: JsValue,
+    #[wasm_bindgen(js_name = linkType, unchecked_optional_param_type = "number")] link_type: Option<
+        JsValue,
+    >,
 ) -> Result<JsValue, JsError> {
+    let link_type = link_type_of(link_type.as_ref(), "linkType")?;
     let frame = if let Some(text) = bytes.as_string() {
         parse_bytes(&text)?
     } else if Array::is_array(&bytes) {
@@ -173,7 +181,25 @@ pub fn dissect(
                 JsError::new("bytes must be a Uint8Array, an array of bytes (0-255) or hex text")
             })?
     };
-    to_js(&dissect_frame(&frame))
+    to_js(&dissect_captured(link_type, &frame)?)
+}
+
+/// An optional link type (`name` in the message): 1 (Ethernet) when
+/// absent, else a whole number.
+fn link_type_of(value: Option<&JsValue>, name: &str) -> Result<u32, JsError> {
+    match value {
+        None => Ok(LINKTYPE_ETHERNET),
+        Some(v) if v.is_undefined() || v.is_null() => Ok(LINKTYPE_ETHERNET),
+        Some(v) => v
+            .as_f64()
+            .filter(|n| n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(n))
+            .map(|n| n as u32)
+            .ok_or_else(|| {
+                JsError::new(&format!(
+                    "{name} must be a whole number, such as 1 (Ethernet)"
+                ))
+            }),
+    }
 }
 
 /// A capture file of the frames, for Wireshark: classic pcap by default,
@@ -183,7 +209,9 @@ pub fn dissect(
 #[wasm_bindgen(js_name = toPcap)]
 pub fn to_pcap(
     #[wasm_bindgen(unchecked_param_type = "CaptureFrame[]")] frames: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "{format?: \"pcap\" | \"pcapng\"}")]
+    #[wasm_bindgen(
+        unchecked_optional_param_type = "{format?: \"pcap\" | \"pcapng\", link_type?: number}"
+    )]
     options: Option<JsValue>,
 ) -> Result<Vec<u8>, JsError> {
     let frames = array_arg(
@@ -196,9 +224,11 @@ pub fn to_pcap(
         .enumerate()
         .map(|(i, frame)| capture_record(&frame, i, now_us + i as u64))
         .collect::<Result<Vec<_>, _>>()?;
+    let mut link_type = LINKTYPE_ETHERNET;
     let format = match &options {
         None => None,
         Some(options) if options.is_object() && !Array::is_array(options) => {
+            link_type = link_type_of(option(options, "link_type").as_ref(), "options.link_type")?;
             match option(options, "format") {
                 None => None,
                 Some(format) => Some(format.as_string().ok_or_else(|| {
@@ -213,8 +243,8 @@ pub fn to_pcap(
         }
     };
     let file = match format.as_deref() {
-        None | Some("pcap") => pcap::write(&records)?,
-        Some("pcapng") => pcapng::write(&records)?,
+        None | Some("pcap") => pcap::write_linked(&records, link_type)?,
+        Some("pcapng") => pcapng::write_linked(&records, link_type)?,
         Some(other) => {
             return Err(JsError::new(&format!(
                 "unknown capture format '{other}': use pcap or pcapng"

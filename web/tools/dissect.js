@@ -22,9 +22,14 @@ export default {
   id: "dissect",
   whole: true,
   title: "tool.dissect",
-  defaults: { hex: SEED_HEX, note: "", dfield: "" },
+  // dlink: the frame's link type when it is not Ethernet's 1 (a Linux
+  // cooked capture from `tcpdump -i any`: 113 or 276).
+  defaults: { hex: SEED_HEX, note: "", dfield: "", dlink: "" },
   mount,
 };
+
+/** Ethernet, and the Linux cooked captures of `tcpdump -i any` (v1, v2). */
+const READABLE_LINK_TYPES = [1, 113, 276];
 
 /** The seed's frame spec, from which the examples are made. */
 const SEED = { proto: "tcp", src: "192.168.12.1", dst: "192.168.13.1", src_port: 53000, dst_port: 9000, payload: "hello" };
@@ -132,6 +137,8 @@ function mount(panel, ctx) {
   /** @type {Uint8Array | null} */
   let bytes = null;
   let sel = "";
+  /** The link type of the frame in the box: 1 (Ethernet) unless a cooked capture was opened. */
+  let link = 1;
 
   function render() {
     const parsed = attempt(() => parseBytes(hex.input.value));
@@ -146,7 +153,7 @@ function mount(panel, ctx) {
     }
     showError(hex.error, null, hex.input);
     bytes = /** @type {Uint8Array} */ (parsed.ok);
-    const d = /** @type {Dissection} */ (dissect(bytes));
+    const d = /** @type {Dissection} */ (dissect(bytes, link));
     downloads.hidden = false;
     const path = d.layers.map((l) => l.name).join(" › ");
     summary.dataset.findings = String(d.findings.length);
@@ -183,7 +190,8 @@ function mount(panel, ctx) {
           ? [{ bytes, comment: note.input.value.trim() || t("dissect.comment") }]
           : [];
     if (!list.length) return;
-    saveCapture(toPcap(list, { format }), `netlab-${every ? "capture" : "frame"}.${format}`);
+    const linkType = every && capture ? capture.link_type : link;
+    saveCapture(toPcap(list, { format, link_type: linkType }), `netlab-${every ? "capture" : "frame"}.${format}`);
   }
 
   /** Shows the frames of the file opened; picking one puts its hex in the box. */
@@ -214,7 +222,7 @@ function mount(panel, ctx) {
             "tbody",
             {},
             c.frames.slice(0, LIMITS.rows).map((f, i) => {
-              const d = /** @type {Dissection} */ (dissect(f.bytes));
+              const d = /** @type {Dissection} */ (dissect(f.bytes, c.link_type));
               const top = d.layers.filter((l) => l.protocol !== "data").pop();
               return h(
                 "tr",
@@ -256,11 +264,12 @@ function mount(panel, ctx) {
     if (!chosen) return;
     try {
       const read = /** @type {CaptureFile} */ (readCapture(new Uint8Array(await chosen.arrayBuffer())));
-      if (read.link_type !== 1) throw new Error(t("dissect.not_ethernet", { n: read.link_type }));
+      if (!READABLE_LINK_TYPES.includes(read.link_type)) throw new Error(t("dissect.not_ethernet", { n: read.link_type }));
       if (read.frames.length === 0) throw new Error(read.cut ?? t("dissect.no_frames"));
       // The whole packets are shown, and where the file broke is said (as tshark does).
       showError(fileError, read.cut === null ? null : `${chosen.name}: ${t("dissect.cut", { n: read.frames.length, why: read.cut })}`, file);
       capture = read;
+      link = read.link_type;
       listFrames();
       pick(0);
     } catch (e) {
@@ -285,13 +294,14 @@ function mount(panel, ctx) {
       hex.input.value = v.hex;
       note.input.value = v.note;
       sel = v.dfield;
+      link = READABLE_LINK_TYPES.includes(Number(v.dlink)) ? Number(v.dlink) : 1;
       render();
       if (capture) {
         listFrames();
         markPicked();
       }
     },
-    values: () => ({ hex: hex.input.value, note: note.input.value, dfield: sel }),
+    values: () => ({ hex: hex.input.value, note: note.input.value, dfield: sel, dlink: link === 1 ? "" : String(link) }),
   };
 }
 

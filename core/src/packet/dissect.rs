@@ -34,7 +34,7 @@ use super::ethernet::{self, EtherType, MIN_FRAME_LEN};
 use super::field::{FieldSpec, Format, hex};
 use super::ipv4::{self, IpProtocol};
 use super::layer::Protocol;
-use super::{arp, icmpv4, icmpv6, ipv6, ipv6ext, tcp, udp, vlan};
+use super::{arp, icmpv4, icmpv6, ipv6, ipv6ext, sll, tcp, udp, vlan};
 
 /// A checksum that does not match the bytes it covers.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -263,12 +263,49 @@ pub fn dissect(frame: &[u8]) -> Dissection {
         findings: Vec::new(),
     };
     d.ethernet();
-    Dissection {
-        layers: d.layers,
-        findings: d.findings,
-        hex: hex(frame),
-        length: frame.len(),
+    d.done()
+}
+
+/// A capture's link type netlab does not dissect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[error(
+    "link type {0} is neither Ethernet (1) nor a Linux cooked capture (113, 276); netlab dissects those"
+)]
+pub struct LinkTypeError(pub u32);
+
+/// A captured packet of a capture whose link type is `link_type`: Ethernet
+/// (1) as [`dissect`] reads it, or a Linux cooked capture (113, 276: what
+/// `tcpdump -i any` writes) from its cooked header on; an error for a link
+/// type netlab does not read.
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::packet::dissect::dissect_captured;
+///
+/// // tcpdump -i any on lo: sent by us, loopback, no address, then IPv4.
+/// let mut packet = vec![0, 4, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00];
+/// packet.extend([0x45, 0, 0, 20, 0, 0, 0x40, 0, 64, 17, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1]);
+/// let d = dissect_captured(113, &packet).unwrap();
+/// assert_eq!(d.layers[0].name, "Linux cooked capture v1");
+/// assert_eq!(d.layers[1].name, "IPv4");
+/// assert_eq!(
+///     dissect_captured(105, &packet).unwrap_err().to_string(),
+///     "link type 105 is neither Ethernet (1) nor a Linux cooked capture (113, 276); netlab dissects those"
+/// );
+/// ```
+pub fn dissect_captured(link_type: u32, frame: &[u8]) -> Result<Dissection, LinkTypeError> {
+    if link_type == super::pcap::LINKTYPE_ETHERNET {
+        return Ok(dissect(frame));
     }
+    let version = sll::Version::of_link_type(link_type).ok_or(LinkTypeError(link_type))?;
+    let mut d = Dissector {
+        frame,
+        layers: Vec::new(),
+        findings: Vec::new(),
+    };
+    d.cooked(version);
+    Ok(d.done())
 }
 
 const DATA: FieldSpec = FieldSpec::new("Data", 0, 0)
@@ -303,6 +340,10 @@ const TRAILER: FieldSpec = FieldSpec::new("Trailer", 0, 0)
     .about("Bytes after the packet and its padding: not part of the packet; a capture may keep the FCS or a switch's tag here.");
 
 const VLAN_TRAILER: FieldSpec = TRAILER.ws("vlan.trailer");
+const SLL_TRAILER: FieldSpec = FieldSpec::new("Trailer", 0, 0)
+    .show(Format::Bytes)
+    .ws("sll.trailer")
+    .about("Bytes the capture holds after the packet: not part of the packet.");
 const S_TAG_TRAILER: FieldSpec = TRAILER.ws("");
 
 /// What an IP header says it carries, and the frame byte of the field
@@ -320,6 +361,59 @@ struct Dissector<'a> {
 }
 
 impl Dissector<'_> {
+    fn done(self) -> Dissection {
+        Dissection {
+            layers: self.layers,
+            findings: self.findings,
+            hex: hex(self.frame),
+            length: self.frame.len(),
+        }
+    }
+
+    /// A Linux cooked capture's header, then what its Protocol says; bytes
+    /// after the packet are its trailer (`sll.trailer`): no padding and no
+    /// FCS, since no wire was captured.
+    fn cooked(&mut self, version: sll::Version) {
+        let data = self.frame;
+        self.layers.push(sll::annotate(data, version));
+        let header = match sll::Header::new_checked(data, version) {
+            Ok(h) => h,
+            Err(e) => return self.wire(e, 0),
+        };
+        let at = version.header_len();
+        let end = self.network(header.protocol(), at, Protocol::LinuxSll);
+        if end < data.len() {
+            self.named_bytes_layer(end, data.len(), SLL_TRAILER, "Trailer");
+        }
+    }
+
+    /// The packet an EtherType names, from `at`; where it ends. `layer` is
+    /// the one whose Type field named it, for the finding when netlab does
+    /// not decode it.
+    fn network(&mut self, ethertype: EtherType, at: usize, layer: Protocol) -> usize {
+        match ethertype {
+            EtherType::ARP => self.arp(at),
+            EtherType::IPV4 => self.ipv4(at),
+            EtherType::IPV6 => self.ipv6(at),
+            t => {
+                let what = if t.is_length() {
+                    format!(
+                        "{} is an IEEE 802.3 length (LLC follows), not an EtherType",
+                        t.0
+                    )
+                } else {
+                    format!(
+                        "EtherType {} is not decoded",
+                        ethernet::type_text(u64::from(t.0))
+                    )
+                };
+                self.unsupported(layer, at - 2, what);
+                self.rest(at);
+                self.frame.len()
+            }
+        }
+    }
+
     fn wire(&mut self, e: WireError, at: usize) {
         self.findings.push(e.shifted(at).into());
     }
@@ -432,27 +526,7 @@ impl Dissector<'_> {
             }
             at += vlan::HEADER_LEN;
         }
-        let end = match ethertype {
-            EtherType::ARP => self.arp(at),
-            EtherType::IPV4 => self.ipv4(at),
-            EtherType::IPV6 => self.ipv6(at),
-            t => {
-                let what = if t.is_length() {
-                    format!(
-                        "{} is an IEEE 802.3 length (LLC follows), not an EtherType",
-                        t.0
-                    )
-                } else {
-                    format!(
-                        "EtherType {} is not decoded",
-                        ethernet::type_text(u64::from(t.0))
-                    )
-                };
-                self.unsupported(Protocol::Ethernet, at - 2, what);
-                self.rest(at);
-                data.len()
-            }
-        };
+        let end = self.network(ethertype, at, Protocol::Ethernet);
         if end < data.len() {
             self.after_packet(end, last_tag);
         }

@@ -259,6 +259,9 @@ pub enum Protocol {
     Ethernet,
     /// An IEEE 802.1Q VLAN tag.
     Vlan,
+    /// A Linux cooked capture's header (`tcpdump -i any`), in place of the
+    /// link layer's own.
+    LinuxSll,
     Arp,
     Ipv4,
     Ipv6,
@@ -281,6 +284,7 @@ impl Protocol {
             Self::EthernetPhy => "Ethernet physical layer",
             Self::Ethernet => "Ethernet II",
             Self::Vlan => "802.1Q Virtual LAN",
+            Self::LinuxSll => "Linux cooked capture",
             Self::Arp => "ARP",
             Self::Ipv4 => "IPv4",
             Self::Ipv6 => "IPv6",
@@ -306,7 +310,9 @@ impl Protocol {
     pub fn five(self) -> FiveLayer {
         match self {
             Self::EthernetPhy => FiveLayer::Physical,
-            Self::Ethernet | Self::Vlan | Self::Arp | Self::EthernetTrailer => FiveLayer::DataLink,
+            Self::Ethernet | Self::Vlan | Self::LinuxSll | Self::Arp | Self::EthernetTrailer => {
+                FiveLayer::DataLink
+            }
             Self::Ipv4 | Self::Ipv6 | Self::Icmpv4 | Self::Icmpv6 => FiveLayer::Network,
             Self::Udp | Self::Tcp => FiveLayer::Transport,
             Self::Data => FiveLayer::Application,

@@ -65,6 +65,7 @@ pub mod layer;
 pub mod pcap;
 pub mod pcapng;
 pub mod physical;
+pub mod sll;
 pub mod tcp;
 pub mod udp;
 pub mod vlan;

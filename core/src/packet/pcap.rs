@@ -97,6 +97,8 @@ pub enum PcapError {
         "the packet at byte {offset} names interface {interface}, which no Interface Description Block declared"
     )]
     NoInterface { offset: usize, interface: u32 },
+    #[error("link type {link_type} does not fit a pcapng interface, whose link type is 16 bits")]
+    LinkType { link_type: u32 },
 }
 
 /// The first bytes of a file, for the error message.
@@ -132,6 +134,12 @@ impl fmt::Display for Magic {
 /// assert_eq!(back.records[0].timestamp_us, 1_700_000_000_000_001);
 /// ```
 pub fn write(records: &[Record]) -> Result<Vec<u8>, PcapError> {
+    write_linked(records, LINKTYPE_ETHERNET)
+}
+
+/// [`write()`] for records of another link type (a Linux cooked capture's
+/// 113 or 276, read back from a file), so a frame keeps its meaning.
+pub fn write_linked(records: &[Record], link_type: u32) -> Result<Vec<u8>, PcapError> {
     let mut out = Vec::with_capacity(24 + records.iter().map(|r| 16 + r.data.len()).sum::<usize>());
     out.extend_from_slice(&MAGIC_MICROS.to_le_bytes());
     out.extend_from_slice(&2u16.to_le_bytes());
@@ -139,7 +147,7 @@ pub fn write(records: &[Record]) -> Result<Vec<u8>, PcapError> {
     out.extend_from_slice(&0i32.to_le_bytes()); // thiszone
     out.extend_from_slice(&0u32.to_le_bytes()); // sigfigs
     out.extend_from_slice(&SNAPLEN.to_le_bytes());
-    out.extend_from_slice(&LINKTYPE_ETHERNET.to_le_bytes());
+    out.extend_from_slice(&link_type.to_le_bytes());
     for r in records {
         let secs = u32::try_from(r.timestamp_us / 1_000_000).map_err(|_| PcapError::Timestamp {
             timestamp_us: r.timestamp_us,

@@ -60,6 +60,13 @@ fn block(out: &mut Vec<u8>, block_type: u32, body: &[u8]) -> Result<(), PcapErro
 /// assert_eq!(pcapng::read(&file).unwrap().records, [rec]);
 /// ```
 pub fn write(records: &[Record]) -> Result<Vec<u8>, PcapError> {
+    write_linked(records, LINKTYPE_ETHERNET)
+}
+
+/// [`write()`] for records of another link type (a pcapng interface's link
+/// type is 16 bits: a larger one is refused).
+pub fn write_linked(records: &[Record], link_type: u32) -> Result<Vec<u8>, PcapError> {
+    let link_type = u16::try_from(link_type).map_err(|_| PcapError::LinkType { link_type })?;
     let mut out = Vec::new();
     let mut shb = Vec::new();
     shb.extend_from_slice(&BYTE_ORDER_MAGIC.to_le_bytes());
@@ -71,7 +78,7 @@ pub fn write(records: &[Record]) -> Result<Vec<u8>, PcapError> {
     block(&mut out, SHB, &shb)?;
 
     let mut idb = Vec::new();
-    idb.extend_from_slice(&(LINKTYPE_ETHERNET as u16).to_le_bytes());
+    idb.extend_from_slice(&link_type.to_le_bytes());
     idb.extend_from_slice(&0u16.to_le_bytes());
     idb.extend_from_slice(&super::pcap::SNAPLEN.to_le_bytes());
     option(&mut idb, IF_TSRESOL, &[6]);
