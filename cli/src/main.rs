@@ -31,7 +31,7 @@ use crate::output::Output;
 #[command(name = "netlab", version, about, long_about = None)]
 struct Cli {
     /// Print JSON instead of text (field names as in docs/cli.md).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, overrides_with = "json")]
     json: bool,
     #[command(subcommand)]
     command: Command,

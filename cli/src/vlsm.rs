@@ -78,7 +78,23 @@ fn render(p: &VlsmPlan) -> String {
         let _ = writeln!(s, "Unused:  none");
     } else {
         let unused: Vec<String> = p.unused.iter().map(ToString::to_string).collect();
-        let _ = writeln!(s, "Unused:  {}", unused.join(" "));
+        let line = unused.join(" ");
+        // A long list (IPv6's run to dozens of blocks) one block a line.
+        if line.len() <= 70 {
+            let _ = writeln!(s, "Unused:  {line}");
+        } else {
+            let _ = writeln!(s, "Unused:  {}", unused.join("\n         "));
+        }
+    }
+    // A /31 or /32 keeps every address, which only a point-to-point link or
+    // a single host can use: a LAN with a gateway needs a network and a
+    // broadcast address too, so at least a /30 (ask for 2 more hosts).
+    let v4 = p.network.addr().is_ipv4();
+    if v4 && p.allocations.iter().any(|a| a.subnet.prefix_len() >= 31) {
+        let _ = writeln!(
+            s,
+            "Note:    a /31 is for a point-to-point link (RFC 3021) and a /32 for one host; a LAN needs its network and broadcast addresses too (a /30 or more)"
+        );
     }
     s
 }

@@ -514,3 +514,25 @@ fn same_text_says_what_a_shorter_prefix_does() {
         "{text}"
     );
 }
+
+#[test]
+fn vlsm_text_notes_a_31_and_lists_long_leftovers_a_block_a_line() {
+    let text = |args: &[&str]| String::from_utf8_lossy(&netlab(args).stdout).into_owned();
+    let small = text(&["vlsm", "10.0.0.0/24", "50", "2"]);
+    assert!(
+        small.ends_with("Note:    a /31 is for a point-to-point link (RFC 3021) and a /32 for one host; a LAN needs its network and broadcast addresses too (a /30 or more)\n"),
+        "{small}"
+    );
+    assert!(!text(&["vlsm", "10.0.0.0/24", "50"]).contains("Note:"));
+    let v6 = text(&["vlsm", "2001:db8::/120", "1"]);
+    assert!(
+        v6.contains("Unused:  2001:db8::1/128\n         2001:db8::2/127\n"),
+        "{v6}"
+    );
+    // --json twice is still --json (a script may add it to an alias that has it).
+    let (code, json) = netlab_json(&["--json", "vlsm", "10.0.0.0/24", "50"]);
+    assert_eq!(
+        (code, &json["allocations"][0]["subnet"]),
+        (0, &serde_json::json!("10.0.0.0/26"))
+    );
+}
