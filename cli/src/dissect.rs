@@ -7,6 +7,7 @@ use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use netlab_core::calendar::utc_text;
 use netlab_core::packet::dissect::{Dissection, dissect, dissect_captured};
 use netlab_core::packet::hex::parse_bytes;
 use netlab_core::packet::pcap;
@@ -59,30 +60,6 @@ struct CapturedFrame<'a> {
     dissection: Dissection,
 }
 
-/// A capture's timestamp (microseconds since 1970, UTC) as people read it:
-/// `2026-12-06 23:40:56.999629 UTC`. The days become a date by Howard
-/// Hinnant's `civil_from_days`, the proleptic Gregorian calendar pcap uses.
-fn utc(timestamp_us: u64) -> String {
-    let secs = timestamp_us / 1_000_000;
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    let z = i64::try_from(days).unwrap_or(i64::MAX / 2) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}.{:06} UTC",
-        rest / 3_600,
-        rest / 60 % 60,
-        rest % 60,
-        timestamp_us % 1_000_000
-    )
-}
-
 fn run_pcap(path: &PathBuf, out: &Output) -> Result<ExitCode, String> {
     let bytes =
         std::fs::read(path).map_err(|e| format!("could not read {}: {e}", path.display()))?;
@@ -104,7 +81,7 @@ fn run_pcap(path: &PathBuf, out: &Output) -> Result<ExitCode, String> {
             let mut s = format!(
                 "Frame {} at {} ({}.{:06} s){}\n",
                 f.frame,
-                utc(f.timestamp_us),
+                utc_text(f.timestamp_us),
                 f.timestamp_us / 1_000_000,
                 f.timestamp_us % 1_000_000,
                 f.comment.map(|c| format!(" — {c}")).unwrap_or_default()
@@ -254,22 +231,6 @@ pub fn hex_dump(bytes: &[u8]) -> String {
 mod test {
     use super::*;
     use netlab_core::packet::hex::parse_hex;
-
-    #[test]
-    fn timestamps_read_as_python_datetime_reads_them() {
-        // Each value from python3's datetime.fromtimestamp(…, timezone.utc).
-        for (us, text) in [
-            (0, "1970-01-01 00:00:00.000000 UTC"),
-            (951_782_400_123_456, "2000-02-29 00:00:00.123456 UTC"),
-            (1_796_600_456_999_629, "2026-12-06 23:40:56.999629 UTC"),
-            (4_102_444_800_000_000, "2100-01-01 00:00:00.000000 UTC"),
-            (253_402_300_799_999_999, "9999-12-31 23:59:59.999999 UTC"),
-        ] {
-            assert_eq!(utc(us), text);
-        }
-        // Beyond year 9999 nothing breaks (pcapng's 64-bit times reach far).
-        assert!(utc(u64::MAX).ends_with(" UTC"));
-    }
 
     #[test]
     fn dumps_read_back() {

@@ -20,6 +20,7 @@
 pub mod addr;
 pub mod aggregate;
 pub mod auth;
+pub mod calendar;
 pub mod classify;
 pub mod english;
 pub mod framing;
