@@ -13,6 +13,7 @@ use netlab_core::packet::hex::parse_bytes;
 use serde::Serialize;
 
 use crate::output::Output;
+use crate::pystruct::python_bytes;
 
 #[derive(Debug, clap::Args)]
 pub struct AtonArgs {
@@ -204,12 +205,6 @@ pub fn run_int(args: &IntArgs, out: &Output) -> Result<ExitCode, String> {
         Ok(view) => Ok(out.result(&view, render_int)),
         Err(e) => Ok(fail(out, &e)),
     }
-}
-
-/// What Python prints for packed bytes: `b'\x7f\x00\x00\x01'`, the form
-/// the seeds show for `socket.inet_aton`.
-fn python_bytes(bytes: &[u8]) -> String {
-    netlab_core::pystruct::Value::Bytes(bytes.to_vec()).to_string()
 }
 
 /// The reading, part by part, so `127.1` and `0127.0.0.1` explain themselves.

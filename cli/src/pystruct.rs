@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
+use netlab_core::packet::field::py_bytes;
 use netlab_core::packet::hex::{parse_bytes, parse_hex};
 use netlab_core::pystruct::{Field, Kind, Struct, StructError, Value};
 use serde::Serialize;
@@ -254,9 +255,10 @@ fn clip(text: String, max: usize) -> String {
 }
 
 /// What Python prints for the bytes (`print(struct.pack('i', 12345))`
-/// shows `b'90\x00\x00'`, the seeds' form), the first 64 of a longer run.
-fn python_bytes(bytes: &[u8]) -> String {
-    let shown = Value::Bytes(bytes.iter().take(64).copied().collect()).to_string();
+/// shows `b'90\x00\x00'`, the seeds' form; `socket.inet_aton`'s too), the
+/// first 64 of a longer run.
+pub fn python_bytes(bytes: &[u8]) -> String {
+    let shown = py_bytes(bytes.get(..64).unwrap_or(bytes));
     if bytes.len() > 64 {
         format!("{shown} … ({} bytes)", bytes.len())
     } else {

@@ -1038,7 +1038,7 @@ impl InfoDecoder {
 
 /// Reads `info|<digits>` from a whole `recv()` result.
 fn parse_info_header(chunk: &[u8], max_output: u64) -> Result<u64, FramingError> {
-    let got = python_bytes_repr(chunk);
+    let got = crate::packet::field::py_bytes(chunk);
     let digits_end = chunk
         .strip_prefix(b"info|")
         .map(|rest| 5 + rest.iter().take_while(|b| b.is_ascii_digit()).count());
@@ -1145,11 +1145,6 @@ fn python_str_repr(s: &str) -> String {
     out
 }
 
-/// Python's `repr()` of `bytes`.
-fn python_bytes_repr(b: &[u8]) -> String {
-    Value::Bytes(b.to_vec()).to_string()
-}
-
 // ---------------------------------------------------------------------------
 // Delimiters
 // ---------------------------------------------------------------------------
@@ -1193,7 +1188,7 @@ impl Delimited {
     }
 
     fn delimiter_repr(&self) -> String {
-        python_bytes_repr(&self.delimiter)
+        crate::packet::field::py_bytes(&self.delimiter)
     }
 
     /// Appends `msg` and the delimiter to `out`.

@@ -388,34 +388,10 @@ fn str_repr(text: &str) -> String {
     s
 }
 
-/// `repr(bytes)`: single quotes unless the bytes hold `'` and no `"`.
+/// `repr(bytes)`: single quotes unless the bytes hold `'` and no `"`;
+/// the dissector's [`crate::packet::field::py_bytes`], one writer of it.
 pub(crate) fn bytes_repr(b: &[u8]) -> String {
-    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut s = String::with_capacity(b.len() + 3);
-    s.push('b');
-    s.push(quote);
-    for &c in b {
-        match c {
-            b'\\' => s.push_str("\\\\"),
-            b'\t' => s.push_str("\\t"),
-            b'\n' => s.push_str("\\n"),
-            b'\r' => s.push_str("\\r"),
-            c if char::from(c) == quote => {
-                s.push('\\');
-                s.push(quote);
-            }
-            0x20..=0x7e => s.push(char::from(c)),
-            _ => {
-                let _ = write!(s, "\\x{c:02x}");
-            }
-        }
-    }
-    s.push(quote);
-    s
+    crate::packet::field::py_bytes(b)
 }
 
 /// Lower-case hex without separators, as Python's `bytes.hex()`.
