@@ -91,21 +91,25 @@ pub fn full_width(text: &str) -> Option<(char, char)> {
     })
 }
 
+/// [`AddrError::FullWidth`] for `text`, if it holds a full-width character.
+#[cold]
+pub(crate) fn full_width_error(text: &str) -> Option<AddrError> {
+    full_width(text).map(|(found, ascii)| AddrError::FullWidth {
+        text: text.to_owned(),
+        found,
+        ascii,
+    })
+}
+
 /// `error`, or [`AddrError::FullWidth`] when `text` holds a full-width
 /// character: the cause to fix first. A zone index stays as it is (its
 /// address part was read; only the zone's name could be full-width).
 #[cold]
 fn or_full_width(text: &str, error: AddrError) -> AddrError {
-    match full_width(text) {
-        Some((found, ascii)) if !matches!(error, AddrError::ZoneIndex { .. }) => {
-            AddrError::FullWidth {
-                text: text.to_owned(),
-                found,
-                ascii,
-            }
-        }
-        _ => error,
+    if matches!(error, AddrError::ZoneIndex { .. }) {
+        return error;
     }
+    full_width_error(text).unwrap_or(error)
 }
 
 /// Parses strict dotted-decimal IPv4 text, naming the offending part on error.

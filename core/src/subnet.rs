@@ -492,12 +492,8 @@ pub fn parse_prefix_or_mask(address: IpAddr, text: &str) -> Result<u8, SubnetErr
     if text.is_empty() {
         return Err(SubnetError::MissingPrefix);
     }
-    if let Some((found, ascii)) = addr::full_width(text) {
-        return Err(SubnetError::Address(AddrError::FullWidth {
-            text: text.to_owned(),
-            found,
-            ascii,
-        }));
+    if let Some(e) = addr::full_width_error(text) {
+        return Err(e.into());
     }
     // No dot or colon: not a mask, and not a number either.
     if !text.contains(['.', ':']) {
