@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use netlab_core::mac::{Group, MacReport};
+use netlab_core::mac::{Group, MacAddr, MacError, MacReport};
 
 use crate::output::Output;
 
@@ -16,11 +16,12 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, out: &Output) -> Result<ExitCode, String> {
-    let report = MacReport::parse(&args.mac).map_err(|e| e.to_string())?;
-    Ok(out.result(&report, render))
+    let mac: MacAddr = args.mac.parse().map_err(|e: MacError| e.to_string())?;
+    let report = MacReport::new(args.mac.trim(), mac);
+    Ok(out.result(&report, |r| render(r, mac)))
 }
 
-fn render(r: &MacReport) -> String {
+fn render(r: &MacReport, mac: MacAddr) -> String {
     let mut s = String::new();
     let mut line = |label: &str, value: &str| {
         let _ = writeln!(s, "{label:<17}{value}");
@@ -50,11 +51,13 @@ fn render(r: &MacReport) -> String {
     let admin = match (r.local, r.multicast) {
         (true, _) => "locally administered (U/L bit 1)".to_owned(),
         // An OUI is assigned with the I/G bit clear; its group addresses set it.
-        (false, true) => format!(
-            "universal (U/L bit 0): a group address of OUI {:02x}{}",
-            u8::from_str_radix(r.oui.get(..2).unwrap_or("00"), 16).unwrap_or(0) & 0xfe,
-            r.oui.get(2..).unwrap_or_default()
-        ),
+        (false, true) => {
+            let [a, b, c, ..] = mac.0;
+            format!(
+                "universal (U/L bit 0): a group address of OUI {:02x}:{b:02x}:{c:02x}",
+                a & 0xfe
+            )
+        }
         (false, false) => format!("universal (U/L bit 0): vendor OUI {}", r.oui),
     };
     line("Assigned:", &admin);

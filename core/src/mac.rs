@@ -99,6 +99,22 @@ impl MacAddr {
         Ipv6Addr::from((0xfe80_u128 << 112) | u128::from(id))
     }
 
+    /// The MAC an IPv4 multicast group is sent to: 01:00:5e and the
+    /// group's low 23 bits (RFC 1112 §6.4); [`MacAddr::group`] reads it back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_core::mac::MacAddr;
+    ///
+    /// let mdns = MacAddr::of_ipv4_group("224.0.0.251".parse().unwrap());
+    /// assert_eq!(mdns.to_string(), "01:00:5e:00:00:fb");
+    /// ```
+    pub fn of_ipv4_group(group: Ipv4Addr) -> Self {
+        let [_, b, c, d] = group.octets();
+        Self([0x01, 0x00, 0x5e, b & 0x7f, c, d])
+    }
+
     /// What a group address stands for: the Ethernet form of an IPv4 or
     /// IPv6 multicast group, broadcast, or another group; `None` for a
     /// unicast address.

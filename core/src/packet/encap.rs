@@ -71,9 +71,8 @@ pub const DEFAULT_DST_MAC: MacAddr = MacAddr([0x02, 0, 0, 0, 0, 0x02]);
 /// assert_eq!(default_dst_mac("192.168.1.2".parse().unwrap()).to_string(), "02:00:00:00:00:02");
 /// ```
 pub fn default_dst_mac(dst: Ipv4Addr) -> MacAddr {
-    let [_, b, c, d] = dst.octets();
     if dst.is_multicast() {
-        MacAddr([0x01, 0x00, 0x5e, b & 0x7f, c, d])
+        MacAddr::of_ipv4_group(dst)
     } else if dst.is_broadcast() {
         MacAddr::BROADCAST
     } else {
