@@ -79,6 +79,41 @@ pub mod fuzz {
             for record in capture.records.iter().take(16) {
                 check_dissection(&record.data, capture.link_type);
             }
+            check_follow(&capture);
+        }
+    }
+
+    /// Following a capture's TCP streams: every chunk lies in its side's
+    /// data, the data chunks tile it in order, and the framings' messages
+    /// lie inside it too.
+    fn check_follow(capture: &packet::pcap::Capture) {
+        use packet::follow::{self, ChunkKind, Framing, Side};
+        let records = capture
+            .records
+            .get(..capture.records.len().min(64))
+            .unwrap_or_default();
+        for stream in follow::streams(capture.link_type, records).iter().take(4) {
+            let f = follow::follow(capture.link_type, records, stream.index)
+                .expect("a listed stream can be followed");
+            for side in [Side::Client, Side::Server] {
+                let mut at = 0;
+                for c in f.chunks.iter().filter(|c| c.side == side) {
+                    assert_eq!(c.offset, at, "chunks tile the data");
+                    if c.kind == ChunkKind::Data {
+                        at += c.len;
+                    }
+                }
+                assert_eq!(at, f.data(side).len());
+                for framing in [
+                    Framing::LengthPrefix(netlab_core::framing::LengthPrefix::seed()),
+                    Framing::Delimited(netlab_core::framing::Delimited::lines()),
+                ] {
+                    let m = f.messages(side, &framing);
+                    for message in &m.messages {
+                        assert!(message.offset + message.len <= at);
+                    }
+                }
+            }
         }
     }
 

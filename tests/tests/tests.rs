@@ -9,6 +9,7 @@ mod cli_cidr;
 mod cli_inet;
 mod cli_struct;
 mod framing_cpython;
+mod follow_tshark;
 mod fuzz_regressions;
 mod inet_cpython;
 mod labs_seeds;

@@ -55,6 +55,7 @@ pub mod encap;
 pub mod error;
 pub mod ethernet;
 pub mod field;
+pub mod follow;
 pub mod hex;
 pub mod icmpv4;
 pub mod icmpv6;

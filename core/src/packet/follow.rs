@@ -1,0 +1,722 @@
+//! Follow a TCP stream: the bytes each side of a connection sent, put
+//! back in order from a capture, as Wireshark's "Follow TCP Stream" (and
+//! `tshark -z follow,tcp,raw,N`) shows them, with where each segment's
+//! bytes landed in the stream.
+//!
+//! This is the seeds' 粘包 (seed 000 §6) seen in a real capture: the
+//! client's two `send()` calls may cross the wire as one segment, and one
+//! `send()` may cross as several, because TCP carries a stream of bytes and
+//! not messages. [`Follow::messages`] then cuts each side's stream by the
+//! framing the program uses (a `struct` length prefix, or a delimiter) and
+//! says which frames each message came in and which messages shared a
+//! segment.
+//!
+//! The reassembly is tshark's (its `follow_tcp_tap_listener`): each side's
+//! stream starts at the sequence number of the first segment seen from it
+//! (after the SYN); a segment that starts there is appended, one that
+//! starts later waits until the bytes before it arrive, a retransmission
+//! adds only what was not seen yet, and when the other side acknowledges
+//! bytes the capture never held, the wait ends and the gap is noted as
+//! missing. Streams are numbered as tshark's `tcp.stream`: in order of
+//! first appearance, with a new number when a SYN reuses a connection's
+//! addresses and ports with a new initial sequence number.
+//!
+//! IPv4 fragments are left out (tshark would reassemble them first), and
+//! so are segments whose TCP header the capture cut.
+//!
+//! # Examples
+//!
+//! The seeds' sticky demo: the client sends `b'hello'` and `b'nice'` and
+//! both cross in one segment.
+//!
+//! ```
+//! use netlab_core::framing::Delimited;
+//! use netlab_core::packet::encap::{EncapSpec, encapsulate};
+//! use netlab_core::packet::follow::{self, Side};
+//! use netlab_core::packet::pcap::Record;
+//!
+//! let spec = EncapSpec::tcp("127.0.0.1:53000".parse().unwrap(),
+//!                           "127.0.0.1:8001".parse().unwrap(), b"hellonice");
+//! let frame = encapsulate(&spec).unwrap().frame;
+//! let records = [Record::new(0, frame)];
+//! let streams = follow::streams(1, &records);
+//! assert_eq!(streams[0].client.to_string(), "127.0.0.1:53000");
+//! let f = follow::follow(1, &records, 0).unwrap();
+//! assert_eq!(f.data(Side::Client), b"hellonice");
+//! assert_eq!(f.chunks[0].frame, 1);
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+
+use serde::{Serialize, Serializer};
+use thiserror::Error;
+
+use super::dissect::dissect_captured;
+use super::layer::Protocol;
+use super::pcap::Record;
+use super::{ipv4, ipv6, tcp};
+use crate::framing::{Decoder, Delimited, FramingError, LengthPrefix};
+
+/// One side of a TCP connection. The client is the side that sent the
+/// first packet of the stream the capture holds (tshark's "Node 0"), which
+/// is the one that called `connect()` when the capture has the handshake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Client,
+    Server,
+}
+
+impl Side {
+    fn index(self) -> usize {
+        match self {
+            Self::Client => 0,
+            Self::Server => 1,
+        }
+    }
+
+    /// The other side.
+    pub fn other(self) -> Self {
+        match self {
+            Self::Client => Self::Server,
+            Self::Server => Self::Client,
+        }
+    }
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Client => "client",
+            Self::Server => "server",
+        })
+    }
+}
+
+fn as_text<S: Serializer>(addr: &SocketAddr, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(addr)
+}
+
+/// One TCP connection of a capture: tshark's `tcp.stream`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stream {
+    /// tshark's `tcp.stream` number, from 0.
+    pub index: usize,
+    /// The side that sent the stream's first packet.
+    #[serde(serialize_with = "as_text")]
+    pub client: SocketAddr,
+    #[serde(serialize_with = "as_text")]
+    pub server: SocketAddr,
+    /// The frame numbers (from 1, as Wireshark counts) of its packets.
+    pub frames: Vec<usize>,
+    /// Payload bytes each side put in its segments, retransmissions and
+    /// all: `[client, server]`.
+    pub segment_bytes: [u64; 2],
+    /// Whether the capture holds the client's SYN.
+    pub syn: bool,
+    /// Whether either side sent a FIN.
+    pub fin: bool,
+    /// Whether either side sent a RST.
+    pub rst: bool,
+}
+
+/// What a run of a side's stream is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChunkKind {
+    /// Bytes a segment brought, in the stream at `offset`.
+    Data,
+    /// Bytes the capture never held, though the other side acknowledged
+    /// them (tshark: `[N bytes missing in capture file]`). They are not in
+    /// the stream's data; `len` says how many.
+    Missing,
+    /// Bytes of a segment the capture cut off (its snapshot length, as
+    /// `tcpdump -s`): sent, but not saved. Not in the stream's data either.
+    Cut,
+}
+
+/// A run of one side's stream, in the order the bytes became whole (the
+/// order tshark prints them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Chunk {
+    /// The frame the bytes came in (for missing bytes: the frame that
+    /// showed they were missing).
+    pub frame: usize,
+    pub side: Side,
+    pub kind: ChunkKind,
+    /// Where the run starts in the side's data (missing bytes take no
+    /// room there: a missing run starts where the next data will).
+    pub offset: usize,
+    pub len: usize,
+    /// Bytes of the segment that were already in the stream (a
+    /// retransmission's overlap), left out.
+    pub repeated: usize,
+    /// The segment arrived before bytes it follows (out of order) and
+    /// waited for them.
+    pub waited: bool,
+}
+
+/// A followed stream: both sides' bytes and where each piece came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Follow {
+    pub stream: Stream,
+    pub chunks: Vec<Chunk>,
+    /// Each side's bytes in order, without the missing ones.
+    #[serde(skip)]
+    data: [Vec<u8>; 2],
+}
+
+impl Follow {
+    /// What `side` sent, in order: what the other side's `recv()` calls
+    /// return between them.
+    pub fn data(&self, side: Side) -> &[u8] {
+        self.data.get(side.index()).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Why a stream cannot be followed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum FollowError {
+    #[error("the capture has no TCP stream {index} (it has {count})")]
+    NoStream { index: usize, count: usize },
+}
+
+/// A TCP segment found in a frame.
+#[derive(Debug, Clone)]
+struct Segment<'a> {
+    frame: usize,
+    src: SocketAddr,
+    dst: SocketAddr,
+    seq: u32,
+    ack: Option<u32>,
+    syn: bool,
+    fin: bool,
+    rst: bool,
+    /// The segment's payload length by the IP header.
+    len: u32,
+    /// What the capture holds of the payload.
+    payload: &'a [u8],
+}
+
+/// The TCP segment of `frame` (numbered `number`), if it carries one whole
+/// TCP header and is no IPv4 fragment.
+fn segment(link_type: u32, number: usize, frame: &[u8]) -> Option<Segment<'_>> {
+    let d = dissect_captured(link_type, frame).ok()?;
+    let at = d.layers.iter().position(|l| l.protocol == Protocol::Tcp)?;
+    let tcp_at = d.layers.get(at)?.offset;
+    let ip = d.layers.get(..at)?.iter().rev().find(|l| {
+        matches!(l.protocol, Protocol::Ipv4 | Protocol::Ipv6) && l.name == l.protocol.name()
+    })?;
+    let ip_bytes = frame.get(ip.offset..)?;
+    let (src, dst, ip_end) = match ip.protocol {
+        Protocol::Ipv4 => {
+            let p = ipv4::Packet::new_unchecked(ip_bytes);
+            if ip_bytes.len() < 20 || p.more_frags() || p.frag_offset() != 0 {
+                return None;
+            }
+            let end = ip.offset + usize::from(p.total_len());
+            (IpAddr::V4(p.src_addr()), IpAddr::V4(p.dst_addr()), end)
+        }
+        _ => {
+            let p = ipv6::Packet::new_unchecked(ip_bytes);
+            if ip_bytes.len() < 40 {
+                return None;
+            }
+            let end = ip.offset + 40 + usize::from(p.payload_len());
+            (IpAddr::V6(p.src_addr()), IpAddr::V6(p.dst_addr()), end)
+        }
+    };
+    let tcp_bytes = frame.get(tcp_at..)?;
+    if tcp_bytes.len() < 20 {
+        return None;
+    }
+    let t = tcp::Packet::new_unchecked(tcp_bytes);
+    let header = usize::from(t.header_len());
+    let start = tcp_at + header;
+    let len = ip_end.checked_sub(start)?;
+    let payload = frame.get(start.min(frame.len())..ip_end.min(frame.len()))?;
+    Some(Segment {
+        frame: number,
+        src: SocketAddr::new(src, t.src_port()),
+        dst: SocketAddr::new(dst, t.dst_port()),
+        seq: t.seq_number(),
+        ack: t.ack().then(|| t.ack_number()),
+        syn: t.syn(),
+        fin: t.fin(),
+        rst: t.rst(),
+        len: u32::try_from(len).ok()?,
+        payload,
+    })
+}
+
+/// The connection a segment belongs to, the same whichever way it goes.
+fn key(a: SocketAddr, b: SocketAddr) -> (SocketAddr, SocketAddr) {
+    if a <= b { (a, b) } else { (b, a) }
+}
+
+/// Every TCP segment of the capture with the stream it belongs to.
+fn assign<'a>(link_type: u32, records: &'a [Record]) -> (Vec<Stream>, Vec<(usize, Segment<'a>)>) {
+    let mut streams: Vec<Stream> = Vec::new();
+    // The current stream of each connection, and the first sequence number
+    // seen from each side of it (tshark's base_seq).
+    let mut current: HashMap<(SocketAddr, SocketAddr), usize> = HashMap::new();
+    let mut base: Vec<[Option<u32>; 2]> = Vec::new();
+    let mut segments = Vec::new();
+    for (i, record) in records.iter().enumerate() {
+        let Some(seg) = segment(link_type, i + 1, &record.data) else {
+            continue;
+        };
+        let k = key(seg.src, seg.dst);
+        let existing = current.get(&k).copied().filter(|&s| {
+            // A new connection on the same ports: a SYN (no ACK) whose
+            // sequence number is not the one this side started with.
+            let side = side_of(&streams[s], seg.src);
+            !(seg.syn && seg.ack.is_none() && base[s][side.index()].is_some_and(|b| b != seg.seq))
+        });
+        let index = match existing {
+            Some(s) => s,
+            None => {
+                let s = streams.len();
+                streams.push(Stream {
+                    index: s,
+                    client: seg.src,
+                    server: seg.dst,
+                    frames: Vec::new(),
+                    segment_bytes: [0; 2],
+                    syn: false,
+                    fin: false,
+                    rst: false,
+                });
+                base.push([None; 2]);
+                current.insert(k, s);
+                s
+            }
+        };
+        let stream = &mut streams[index];
+        let side = side_of(stream, seg.src);
+        base[index][side.index()].get_or_insert(seg.seq);
+        stream.frames.push(seg.frame);
+        stream.segment_bytes[side.index()] += u64::from(seg.len);
+        stream.syn |= seg.syn && side == Side::Client;
+        stream.fin |= seg.fin;
+        stream.rst |= seg.rst;
+        segments.push((index, seg));
+    }
+    (streams, segments)
+}
+
+fn side_of(stream: &Stream, src: SocketAddr) -> Side {
+    if src == stream.client {
+        Side::Client
+    } else {
+        Side::Server
+    }
+}
+
+/// The TCP streams of a capture of `link_type` (1 for Ethernet, 113 or
+/// 276 for Linux cooked captures), in tshark's `tcp.stream` order.
+pub fn streams(link_type: u32, records: &[Record]) -> Vec<Stream> {
+    assign(link_type, records).0
+}
+
+/// Sequence-number comparison modulo 2^32 (RFC 1982), as tshark's LT_SEQ.
+fn before(a: u32, b: u32) -> bool {
+    (a.wrapping_sub(b) as i32) < 0
+}
+
+/// A segment that arrived ahead of bytes it follows.
+#[derive(Debug)]
+struct Waiting {
+    frame: usize,
+    seq: u32,
+    data: Vec<u8>,
+}
+
+/// One side's reassembly: tshark's follow state for that side.
+#[derive(Debug, Default)]
+struct Reassembly {
+    /// The next sequence number the stream needs; `None` until the side's
+    /// first segment.
+    next: Option<u32>,
+    waiting: Vec<Waiting>,
+}
+
+/// Follows stream `index` of the capture: tshark's
+/// `-z follow,tcp,raw,<index>`.
+///
+/// # Errors
+///
+/// [`FollowError::NoStream`] when the capture has fewer streams.
+pub fn follow(link_type: u32, records: &[Record], index: usize) -> Result<Follow, FollowError> {
+    let (streams, segments) = assign(link_type, records);
+    let stream = streams.get(index).cloned().ok_or(FollowError::NoStream {
+        index,
+        count: streams.len(),
+    })?;
+    let mut f = Follow {
+        stream,
+        chunks: Vec::new(),
+        data: [Vec::new(), Vec::new()],
+    };
+    let mut sides = [Reassembly::default(), Reassembly::default()];
+    for (_, seg) in segments.iter().filter(|(s, _)| *s == index) {
+        let side = side_of(&f.stream, seg.src);
+        // This segment's ACK may show the other side's waiting bytes were
+        // received after a gap the capture missed.
+        if let Some(ack) = seg.ack {
+            let other = side.other();
+            while release(
+                &mut f,
+                &mut sides[other.index()],
+                other,
+                Some(ack),
+                seg.frame,
+            ) {}
+        }
+        let mut seq = seg.seq;
+        if seg.syn {
+            seq = seq.wrapping_add(1);
+        }
+        let r = &mut sides[side.index()];
+        let next = *r.next.get_or_insert(seq);
+        let mut data = seg.payload;
+        let mut len = seg.len;
+        let mut repeated = 0;
+        if before(seq, next) {
+            let end = seq.wrapping_add(len);
+            if before(next, end) {
+                let skip = next.wrapping_sub(seq);
+                let skip_bytes = usize::try_from(skip).unwrap_or(usize::MAX);
+                repeated = skip_bytes.min(data.len());
+                data = data.get(skip_bytes..).unwrap_or_default();
+                seq = next;
+                len = end.wrapping_sub(next);
+            }
+        }
+        if data.is_empty() || before(seq, next) {
+            continue;
+        }
+        if seq == next {
+            r.next = Some(next.wrapping_add(len));
+            push_data(&mut f, side, seg.frame, data, repeated, false);
+            // Bytes the capture cut off the end of this segment.
+            let cut = usize::try_from(len).unwrap_or(usize::MAX) - data.len();
+            if cut > 0 {
+                push_gap(&mut f, side, seg.frame, ChunkKind::Cut, cut);
+            }
+            while release(&mut f, &mut sides[side.index()], side, None, seg.frame) {}
+        } else {
+            r.waiting.push(Waiting {
+                frame: seg.frame,
+                seq,
+                data: data.to_vec(),
+            });
+        }
+    }
+    Ok(f)
+}
+
+fn push_data(f: &mut Follow, side: Side, frame: usize, data: &[u8], repeated: usize, waited: bool) {
+    let buf = &mut f.data[side.index()];
+    f.chunks.push(Chunk {
+        frame,
+        side,
+        kind: ChunkKind::Data,
+        offset: buf.len(),
+        len: data.len(),
+        repeated,
+        waited,
+    });
+    buf.extend_from_slice(data);
+}
+
+fn push_gap(f: &mut Follow, side: Side, frame: usize, kind: ChunkKind, len: usize) {
+    let offset = f.data[side.index()].len();
+    f.chunks.push(Chunk {
+        frame,
+        side,
+        kind,
+        offset,
+        len,
+        repeated: 0,
+        waited: false,
+    });
+}
+
+/// tshark's `check_follow_fragments`: appends the first waiting segment
+/// that now fits (trimming what was seen), or, given the other side's
+/// `ack` beyond the lowest waiting byte, declares the gap before it
+/// missing. True if it changed anything.
+fn release(f: &mut Follow, r: &mut Reassembly, side: Side, ack: Option<u32>, frame: usize) -> bool {
+    let (Some(next), Some(first)) = (r.next, r.waiting.first()) else {
+        return false;
+    };
+    let mut lowest = first.seq;
+    for i in 0..r.waiting.len() {
+        let w = &r.waiting[i];
+        if before(w.seq, lowest) {
+            lowest = w.seq;
+        }
+        if before(w.seq, next) {
+            let w = r.waiting.remove(i);
+            let end = w
+                .seq
+                .wrapping_add(u32::try_from(w.data.len()).unwrap_or(u32::MAX));
+            if before(next, end) {
+                let skip = usize::try_from(next.wrapping_sub(w.seq)).unwrap_or(usize::MAX);
+                if let Some(rest) = w.data.get(skip..) {
+                    push_data(f, side, w.frame, rest, skip, true);
+                }
+                r.next = Some(end);
+            }
+            return true;
+        }
+        if w.seq == next {
+            let w = r.waiting.remove(i);
+            push_data(f, side, w.frame, &w.data, 0, true);
+            let len = u32::try_from(w.data.len()).unwrap_or(u32::MAX);
+            r.next = Some(next.wrapping_add(len));
+            return true;
+        }
+    }
+    if let Some(ack) = ack
+        && before(lowest, ack)
+    {
+        let gap = usize::try_from(lowest.wrapping_sub(next)).unwrap_or(usize::MAX);
+        push_gap(f, side, frame, ChunkKind::Missing, gap);
+        r.next = Some(lowest);
+        return true;
+    }
+    false
+}
+
+/// How a program frames its messages in the stream.
+#[derive(Debug, Clone)]
+pub enum Framing {
+    /// A `struct` length header before each message (seed 000 §6.7).
+    LengthPrefix(LengthPrefix),
+    /// A delimiter after each message.
+    Delimited(Delimited),
+}
+
+/// One message found in a side's stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    /// From 1, in the side's order.
+    pub number: usize,
+    /// Where the message's frame (header or delimiter included) starts and
+    /// how long it is, in the side's data.
+    pub offset: usize,
+    pub len: usize,
+    /// The message itself, without its header or delimiter.
+    #[serde(skip)]
+    pub body: Vec<u8>,
+    /// The frames whose bytes it is made of, in stream order.
+    pub frames: Vec<usize>,
+    /// Whether one of those frames also carried bytes of another message
+    /// (so a reader that takes one `recv()` as one message mixes them).
+    pub shares_segment: bool,
+}
+
+/// What a framing made of one side's stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Messages {
+    pub side: Side,
+    pub messages: Vec<Message>,
+    /// Bytes at the end that are not a whole message (yet).
+    pub leftover: usize,
+    /// Why the framing stopped early: a length over the limit, or bytes
+    /// missing from the capture (after which no boundary can be trusted).
+    pub stopped: Option<String>,
+}
+
+impl Follow {
+    /// Cuts `side`'s stream into messages by `framing`, and says which
+    /// frames each came in.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_core::framing::LengthPrefix;
+    /// use netlab_core::packet::encap::{EncapSpec, encapsulate};
+    /// use netlab_core::packet::follow::{self, Framing, Side};
+    /// use netlab_core::packet::pcap::Record;
+    ///
+    /// // Seed 000 §6.7's framed fix: both messages in one segment.
+    /// let codec = LengthPrefix::seed();
+    /// let mut wire = codec.frame(b"hello").unwrap();
+    /// wire.extend(codec.frame(b"nice").unwrap());
+    /// let spec = EncapSpec::tcp("127.0.0.1:53000".parse().unwrap(),
+    ///                           "127.0.0.1:8001".parse().unwrap(), &wire);
+    /// let records = [Record::new(0, encapsulate(&spec).unwrap().frame)];
+    /// let f = follow::follow(1, &records, 0).unwrap();
+    /// let m = f.messages(Side::Client, &Framing::LengthPrefix(codec));
+    /// assert_eq!(m.messages[1].body, b"nice");
+    /// assert!(m.messages[1].shares_segment);
+    /// ```
+    pub fn messages(&self, side: Side, framing: &Framing) -> Messages {
+        let data = self.data(side);
+        // Where the data is whole: up to the first missing run.
+        let chunks: Vec<&Chunk> = self.chunks.iter().filter(|c| c.side == side).collect();
+        let gap = chunks.iter().find(|c| c.kind != ChunkKind::Data);
+        let whole = gap.map_or(data.len(), |c| c.offset);
+        let mut out = Messages {
+            side,
+            messages: Vec::new(),
+            leftover: 0,
+            stopped: None,
+        };
+        let mut at = 0;
+        while at < whole {
+            let rest = data.get(at..whole).unwrap_or_default();
+            let found: Result<Option<(Vec<u8>, usize)>, FramingError> = match framing {
+                Framing::LengthPrefix(codec) => codec
+                    .parse(rest)
+                    .map(|m| m.map(|(body, used)| (body.to_vec(), used))),
+                Framing::Delimited(codec) => {
+                    let mut input = rest;
+                    codec
+                        .decoder()
+                        .decode(&mut input)
+                        .map(|m| m.map(|body| (body, rest.len() - input.len())))
+                }
+            };
+            match found {
+                Ok(Some((body, used))) => {
+                    let frames = frames_in(&chunks, at, at + used);
+                    out.messages.push(Message {
+                        number: out.messages.len() + 1,
+                        offset: at,
+                        len: used,
+                        body,
+                        frames,
+                        shares_segment: false,
+                    });
+                    at += used;
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    out.stopped = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+        out.leftover = whole - at;
+        if let Some(gap) = gap
+            && out.stopped.is_none()
+        {
+            let why = match gap.kind {
+                ChunkKind::Cut => "the capture cut frame",
+                _ => "the capture has no frame with them, found at frame",
+            };
+            out.stopped = Some(format!(
+                "{} bytes after byte {whole} are missing ({why} {}): past them no message boundary can be found",
+                gap.len, gap.frame
+            ));
+        }
+        // A frame whose bytes went into two messages joined them.
+        let mut seen: HashMap<usize, usize> = HashMap::new();
+        for m in &out.messages {
+            for &frame in &m.frames {
+                *seen.entry(frame).or_default() += 1;
+            }
+        }
+        for m in &mut out.messages {
+            m.shares_segment = m.frames.iter().any(|f| seen.get(f).is_some_and(|&n| n > 1));
+        }
+        out
+    }
+}
+
+/// The frames of the data chunks that overlap `start..end`.
+fn frames_in(chunks: &[&Chunk], start: usize, end: usize) -> Vec<usize> {
+    let mut frames: Vec<usize> = Vec::new();
+    for c in chunks.iter().filter(|c| c.kind == ChunkKind::Data) {
+        if c.offset < end && start < c.offset + c.len && frames.last() != Some(&c.frame) {
+            frames.push(c.frame);
+        }
+    }
+    frames
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use crate::packet::encap::{EncapSpec, encapsulate};
+    use crate::packet::tcp::TcpFlags;
+    use proptest::prelude::*;
+
+    const ISN: [u32; 2] = [u32::MAX - 20, 7];
+
+    /// The frame of a segment from `side` carrying `stream[at..at + len]`
+    /// of that side's true stream.
+    fn frame(side: usize, at: u32, len: u32, ack: Option<u32>, stream: &[u8]) -> Vec<u8> {
+        let (c, s) = ("10.0.0.1:5000", "10.0.0.2:80");
+        let (src, dst) = if side == 0 { (c, s) } else { (s, c) };
+        let start = at as usize;
+        let payload = stream.get(start..start + len as usize).unwrap_or_default();
+        let mut spec = EncapSpec::tcp(src.parse().unwrap(), dst.parse().unwrap(), payload);
+        spec.seq = Some(i64::from(ISN[side].wrapping_add(1).wrapping_add(at)));
+        spec.ack = ack.map(|a| i64::from(ISN[1 - side].wrapping_add(1).wrapping_add(a)));
+        spec.flags = Some(if ack.is_some() {
+            TcpFlags::ACK | TcpFlags::PSH
+        } else {
+            TcpFlags::PSH
+        });
+        encapsulate(&spec).unwrap().frame
+    }
+
+    proptest! {
+        /// Whatever order, overlap, loss and acknowledgment the segments
+        /// come in, every data chunk holds the true bytes of its place in
+        /// the stream (its offset plus the gaps before it), the chunks
+        /// tile the data, and segments in order give the stream whole.
+        #[test]
+        fn chunks_hold_the_true_stream(
+            segs in prop::collection::vec((0usize..2, 0u32..60, 0u32..16, prop::option::of(0u32..80)), 0..24),
+            in_order in any::<bool>(),
+        ) {
+            let streams: [Vec<u8>; 2] = [
+                (0..80u8).map(|i| i.wrapping_mul(7)).collect(),
+                (0..80u8).map(|i| i.wrapping_mul(13).wrapping_add(1)).collect(),
+            ];
+            let mut records = Vec::new();
+            // The first segment of each side sets where its stream starts:
+            // start both at 0 so positions are comparable.
+            records.push(Record::new(0, frame(0, 0, 1, None, &streams[0])));
+            records.push(Record::new(0, frame(1, 0, 1, Some(1), &streams[1])));
+            let mut next = [1u32, 1];
+            for &(side, at, len, ack) in &segs {
+                let at = if in_order { next[side] } else { at };
+                let len = len.min(80 - at.min(80));
+                next[side] = at + len;
+                records.push(Record::new(0, frame(side, at, len, ack, &streams[side])));
+            }
+            let f = follow(1, &records, 0).unwrap();
+            for side in [Side::Client, Side::Server] {
+                let truth = &streams[side.index()];
+                let data = f.data(side);
+                let mut at = 0;
+                let mut gaps = 0;
+                for c in f.chunks.iter().filter(|c| c.side == side) {
+                    prop_assert_eq!(c.offset, at);
+                    match c.kind {
+                        ChunkKind::Data => {
+                            let pos = c.offset + gaps;
+                            prop_assert_eq!(&data[c.offset..c.offset + c.len], &truth[pos..pos + c.len]);
+                            at += c.len;
+                        }
+                        _ => gaps += c.len,
+                    }
+                }
+                prop_assert_eq!(at, data.len());
+                if in_order {
+                    let end = next[side.index()] as usize;
+                    prop_assert_eq!(data, &truth[..end]);
+                }
+            }
+        }
+    }
+}

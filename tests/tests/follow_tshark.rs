@@ -1,0 +1,547 @@
+//! `netlab_core::packet::follow` against tshark's "Follow TCP Stream":
+//! captures of connections (handshakes, segments out of order, partial
+//! retransmissions, bytes the capture missed, snapshot-length cuts, port
+//! reuse, sequence numbers wrapping, IPv6, 802.1Q and Linux cooked
+//! captures) are written to pcap files; netlab must number the streams as
+//! tshark's `tcp.stream` does and give, for each, the chunks
+//! `tshark -z follow,tcp,raw,N` prints, in its order.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use netlab_core::framing::{Delimited, LengthPrefix};
+use netlab_core::mac::MacAddr;
+use netlab_core::packet::checksum::PseudoHeader;
+use netlab_core::packet::ethernet::{self, EtherType};
+use netlab_core::packet::follow::{self, ChunkKind, Framing, Side};
+use netlab_core::packet::ipv4::{self, IpProtocol};
+use netlab_core::packet::pcap::{self, Record};
+use netlab_core::packet::tcp::{self, TcpFlags};
+use netlab_core::packet::{ipv6, vlan};
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("netlab-follow-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if std::env::var_os("NETLAB_KEEP").is_none() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn tshark(args: &[&str]) -> String {
+    let path = if Path::new("/usr/bin/tshark").exists() {
+        "/usr/bin/tshark"
+    } else {
+        "tshark"
+    };
+    let out = Command::new(path)
+        .args(args)
+        .env("LC_ALL", "C")
+        .output()
+        .expect("tshark runs (cargo xtask test installs it)");
+    assert!(
+        out.status.success(),
+        "tshark {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// One segment of a scenario.
+#[derive(Clone)]
+struct Seg {
+    src: &'static str,
+    dst: &'static str,
+    seq: u32,
+    ack: Option<u32>,
+    flags: TcpFlags,
+    payload: Vec<u8>,
+}
+
+fn seg(
+    src: &'static str,
+    dst: &'static str,
+    seq: u32,
+    ack: Option<u32>,
+    flags: TcpFlags,
+    payload: &[u8],
+) -> Seg {
+    let flags = if ack.is_some() {
+        flags | TcpFlags::ACK
+    } else {
+        flags
+    };
+    Seg {
+        src,
+        dst,
+        seq,
+        ack,
+        flags,
+        payload: payload.to_vec(),
+    }
+}
+
+/// Writes an IP header into the frame.
+type EmitIp = Box<dyn Fn(&mut [u8])>;
+
+/// An Ethernet frame (802.1Q-tagged if asked) carrying `s`.
+fn frame(s: &Seg, tagged: bool) -> Vec<u8> {
+    let src: SocketAddr = s.src.parse().unwrap();
+    let dst: SocketAddr = s.dst.parse().unwrap();
+    let t = tcp::Repr {
+        src_port: src.port(),
+        dst_port: dst.port(),
+        seq_number: s.seq,
+        ack_number: s.ack.unwrap_or(0),
+        flags: s.flags,
+        window_len: 65535,
+        urgent_pointer: 0,
+        options: Vec::new(),
+    };
+    let upper_len = t.buffer_len() + s.payload.len();
+    let ethertype = if src.is_ipv6() {
+        EtherType::IPV6
+    } else {
+        EtherType::IPV4
+    };
+    let eth = ethernet::Repr {
+        dst_addr: MacAddr([0x02, 0, 0, 0, 0, 0x02]),
+        src_addr: MacAddr([0x02, 0, 0, 0, 0, 0x01]),
+        vlan: tagged.then_some(vlan::Repr {
+            priority: 0,
+            drop_eligible: false,
+            vlan_id: 12,
+            ethertype,
+        }),
+        ethertype,
+    };
+    let at = eth.buffer_len();
+    let (ip_len, pseudo, emit_ip): (usize, PseudoHeader, EmitIp) = match (src, dst) {
+        (SocketAddr::V4(a), SocketAddr::V4(b)) => {
+            let r = ipv4::Repr {
+                src_addr: *a.ip(),
+                dst_addr: *b.ip(),
+                protocol: IpProtocol::TCP,
+                payload_len: upper_len,
+                ttl: 64,
+                dscp: 0,
+                ecn: 0,
+                ident: 1,
+                dont_frag: true,
+                more_frags: false,
+                frag_offset: 0,
+                options: Vec::new(),
+            };
+            let pseudo = PseudoHeader::V4 {
+                src: *a.ip(),
+                dst: *b.ip(),
+            };
+            (
+                r.buffer_len(),
+                pseudo,
+                Box::new(move |buf| r.emit(&mut ipv4::Packet::new_unchecked(buf))),
+            )
+        }
+        (SocketAddr::V6(a), SocketAddr::V6(b)) => {
+            let r = ipv6::Repr {
+                src_addr: *a.ip(),
+                dst_addr: *b.ip(),
+                next_header: IpProtocol::TCP,
+                payload_len: upper_len,
+                hop_limit: 64,
+                traffic_class: 0,
+                flow_label: 0,
+            };
+            let pseudo = PseudoHeader::V6 {
+                src: *a.ip(),
+                dst: *b.ip(),
+            };
+            (
+                ipv6::HEADER_LEN,
+                pseudo,
+                Box::new(move |buf| r.emit(&mut ipv6::Packet::new_unchecked(buf))),
+            )
+        }
+        _ => panic!("one family per segment"),
+    };
+    let mut f = vec![0u8; at + ip_len + upper_len];
+    eth.emit(&mut ethernet::Frame::new_unchecked(&mut f[..]));
+    emit_ip(&mut f[at..]);
+    t.emit(
+        &mut tcp::Packet::new_unchecked(&mut f[at + ip_len..]),
+        pseudo,
+        &s.payload,
+    );
+    f
+}
+
+/// What tshark's follow printed for one stream: each chunk's side and
+/// bytes, its "[N bytes missing in capture file]" as `Err(N)`.
+type Printed = Vec<(Side, Result<Vec<u8>, usize>)>;
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len() / 2)
+        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
+        .collect()
+}
+
+/// Runs `tshark -z follow,tcp,raw,N` for each stream (one run each: with
+/// several `-z follow` in one run, tshark 4.0 mixes up streams that reuse
+/// the same addresses and ports).
+fn tshark_follow(path: &Path, count: usize) -> Vec<(String, String, Printed)> {
+    let file = path.to_str().unwrap();
+    let mut text = String::new();
+    for n in 0..count {
+        text.push_str(&tshark(&[
+            "-r",
+            file,
+            "-q",
+            "-z",
+            &format!("follow,tcp,raw,{n}"),
+        ]));
+    }
+    let mut blocks = Vec::new();
+    let mut current: Option<(String, String, Printed)> = None;
+    for line in text.lines() {
+        if line.starts_with("=====") {
+            if let Some(block) = current.take() {
+                blocks.push(block);
+            }
+            continue;
+        }
+        if line.starts_with("Follow:") {
+            current = Some((String::new(), String::new(), Vec::new()));
+            continue;
+        }
+        let Some(block) = current.as_mut() else {
+            continue;
+        };
+        if let Some(node) = line.strip_prefix("Node 0: ") {
+            block.0 = node.to_owned();
+        } else if let Some(node) = line.strip_prefix("Node 1: ") {
+            block.1 = node.to_owned();
+        } else if line.starts_with("Filter:") || line.is_empty() {
+        } else {
+            let (side, hex) = match line.strip_prefix('\t') {
+                Some(hex) => (Side::Server, hex),
+                None => (Side::Client, line),
+            };
+            let bytes = unhex(hex.trim());
+            let text = String::from_utf8_lossy(&bytes);
+            let missing = text
+                .strip_prefix('[')
+                .and_then(|t| t.strip_suffix(" bytes missing in capture file]\0"))
+                .and_then(|n| n.parse().ok());
+            block.2.push((side, missing.map_or(Ok(bytes), Err)));
+        }
+    }
+    blocks
+}
+
+/// tshark's way of writing an endpoint: IPv6 in brackets, as Rust's.
+fn node(addr: SocketAddr) -> String {
+    addr.to_string()
+}
+
+/// Writes `frames` (Ethernet unless `link_type` says otherwise) to a pcap
+/// and requires netlab's streams and follows to be tshark's.
+fn check(name: &str, link_type: u32, frames: &[Vec<u8>]) -> Vec<follow::Follow> {
+    let dir = TempDir::new();
+    let path = dir.0.join(format!("{name}.pcap"));
+    let records: Vec<Record> = frames
+        .iter()
+        .enumerate()
+        .map(|(i, f)| Record::new(1_700_000_000_000_000 + i as u64 * 1000, f.clone()))
+        .collect();
+    std::fs::write(&path, pcap::write_linked(&records, link_type).unwrap()).unwrap();
+
+    // Stream numbers, frame by frame.
+    let theirs: Vec<Option<usize>> = tshark(&[
+        "-r",
+        path.to_str().unwrap(),
+        "-T",
+        "fields",
+        "-e",
+        "tcp.stream",
+    ])
+    .lines()
+    .map(|l| l.trim().parse().ok())
+    .collect();
+    let streams = follow::streams(link_type, &records);
+    let mut ours = vec![None; records.len()];
+    for s in &streams {
+        for &f in &s.frames {
+            ours[f - 1] = Some(s.index);
+        }
+    }
+    assert_eq!(ours, theirs, "{name}: tcp.stream of each frame");
+
+    let blocks = tshark_follow(&path, streams.len());
+    assert_eq!(
+        blocks.len(),
+        streams.len(),
+        "{name}: one follow block per stream"
+    );
+    let mut follows = Vec::new();
+    for (s, (node0, node1, printed)) in streams.iter().zip(blocks) {
+        let f = follow::follow(link_type, &records, s.index).unwrap();
+        assert_eq!(
+            (node(s.client), node(s.server)),
+            (node0, node1),
+            "{name} stream {}: the nodes",
+            s.index
+        );
+        let mine: Printed = f
+            .chunks
+            .iter()
+            .filter(|c| c.kind != ChunkKind::Cut)
+            .map(|c| {
+                let data = f.data(c.side);
+                match c.kind {
+                    ChunkKind::Missing => (c.side, Err(c.len)),
+                    _ => (c.side, Ok(data[c.offset..c.offset + c.len].to_vec())),
+                }
+            })
+            .collect();
+        assert_eq!(mine, printed, "{name} stream {}: the chunks", s.index);
+        follows.push(f);
+    }
+    follows
+}
+
+const C: &str = "127.0.0.1:53000";
+const S: &str = "127.0.0.1:8001";
+const SYN: TcpFlags = TcpFlags::SYN;
+const PSH: TcpFlags = TcpFlags::PSH;
+const FIN: TcpFlags = TcpFlags::FIN;
+const NONE: TcpFlags = TcpFlags(0);
+
+/// A handshake from `c` (ISN `ci`) to `s` (ISN `si`).
+fn handshake(c: &'static str, s: &'static str, ci: u32, si: u32) -> Vec<Seg> {
+    vec![
+        seg(c, s, ci, None, SYN, b""),
+        seg(s, c, si, Some(ci.wrapping_add(1)), SYN, b""),
+        seg(
+            c,
+            s,
+            ci.wrapping_add(1),
+            Some(si.wrapping_add(1)),
+            NONE,
+            b"",
+        ),
+    ]
+}
+
+fn frames(segs: &[Seg]) -> Vec<Vec<u8>> {
+    segs.iter().map(|s| frame(s, false)).collect()
+}
+
+#[test]
+fn sticky_demo_follows_as_tshark() {
+    // Seed 000 §6.1: two sends, one segment; the server answers, both close.
+    let mut segs = handshake(C, S, 1000, 5000);
+    segs.extend([
+        seg(C, S, 1001, Some(5001), PSH, b"hellonice"),
+        seg(S, C, 5001, Some(1010), NONE, b""),
+        seg(S, C, 5001, Some(1010), PSH, b"HELLONICE"),
+        seg(C, S, 1010, Some(5010), FIN, b""),
+        seg(S, C, 5010, Some(1011), FIN, b""),
+        seg(C, S, 1011, Some(5011), NONE, b""),
+    ]);
+    let f = check("sticky", pcap::LINKTYPE_ETHERNET, &frames(&segs));
+    assert_eq!(f[0].data(Side::Client), b"hellonice");
+    assert!(f[0].stream.syn && f[0].stream.fin && !f[0].stream.rst);
+    let lines = f[0].messages(Side::Client, &Framing::Delimited(Delimited::lines()));
+    assert!(lines.messages.is_empty() && lines.leftover == 9);
+}
+
+#[test]
+fn out_of_order_and_retransmissions_follow_as_tshark() {
+    let mut segs = handshake(C, S, 7, 70);
+    segs.extend([
+        // The second segment first: it waits for the first.
+        seg(C, S, 13, Some(71), PSH, b"world"),
+        seg(C, S, 8, Some(71), PSH, b"hello"),
+        // A retransmission of both, with three new bytes: only those count.
+        seg(C, S, 8, Some(71), PSH, b"helloworld!!!"),
+        // A retransmission with nothing new.
+        seg(C, S, 13, Some(71), PSH, b"world"),
+        // The server's two segments, the later one first, overlapping.
+        seg(S, C, 74, Some(21), PSH, b"defgh"),
+        seg(S, C, 71, Some(21), PSH, b"abcde"),
+    ]);
+    let f = check("reorder", pcap::LINKTYPE_ETHERNET, &frames(&segs));
+    assert_eq!(f[0].data(Side::Client), b"helloworld!!!");
+    assert_eq!(f[0].data(Side::Server), b"abcdefgh");
+    let waited: Vec<bool> = f[0].chunks.iter().map(|c| c.waited).collect();
+    assert_eq!(waited, [false, true, false, false, true]);
+}
+
+#[test]
+fn bytes_the_capture_missed_follow_as_tshark() {
+    let mut segs = handshake(C, S, 100, 900);
+    segs.extend([
+        seg(C, S, 101, Some(901), PSH, b"one--"),
+        // 106..111 never captured.
+        seg(C, S, 111, Some(901), PSH, b"three"),
+        // The server acknowledges all 15: the gap was on the wire.
+        seg(S, C, 901, Some(116), NONE, b""),
+        seg(C, S, 116, Some(901), PSH, b"four"),
+    ]);
+    let f = check("missing", pcap::LINKTYPE_ETHERNET, &frames(&segs));
+    let kinds: Vec<(ChunkKind, usize)> = f[0].chunks.iter().map(|c| (c.kind, c.len)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (ChunkKind::Data, 5),
+            (ChunkKind::Missing, 5),
+            (ChunkKind::Data, 5),
+            (ChunkKind::Data, 4)
+        ]
+    );
+    let m = f[0].messages(Side::Client, &Framing::Delimited(Delimited::lines()));
+    assert!(
+        m.stopped
+            .unwrap()
+            .starts_with("5 bytes after byte 5 are missing")
+    );
+}
+
+#[test]
+fn cut_segments_follow_as_tshark() {
+    // A snapshot length of 60 bytes cuts the 40-byte payload to 6.
+    let mut segs = handshake(C, S, 1, 2);
+    segs.push(seg(C, S, 2, Some(3), PSH, &[b'x'; 40]));
+    segs.push(seg(C, S, 42, Some(3), PSH, b"after"));
+    let mut fs = frames(&segs);
+    fs[3].truncate(60);
+    let dir = TempDir::new();
+    let path = dir.0.join("cut.pcap");
+    let records: Vec<Record> = fs
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut r = Record::new(i as u64, f.clone());
+            if i == 3 {
+                r.original_len = 14 + 20 + 20 + 40;
+            }
+            r
+        })
+        .collect();
+    std::fs::write(&path, pcap::write(&records).unwrap()).unwrap();
+    let printed = &tshark_follow(&path, 1)[0].2;
+    let f = follow::follow(1, &records, 0).unwrap();
+    assert_eq!(
+        printed,
+        &vec![
+            (Side::Client, Ok(vec![b'x'; 6])),
+            (Side::Client, Ok(b"after".to_vec()))
+        ]
+    );
+    let kinds: Vec<(ChunkKind, usize)> = f.chunks.iter().map(|c| (c.kind, c.len)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (ChunkKind::Data, 6),
+            (ChunkKind::Cut, 34),
+            (ChunkKind::Data, 5)
+        ]
+    );
+}
+
+#[test]
+fn port_reuse_wraparound_and_many_streams_follow_as_tshark() {
+    let c2 = "127.0.0.1:53002";
+    let mut segs = handshake(C, S, u32::MAX - 3, 10);
+    // Sequence numbers wrap inside the first message.
+    segs.push(seg(C, S, u32::MAX - 2, Some(11), PSH, b"wrapping"));
+    // Another connection between.
+    segs.extend(handshake(c2, S, 500, 600));
+    segs.push(seg(c2, S, 501, Some(601), PSH, b"second"));
+    segs.push(seg(C, S, 5, Some(11), FIN, b""));
+    segs.push(seg(S, C, 11, Some(6), FIN, b""));
+    // The same ports again with a new ISN: a new stream.
+    segs.extend(handshake(C, S, 40_000, 80_000));
+    segs.push(seg(C, S, 40_001, Some(80_001), PSH, b"again"));
+    segs.push(seg(S, C, 80_001, Some(40_006), PSH, b"ok"));
+    let f = check("reuse", pcap::LINKTYPE_ETHERNET, &frames(&segs));
+    assert_eq!(f.len(), 3);
+    assert_eq!(f[0].data(Side::Client), b"wrapping");
+    assert_eq!(f[2].data(Side::Client), b"again");
+}
+
+#[test]
+fn ipv6_vlan_and_cooked_captures_follow_as_tshark() {
+    let (c6, s6) = ("[2001:db8::1]:40000", "[2001:db8::2]:9000");
+    let mut segs = handshake(c6, s6, 1, 1000);
+    segs.push(seg(c6, s6, 2, Some(1001), PSH, b"over IPv6"));
+    segs.push(seg(s6, c6, 1001, Some(11), PSH, b"ack"));
+    let tagged: Vec<Vec<u8>> = segs.iter().map(|s| frame(s, true)).collect();
+    let f = check("ipv6-vlan", pcap::LINKTYPE_ETHERNET, &tagged);
+    assert_eq!(f[0].data(Side::Client), b"over IPv6");
+
+    // tcpdump -i any: a cooked v1 header (link type 113) in place of Ethernet's.
+    let cooked: Vec<Vec<u8>> = segs
+        .iter()
+        .map(|s| {
+            let f = frame(s, false);
+            let mut out = vec![0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0];
+            out.extend([0x86, 0xdd]);
+            out.extend_from_slice(&f[14..]);
+            out
+        })
+        .collect();
+    let f = check("cooked", 113, &cooked);
+    assert_eq!(f[0].data(Side::Server), b"ack");
+}
+
+#[test]
+fn framed_messages_say_which_frames_carried_them() {
+    // Seed 000 §6.7: struct.pack('i', len) headers; the client's three
+    // messages cross in two segments, the second message split between them.
+    let codec = LengthPrefix::seed();
+    let mut wire = Vec::new();
+    for m in [&b"hello"[..], b"nice", b"to meet you"] {
+        wire.extend(codec.frame(m).unwrap());
+    }
+    let mut segs = handshake(C, S, 0, 0);
+    segs.push(seg(C, S, 1, Some(1), PSH, &wire[..12]));
+    segs.push(seg(C, S, 13, Some(1), PSH, &wire[12..]));
+    let f = check("framed", pcap::LINKTYPE_ETHERNET, &frames(&segs));
+    let m = f[0].messages(Side::Client, &Framing::LengthPrefix(codec));
+    let got: Vec<(&[u8], Vec<usize>, bool)> = m
+        .messages
+        .iter()
+        .map(|m| (m.body.as_slice(), m.frames.clone(), m.shares_segment))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (&b"hello"[..], vec![4], true),
+            (&b"nice"[..], vec![4, 5], true),
+            (&b"to meet you"[..], vec![5], true),
+        ]
+    );
+    assert_eq!((m.leftover, m.stopped), (0, None));
+
+    // A hostile length stops the framing with the codec's own error.
+    let mut segs = handshake(C, S, 0, 0);
+    segs.push(seg(C, S, 1, Some(1), PSH, b"\xff\xff\xff\x7fxyz"));
+    let f = check("hostile", pcap::LINKTYPE_ETHERNET, &frames(&segs));
+    let m = f[0].messages(Side::Client, &Framing::LengthPrefix(LengthPrefix::seed()));
+    assert!(m.messages.is_empty());
+    assert!(m.stopped.is_some(), "{m:?}");
+}
