@@ -8,6 +8,7 @@ mod aggregate;
 mod classify;
 mod dissect;
 mod encap;
+mod follow;
 mod inet;
 mod items;
 mod mac;
@@ -91,6 +92,10 @@ enum Command {
     /// Read a frame (hex or a pcap file) back into named layers and
     /// fields; bad checksums and truncation are findings, not failures.
     Dissect(dissect::Args),
+    /// A capture's TCP streams, and one stream's bytes in order as
+    /// Wireshark's Follow TCP Stream shows them; with --length-prefix or
+    /// --delimiter, the messages in them and the frames each came in.
+    Follow(follow::Args),
 }
 
 fn main() -> ExitCode {
@@ -119,6 +124,7 @@ fn main() -> ExitCode {
         Command::Unpack(args) => pystruct::run_unpack(args, &out),
         Command::Encap(args) => encap::run(args, &out),
         Command::Dissect(args) => dissect::run(args, &out),
+        Command::Follow(args) => follow::run(args, &out),
     };
     match result {
         Ok(code) => code,

@@ -21,6 +21,8 @@ use netlab_core::packet::pcap::{self, Record};
 use netlab_core::packet::tcp::{self, TcpFlags};
 use netlab_core::packet::{ipv6, vlan};
 
+use crate::util::{netlab, netlab_json};
+
 struct TempDir(PathBuf);
 
 impl TempDir {
@@ -267,6 +269,14 @@ fn check(name: &str, link_type: u32, frames: &[Vec<u8>]) -> Vec<follow::Follow> 
         .map(|(i, f)| Record::new(1_700_000_000_000_000 + i as u64 * 1000, f.clone()))
         .collect();
     std::fs::write(&path, pcap::write_linked(&records, link_type).unwrap()).unwrap();
+    check_file(name, &path)
+}
+
+/// Requires netlab's streams and follows of the capture at `path` to be
+/// tshark's.
+fn check_file(name: &str, path: &Path) -> Vec<follow::Follow> {
+    let capture = pcap::read_any(&std::fs::read(path).unwrap()).unwrap();
+    let (link_type, records) = (capture.link_type, capture.records);
 
     // Stream numbers, frame by frame.
     let theirs: Vec<Option<usize>> = tshark(&[
@@ -289,7 +299,7 @@ fn check(name: &str, link_type: u32, frames: &[Vec<u8>]) -> Vec<follow::Follow> 
     }
     assert_eq!(ours, theirs, "{name}: tcp.stream of each frame");
 
-    let blocks = tshark_follow(&path, streams.len());
+    let blocks = tshark_follow(path, streams.len());
     assert_eq!(
         blocks.len(),
         streams.len(),
@@ -544,4 +554,192 @@ fn framed_messages_say_which_frames_carried_them() {
     let m = f[0].messages(Side::Client, &Framing::LengthPrefix(LengthPrefix::seed()));
     assert!(m.messages.is_empty());
     assert!(m.stopped.is_some(), "{m:?}");
+}
+
+/// The seeds' two programs in one: a server and a client on loopback; the
+/// client sends its messages with one `send()` each (`framed`: each behind
+/// `struct.pack('i', len)`), the server reads once and answers.
+const DEMO: &str = r#"
+import socket, struct, sys, time
+port, mode = int(sys.argv[1]), sys.argv[2]
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(('127.0.0.1', port))
+srv.listen(1)
+cli = socket.socket()
+cli.settimeout(5)
+cli.connect(('127.0.0.1', port))
+conn, _ = srv.accept()
+conn.settimeout(5)
+for m in (b'hello', b'nice'):
+    if mode == 'framed':
+        cli.send(struct.pack('i', len(m)))
+    cli.send(m)
+time.sleep(0.2)
+got = conn.recv(1024)
+conn.send(got.upper())
+cli.recv(1024)
+cli.close()
+conn.close()
+srv.close()
+"#;
+
+/// Captures the demo with tcpdump on the loopback interface: the
+/// kernel's own segments (timestamps, window scaling, its choice of how
+/// to cut the bytes), not frames netlab built.
+fn capture_demo(dir: &Path, mode: &str) -> PathBuf {
+    use std::io::{BufRead, BufReader};
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let path = dir.join(format!("{mode}.pcap"));
+    let mut tcpdump = Command::new("tcpdump")
+        .args(["-n", "-U", "--immediate-mode", "-i", "lo", "-w"])
+        .arg(&path)
+        .arg(format!("tcp port {port}"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("tcpdump runs (cargo xtask test installs it)");
+    // It says "listening on lo" once it captures.
+    let mut stderr = BufReader::new(tcpdump.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert!(line.contains("listening on"), "tcpdump: {line}");
+    let demo = Command::new("python3")
+        .args(["-c", DEMO, &port.to_string(), mode])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    // Until tcpdump has written the whole conversation (the count of
+    // packets stays put for 300 ms; at most 5 s), then SIGINT.
+    let count = || {
+        std::fs::read(&path)
+            .ok()
+            .and_then(|b| pcap::read_any(&b).ok())
+            .map_or(0, |c| c.records.len())
+    };
+    let (mut last, mut still) = (0, 0);
+    for _ in 0..50 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let now = count();
+        still = if now == last && now >= 10 {
+            still + 1
+        } else {
+            0
+        };
+        last = now;
+        if still == 3 {
+            break;
+        }
+    }
+    let _ = Command::new("kill")
+        .args(["-INT", &tcpdump.id().to_string()])
+        .status();
+    let _ = tcpdump.wait();
+    let mut rest = String::new();
+    let _ = std::io::Read::read_to_string(&mut stderr, &mut rest);
+    assert!(
+        rest.contains("packets captured"),
+        "tcpdump did not finish: {line}{rest}"
+    );
+    eprintln!("tcpdump: {}", rest.trim().replace('\n', "; "));
+    path
+}
+
+#[test]
+fn a_real_loopback_capture_follows_as_tshark() {
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    if !root {
+        eprintln!("skipped: capturing on lo needs root (cargo xtask test runs as root in CI)");
+        return;
+    }
+    let dir = TempDir::new();
+    let sticky = capture_demo(&dir.0, "sticky");
+    let f = check_file("real sticky", &sticky);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].data(Side::Client), b"hellonice");
+    assert_eq!(f[0].data(Side::Server), b"HELLONICE");
+    assert!(f[0].stream.syn && f[0].stream.fin);
+
+    let framed = capture_demo(&dir.0, "framed");
+    let f = check_file("real framed", &framed);
+    let m = f[0].messages(Side::Client, &Framing::length_prefix("i").unwrap());
+    let bodies: Vec<&[u8]> = m.messages.iter().map(|m| m.body.as_slice()).collect();
+    assert_eq!(bodies, [&b"hello"[..], b"nice"]);
+    assert_eq!((m.leftover, m.stopped), (0, None));
+
+    // The CLI gives the core's report.
+    let (code, json) = netlab_json(&[
+        "follow",
+        framed.to_str().unwrap(),
+        "--stream",
+        "0",
+        "--length-prefix",
+        "i",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(json["client_hex"], "0500000068656c6c6f040000006e696365");
+    assert_eq!(json["messages"][0]["messages"][1]["body_hex"], "6e696365");
+    assert_eq!(json["stream"]["syn"], true);
+}
+
+#[test]
+fn the_cli_lists_follows_and_refuses_as_it_should() {
+    let mut segs = handshake(C, S, 1000, 5000);
+    segs.push(seg(C, S, 1001, Some(5001), PSH, b"hello\nnice\n"));
+    let records: Vec<Record> = frames(&segs)
+        .into_iter()
+        .map(|f| Record::new(0, f))
+        .collect();
+    let dir = TempDir::new();
+    let path = dir.0.join("lines.pcap");
+    std::fs::write(&path, pcap::write(&records).unwrap()).unwrap();
+    let file = path.to_str().unwrap();
+
+    let (code, json) = netlab_json(&["follow", file]);
+    assert_eq!(code, 0);
+    assert_eq!(json["streams"][0]["client"], C);
+    assert_eq!(
+        json["streams"][0]["frames"],
+        serde_json::json!([1, 2, 3, 4])
+    );
+
+    let out = netlab(&["follow", file, "--stream", "0", "--delimiter", r"\n"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("frame 4    client    11  b'hello\\nnice\\n'"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "1. b'hello' at byte 0 (6 bytes with its framing), in frame 4; shares a segment"
+        ),
+        "{text}"
+    );
+
+    let out = netlab(&["follow", file, "--stream", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("the capture has no TCP stream 1 (it has 1)"),
+        "{err}"
+    );
+
+    let out = netlab(&["follow", file, "--stream", "0", "--length-prefix", "ii"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("--length-prefix: the header format \"ii\" must hold exactly one integer")
+    );
 }

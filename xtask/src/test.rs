@@ -90,10 +90,12 @@ fn skipped(var: &str) -> bool {
 
 /// Debian packages the tests drive, by the program each installs: Chromium
 /// for the browser tests (Playwright's own browser download cannot work
-/// here) and tshark, the packet oracle.
+/// here), tshark, the packet oracle, and tcpdump, which captures real
+/// loopback traffic for the follow test.
 const DEBIAN_TOOLS: &[(&str, &str)] = &[
     ("/usr/bin/chromium", "chromium"),
     ("/usr/bin/tshark", "tshark"),
+    ("/usr/bin/tcpdump", "tcpdump"),
 ];
 
 /// Installs the missing ones with apt-get when run as root; anyone else is

@@ -54,10 +54,13 @@ use serde::{Serialize, Serializer};
 use thiserror::Error;
 
 use super::dissect::dissect_captured;
+use super::field::hex;
 use super::layer::Protocol;
 use super::pcap::Record;
 use super::{ipv4, ipv6, tcp};
-use crate::framing::{Decoder, Delimited, FramingError, LengthPrefix};
+use crate::framing::{
+    DEFAULT_MAX_FRAME, DEFAULT_MAX_LINE, Decoder, Delimited, FramingError, LengthPrefix,
+};
 
 /// One side of a TCP connection. The client is the side that sent the
 /// first packet of the stream the capture holds (tshark's "Node 0"), which
@@ -93,6 +96,10 @@ impl fmt::Display for Side {
             Self::Server => "server",
         })
     }
+}
+
+fn as_hex<S: Serializer>(data: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&hex(data))
 }
 
 fn as_text<S: Serializer>(addr: &SocketAddr, s: S) -> Result<S::Ok, S::Error> {
@@ -501,6 +508,90 @@ pub enum Framing {
     Delimited(Delimited),
 }
 
+impl Framing {
+    /// A length header packed by the struct `format` (`i`, `!I`, `>H`…),
+    /// messages of at most [`DEFAULT_MAX_FRAME`] bytes.
+    ///
+    /// # Errors
+    ///
+    /// The format is not one integer code.
+    pub fn length_prefix(format: &str) -> Result<Self, FramingError> {
+        LengthPrefix::new(format, DEFAULT_MAX_FRAME).map(Self::LengthPrefix)
+    }
+
+    /// Messages ended by `delimiter`, at most [`DEFAULT_MAX_LINE`] bytes.
+    ///
+    /// # Errors
+    ///
+    /// The delimiter is empty.
+    pub fn delimiter(delimiter: &[u8]) -> Result<Self, FramingError> {
+        Delimited::new(delimiter, DEFAULT_MAX_LINE).map(Self::Delimited)
+    }
+}
+
+/// A chunk with its bytes, for reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChunkReport {
+    #[serde(flatten)]
+    pub chunk: Chunk,
+    /// The chunk's bytes in hex (empty for missing or cut bytes).
+    pub hex: String,
+}
+
+/// Everything a front end shows of a followed stream: the stream, its
+/// chunks with their bytes, each side's whole data, and, given a
+/// framing, each side's messages (client first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub stream: Stream,
+    pub chunks: Vec<ChunkReport>,
+    pub client_hex: String,
+    pub server_hex: String,
+    pub messages: Vec<Messages>,
+}
+
+/// [`follow`], then [`Follow::messages`] of both sides when `framing` is
+/// given, as one [`Report`] (what the CLI and the WASM module return).
+///
+/// # Errors
+///
+/// [`FollowError::NoStream`] when the capture has fewer streams.
+pub fn report(
+    link_type: u32,
+    records: &[Record],
+    index: usize,
+    framing: Option<&Framing>,
+) -> Result<Report, FollowError> {
+    let f = follow(link_type, records, index)?;
+    let chunks = f
+        .chunks
+        .iter()
+        .map(|c| ChunkReport {
+            chunk: c.clone(),
+            hex: match c.kind {
+                ChunkKind::Data => hex(f
+                    .data(c.side)
+                    .get(c.offset..c.offset + c.len)
+                    .unwrap_or_default()),
+                _ => String::new(),
+            },
+        })
+        .collect();
+    let messages = framing.map_or_else(Vec::new, |framing| {
+        vec![
+            f.messages(Side::Client, framing),
+            f.messages(Side::Server, framing),
+        ]
+    });
+    Ok(Report {
+        client_hex: hex(f.data(Side::Client)),
+        server_hex: hex(f.data(Side::Server)),
+        stream: f.stream,
+        chunks,
+        messages,
+    })
+}
+
 /// One message found in a side's stream.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Message {
@@ -510,8 +601,9 @@ pub struct Message {
     /// how long it is, in the side's data.
     pub offset: usize,
     pub len: usize,
-    /// The message itself, without its header or delimiter.
-    #[serde(skip)]
+    /// The message itself, without its header or delimiter (in JSON: its
+    /// hex, `body_hex`).
+    #[serde(rename = "body_hex", serialize_with = "as_hex")]
     pub body: Vec<u8>,
     /// The frames whose bytes it is made of, in stream order.
     pub frames: Vec<usize>,

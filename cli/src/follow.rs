@@ -1,0 +1,273 @@
+//! `netlab follow FILE [--stream N] [--length-prefix FMT | --delimiter TEXT]`:
+//! a capture's TCP streams, and one stream's bytes put back in order as
+//! Wireshark's "Follow TCP Stream" shows them, with the messages a framing
+//! finds in them (seed 000's sticky packets, in a real capture).
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use netlab_core::packet::dissect::dissect_captured;
+use netlab_core::packet::field::py_bytes;
+use netlab_core::packet::follow::{self, ChunkKind, Framing, Messages, Report, Side, Stream};
+use netlab_core::packet::hex::{parse_bytes, parse_hex};
+use netlab_core::packet::pcap;
+use serde::Serialize;
+
+use crate::output::Output;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A pcap or pcapng capture file (tcpdump -w, Wireshark, dumpcap).
+    #[arg(value_name = "FILE")]
+    pcap: PathBuf,
+    /// The stream to follow (tshark's tcp.stream number, from 0); without
+    /// it, the capture's TCP streams are listed.
+    #[arg(long, value_name = "N")]
+    stream: Option<usize>,
+    /// Cut each side's bytes into messages behind a struct length header:
+    /// 'i' as the seeds' struct.pack('i', len), or '!I', '>H'…
+    #[arg(
+        long,
+        value_name = "FMT",
+        requires = "stream",
+        conflicts_with = "delimiter"
+    )]
+    length_prefix: Option<String>,
+    /// Cut each side's bytes into messages ended by TEXT, with Python's
+    /// escapes: '\n', '\r\n', '|'.
+    #[arg(long, value_name = "TEXT", requires = "stream")]
+    delimiter: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Streams {
+    streams: Vec<Stream>,
+}
+
+pub fn run(args: &Args, out: &Output) -> Result<ExitCode, String> {
+    let path = &args.pcap;
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("could not read {}: {e}", path.display()))?;
+    let capture = pcap::read_any(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    if let Err(e) = dissect_captured(capture.link_type, &[]) {
+        return Err(format!("{}: {e}", path.display()));
+    }
+    let framing = framing(args)?;
+    let code = match args.stream {
+        None => {
+            let streams = Streams {
+                streams: follow::streams(capture.link_type, &capture.records),
+            };
+            out.result(&streams, render_streams)
+        }
+        Some(index) => {
+            let report =
+                follow::report(capture.link_type, &capture.records, index, framing.as_ref())
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+            out.result(&report, render_report)
+        }
+    };
+    match capture.cut {
+        Some(e) => Err(format!(
+            "{}: {e}; the file is cut short: the streams above are what its whole packets hold",
+            path.display()
+        )),
+        None => Ok(code),
+    }
+}
+
+fn framing(args: &Args) -> Result<Option<Framing>, String> {
+    if let Some(format) = &args.length_prefix {
+        return Framing::length_prefix(format)
+            .map(Some)
+            .map_err(|e| format!("--length-prefix: {e}"));
+    }
+    let Some(text) = &args.delimiter else {
+        return Ok(None);
+    };
+    // Python's escapes, as in a bytes literal; or hex with 0x.
+    let bytes = match text.strip_prefix("0x") {
+        Some(hex) => parse_hex(hex),
+        None if text.starts_with("b'") || text.starts_with("b\"") => parse_bytes(text),
+        None => parse_bytes(&format!("b'{}'", text.replace('\'', "\\'"))),
+    }
+    .map_err(|e| format!("--delimiter: {e}"))?;
+    Framing::delimiter(&bytes)
+        .map(Some)
+        .map_err(|e| format!("--delimiter: {e}"))
+}
+
+fn flags(s: &Stream) -> String {
+    let mut seen = Vec::new();
+    if s.syn {
+        seen.push("SYN");
+    }
+    if s.fin {
+        seen.push("FIN");
+    }
+    if s.rst {
+        seen.push("RST");
+    }
+    if seen.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", seen.join(" "))
+    }
+}
+
+fn plural(n: u64, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
+fn render_streams(s: &Streams) -> String {
+    if s.streams.is_empty() {
+        return "No TCP stream in this capture.".to_owned();
+    }
+    let mut text = String::new();
+    for stream in &s.streams {
+        let _ = writeln!(
+            text,
+            "Stream {}: {} → {}, {}, client sent {}, server {}{}",
+            stream.index,
+            stream.client,
+            stream.server,
+            plural(stream.frames.len() as u64, "frame"),
+            plural(stream.segment_bytes[0], "byte"),
+            plural(stream.segment_bytes[1], "byte"),
+            flags(stream),
+        );
+    }
+    text.push_str("\nFollow one with --stream N (and cut it into messages with --length-prefix i or --delimiter '\\n').");
+    text
+}
+
+fn side_name(side: Side) -> &'static str {
+    match side {
+        Side::Client => "client",
+        Side::Server => "server",
+    }
+}
+
+fn render_report(r: &Report) -> String {
+    let s = &r.stream;
+    let mut text = format!(
+        "TCP stream {}: client {} ⇄ server {}{}\n\n",
+        s.index,
+        s.client,
+        s.server,
+        flags(s)
+    );
+    let client = hex_bytes(&r.client_hex);
+    let server = hex_bytes(&r.server_hex);
+    if r.chunks.is_empty() {
+        text.push_str("Neither side sent any bytes.\n");
+    }
+    for c in &r.chunks {
+        let chunk = &c.chunk;
+        // The server's lines indented, as Wireshark and tshark print them.
+        let indent = if chunk.side == Side::Server {
+            "    "
+        } else {
+            ""
+        };
+        let what = match chunk.kind {
+            ChunkKind::Data => {
+                let bytes = hex_bytes(&c.hex);
+                let mut notes = Vec::new();
+                if chunk.waited {
+                    notes.push("arrived out of order".to_owned());
+                }
+                if chunk.repeated > 0 {
+                    notes.push(format!("{} repeated bytes left out", chunk.repeated));
+                }
+                let notes = if notes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", notes.join(", "))
+                };
+                format!("{}{notes}", py_bytes(&bytes))
+            }
+            ChunkKind::Missing => format!(
+                "[{} missing: never captured, though frame {} acknowledged them]",
+                plural(chunk.len as u64, "byte"),
+                chunk.frame
+            ),
+            ChunkKind::Cut => format!(
+                "[{} cut off by the capture's snapshot length]",
+                plural(chunk.len as u64, "byte")
+            ),
+        };
+        let _ = writeln!(
+            text,
+            "{indent}frame {:<4} {} {:>5}  {what}",
+            chunk.frame,
+            side_name(chunk.side),
+            chunk.len
+        );
+    }
+    let _ = write!(
+        text,
+        "\nclient sent {}: {}\nserver sent {}: {}\n",
+        plural(client.len() as u64, "byte"),
+        py_bytes(&client),
+        plural(server.len() as u64, "byte"),
+        py_bytes(&server)
+    );
+    if r.messages.is_empty() {
+        text.push_str(
+            "\nTCP keeps no message boundaries: a recv() may return any cut of these bytes. \
+             Add --length-prefix or --delimiter to see the messages the program framed.\n",
+        );
+    }
+    for m in &r.messages {
+        render_messages(&mut text, m);
+    }
+    text
+}
+
+fn render_messages(text: &mut String, m: &Messages) {
+    let _ = writeln!(text, "\n{}'s messages:", side_name(m.side));
+    if m.messages.is_empty() && m.leftover == 0 && m.stopped.is_none() {
+        text.push_str("  none\n");
+    }
+    for msg in &m.messages {
+        let frames: Vec<String> = msg.frames.iter().map(usize::to_string).collect();
+        let (word, list) = if frames.len() == 1 {
+            ("frame", frames.join(""))
+        } else {
+            ("frames", frames.join(", "))
+        };
+        let shared = if msg.shares_segment {
+            "; shares a segment with another message (粘包: one recv() can return both)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            text,
+            "  {}. {} at byte {} ({} with its framing), in {word} {list}{shared}",
+            msg.number,
+            py_bytes(&msg.body),
+            msg.offset,
+            plural(msg.len as u64, "byte"),
+        );
+    }
+    if m.leftover > 0 {
+        let _ = writeln!(
+            text,
+            "  {} at the end: not a whole message",
+            plural(m.leftover as u64, "byte")
+        );
+    }
+    if let Some(why) = &m.stopped {
+        let _ = writeln!(text, "  stopped: {why}");
+    }
+}
+
+fn hex_bytes(hex: &str) -> Vec<u8> {
+    parse_hex(hex).unwrap_or_default()
+}
