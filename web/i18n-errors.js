@@ -196,6 +196,16 @@ export const ERRORS_ZH = {
     "{layer}：第 {offset} 字节处的 {field} 是 0x{found:04x}，但按它覆盖的字节算应为 0x{expected:04x}",
   "{layer}: {what} (byte {offset}); the rest is shown as data": "{layer}：{what}（第 {offset} 字节）；其余部分按数据显示",
 
+  // packet/follow.rs
+  "the capture has no TCP stream {index} (it has {count})": "抓包里没有第 {index} 号 TCP 流（共有 {count} 个）",
+  "give a length prefix or a delimiter, not both": "长度前缀和分隔符只能给一个，不能同时给",
+  "length prefix: {0}": "长度前缀：{0}",
+  "delimiter: {0}": "分隔符：{0}",
+  "{len} bytes after byte {at} are missing (frame {frame} acknowledged them, but the capture never held them): past them no message boundary can be found":
+    "第 {at} 字节之后缺了 {len} 字节（第 {frame} 帧确认收到了它们，但抓包里没有）：越过这段缺口就找不到消息的边界了",
+  "{len} bytes after byte {at} are missing (the capture's snapshot length cut frame {frame}): past them no message boundary can be found":
+    "第 {at} 字节之后缺了 {len} 字节（抓包的快照长度截断了第 {frame} 帧）：越过这段缺口就找不到消息的边界了",
+
   // packet/pcap.rs
   "not a pcap or pcapng file: it starts with {0}": "不是 pcap 或 pcapng 文件：它以 {0} 开头",
   "the file ends inside {what} at byte {offset}": "文件在第 {offset} 字节处结束，{what}不完整",

@@ -9,8 +9,10 @@ use std::process::ExitCode;
 
 use netlab_core::packet::dissect::dissect_captured;
 use netlab_core::packet::field::py_bytes;
-use netlab_core::packet::follow::{self, ChunkKind, Framing, Messages, Report, Side, Stream};
-use netlab_core::packet::hex::{parse_bytes, parse_hex};
+use netlab_core::packet::follow::{
+    self, ChunkKind, FollowError, Framing, Messages, Report, Side, Stream,
+};
+use netlab_core::packet::hex::parse_hex;
 use netlab_core::packet::pcap;
 use serde::Serialize;
 
@@ -78,24 +80,17 @@ pub fn run(args: &Args, out: &Output) -> Result<ExitCode, String> {
 }
 
 fn framing(args: &Args) -> Result<Option<Framing>, String> {
-    if let Some(format) = &args.length_prefix {
-        return Framing::length_prefix(format)
-            .map(Some)
-            .map_err(|e| format!("--length-prefix: {e}"));
-    }
-    let Some(text) = &args.delimiter else {
-        return Ok(None);
-    };
-    // Python's escapes, as in a bytes literal; or hex with 0x.
-    let bytes = match text.strip_prefix("0x") {
-        Some(hex) => parse_hex(hex),
-        None if text.starts_with("b'") || text.starts_with("b\"") => parse_bytes(text),
-        None => parse_bytes(&format!("b'{}'", text.replace('\'', "\\'"))),
-    }
-    .map_err(|e| format!("--delimiter: {e}"))?;
-    Framing::delimiter(&bytes)
-        .map(Some)
-        .map_err(|e| format!("--delimiter: {e}"))
+    Framing::from_args(args.length_prefix.as_deref(), args.delimiter.as_deref()).map_err(|e| {
+        // The option's own name, as the learner typed it.
+        let text = e.to_string();
+        match e {
+            FollowError::LengthPrefix(_) => text.replacen("length prefix:", "--length-prefix:", 1),
+            FollowError::Delimiter(_) | FollowError::DelimiterText(_) => {
+                text.replacen("delimiter:", "--delimiter:", 1)
+            }
+            _ => text,
+        }
+    })
 }
 
 fn flags(s: &Stream) -> String {

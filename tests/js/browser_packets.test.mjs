@@ -578,3 +578,74 @@ test("in Chinese the values and layer summaries read in Chinese too (no 'Not set
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("the dissector follows a capture's TCP stream as tshark does, and shows the messages a length prefix frames and the frames that carried them", async () => {
+  // Seed 000 §6.7's client: hello and nice behind struct.pack('i', len),
+  // in two segments (nice cut between them; the second arrives first),
+  // and the server's answer.
+  const c = { src: "127.0.0.1", dst: "127.0.0.1", src_port: 53000, dst_port: 8001 };
+  const s = { src: "127.0.0.1", dst: "127.0.0.1", src_port: 8001, dst_port: 53000 };
+  const wire = Buffer.concat([Buffer.from([5, 0, 0, 0]), Buffer.from("hello"), Buffer.from([4, 0, 0, 0]), Buffer.from("nice")]);
+  const seg = (ends, seq, ack, flags, payload = "") => wasm.encapsulate({ proto: "tcp", ...ends, seq, ack, flags, payload: new Uint8Array(Buffer.from(payload)) }).bytes;
+  const frames = [
+    seg(c, 100, 0, "SYN"),
+    seg(s, 500, 101, "SYN,ACK"),
+    seg(c, 101, 501, "ACK"),
+    seg(c, 113, 501, "PSH,ACK", wire.subarray(12)),
+    seg(c, 101, 501, "PSH,ACK", wire.subarray(0, 12)),
+    seg(s, 501, 118, "PSH,ACK", "ok"),
+  ];
+  const file = path.join(dir, "framed.pcap");
+  writeFileSync(file, wasm.toPcap(frames.map((bytes, i) => ({ bytes, time_us: 1_700_000_000_000_000 + i * 1000 }))));
+  // tshark's follow: the hex of each chunk, the server's indented.
+  const followed = tshark("-r", file, "-q", "-z", "follow,tcp,raw,0")
+    .split("\n")
+    .filter((l) => /^\t?[0-9a-f]+$/.test(l))
+    .map((l) => [l.startsWith("\t") ? "server" : "client", l.trim()]);
+  assert.equal(followed.length, 3, "tshark follows the fixture");
+
+  const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=dissect`);
+  await page.waitForSelector("#panel-dissect:not([hidden]) .summary:not(:empty)");
+  await page.setInputFiles("#dissect-file", file);
+  await page.waitForSelector("#follow-chunks tbody tr");
+  assert.equal(await page.locator("#follow-stream option").count(), 1);
+  assert.match(await page.locator("#follow-stream option").textContent(), /^0: 127\.0\.0\.1:53000 → 127\.0\.0\.1:8001 \(6 frames\)$/);
+  // The page's rows are tshark's chunks, in its order, as Python bytes.
+  const rows = await page.locator("#follow-chunks tbody tr").evaluateAll((trs) => trs.map((tr) => [tr.className.replace("follow-", ""), tr.querySelector("td.bytes")?.textContent ?? ""]));
+  assert.deepEqual(rows.map(([side]) => side), followed.map(([side]) => side));
+  assert.deepEqual(rows.map(([, text]) => text), ["b'\\x05\\x00\\x00\\x00hello\\x04\\x00\\x00'", "b'\\x00nice'", "b'ok'"]);
+  assert.deepEqual(followed.map(([, hex]) => hex), [wire.subarray(0, 12).toString("hex"), wire.subarray(12).toString("hex"), Buffer.from("ok").toString("hex")]);
+  assert.match(await page.locator("#follow-chunks tbody tr:nth-child(2)").textContent(), /arrived out of order/);
+  assert.match(await page.locator("#follow-out .hint").textContent(), /TCP keeps no message boundaries/);
+  // Framed by struct.pack('i', len): two messages, nice in frames 5 and 4, both sharing a segment.
+  await page.selectOption("#follow-framing", "length_prefix");
+  await page.waitForSelector("#follow-messages tbody tr");
+  assert.equal(await page.inputValue("#follow-format"), "i");
+  const messages = await page.locator("#follow-messages tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+  assert.deepEqual(messages.map((m) => m.slice(0, 4)), [
+    ["client", "1", "b'hello'", "5"],
+    ["client", "2", "b'nice'", "5, 4"],
+  ]);
+  assert.match(messages[1][4], /粘包/);
+  assert.match(await page.locator("#follow-out").textContent(), /The server's last 2 bytes are not a whole message/);
+  // A frame's button opens it in the dissector.
+  await page.click('#follow-messages tbody tr:nth-child(2) button:has-text("4")');
+  assert.equal(await page.getAttribute('#dissect-frames tr[data-frame="3"] button', "aria-pressed"), "true");
+  assert.match(await page.locator("#dissect-summary").textContent(), /TCP › Data/);
+  // A bad format: the core's message, on the input.
+  await page.fill("#follow-format", "2i");
+  await page.waitForSelector("#follow-format-error:not([hidden])");
+  assert.match(await page.locator("#follow-format-error").textContent(), /^length prefix: the header format "2i" must hold exactly one integer/);
+  assert.equal(await page.getAttribute("#follow-format", "aria-invalid"), "true");
+  await page.fill("#follow-format", "i");
+  await page.waitForSelector("#follow-format-error", { state: "hidden" });
+  assert.deepEqual(await violations(page), []);
+  // In Chinese, and the capture stays open.
+  await page.selectOption("#lang", "zh");
+  await page.waitForSelector("#follow-chunks tbody tr");
+  assert.equal(await page.locator("#follow-title").textContent(), "跟踪 TCP 流");
+  assert.deepEqual(await texts(page, "#follow-chunks tbody td:nth-child(2)"), ["客户端", "客户端", "服务端"]);
+  assert.match(await page.locator("#follow-chunks tbody tr:nth-child(2)").textContent(), /乱序到达/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,5 +1,5 @@
 // The packet, capture and simulation exports under Node, against the CLI.
-import { test } from "node:test";
+import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -262,4 +262,64 @@ test("toPcap checks its arguments: a plain Error naming the mistake, never the g
   assert.equal(wasm.dissect(frame, 113).layers[0].name, "Linux cooked capture v1");
   // The module goes on working after each.
   assert.equal(wasm.toPcap([{ bytes: frame, time_us: 0 }], { format: "pcap" }).length, 24 + 16 + 59);
+});
+
+/**
+ * A connection as frames `encapsulate` builds: seed 000 §6.7's client
+ * sends hello and nice behind struct.pack('i', len) in two segments (the
+ * second message cut between them), the server answers; the client's
+ * second segment arrives before its first.
+ */
+function framedExchange() {
+  const c = { src: "127.0.0.1", dst: "127.0.0.1", src_port: 53000, dst_port: 8001 };
+  const s = { src: "127.0.0.1", dst: "127.0.0.1", src_port: 8001, dst_port: 53000 };
+  const wire = Buffer.concat([Buffer.from([5, 0, 0, 0]), Buffer.from("hello"), Buffer.from([4, 0, 0, 0]), Buffer.from("nice")]);
+  const seg = (ends, seq, ack, flags, payload = "") => wasm.encapsulate({ proto: "tcp", ...ends, seq, ack, flags, payload: new Uint8Array(Buffer.from(payload)) }).bytes;
+  return [
+    seg(c, 100, 0, "SYN"),
+    seg(s, 500, 101, "SYN,ACK"),
+    seg(c, 101, 501, "ACK"),
+    seg(c, 113, 501, "PSH,ACK", wire.subarray(12)),
+    seg(c, 101, 501, "PSH,ACK", wire.subarray(0, 12)),
+    seg(s, 501, 118, "PSH,ACK", "ok"),
+  ];
+}
+
+test("tcpStreams and followTcp follow a capture as `netlab follow` does", async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(path.join(tmpdir(), "netlab-follow-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const frames = framedExchange();
+  const file = path.join(dir, "framed.pcap");
+  writeFileSync(file, wasm.toPcap(frames.map((bytes, i) => ({ bytes, time_us: 1_700_000_000_000_000 + i }))));
+  const streams = wasm.tcpStreams(frames);
+  assert.deepEqual(streams, cli("follow", file).json.streams);
+  assert.equal(streams[0].client, "127.0.0.1:53000");
+  for (const [options, args] of [
+    [undefined, []],
+    [{ length_prefix: "i" }, ["--length-prefix", "i"]],
+    [{ delimiter: "o" }, ["--delimiter", "o"]],
+  ]) {
+    const report = wasm.followTcp(frames, 0, options);
+    assert.deepEqual(report, cli("follow", file, "--stream", "0", ...args).json, JSON.stringify(options));
+  }
+  const framed = wasm.followTcp(frames, 0, { length_prefix: "i" });
+  assert.deepEqual(framed.chunks.map((c) => [c.frame, c.waited]), [[5, false], [4, true], [6, false]]);
+  assert.deepEqual(framed.messages[0].messages.map((m) => [Buffer.from(m.body_hex, "hex").toString(), m.frames, m.shares_segment]), [
+    ["hello", [5], true],
+    ["nice", [5, 4], true],
+  ]);
+  // The CLI's errors, word for word.
+  for (const [call, args] of [
+    [() => wasm.followTcp(frames, 3), ["--stream", "3"]],
+    [() => wasm.followTcp(frames, 0, { length_prefix: "2i" }), ["--stream", "0", "--length-prefix", "2i"]],
+  ]) {
+    const { code, json } = cli("follow", file, ...args);
+    assert.equal(code, 2);
+    assert.throws(call, (e) => e instanceof Error && json.error.endsWith(e.message.replace(/^length prefix/, "--length-prefix")), json.error);
+  }
+  assert.throws(() => wasm.followTcp(frames, 0, { length_prefix: "i", delimiter: "\\n" }), /give a length prefix or a delimiter, not both/);
+  assert.throws(() => wasm.followTcp(frames, -1), /stream must be a whole number/);
+  assert.throws(() => wasm.followTcp("x", 0), /frames must be an array/);
 });

@@ -426,7 +426,7 @@ fn bytes_the_capture_missed_follow_as_tshark() {
     assert!(
         m.stopped
             .unwrap()
-            .starts_with("5 bytes after byte 5 are missing")
+            .starts_with("5 bytes after byte 5 are missing (frame 6 acknowledged them")
     );
 }
 

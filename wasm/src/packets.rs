@@ -4,6 +4,7 @@
 use js_sys::{Array, Date, Reflect, Uint8Array};
 use netlab_core::packet::dissect::dissect_captured;
 use netlab_core::packet::encap::{EncapSpec, encapsulate as build};
+use netlab_core::packet::follow::{self, Framing};
 use netlab_core::packet::hex::{parse_bytes, parse_hex};
 use netlab_core::packet::pcap::{self, Format, LINKTYPE_ETHERNET, Record};
 use netlab_core::packet::pcapng;
@@ -119,6 +120,63 @@ export interface CapturedFrame {
   time_us: number;
   original_len: number;
   comment: string | null;
+}
+
+/** One TCP connection of a capture, numbered as tshark's `tcp.stream`. */
+export interface TcpStream {
+  index: number;
+  /** The side that sent the stream's first packet, "127.0.0.1:53000" ("[::1]:53000" for IPv6). */
+  client: string;
+  server: string;
+  /** Its frames' numbers, from 1. */
+  frames: number[];
+  /** Payload bytes in the segments of each side, retransmissions included: [client, server]. */
+  segment_bytes: [number, number];
+  syn: boolean;
+  fin: boolean;
+  rst: boolean;
+}
+
+/** A piece of one side's stream, in the order it became whole. */
+export interface FollowChunk {
+  frame: number;
+  side: "client" | "server";
+  /** data: bytes the frame brought; missing: acknowledged but never captured; cut: cut off by the snapshot length. */
+  kind: "data" | "missing" | "cut";
+  /** Where it starts in the side's data (missing and cut bytes take no room there). */
+  offset: number;
+  len: number;
+  /** Bytes of the segment already in the stream (a retransmission), left out. */
+  repeated: number;
+  /** It arrived before bytes it follows and waited for them. */
+  waited: boolean;
+  /** Its bytes in hex ("" for missing or cut bytes). */
+  hex: string;
+}
+
+/** The messages a framing found in one side's stream. */
+export interface FollowMessages {
+  side: "client" | "server";
+  messages: {
+    number: number;
+    offset: number;
+    len: number;
+    body_hex: string;
+    frames: number[];
+    shares_segment: boolean;
+  }[];
+  leftover: number;
+  stopped: string | null;
+}
+
+/** A followed TCP stream: `netlab follow FILE --stream N`. */
+export interface FollowReport {
+  stream: TcpStream;
+  chunks: FollowChunk[];
+  client_hex: string;
+  server_hex: string;
+  /** With a framing: the client's messages, then the server's. */
+  messages: FollowMessages[];
 }
 
 /** A pcap or pcapng file read back: its format, link type and packets. */
@@ -335,6 +393,86 @@ pub fn read_capture(
         .map_err(|_| JsError::new("cannot attach a packet's bytes"))?;
     }
     Ok(out)
+}
+
+/// The TCP streams of a capture's frames (`readCapture`'s `frames`, or any
+/// `CaptureFrame[]`), numbered as tshark's `tcp.stream`: `netlab follow
+/// FILE`. `linkType` as for `dissect`.
+#[wasm_bindgen(js_name = tcpStreams, unchecked_return_type = "TcpStream[]")]
+pub fn tcp_streams(
+    #[wasm_bindgen(unchecked_param_type = "CaptureFrame[]")] frames: JsValue,
+    #[wasm_bindgen(js_name = linkType, unchecked_optional_param_type = "number")] link_type: Option<
+        JsValue,
+    >,
+) -> Result<JsValue, JsError> {
+    let link_type = link_type_of(link_type.as_ref(), "linkType")?;
+    to_js(&follow::streams(link_type, &records_of(&frames)?))
+}
+
+/// Stream `stream` of the frames followed, as Wireshark's Follow TCP
+/// Stream, and with `options.length_prefix` (a struct format: `"i"`,
+/// `"!I"`) or `options.delimiter` (Python escapes: `"\\n"`) each side cut
+/// into messages: `netlab follow FILE --stream N`.
+#[wasm_bindgen(js_name = followTcp, unchecked_return_type = "FollowReport")]
+pub fn follow_tcp(
+    #[wasm_bindgen(unchecked_param_type = "CaptureFrame[]")] frames: JsValue,
+    stream: f64,
+    #[wasm_bindgen(
+        unchecked_optional_param_type = "{link_type?: number, length_prefix?: string, delimiter?: string}"
+    )]
+    options: Option<JsValue>,
+) -> Result<JsValue, JsError> {
+    if stream.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&stream) {
+        return Err(JsError::new("stream must be a whole number, 0 or more"));
+    }
+    let options = options.filter(|o| !o.is_undefined() && !o.is_null());
+    if let Some(o) = &options
+        && (!o.is_object() || Array::is_array(o))
+    {
+        return Err(JsError::new(
+            "options must be an object, like {length_prefix: \"i\"}",
+        ));
+    }
+    let text = |name: &str| -> Result<Option<String>, JsError> {
+        match options.as_ref().and_then(|o| option(o, name)) {
+            None => Ok(None),
+            Some(v) => v
+                .as_string()
+                .map(Some)
+                .ok_or_else(|| JsError::new(&format!("options.{name} must be a string"))),
+        }
+    };
+    let link_type = link_type_of(
+        options
+            .as_ref()
+            .and_then(|o| option(o, "link_type"))
+            .as_ref(),
+        "options.link_type",
+    )?;
+    let framing = Framing::from_args(
+        text("length_prefix")?.as_deref(),
+        text("delimiter")?.as_deref(),
+    )?;
+    let records = records_of(&frames)?;
+    to_js(&follow::report(
+        link_type,
+        &records,
+        stream as usize,
+        framing.as_ref(),
+    )?)
+}
+
+/// The frames of `tcpStreams` and `followTcp` as records.
+fn records_of(frames: &JsValue) -> Result<Vec<Record>, JsError> {
+    let frames = array_arg(
+        frames,
+        "frames must be an array of frames (Uint8Array or {bytes, comment?, time_us?})",
+    )?;
+    frames
+        .iter()
+        .enumerate()
+        .map(|(i, frame)| capture_record(&frame, i, 0))
+        .collect()
 }
 
 /// [`read_capture`]'s result before the bytes are attached.

@@ -11,6 +11,7 @@ import { t } from "../i18n.js";
 import { layerName, layerSummary } from "../i18n-fields.js";
 import { h, textField, showError, attempt, liveSummary, onEdit, part, scrollBox, messageOf, truncated, LIMITS } from "../ui.js";
 import { frameViews, saveCapture, bytesText, findingText } from "../views/frame.js";
+import { followSection } from "../views/follow.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").Dissection} Dissection */
 /** @typedef {import("../pkg/netlab_wasm.js").CaptureFile} CaptureFile */
@@ -110,6 +111,7 @@ function mount(panel, ctx) {
   );
   const note = textField({ id: "dissect-note", label: t("dissect.note"), hint: t("dissect.note_hint"), size: "l" });
   const frames = h("div", { id: "dissect-frames" });
+  const follow = h("div", { id: "dissect-follow-wrap" });
   const summary = liveSummary("dissect-summary");
   const views = h("div", { id: "dissect-views" });
   const downloads = h(
@@ -128,6 +130,7 @@ function mount(panel, ctx) {
     examples,
     fileWrap,
     frames,
+    follow,
     summary,
     note.wrap,
     downloads,
@@ -198,10 +201,13 @@ function mount(panel, ctx) {
   function listFrames() {
     if (!capture || capture.frames.length === 0) {
       frames.replaceChildren();
+      follow.replaceChildren();
       all.hidden = true;
       return;
     }
     const c = capture;
+    // The capture's TCP streams, followed (none: nothing shown).
+    follow.replaceChildren(followSection(c, pick) ?? "");
     all.hidden = c.frames.length < 2;
     all.textContent = t("dissect.download_all", { n: c.frames.length });
     const t0 = c.frames[0].time_us;

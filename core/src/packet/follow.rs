@@ -46,7 +46,7 @@
 //! assert_eq!(f.chunks[0].frame, 1);
 //! ```
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 
@@ -55,6 +55,7 @@ use thiserror::Error;
 
 use super::dissect::dissect_captured;
 use super::field::hex;
+use super::hex::{HexError, parse_bytes, parse_hex};
 use super::layer::Protocol;
 use super::pcap::Record;
 use super::{ipv4, ipv6, tcp};
@@ -183,11 +184,19 @@ impl Follow {
     }
 }
 
-/// Why a stream cannot be followed.
+/// Why a stream cannot be followed, or cut into messages as asked.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum FollowError {
     #[error("the capture has no TCP stream {index} (it has {count})")]
     NoStream { index: usize, count: usize },
+    #[error("give a length prefix or a delimiter, not both")]
+    TwoFramings,
+    #[error("length prefix: {0}")]
+    LengthPrefix(FramingError),
+    #[error("delimiter: {0}")]
+    DelimiterText(HexError),
+    #[error("delimiter: {0}")]
+    Delimiter(FramingError),
 }
 
 /// A TCP segment found in a frame.
@@ -268,7 +277,7 @@ fn assign<'a>(link_type: u32, records: &'a [Record]) -> (Vec<Stream>, Vec<(usize
     let mut streams: Vec<Stream> = Vec::new();
     // The current stream of each connection, and the first sequence number
     // seen from each side of it (tshark's base_seq).
-    let mut current: HashMap<(SocketAddr, SocketAddr), usize> = HashMap::new();
+    let mut current: BTreeMap<(SocketAddr, SocketAddr), usize> = BTreeMap::new();
     let mut base: Vec<[Option<u32>; 2]> = Vec::new();
     let mut segments = Vec::new();
     for (i, record) in records.iter().enumerate() {
@@ -529,6 +538,65 @@ impl Framing {
     }
 }
 
+impl Framing {
+    /// The framing a learner asks for in text, as `netlab follow` and the
+    /// playground take it: a struct format for the length prefix, or a
+    /// delimiter with Python's escapes (`\n`, `\r\n`, `|`; `b'…'` and hex
+    /// after `0x` too). Neither is no framing.
+    ///
+    /// # Errors
+    ///
+    /// Both are given, the format is not one integer code, or the
+    /// delimiter is empty or a bad escape.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netlab_core::packet::follow::Framing;
+    ///
+    /// assert!(matches!(Framing::from_args(None, Some(r"\r\n")), Ok(Some(Framing::Delimited(_)))));
+    /// assert!(Framing::from_args(Some("ii"), None).is_err());
+    /// assert!(Framing::from_args(None, None).unwrap().is_none());
+    /// ```
+    pub fn from_args(
+        length_prefix: Option<&str>,
+        delimiter: Option<&str>,
+    ) -> Result<Option<Self>, FollowError> {
+        match (length_prefix, delimiter) {
+            (Some(_), Some(_)) => Err(FollowError::TwoFramings),
+            (Some(format), None) => Self::length_prefix(format)
+                .map(Some)
+                .map_err(FollowError::LengthPrefix),
+            (None, Some(text)) => {
+                let bytes = match text.strip_prefix("0x") {
+                    Some(hex) => parse_hex(hex),
+                    None if text.starts_with("b'") || text.starts_with("b\"") => parse_bytes(text),
+                    None => parse_bytes(&format!("b'{}'", text.replace('\'', "\\'"))),
+                }
+                .map_err(FollowError::DelimiterText)?;
+                Self::delimiter(&bytes)
+                    .map(Some)
+                    .map_err(FollowError::Delimiter)
+            }
+            (None, None) => Ok(None),
+        }
+    }
+}
+
+/// Why a framing stopped before the end of a side's bytes (besides the
+/// codec's own errors).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+enum StopError {
+    #[error(
+        "{len} bytes after byte {at} are missing (frame {frame} acknowledged them, but the capture never held them): past them no message boundary can be found"
+    )]
+    Missing { len: usize, at: usize, frame: usize },
+    #[error(
+        "{len} bytes after byte {at} are missing (the capture's snapshot length cut frame {frame}): past them no message boundary can be found"
+    )]
+    Cut { len: usize, at: usize, frame: usize },
+}
+
 /// A chunk with its bytes, for reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChunkReport {
@@ -699,17 +767,15 @@ impl Follow {
         if let Some(gap) = gap
             && out.stopped.is_none()
         {
+            let (len, at, frame) = (gap.len, whole, gap.frame);
             let why = match gap.kind {
-                ChunkKind::Cut => "the capture cut frame",
-                _ => "the capture has no frame with them, found at frame",
+                ChunkKind::Cut => StopError::Cut { len, at, frame },
+                _ => StopError::Missing { len, at, frame },
             };
-            out.stopped = Some(format!(
-                "{} bytes after byte {whole} are missing ({why} {}): past them no message boundary can be found",
-                gap.len, gap.frame
-            ));
+            out.stopped = Some(why.to_string());
         }
         // A frame whose bytes went into two messages joined them.
-        let mut seen: HashMap<usize, usize> = HashMap::new();
+        let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
         for m in &out.messages {
             for &frame in &m.frames {
                 *seen.entry(frame).or_default() += 1;
