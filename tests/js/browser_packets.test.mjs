@@ -628,6 +628,7 @@ test("the dissector follows a capture's TCP stream as tshark does, and shows the
   ]);
   assert.match(messages[1][4], /粘包/);
   assert.match(await page.locator("#follow-out").textContent(), /The server's last 2 bytes are not a whole message/);
+  if (process.env.NETLAB_SCREENSHOTS) await page.locator("#dissect-follow").screenshot({ path: path.join(ROOT, "docs/img/follow.png") });
   // A frame's button opens it in the dissector.
   await page.click('#follow-messages tbody tr:nth-child(2) button:has-text("4")');
   assert.equal(await page.getAttribute('#dissect-frames tr[data-frame="3"] button', "aria-pressed"), "true");

@@ -152,7 +152,7 @@ function report(r, pick) {
         h("td", { text: side(m.side) }),
         h("td", { text: String(msg.number) }),
         h("td", { class: "bytes", text: shown(bytesOf(msg.body_hex)) }),
-        h("td", {}, ...msg.frames.flatMap((f, i) => (i ? [", ", frameButton(f)] : [frameButton(f)]))),
+        h("td", { class: "frames" }, ...msg.frames.flatMap((f, i) => (i ? [", ", frameButton(f)] : [frameButton(f)]))),
         h("td", { text: msg.shares_segment ? t("follow.shared") : "" }),
       ),
     ),
