@@ -418,7 +418,9 @@ pub fn follow(link_type: u32, records: &[Record], index: usize) -> Result<Follow
             r.next = Some(next.wrapping_add(len));
             push_data(&mut f, side, seg.frame, data, repeated, false);
             // Bytes the capture cut off the end of this segment.
-            let cut = usize::try_from(len).unwrap_or(usize::MAX) - data.len();
+            let cut = usize::try_from(len)
+                .unwrap_or(usize::MAX)
+                .saturating_sub(data.len());
             if cut > 0 {
                 push_gap(&mut f, side, seg.frame, ChunkKind::Cut, cut);
             }
@@ -728,6 +730,15 @@ impl Follow {
             leftover: 0,
             stopped: None,
         };
+        // The data chunks in stream order, and the first that can still
+        // hold bytes of the next message: messages come in order, so each
+        // chunk is passed over once.
+        let pieces: Vec<&Chunk> = chunks
+            .iter()
+            .copied()
+            .filter(|c| c.kind == ChunkKind::Data)
+            .collect();
+        let mut first = 0;
         let mut at = 0;
         while at < whole {
             let rest = data.get(at..whole).unwrap_or_default();
@@ -745,7 +756,7 @@ impl Follow {
             };
             match found {
                 Ok(Some((body, used))) => {
-                    let frames = frames_in(&chunks, at, at + used);
+                    let frames = frames_in(&pieces, &mut first, at, at + used);
                     out.messages.push(Message {
                         number: out.messages.len() + 1,
                         offset: at,
@@ -788,11 +799,22 @@ impl Follow {
     }
 }
 
-/// The frames of the data chunks that overlap `start..end`.
-fn frames_in(chunks: &[&Chunk], start: usize, end: usize) -> Vec<usize> {
+/// The frames of the data chunks (in stream order) that overlap
+/// `start..end`, looking from `first`, which moves past the chunks that
+/// end before `end` (no later message can touch them).
+fn frames_in(pieces: &[&Chunk], first: &mut usize, start: usize, end: usize) -> Vec<usize> {
     let mut frames: Vec<usize> = Vec::new();
-    for c in chunks.iter().filter(|c| c.kind == ChunkKind::Data) {
-        if c.offset < end && start < c.offset + c.len && frames.last() != Some(&c.frame) {
+    while pieces
+        .get(*first)
+        .is_some_and(|c| c.offset + c.len <= start)
+    {
+        *first += 1;
+    }
+    for c in pieces.iter().skip(*first) {
+        if c.offset >= end {
+            break;
+        }
+        if frames.last() != Some(&c.frame) {
             frames.push(c.frame);
         }
     }
@@ -874,6 +896,53 @@ mod test {
                     let end = next[side.index()] as usize;
                     prop_assert_eq!(data, &truth[..end]);
                 }
+            }
+        }
+
+        /// Messages framed by the seeds' length prefix, cut into segments
+        /// anywhere: each comes back whole, made of the frames whose
+        /// bytes overlap it, and marked as sharing when one of those also
+        /// carries another message.
+        #[test]
+        fn messages_know_their_frames(
+            lens in prop::collection::vec(0usize..20, 1..8),
+            cuts in prop::collection::vec(1u32..30, 1..12),
+        ) {
+            let codec = crate::framing::LengthPrefix::seed();
+            let bodies: Vec<Vec<u8>> = lens.iter().enumerate().map(|(i, &n)| vec![b'a' + i as u8; n]).collect();
+            let mut wire = Vec::new();
+            let mut spans = Vec::new();
+            for b in &bodies {
+                let start = wire.len();
+                wire.extend(codec.frame(b).unwrap());
+                spans.push(start..wire.len());
+            }
+            let streams = [wire.clone(), Vec::new()];
+            let mut records = Vec::new();
+            let mut segments = Vec::new();
+            let mut at = 0u32;
+            let mut cut = cuts.iter().cycle();
+            while (at as usize) < wire.len() {
+                let len = (*cut.next().unwrap()).min(wire.len() as u32 - at);
+                records.push(Record::new(0, frame(0, at, len, None, &streams[0])));
+                segments.push(at as usize..(at + len) as usize);
+                at += len;
+            }
+            let f = follow(1, &records, 0).unwrap();
+            prop_assert_eq!(f.data(Side::Client), &wire[..]);
+            let m = f.messages(Side::Client, &Framing::LengthPrefix(codec));
+            prop_assert_eq!(m.messages.len(), bodies.len());
+            let owners = |frame: usize| spans.iter().filter(|s| {
+                let seg = &segments[frame - 1];
+                s.start < seg.end && seg.start < s.end
+            }).count();
+            for (msg, (body, span)) in m.messages.iter().zip(bodies.iter().zip(&spans)) {
+                prop_assert_eq!(&msg.body, body);
+                let frames: Vec<usize> = (1..=segments.len())
+                    .filter(|&i| span.start < segments[i - 1].end && segments[i - 1].start < span.end)
+                    .collect();
+                prop_assert_eq!(&msg.frames, &frames);
+                prop_assert_eq!(msg.shares_segment, frames.iter().any(|&i| owners(i) > 1));
             }
         }
     }
