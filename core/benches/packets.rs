@@ -342,9 +342,47 @@ fn parse<M: Measurement>(c: &mut Criterion<M>) {
     group.finish();
 }
 
+/// Following a TCP stream: a capture of one connection, 1,000 segments of
+/// 100 bytes from the client, each acknowledged by the server (2,000
+/// frames), as the Dissector's follow section reads it.
+fn follow_stream<M: Measurement>(c: &mut Criterion<M>) {
+    use netlab_core::packet::encap::{EncapSpec, encapsulate};
+    use netlab_core::packet::follow::{self, Framing, Side};
+    use netlab_core::packet::pcap::Record;
+    use netlab_core::packet::tcp::TcpFlags;
+
+    let (client, server) = ("10.0.0.1:50000", "10.0.0.2:8001");
+    let mut records = Vec::new();
+    for i in 0..1000i64 {
+        let payload = vec![b'a' + (i % 26) as u8; 100];
+        let mut data = EncapSpec::tcp(client.parse().unwrap(), server.parse().unwrap(), &payload);
+        data.seq = Some(1 + i * 100);
+        data.ack = Some(1);
+        records.push(Record::new(0, encapsulate(&data).unwrap().frame));
+        let mut ack = EncapSpec::tcp(server.parse().unwrap(), client.parse().unwrap(), b"");
+        ack.seq = Some(1);
+        ack.ack = Some(1 + (i + 1) * 100);
+        ack.flags = Some(TcpFlags::ACK);
+        records.push(Record::new(0, encapsulate(&ack).unwrap().frame));
+    }
+    let framing = Framing::delimiter(b"\n").unwrap();
+    let mut group = c.benchmark_group("follow");
+    group.throughput(Throughput::Elements(records.len() as u64));
+    group.sample_size(20);
+    group.bench_function("2000 frames: streams, then follow and messages", |b| {
+        b.iter(|| {
+            let streams = follow::streams(1, black_box(&records));
+            let f = follow::follow(1, &records, streams[0].index).unwrap();
+            black_box(f.messages(Side::Client, &framing))
+        })
+    });
+    group.finish();
+}
+
 fn benches<M: Measurement>(mut c: Criterion<M>) {
     build(&mut c);
     parse(&mut c);
+    follow_stream(&mut c);
     c.final_summary();
 }
 

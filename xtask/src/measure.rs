@@ -720,6 +720,31 @@ fn packets(quick: bool) -> Result<Section> {
         }
         rows.push(row);
     }
+    // Following a TCP stream: each frame is located by the annotated
+    // dissector, so its rate is near that one's.
+    let follow = get(&r, "follow/2000 frames: streams, then follow and messages")?;
+    let (_, p25, p75, min, max) = follow.scaled(|ns| 1e9 / ns);
+    rows.push(Row {
+        what: "follow a TCP stream of a 2,000-frame capture (1,000 segments of 100 bytes and their ACKs): \
+               `streams`, `follow`, `messages` by a delimiter, as `netlab follow` and the Dissector do"
+            .into(),
+        ours: format!(
+            "{} frames/s ({} a frame)",
+            per_second(1e9 / follow.item()),
+            dur(follow.item())
+        ),
+        peer: "–".into(),
+        ratio: "–".into(),
+        spread: format!(
+            "netlab IQR {}–{}, range {}–{}",
+            per_second(p75),
+            per_second(p25),
+            per_second(max),
+            per_second(min)
+        ),
+        target: "– (netlab's own; every frame goes through the annotated dissector twice: once to list the streams, once to follow)".into(),
+        met: None,
+    });
     let note = "`NETLAB_CPU_TIME=1 cargo bench -p netlab-core --bench packets` (core/benches/packets.rs): one frame \
                 of 14 + 20 + 20 + 1,460 bytes (a 1,500-byte IP packet). Building writes the whole frame into a \
                 buffer reused across iterations (netlab: a `[u8; 1514]`; etherparse: a `Vec` cleared each time), \
