@@ -197,7 +197,9 @@ export const ERRORS_ZH = {
   "{layer}: {what} (byte {offset}); the rest is shown as data": "{layer}：{what}（第 {offset} 字节）；其余部分按数据显示",
 
   // packet/follow.rs
-  "the capture has no TCP stream {index} (it has {count})": "抓包里没有第 {index} 号 TCP 流（共有 {count} 个）",
+  "the capture has no {protocol} stream {index} (it has {count})": "抓包里没有第 {index} 号 {protocol} 流（共有 {count} 个）",
+  "UDP keeps message boundaries: each datagram is one message, what one recvfrom() returns, so it needs no length prefix or delimiter":
+    "UDP 保留消息边界：每个数据报就是一条消息，也就是一次 recvfrom() 收到的内容，所以不需要长度前缀或分隔符",
   "give a length prefix or a delimiter, not both": "长度前缀和分隔符只能给一个，不能同时给",
   "length prefix: {0}": "长度前缀：{0}",
   "delimiter: {0}": "分隔符：{0}",

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use netlab_core::packet::dissect::dissect_captured;
 use netlab_core::packet::field::py_bytes;
 use netlab_core::packet::follow::{
-    self, ChunkKind, FollowError, Framing, Messages, Report, Side, Stream,
+    self, ChunkKind, FollowError, Framing, Messages, Report, Side, Stream, Transport,
 };
 use netlab_core::packet::hex::parse_hex;
 use netlab_core::packet::pcap;
@@ -24,9 +24,13 @@ pub struct Args {
     #[arg(value_name = "FILE")]
     pcap: PathBuf,
     /// The stream to follow (tshark's tcp.stream number, from 0); without
-    /// it, the capture's TCP streams are listed.
+    /// it, the capture's TCP and UDP streams are listed.
     #[arg(long, value_name = "N")]
     stream: Option<usize>,
+    /// Follow UDP stream N (tshark's udp.stream) instead: its datagrams,
+    /// each one message.
+    #[arg(long, requires = "stream")]
+    udp: bool,
     /// Cut each side's bytes into messages behind a struct length header:
     /// 'i' as the seeds' struct.pack('i', len), or '!I', '>H'…
     #[arg(
@@ -58,15 +62,24 @@ pub fn run(args: &Args, out: &Output) -> Result<ExitCode, String> {
     let framing = framing(args)?;
     let code = match args.stream {
         None => {
-            let streams = Streams {
-                streams: follow::streams(capture.link_type, &capture.records),
-            };
-            out.result(&streams, render_streams)
+            let mut streams = follow::streams(capture.link_type, &capture.records);
+            streams.extend(follow::udp_streams(capture.link_type, &capture.records));
+            out.result(&Streams { streams }, render_streams)
         }
         Some(index) => {
-            let report =
-                follow::report(capture.link_type, &capture.records, index, framing.as_ref())
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
+            let protocol = if args.udp {
+                Transport::Udp
+            } else {
+                Transport::Tcp
+            };
+            let report = follow::report(
+                capture.link_type,
+                &capture.records,
+                protocol,
+                index,
+                framing.as_ref(),
+            )
+            .map_err(|e| format!("{}: {e}", path.display()))?;
             out.result(&report, render_report)
         }
     };
@@ -121,13 +134,14 @@ fn plural(n: u64, one: &str) -> String {
 
 fn render_streams(s: &Streams) -> String {
     if s.streams.is_empty() {
-        return "No TCP stream in this capture.".to_owned();
+        return "No TCP or UDP stream in this capture.".to_owned();
     }
     let mut text = String::new();
     for stream in &s.streams {
         let _ = writeln!(
             text,
-            "Stream {}: {} → {}, {}, client sent {}, server {}{}",
+            "{} stream {}: {} → {}, {}, client sent {}, server {}{}",
+            stream.protocol,
             stream.index,
             stream.client,
             stream.server,
@@ -137,7 +151,7 @@ fn render_streams(s: &Streams) -> String {
             flags(stream),
         );
     }
-    text.push_str("\nFollow one with --stream N (and cut it into messages with --length-prefix i or --delimiter '\\n').");
+    text.push_str("\nFollow a TCP stream with --stream N (and cut it into messages with --length-prefix i or --delimiter '\\n'), a UDP one with --udp --stream N.");
     text
 }
 
@@ -151,7 +165,8 @@ fn side_name(side: Side) -> &'static str {
 fn render_report(r: &Report) -> String {
     let s = &r.stream;
     let mut text = format!(
-        "TCP stream {}: client {} ⇄ server {}{}\n\n",
+        "{} stream {}: client {} ⇄ server {}{}\n\n",
+        s.protocol,
         s.index,
         s.client,
         s.server,
@@ -213,6 +228,12 @@ fn render_report(r: &Report) -> String {
         plural(server.len() as u64, "byte"),
         py_bytes(&server)
     );
+    if s.protocol == Transport::Udp {
+        text.push_str(
+            "\nUDP keeps message boundaries: each datagram above is what one recvfrom() returns.\n",
+        );
+        return text;
+    }
     if r.messages.is_empty() {
         text.push_str(
             "\nTCP keeps no message boundaries: a recv() may return any cut of these bytes. \

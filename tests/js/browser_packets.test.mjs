@@ -609,7 +609,7 @@ test("the dissector follows a capture's TCP stream as tshark does, and shows the
   await page.setInputFiles("#dissect-file", file);
   await page.waitForSelector("#follow-chunks tbody tr");
   assert.equal(await page.locator("#follow-stream option").count(), 1);
-  assert.match(await page.locator("#follow-stream option").textContent(), /^0: 127\.0\.0\.1:53000 → 127\.0\.0\.1:8001 \(6 frames\)$/);
+  assert.match(await page.locator("#follow-stream option").textContent(), /^TCP 0: 127\.0\.0\.1:53000 → 127\.0\.0\.1:8001 \(6 frames\)$/);
   // The page's rows are tshark's chunks, in its order, as Python bytes.
   const rows = await page.locator("#follow-chunks tbody tr").evaluateAll((trs) => trs.map((tr) => [tr.className.replace("follow-", ""), tr.querySelector("td.bytes")?.textContent ?? ""]));
   assert.deepEqual(rows.map(([side]) => side), followed.map(([side]) => side));
@@ -644,9 +644,22 @@ test("the dissector follows a capture's TCP stream as tshark does, and shows the
   // In Chinese, and the capture stays open.
   await page.selectOption("#lang", "zh");
   await page.waitForSelector("#follow-chunks tbody tr");
-  assert.equal(await page.locator("#follow-title").textContent(), "跟踪 TCP 流");
+  assert.equal(await page.locator("#follow-title").textContent(), "跟踪 TCP 或 UDP 流");
   assert.deepEqual(await texts(page, "#follow-chunks tbody td:nth-child(2)"), ["客户端", "客户端", "服务端"]);
   assert.match(await page.locator("#follow-chunks tbody tr:nth-child(2)").textContent(), /乱序到达/);
+  await page.selectOption("#lang", "en");
+  // A UDP chat (seed 004): its datagrams, each one message; no framing to choose.
+  const a = { src: "192.168.1.10", dst: "192.168.1.20", src_port: 50000, dst_port: 8080 };
+  const b = { src: "192.168.1.20", dst: "192.168.1.10", src_port: 8080, dst_port: 50000 };
+  const chat = [["hello", a], ["hi", b], ["bye", a]].map(([text, ends]) => wasm.encapsulate({ proto: "udp", ...ends, payload: text }).bytes);
+  const udpFile = path.join(dir, "chat.pcap");
+  writeFileSync(udpFile, wasm.toPcap(chat.map((bytes, i) => ({ bytes, time_us: 1_700_000_000_000_000 + i * 1000 }))));
+  await page.setInputFiles("#dissect-file", udpFile);
+  await page.waitForSelector("#follow-messages tbody tr");
+  assert.match(await page.locator("#follow-stream option").textContent(), /^UDP 0: 192\.168\.1\.10:50000 → 192\.168\.1\.20:8080 \(3 frames\)$/);
+  assert.equal(await page.isVisible("#follow-framing"), false);
+  assert.deepEqual(await texts(page, "#follow-messages tbody td:nth-child(3)"), ["b'hello'", "b'bye'", "b'hi'"]);
+  assert.match(await page.locator("#follow-out").textContent(), /UDP keeps message boundaries/);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -322,4 +322,19 @@ test("tcpStreams and followTcp follow a capture as `netlab follow` does", async 
   assert.throws(() => wasm.followTcp(frames, 0, { length_prefix: "i", delimiter: "\\n" }), /give a length prefix or a delimiter, not both/);
   assert.throws(() => wasm.followTcp(frames, -1), /stream must be a whole number/);
   assert.throws(() => wasm.followTcp("x", 0), /frames must be an array/);
+
+  // UDP: seed 004's chat, each datagram one message.
+  const a = { src: "192.168.1.10", dst: "192.168.1.20", src_port: 50000, dst_port: 8080 };
+  const b = { src: "192.168.1.20", dst: "192.168.1.10", src_port: 8080, dst_port: 50000 };
+  const chat = [["你好", a], ["hi", b], ["bye", a]].map(([text, ends]) => wasm.encapsulate({ proto: "udp", ...ends, payload: text }).bytes);
+  const udpFile = path.join(dir, "chat.pcap");
+  writeFileSync(udpFile, wasm.toPcap(chat.map((bytes, i) => ({ bytes, time_us: 1_700_000_000_000_000 + i }))));
+  const listed = cli("follow", udpFile).json.streams;
+  assert.deepEqual(wasm.udpStreams(chat), listed.filter((s) => s.protocol === "udp"));
+  assert.deepEqual(wasm.tcpStreams(chat), []);
+  const udp = wasm.followUdp(chat, 0);
+  assert.deepEqual(udp, cli("follow", udpFile, "--udp", "--stream", "0").json);
+  assert.deepEqual(udp.messages.map((m) => m.messages.map((x) => Buffer.from(x.body_hex, "hex").toString())), [["你好", "bye"], ["hi"]]);
+  assert.throws(() => wasm.followUdp(chat, 0, { delimiter: "\\n" }), /UDP keeps message boundaries/);
+  assert.throws(() => wasm.followUdp(chat, 1), /the capture has no UDP stream 1 \(it has 1\)/);
 });

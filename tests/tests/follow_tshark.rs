@@ -14,8 +14,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use netlab_core::framing::{Delimited, LengthPrefix};
 use netlab_core::mac::MacAddr;
 use netlab_core::packet::checksum::PseudoHeader;
+use netlab_core::packet::encap::{EncapSpec, encapsulate};
 use netlab_core::packet::ethernet::{self, EtherType};
-use netlab_core::packet::follow::{self, ChunkKind, Framing, Side};
+use netlab_core::packet::follow::{self, ChunkKind, Framing, Side, Transport};
 use netlab_core::packet::ipv4::{self, IpProtocol};
 use netlab_core::packet::pcap::{self, Record};
 use netlab_core::packet::tcp::{self, TcpFlags};
@@ -203,7 +204,7 @@ fn unhex(s: &str) -> Vec<u8> {
 /// Runs `tshark -z follow,tcp,raw,N` for each stream (one run each: with
 /// several `-z follow` in one run, tshark 4.0 mixes up streams that reuse
 /// the same addresses and ports).
-fn tshark_follow(path: &Path, count: usize) -> Vec<(String, String, Printed)> {
+fn tshark_follow(path: &Path, proto: &str, count: usize) -> Vec<(String, String, Printed)> {
     let file = path.to_str().unwrap();
     let mut text = String::new();
     for n in 0..count {
@@ -212,7 +213,7 @@ fn tshark_follow(path: &Path, count: usize) -> Vec<(String, String, Printed)> {
             file,
             "-q",
             "-z",
-            &format!("follow,tcp,raw,{n}"),
+            &format!("follow,{proto},raw,{n}"),
         ]));
     }
     let mut blocks = Vec::new();
@@ -275,6 +276,15 @@ fn check(name: &str, link_type: u32, frames: &[Vec<u8>]) -> Vec<follow::Follow> 
 /// Requires netlab's streams and follows of the capture at `path` to be
 /// tshark's.
 fn check_file(name: &str, path: &Path) -> Vec<follow::Follow> {
+    check_file_of(name, path, Transport::Tcp)
+}
+
+/// [`check_file`] for TCP or UDP streams.
+fn check_file_of(name: &str, path: &Path, protocol: Transport) -> Vec<follow::Follow> {
+    let proto = match protocol {
+        Transport::Tcp => "tcp",
+        Transport::Udp => "udp",
+    };
     let capture = pcap::read_any(&std::fs::read(path).unwrap()).unwrap();
     let (link_type, records) = (capture.link_type, capture.records);
 
@@ -285,21 +295,24 @@ fn check_file(name: &str, path: &Path) -> Vec<follow::Follow> {
         "-T",
         "fields",
         "-e",
-        "tcp.stream",
+        &format!("{proto}.stream"),
     ])
     .lines()
     .map(|l| l.trim().parse().ok())
     .collect();
-    let streams = follow::streams(link_type, &records);
+    let streams = match protocol {
+        Transport::Tcp => follow::streams(link_type, &records),
+        Transport::Udp => follow::udp_streams(link_type, &records),
+    };
     let mut ours = vec![None; records.len()];
     for s in &streams {
         for &f in &s.frames {
             ours[f - 1] = Some(s.index);
         }
     }
-    assert_eq!(ours, theirs, "{name}: tcp.stream of each frame");
+    assert_eq!(ours, theirs, "{name}: {proto}.stream of each frame");
 
-    let blocks = tshark_follow(path, streams.len());
+    let blocks = tshark_follow(path, proto, streams.len());
     assert_eq!(
         blocks.len(),
         streams.len(),
@@ -307,7 +320,10 @@ fn check_file(name: &str, path: &Path) -> Vec<follow::Follow> {
     );
     let mut follows = Vec::new();
     for (s, (node0, node1, printed)) in streams.iter().zip(blocks) {
-        let f = follow::follow(link_type, &records, s.index).unwrap();
+        let f = match protocol {
+            Transport::Tcp => follow::follow(link_type, &records, s.index).unwrap(),
+            Transport::Udp => follow::follow_udp(link_type, &records, s.index).unwrap(),
+        };
         assert_eq!(
             (node(s.client), node(s.server)),
             (node0, node1),
@@ -452,7 +468,7 @@ fn cut_segments_follow_as_tshark() {
         })
         .collect();
     std::fs::write(&path, pcap::write(&records).unwrap()).unwrap();
-    let printed = &tshark_follow(&path, 1)[0].2;
+    let printed = &tshark_follow(&path, "tcp", 1)[0].2;
     let f = follow::follow(1, &records, 0).unwrap();
     assert_eq!(
         printed,
@@ -741,5 +757,88 @@ fn the_cli_lists_follows_and_refuses_as_it_should() {
         String::from_utf8(out.stderr)
             .unwrap()
             .contains("--length-prefix: the header format \"ii\" must hold exactly one integer")
+    );
+}
+
+#[test]
+fn udp_conversations_follow_as_tshark() {
+    // Seed 004's chat: datagrams both ways, a second conversation between,
+    // an empty datagram, and one the snapshot length cut.
+    let udp = |src: &str, dst: &str, payload: &[u8]| {
+        let spec = EncapSpec::udp(src.parse().unwrap(), dst.parse().unwrap(), payload);
+        encapsulate(&spec).unwrap().frame
+    };
+    let (a, b, c) = (
+        "192.168.1.10:50000",
+        "192.168.1.20:8080",
+        "192.168.1.30:50001",
+    );
+    let mut frames = [
+        udp(a, b, "你好".as_bytes()),
+        udp(b, a, b"hi"),
+        udp(c, b, b"other"),
+        udp(a, b, b""),
+        udp(a, b, b"two"),
+        udp(a, b, b"three"),
+        udp(b, a, &[b'x'; 40]),
+    ];
+    frames[6].truncate(14 + 20 + 8 + 10);
+    let dir = TempDir::new();
+    let path = dir.0.join("udp.pcap");
+    let records: Vec<Record> = frames
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut r = Record::new(i as u64, f.clone());
+            if i == 6 {
+                r.original_len = 14 + 20 + 8 + 40;
+            }
+            r
+        })
+        .collect();
+    std::fs::write(&path, pcap::write(&records).unwrap()).unwrap();
+    let f = check_file_of("udp", &path, Transport::Udp);
+    assert_eq!(f.len(), 2);
+    assert_eq!(f[0].data(Side::Client), "你好twothree".as_bytes());
+    let m = f[0].datagrams(Side::Client);
+    let bodies: Vec<&[u8]> = m.messages.iter().map(|m| m.body.as_slice()).collect();
+    assert_eq!(bodies, ["你好".as_bytes(), b"two", b"three"]);
+    let kinds: Vec<(ChunkKind, usize)> = f[0]
+        .chunks
+        .iter()
+        .filter(|c| c.side == Side::Server)
+        .map(|c| (c.kind, c.len))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (ChunkKind::Data, 2),
+            (ChunkKind::Data, 10),
+            (ChunkKind::Cut, 30)
+        ]
+    );
+
+    // The CLI: both kinds listed, a UDP stream followed, framing refused.
+    let file = path.to_str().unwrap();
+    let (code, json) = netlab_json(&["follow", file]);
+    assert_eq!(code, 0);
+    assert_eq!(json["streams"][0]["protocol"], "udp");
+    let (code, json) = netlab_json(&["follow", file, "--udp", "--stream", "0"]);
+    assert_eq!(code, 0);
+    assert_eq!(json["messages"][0]["messages"][2]["body_hex"], "7468726565");
+    let out = netlab(&[
+        "follow",
+        file,
+        "--udp",
+        "--stream",
+        "0",
+        "--length-prefix",
+        "i",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("UDP keeps message boundaries")
     );
 }

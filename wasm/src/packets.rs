@@ -4,7 +4,7 @@
 use js_sys::{Array, Date, Reflect, Uint8Array};
 use netlab_core::packet::dissect::dissect_captured;
 use netlab_core::packet::encap::{EncapSpec, encapsulate as build};
-use netlab_core::packet::follow::{self, Framing};
+use netlab_core::packet::follow::{self, Framing, Transport};
 use netlab_core::packet::hex::{parse_bytes, parse_hex};
 use netlab_core::packet::pcap::{self, Format, LINKTYPE_ETHERNET, Record};
 use netlab_core::packet::pcapng;
@@ -122,8 +122,9 @@ export interface CapturedFrame {
   comment: string | null;
 }
 
-/** One TCP connection of a capture, numbered as tshark's `tcp.stream`. */
-export interface TcpStream {
+/** One TCP connection (or UDP conversation) of a capture, numbered as tshark's `tcp.stream` (`udp.stream`). */
+export interface CaptureStream {
+  protocol: "tcp" | "udp";
   index: number;
   /** The side that sent the stream's first packet, "127.0.0.1:53000" ("[::1]:53000" for IPv6). */
   client: string;
@@ -169,13 +170,13 @@ export interface FollowMessages {
   stopped: string | null;
 }
 
-/** A followed TCP stream: `netlab follow FILE --stream N`. */
+/** A followed stream: `netlab follow FILE [--udp] --stream N`. */
 export interface FollowReport {
-  stream: TcpStream;
+  stream: CaptureStream;
   chunks: FollowChunk[];
   client_hex: string;
   server_hex: string;
-  /** With a framing: the client's messages, then the server's. */
+  /** TCP with a framing: the messages it finds; UDP: the datagrams. The client's, then the server's. */
   messages: FollowMessages[];
 }
 
@@ -398,7 +399,7 @@ pub fn read_capture(
 /// The TCP streams of a capture's frames (`readCapture`'s `frames`, or any
 /// `CaptureFrame[]`), numbered as tshark's `tcp.stream`: `netlab follow
 /// FILE`. `linkType` as for `dissect`.
-#[wasm_bindgen(js_name = tcpStreams, unchecked_return_type = "TcpStream[]")]
+#[wasm_bindgen(js_name = tcpStreams, unchecked_return_type = "CaptureStream[]")]
 pub fn tcp_streams(
     #[wasm_bindgen(unchecked_param_type = "CaptureFrame[]")] frames: JsValue,
     #[wasm_bindgen(js_name = linkType, unchecked_optional_param_type = "number")] link_type: Option<
@@ -407,6 +408,19 @@ pub fn tcp_streams(
 ) -> Result<JsValue, JsError> {
     let link_type = link_type_of(link_type.as_ref(), "linkType")?;
     to_js(&follow::streams(link_type, &records_of(&frames)?))
+}
+
+/// The UDP conversations of a capture's frames, numbered as tshark's
+/// `udp.stream`: the UDP half of `netlab follow FILE`.
+#[wasm_bindgen(js_name = udpStreams, unchecked_return_type = "CaptureStream[]")]
+pub fn udp_streams(
+    #[wasm_bindgen(unchecked_param_type = "CaptureFrame[]")] frames: JsValue,
+    #[wasm_bindgen(js_name = linkType, unchecked_optional_param_type = "number")] link_type: Option<
+        JsValue,
+    >,
+) -> Result<JsValue, JsError> {
+    let link_type = link_type_of(link_type.as_ref(), "linkType")?;
+    to_js(&follow::udp_streams(link_type, &records_of(&frames)?))
 }
 
 /// Stream `stream` of the frames followed, as Wireshark's Follow TCP
@@ -421,6 +435,29 @@ pub fn follow_tcp(
         unchecked_optional_param_type = "{link_type?: number, length_prefix?: string, delimiter?: string}"
     )]
     options: Option<JsValue>,
+) -> Result<JsValue, JsError> {
+    follow_any(&frames, stream, options, Transport::Tcp)
+}
+
+/// UDP conversation `stream` followed: its datagrams in capture order, each
+/// one message (`messages` lists them): `netlab follow FILE --udp --stream
+/// N`. `options` `{link_type?}`.
+#[wasm_bindgen(js_name = followUdp, unchecked_return_type = "FollowReport")]
+pub fn follow_udp(
+    #[wasm_bindgen(unchecked_param_type = "CaptureFrame[]")] frames: JsValue,
+    stream: f64,
+    #[wasm_bindgen(unchecked_optional_param_type = "{link_type?: number}")] options: Option<
+        JsValue,
+    >,
+) -> Result<JsValue, JsError> {
+    follow_any(&frames, stream, options, Transport::Udp)
+}
+
+fn follow_any(
+    frames: &JsValue,
+    stream: f64,
+    options: Option<JsValue>,
+    protocol: Transport,
 ) -> Result<JsValue, JsError> {
     if stream.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&stream) {
         return Err(JsError::new("stream must be a whole number, 0 or more"));
@@ -453,16 +490,17 @@ pub fn follow_tcp(
         text("length_prefix")?.as_deref(),
         text("delimiter")?.as_deref(),
     )?;
-    let records = records_of(&frames)?;
+    let records = records_of(frames)?;
     to_js(&follow::report(
         link_type,
         &records,
+        protocol,
         stream as usize,
         framing.as_ref(),
     )?)
 }
 
-/// The frames of `tcpStreams` and `followTcp` as records.
+/// The frames of `tcpStreams`, `followTcp` and their UDP twins as records.
 fn records_of(frames: &JsValue) -> Result<Vec<Record>, JsError> {
     let frames = array_arg(
         frames,

@@ -6,18 +6,18 @@
 // (`tcpStreams`, `followTcp`, the same as `netlab follow`); this module
 // only shows.
 // @ts-check
-import { tcpStreams, followTcp, parseHex } from "../pkg/netlab_wasm.js";
+import { tcpStreams, udpStreams, followTcp, followUdp, parseHex } from "../pkg/netlab_wasm.js";
 import { t } from "../i18n.js";
 import { h, textField, selectField, showError, attempt, scrollBox, truncated, LIMITS } from "../ui.js";
 import { pyBytes } from "../python.js";
 import { pageError } from "../i18n-errors.js";
 
 /** @typedef {import("../pkg/netlab_wasm.js").CaptureFile} CaptureFile */
-/** @typedef {import("../pkg/netlab_wasm.js").TcpStream} TcpStream */
+/** @typedef {import("../pkg/netlab_wasm.js").CaptureStream} CaptureStream */
 /** @typedef {import("../pkg/netlab_wasm.js").FollowReport} FollowReport */
 
 /**
- * The follow section for `capture`, or null when it holds no TCP stream.
+ * The follow section for `capture`, or null when it holds no TCP or UDP stream.
  * `pick(i)` opens frame i (from 0) in the dissector.
  * @param {CaptureFile} capture
  * @param {(i: number) => void} pick
@@ -25,13 +25,18 @@ import { pageError } from "../i18n-errors.js";
  */
 export function followSection(capture, pick) {
   const frames = capture.frames.map((f) => f.bytes);
-  const streams = /** @type {TcpStream[]} */ (tcpStreams(frames, capture.link_type));
+  const streams = [
+    .../** @type {CaptureStream[]} */ (tcpStreams(frames, capture.link_type)),
+    .../** @type {CaptureStream[]} */ (udpStreams(frames, capture.link_type)),
+  ];
   if (streams.length === 0) return null;
 
   const stream = selectField({
     id: "follow-stream",
     label: t("follow.stream"),
-    options: streams.slice(0, LIMITS.rows).map((s) => [String(s.index), t("follow.stream_option", { n: s.index, client: s.client, server: s.server, frames: s.frames.length })]),
+    options: streams
+      .slice(0, LIMITS.rows)
+      .map((s) => [`${s.protocol}:${s.index}`, t("follow.stream_option", { protocol: s.protocol.toUpperCase(), n: s.index, client: s.client, server: s.server, frames: s.frames.length })]),
   });
   const framing = selectField({
     id: "follow-framing",
@@ -58,7 +63,11 @@ export function followSection(capture, pick) {
   );
 
   function render() {
-    const how = framing.select.value;
+    const [protocol, index] = stream.select.value.split(":");
+    const udp = protocol === "udp";
+    // UDP keeps its boundaries: no framing to choose.
+    framing.wrap.hidden = udp;
+    const how = udp ? "" : framing.select.value;
     format.wrap.hidden = how !== "length_prefix";
     delimiter.wrap.hidden = how !== "delimiter";
     /** @type {{link_type: number, length_prefix?: string, delimiter?: string}} */
@@ -66,7 +75,7 @@ export function followSection(capture, pick) {
     if (how === "length_prefix") options.length_prefix = format.input.value;
     if (how === "delimiter") options.delimiter = delimiter.input.value;
     const input = how === "length_prefix" ? format : how === "delimiter" ? delimiter : null;
-    const got = attempt(() => /** @type {FollowReport} */ (followTcp(frames, Number(stream.select.value), options)));
+    const got = attempt(() => /** @type {FollowReport} */ ((udp ? followUdp : followTcp)(frames, Number(index), options)));
     for (const field of [format, delimiter]) showError(field.error, field === input ? (got.err ?? null) : null, field.input);
     if (!got.ok) {
       out.replaceChildren();
@@ -144,6 +153,7 @@ function report(r, pick) {
     parts.push(h("p", { class: "hint", text: t("follow.no_boundaries") }));
     return parts;
   }
+  if (r.stream.protocol === "udp") parts.push(h("p", { class: "hint", text: t("follow.udp_boundaries") }));
   const list = r.messages.flatMap((m) =>
     m.messages.map((msg) =>
       h(

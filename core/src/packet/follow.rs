@@ -58,7 +58,7 @@ use super::field::hex;
 use super::hex::{HexError, parse_bytes, parse_hex};
 use super::layer::Protocol;
 use super::pcap::Record;
-use super::{ipv4, ipv6, tcp};
+use super::{ipv4, ipv6, tcp, udp};
 use crate::framing::{
     DEFAULT_MAX_FRAME, DEFAULT_MAX_LINE, Decoder, Delimited, FramingError, LengthPrefix,
 };
@@ -99,6 +99,25 @@ impl fmt::Display for Side {
     }
 }
 
+/// The transport a stream runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    /// A byte stream: no message boundaries (粘包 is possible).
+    Tcp,
+    /// Datagrams: each `sendto()` is one datagram, one `recvfrom()`.
+    Udp,
+}
+
+impl fmt::Display for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Tcp => "TCP",
+            Self::Udp => "UDP",
+        })
+    }
+}
+
 fn as_hex<S: Serializer>(data: &[u8], s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&hex(data))
 }
@@ -110,7 +129,8 @@ fn as_text<S: Serializer>(addr: &SocketAddr, s: S) -> Result<S::Ok, S::Error> {
 /// One TCP connection of a capture: tshark's `tcp.stream`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Stream {
-    /// tshark's `tcp.stream` number, from 0.
+    pub protocol: Transport,
+    /// tshark's `tcp.stream` (or `udp.stream`) number, from 0.
     pub index: usize,
     /// The side that sent the stream's first packet.
     #[serde(serialize_with = "as_text")]
@@ -122,7 +142,7 @@ pub struct Stream {
     /// Payload bytes each side put in its segments, retransmissions and
     /// all: `[client, server]`.
     pub segment_bytes: [u64; 2],
-    /// Whether the capture holds the client's SYN.
+    /// Whether the capture holds the client's SYN (never, for UDP).
     pub syn: bool,
     /// Whether either side sent a FIN.
     pub fin: bool,
@@ -187,10 +207,18 @@ impl Follow {
 /// Why a stream cannot be followed, or cut into messages as asked.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum FollowError {
-    #[error("the capture has no TCP stream {index} (it has {count})")]
-    NoStream { index: usize, count: usize },
+    #[error("the capture has no {protocol} stream {index} (it has {count})")]
+    NoStream {
+        protocol: Transport,
+        index: usize,
+        count: usize,
+    },
     #[error("give a length prefix or a delimiter, not both")]
     TwoFramings,
+    #[error(
+        "UDP keeps message boundaries: each datagram is one message, what one recvfrom() returns, so it needs no length prefix or delimiter"
+    )]
+    UdpFraming,
     #[error("length prefix: {0}")]
     LengthPrefix(FramingError),
     #[error("delimiter: {0}")]
@@ -216,12 +244,16 @@ struct Segment<'a> {
     payload: &'a [u8],
 }
 
-/// The TCP segment of `frame` (numbered `number`), if it carries one whole
-/// TCP header and is no IPv4 fragment.
-fn segment(link_type: u32, number: usize, frame: &[u8]) -> Option<Segment<'_>> {
+/// The TCP segment (or UDP datagram) of `frame` (numbered `number`), if it
+/// carries one whole header of `proto` and is no IPv4 fragment.
+fn segment(link_type: u32, number: usize, frame: &[u8], proto: Transport) -> Option<Segment<'_>> {
     let d = dissect_captured(link_type, frame).ok()?;
-    let at = d.layers.iter().position(|l| l.protocol == Protocol::Tcp)?;
-    let tcp_at = d.layers.get(at)?.offset;
+    let want = match proto {
+        Transport::Tcp => Protocol::Tcp,
+        Transport::Udp => Protocol::Udp,
+    };
+    let at = d.layers.iter().position(|l| l.protocol == want)?;
+    let upper_at = d.layers.get(at)?.offset;
     let ip = d.layers.get(..at)?.iter().rev().find(|l| {
         matches!(l.protocol, Protocol::Ipv4 | Protocol::Ipv6) && l.name == l.protocol.name()
     })?;
@@ -244,24 +276,44 @@ fn segment(link_type: u32, number: usize, frame: &[u8]) -> Option<Segment<'_>> {
             (IpAddr::V6(p.src_addr()), IpAddr::V6(p.dst_addr()), end)
         }
     };
-    let tcp_bytes = frame.get(tcp_at..)?;
-    if tcp_bytes.len() < 20 {
-        return None;
-    }
-    let t = tcp::Packet::new_unchecked(tcp_bytes);
-    let header = usize::from(t.header_len());
-    let start = tcp_at + header;
-    let len = ip_end.checked_sub(start)?;
-    let payload = frame.get(start.min(frame.len())..ip_end.min(frame.len()))?;
+    let upper = frame.get(upper_at..)?;
+    let (src_port, dst_port, start, end, tcp) = match proto {
+        Transport::Tcp => {
+            if upper.len() < 20 {
+                return None;
+            }
+            let t = tcp::Packet::new_unchecked(upper);
+            let start = upper_at + usize::from(t.header_len());
+            (t.src_port(), t.dst_port(), start, ip_end, Some(t))
+        }
+        Transport::Udp => {
+            if upper.len() < udp::HEADER_LEN {
+                return None;
+            }
+            let u = udp::Packet::new_unchecked(upper);
+            // The datagram ends where its Length says (as tshark reads it),
+            // within the IP packet.
+            let end = (upper_at + usize::from(u.len())).min(ip_end);
+            (
+                u.src_port(),
+                u.dst_port(),
+                upper_at + udp::HEADER_LEN,
+                end,
+                None,
+            )
+        }
+    };
+    let len = end.checked_sub(start)?;
+    let payload = frame.get(start.min(frame.len())..end.min(frame.len()))?;
     Some(Segment {
         frame: number,
-        src: SocketAddr::new(src, t.src_port()),
-        dst: SocketAddr::new(dst, t.dst_port()),
-        seq: t.seq_number(),
-        ack: t.ack().then(|| t.ack_number()),
-        syn: t.syn(),
-        fin: t.fin(),
-        rst: t.rst(),
+        src: SocketAddr::new(src, src_port),
+        dst: SocketAddr::new(dst, dst_port),
+        seq: tcp.as_ref().map_or(0, tcp::Packet::seq_number),
+        ack: tcp.as_ref().and_then(|t| t.ack().then(|| t.ack_number())),
+        syn: tcp.as_ref().is_some_and(tcp::Packet::syn),
+        fin: tcp.as_ref().is_some_and(tcp::Packet::fin),
+        rst: tcp.as_ref().is_some_and(tcp::Packet::rst),
         len: u32::try_from(len).ok()?,
         payload,
     })
@@ -272,8 +324,13 @@ fn key(a: SocketAddr, b: SocketAddr) -> (SocketAddr, SocketAddr) {
     if a <= b { (a, b) } else { (b, a) }
 }
 
-/// Every TCP segment of the capture with the stream it belongs to.
-fn assign<'a>(link_type: u32, records: &'a [Record]) -> (Vec<Stream>, Vec<(usize, Segment<'a>)>) {
+/// Every TCP segment (or UDP datagram) of the capture with the stream it
+/// belongs to.
+fn assign<'a>(
+    link_type: u32,
+    records: &'a [Record],
+    proto: Transport,
+) -> (Vec<Stream>, Vec<(usize, Segment<'a>)>) {
     let mut streams: Vec<Stream> = Vec::new();
     // The current stream of each connection, and the first sequence number
     // seen from each side of it (tshark's base_seq).
@@ -281,7 +338,7 @@ fn assign<'a>(link_type: u32, records: &'a [Record]) -> (Vec<Stream>, Vec<(usize
     let mut base: Vec<[Option<u32>; 2]> = Vec::new();
     let mut segments = Vec::new();
     for (i, record) in records.iter().enumerate() {
-        let Some(seg) = segment(link_type, i + 1, &record.data) else {
+        let Some(seg) = segment(link_type, i + 1, &record.data, proto) else {
             continue;
         };
         let k = key(seg.src, seg.dst);
@@ -296,6 +353,7 @@ fn assign<'a>(link_type: u32, records: &'a [Record]) -> (Vec<Stream>, Vec<(usize
             None => {
                 let s = streams.len();
                 streams.push(Stream {
+                    protocol: proto,
                     index: s,
                     client: seg.src,
                     server: seg.dst,
@@ -334,7 +392,47 @@ fn side_of(stream: &Stream, src: SocketAddr) -> Side {
 /// The TCP streams of a capture of `link_type` (1 for Ethernet, 113 or
 /// 276 for Linux cooked captures), in tshark's `tcp.stream` order.
 pub fn streams(link_type: u32, records: &[Record]) -> Vec<Stream> {
-    assign(link_type, records).0
+    assign(link_type, records, Transport::Tcp).0
+}
+
+/// The UDP conversations of a capture, in tshark's `udp.stream` order (in
+/// order of first appearance, one per pair of addresses and ports).
+pub fn udp_streams(link_type: u32, records: &[Record]) -> Vec<Stream> {
+    assign(link_type, records, Transport::Udp).0
+}
+
+/// Follows UDP conversation `index`: every datagram whole, in capture
+/// order, one chunk each (tshark's `-z follow,udp,raw,<index>`). UDP keeps
+/// boundaries: each chunk is what one `recvfrom()` returns.
+///
+/// # Errors
+///
+/// [`FollowError::NoStream`] when the capture has fewer UDP streams.
+pub fn follow_udp(link_type: u32, records: &[Record], index: usize) -> Result<Follow, FollowError> {
+    let (streams, datagrams) = assign(link_type, records, Transport::Udp);
+    let stream = streams.get(index).cloned().ok_or(FollowError::NoStream {
+        protocol: Transport::Udp,
+        index,
+        count: streams.len(),
+    })?;
+    let mut f = Follow {
+        stream,
+        chunks: Vec::new(),
+        data: [Vec::new(), Vec::new()],
+    };
+    for (_, d) in datagrams.iter().filter(|(s, _)| *s == index) {
+        let side = side_of(&f.stream, d.src);
+        if !d.payload.is_empty() {
+            push_data(&mut f, side, d.frame, d.payload, 0, false);
+        }
+        let cut = usize::try_from(d.len)
+            .unwrap_or(usize::MAX)
+            .saturating_sub(d.payload.len());
+        if cut > 0 {
+            push_gap(&mut f, side, d.frame, ChunkKind::Cut, cut);
+        }
+    }
+    Ok(f)
 }
 
 /// Sequence-number comparison modulo 2^32 (RFC 1982), as tshark's LT_SEQ.
@@ -366,8 +464,9 @@ struct Reassembly {
 ///
 /// [`FollowError::NoStream`] when the capture has fewer streams.
 pub fn follow(link_type: u32, records: &[Record], index: usize) -> Result<Follow, FollowError> {
-    let (streams, segments) = assign(link_type, records);
+    let (streams, segments) = assign(link_type, records, Transport::Tcp);
     let stream = streams.get(index).cloned().ok_or(FollowError::NoStream {
+        protocol: Transport::Tcp,
         index,
         count: streams.len(),
     })?;
@@ -609,8 +708,9 @@ pub struct ChunkReport {
 }
 
 /// Everything a front end shows of a followed stream: the stream, its
-/// chunks with their bytes, each side's whole data, and, given a
-/// framing, each side's messages (client first).
+/// chunks with their bytes, each side's whole data, and each side's
+/// messages (client first): for TCP those a framing finds, when one is
+/// given; for UDP its datagrams, which are its messages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
     pub stream: Stream,
@@ -620,19 +720,24 @@ pub struct Report {
     pub messages: Vec<Messages>,
 }
 
-/// [`follow`], then [`Follow::messages`] of both sides when `framing` is
-/// given, as one [`Report`] (what the CLI and the WASM module return).
+/// [`follow`] (or [`follow_udp`]), then each side's messages, as one
+/// [`Report`] (what the CLI and the WASM module return).
 ///
 /// # Errors
 ///
-/// [`FollowError::NoStream`] when the capture has fewer streams.
+/// [`FollowError::NoStream`] when the capture has fewer streams;
+/// [`FollowError::UdpFraming`] when a framing is asked of UDP.
 pub fn report(
     link_type: u32,
     records: &[Record],
+    protocol: Transport,
     index: usize,
     framing: Option<&Framing>,
 ) -> Result<Report, FollowError> {
-    let f = follow(link_type, records, index)?;
+    let f = match protocol {
+        Transport::Tcp => follow(link_type, records, index)?,
+        Transport::Udp => follow_udp(link_type, records, index)?,
+    };
     let chunks = f
         .chunks
         .iter()
@@ -647,12 +752,15 @@ pub fn report(
             },
         })
         .collect();
-    let messages = framing.map_or_else(Vec::new, |framing| {
-        vec![
+    let messages = match (protocol, framing) {
+        (Transport::Udp, Some(_)) => return Err(FollowError::UdpFraming),
+        (Transport::Udp, None) => vec![f.datagrams(Side::Client), f.datagrams(Side::Server)],
+        (Transport::Tcp, Some(framing)) => vec![
             f.messages(Side::Client, framing),
             f.messages(Side::Server, framing),
-        ]
-    });
+        ],
+        (Transport::Tcp, None) => Vec::new(),
+    };
     Ok(Report {
         client_hex: hex(f.data(Side::Client)),
         server_hex: hex(f.data(Side::Server)),
@@ -796,6 +904,38 @@ impl Follow {
             m.shares_segment = m.frames.iter().any(|f| seen.get(f).is_some_and(|&n| n > 1));
         }
         out
+    }
+}
+
+impl Follow {
+    /// A UDP side's datagrams as its messages: one each, from the frame
+    /// that carried it (no framing: UDP keeps the boundaries `sendto()`
+    /// made).
+    pub fn datagrams(&self, side: Side) -> Messages {
+        let data = self.data(side);
+        let messages = self
+            .chunks
+            .iter()
+            .filter(|c| c.side == side && c.kind == ChunkKind::Data)
+            .enumerate()
+            .map(|(i, c)| Message {
+                number: i + 1,
+                offset: c.offset,
+                len: c.len,
+                body: data
+                    .get(c.offset..c.offset + c.len)
+                    .unwrap_or_default()
+                    .to_vec(),
+                frames: vec![c.frame],
+                shares_segment: false,
+            })
+            .collect();
+        Messages {
+            side,
+            messages,
+            leftover: 0,
+            stopped: None,
+        }
     }
 }
 
