@@ -13,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ROOT, loadWasm, startRelay, launchChromium, openPlayground, screenshot } from "./helpers.mjs";
+import { ROOT, loadWasm, startRelay, launchChromium, openPlayground, screenshot, framedExchange, udpChat } from "./helpers.mjs";
 import { NAMES_ZH } from "../../web/i18n-fields.js";
 
 const AXE = path.join(ROOT, "node_modules/axe-core/axe.min.js");
@@ -583,18 +583,8 @@ test("the dissector follows a capture's TCP stream as tshark does, and shows the
   // Seed 000 §6.7's client: hello and nice behind struct.pack('i', len),
   // in two segments (nice cut between them; the second arrives first),
   // and the server's answer.
-  const c = { src: "127.0.0.1", dst: "127.0.0.1", src_port: 53000, dst_port: 8001 };
-  const s = { src: "127.0.0.1", dst: "127.0.0.1", src_port: 8001, dst_port: 53000 };
+  const frames = framedExchange(wasm);
   const wire = Buffer.concat([Buffer.from([5, 0, 0, 0]), Buffer.from("hello"), Buffer.from([4, 0, 0, 0]), Buffer.from("nice")]);
-  const seg = (ends, seq, ack, flags, payload = "") => wasm.encapsulate({ proto: "tcp", ...ends, seq, ack, flags, payload: new Uint8Array(Buffer.from(payload)) }).bytes;
-  const frames = [
-    seg(c, 100, 0, "SYN"),
-    seg(s, 500, 101, "SYN,ACK"),
-    seg(c, 101, 501, "ACK"),
-    seg(c, 113, 501, "PSH,ACK", wire.subarray(12)),
-    seg(c, 101, 501, "PSH,ACK", wire.subarray(0, 12)),
-    seg(s, 501, 118, "PSH,ACK", "ok"),
-  ];
   const file = path.join(dir, "framed.pcap");
   writeFileSync(file, wasm.toPcap(frames.map((bytes, i) => ({ bytes, time_us: 1_700_000_000_000_000 + i * 1000 }))));
   // tshark's follow: the hex of each chunk, the server's indented.
@@ -649,9 +639,7 @@ test("the dissector follows a capture's TCP stream as tshark does, and shows the
   assert.match(await page.locator("#follow-chunks tbody tr:nth-child(2)").textContent(), /乱序到达/);
   await page.selectOption("#lang", "en");
   // A UDP chat (seed 004): its datagrams, each one message; no framing to choose.
-  const a = { src: "192.168.1.10", dst: "192.168.1.20", src_port: 50000, dst_port: 8080 };
-  const b = { src: "192.168.1.20", dst: "192.168.1.10", src_port: 8080, dst_port: 50000 };
-  const chat = [["hello", a], ["hi", b], ["bye", a]].map(([text, ends]) => wasm.encapsulate({ proto: "udp", ...ends, payload: text }).bytes);
+  const chat = udpChat(wasm, ["hello", "hi", "bye"]);
   const udpFile = path.join(dir, "chat.pcap");
   writeFileSync(udpFile, wasm.toPcap(chat.map((bytes, i) => ({ bytes, time_us: 1_700_000_000_000_000 + i * 1000 }))));
   await page.setInputFiles("#dissect-file", udpFile);

@@ -150,3 +150,41 @@ export async function screenshot(page, name) {
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
+
+/**
+ * A TCP connection as frames the WASM module's `encapsulate` builds: seed
+ * 000 §6.7's client sends hello and nice behind struct.pack('i', len) in
+ * two segments (nice cut between them; the second arrives first), and the
+ * server answers b'ok'.
+ * @param {any} wasm
+ * @returns {Uint8Array[]}
+ */
+export function framedExchange(wasm) {
+  const c = { src: "127.0.0.1", dst: "127.0.0.1", src_port: 53000, dst_port: 8001 };
+  const s = { src: "127.0.0.1", dst: "127.0.0.1", src_port: 8001, dst_port: 53000 };
+  const wire = Buffer.concat([Buffer.from([5, 0, 0, 0]), Buffer.from("hello"), Buffer.from([4, 0, 0, 0]), Buffer.from("nice")]);
+  const seg = (/** @type {object} */ ends, /** @type {number} */ seq, /** @type {number} */ ack, /** @type {string} */ flags, /** @type {Uint8Array | string} */ payload = "") =>
+    wasm.encapsulate({ proto: "tcp", ...ends, seq, ack, flags, payload: new Uint8Array(Buffer.from(payload)) }).bytes;
+  return [
+    seg(c, 100, 0, "SYN"),
+    seg(s, 500, 101, "SYN,ACK"),
+    seg(c, 101, 501, "ACK"),
+    seg(c, 113, 501, "PSH,ACK", wire.subarray(12)),
+    seg(c, 101, 501, "PSH,ACK", wire.subarray(0, 12)),
+    seg(s, 501, 118, "PSH,ACK", "ok"),
+  ];
+}
+
+/**
+ * Seed 004's UDP chat as frames: `texts` sent in turn from
+ * 192.168.1.10:50000 and 192.168.1.20:8080 (the first, third… from the
+ * first).
+ * @param {any} wasm
+ * @param {string[]} texts
+ * @returns {Uint8Array[]}
+ */
+export function udpChat(wasm, texts) {
+  const a = { src: "192.168.1.10", dst: "192.168.1.20", src_port: 50000, dst_port: 8080 };
+  const b = { src: "192.168.1.20", dst: "192.168.1.10", src_port: 8080, dst_port: 50000 };
+  return texts.map((text, i) => wasm.encapsulate({ proto: "udp", ...(i % 2 ? b : a), payload: text }).bytes);
+}

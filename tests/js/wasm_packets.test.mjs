@@ -3,7 +3,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { ROOT, cli, loadWasm } from "./helpers.mjs";
+import { ROOT, cli, loadWasm, framedExchange, udpChat } from "./helpers.mjs";
 
 const wasm = await loadWasm();
 
@@ -264,33 +264,12 @@ test("toPcap checks its arguments: a plain Error naming the mistake, never the g
   assert.equal(wasm.toPcap([{ bytes: frame, time_us: 0 }], { format: "pcap" }).length, 24 + 16 + 59);
 });
 
-/**
- * A connection as frames `encapsulate` builds: seed 000 §6.7's client
- * sends hello and nice behind struct.pack('i', len) in two segments (the
- * second message cut between them), the server answers; the client's
- * second segment arrives before its first.
- */
-function framedExchange() {
-  const c = { src: "127.0.0.1", dst: "127.0.0.1", src_port: 53000, dst_port: 8001 };
-  const s = { src: "127.0.0.1", dst: "127.0.0.1", src_port: 8001, dst_port: 53000 };
-  const wire = Buffer.concat([Buffer.from([5, 0, 0, 0]), Buffer.from("hello"), Buffer.from([4, 0, 0, 0]), Buffer.from("nice")]);
-  const seg = (ends, seq, ack, flags, payload = "") => wasm.encapsulate({ proto: "tcp", ...ends, seq, ack, flags, payload: new Uint8Array(Buffer.from(payload)) }).bytes;
-  return [
-    seg(c, 100, 0, "SYN"),
-    seg(s, 500, 101, "SYN,ACK"),
-    seg(c, 101, 501, "ACK"),
-    seg(c, 113, 501, "PSH,ACK", wire.subarray(12)),
-    seg(c, 101, 501, "PSH,ACK", wire.subarray(0, 12)),
-    seg(s, 501, 118, "PSH,ACK", "ok"),
-  ];
-}
-
 test("tcpStreams and followTcp follow a capture as `netlab follow` does", async () => {
   const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const dir = mkdtempSync(path.join(tmpdir(), "netlab-follow-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
-  const frames = framedExchange();
+  const frames = framedExchange(wasm);
   const file = path.join(dir, "framed.pcap");
   writeFileSync(file, wasm.toPcap(frames.map((bytes, i) => ({ bytes, time_us: 1_700_000_000_000_000 + i }))));
   const streams = wasm.tcpStreams(frames);
@@ -324,9 +303,7 @@ test("tcpStreams and followTcp follow a capture as `netlab follow` does", async 
   assert.throws(() => wasm.followTcp("x", 0), /frames must be an array/);
 
   // UDP: seed 004's chat, each datagram one message.
-  const a = { src: "192.168.1.10", dst: "192.168.1.20", src_port: 50000, dst_port: 8080 };
-  const b = { src: "192.168.1.20", dst: "192.168.1.10", src_port: 8080, dst_port: 50000 };
-  const chat = [["你好", a], ["hi", b], ["bye", a]].map(([text, ends]) => wasm.encapsulate({ proto: "udp", ...ends, payload: text }).bytes);
+  const chat = udpChat(wasm, ["你好", "hi", "bye"]);
   const udpFile = path.join(dir, "chat.pcap");
   writeFileSync(udpFile, wasm.toPcap(chat.map((bytes, i) => ({ bytes, time_us: 1_700_000_000_000_000 + i }))));
   const listed = cli("follow", udpFile).json.streams;

@@ -9,7 +9,6 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use netlab_core::framing::{Delimited, LengthPrefix};
 use netlab_core::mac::MacAddr;
@@ -22,46 +21,7 @@ use netlab_core::packet::pcap::{self, Record};
 use netlab_core::packet::tcp::{self, TcpFlags};
 use netlab_core::packet::{ipv6, vlan};
 
-use crate::util::{netlab, netlab_json};
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("netlab-follow-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if std::env::var_os("NETLAB_KEEP").is_none() {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-fn tshark(args: &[&str]) -> String {
-    let path = if Path::new("/usr/bin/tshark").exists() {
-        "/usr/bin/tshark"
-    } else {
-        "tshark"
-    };
-    let out = Command::new(path)
-        .args(args)
-        .env("LC_ALL", "C")
-        .output()
-        .expect("tshark runs (cargo xtask test installs it)");
-    assert!(
-        out.status.success(),
-        "tshark {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use crate::util::{TempDir, netlab, netlab_json, tshark};
 
 /// One segment of a scenario.
 #[derive(Clone)]
@@ -262,7 +222,7 @@ fn node(addr: SocketAddr) -> String {
 /// Writes `frames` (Ethernet unless `link_type` says otherwise) to a pcap
 /// and requires netlab's streams and follows to be tshark's.
 fn check(name: &str, link_type: u32, frames: &[Vec<u8>]) -> Vec<follow::Follow> {
-    let dir = TempDir::new();
+    let dir = TempDir::new("follow");
     let path = dir.0.join(format!("{name}.pcap"));
     let records: Vec<Record> = frames
         .iter()
@@ -454,7 +414,7 @@ fn cut_segments_follow_as_tshark() {
     segs.push(seg(C, S, 42, Some(3), PSH, b"after"));
     let mut fs = frames(&segs);
     fs[3].truncate(60);
-    let dir = TempDir::new();
+    let dir = TempDir::new("follow");
     let path = dir.0.join("cut.pcap");
     let records: Vec<Record> = fs
         .iter()
@@ -678,7 +638,7 @@ fn a_real_loopback_capture_follows_as_tshark() {
         eprintln!("skipped: capturing on lo needs root (cargo xtask test runs as root in CI)");
         return;
     }
-    let dir = TempDir::new();
+    let dir = TempDir::new("follow");
     let sticky = capture_demo(&dir.0, "sticky");
     let f = check_file("real sticky", &sticky);
     assert_eq!(f.len(), 1);
@@ -716,7 +676,7 @@ fn the_cli_lists_follows_and_refuses_as_it_should() {
         .into_iter()
         .map(|f| Record::new(0, f))
         .collect();
-    let dir = TempDir::new();
+    let dir = TempDir::new("follow");
     let path = dir.0.join("lines.pcap");
     std::fs::write(&path, pcap::write(&records).unwrap()).unwrap();
     let file = path.to_str().unwrap();
@@ -783,7 +743,7 @@ fn udp_conversations_follow_as_tshark() {
         udp(b, a, &[b'x'; 40]),
     ];
     frames[6].truncate(14 + 20 + 8 + 10);
-    let dir = TempDir::new();
+    let dir = TempDir::new("follow");
     let path = dir.0.join("udp.pcap");
     let records: Vec<Record> = frames
         .iter()

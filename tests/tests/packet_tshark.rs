@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use netlab_core::mac::MacAddr;
 use netlab_core::packet::checksum::PseudoHeader;
@@ -23,7 +22,7 @@ use netlab_core::packet::pcap::{self, Record};
 use netlab_core::packet::tcp::{self, TcpFlags, TcpOption};
 use netlab_core::packet::{FieldValue, Protocol, arp, ipv6, pcapng, physical, udp, vlan};
 
-use crate::util::{netlab, netlab_json};
+use crate::util::{TempDir, netlab, netlab_json, tshark, tshark_path};
 
 /// The checksum checks tshark leaves off by default, and raw sequence
 /// numbers (SACK edges are shown relative to the ISN otherwise).
@@ -42,52 +41,6 @@ const CHECKS: [&str; 8] = [
 /// lengths in bytes (the field counts 32-bit words), the fragment offset
 /// in bytes (the field counts 8-byte blocks).
 const SCALED: [(&str, u64); 3] = [("ip.hdr_len", 4), ("tcp.hdr_len", 4), ("ip.frag_offset", 8)];
-
-/// A folder under the system temp dir, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        static COUNT: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNT.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("netlab-packet-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn tshark_path() -> PathBuf {
-    let path = Path::new("/usr/bin/tshark");
-    if path.exists() {
-        return path.to_path_buf();
-    }
-    // Elsewhere on PATH; `cargo xtask test` installs it.
-    PathBuf::from("tshark")
-}
-
-/// Runs tshark and returns its standard output.
-fn tshark(args: &[&str]) -> String {
-    let out = Command::new(tshark_path())
-        .args(args)
-        .output()
-        .expect("tshark runs (cargo xtask test installs it)");
-    assert!(
-        out.status.success(),
-        "tshark {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 from tshark")
-}
 
 /// One `<field>` of tshark's PDML.
 #[derive(Debug, Clone)]
@@ -260,7 +213,7 @@ fn check_frames_with(
     extra: &[&str],
     unsupported: &str,
 ) {
-    let dir = TempDir::new();
+    let dir = TempDir::new("packet");
     let path = dir.file("frames.pcap");
     let records: Vec<Record> = frames
         .iter()
@@ -716,7 +669,7 @@ fn tcp_flags_at_bytes_46_47_match_tshark() {
     assert_eq!((flags.bit_offset, flags.bits), (46 * 8 + 4, 12));
     assert_eq!(&frame[46..48], &[0x50, 0x18]);
 
-    let dir = TempDir::new();
+    let dir = TempDir::new("packet");
     let path = dir.file("hello.pcap");
     std::fs::write(&path, pcap::write(&[Record::new(0, frame)]).unwrap()).unwrap();
     let fields = &pdml(&path)[0];
@@ -743,7 +696,7 @@ fn bad_checksums_match_tshark() {
     ));
     icmp_frame[36] ^= 0x10; // ICMP checksum
 
-    let dir = TempDir::new();
+    let dir = TempDir::new("packet");
     let path = dir.file("bad.pcap");
     let frames = [tcp_frame, udp_frame, icmp_frame];
     let records: Vec<Record> = frames.iter().map(|f| Record::new(0, f.clone())).collect();
@@ -797,7 +750,7 @@ fn truncated_frames_match_tshark() {
     // tshark marks a cut frame [Malformed Packet]; netlab says where.
     let frame = built(&seeds_spec());
     let cut = &frame[..40];
-    let dir = TempDir::new();
+    let dir = TempDir::new("packet");
     let path = dir.file("cut.pcap");
     std::fs::write(&path, pcap::write(&[Record::new(0, cut.to_vec())]).unwrap()).unwrap();
     let fields = &pdml(&path)[0];
@@ -841,7 +794,7 @@ fn fcs_matches_tshark() {
     let frame = built(&seeds_spec());
     let with_fcs = physical::with_fcs(&frame);
     assert_eq!(with_fcs.len(), 64);
-    let dir = TempDir::new();
+    let dir = TempDir::new("packet");
     let path = dir.file("fcs.pcap");
     std::fs::write(&path, pcap::write(&[Record::new(0, with_fcs)]).unwrap()).unwrap();
     let text = tshark(&[
@@ -876,7 +829,7 @@ fn pcapng_comments_match_tshark() {
         })
         .chain([Record::new(1_700_000_000_100_000, frame.clone())])
         .collect();
-    let dir = TempDir::new();
+    let dir = TempDir::new("packet");
     let path = dir.file("lesson.pcapng");
     std::fs::write(&path, pcapng::write(&records).unwrap()).unwrap();
     let text = tshark(&[
@@ -908,7 +861,7 @@ fn pcapng_reader_reads_what_wireshark_writes() {
         .enumerate()
         .map(|(i, f)| Record::new(1_700_000_000_000_000 + i as u64 * 1_000_001, f.clone()))
         .collect();
-    let dir = TempDir::new();
+    let dir = TempDir::new("packet");
     let classic = dir.file("in.pcap");
     std::fs::write(&classic, pcap::write(&records).unwrap()).unwrap();
     // editcap (Wireshark's library) writes pcapng and adds a comment.
@@ -955,7 +908,7 @@ fn pcapng_reader_reads_what_wireshark_writes() {
 #[test]
 fn tshark_hex_dump_reads_back() {
     let frame = built(&seeds_spec());
-    let dir = TempDir::new();
+    let dir = TempDir::new("packet");
     let path = dir.file("x.pcap");
     std::fs::write(
         &path,
@@ -972,7 +925,7 @@ fn tshark_hex_dump_reads_back() {
 #[test]
 fn cli_dissect_reads_od_xxd_hexdump_and_python_bytes() {
     let frame = built(&seeds_spec());
-    let dir = TempDir::new();
+    let dir = TempDir::new("packet");
     let path = dir.file("frame.bin");
     std::fs::write(&path, &frame).unwrap();
     let file = path.to_str().unwrap();
@@ -1005,7 +958,7 @@ fn cli_dissect_reads_od_xxd_hexdump_and_python_bytes() {
 
 #[test]
 fn cli_encap_pcap_matches_tshark() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("packet");
     let path = dir.file("cli.pcap");
     let file = path.to_str().unwrap();
     let args = [
@@ -1424,7 +1377,7 @@ fn icmpv6_bad_checksum_matches_tshark() {
     let mut moved = good.clone();
     moved[14 + 39] ^= 0x01; // last byte of the destination address
     let frames = [bad, moved];
-    let dir = TempDir::new();
+    let dir = TempDir::new("packet");
     let path = dir.file("bad6.pcap");
     let records: Vec<Record> = frames.iter().map(|f| Record::new(0, f.clone())).collect();
     std::fs::write(&path, pcap::write(&records).unwrap()).unwrap();
@@ -1471,7 +1424,7 @@ fn icmpv6_bad_checksum_matches_tshark() {
 
 #[test]
 fn cut_capture_shows_its_whole_packets_as_tshark_does() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("packet");
     let frame = encapsulate(&EncapSpec::tcp(
         "192.168.12.1:53000".parse().unwrap(),
         "192.168.13.1:9000".parse().unwrap(),
@@ -2022,7 +1975,7 @@ fn fcs_heuristic_matches_tshark() {
     );
     // Every byte tshark puts in padding, trailer or FCS, netlab does, and
     // the FCS is judged alike.
-    let dir = TempDir::new();
+    let dir = TempDir::new("packet");
     let path = dir.file("fcs.pcap");
     let records: Vec<Record> = frames
         .iter()
@@ -2143,7 +2096,7 @@ fn linux_cooked_captures_match_tshark() {
     ];
     let mut seen = BTreeSet::new();
     for (link_type, frames) in sets {
-        let dir = TempDir::new();
+        let dir = TempDir::new("packet");
         let path = dir.file("cooked.pcap");
         let records: Vec<Record> = frames
             .iter()

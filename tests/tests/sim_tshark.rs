@@ -4,13 +4,14 @@
 //! opcodes, ICMP types, TTLs and MACs must equal what the simulation says,
 //! with each pcapng comment shown as `frame.comment`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use netlab_core::sim::CAPTURE_EPOCH_US;
 use netlab_core::sim::lan::{self, LanProto, LanSpec, LanTrace, Variant};
 use netlab_core::sim::tcp::{self, Scenario, Segment, Side, TcpSpec, TcpTrace};
+
+use crate::util::{TempDir, tshark_path};
 
 /// The checksum checks tshark leaves off by default.
 const CHECKS: [&str; 6] = [
@@ -24,39 +25,6 @@ const CHECKS: [&str; 6] = [
 
 /// tshark's `*.checksum.status` for a good checksum (0 is bad, 2 unverified).
 const GOOD: &str = "1";
-
-/// A folder under the system temp dir, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        static COUNT: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNT.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("netlab-sim-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-
-    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn tshark_path() -> PathBuf {
-    let path = Path::new("/usr/bin/tshark");
-    if path.exists() {
-        return path.to_path_buf();
-    }
-    PathBuf::from("tshark")
-}
 
 /// Runs tshark on `file` and returns its standard output.
 fn tshark(file: &Path, args: &[&str]) -> String {
@@ -208,7 +176,7 @@ fn check_segment(label: &str, trace: &TcpTrace, s: &Segment, row: &[Vec<String>]
 
 #[test]
 fn tcp_scenarios_match_tshark() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("sim");
     let names = [
         "tcp.flags",
         "tcp.seq_raw",
@@ -260,7 +228,7 @@ fn tcp_scenarios_match_tshark() {
 fn tcp_handshake_and_close_read_as_tshark_reads_them() {
     // tshark's conversation view: one stream, its flags in order.
     let trace = tcp::simulate(&TcpSpec::default()).unwrap();
-    let dir = TempDir::new();
+    let dir = TempDir::new("sim");
     let file = dir.write("full.pcapng", &trace.pcapng);
     let text = tshark(
         &file,
@@ -308,7 +276,7 @@ fn lan_traces() -> Vec<(String, LanTrace)> {
 
 #[test]
 fn lan_traces_match_tshark() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("sim");
     let names = [
         "eth.src",
         "eth.dst",
@@ -432,7 +400,7 @@ fn lan_router_hop_matches_tshark() {
     // The same echo request before and after R: tshark sees the TTL drop
     // by one, a new checksum, new MACs, and the same IP addresses.
     let trace = lan::simulate(&LanSpec::default()).unwrap();
-    let dir = TempDir::new();
+    let dir = TempDir::new("sim");
     let file = dir.write("hop.pcapng", &trace.pcapng);
     let text = tshark(
         &file,

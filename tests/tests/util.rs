@@ -1,7 +1,8 @@
 //! Helpers shared by the test modules: the built binaries and the vectors.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The folder holding the workspace's binaries (`target/debug`), found from
 /// this test executable's own path (`target/debug/deps/tests-…`).
@@ -51,4 +52,63 @@ pub fn assert_all_agree(what: &str, total: usize, failures: &[String]) {
         failures.len(),
         &failures[..failures.len().min(10)]
     );
+}
+
+/// A folder under the system temp dir, removed when dropped (kept when
+/// `NETLAB_KEEP` is set, to look at what a failing test wrote).
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    /// A new folder named after `what`, this process and a counter.
+    pub fn new(what: &str) -> Self {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNT.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("netlab-{what}-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&path).unwrap();
+        Self(path)
+    }
+
+    /// The path of `name` inside.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    /// Writes `bytes` to `name` inside; its path.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.file(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if std::env::var_os("NETLAB_KEEP").is_none() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// tshark, Debian's (`cargo xtask test` installs it), else the one on PATH.
+pub fn tshark_path() -> PathBuf {
+    let path = Path::new("/usr/bin/tshark");
+    if path.exists() {
+        return path.to_path_buf();
+    }
+    PathBuf::from("tshark")
+}
+
+/// Runs tshark and returns its standard output; it must succeed.
+pub fn tshark(args: &[&str]) -> String {
+    let out = Command::new(tshark_path())
+        .args(args)
+        .env("LC_ALL", "C")
+        .output()
+        .expect("tshark runs (cargo xtask test installs it)");
+    assert!(
+        out.status.success(),
+        "tshark {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 from tshark")
 }

@@ -409,18 +409,8 @@ pub fn udp_streams(link_type: u32, records: &[Record]) -> Vec<Stream> {
 ///
 /// [`FollowError::NoStream`] when the capture has fewer UDP streams.
 pub fn follow_udp(link_type: u32, records: &[Record], index: usize) -> Result<Follow, FollowError> {
-    let (streams, datagrams) = assign(link_type, records, Transport::Udp);
-    let stream = streams.get(index).cloned().ok_or(FollowError::NoStream {
-        protocol: Transport::Udp,
-        index,
-        count: streams.len(),
-    })?;
-    let mut f = Follow {
-        stream,
-        chunks: Vec::new(),
-        data: [Vec::new(), Vec::new()],
-    };
-    for (_, d) in datagrams.iter().filter(|(s, _)| *s == index) {
+    let (mut f, datagrams) = start(link_type, records, Transport::Udp, index)?;
+    for d in &datagrams {
         let side = side_of(&f.stream, d.src);
         if !d.payload.is_empty() {
             push_data(&mut f, side, d.frame, d.payload, 0, false);
@@ -433,6 +423,33 @@ pub fn follow_udp(link_type: u32, records: &[Record], index: usize) -> Result<Fo
         }
     }
     Ok(f)
+}
+
+/// Stream `index` of `proto` with nothing followed yet, and its segments
+/// (or datagrams) in capture order.
+fn start(
+    link_type: u32,
+    records: &[Record],
+    proto: Transport,
+    index: usize,
+) -> Result<(Follow, Vec<Segment<'_>>), FollowError> {
+    let (streams, segments) = assign(link_type, records, proto);
+    let stream = streams.get(index).cloned().ok_or(FollowError::NoStream {
+        protocol: proto,
+        index,
+        count: streams.len(),
+    })?;
+    let mine = segments
+        .into_iter()
+        .filter(|(s, _)| *s == index)
+        .map(|(_, seg)| seg)
+        .collect();
+    let f = Follow {
+        stream,
+        chunks: Vec::new(),
+        data: [Vec::new(), Vec::new()],
+    };
+    Ok((f, mine))
 }
 
 /// Sequence-number comparison modulo 2^32 (RFC 1982), as tshark's LT_SEQ.
@@ -464,19 +481,9 @@ struct Reassembly {
 ///
 /// [`FollowError::NoStream`] when the capture has fewer streams.
 pub fn follow(link_type: u32, records: &[Record], index: usize) -> Result<Follow, FollowError> {
-    let (streams, segments) = assign(link_type, records, Transport::Tcp);
-    let stream = streams.get(index).cloned().ok_or(FollowError::NoStream {
-        protocol: Transport::Tcp,
-        index,
-        count: streams.len(),
-    })?;
-    let mut f = Follow {
-        stream,
-        chunks: Vec::new(),
-        data: [Vec::new(), Vec::new()],
-    };
+    let (mut f, segments) = start(link_type, records, Transport::Tcp, index)?;
     let mut sides = [Reassembly::default(), Reassembly::default()];
-    for (_, seg) in segments.iter().filter(|(s, _)| *s == index) {
+    for seg in &segments {
         let side = side_of(&f.stream, seg.src);
         // This segment's ACK may show the other side's waiting bytes were
         // received after a gap the capture missed.
