@@ -802,3 +802,113 @@ fn udp_conversations_follow_as_tshark() {
             .contains("UDP keeps message boundaries")
     );
 }
+
+/// The frames of `frame` (an Ethernet frame of one IPv4 packet without
+/// options) cut into IPv4 fragments of `piece` payload bytes (a multiple
+/// of 8), in the order `order` gives.
+fn fragmented(frame: &[u8], ident: u16, piece: usize, order: &[usize]) -> Vec<Vec<u8>> {
+    let header = ipv4::Packet::new_unchecked(&frame[14..]);
+    let repr = ipv4::Repr::parse(&header).unwrap();
+    let payload = &frame[34..];
+    let pieces: Vec<&[u8]> = payload.chunks(piece).collect();
+    let last = pieces.len() - 1;
+    order
+        .iter()
+        .map(|&i| {
+            let r = ipv4::Repr {
+                ident,
+                dont_frag: false,
+                more_frags: i < last,
+                frag_offset: (i * piece / 8) as u16,
+                payload_len: pieces[i].len(),
+                ..repr.clone()
+            };
+            let mut f = frame[..14].to_vec();
+            f.resize(34 + pieces[i].len(), 0);
+            r.emit(&mut ipv4::Packet::new_unchecked(&mut f[14..]));
+            f[34..].copy_from_slice(pieces[i]);
+            f
+        })
+        .collect()
+}
+
+#[test]
+fn ipv4_fragments_are_reassembled_as_tshark_does() {
+    // Seed 004's "send anything": a 3,000-byte datagram over a 1,500-byte
+    // MTU crosses as three fragments (here the last arrives first); a TCP
+    // segment as two; a packet whose last fragment never comes is left out.
+    let big: Vec<u8> = (0..3000u32).map(|i| (i % 251) as u8).collect();
+    let (a, b) = ("192.168.1.10:50000", "192.168.1.20:8080");
+    // An Ethernet frame of one UDP datagram of any size (encapsulate keeps
+    // to the MTU, as a socket's send would have the kernel fragment).
+    let udp = |src: &str, dst: &str, payload: &[u8]| {
+        let (src, dst): (std::net::SocketAddrV4, std::net::SocketAddrV4) =
+            (src.parse().unwrap(), dst.parse().unwrap());
+        let mut f = encapsulate(&EncapSpec::udp(src, dst, b"")).unwrap().frame;
+        let ip = ipv4::Repr {
+            payload_len: 8 + payload.len(),
+            ..ipv4::Repr::parse(&ipv4::Packet::new_unchecked(&f[14..])).unwrap()
+        };
+        f.truncate(34);
+        f.resize(42 + payload.len(), 0);
+        ip.emit(&mut ipv4::Packet::new_unchecked(&mut f[14..]));
+        let repr = netlab_core::packet::udp::Repr {
+            src_port: src.port(),
+            dst_port: dst.port(),
+        };
+        let pseudo = PseudoHeader::V4 {
+            src: *src.ip(),
+            dst: *dst.ip(),
+        };
+        repr.emit(
+            &mut netlab_core::packet::udp::Packet::new_unchecked(&mut f[34..]),
+            pseudo,
+            payload,
+        );
+        f
+    };
+    let mut frames = vec![udp(a, b, b"small")];
+    // Two packets wait at once: the second's first fragment, then the
+    // first's three (last first), then the second's last; a third packet
+    // never completes.
+    let second = fragmented(&udp(a, b, &big[..2000]), 8, 1480, &[0, 1]);
+    frames.push(second[0].clone());
+    frames.extend(fragmented(&udp(a, b, &big), 7, 1480, &[2, 1, 0]));
+    frames.push(udp(b, a, b"got it"));
+    frames.push(second[1].clone());
+    frames.extend(fragmented(&udp(a, b, &big[..2000]), 9, 1480, &[0]));
+    let dir = TempDir::new("follow");
+    let path = dir.write(
+        "fragments.pcap",
+        &pcap::write(
+            &frames
+                .into_iter()
+                .map(|f| Record::new(0, f))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap(),
+    );
+    let f = check_file_of("fragments", &path, Transport::Udp);
+    let sizes: Vec<(usize, usize)> = f[0].chunks.iter().map(|c| (c.frame, c.len)).collect();
+    assert_eq!(sizes, [(1, 5), (5, 3000), (6, 6), (7, 2000)]);
+    assert_eq!(&f[0].data(Side::Client)[5..3005], &big[..]);
+
+    // TCP: the client's handshake, then a 2,000-byte segment in two fragments.
+    let mut segs = handshake(C, S, 10, 20);
+    segs.push(seg(C, S, 11, Some(21), PSH, &big[..2000]));
+    let mut frames = self::frames(&segs[..3]);
+    frames.extend(fragmented(&frame(&segs[3], false), 9, 1024, &[0, 1]));
+    let path = dir.write(
+        "tcp-fragments.pcap",
+        &pcap::write(
+            &frames
+                .into_iter()
+                .map(|f| Record::new(0, f))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap(),
+    );
+    let f = check_file("tcp fragments", &path);
+    assert_eq!(f[0].data(Side::Client), &big[..2000]);
+    assert_eq!(f[0].chunks[0].frame, 5);
+}

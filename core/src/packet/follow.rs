@@ -21,8 +21,10 @@
 //! first appearance, with a new number when a SYN reuses a connection's
 //! addresses and ports with a new initial sequence number.
 //!
-//! IPv4 fragments are left out (tshark would reassemble them first), and
-//! so are segments whose TCP header the capture cut.
+//! IPv4 fragments are put back together first, as tshark does: the
+//! packet counts as the frame that completed it (a packet whose fragments
+//! never all arrive is left out). IPv6 fragments are left out, and so are
+//! segments whose TCP header the capture cut.
 //!
 //! # Examples
 //!
@@ -46,6 +48,7 @@
 //! assert_eq!(f.chunks[0].frame, 1);
 //! ```
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
@@ -240,83 +243,185 @@ struct Segment<'a> {
     rst: bool,
     /// The segment's payload length by the IP header.
     len: u32,
-    /// What the capture holds of the payload.
-    payload: &'a [u8],
+    /// What the capture holds of the payload (owned when the packet was
+    /// reassembled from IPv4 fragments).
+    payload: Cow<'a, [u8]>,
 }
 
-/// The TCP segment (or UDP datagram) of `frame` (numbered `number`), if it
-/// carries one whole header of `proto` and is no IPv4 fragment.
-fn segment(link_type: u32, number: usize, frame: &[u8], proto: Transport) -> Option<Segment<'_>> {
+/// Fragmented packets waited for at once; past this the oldest is dropped.
+const MAX_PENDING: usize = 64;
+
+/// Which packet an IPv4 fragment belongs to: source, destination,
+/// protocol, identification.
+type PacketKey = (IpAddr, IpAddr, u8, u16);
+
+/// An IPv4 fragment: the packet it belongs to and its piece of the
+/// packet's payload.
+#[derive(Debug, Clone)]
+struct Fragment<'a> {
+    key: PacketKey,
+    /// Where the piece goes in the payload, in bytes.
+    at: usize,
+    /// More fragments follow (the MF flag).
+    more: bool,
+    data: &'a [u8],
+}
+
+/// What a frame holds of `proto`: a whole segment (or datagram), or an
+/// IPv4 fragment of one.
+#[derive(Debug, Clone)]
+enum Found<'a> {
+    Whole(Segment<'a>),
+    Fragment(Fragment<'a>),
+}
+
+/// The TCP segment (or UDP datagram) of `frame` (numbered `number`), or
+/// its IPv4 fragment; `None` if it holds neither whole enough to use.
+fn locate(link_type: u32, number: usize, frame: &[u8], proto: Transport) -> Option<Found<'_>> {
     let d = dissect_captured(link_type, frame).ok()?;
     let want = match proto {
         Transport::Tcp => Protocol::Tcp,
         Transport::Udp => Protocol::Udp,
     };
-    let at = d.layers.iter().position(|l| l.protocol == want)?;
-    let upper_at = d.layers.get(at)?.offset;
-    let ip = d.layers.get(..at)?.iter().rev().find(|l| {
-        matches!(l.protocol, Protocol::Ipv4 | Protocol::Ipv6) && l.name == l.protocol.name()
-    })?;
+    let upper = d.layers.iter().position(|l| l.protocol == want);
+    // The innermost IP header: the one before the transport header, or the
+    // last (a fragment after the first has no transport header).
+    let ip = d
+        .layers
+        .get(..upper.unwrap_or(d.layers.len()))?
+        .iter()
+        .rev()
+        .find(|l| {
+            matches!(l.protocol, Protocol::Ipv4 | Protocol::Ipv6) && l.name == l.protocol.name()
+        })?;
     let ip_bytes = frame.get(ip.offset..)?;
     let (src, dst, ip_end) = match ip.protocol {
         Protocol::Ipv4 => {
-            let p = ipv4::Packet::new_unchecked(ip_bytes);
-            if ip_bytes.len() < 20 || p.more_frags() || p.frag_offset() != 0 {
+            if ip_bytes.len() < 20 {
                 return None;
             }
+            let p = ipv4::Packet::new_unchecked(ip_bytes);
+            let (src, dst) = (IpAddr::V4(p.src_addr()), IpAddr::V4(p.dst_addr()));
             let end = ip.offset + usize::from(p.total_len());
-            (IpAddr::V4(p.src_addr()), IpAddr::V4(p.dst_addr()), end)
+            if p.more_frags() || p.frag_offset() != 0 {
+                let number = match proto {
+                    Transport::Tcp => 6,
+                    Transport::Udp => 17,
+                };
+                if p.protocol().0 != number {
+                    return None;
+                }
+                let start = ip.offset + usize::from(p.header_len());
+                let data = frame.get(start.min(frame.len())..end.min(frame.len()))?;
+                return Some(Found::Fragment(Fragment {
+                    key: (src, dst, number, p.ident()),
+                    at: usize::from(p.frag_offset()) * 8,
+                    more: p.more_frags(),
+                    data,
+                }));
+            }
+            (src, dst, end)
         }
         _ => {
-            let p = ipv6::Packet::new_unchecked(ip_bytes);
             if ip_bytes.len() < 40 {
                 return None;
             }
+            let p = ipv6::Packet::new_unchecked(ip_bytes);
             let end = ip.offset + 40 + usize::from(p.payload_len());
             (IpAddr::V6(p.src_addr()), IpAddr::V6(p.dst_addr()), end)
         }
     };
-    let upper = frame.get(upper_at..)?;
+    let upper_at = d.layers.get(upper?)?.offset;
+    let data = frame.get(upper_at.min(frame.len())..ip_end.min(frame.len()))?;
+    let declared = ip_end.checked_sub(upper_at)?;
+    transport(number, (src, dst), Cow::Borrowed(data), declared, proto).map(Found::Whole)
+}
+
+/// The segment (or datagram) in `data`, an IP packet's payload from the
+/// transport header on (what the capture holds of its `declared` bytes).
+fn transport<'a>(
+    number: usize,
+    (src, dst): (IpAddr, IpAddr),
+    data: Cow<'a, [u8]>,
+    declared: usize,
+    proto: Transport,
+) -> Option<Segment<'a>> {
     let (src_port, dst_port, start, end, tcp) = match proto {
         Transport::Tcp => {
-            if upper.len() < 20 {
+            if data.len() < 20 {
                 return None;
             }
-            let t = tcp::Packet::new_unchecked(upper);
-            let start = upper_at + usize::from(t.header_len());
-            (t.src_port(), t.dst_port(), start, ip_end, Some(t))
+            let t = tcp::Packet::new_unchecked(&data[..]);
+            let head = (
+                t.seq_number(),
+                t.ack().then(|| t.ack_number()),
+                t.syn(),
+                t.fin(),
+                t.rst(),
+            );
+            let start = usize::from(t.header_len());
+            (t.src_port(), t.dst_port(), start, declared, Some(head))
         }
         Transport::Udp => {
-            if upper.len() < udp::HEADER_LEN {
+            if data.len() < udp::HEADER_LEN {
                 return None;
             }
-            let u = udp::Packet::new_unchecked(upper);
+            let u = udp::Packet::new_unchecked(&data[..]);
             // The datagram ends where its Length says (as tshark reads it),
             // within the IP packet.
-            let end = (upper_at + usize::from(u.len())).min(ip_end);
-            (
-                u.src_port(),
-                u.dst_port(),
-                upper_at + udp::HEADER_LEN,
-                end,
-                None,
-            )
+            let end = usize::from(u.len()).min(declared);
+            (u.src_port(), u.dst_port(), udp::HEADER_LEN, end, None)
         }
     };
     let len = end.checked_sub(start)?;
-    let payload = frame.get(start.min(frame.len())..end.min(frame.len()))?;
+    let range = start.min(data.len())..end.min(data.len());
+    let payload = match data {
+        Cow::Borrowed(b) => Cow::Borrowed(b.get(range)?),
+        Cow::Owned(v) => Cow::Owned(v.get(range)?.to_vec()),
+    };
+    let (seq, ack, syn, fin, rst) = tcp.unwrap_or((0, None, false, false, false));
     Some(Segment {
         frame: number,
         src: SocketAddr::new(src, src_port),
         dst: SocketAddr::new(dst, dst_port),
-        seq: tcp.as_ref().map_or(0, tcp::Packet::seq_number),
-        ack: tcp.as_ref().and_then(|t| t.ack().then(|| t.ack_number())),
-        syn: tcp.as_ref().is_some_and(tcp::Packet::syn),
-        fin: tcp.as_ref().is_some_and(tcp::Packet::fin),
-        rst: tcp.as_ref().is_some_and(tcp::Packet::rst),
+        seq,
+        ack,
+        syn,
+        fin,
+        rst,
         len: u32::try_from(len).ok()?,
         payload,
     })
+}
+
+/// The payload of a fragmented packet once `pieces` (in offset order)
+/// cover it from byte 0 to the end of the last fragment (the one without
+/// MF), else `None`. Where pieces overlap, the one further on wins (at
+/// the same offset, the later).
+fn reassemble(pieces: &[Fragment<'_>]) -> Option<Vec<u8>> {
+    let last = pieces.iter().find(|f| !f.more)?;
+    let total = last.at + last.data.len();
+    let mut covered = 0;
+    for f in pieces {
+        if f.at > covered {
+            return None;
+        }
+        covered = covered.max(f.at + f.data.len());
+    }
+    if covered < total {
+        return None;
+    }
+    let mut out = vec![0; total];
+    for f in pieces {
+        let end = (f.at + f.data.len()).min(total);
+        if let (Some(dst), Some(src)) = (
+            out.get_mut(f.at..end),
+            f.data.get(..end.saturating_sub(f.at)),
+        ) {
+            dst.copy_from_slice(src);
+        }
+    }
+    Some(out)
 }
 
 /// The connection a segment belongs to, the same whichever way it goes.
@@ -337,9 +442,49 @@ fn assign<'a>(
     let mut current: BTreeMap<(SocketAddr, SocketAddr), usize> = BTreeMap::new();
     let mut base: Vec<[Option<u32>; 2]> = Vec::new();
     let mut segments = Vec::new();
+    // IPv4 fragments waiting for the rest of their packet, oldest first,
+    // for at most MAX_PENDING packets (a capture of fragments that never
+    // complete cannot make each lookup slow).
+    let mut fragments: Vec<(PacketKey, Vec<Fragment<'a>>)> = Vec::new();
     for (i, record) in records.iter().enumerate() {
-        let Some(seg) = segment(link_type, i + 1, &record.data, proto) else {
-            continue;
+        let seg = match locate(link_type, i + 1, &record.data, proto) {
+            None => continue,
+            Some(Found::Whole(seg)) => seg,
+            Some(Found::Fragment(f)) => {
+                // The packet is whole with this fragment: it counts as
+                // this frame's, as in tshark ("Reassembled IPv4 in frame").
+                let key = f.key;
+                let packet = match fragments.iter().position(|(k, _)| *k == key) {
+                    Some(packet) => packet,
+                    None => {
+                        if fragments.len() == MAX_PENDING {
+                            fragments.remove(0);
+                        }
+                        fragments.push((key, Vec::new()));
+                        fragments.len() - 1
+                    }
+                };
+                let Some((_, pieces)) = fragments.get_mut(packet) else {
+                    continue;
+                };
+                // In offset order (no sort: a few pieces, arriving mostly in order).
+                let place = pieces
+                    .iter()
+                    .position(|p| p.at > f.at)
+                    .unwrap_or(pieces.len());
+                pieces.insert(place, f);
+                let Some(payload) = reassemble(pieces) else {
+                    continue;
+                };
+                fragments.remove(packet);
+                let declared = payload.len();
+                let Some(seg) =
+                    transport(i + 1, (key.0, key.1), Cow::Owned(payload), declared, proto)
+                else {
+                    continue;
+                };
+                seg
+            }
         };
         let k = key(seg.src, seg.dst);
         let existing = current.get(&k).copied().filter(|&s| {
@@ -413,7 +558,7 @@ pub fn follow_udp(link_type: u32, records: &[Record], index: usize) -> Result<Fo
     for d in &datagrams {
         let side = side_of(&f.stream, d.src);
         if !d.payload.is_empty() {
-            push_data(&mut f, side, d.frame, d.payload, 0, false);
+            push_data(&mut f, side, d.frame, &d.payload, 0, false);
         }
         let cut = usize::try_from(d.len)
             .unwrap_or(usize::MAX)
@@ -503,7 +648,7 @@ pub fn follow(link_type: u32, records: &[Record], index: usize) -> Result<Follow
         }
         let r = &mut sides[side.index()];
         let next = *r.next.get_or_insert(seq);
-        let mut data = seg.payload;
+        let mut data: &[u8] = &seg.payload;
         let mut len = seg.len;
         let mut repeated = 0;
         if before(seq, next) {
@@ -900,15 +1045,26 @@ impl Follow {
             };
             out.stopped = Some(why.to_string());
         }
-        // A frame whose bytes went into two messages joined them.
-        let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
-        for m in &out.messages {
-            for &frame in &m.frames {
-                *seen.entry(frame).or_default() += 1;
-            }
-        }
-        for m in &mut out.messages {
-            m.shares_segment = m.frames.iter().any(|f| seen.get(f).is_some_and(|&n| n > 1));
+        // A frame whose bytes went into two messages joined them. Its bytes
+        // are one run of the stream, so only a message's first and last
+        // frames can be shared, and only with the messages beside it.
+        let shared: Vec<bool> = (0..out.messages.len())
+            .map(|i| {
+                let m = &out.messages[i];
+                let before = i
+                    .checked_sub(1)
+                    .and_then(|p| out.messages.get(p))
+                    .is_some_and(|p| {
+                        p.frames.last().is_some() && p.frames.last() == m.frames.first()
+                    });
+                let after = out.messages.get(i + 1).is_some_and(|n| {
+                    m.frames.last().is_some() && m.frames.last() == n.frames.first()
+                });
+                before || after
+            })
+            .collect();
+        for (m, shared) in out.messages.iter_mut().zip(shared) {
+            m.shares_segment = shared;
         }
         out
     }
