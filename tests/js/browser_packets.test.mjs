@@ -430,6 +430,17 @@ test("a Linux cooked capture (tcpdump -i any) opens: the cooked header, then the
     assert.deepEqual(errors, []);
     await page.close();
   }
+  // Another link type (802.11, 105) is refused by number, as the core refuses it; a URL's unknown one is Ethernet.
+  const wifi = path.join(dir, "wifi.pcap");
+  writeFileSync(wifi, wasm.toPcap([{ bytes: new Uint8Array(30), time_us: 1_700_000_000_000_000 }], { link_type: 105 }));
+  const { page, errors } = await openPlayground(browser.context, `${relay.url}&tool=dissect&dlink=105`);
+  await page.waitForSelector("#panel-dissect:not([hidden]) .summary:not(:empty)");
+  assert.match(await page.locator("#dissect-summary").textContent(), /Ethernet II/);
+  await page.setInputFiles("#dissect-file", wifi);
+  await page.waitForSelector("#dissect-file-error:not([hidden])");
+  assert.match(await page.locator("#dissect-file-error").textContent(), /^wifi\.pcap: link type 105 is neither Ethernet \(1\) nor a Linux cooked capture/);
+  assert.deepEqual(errors, []);
+  await page.close();
 });
 
 test("hovering a byte whose description is longer does not move the bytes from under the pointer (no flicker)", async () => {

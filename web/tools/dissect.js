@@ -29,8 +29,13 @@ export default {
   mount,
 };
 
-/** Ethernet, and the Linux cooked captures of `tcpdump -i any` (v1, v2). */
-const READABLE_LINK_TYPES = [1, 113, 276];
+/**
+ * Whether the core dissects frames of link type `n` (Ethernet, and the
+ * Linux cooked captures of `tcpdump -i any`): it refuses the others, as
+ * `netlab dissect --pcap` does, so the list lives in one place.
+ * @param {number} n
+ */
+const readable = (n) => attempt(() => dissect(new Uint8Array(), n)).err === undefined;
 
 /** The seed's frame spec, from which the examples are made. */
 const SEED = { proto: "tcp", src: "192.168.12.1", dst: "192.168.13.1", src_port: 53000, dst_port: 9000, payload: "hello" };
@@ -270,7 +275,7 @@ function mount(panel, ctx) {
     if (!chosen) return;
     try {
       const read = /** @type {CaptureFile} */ (readCapture(new Uint8Array(await chosen.arrayBuffer())));
-      if (!READABLE_LINK_TYPES.includes(read.link_type)) throw new Error(t("dissect.not_ethernet", { n: read.link_type }));
+      if (!readable(read.link_type)) throw new Error(t("dissect.not_ethernet", { n: read.link_type }));
       if (read.frames.length === 0) throw new Error(read.cut ?? t("dissect.no_frames"));
       // The whole packets are shown, and where the file broke is said (as tshark does).
       showError(fileError, read.cut === null ? null : `${chosen.name}: ${t("dissect.cut", { n: read.frames.length, why: read.cut })}`, file);
@@ -300,7 +305,7 @@ function mount(panel, ctx) {
       hex.input.value = v.hex;
       note.input.value = v.note;
       sel = v.dfield;
-      link = READABLE_LINK_TYPES.includes(Number(v.dlink)) ? Number(v.dlink) : 1;
+      link = v.dlink && readable(Number(v.dlink)) ? Number(v.dlink) : 1;
       render();
       if (capture) {
         listFrames();
