@@ -9,7 +9,9 @@
 //! not messages. [`Follow::messages`] then cuts each side's stream by the
 //! framing the program uses (a `struct` length prefix, or a delimiter) and
 //! says which frames each message came in and which messages shared a
-//! segment.
+//! segment. UDP conversations are followed too ([`follow_udp`]): there
+//! each datagram is one message, the contrast the seeds draw (seed 003
+//! §8.2.3: UDP has no 粘包).
 //!
 //! The reassembly is tshark's (its `follow_tcp_tap_listener`): each side's
 //! stream starts at the sequence number of the first segment seen from it
@@ -129,7 +131,8 @@ fn as_text<S: Serializer>(addr: &SocketAddr, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(addr)
 }
 
-/// One TCP connection of a capture: tshark's `tcp.stream`.
+/// One TCP connection of a capture (tshark's `tcp.stream`), or one UDP
+/// conversation (its `udp.stream`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Stream {
     pub protocol: Transport,
@@ -230,7 +233,7 @@ pub enum FollowError {
     Delimiter(FramingError),
 }
 
-/// A TCP segment found in a frame.
+/// A TCP segment (or UDP datagram) found in a frame.
 #[derive(Debug, Clone)]
 struct Segment<'a> {
     frame: usize,
