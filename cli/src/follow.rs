@@ -272,6 +272,20 @@ fn render_messages(text: &mut String, m: &Messages) {
             plural(msg.len as u64, "byte"),
         );
     }
+    // Which of seed 003 §8.2.3's two causes of 粘包 the wire shows.
+    if m.sharing > 0 {
+        let _ = writeln!(
+            text,
+            "  {} of these shared a segment: the sender joined them before they left \
+             (seed 003 §8.2.3, 情况一: the sender's buffering, as Nagle's algorithm does)",
+            m.sharing
+        );
+    } else if m.messages.len() > 1 {
+        text.push_str(
+            "  Each crossed in segments of its own: if one recv() still got two, the \
+             receiver's buffer joined them (seed 003 §8.2.3, 情况二)\n",
+        );
+    }
     if m.leftover > 0 {
         let _ = writeln!(
             text,

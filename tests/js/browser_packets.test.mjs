@@ -628,6 +628,8 @@ test("the dissector follows a capture's TCP stream as tshark does, and shows the
     ["client", "2", "b'nice'", "5, 4"],
   ]);
   assert.match(messages[1][4], /粘包/);
+  // The capture shows seed 003 §8.2.3's first cause: the sender joined them.
+  assert.match(await page.locator('#follow-out [data-case="sender"]').textContent(), /^2 of the client's messages shared a segment: the sender joined them/);
   assert.match(await page.locator("#follow-out").textContent(), /The server's last 2 bytes are not a whole message/);
   if (process.env.NETLAB_SCREENSHOTS) await page.locator("#dissect-follow").screenshot({ path: path.join(ROOT, "docs/img/follow.png") });
   // A frame's button opens it in the dissector.

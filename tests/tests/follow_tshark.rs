@@ -521,7 +521,7 @@ fn framed_messages_say_which_frames_carried_them() {
             (&b"to meet you"[..], vec![5], true),
         ]
     );
-    assert_eq!((m.leftover, m.stopped), (0, None));
+    assert_eq!((m.leftover, m.stopped, m.sharing), (0, None, 3));
 
     // A hostile length stops the framing with the codec's own error.
     let mut segs = handshake(C, S, 0, 0);
@@ -665,6 +665,23 @@ fn a_real_loopback_capture_follows_as_tshark() {
     assert_eq!(code, 0);
     assert_eq!(json["client_hex"], "0500000068656c6c6f040000006e696365");
     assert_eq!(json["messages"][0]["messages"][1]["body_hex"], "6e696365");
+    // The kernel sent each send() in a segment of its own (TCP_NODELAY is
+    // off, but nothing was in flight): no message shares one, so the
+    // b'hellonice' of the plain demo was the receiver's buffer's doing.
+    assert_eq!(json["messages"][0]["sharing"], 0);
+    let out = netlab(&[
+        "follow",
+        framed.to_str().unwrap(),
+        "--stream",
+        "0",
+        "--length-prefix",
+        "i",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("the receiver's buffer joined them (seed 003 §8.2.3, 情况二)"),
+        "{text}"
+    );
     assert_eq!(json["stream"]["syn"], true);
 }
 

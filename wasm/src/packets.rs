@@ -168,6 +168,8 @@ export interface FollowMessages {
   }[];
   leftover: number;
   stopped: string | null;
+  /** How many messages share a segment with another (seed 003 §8.2.3: 0 means any merging was the receiver's). */
+  sharing: number;
 }
 
 /** A followed stream: `netlab follow FILE [--udp] --stream N`. */

@@ -180,6 +180,9 @@ function report(r, pick) {
     ),
   );
   for (const m of r.messages) {
+    // Which of seed 003 §8.2.3's two causes of 粘包 the wire shows (TCP).
+    if (r.stream.protocol === "tcp" && m.sharing > 0) parts.push(h("p", { class: "hint", "data-case": "sender", text: t("follow.case_sender", { side: side(m.side), n: m.sharing }) }));
+    else if (r.stream.protocol === "tcp" && m.messages.length > 1) parts.push(h("p", { class: "hint", "data-case": "receiver", text: t("follow.case_receiver", { side: side(m.side) }) }));
     const left = [];
     if (m.leftover > 0) left.push(t("follow.leftover", { side: side(m.side), n: m.leftover }));
     if (m.stopped) left.push(t("follow.stopped", { side: side(m.side), why: pageError(m.stopped) }));

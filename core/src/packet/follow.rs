@@ -955,6 +955,12 @@ pub struct Messages {
     /// Why the framing stopped early: a length over the limit, or bytes
     /// missing from the capture (after which no boundary can be trusted).
     pub stopped: Option<String>,
+    /// How many messages share a segment with another. Seed 003 §8.2.3
+    /// names the two causes of 粘包: the sender's buffering (messages
+    /// merged into one segment: this counts them) and the receiver's
+    /// (each message in segments of its own, merged in the receive
+    /// buffer: this is 0, yet one `recv()` can still return two).
+    pub sharing: usize,
 }
 
 impl Follow {
@@ -992,6 +998,7 @@ impl Follow {
             messages: Vec::new(),
             leftover: 0,
             stopped: None,
+            sharing: 0,
         };
         // The data chunks in stream order, and the first that can still
         // hold bytes of the next message: messages come in order, so each
@@ -1069,6 +1076,7 @@ impl Follow {
         for (m, shared) in out.messages.iter_mut().zip(shared) {
             m.shares_segment = shared;
         }
+        out.sharing = out.messages.iter().filter(|m| m.shares_segment).count();
         out
     }
 }
@@ -1101,6 +1109,7 @@ impl Follow {
             messages,
             leftover: 0,
             stopped: None,
+            sharing: 0,
         }
     }
 }
