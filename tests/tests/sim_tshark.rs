@@ -5,13 +5,12 @@
 //! with each pcapng comment shown as `frame.comment`.
 
 use std::path::Path;
-use std::process::Command;
 
 use netlab_core::sim::CAPTURE_EPOCH_US;
 use netlab_core::sim::lan::{self, LanProto, LanSpec, LanTrace, Variant};
 use netlab_core::sim::tcp::{self, Scenario, Segment, Side, TcpSpec, TcpTrace};
 
-use crate::util::{TempDir, tshark_path};
+use crate::util::{self, TempDir};
 
 /// The checksum checks tshark leaves off by default.
 const CHECKS: [&str; 6] = [
@@ -26,21 +25,15 @@ const CHECKS: [&str; 6] = [
 /// tshark's `*.checksum.status` for a good checksum (0 is bad, 2 unverified).
 const GOOD: &str = "1";
 
-/// Runs tshark on `file` and returns its standard output.
+/// Runs tshark on `file` with the checksum checks on; its standard output.
 fn tshark(file: &Path, args: &[&str]) -> String {
-    let out = Command::new(tshark_path())
-        .arg("-r")
-        .arg(file)
-        .args(CHECKS)
-        .args(args)
-        .output()
-        .expect("tshark runs (cargo xtask test installs it)");
-    assert!(
-        out.status.success(),
-        "tshark {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 from tshark")
+    let file = file.to_str().expect("a UTF-8 temp path");
+    let all: Vec<&str> = ["-r", file]
+        .into_iter()
+        .chain(CHECKS)
+        .chain(args.iter().copied())
+        .collect();
+    util::tshark(&all)
 }
 
 /// One row per frame: each field's occurrences (split on `|`), the frame
