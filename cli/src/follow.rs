@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use netlab_core::english::count;
 use netlab_core::packet::dissect::dissect_captured;
 use netlab_core::packet::field::py_bytes;
 use netlab_core::packet::follow::{
@@ -124,14 +125,6 @@ fn flags(s: &Stream) -> String {
     }
 }
 
-fn plural(n: u64, one: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {one}s")
-    }
-}
-
 fn render_streams(s: &Streams) -> String {
     if s.streams.is_empty() {
         return "No TCP or UDP stream in this capture.".to_owned();
@@ -145,21 +138,14 @@ fn render_streams(s: &Streams) -> String {
             stream.index,
             stream.client,
             stream.server,
-            plural(stream.frames.len() as u64, "frame"),
-            plural(stream.segment_bytes[0], "byte"),
-            plural(stream.segment_bytes[1], "byte"),
+            count(stream.frames.len() as u64, "frame", "frames"),
+            count(stream.segment_bytes[0], "byte", "bytes"),
+            count(stream.segment_bytes[1], "byte", "bytes"),
             flags(stream),
         );
     }
     text.push_str("\nFollow a TCP stream with --stream N (and cut it into messages with --length-prefix i or --delimiter '\\n'), a UDP one with --udp --stream N.");
     text
-}
-
-fn side_name(side: Side) -> &'static str {
-    match side {
-        Side::Client => "client",
-        Side::Server => "server",
-    }
 }
 
 fn render_report(r: &Report) -> String {
@@ -193,7 +179,10 @@ fn render_report(r: &Report) -> String {
                     notes.push("arrived out of order".to_owned());
                 }
                 if chunk.repeated > 0 {
-                    notes.push(format!("{} repeated bytes left out", chunk.repeated));
+                    notes.push(format!(
+                        "{} left out",
+                        count(chunk.repeated as u64, "repeated byte", "repeated bytes")
+                    ));
                 }
                 let notes = if notes.is_empty() {
                     String::new()
@@ -204,28 +193,26 @@ fn render_report(r: &Report) -> String {
             }
             ChunkKind::Missing => format!(
                 "[{} missing: never captured, though frame {} acknowledged them]",
-                plural(chunk.len as u64, "byte"),
+                count(chunk.len as u64, "byte", "bytes"),
                 chunk.frame
             ),
             ChunkKind::Cut => format!(
                 "[{} cut off by the capture's snapshot length]",
-                plural(chunk.len as u64, "byte")
+                count(chunk.len as u64, "byte", "bytes")
             ),
         };
         let _ = writeln!(
             text,
             "{indent}frame {:<4} {} {:>5}  {what}",
-            chunk.frame,
-            side_name(chunk.side),
-            chunk.len
+            chunk.frame, chunk.side, chunk.len
         );
     }
     let _ = write!(
         text,
         "\nclient sent {}: {}\nserver sent {}: {}\n",
-        plural(client.len() as u64, "byte"),
+        count(client.len() as u64, "byte", "bytes"),
         py_bytes(&client),
-        plural(server.len() as u64, "byte"),
+        count(server.len() as u64, "byte", "bytes"),
         py_bytes(&server)
     );
     if s.protocol == Transport::Udp {
@@ -247,7 +234,7 @@ fn render_report(r: &Report) -> String {
 }
 
 fn render_messages(text: &mut String, m: &Messages) {
-    let _ = writeln!(text, "\n{}'s messages:", side_name(m.side));
+    let _ = writeln!(text, "\n{}'s messages:", m.side);
     if m.messages.is_empty() && m.leftover == 0 && m.stopped.is_none() {
         text.push_str("  none\n");
     }
@@ -269,7 +256,7 @@ fn render_messages(text: &mut String, m: &Messages) {
             msg.number,
             py_bytes(&msg.body),
             msg.offset,
-            plural(msg.len as u64, "byte"),
+            count(msg.len as u64, "byte", "bytes"),
         );
     }
     // Which of seed 003 §8.2.3's two causes of 粘包 the wire shows.
@@ -290,7 +277,7 @@ fn render_messages(text: &mut String, m: &Messages) {
         let _ = writeln!(
             text,
             "  {} at the end: not a whole message",
-            plural(m.leftover as u64, "byte")
+            count(m.leftover as u64, "byte", "bytes")
         );
     }
     if let Some(why) = &m.stopped {

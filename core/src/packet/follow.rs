@@ -61,6 +61,7 @@ use thiserror::Error;
 use super::dissect::dissect_captured;
 use super::field::hex;
 use super::hex::{HexError, parse_bytes, parse_hex};
+use super::ipv4::IpProtocol;
 use super::layer::Protocol;
 use super::pcap::Record;
 use super::{ipv4, ipv6, tcp, udp};
@@ -208,6 +209,17 @@ impl Follow {
     pub fn data(&self, side: Side) -> &[u8] {
         self.data.get(side.index()).map_or(&[], Vec::as_slice)
     }
+
+    /// The bytes a chunk brought (none for missing or cut bytes).
+    pub fn bytes(&self, chunk: &Chunk) -> &[u8] {
+        match chunk.kind {
+            ChunkKind::Data => self
+                .data(chunk.side)
+                .get(chunk.offset..chunk.offset + chunk.len)
+                .unwrap_or_default(),
+            _ => &[],
+        }
+    }
 }
 
 /// Why a stream cannot be followed, or cut into messages as asked.
@@ -307,17 +319,17 @@ fn locate(link_type: u32, number: usize, frame: &[u8], proto: Transport) -> Opti
             let (src, dst) = (IpAddr::V4(p.src_addr()), IpAddr::V4(p.dst_addr()));
             let end = ip.offset + usize::from(p.total_len());
             if p.more_frags() || p.frag_offset() != 0 {
-                let number = match proto {
-                    Transport::Tcp => 6,
-                    Transport::Udp => 17,
+                let carried = match proto {
+                    Transport::Tcp => IpProtocol::TCP,
+                    Transport::Udp => IpProtocol::UDP,
                 };
-                if p.protocol().0 != number {
+                if p.protocol() != carried {
                     return None;
                 }
                 let start = ip.offset + usize::from(p.header_len());
                 let data = frame.get(start.min(frame.len())..end.min(frame.len()))?;
                 return Some(Found::Fragment(Fragment {
-                    key: (src, dst, number, p.ident()),
+                    key: (src, dst, carried.0, p.ident()),
                     at: usize::from(p.frag_offset()) * 8,
                     more: p.more_frags(),
                     data,
@@ -380,7 +392,11 @@ fn transport<'a>(
     let range = start.min(data.len())..end.min(data.len());
     let payload = match data {
         Cow::Borrowed(b) => Cow::Borrowed(b.get(range)?),
-        Cow::Owned(v) => Cow::Owned(v.get(range)?.to_vec()),
+        Cow::Owned(mut v) => {
+            v.truncate(range.end);
+            v.drain(..range.start);
+            Cow::Owned(v)
+        }
     };
     let (seq, ack, syn, fin, rst) = tcp.unwrap_or((0, None, false, false, false));
     Some(Segment {
@@ -454,8 +470,6 @@ fn assign<'a>(
             None => continue,
             Some(Found::Whole(seg)) => seg,
             Some(Found::Fragment(f)) => {
-                // The packet is whole with this fragment: it counts as
-                // this frame's, as in tshark ("Reassembled IPv4 in frame").
                 let key = f.key;
                 let packet = match fragments.iter().position(|(k, _)| *k == key) {
                     Some(packet) => packet,
@@ -476,6 +490,8 @@ fn assign<'a>(
                     .position(|p| p.at > f.at)
                     .unwrap_or(pieces.len());
                 pieces.insert(place, f);
+                // Whole with this fragment, the packet counts as this
+                // frame's, as in tshark ("Reassembled IPv4 in frame").
                 let Some(payload) = reassemble(pieces) else {
                     continue;
                 };
@@ -563,12 +579,7 @@ pub fn follow_udp(link_type: u32, records: &[Record], index: usize) -> Result<Fo
         if !d.payload.is_empty() {
             push_data(&mut f, side, d.frame, &d.payload, 0, false);
         }
-        let cut = usize::try_from(d.len)
-            .unwrap_or(usize::MAX)
-            .saturating_sub(d.payload.len());
-        if cut > 0 {
-            push_gap(&mut f, side, d.frame, ChunkKind::Cut, cut);
-        }
+        push_cut(&mut f, side, d.frame, d.len, d.payload.len());
     }
     Ok(f)
 }
@@ -671,13 +682,7 @@ pub fn follow(link_type: u32, records: &[Record], index: usize) -> Result<Follow
         if seq == next {
             r.next = Some(next.wrapping_add(len));
             push_data(&mut f, side, seg.frame, data, repeated, false);
-            // Bytes the capture cut off the end of this segment.
-            let cut = usize::try_from(len)
-                .unwrap_or(usize::MAX)
-                .saturating_sub(data.len());
-            if cut > 0 {
-                push_gap(&mut f, side, seg.frame, ChunkKind::Cut, cut);
-            }
+            push_cut(&mut f, side, seg.frame, len, data.len());
             while release(&mut f, &mut sides[side.index()], side, None, seg.frame) {}
         } else {
             r.waiting.push(Waiting {
@@ -702,6 +707,17 @@ fn push_data(f: &mut Follow, side: Side, frame: usize, data: &[u8], repeated: us
         waited,
     });
     buf.extend_from_slice(data);
+}
+
+/// The bytes of a segment (or datagram) of `len` bytes the capture cut off
+/// after the `captured` it holds, if any.
+fn push_cut(f: &mut Follow, side: Side, frame: usize, len: u32, captured: usize) {
+    let cut = usize::try_from(len)
+        .unwrap_or(usize::MAX)
+        .saturating_sub(captured);
+    if cut > 0 {
+        push_gap(f, side, frame, ChunkKind::Cut, cut);
+    }
 }
 
 fn push_gap(f: &mut Follow, side: Side, frame: usize, kind: ChunkKind, len: usize) {
@@ -792,9 +808,7 @@ impl Framing {
     pub fn delimiter(delimiter: &[u8]) -> Result<Self, FramingError> {
         Delimited::new(delimiter, DEFAULT_MAX_LINE).map(Self::Delimited)
     }
-}
 
-impl Framing {
     /// The framing a learner asks for in text, as `netlab follow` and the
     /// playground take it: a struct format for the length prefix, or a
     /// delimiter with Python's escapes (`\n`, `\r\n`, `|`; `b'…'` and hex
@@ -889,6 +903,9 @@ pub fn report(
     index: usize,
     framing: Option<&Framing>,
 ) -> Result<Report, FollowError> {
+    if protocol == Transport::Udp && framing.is_some() {
+        return Err(FollowError::UdpFraming);
+    }
     let f = match protocol {
         Transport::Tcp => follow(link_type, records, index)?,
         Transport::Udp => follow_udp(link_type, records, index)?,
@@ -898,18 +915,11 @@ pub fn report(
         .iter()
         .map(|c| ChunkReport {
             chunk: c.clone(),
-            hex: match c.kind {
-                ChunkKind::Data => hex(f
-                    .data(c.side)
-                    .get(c.offset..c.offset + c.len)
-                    .unwrap_or_default()),
-                _ => String::new(),
-            },
+            hex: hex(f.bytes(c)),
         })
         .collect();
     let messages = match (protocol, framing) {
-        (Transport::Udp, Some(_)) => return Err(FollowError::UdpFraming),
-        (Transport::Udp, None) => vec![f.datagrams(Side::Client), f.datagrams(Side::Server)],
+        (Transport::Udp, _) => vec![f.datagrams(Side::Client), f.datagrams(Side::Server)],
         (Transport::Tcp, Some(framing)) => vec![
             f.messages(Side::Client, framing),
             f.messages(Side::Server, framing),
@@ -1056,25 +1066,20 @@ impl Follow {
             out.stopped = Some(why.to_string());
         }
         // A frame whose bytes went into two messages joined them. Its bytes
-        // are one run of the stream, so only a message's first and last
-        // frames can be shared, and only with the messages beside it.
-        let shared: Vec<bool> = (0..out.messages.len())
-            .map(|i| {
-                let m = &out.messages[i];
-                let before = i
-                    .checked_sub(1)
-                    .and_then(|p| out.messages.get(p))
-                    .is_some_and(|p| {
-                        p.frames.last().is_some() && p.frames.last() == m.frames.first()
-                    });
-                let after = out.messages.get(i + 1).is_some_and(|n| {
-                    m.frames.last().is_some() && m.frames.last() == n.frames.first()
-                });
-                before || after
+        // are one run of the stream, so only a message's last frame can be
+        // the next one's first: `joined[i]` says messages i and i + 1 share.
+        let joined: Vec<bool> = out
+            .messages
+            .windows(2)
+            .map(|w| {
+                w[0].frames
+                    .last()
+                    .is_some_and(|f| w[1].frames.first() == Some(f))
             })
             .collect();
-        for (m, shared) in out.messages.iter_mut().zip(shared) {
-            m.shares_segment = shared;
+        for (i, m) in out.messages.iter_mut().enumerate() {
+            let before = i.checked_sub(1).and_then(|p| joined.get(p)) == Some(&true);
+            m.shares_segment = before || joined.get(i) == Some(&true);
         }
         out.sharing = out.messages.iter().filter(|m| m.shares_segment).count();
         out
@@ -1086,7 +1091,6 @@ impl Follow {
     /// that carried it (no framing: UDP keeps the boundaries `sendto()`
     /// made).
     pub fn datagrams(&self, side: Side) -> Messages {
-        let data = self.data(side);
         let messages = self
             .chunks
             .iter()
@@ -1096,10 +1100,7 @@ impl Follow {
                 number: i + 1,
                 offset: c.offset,
                 len: c.len,
-                body: data
-                    .get(c.offset..c.offset + c.len)
-                    .unwrap_or_default()
-                    .to_vec(),
+                body: self.bytes(c).to_vec(),
                 frames: vec![c.frame],
                 shares_segment: false,
             })
