@@ -25,13 +25,13 @@ use crate::util::{TempDir, netlab, netlab_json, tshark};
 
 /// One segment of a scenario.
 #[derive(Clone)]
-struct Seg {
-    src: &'static str,
-    dst: &'static str,
-    seq: u32,
-    ack: Option<u32>,
-    flags: TcpFlags,
-    payload: Vec<u8>,
+pub(crate) struct Seg {
+    pub(crate) src: SocketAddr,
+    pub(crate) dst: SocketAddr,
+    pub(crate) seq: u32,
+    pub(crate) ack: Option<u32>,
+    pub(crate) flags: TcpFlags,
+    pub(crate) payload: Vec<u8>,
 }
 
 fn seg(
@@ -48,8 +48,8 @@ fn seg(
         flags
     };
     Seg {
-        src,
-        dst,
+        src: src.parse().unwrap(),
+        dst: dst.parse().unwrap(),
         seq,
         ack,
         flags,
@@ -61,9 +61,8 @@ fn seg(
 type EmitIp = Box<dyn Fn(&mut [u8])>;
 
 /// An Ethernet frame (802.1Q-tagged if asked) carrying `s`.
-fn frame(s: &Seg, tagged: bool) -> Vec<u8> {
-    let src: SocketAddr = s.src.parse().unwrap();
-    let dst: SocketAddr = s.dst.parse().unwrap();
+pub(crate) fn frame(s: &Seg, tagged: bool) -> Vec<u8> {
+    let (src, dst) = (s.src, s.dst);
     let t = tcp::Repr {
         src_port: src.port(),
         dst_port: dst.port(),
@@ -240,7 +239,7 @@ fn check_file(name: &str, path: &Path) -> Vec<follow::Follow> {
 }
 
 /// [`check_file`] for TCP or UDP streams.
-fn check_file_of(name: &str, path: &Path, protocol: Transport) -> Vec<follow::Follow> {
+pub(crate) fn check_file_of(name: &str, path: &Path, protocol: Transport) -> Vec<follow::Follow> {
     let proto = match protocol {
         Transport::Tcp => "tcp",
         Transport::Udp => "udp",
@@ -840,7 +839,7 @@ fn udp_conversations_follow_as_tshark() {
 /// The frames of `frame` (an Ethernet frame of one IPv4 packet without
 /// options) cut into IPv4 fragments of `piece` payload bytes (a multiple
 /// of 8), in the order `order` gives.
-fn fragmented(frame: &[u8], ident: u16, piece: usize, order: &[usize]) -> Vec<Vec<u8>> {
+pub(crate) fn fragmented(frame: &[u8], ident: u16, piece: usize, order: &[usize]) -> Vec<Vec<u8>> {
     let header = ipv4::Packet::new_unchecked(&frame[14..]);
     let repr = ipv4::Repr::parse(&header).unwrap();
     let payload = &frame[34..];
