@@ -20,13 +20,15 @@ use netlab_core::packet::ipv4::{self, IpProtocol};
 use netlab_core::packet::ipv6ext::{self, Ipv6Option};
 use netlab_core::packet::pcap::{self, Record};
 use netlab_core::packet::tcp::{self, TcpFlags, TcpOption};
-use netlab_core::packet::{FieldValue, Protocol, arp, ipv6, pcapng, physical, udp, vlan};
+use netlab_core::packet::{
+    Field, FieldValue, Layer, Protocol, arp, ipv6, pcapng, physical, udp, vlan,
+};
 
 use crate::util::{TempDir, netlab, netlab_json, tshark, tshark_path};
 
 /// The checksum checks tshark leaves off by default, and raw sequence
 /// numbers (SACK edges are shown relative to the ISN otherwise).
-const CHECKS: [&str; 8] = [
+pub(crate) const CHECKS: [&str; 8] = [
     "-o",
     "ip.check_checksum:TRUE",
     "-o",
@@ -38,18 +40,23 @@ const CHECKS: [&str; 8] = [
 ];
 
 /// Fields tshark shows in other units than the wire holds: header
-/// lengths in bytes (the field counts 32-bit words), the fragment offset
-/// in bytes (the field counts 8-byte blocks).
-const SCALED: [(&str, u64); 3] = [("ip.hdr_len", 4), ("tcp.hdr_len", 4), ("ip.frag_offset", 8)];
+/// lengths in bytes (the field counts 32-bit words). (The fragment offset
+/// is shown in bytes only in its `showname`; its `show` is the field's
+/// count of 8-byte blocks.)
+const SCALED: [(&str, u64); 2] = [("ip.hdr_len", 4), ("tcp.hdr_len", 4)];
+
+/// Fields of several bits that tshark declares boolean (`FT_BOOLEAN`
+/// with a mask): it shows 1 when any of their bits is set.
+const BOOLEAN: [&str; 1] = ["tcp.flags.res"];
 
 /// One `<field>` of tshark's PDML.
 #[derive(Debug, Clone)]
-struct Pdml {
-    name: String,
-    pos: usize,
-    size: usize,
-    show: String,
-    value: String,
+pub(crate) struct Pdml {
+    pub(crate) name: String,
+    pub(crate) pos: usize,
+    pub(crate) size: usize,
+    pub(crate) show: String,
+    pub(crate) value: String,
 }
 
 fn unescape(s: &str) -> String {
@@ -74,7 +81,7 @@ fn pdml(path: &Path) -> Vec<Vec<Pdml>> {
 }
 
 /// [`pdml`] with more of tshark's options (`-o name:value` pairs).
-fn pdml_with(path: &Path, extra: &[&str]) -> Vec<Vec<Pdml>> {
+pub(crate) fn pdml_with(path: &Path, extra: &[&str]) -> Vec<Vec<Pdml>> {
     let mut args = vec!["-r", path.to_str().unwrap(), "-T", "pdml"];
     args.extend_from_slice(&CHECKS);
     args.extend_from_slice(extra);
@@ -101,7 +108,7 @@ fn pdml_with(path: &Path, extra: &[&str]) -> Vec<Vec<Pdml>> {
 }
 
 /// A number as tshark shows it: decimal, or hex with `0x`.
-fn shown_number(show: &str) -> Option<u64> {
+pub(crate) fn shown_number(show: &str) -> Option<u64> {
     match show.strip_prefix("0x") {
         Some(hex) => u64::from_str_radix(hex, 16).ok(),
         None => show.parse().ok(),
@@ -109,8 +116,11 @@ fn shown_number(show: &str) -> Option<u64> {
 }
 
 /// Whether tshark's field holds our value.
-fn same_value(ours: &FieldValue, ws: &str, theirs: &Pdml) -> bool {
+pub(crate) fn same_value(ours: &FieldValue, ws: &str, theirs: &Pdml) -> bool {
     match ours {
+        FieldValue::Number(n) if BOOLEAN.contains(&ws) => {
+            theirs.show == u64::from(*n != 0).to_string()
+        }
         FieldValue::Number(n) => {
             let scale = SCALED
                 .iter()
@@ -124,9 +134,66 @@ fn same_value(ours: &FieldValue, ws: &str, theirs: &Pdml) -> bool {
     }
 }
 
+/// Where tshark has one netlab field.
+pub(crate) enum Placed {
+    /// At the same bytes, with the same value.
+    Same,
+    /// Not at those bytes (the problem, worded).
+    Elsewhere(String),
+    /// At those bytes, with another value (the problem, worded).
+    Differs(String),
+}
+
+/// Looks for netlab's field `f` (of `layer`) in tshark's PDML for the
+/// frame: the same name at the same bytes (for a field of bits, a field
+/// of at most 4 bytes around them) holding the same value.
+pub(crate) fn place(label: &str, layer: &Layer, f: &Field, fields: &[Pdml]) -> Placed {
+    let span = f.bytes();
+    let aligned = f.bit_offset.is_multiple_of(8) && f.bits.is_multiple_of(8);
+    let placed: Vec<&Pdml> = fields
+        .iter()
+        .filter(|p| p.name == f.wireshark)
+        .filter(|p| {
+            if aligned {
+                p.pos == span.start && p.size == span.len()
+            } else {
+                p.pos <= span.start && p.pos + p.size >= span.end && p.size <= 4
+            }
+        })
+        .collect();
+    if placed.is_empty() {
+        let elsewhere: Vec<(usize, usize)> = fields
+            .iter()
+            .filter(|p| p.name == f.wireshark)
+            .map(|p| (p.pos, p.size))
+            .collect();
+        Placed::Elsewhere(format!(
+            "{label}: {} '{}' at bytes {span:?}: tshark has {} at (pos, size) {elsewhere:?}",
+            layer.name, f.name, f.wireshark
+        ))
+    } else if !placed.iter().any(|p| same_value(&f.value, f.wireshark, p)) {
+        let shows: Vec<&str> = placed.iter().map(|p| p.show.as_str()).collect();
+        Placed::Differs(format!(
+            "{label}: {} '{}' = {:?}: tshark's {} shows {shows:?}",
+            layer.name, f.name, f.value, f.wireshark
+        ))
+    } else {
+        Placed::Same
+    }
+}
+
+/// tshark's verdict on the checksum field `f` (`X.checksum.status` at
+/// its byte): `"1"` good, `"0"` bad, `"2"` not verified.
+pub(crate) fn checksum_status<'a>(f: &Field, fields: &'a [Pdml]) -> Option<&'a Pdml> {
+    let status = format!("{}.status", f.wireshark);
+    fields
+        .iter()
+        .find(|p| p.name == status && p.pos == f.offset)
+}
+
 /// Compares every field netlab reports for `frame` with tshark's PDML
 /// for it; returns the disagreements and records the names compared.
-fn compare(
+pub(crate) fn compare(
     label: &str,
     d: &Dissection,
     fields: &[Pdml],
@@ -135,37 +202,11 @@ fn compare(
     let mut problems = Vec::new();
     for layer in &d.layers {
         for f in layer.fields.iter().filter(|f| !f.wireshark.is_empty()) {
-            let span = f.bytes();
-            let aligned = f.bit_offset.is_multiple_of(8) && f.bits.is_multiple_of(8);
-            let placed: Vec<&Pdml> = fields
-                .iter()
-                .filter(|p| p.name == f.wireshark)
-                .filter(|p| {
-                    if aligned {
-                        p.pos == span.start && p.size == span.len()
-                    } else {
-                        p.pos <= span.start && p.pos + p.size >= span.end && p.size <= 4
-                    }
-                })
-                .collect();
-            if placed.is_empty() {
-                let elsewhere: Vec<(usize, usize)> = fields
-                    .iter()
-                    .filter(|p| p.name == f.wireshark)
-                    .map(|p| (p.pos, p.size))
-                    .collect();
-                problems.push(format!(
-                    "{label}: {} '{}' at bytes {span:?}: tshark has {} at (pos, size) {elsewhere:?}",
-                    layer.name, f.name, f.wireshark
-                ));
-            } else if !placed.iter().any(|p| same_value(&f.value, f.wireshark, p)) {
-                let shows: Vec<&str> = placed.iter().map(|p| p.show.as_str()).collect();
-                problems.push(format!(
-                    "{label}: {} '{}' = {:?}: tshark's {} shows {shows:?}",
-                    layer.name, f.name, f.value, f.wireshark
-                ));
-            } else {
-                seen.insert(f.wireshark.to_owned());
+            match place(label, layer, f, fields) {
+                Placed::Same => {
+                    seen.insert(f.wireshark.to_owned());
+                }
+                Placed::Elsewhere(problem) | Placed::Differs(problem) => problems.push(problem),
             }
         }
         // Every checksum netlab checks, tshark calls good (status 1). The
@@ -178,10 +219,7 @@ fn compare(
             .filter(|f| !quoted && f.derived && f.wireshark.ends_with(".checksum"))
         {
             let status = format!("{}.status", f.wireshark);
-            match fields
-                .iter()
-                .find(|p| p.name == status && p.pos == f.offset)
-            {
+            match checksum_status(f, fields) {
                 Some(p) if p.show == "1" => {
                     seen.insert(status);
                 }
@@ -247,7 +285,7 @@ fn check_frames_with(
     );
 }
 
-fn require(seen: &BTreeSet<String>, names: &[&str]) {
+pub(crate) fn require(seen: &BTreeSet<String>, names: &[&str]) {
     let missing: Vec<&&str> = names.iter().filter(|n| !seen.contains(**n)).collect();
     assert!(
         missing.is_empty(),
@@ -1151,7 +1189,7 @@ fn icmpv6_frame(src: &str, dst: &str, repr: &icmpv6::Repr, body: &[u8]) -> Vec<u
 }
 
 /// Neighbor Discovery options, one after another.
-fn ndp_options(list: &[NdpOption]) -> Vec<u8> {
+pub(crate) fn ndp_options(list: &[NdpOption]) -> Vec<u8> {
     let mut out = vec![0u8; list.iter().map(NdpOption::buffer_len).sum()];
     let mut at = 0;
     for o in list {
@@ -2015,6 +2053,50 @@ fn fcs_heuristic_matches_tshark() {
     }
 }
 
+/// A Linux cooked capture v1 header (`tcpdump -i any`, link type 113)
+/// in front of `packet`: who it was for, the link's address type and
+/// address (at most 8 bytes), and the EtherType of what follows.
+pub(crate) fn cooked_v1(
+    pkttype: u16,
+    hatype: u16,
+    address: &[u8],
+    proto: u16,
+    packet: &[u8],
+) -> Vec<u8> {
+    let mut f = Vec::new();
+    f.extend(pkttype.to_be_bytes());
+    f.extend(hatype.to_be_bytes());
+    f.extend((address.len() as u16).to_be_bytes());
+    let mut room = [0u8; 8];
+    room[..address.len()].copy_from_slice(address);
+    f.extend(room);
+    f.extend(proto.to_be_bytes());
+    f.extend_from_slice(packet);
+    f
+}
+
+/// A Linux cooked capture v2 header (link type 276) in front of `packet`.
+pub(crate) fn cooked_v2(
+    proto: u16,
+    ifindex: u32,
+    hatype: u16,
+    pkttype: u8,
+    address: &[u8],
+    packet: &[u8],
+) -> Vec<u8> {
+    let mut f = Vec::new();
+    f.extend(proto.to_be_bytes());
+    f.extend([0, 0]);
+    f.extend(ifindex.to_be_bytes());
+    f.extend(hatype.to_be_bytes());
+    f.extend([pkttype, address.len() as u8]);
+    let mut room = [0u8; 8];
+    room[..address.len()].copy_from_slice(address);
+    f.extend(room);
+    f.extend_from_slice(packet);
+    f
+}
+
 #[test]
 fn linux_cooked_captures_match_tshark() {
     // `tcpdump -i any` writes a cooked header (v1: link type 113, v2: 276)
@@ -2036,30 +2118,11 @@ fn linux_cooked_captures_match_tshark() {
     let arp = arp_frame(arp::Operation::REQUEST);
     // The packets without their Ethernet header, behind cooked ones.
     let (ip4, ip6, arp) = (&v4[14..], &v6[14..], &arp[14..42]);
-    let v1 = |pkttype: u16, hatype: u16, address: &[u8], proto: u16, packet: &[u8]| {
-        let mut f = Vec::new();
-        f.extend(pkttype.to_be_bytes());
-        f.extend(hatype.to_be_bytes());
-        f.extend((address.len() as u16).to_be_bytes());
-        let mut room = [0u8; 8];
-        room[..address.len()].copy_from_slice(address);
-        f.extend(room);
-        f.extend(proto.to_be_bytes());
-        f.extend_from_slice(packet);
-        f
+    let v1 = |pkttype, hatype, address: &[u8], proto, packet: &[u8]| {
+        cooked_v1(pkttype, hatype, address, proto, packet)
     };
-    let v2 = |proto: u16, ifindex: u32, pkttype: u8, address: &[u8], packet: &[u8]| {
-        let mut f = Vec::new();
-        f.extend(proto.to_be_bytes());
-        f.extend([0, 0]);
-        f.extend(ifindex.to_be_bytes());
-        f.extend(1u16.to_be_bytes());
-        f.extend([pkttype, address.len() as u8]);
-        let mut room = [0u8; 8];
-        room[..address.len()].copy_from_slice(address);
-        f.extend(room);
-        f.extend_from_slice(packet);
-        f
+    let v2 = |proto, ifindex, pkttype, address: &[u8], packet: &[u8]| {
+        cooked_v2(proto, ifindex, 1, pkttype, address, packet)
     };
     let mac = [2, 0, 0, 0, 0, 1];
     // UDP here: tshark takes a second copy of the TCP segment for a

@@ -8,6 +8,7 @@ mod cli;
 mod cli_cidr;
 mod cli_inet;
 mod cli_struct;
+mod dissect_random_tshark;
 mod follow_random_tshark;
 mod follow_tshark;
 mod framing_cpython;

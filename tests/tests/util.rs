@@ -112,3 +112,29 @@ pub fn tshark(args: &[&str]) -> String {
     );
     String::from_utf8(out.stdout).expect("UTF-8 from tshark")
 }
+
+/// splitmix64 (Steele, Lea and Flood 2014): a tiny generator, the same on
+/// every machine, so the randomized tests need no `rand` and a seed that
+/// found a disagreement once finds it again. Modules add the draws they
+/// need in their own `impl Rng`.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n` > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// True `percent` times in a hundred.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}

@@ -958,10 +958,11 @@ impl Dissector<'_> {
                 p.checksum_expected(),
             );
         }
-        if matches!(p.msg_type(), 3 | 4 | 5 | 11 | 12) {
-            self.quoted(header_end, at + seg.len());
-        } else {
-            self.bytes_layer(Protocol::Data, header_end, at + seg.len(), DATA);
+        match p.msg_type() {
+            0 | 8 => self.bytes_layer(Protocol::Data, header_end, at + seg.len(), DATA),
+            3 | 4 | 11 | 12 => self.quoted(header_end, at + seg.len(), false),
+            5 => self.quoted(header_end, at + seg.len(), true),
+            _ => self.bytes_layer(Protocol::Data, header_end, at + seg.len(), icmpv4::BODY),
         }
     }
 
@@ -970,7 +971,11 @@ impl Dissector<'_> {
     /// tshark does and named as quoted: which datagram the error is about,
     /// its addresses and ports. Nothing in it is judged: it is cut short
     /// on purpose, and its TTL may be the one that ran out.
-    fn quoted(&mut self, from: usize, end: usize) {
+    ///
+    /// A Redirect's quote is read as RFC 792 words it, the IP header and
+    /// 64 bits (`first_64_bits`): tshark shows no more of its transport
+    /// header, however much is there.
+    fn quoted(&mut self, from: usize, end: usize, first_64_bits: bool) {
         let data = &self.frame[from..end];
         let ip = ipv4::Packet::new_unchecked(data);
         if ip.check_header().is_err() {
@@ -988,9 +993,21 @@ impl Dissector<'_> {
                 Some(l)
             }
             IpProtocol::TCP if t.len() >= 8 => {
-                let seg = &t[..t.len().min(tcp::HEADER_LEN)];
+                let seg = if first_64_bits {
+                    &t[..8]
+                } else {
+                    &t[..t.len().min(tcp::HEADER_LEN)]
+                };
                 let mut l = tcp::annotate(seg, t_at);
                 l.name = "TCP (quoted by ICMP)";
+                // tshark follows no stream inside an ICMP error, so it
+                // shows the sequence number as it is, as `tcp.seq`, with
+                // no relative number beside it.
+                for f in &mut l.fields {
+                    if f.wireshark == "tcp.seq_raw" {
+                        f.wireshark = "tcp.seq";
+                    }
+                }
                 let p = tcp::Packet::new_unchecked(&t[..8]);
                 l.summary = format!(
                     "Src Port: {}, Dst Port: {}, Seq: {}",
@@ -1045,8 +1062,10 @@ impl Dissector<'_> {
         let spec = match t {
             1..=4 => icmpv6::INVOKING,
             128 | 129 => DATA,
-            // After a malformed option.
-            133..=136 => UNDECODED,
+            // After a malformed option: tshark shows that option as far
+            // as it goes and calls the message malformed, so these bytes
+            // are no `data.data` of its.
+            133..=136 => UNDECODED.ws(""),
             // tshark decodes MLD's fields; netlab shows them as bytes.
             130..=132 | 143 => icmpv6::MLD_BODY,
             _ => icmpv6::BODY,

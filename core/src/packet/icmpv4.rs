@@ -99,6 +99,12 @@ mod field {
         .show(Format::Hex)
         .about("Depends on the type.");
 
+    /// tshark shows the body of a type it does not know as nothing at
+    /// all (no `data.data`), so it has no Wireshark name here.
+    pub const BODY: FieldSpec = FieldSpec::new("Data", 0, 0)
+        .show(Format::Bytes)
+        .about("The rest of a message whose type netlab does not decode.");
+
     pub const COMMON: &[FieldSpec] = &[TYPE, CODE, CHECKSUM];
     pub const ECHO: &[FieldSpec] = &[TYPE, CODE, CHECKSUM, IDENT, SEQ_NO];
     pub const FRAG_NEEDED: &[FieldSpec] = &[TYPE, CODE, CHECKSUM, UNUSED_HALF, MTU];
@@ -120,6 +126,7 @@ pub fn fields(msg_type: u8, code: u8) -> &'static [FieldSpec] {
 /// The fields every message has: type, code, checksum.
 pub const FIELDS: &[FieldSpec] = field::COMMON;
 pub(crate) const CHECKSUM: FieldSpec = field::CHECKSUM;
+pub(crate) const BODY: FieldSpec = field::BODY;
 /// Type, code, checksum and the 4 type-specific bytes.
 pub const HEADER_LEN: usize = field::PAYLOAD;
 

@@ -671,6 +671,24 @@ pub fn annotate(data: &[u8], base: usize) -> Layer {
     layer
 }
 
+/// Whether Wireshark has a dissector for the option type `kind` (whole
+/// byte: copy flag, class and number). It shows another as one unnamed
+/// item, "Unknown (0x..)", so its type and length have no filter name.
+fn wireshark_decodes(kind: u8) -> bool {
+    matches!(
+        kind,
+        0 | 1 | 7 | 11 | 12 | 25 | 68 | 82 | 130 | 131 | 133 | 134 | 136 | 137 | 148 | 149
+    )
+}
+
+/// An option's type (and its parts) with no Wireshark name.
+const UNNAMED_TYPE: FieldSpec = field::OPT_TYPE.ws("").with(UNNAMED_TYPE_PARTS);
+const UNNAMED_TYPE_PARTS: &[FieldSpec] = &[
+    field::OPT_COPY.ws(""),
+    field::OPT_CLASS.ws(""),
+    field::OPT_NUMBER.ws(""),
+];
+
 /// The options as type-length-value items, until one does not parse.
 fn annotate_options(layer: &mut Layer, opts: &[u8], base: usize) {
     let mut at = 0;
@@ -685,9 +703,18 @@ fn annotate_options(layer: &mut Layer, opts: &[u8], base: usize) {
         let here = &opts[at..at + len];
         let b = base + at;
         layer.push_one(here, b, &option_spec(kind, len), 1);
-        layer.push_one(here, b, &field::OPT_TYPE, 2);
+        if wireshark_decodes(kind) {
+            layer.push_one(here, b, &field::OPT_TYPE, 2);
+        } else {
+            layer.push_one(here, b, &UNNAMED_TYPE, 2);
+        }
         if len > 1 {
-            layer.push_one(here, b, &field::OPT_LEN, 2);
+            let length = if wireshark_decodes(kind) {
+                field::OPT_LEN
+            } else {
+                field::OPT_LEN.ws("")
+            };
+            layer.push_one(here, b, &length, 2);
             annotate_option_data(layer, kind, here, b);
         }
         if kind == 0 {
