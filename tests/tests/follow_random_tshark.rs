@@ -6,8 +6,8 @@
 //! ISN, and sequence numbers that wrap; their data segments are then
 //! reordered, retransmitted (whole, or overlapping the next one), dropped
 //! from the capture (so that later acknowledgements reveal the gap) or cut
-//! by a snapshot length, and some IPv4 packets cross as fragments, in
-//! order or not. netlab must number every frame's stream as
+//! by a snapshot length, and some IPv4 and IPv6 packets cross as
+//! fragments, in order or not. netlab must number every frame's stream as
 //! `tcp.stream` does and give each stream's chunks exactly as
 //! `tshark -z follow,tcp,raw,N` prints them (`check_file_of`).
 //!
@@ -22,33 +22,10 @@ use netlab_core::packet::pcap::{self, Record};
 use netlab_core::packet::tcp::TcpFlags;
 
 use crate::follow_tshark::{Seg, check_file_of, fragmented, frame};
-use crate::util::TempDir;
-
-/// splitmix64: a fixed seed gives the same capture on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n`.
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    /// True `percent` times in a hundred.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
+use crate::util::{Rng, TempDir};
 
 /// One packet of the capture: the segment, how many of its payload bytes
-/// the snapshot length kept (`None`: all), and whether it crossed as IPv4
+/// the snapshot length kept (`None`: all), and whether it crossed as
 /// fragments (of this many 8-byte blocks each, the last one first when
 /// the flag says so).
 #[derive(Clone)]
@@ -108,7 +85,7 @@ fn connection(rng: &mut Rng, client: SocketAddr, server: SocketAddr) -> Vec<Capt
         let len = if rng.chance(10) {
             0
         } else {
-            1 + rng.below(300) as usize
+            1 + rng.below(300)
         };
         let payload: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
         let s = if from_client {
@@ -139,11 +116,11 @@ fn connection(rng: &mut Rng, client: SocketAddr, server: SocketAddr) -> Vec<Capt
             if rng.chance(50)
                 && let Some(next) = data[i + 1..].iter().find(|s| s.src == again.src)
             {
-                let extra = 1 + rng.below(next.payload.len().max(1) as u64) as usize;
+                let extra = 1 + rng.below(next.payload.len().max(1));
                 let extra = extra.min(next.payload.len());
                 again.payload.extend_from_slice(&next.payload[..extra]);
             }
-            let at = i + 1 + rng.below((data.len() - i) as u64) as usize;
+            let at = i + 1 + rng.below(data.len() - i);
             data.insert(at, again);
             i += 1;
             continue;
@@ -167,9 +144,9 @@ fn connection(rng: &mut Rng, client: SocketAddr, server: SocketAddr) -> Vec<Capt
         .collect();
     for c in &mut out {
         if !c.seg.payload.is_empty() && rng.chance(5) {
-            c.kept = Some(rng.below(c.seg.payload.len() as u64) as usize);
+            c.kept = Some(rng.below(c.seg.payload.len()));
         } else if c.seg.payload.len() > 16 && rng.chance(8) {
-            c.fragments = Some((1 + rng.below(8) as usize, rng.chance(50)));
+            c.fragments = Some((1 + rng.below(8), rng.chance(50)));
         }
     }
     if rng.chance(60) {
@@ -227,7 +204,7 @@ fn capture(seed: u64) -> (Vec<Captured>, bool) {
             host(1 + rng.below(3) as u8),
             40_000 + rng.below(20_000) as u16,
         );
-        let server = SocketAddr::new(host(10), [8001, 9904, 9905][rng.below(3) as usize]);
+        let server = SocketAddr::new(host(10), [8001, 9904, 9905][rng.below(3)]);
         lanes.push(connection(&mut rng, client, server));
         ends.push((client, server));
     }
@@ -241,7 +218,7 @@ fn capture(seed: u64) -> (Vec<Captured>, bool) {
         if open.is_empty() {
             break;
         }
-        let l = open[rng.below(open.len() as u64) as usize];
+        let l = open[rng.below(open.len())];
         frames.push(lanes[l][at[l]].clone());
         at[l] += 1;
     }
@@ -276,8 +253,9 @@ fn random_captures_follow_as_tshark() {
             let whole = data.len();
             let mut packets = Vec::new();
             match c.fragments {
-                Some((blocks, last_first)) if c.seg.src.is_ipv4() && !tagged => {
-                    let count = (whole - 34).div_ceil(blocks * 8);
+                Some((blocks, last_first)) if !tagged => {
+                    let header = if c.seg.src.is_ipv4() { 34 } else { 54 };
+                    let count = (whole - header).div_ceil(blocks * 8);
                     let mut order: Vec<usize> = (0..count).collect();
                     if last_first {
                         order.rotate_right(1);

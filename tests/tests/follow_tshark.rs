@@ -19,7 +19,7 @@ use netlab_core::packet::follow::{self, ChunkKind, Framing, Side, Transport};
 use netlab_core::packet::ipv4::{self, IpProtocol};
 use netlab_core::packet::pcap::{self, Record};
 use netlab_core::packet::tcp::{self, TcpFlags};
-use netlab_core::packet::{ipv6, vlan};
+use netlab_core::packet::{ipv6, ipv6ext, vlan};
 
 use crate::util::{TempDir, netlab, netlab_json, tshark};
 
@@ -836,10 +836,14 @@ fn udp_conversations_follow_as_tshark() {
     );
 }
 
-/// The frames of `frame` (an Ethernet frame of one IPv4 packet without
-/// options) cut into IPv4 fragments of `piece` payload bytes (a multiple
-/// of 8), in the order `order` gives.
+/// The frames of `frame` (an untagged Ethernet frame of one IPv4 packet
+/// without options, or of one IPv6 packet without extension headers) cut
+/// into fragments of `piece` payload bytes (a multiple of 8), in the order
+/// `order` gives.
 pub(crate) fn fragmented(frame: &[u8], ident: u16, piece: usize, order: &[usize]) -> Vec<Vec<u8>> {
+    if frame[12..14] == [0x86, 0xdd] {
+        return fragmented6(frame, u32::from(ident) << 16 | 0xbeef, piece, order);
+    }
     let header = ipv4::Packet::new_unchecked(&frame[14..]);
     let repr = ipv4::Repr::parse(&header).unwrap();
     let payload = &frame[34..];
@@ -863,6 +867,72 @@ pub(crate) fn fragmented(frame: &[u8], ident: u16, piece: usize, order: &[usize]
             f
         })
         .collect()
+}
+
+/// [`fragmented`] for IPv6: each fragment is the IPv6 header (Next Header
+/// 44, the Payload Length of its piece) and a Fragment header carrying the
+/// packet's own Next Header.
+fn fragmented6(frame: &[u8], ident: u32, piece: usize, order: &[usize]) -> Vec<Vec<u8>> {
+    let header = ipv6::Packet::new_unchecked(&frame[14..]);
+    let repr = ipv6::Repr::parse(&header).unwrap();
+    let payload = &frame[54..];
+    let pieces: Vec<&[u8]> = payload.chunks(piece).collect();
+    let last = pieces.len() - 1;
+    order
+        .iter()
+        .map(|&i| {
+            let ip = ipv6::Repr {
+                next_header: IpProtocol::FRAGMENT,
+                payload_len: 8 + pieces[i].len(),
+                ..repr
+            };
+            let fragment = ipv6ext::Repr::Fragment {
+                next_header: repr.next_header,
+                offset: (i * piece / 8) as u16,
+                more_frags: i < last,
+                ident,
+            };
+            let mut f = frame[..14].to_vec();
+            f.resize(62 + pieces[i].len(), 0);
+            ip.emit(&mut ipv6::Packet::new_unchecked(&mut f[14..]));
+            fragment.emit(&mut ipv6ext::Packet::new_unchecked(
+                &mut f[54..62],
+                ipv6ext::ExtKind::Fragment,
+            ));
+            f[62..].copy_from_slice(pieces[i]);
+            f
+        })
+        .collect()
+}
+
+#[test]
+fn ipv6_fragments_are_reassembled_as_tshark_does() {
+    // A TCP segment over IPv6 in three fragments, the last first; the
+    // answer with a Destination Options header after the Fragment header
+    // (in the fragmented part); a segment whose first fragment never comes.
+    let (c6, s6) = ("[2001:db8::1]:40000", "[2001:db8::2]:9000");
+    let body: Vec<u8> = (0..700u32).map(|i| (i % 253) as u8).collect();
+    let mut segs = handshake(c6, s6, 1, 1000);
+    segs.push(seg(c6, s6, 2, Some(1001), PSH, &body));
+    segs.push(seg(s6, c6, 1001, Some(702), PSH, b"got it"));
+    segs.push(seg(c6, s6, 702, Some(1007), PSH, &body[..300]));
+    let mut fs = frames(&segs);
+    let whole = fs.remove(3);
+    let mut answer = fs.remove(3);
+    let lost = fs.remove(3);
+    // Destination Options (Next Header TCP, one PadN option) before TCP.
+    answer[20] = 60;
+    let len = u16::from_be_bytes([answer[18], answer[19]]) + 8;
+    answer[18..20].copy_from_slice(&len.to_be_bytes());
+    answer.splice(54..54, [6, 0, 1, 4, 0, 0, 0, 0]);
+    fs.splice(3..3, fragmented(&whole, 7, 256, &[2, 0, 1]));
+    fs.extend(fragmented(&answer, 9, 16, &[0, 2, 1]));
+    fs.extend(fragmented(&lost, 8, 128, &[1, 2]));
+    let f = check("ipv6-fragments", pcap::LINKTYPE_ETHERNET, &fs);
+    assert_eq!(f[0].data(Side::Client), &body[..]);
+    assert_eq!(f[0].data(Side::Server), b"got it");
+    // The packet counts as the frame that completed it (the third).
+    assert_eq!(f[0].chunks[0].frame, 6);
 }
 
 #[test]

@@ -897,7 +897,7 @@ fn cli(quick: bool) -> Result<Section> {
 }
 
 /// The ceiling tests/js/wasm_size.test.mjs holds the whole module to.
-const FULL_BUDGET: u64 = 360_000;
+const FULL_BUDGET: u64 = 365_000;
 
 /// The size budget: the module as the page loads it, gzipped at level 9.
 pub fn wasm_gzip_size() -> Result<(u64, u64)> {
@@ -955,7 +955,10 @@ fn wasm(quick: bool) -> Result<Section> {
             raw,
             gz,
             FULL_BUDGET,
-            "≤ 360 KB gzipped (tests/js/wasm_size.test.mjs)",
+            &format!(
+                "≤ {} KB gzipped (tests/js/wasm_size.test.mjs)",
+                FULL_BUDGET / 1000
+            ),
         ),
     ];
     // The page's timings, in headless Chromium, by the budget test.

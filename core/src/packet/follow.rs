@@ -23,10 +23,11 @@
 //! first appearance, with a new number when a SYN reuses a connection's
 //! addresses and ports with a new initial sequence number.
 //!
-//! IPv4 fragments are put back together first, as tshark does: the
-//! packet counts as the frame that completed it (a packet whose fragments
-//! never all arrive is left out). IPv6 fragments are left out, and so are
-//! segments whose TCP header the capture cut.
+//! IPv4 and IPv6 fragments are put back together first, as tshark does:
+//! the packet counts as the frame that completed it (a packet whose
+//! fragments never all arrive is left out; for IPv6, the extension headers
+//! after the Fragment header are skipped once it is whole). Segments whose
+//! TCP header the capture cut are left out.
 //!
 //! # Examples
 //!
@@ -62,6 +63,7 @@ use super::dissect::dissect_captured;
 use super::field::hex;
 use super::hex::{HexError, parse_bytes, parse_hex};
 use super::ipv4::IpProtocol;
+use super::ipv6ext::{self, ExtKind};
 use super::layer::Protocol;
 use super::pcap::Record;
 use super::{ipv4, ipv6, tcp, udp};
@@ -113,6 +115,16 @@ pub enum Transport {
     Tcp,
     /// Datagrams: each `sendto()` is one datagram, one `recvfrom()`.
     Udp,
+}
+
+impl Transport {
+    /// The IP protocol number that carries it.
+    fn ip_protocol(self) -> IpProtocol {
+        match self {
+            Self::Tcp => IpProtocol::TCP,
+            Self::Udp => IpProtocol::UDP,
+        }
+    }
 }
 
 impl fmt::Display for Transport {
@@ -259,19 +271,21 @@ struct Segment<'a> {
     /// The segment's payload length by the IP header.
     len: u32,
     /// What the capture holds of the payload (owned when the packet was
-    /// reassembled from IPv4 fragments).
+    /// reassembled from fragments).
     payload: Cow<'a, [u8]>,
 }
 
 /// Fragmented packets waited for at once; past this the oldest is dropped.
 const MAX_PENDING: usize = 64;
 
-/// Which packet an IPv4 fragment belongs to: source, destination,
-/// protocol, identification.
-type PacketKey = (IpAddr, IpAddr, u8, u16);
+/// Which packet a fragment belongs to: source, destination, what the
+/// packet carries (IPv4's Protocol; for IPv6 the Fragment header's Next
+/// Header, the first header of the fragmented part), identification.
+type PacketKey = (IpAddr, IpAddr, u8, u32);
 
-/// An IPv4 fragment: the packet it belongs to and its piece of the
-/// packet's payload.
+/// An IPv4 or IPv6 fragment: the packet it belongs to and its piece of
+/// the packet's payload (for IPv6, of what follows the Fragment
+/// header).
 #[derive(Debug, Clone)]
 struct Fragment<'a> {
     key: PacketKey,
@@ -319,17 +333,14 @@ fn locate(link_type: u32, number: usize, frame: &[u8], proto: Transport) -> Opti
             let (src, dst) = (IpAddr::V4(p.src_addr()), IpAddr::V4(p.dst_addr()));
             let end = ip.offset + usize::from(p.total_len());
             if p.more_frags() || p.frag_offset() != 0 {
-                let carried = match proto {
-                    Transport::Tcp => IpProtocol::TCP,
-                    Transport::Udp => IpProtocol::UDP,
-                };
+                let carried = proto.ip_protocol();
                 if p.protocol() != carried {
                     return None;
                 }
                 let start = ip.offset + usize::from(p.header_len());
                 let data = frame.get(start.min(frame.len())..end.min(frame.len()))?;
                 return Some(Found::Fragment(Fragment {
-                    key: (src, dst, carried.0, p.ident()),
+                    key: (src, dst, carried.0, u32::from(p.ident())),
                     at: usize::from(p.frag_offset()) * 8,
                     more: p.more_frags(),
                     data,
@@ -343,13 +354,75 @@ fn locate(link_type: u32, number: usize, frame: &[u8], proto: Transport) -> Opti
             }
             let p = ipv6::Packet::new_unchecked(ip_bytes);
             let end = ip.offset + 40 + usize::from(p.payload_len());
-            (IpAddr::V6(p.src_addr()), IpAddr::V6(p.dst_addr()), end)
+            let (src, dst) = (IpAddr::V6(p.src_addr()), IpAddr::V6(p.dst_addr()));
+            if upper.is_none() {
+                // No transport header: a fragment, if a Fragment header
+                // in the chain says so.
+                let packet = frame.get(ip.offset..end.min(frame.len()))?;
+                let (key, at, more, data) = ipv6_fragment(packet, (src, dst), proto)?;
+                return Some(Found::Fragment(Fragment {
+                    key,
+                    at,
+                    more,
+                    data,
+                }));
+            }
+            (src, dst, end)
         }
     };
     let upper_at = d.layers.get(upper?)?.offset;
     let data = frame.get(upper_at.min(frame.len())..ip_end.min(frame.len()))?;
     let declared = ip_end.checked_sub(upper_at)?;
     transport(number, (src, dst), Cow::Borrowed(data), declared, proto).map(Found::Whole)
+}
+
+/// The fragment an IPv6 `packet` (what the capture holds of it) is, if its
+/// extension headers hold a Fragment header with an offset or the M flag
+/// and the packet may carry `proto`:
+/// its packet's key, its place, whether more follow, and its bytes after
+/// the Fragment header.
+fn ipv6_fragment(
+    packet: &[u8],
+    (src, dst): (IpAddr, IpAddr),
+    proto: Transport,
+) -> Option<(PacketKey, usize, bool, &[u8])> {
+    let mut nh = ipv6::Packet::new_checked(packet).ok()?.next_header();
+    let mut at = ipv6::HEADER_LEN;
+    for _ in 0..ipv6ext::MAX_CHAIN {
+        let kind = ExtKind::from_next_header(nh)?;
+        let h = ipv6ext::Packet::new_checked(packet.get(at..)?, kind).ok()?;
+        if kind == ExtKind::Fragment {
+            let carried = h.next_header();
+            // Not a fragment; or one of a packet that carries another protocol.
+            if h.frag_offset() == 0 && !h.more_frags()
+                || ExtKind::from_next_header(carried).is_none() && carried != proto.ip_protocol()
+            {
+                return None;
+            }
+            let data = packet.get(at + h.header_len()..)?;
+            let key = (src, dst, carried.0, h.ident());
+            return Some((key, usize::from(h.frag_offset()) * 8, h.more_frags(), data));
+        }
+        nh = h.next_header();
+        at += h.header_len();
+    }
+    None
+}
+
+/// Where the transport header starts in a reassembled IPv6 payload whose
+/// first header is `nh` (extension headers may follow the Fragment
+/// header), and the protocol found there.
+fn after_extensions(mut nh: IpProtocol, payload: &[u8]) -> Option<(IpProtocol, usize)> {
+    let mut at = 0;
+    for _ in 0..ipv6ext::MAX_CHAIN {
+        let Some(kind) = ExtKind::from_next_header(nh) else {
+            return Some((nh, at));
+        };
+        let h = ipv6ext::Packet::new_checked(payload.get(at..)?, kind).ok()?;
+        nh = h.next_header();
+        at += h.header_len();
+    }
+    None
 }
 
 /// The segment (or datagram) in `data`, an IP packet's payload from the
@@ -496,6 +569,17 @@ fn assign<'a>(
                     continue;
                 };
                 fragments.remove(packet);
+                let mut payload = payload;
+                if key.0.is_ipv6() {
+                    // What follows the Fragment header: maybe more
+                    // extension headers, then the transport header.
+                    match after_extensions(IpProtocol(key.2), &payload) {
+                        Some((carried, at)) if carried == proto.ip_protocol() => {
+                            payload.drain(..at);
+                        }
+                        _ => continue,
+                    }
+                }
                 let declared = payload.len();
                 let Some(seg) =
                     transport(i + 1, (key.0, key.1), Cow::Owned(payload), declared, proto)
