@@ -262,6 +262,10 @@ const TCP = [
 const TCP_TAILS = [
   [whole(`(.*) On arrival the ${SIDE} goes from (${STATE}) to (${STATE})\\.`), (m) => `到达后，${side(m[2])}从 ${m[3]} 变为 ${m[4]}。`],
   [whole(`(.*) The network loses this segment: the ${SIDE} never sees it\\.`), (m) => `网络丢失了这个报文段：${side(m[2])}根本收不到它。`],
+  [
+    whole(`(.*) The ${SIDE} already acknowledged these bytes \\(ack (\\d+)\\), but that ACK (was lost|is still on its way): this copy is not needed \\(Wireshark: spurious retransmission\\)\\.`),
+    (m) => `${side(m[2])}其实已经确认过这些字节（ack ${m[3]}），只是那个 ACK ${m[4] === "was lost" ? "丢失了" : "还在路上"}：这份副本并不需要（抓包里称为伪重传）。`,
+  ],
 ];
 
 /** A TCP event's explanation in Chinese, or null. @param {string} text */

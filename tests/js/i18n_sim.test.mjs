@@ -63,6 +63,9 @@ const TCP_SPECS = [
   { scenario: "full", client: { isn: 4294967295 }, server: { isn: 0 } },
   { scenario: "full", request: "it's \"ok\"\n", reply: "it's" },
   { scenario: "data", request: "a", reply: "b" },
+  // The answer and its ACK lost: the request goes again, though the server
+  // had acknowledged it (a spurious retransmission).
+  { scenario: "data", loss: [5, 6] },
   // Every segment lost: the client gives up.
   { scenario: "handshake", loss: Array.from({ length: 20 }, (_, i) => i + 1) },
 ];

@@ -7,13 +7,13 @@
 use std::path::Path;
 
 use netlab_core::sim::CAPTURE_EPOCH_US;
-use netlab_core::sim::lan::{self, LanProto, LanSpec, LanTrace, Variant};
+use netlab_core::sim::lan::{self, LanFrame, LanProto, LanSpec, LanTrace, Variant};
 use netlab_core::sim::tcp::{self, Scenario, Segment, Side, TcpSpec, TcpTrace};
 
 use crate::util::{self, TempDir};
 
 /// The checksum checks tshark leaves off by default.
-const CHECKS: [&str; 6] = [
+pub(crate) const CHECKS: [&str; 6] = [
     "-o",
     "ip.check_checksum:TRUE",
     "-o",
@@ -23,10 +23,15 @@ const CHECKS: [&str; 6] = [
 ];
 
 /// tshark's `*.checksum.status` for a good checksum (0 is bad, 2 unverified).
-const GOOD: &str = "1";
+pub(crate) const GOOD: &str = "1";
+
+/// What `fields` puts between a field's occurrences: the unit separator,
+/// which no comment holds (payloads are printed as Python's `b'...'`,
+/// control characters escaped), so a comment's own `|` stays whole.
+pub(crate) const SEP: char = '\u{1f}';
 
 /// Runs tshark on `file` with the checksum checks on; its standard output.
-fn tshark(file: &Path, args: &[&str]) -> String {
+pub(crate) fn tshark(file: &Path, args: &[&str]) -> String {
     let file = file.to_str().expect("a UTF-8 temp path");
     let all: Vec<&str> = ["-r", file]
         .into_iter()
@@ -36,10 +41,17 @@ fn tshark(file: &Path, args: &[&str]) -> String {
     util::tshark(&all)
 }
 
-/// One row per frame: each field's occurrences (split on `|`), the frame
-/// comment last and whole.
-fn fields(file: &Path, names: &[&str]) -> Vec<Vec<Vec<String>>> {
-    let mut args = vec!["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|"];
+/// One row per frame: each field's occurrences (split on [`SEP`]), the
+/// frame comment last and whole.
+pub(crate) fn fields(file: &Path, names: &[&str]) -> Vec<Vec<Vec<String>>> {
+    fields_with(file, names, &[])
+}
+
+/// [`fields`] with more tshark options in front.
+pub(crate) fn fields_with(file: &Path, names: &[&str], options: &[&str]) -> Vec<Vec<Vec<String>>> {
+    let aggregator = format!("aggregator={SEP}");
+    let mut args = options.to_vec();
+    args.extend(["-T", "fields", "-E", "occurrence=a", "-E", &aggregator]);
     for name in names {
         args.extend(["-e", name]);
     }
@@ -55,7 +67,7 @@ fn fields(file: &Path, names: &[&str]) -> Vec<Vec<Vec<String>>> {
                     if i == names.len() || cell.is_empty() {
                         vec![(*cell).to_owned()]
                     } else {
-                        cell.split('|').map(str::to_owned).collect()
+                        cell.split(SEP).map(str::to_owned).collect()
                     }
                 })
                 .collect()
@@ -72,7 +84,7 @@ fn matching(file: &Path, filter: &str) -> Vec<usize> {
 }
 
 /// `frame.time_epoch` for a simulated time.
-fn epoch(ms: u64) -> String {
+pub(crate) fn epoch(ms: u64) -> String {
     let us = CAPTURE_EPOCH_US + ms * 1000;
     format!("{}.{:06}000", us / 1_000_000, us % 1_000_000)
 }
@@ -107,8 +119,38 @@ fn tcp_traces() -> Vec<(String, TcpTrace)> {
     traces
 }
 
-/// What tshark must say about one segment, field by field.
-fn check_segment(label: &str, trace: &TcpTrace, s: &Segment, row: &[Vec<String>], time_ms: u64) {
+/// The fields [`check_segment`] reads, in its order; more may follow.
+pub(crate) const TCP_FIELDS: [&str; 19] = [
+    "tcp.flags",
+    "tcp.seq_raw",
+    "tcp.ack_raw",
+    "tcp.len",
+    "tcp.window_size_value",
+    "tcp.srcport",
+    "tcp.dstport",
+    "ip.src",
+    "ip.dst",
+    "ip.ttl",
+    "eth.src",
+    "eth.dst",
+    "ip.checksum.status",
+    "tcp.checksum.status",
+    "tcp.options.mss_val",
+    "frame.time_epoch",
+    "tcp.seq",
+    "tcp.ack",
+    "_ws.malformed",
+];
+
+/// What tshark must say about one segment, field by field: `row` is
+/// [`fields`]' row for [`TCP_FIELDS`] (and any fields after them).
+pub(crate) fn check_segment(
+    label: &str,
+    trace: &TcpTrace,
+    s: &Segment,
+    row: &[Vec<String>],
+    time_ms: u64,
+) {
     let one = |i: usize| row[i].join("|");
     let (client, server) = (&trace.client, &trace.server);
     let (src_mac, dst_mac, ttl) = match (s.from, trace.router_mac) {
@@ -160,7 +202,7 @@ fn check_segment(label: &str, trace: &TcpTrace, s: &Segment, row: &[Vec<String>]
         s.number
     );
     assert_eq!(
-        one(at + 3),
+        row.last().map(|c| c.join("")).unwrap_or_default(),
         s.comment,
         "{label} #{}: frame.comment",
         s.number
@@ -170,30 +212,9 @@ fn check_segment(label: &str, trace: &TcpTrace, s: &Segment, row: &[Vec<String>]
 #[test]
 fn tcp_scenarios_match_tshark() {
     let dir = TempDir::new("sim");
-    let names = [
-        "tcp.flags",
-        "tcp.seq_raw",
-        "tcp.ack_raw",
-        "tcp.len",
-        "tcp.window_size_value",
-        "tcp.srcport",
-        "tcp.dstport",
-        "ip.src",
-        "ip.dst",
-        "ip.ttl",
-        "eth.src",
-        "eth.dst",
-        "ip.checksum.status",
-        "tcp.checksum.status",
-        "tcp.options.mss_val",
-        "frame.time_epoch",
-        "tcp.seq",
-        "tcp.ack",
-        "_ws.malformed",
-    ];
     for (label, trace) in tcp_traces() {
         let file = dir.write(&format!("{label}.pcapng"), &trace.pcapng);
-        let rows = fields(&file, &names);
+        let rows = fields(&file, &TCP_FIELDS);
         let segments: Vec<(&Segment, u64)> = trace
             .events
             .iter()
@@ -267,122 +288,130 @@ fn lan_traces() -> Vec<(String, LanTrace)> {
         .collect()
 }
 
+/// The fields [`check_lan_frame`] reads, in its order.
+pub(crate) const LAN_FIELDS: [&str; 19] = [
+    "eth.src",
+    "eth.dst",
+    "arp.opcode",
+    "arp.src.hw_mac",
+    "arp.src.proto_ipv4",
+    "arp.dst.proto_ipv4",
+    "ip.src",
+    "ip.dst",
+    "ip.ttl",
+    "ip.checksum",
+    "icmp.type",
+    "icmp.code",
+    "udp.srcport",
+    "udp.dstport",
+    "ip.checksum.status",
+    "icmp.checksum.status",
+    "udp.checksum.status",
+    "frame.time_epoch",
+    "_ws.malformed",
+];
+
+/// What tshark must say about one LAN frame: `row` is [`fields`]' row for
+/// [`LAN_FIELDS`]; `label` names the trace in failures.
+pub(crate) fn check_lan_frame(label: &str, f: &LanFrame, row: &[Vec<String>]) {
+    let at = |name: &str| LAN_FIELDS.iter().position(|n| *n == name).unwrap();
+    // The outer header's value: tshark lists the packet's own first,
+    // then those of the packet an ICMP error quotes.
+    let first = |name: &str| row[at(name)][0].clone();
+    let all = |name: &str| row[at(name)].clone();
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let tag = format!("{label} #{} ({})", f.number, f.summary);
+    assert_eq!(first("eth.src"), f.eth.src, "{tag}");
+    assert_eq!(first("eth.dst"), f.eth.dst, "{tag}");
+    assert_eq!(
+        first("arp.opcode"),
+        opt(f.arp.as_ref().map(|a| a.opcode.to_string())),
+        "{tag}"
+    );
+    assert_eq!(
+        first("arp.src.hw_mac"),
+        opt(f.arp.as_ref().map(|a| a.sender_mac.clone())),
+        "{tag}"
+    );
+    assert_eq!(
+        first("arp.src.proto_ipv4"),
+        opt(f.arp.as_ref().map(|a| a.sender_ip.to_string())),
+        "{tag}"
+    );
+    assert_eq!(
+        first("arp.dst.proto_ipv4"),
+        opt(f.arp.as_ref().map(|a| a.target_ip.to_string())),
+        "{tag}"
+    );
+    let ip = f.ip.as_ref();
+    assert_eq!(first("ip.src"), opt(ip.map(|i| i.src.to_string())), "{tag}");
+    assert_eq!(first("ip.dst"), opt(ip.map(|i| i.dst.to_string())), "{tag}");
+    assert_eq!(first("ip.ttl"), opt(ip.map(|i| i.ttl.to_string())), "{tag}");
+    assert_eq!(
+        first("ip.checksum"),
+        opt(ip.map(|i| format!("0x{:04x}", i.checksum))),
+        "{tag}"
+    );
+    let icmp = f.icmp.as_ref();
+    assert_eq!(
+        first("icmp.type"),
+        opt(icmp.map(|i| i.icmp_type.to_string())),
+        "{tag}"
+    );
+    assert_eq!(
+        first("icmp.code"),
+        opt(icmp.map(|i| i.code.to_string())),
+        "{tag}"
+    );
+    let udp = f.udp.as_ref();
+    // An ICMP error quotes the datagram it is about, ports and all.
+    let quotes = icmp.is_some_and(|i| matches!(i.icmp_type, 3 | 11));
+    if !quotes {
+        assert_eq!(
+            first("udp.srcport"),
+            opt(udp.map(|u| u.src_port.to_string())),
+            "{tag}"
+        );
+        assert_eq!(
+            first("udp.dstport"),
+            opt(udp.map(|u| u.dst_port.to_string())),
+            "{tag}"
+        );
+    }
+    // Every IPv4 header (the quoted one too) and every UDP checksum is
+    // good; the ICMP message's own is good, and a quoted, cut-short
+    // echo is at worst unverified, never bad.
+    if ip.is_some() {
+        assert!(
+            all("ip.checksum.status").iter().all(|s| s == GOOD),
+            "{tag}: {:?}",
+            all("ip.checksum.status")
+        );
+    }
+    if udp.is_some() {
+        assert_eq!(all("udp.checksum.status"), [GOOD], "{tag}");
+    }
+    if icmp.is_some() {
+        let status = all("icmp.checksum.status");
+        assert_eq!(status[0], GOOD, "{tag}");
+        assert!(status.iter().all(|s| s != "0"), "{tag}: {status:?}");
+    }
+    assert_eq!(first("frame.time_epoch"), epoch(f.time_ms), "{tag}");
+    assert_eq!(first("_ws.malformed"), "", "{tag}: malformed");
+    assert_eq!(row[LAN_FIELDS.len()][0], f.comment, "{tag}: frame.comment");
+}
+
 #[test]
 fn lan_traces_match_tshark() {
     let dir = TempDir::new("sim");
-    let names = [
-        "eth.src",
-        "eth.dst",
-        "arp.opcode",
-        "arp.src.hw_mac",
-        "arp.src.proto_ipv4",
-        "arp.dst.proto_ipv4",
-        "ip.src",
-        "ip.dst",
-        "ip.ttl",
-        "ip.checksum",
-        "icmp.type",
-        "icmp.code",
-        "udp.srcport",
-        "udp.dstport",
-        "ip.checksum.status",
-        "icmp.checksum.status",
-        "udp.checksum.status",
-        "frame.time_epoch",
-        "_ws.malformed",
-    ];
     let mut frames_seen = 0;
     for (label, trace) in lan_traces() {
         let file = dir.write("lan.pcapng", &trace.pcapng);
-        let rows = fields(&file, &names);
+        let rows = fields(&file, &LAN_FIELDS);
         assert_eq!(rows.len(), trace.frames.len(), "{label}: one row per frame");
         frames_seen += rows.len();
         for (f, row) in trace.frames.iter().zip(&rows) {
-            let at = |name: &str| names.iter().position(|n| *n == name).unwrap();
-            // The outer header's value: tshark lists the packet's own first,
-            // then those of the packet an ICMP error quotes.
-            let first = |name: &str| row[at(name)][0].clone();
-            let all = |name: &str| row[at(name)].clone();
-            let opt = |v: Option<String>| v.unwrap_or_default();
-            let tag = format!("{label} #{} ({})", f.number, f.summary);
-            assert_eq!(first("eth.src"), f.eth.src, "{tag}");
-            assert_eq!(first("eth.dst"), f.eth.dst, "{tag}");
-            assert_eq!(
-                first("arp.opcode"),
-                opt(f.arp.as_ref().map(|a| a.opcode.to_string())),
-                "{tag}"
-            );
-            assert_eq!(
-                first("arp.src.hw_mac"),
-                opt(f.arp.as_ref().map(|a| a.sender_mac.clone())),
-                "{tag}"
-            );
-            assert_eq!(
-                first("arp.src.proto_ipv4"),
-                opt(f.arp.as_ref().map(|a| a.sender_ip.to_string())),
-                "{tag}"
-            );
-            assert_eq!(
-                first("arp.dst.proto_ipv4"),
-                opt(f.arp.as_ref().map(|a| a.target_ip.to_string())),
-                "{tag}"
-            );
-            let ip = f.ip.as_ref();
-            assert_eq!(first("ip.src"), opt(ip.map(|i| i.src.to_string())), "{tag}");
-            assert_eq!(first("ip.dst"), opt(ip.map(|i| i.dst.to_string())), "{tag}");
-            assert_eq!(first("ip.ttl"), opt(ip.map(|i| i.ttl.to_string())), "{tag}");
-            assert_eq!(
-                first("ip.checksum"),
-                opt(ip.map(|i| format!("0x{:04x}", i.checksum))),
-                "{tag}"
-            );
-            let icmp = f.icmp.as_ref();
-            assert_eq!(
-                first("icmp.type"),
-                opt(icmp.map(|i| i.icmp_type.to_string())),
-                "{tag}"
-            );
-            assert_eq!(
-                first("icmp.code"),
-                opt(icmp.map(|i| i.code.to_string())),
-                "{tag}"
-            );
-            let udp = f.udp.as_ref();
-            // An ICMP error quotes the datagram it is about, ports and all.
-            let quotes = icmp.is_some_and(|i| matches!(i.icmp_type, 3 | 11));
-            if !quotes {
-                assert_eq!(
-                    first("udp.srcport"),
-                    opt(udp.map(|u| u.src_port.to_string())),
-                    "{tag}"
-                );
-                assert_eq!(
-                    first("udp.dstport"),
-                    opt(udp.map(|u| u.dst_port.to_string())),
-                    "{tag}"
-                );
-            }
-            // Every IPv4 header (the quoted one too) and every UDP checksum is
-            // good; the ICMP message's own is good, and a quoted, cut-short
-            // echo is at worst unverified, never bad.
-            if ip.is_some() {
-                assert!(
-                    all("ip.checksum.status").iter().all(|s| s == GOOD),
-                    "{tag}: {:?}",
-                    all("ip.checksum.status")
-                );
-            }
-            if udp.is_some() {
-                assert_eq!(all("udp.checksum.status"), [GOOD], "{tag}");
-            }
-            if icmp.is_some() {
-                let status = all("icmp.checksum.status");
-                assert_eq!(status[0], GOOD, "{tag}");
-                assert!(status.iter().all(|s| s != "0"), "{tag}: {status:?}");
-            }
-            assert_eq!(first("frame.time_epoch"), epoch(f.time_ms), "{tag}");
-            assert_eq!(first("_ws.malformed"), "", "{tag}: malformed");
-            assert_eq!(row[names.len()][0], f.comment, "{tag}: frame.comment");
+            check_lan_frame(&label, f, row);
         }
     }
     assert!(frames_seen >= 30, "{frames_seen} frames checked");

@@ -19,6 +19,7 @@ mod packet_tshark;
 mod relay;
 mod relay_process;
 mod relay_sockets;
+mod sim_random_tshark;
 mod sim_tshark;
 mod struct_cpython;
 mod subnet_cpython;

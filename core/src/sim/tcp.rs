@@ -1112,6 +1112,22 @@ mod test {
             t.events.iter().filter(|e| e.key == "tcp.call.recv").count(),
             2
         );
+        // The server had acknowledged b'hello' (in segment 6, lost): the
+        // copy is needless, as Wireshark's spurious retransmission says.
+        let again = t
+            .events
+            .iter()
+            .find(|e| e.segment.as_ref().is_some_and(|s| s.retransmission))
+            .unwrap();
+        let seg = again.segment.as_ref().unwrap();
+        assert!(
+            seg.comment.starts_with("Spurious retransmission, PSH-ACK"),
+            "{}",
+            seg.comment
+        );
+        assert!(again.explanation.contains(
+            "The server already acknowledged these bytes (ack 1006), but that ACK was lost"
+        ));
     }
 
     #[test]

@@ -16,6 +16,11 @@ pub(super) struct Ctx {
     /// Whether the sender has the other side's FIN.
     pub(super) fin_received: bool,
     pub(super) ep: Endpoint,
+    /// For data sent again: the other side's last ACK when it already
+    /// covers these bytes, and whether that ACK was lost (else it is still
+    /// on its way). The copy is then not needed: a spurious retransmission,
+    /// as Wireshark calls it.
+    pub(super) acked: Option<(u32, bool)>,
 }
 
 /// The frame's one-line comment.
@@ -77,7 +82,12 @@ pub(super) fn comment(c: &Ctx, s: &Segment) -> String {
             s.seq
         ),
     };
-    if c.retransmission && !matches!(c.why, Why::SynAckRepeated | Why::FastRetransmit) {
+    if c.acked.is_some() {
+        line = match line.strip_prefix("Fast retransmission, ") {
+            Some(rest) => format!("Spurious fast retransmission, {rest}"),
+            None => format!("Spurious retransmission, {line}"),
+        };
+    } else if c.retransmission && !matches!(c.why, Why::SynAckRepeated | Why::FastRetransmit) {
         line = format!("Retransmission, {line}");
     }
     if s.lost {
@@ -301,6 +311,18 @@ pub(super) fn explain(c: &Ctx, s: &Segment) -> (&'static str, String) {
                 errno::python_message(104)
             ),
         ),
+    };
+    let text = match c.acked {
+        Some((ack, lost)) => format!(
+            "{text} The {other} already acknowledged these bytes (ack {ack}), but that ACK {}: \
+             this copy is not needed (Wireshark: spurious retransmission).",
+            if lost {
+                "was lost"
+            } else {
+                "is still on its way"
+            }
+        ),
+        None => text,
     };
     if c.retransmission && !matches!(c.why, Why::SynAckRepeated | Why::FastRetransmit) {
         let key = match c.why {

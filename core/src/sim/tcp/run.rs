@@ -194,7 +194,27 @@ impl Sim<'_> {
             state: end.tcb.state,
             fin_received: end.tcb.fin_received,
             ep: end.ep,
+            acked: self.acked_already(side, out),
         }
+    }
+
+    /// Whether the other side's last segment already acknowledged the data
+    /// `out` sends again (its ACK, and whether that was lost): the sender
+    /// cannot know, the trace can, and a capture of both ends shows it, as
+    /// Wireshark's spurious retransmission.
+    fn acked_already(&self, side: Side, out: &Out) -> Option<(u32, bool)> {
+        if !out.retransmission || out.seg.payload.is_empty() {
+            return None;
+        }
+        let last = self
+            .events
+            .iter()
+            .rev()
+            .filter_map(|e| e.segment.as_ref())
+            .find(|s| s.from == side.other())?;
+        let end = out.seg.seq.wrapping_add(out.seg.payload.len() as u32);
+        let covers = last.rel_ack.is_some() && (last.ack.wrapping_sub(end) as i32) >= 0;
+        covers.then_some((last.ack, last.lost))
     }
 
     fn end(&mut self, side: Side) -> &mut End {
