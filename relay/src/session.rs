@@ -309,10 +309,7 @@ impl Session {
     }
 
     async fn op_bind(&mut self, sock: u32, host: &str, port: u16) -> OpResult {
-        let (kind, v6, socket) = self.take_fresh(
-            sock,
-            "bind needs a fresh socket (not yet connected or listening)",
-        )?;
+        let (kind, v6, socket) = self.take_fresh(sock)?;
         let result = async {
             let addr = local_addr(host, port, v6).await?;
             socket
@@ -349,13 +346,14 @@ impl Session {
     }
 
     fn op_listen(&mut self, sock: u32, backlog: u32) -> OpResult {
-        if let Some(Sock::Udp(_)) = self.sockets.get(&sock) {
-            return Err(udp_listen());
+        match self.sockets.get(&sock) {
+            Some(Sock::Udp(_)) => return Err(udp_listen()),
+            // Listening already: Linux takes the new backlog and returns
+            // 0 (Python's None); the queue the relay holds stays as it is.
+            Some(Sock::Listening { .. }) => return Ok(ok(sock, "listen")),
+            _ => {}
         }
-        let (kind, v6, socket) = self.take_fresh(
-            sock,
-            "listen needs a fresh socket (not yet connected or listening)",
-        )?;
+        let (kind, v6, socket) = self.take_fresh(sock)?;
         if kind == SockType::Udp {
             self.sockets.insert(sock, Sock::Fresh { kind, v6, socket });
             return Err(udp_listen());
@@ -365,7 +363,7 @@ impl Session {
         } else {
             backlog
         };
-        let result = (|| {
+        let prepared = (|| {
             if socket
                 .local_addr()?
                 .as_socket()
@@ -374,11 +372,20 @@ impl Session {
                 // Python would bind an unbound socket to 0.0.0.0; the relay stays on loopback.
                 socket.bind(&SocketAddr::new(loopback(v6), 0).into())?;
             }
-            socket.listen(i32::try_from(backlog).unwrap_or(i32::MAX))?;
-            let listener = TcpListener::from_std(std::net::TcpListener::from(socket))?;
-            Ok::<_, std::io::Error>(listener)
+            socket.listen(i32::try_from(backlog).unwrap_or(i32::MAX))
         })();
-        let listener = Arc::new(result.map_err(|e| os_error(None, "listen", &e))?);
+        if let Err(e) = prepared {
+            // Refused (a socket whose connect failed is EINVAL to Linux):
+            // the socket stays as it was, as Python's does.
+            self.sockets.insert(sock, Sock::Fresh { kind, v6, socket });
+            return Err(os_error(None, "listen", &e));
+        }
+        let listener = TcpListener::from_std(std::net::TcpListener::from(socket))
+            .map_err(|e| os_error(None, "listen", &e))?;
+        let listener = Arc::new(listener);
+        // The address it listens on: the one it was bound to, or the free
+        // loopback port listen() bound it to (Python's getsockname then).
+        let local = listener.local_addr().ok().map(endpoint);
         let task = sockets::start_listener(sock, Arc::clone(&listener), self.links.clone());
         self.sockets.insert(
             sock,
@@ -387,7 +394,10 @@ impl Session {
                 _task: task,
             },
         );
-        Ok(ok(sock, "listen"))
+        Ok(Reply::Ok(OkEvent {
+            local,
+            ..ok_event(sock, "listen")
+        }))
     }
 
     async fn op_connect(&mut self, sock: u32, host: String, port: u16) -> OpResult {
@@ -461,14 +471,17 @@ impl Session {
             }
             Some(other) => {
                 let error = match &other {
-                    Sock::Stream(_) => ErrorEvent::os(None, "connect", EISCONN, None),
+                    // Linux: a listening socket is "already connected" too.
+                    Sock::Stream(_) | Sock::Listening { .. } => {
+                        ErrorEvent::os(None, "connect", EISCONN, None)
+                    }
                     Sock::Connecting { .. } => ErrorEvent::os(
                         None,
                         "connect",
                         netlab_core::protocol::errno::EALREADY,
                         None,
                     ),
-                    _ => invalid("connect needs a fresh socket"),
+                    _ => ErrorEvent::os(None, "connect", EINVAL, None),
                 };
                 self.sockets.insert(sock, other);
                 Err(error)
@@ -540,6 +553,35 @@ impl Session {
                 {
                     return Ok(Reply::Later);
                 }
+                Ok(ok(sock, "shutdown"))
+            }
+            // A connected UDP socket: Linux shuts it as asked (the client
+            // keeps the flag: a send after SHUT_WR is a broken pipe).
+            Some(Sock::Udp(udp)) if udp.peer.is_some() => Ok(ok(sock, "shutdown")),
+            // A listening socket: SHUT_WR does nothing; SHUT_RD is Linux's
+            // disconnect, which stops it listening and leaves it bound, as
+            // a fresh socket that may listen again.
+            Some(Sock::Listening { .. }) if how == How::Write => Ok(ok(sock, "shutdown")),
+            Some(Sock::Listening { .. }) => {
+                let Some(Sock::Listening { listener, _task }) = self.sockets.remove(&sock) else {
+                    return Err(bad_sock());
+                };
+                // The accept loop stops first, so the disconnect below
+                // never reaches it as an error.
+                drop(_task);
+                let socket = socket2::SockRef::from(&*listener)
+                    .try_clone()
+                    .map_err(|e| os_error(None, "shutdown", &e))?;
+                let _ = socket.shutdown(std::net::Shutdown::Read);
+                let v6 = listener.local_addr().is_ok_and(|a| a.is_ipv6());
+                self.sockets.insert(
+                    sock,
+                    Sock::Fresh {
+                        kind: SockType::Tcp,
+                        v6,
+                        socket,
+                    },
+                );
                 Ok(ok(sock, "shutdown"))
             }
             Some(_) => Err(ErrorEvent::os(None, "shutdown", ENOTCONN, None)),
@@ -640,6 +682,11 @@ impl Session {
                             .links
                             .credit(sock, bytes, stream.uncredited(), now)
                             .await;
+                        // A peer that had closed answers with a reset: the
+                        // browser hears of it now, as Python's next call would.
+                        if now && let Some(e) = stream.reset_by_peer() {
+                            sockets::report_gone(sock, "send", &e, &self.links).await;
+                        }
                         Ok(())
                     }
                     Sent::Queued => Ok(()),
@@ -903,16 +950,13 @@ impl Session {
 
     /// Takes a fresh socket out of the table for an op that changes its
     /// state; any other socket stays where it is.
-    fn take_fresh(
-        &mut self,
-        sock: u32,
-        why: &str,
-    ) -> Result<(SockType, bool, socket2::Socket), ErrorEvent> {
+    fn take_fresh(&mut self, sock: u32) -> Result<(SockType, bool, socket2::Socket), ErrorEvent> {
         match self.sockets.remove(&sock) {
             Some(Sock::Fresh { kind, v6, socket }) => Ok((kind, v6, socket)),
             Some(other) => {
                 self.sockets.insert(sock, other);
-                Err(invalid(why))
+                // What Linux (and so Python) says, word for word.
+                Err(ErrorEvent::os(None, "", EINVAL, None))
             }
             None => Err(bad_sock()),
         }
@@ -994,14 +1038,10 @@ async fn connect_tcp(
     }
 }
 
-/// `listen` on a UDP socket, bound or not: Python's `OSError(95)`.
+/// `listen` on a UDP socket, bound or not: Python's `OSError(95)`, word
+/// for word (`[Errno 95] Operation not supported`).
 fn udp_listen() -> ErrorEvent {
-    ErrorEvent::os(
-        None,
-        "listen",
-        EOPNOTSUPP,
-        Some("listen is for TCP sockets"),
-    )
+    ErrorEvent::os(None, "listen", EOPNOTSUPP, None)
 }
 
 /// Applies a socket option through the OS.

@@ -270,6 +270,12 @@ impl Stream {
         })
     }
 
+    /// The error the peer's reset left on the socket, if any (see
+    /// [`reset_by_peer`]).
+    pub fn reset_by_peer(&self) -> Option<io::Error> {
+        reset_by_peer((*self.write).as_ref())
+    }
+
     /// Passes a command to the writer task, in order with queued data.
     pub fn command(&self, cmd: WriteCmd) -> bool {
         self.writer.as_ref().is_some_and(|w| {
@@ -492,12 +498,17 @@ async fn write_stream(
             shared.queued.fetch_sub(1, Ordering::AcqRel);
             next = rx.try_recv().ok();
         }
+        let closed = peer_closed(&shared.eof);
         if written > 0
             && links
-                .credit(sock, written, &shared.uncredited, peer_closed(&shared.eof))
+                .credit(sock, written, &shared.uncredited, closed)
                 .await
                 .is_err()
         {
+            return;
+        }
+        if closed && let Some(e) = reset_by_peer(tcp) {
+            report_gone(sock, "send", &e, &links).await;
             return;
         }
     }
@@ -517,9 +528,17 @@ async fn write_all(write: &OwnedWriteHalf, mut bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// The reset a peer that had closed answered our bytes with: on loopback
+/// it has arrived by the time the write returns, as Python's next call
+/// sees (`getpeername` then says ENOTCONN, `send` EPIPE). Only asked after
+/// writing to a peer whose end is known, where a reset is what comes.
+pub fn reset_by_peer(tcp: &TcpStream) -> Option<io::Error> {
+    tcp.take_error().ok().flatten()
+}
+
 /// An OS error ended a socket: tell the browser in Python's words, then
 /// have the session drop the socket and say `closed`.
-async fn report_gone(sock: u32, op: &str, error: &io::Error, links: &Links) {
+pub async fn report_gone(sock: u32, op: &str, error: &io::Error, links: &Links) {
     Metrics::bump(&links.metrics.socket_errors);
     let event = os_error(Some(sock), op, error);
     let reason = event.message.clone();

@@ -294,7 +294,7 @@ test("a loopback port with nothing listening: [Errno 111] Connection refused", a
     const badPort = await attempt(() => relay.socket().connect("127.0.0.1", 70000));
     return { refused, notConnected, outside, badPort };
   }, port);
-  assert.deepEqual(r.refused, { error: "[Errno 111] Connection refused", errno: 111, code: "ECONNREFUSED", name: "Error" });
+  assert.deepEqual(r.refused, { error: "[Errno 111] Connection refused", errno: 111, code: "ECONNREFUSED", name: "ConnectionRefusedError" });
   assert.equal(r.notConnected.error, "[Errno 107] Transport endpoint is not connected");
   assert.equal(r.outside.errno, 13);
   assert.match(r.outside.error, /^\[Errno 13\] Permission denied: .*127\.0\.0\.2/);

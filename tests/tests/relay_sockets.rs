@@ -925,3 +925,32 @@ async fn metrics_count_bytes_sent_on_udp_both_ways() {
     assert_eq!(to_peers(&body), 150, "{body}");
     relay.stop().await;
 }
+
+/// The errors the relay and the page report are Python's: for every Linux
+/// error number, the class CPython raises (`type(OSError(n, …))`, PEP 3151)
+/// and, for those the relay knows, `str(OSError(n, os.strerror(n)))`.
+#[test]
+fn errno_classes_and_messages_are_cpythons() {
+    use netlab_core::protocol::errno;
+    let script = "import json, os\n\
+        print(json.dumps([[type(OSError(n, 'x')).__name__, str(OSError(n, os.strerror(n)))] for n in range(1, 134)]))";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cpython: Vec<(String, String)> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut known = 0;
+    for (n, (class, message)) in (1..).zip(&cpython) {
+        assert_eq!(errno::python_class(n), class, "errno {n}");
+        if errno::code(n) != format!("E{n}") {
+            assert_eq!(&errno::python_message(n), message, "errno {n}");
+            known += 1;
+        }
+    }
+    assert!(known >= 32, "{known} error numbers with their text");
+}

@@ -293,29 +293,13 @@ kept.only.addEventListener("change", () => {
   }
 });
 
-/** Python's exception for an OS error's code (`OSError` for the others). @type {Record<string, string>} */
-const OS_ERRORS = {
-  EACCES: "PermissionError",
-  EPERM: "PermissionError",
-  ECONNREFUSED: "ConnectionRefusedError",
-  ECONNRESET: "ConnectionResetError",
-  ECONNABORTED: "ConnectionAbortedError",
-  EPIPE: "BrokenPipeError",
-  ETIMEDOUT: "TimeoutError",
-  EAGAIN: "BlockingIOError",
-  EINPROGRESS: "BlockingIOError",
-  ENOENT: "FileNotFoundError",
-};
-
-/** The Python class of an error: an OS error's by its code, else the error's own name. @param {Error} e */
-function pyClass(e) {
-  const code = "code" in e && "errno" in e && typeof e.code === "string" ? e.code : null;
-  return code ? (OS_ERRORS[code] ?? "OSError") : e.name;
-}
-
-/** An uncaught exception as Python's last line of a traceback: `PermissionError: [Errno 13] …`. @param {unknown} e */
+/**
+ * An uncaught exception as Python's last line of a traceback: `PermissionError:
+ * [Errno 13] …` (the WASM client names an OS error after Python's class for
+ * its errno). @param {unknown} e
+ */
 function pyException(e) {
-  return e instanceof Error ? `${pyClass(e)}: ${e.message}` : `Exception: ${pyPrinted(e)}`;
+  return e instanceof Error ? `${e.name}: ${e.message}` : `Exception: ${pyPrinted(e)}`;
 }
 
 /** What Python's `print(x)` writes: a str as it is, anything else as its repr. @param {unknown} x */
@@ -336,7 +320,7 @@ function pyRepr(x, depth = 0) {
   if (typeof x === "bigint") return String(x);
   if (typeof x === "boolean") return x ? "True" : "False";
   if (x === null || x === undefined) return "None";
-  if (x instanceof Error) return `${pyClass(x)}(${pyStr(x.message)})`;
+  if (x instanceof Error) return `${x.name}(${pyStr(x.message)})`;
   if (depth > 8) return "...";
   if (Array.isArray(x)) return pyTuple(x.map((v) => pyRepr(v, depth + 1)));
   if (typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype) {

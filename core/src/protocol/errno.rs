@@ -61,7 +61,11 @@ pub const EAFNOSUPPORT: i32 = 97;
 pub const ENOBUFS: i32 = 105;
 pub const EISCONN: i32 = 106;
 pub const ENOTCONN: i32 = 107;
+pub const ECONNABORTED: i32 = 103;
+pub const ECONNRESET: i32 = 104;
 pub const ETIMEDOUT: i32 = 110;
+pub const ECONNREFUSED: i32 = 111;
+pub const EHOSTUNREACH: i32 = 113;
 pub const EALREADY: i32 = 114;
 pub const EINPROGRESS: i32 = 115;
 
@@ -91,6 +95,42 @@ pub fn code(errno: i32) -> String {
 pub fn python_message(errno: i32) -> String {
     let text = lookup(errno).map_or("Unknown error", |(_, t)| t);
     format!("[Errno {errno}] {text}")
+}
+
+/// The class of the `OSError` Python raises for an error number (PEP 3151:
+/// `OSError(111, …)` is a `ConnectionRefusedError`), as the last line of
+/// its traceback names it; `OSError` for the numbers with no class of
+/// their own.
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::protocol::errno;
+///
+/// assert_eq!(errno::python_class(111), "ConnectionRefusedError");
+/// assert_eq!(errno::python_class(107), "OSError");
+/// ```
+pub fn python_class(errno: i32) -> &'static str {
+    match errno {
+        // EAGAIN (= EWOULDBLOCK), EALREADY, EINPROGRESS
+        11 | 114 | 115 => "BlockingIOError",
+        10 => "ChildProcessError",
+        // EPIPE, ESHUTDOWN
+        32 | 108 => "BrokenPipeError",
+        103 => "ConnectionAbortedError",
+        111 => "ConnectionRefusedError",
+        104 => "ConnectionResetError",
+        17 => "FileExistsError",
+        2 => "FileNotFoundError",
+        21 => "IsADirectoryError",
+        20 => "NotADirectoryError",
+        4 => "InterruptedError",
+        // EACCES, EPERM
+        13 | 1 => "PermissionError",
+        3 => "ProcessLookupError",
+        110 => "TimeoutError",
+        _ => "OSError",
+    }
 }
 
 fn lookup(errno: i32) -> Option<(&'static str, &'static str)> {
@@ -123,7 +163,11 @@ mod test {
             ENOBUFS,
             EISCONN,
             ENOTCONN,
+            ECONNABORTED,
+            ECONNRESET,
             ETIMEDOUT,
+            ECONNREFUSED,
+            EHOSTUNREACH,
             EALREADY,
         ] {
             assert!(lookup(n).is_some(), "{n}");

@@ -76,6 +76,20 @@ pub struct SockState {
     pub peer: Option<Endpoint>,
     pub write_shut: bool,
     pub listening: bool,
+    /// The relay's OS socket is gone and a connect() has disconnected this
+    /// one: the next op asks the relay for a new OS socket first.
+    pub reopen: bool,
+    /// The relay's `closed` for this socket has come (it may come after
+    /// the error that ended the connection).
+    pub closed_heard: bool,
+    /// A TCP connect() failed and none has succeeded since: Linux's
+    /// SOCK_DONE, under which recv() gives b'' where a socket that never
+    /// tried raises ENOTCONN.
+    pub done: bool,
+    /// Connected, or failed to, by a connect() with a timeout (CPython's
+    /// own non-blocking connect): Linux leaves the socket "connecting"
+    /// until the next connect() settles it (see `Socket::connect`).
+    pub connect_unconfirmed: bool,
     /// `close()` was called.
     pub closed: bool,
     waiters: Vec<Function>,
@@ -99,6 +113,10 @@ impl SockState {
             peer: None,
             write_shut: false,
             listening: false,
+            reopen: false,
+            closed_heard: false,
+            done: false,
+            connect_unconfirmed: false,
             closed: false,
             waiters: Vec::new(),
         }
@@ -322,6 +340,21 @@ impl Shared {
                 let Some(state) = error.sock.and_then(|s| self.socks.get_mut(&s)) else {
                     return Vec::new();
                 };
+                // The accept loop of a socket that no longer listens (shut
+                // for reading) has nothing to tell this socket's calls.
+                if error.op.as_deref() == Some("accept") && !state.listening {
+                    return Vec::new();
+                }
+                // An OS error of a connection's own reading or writing ends
+                // it: the relay drops the socket and says `closed` after,
+                // but the calls made before that word comes must already
+                // see the connection over, as Python's do.
+                if state.kind == SockType::Tcp
+                    && matches!(error.op.as_deref(), Some("send" | "recv"))
+                    && error.errno.is_some()
+                {
+                    state.gone.get_or_insert_with(|| error.message.clone());
+                }
                 // A malformed op's error has a null `op`: it answers the
                 // oldest call still waiting on that socket.
                 let op = match &error.op {
@@ -367,6 +400,7 @@ impl Shared {
             Event::Closed { sock, reason } => {
                 self.socks.get_mut(&sock).map_or_else(Vec::new, |state| {
                     state.gone = Some(reason.unwrap_or_default());
+                    state.closed_heard = true;
                     wake(state)
                 })
             }
@@ -501,6 +535,14 @@ fn fill(
     };
     if state.pending[at].abandoned {
         state.pending.remove(at);
+        // A connect() nobody waits for any more (non-blocking, or timed
+        // out) that failed: the socket's next call raises it, as Linux's
+        // pending socket error.
+        if let (Err(error), "connect") = (answer, op) {
+            state.connect_unconfirmed = state.kind == SockType::Tcp;
+            state.done |= state.kind == SockType::Tcp;
+            state.error = Some(error);
+        }
     } else {
         state.pending[at].answer = Some(answer);
     }
@@ -576,9 +618,14 @@ pub async fn park(shared: &SharedRef, sock: Option<u32>, deadline: Option<f64>) 
 }
 
 /// A rejected call's `Error`: the relay's (Python's) message, with `errno`
-/// and `code` as properties.
+/// and `code` as properties, named after the class Python raises for its
+/// errno (`ConnectionRefusedError`; `OSError` for a number without one), so
+/// `String(e)` is the last line of Python's traceback.
 pub fn os_error(event: &ErrorEvent) -> JsValue {
     let error = js_sys::Error::new(&event.message);
+    if let Some(n) = event.errno {
+        error.set_name(errno::python_class(n));
+    }
     let _ = Reflect::set(&error, &"code".into(), &JsValue::from_str(&event.code));
     if let Some(n) = event.errno {
         let _ = Reflect::set(&error, &"errno".into(), &JsValue::from(n));

@@ -6,10 +6,13 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use js_sys::{Array, Promise, Uint8Array};
 use netlab_core::protocol::errno::{
-    EBADF, EDESTADDRREQ, EINPROGRESS, EINVAL, EMSGSIZE, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPIPE,
+    EBADF, ECONNABORTED, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EHOSTUNREACH, EINPROGRESS, EINVAL,
+    EISCONN, EMSGSIZE, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPIPE, ETIMEDOUT,
 };
 use netlab_core::protocol::frame::Frame;
-use netlab_core::protocol::{Endpoint, How, OkEvent, Op, OptValue, SockOpt, SockType};
+use netlab_core::protocol::{
+    Endpoint, ErrorEvent, Family, How, OkEvent, Op, OptValue, SockOpt, SockType,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -160,6 +163,18 @@ fn bufsize_of(op: &str, bufsize: &JsValue) -> Result<usize, JsValue> {
 }
 
 /// The socket's state, or `EBADF` when it is closed or unknown.
+/// How long a non-blocking `connect()` waits for the relay's answer before
+/// raising `EINPROGRESS` (seconds): a loopback connection takes a
+/// millisecond or two; a slower one goes on after the call returns.
+const NONBLOCKING_CONNECT_WAIT: f64 = 0.25;
+
+/// Whether Linux reports this error of a non-blocking `connect()` later,
+/// to the socket's next call (the connection failed after the call
+/// returned), rather than from the `connect()` itself.
+fn reported_later(errno: i32) -> bool {
+    matches!(errno, ECONNRESET | ETIMEDOUT | ECONNREFUSED | EHOSTUNREACH)
+}
+
 fn open_state<'a>(s: &'a mut Shared, id: u32, op: &str) -> Result<&'a mut SockState, JsValue> {
     match s.socks.get_mut(&id) {
         Some(state) if !state.closed => Ok(state),
@@ -175,6 +190,34 @@ fn open_state<'a>(s: &'a mut Shared, id: u32, op: &str) -> Result<&'a mut SockSt
 fn reset(shared: &SharedRef, id: u32, op: &str) -> Result<bool, JsValue> {
     let mut s = shared.borrow_mut();
     Ok(open_state(&mut s, id, op)?.gone.is_some())
+}
+
+/// A socket whose connection is over (the relay let its OS socket go) and
+/// that a connect() has since disconnected, as Linux does: the relay gets a
+/// new OS socket under the same id, and this side forgets the old
+/// connection, so the next connect() starts afresh.
+fn reopen(shared: &SharedRef, id: u32) -> Result<(), JsValue> {
+    let mut s = shared.borrow_mut();
+    let window = s.window();
+    let Some(state) = s.socks.get_mut(&id).filter(|state| state.reopen) else {
+        return Ok(());
+    };
+    let mut fresh = SockState::new(state.kind, state.v6, window);
+    fresh.timeout = state.timeout;
+    let (kind, family) = (
+        fresh.kind,
+        if fresh.v6 {
+            Family::Inet6
+        } else {
+            Family::Inet
+        },
+    );
+    *state = fresh;
+    s.send_op(&Op::Socket {
+        sock: id,
+        kind,
+        family,
+    })
 }
 
 /// Polls `ready` until it has an answer, parking between tries, within the
@@ -220,6 +263,19 @@ async fn request(
     op: Op,
     timeout: Option<f64>,
 ) -> Result<OkEvent, JsValue> {
+    request_event(shared, id, op, timeout)
+        .await?
+        .map_err(|e| os_error(&e))
+}
+
+/// [`request`] with the relay's error as it came (the outer error is this
+/// side's: a closed socket, the timeout, the session gone).
+async fn request_event(
+    shared: &SharedRef,
+    id: u32,
+    op: Op,
+    timeout: Option<f64>,
+) -> Result<Result<OkEvent, ErrorEvent>, JsValue> {
     let name = op.name();
     let pending = {
         let mut s = shared.borrow_mut();
@@ -228,7 +284,13 @@ async fn request(
         if state.closed && name != "close" {
             return Err(ebadf(name));
         }
-        if let Some(error) = state.error.take() {
+        // A pending socket error (a reset, a failed connect) is raised by
+        // the calls Linux reports it from; bind, listen, shutdown and the
+        // rest leave it for the next of those.
+        if name == "connect"
+            && state.kind == SockType::Tcp
+            && let Some(error) = state.error.take()
+        {
             return Err(os_error(&error));
         }
         let pending = s.expect(id, name);
@@ -240,7 +302,7 @@ async fn request(
         {
             let mut s = shared.borrow_mut();
             if let Some(answer) = s.answer(id, pending) {
-                return answer.map_err(|e| os_error(&e));
+                return Ok(answer);
             }
             s.alive()?;
             if !s.socks.contains_key(&id) {
@@ -278,8 +340,12 @@ async fn send_some(shared: &SharedRef, id: u32, data: &[u8]) -> Result<usize, Js
             return Some(Err(os_error(&error)));
         }
         let n = match state.kind {
+            // Linux checks for a destination before the shutdown flag.
             SockType::Udp if state.peer.is_none() => {
                 return Some(Err(local_error("send", EDESTADDRREQ, None)));
+            }
+            SockType::Udp if state.write_shut => {
+                return Some(Err(local_error("send", EPIPE, None)));
             }
             // One datagram is one frame: never cut, possibly empty.
             SockType::Udp if data.len() > max => {
@@ -292,6 +358,10 @@ async fn send_some(shared: &SharedRef, id: u32, data: &[u8]) -> Result<usize, Js
                 };
                 return Some(s.send_frame(&frame, traces).map(|()| data.len()));
             }
+            // A listening socket never becomes writable to Python's poll,
+            // so a send with a timeout waits it out; non-blocking, the
+            // kernel's send says EPIPE at once.
+            SockType::Tcp if state.listening && state.timeout != Some(0.0) => return None,
             SockType::Tcp => {
                 if state.write_shut || state.gone.is_some() || state.peer.is_none() {
                     return Some(Err(local_error("send", EPIPE, None)));
@@ -321,9 +391,31 @@ async fn send_some(shared: &SharedRef, id: u32, data: &[u8]) -> Result<usize, Js
     .await?;
     if confirm {
         written(shared, id).await?;
+        // A peer that had closed answers these bytes with a reset, which
+        // the relay reports right after their credit; Linux has it by the
+        // time send() returns. A moment's wait for it lets the next call
+        // see the connection over, as Python's does (this send still
+        // returns what it wrote).
+        let deadline = now_ms() + RESET_GRACE_MS;
+        while now_ms() < deadline {
+            let over = shared
+                .borrow()
+                .socks
+                .get(&id)
+                .is_none_or(|s| s.gone.is_some());
+            if over {
+                break;
+            }
+            park(shared, Some(id), Some(deadline)).await;
+        }
     }
     Ok(n)
 }
+
+/// How long a send to a peer that has closed waits for the reset that
+/// usually follows (milliseconds): the relay's report comes right after
+/// the bytes' credit.
+const RESET_GRACE_MS: f64 = 20.0;
 
 /// Waits until the relay has written every byte sent on `id` (the window
 /// is whole again) or said why it could not. Not bounded by the socket's
@@ -379,12 +471,25 @@ async fn recv_from(
                 (payload, Some(from))
             }
             _ => {
+                // After the peer's FIN, Linux's recv gives b'' even once a
+                // reset has come (SOCK_DONE is checked before the socket's
+                // error, which is left for the next send).
+                if state.kind == SockType::Tcp && state.eof {
+                    return Some(Ok((Vec::new(), None)));
+                }
                 if let Some(error) = state.error.take() {
                     return Some(Err(os_error(&error)));
                 }
                 if state.kind == SockType::Tcp {
-                    if state.eof || state.gone.is_some() {
+                    if state.eof || state.gone.is_some() || state.done && state.peer.is_none() {
                         return Some(Ok((Vec::new(), None)));
+                    }
+                    // A listening socket is readable (to Python's poll)
+                    // only with a connection waiting; its recv then fails.
+                    // Non-blocking, the recv fails at once.
+                    let polled = state.timeout != Some(0.0);
+                    if state.listening && polled && state.accepts.is_empty() {
+                        return None;
                     }
                     if state.peer.is_none() {
                         return Some(Err(local_error(op, ENOTCONN, None)));
@@ -499,6 +604,11 @@ impl Socket {
                 ));
             }
             let (host, port) = address_of("bind", &host, &port, is_v6(&shared, id))?;
+            // A socket whose connection is over was bound by its connect:
+            // Linux refuses to bind it again.
+            if reset(&shared, id, "bind")? {
+                return Err(local_error("bind", EINVAL, None));
+            }
             request(
                 &shared,
                 id,
@@ -523,6 +633,10 @@ impl Socket {
                 sock: id,
                 backlog: backlog.unwrap_or(0),
             };
+            // A socket whose connection is over cannot listen, in Linux.
+            if reset(&shared, id, "listen")? {
+                return Err(local_error("listen", EINVAL, None));
+            }
             request(&shared, id, op, None).await?;
             if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
                 state.listening = true;
@@ -546,6 +660,22 @@ impl Socket {
                 }
                 if let Some(error) = state.error.take() {
                     return Some(Err(os_error(&error)));
+                }
+                // UDP has no accept (EOPNOTSUPP), but Python's poll waits
+                // first for the socket to be readable: a datagram, or the
+                // timeout. Non-blocking, the call fails at once.
+                if state.kind == SockType::Udp {
+                    if state.timeout == Some(0.0) || !state.datagrams.is_empty() {
+                        return Some(Err(local_error("accept", EOPNOTSUPP, None)));
+                    }
+                    return None;
+                }
+                // Not listening: EINVAL, once Python's poll finds the
+                // socket readable, which a connection is only with bytes
+                // or its end to read (a fresh socket is at once).
+                let quiet = state.peer.is_some() && state.rx.is_empty() && !state.eof;
+                if !state.listening && quiet && state.gone.is_none() && state.timeout != Some(0.0) {
+                    return None;
                 }
                 if !state.listening || state.gone.is_some() {
                     return Some(Err(local_error("accept", EINVAL, None)));
@@ -573,27 +703,115 @@ impl Socket {
                 ));
             }
             let (host, port) = address_of("connect", &host, &port, is_v6(&shared, id))?;
-            let timeout = shared.borrow().socks.get(&id).and_then(|s| s.timeout);
-            let answer = request(
-                &shared,
-                id,
-                Op::Connect {
-                    sock: id,
-                    host,
-                    port,
-                },
-                timeout,
-            )
-            .await;
-            match answer {
-                // Non-blocking (settimeout(0)): Python's connect raises at
-                // once, BlockingIOError EINPROGRESS, while the attempt goes on.
-                Err(e) if timeout == Some(0.0) && is_timeout(&e) => {
-                    Err(local_error("connect", EINPROGRESS, None))
+            // Linux keeps a socket "connecting" after a connect() made
+            // with a timeout (CPython's own non-blocking connect), however
+            // it ended; the next connect() settles it: connected, it
+            // succeeds (whatever the address); ended, it raises the socket's
+            // pending error or ECONNABORTED and leaves the socket
+            // unconnected, so the one after connects anew. A socket
+            // connected by a blocking connect() answers EISCONN, even once
+            // its connection is over.
+            let timeout = {
+                let mut s = shared.borrow_mut();
+                let state = open_state(&mut s, id, "connect")?;
+                let over = state.gone.is_some();
+                if std::mem::take(&mut state.connect_unconfirmed) {
+                    if !over && state.peer.is_some() {
+                        return Ok(JsValue::UNDEFINED);
+                    }
+                    state.done = false;
+                    state.reopen = over;
+                    return Err(match state.error.take() {
+                        Some(error) => os_error(&error),
+                        None => local_error("connect", ECONNABORTED, None),
+                    });
                 }
-                Err(e) => Err(e),
-                Ok(_) => Ok(JsValue::UNDEFINED),
+                if over && !state.reopen {
+                    return Err(local_error("connect", EISCONN, None));
+                }
+                // UDP's connect() only sets the default peer: a pending
+                // error (an ICMP port unreachable) is left for the next send.
+                if state.kind == SockType::Tcp
+                    && let Some(error) = state.error.take()
+                {
+                    return Err(os_error(&error));
+                }
+                state.timeout
+            };
+            // The relay must have let the old OS socket go before it makes
+            // a new one under the same id: its `closed` may still be on
+            // its way after the error that ended the connection.
+            let deadline = now_ms() + 1000.0;
+            while shared
+                .borrow()
+                .socks
+                .get(&id)
+                .is_some_and(|s| s.reopen && !s.closed_heard)
+                && now_ms() < deadline
+            {
+                park(&shared, Some(id), Some(deadline)).await;
             }
+            reopen(&shared, id)?;
+            let op = Op::Connect {
+                sock: id,
+                host,
+                port,
+            };
+            let kind = shared.borrow().socks.get(&id).map(|s| s.kind);
+            let unconfirmed = timeout.is_some() && kind == Some(SockType::Tcp);
+            // UDP's connect() only sets the default peer: it never waits,
+            // so it is never "in progress", whatever the timeout.
+            if kind == Some(SockType::Udp) {
+                request(&shared, id, op, None).await?;
+                return Ok(JsValue::UNDEFINED);
+            }
+            if timeout != Some(0.0) {
+                let answer = request_event(&shared, id, op, timeout).await?;
+                return match answer {
+                    Ok(_) => {
+                        if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
+                            state.connect_unconfirmed = unconfirmed;
+                        }
+                        Ok(JsValue::UNDEFINED)
+                    }
+                    Err(e) => {
+                        if e.errno.is_some_and(reported_later)
+                            && let Some(state) = shared.borrow_mut().socks.get_mut(&id)
+                        {
+                            state.connect_unconfirmed = unconfirmed;
+                            state.done |= state.kind == SockType::Tcp;
+                        }
+                        Err(os_error(&e))
+                    }
+                };
+            }
+            // Non-blocking (settimeout(0)): Python's connect raises
+            // BlockingIOError EINPROGRESS while the attempt goes on; to
+            // loopback Linux has finished it by the next call, connected
+            // or refused. Through the relay that takes a round trip, so
+            // the answer is awaited a moment (NONBLOCKING_CONNECT_WAIT)
+            // and the socket left as Python's would be: connected, or
+            // holding the refusal for its next call (Linux's pending
+            // socket error). Errors Linux gives at once are raised now.
+            let wait = Some(NONBLOCKING_CONNECT_WAIT);
+            match request_event(&shared, id, op, wait).await {
+                Ok(Ok(_)) => {
+                    if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
+                        state.connect_unconfirmed = unconfirmed;
+                    }
+                }
+                Ok(Err(e)) if e.errno.is_some_and(reported_later) => {
+                    if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
+                        state.connect_unconfirmed = unconfirmed;
+                        state.done |= state.kind == SockType::Tcp;
+                        state.error = Some(e);
+                    }
+                }
+                Ok(Err(e)) => return Err(os_error(&e)),
+                Err(e) if is_timeout(&e) => {}
+                Err(e) => return Err(e),
+            }
+            Err(local_error("connect", EINPROGRESS, None))
         })
     }
 
@@ -645,6 +863,8 @@ impl Socket {
 
     /// `sendto(data, (host, port))` on a UDP socket; an unbound socket is
     /// bound to a free loopback port first, as Python binds on first use.
+    /// On a TCP socket the address is checked and then ignored, as Linux
+    /// does: it is `send(data)`.
     #[wasm_bindgen(unchecked_return_type = "Promise<number>")]
     pub fn sendto(
         &self,
@@ -663,16 +883,27 @@ impl Socket {
             }
             let data = bytes_or_text(&data, "data")?;
             let (host, port) = address_of("sendto", &host, &port, is_v6(&shared, id))?;
-            let (kind, v6, bound) = {
+            let (kind, v6, bound, shut) = {
                 let mut s = shared.borrow_mut();
                 let state = open_state(&mut s, id, "sendto")?;
-                (state.kind, state.v6, state.local.is_some())
+                (
+                    state.kind,
+                    state.v6,
+                    state.local.is_some(),
+                    state.write_shut,
+                )
             };
             if kind != SockType::Udp {
-                let detail = Some("sendto is for UDP sockets");
-                return Err(local_error("sendto", EOPNOTSUPP, detail));
+                // Linux ignores a stream socket's destination (Python has
+                // checked it above), so on TCP this is a `send`: `[Errno
+                // 32] Broken pipe` unconnected, the bytes sent connected.
+                let n = send_some(&shared, id, &data).await?;
+                return Ok(JsValue::from(n as f64));
             }
             let addr = datagram_addr(&host, port, v6)?;
+            if shut {
+                return Err(local_error("sendto", EPIPE, None));
+            }
             if data.len() > shared.borrow().max_payload() {
                 return Err(local_error("sendto", EMSGSIZE, None));
             }
@@ -740,12 +971,29 @@ impl Socket {
             if reset(&shared, id, "shutdown")? {
                 return Err(local_error("shutdown", ENOTCONN, None));
             }
-            request(&shared, id, Op::Shutdown { sock: id, how }, None).await?;
+            if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
+                // Linux's shutdown settles a connect left "connecting".
+                state.connect_unconfirmed = false;
+            }
+            let answer = request(&shared, id, Op::Shutdown { sock: id, how }, None).await;
+            let writes = matches!(how, How::Write | How::Both);
+            if answer.is_ok()
+                && how != How::Write
+                && let Some(state) = shared.borrow_mut().socks.get_mut(&id)
+            {
+                // A listening socket shut for reading stops listening
+                // (Linux's disconnect): accept() is then EINVAL.
+                state.listening = false;
+            }
             if let Some(state) = shared.borrow_mut().socks.get_mut(&id)
-                && matches!(how, How::Write | How::Both)
+                && writes
+                // Linux marks a UDP socket shut even as it answers an
+                // unconnected one ENOTCONN: its next send is EPIPE.
+                && (answer.is_ok() || state.kind == SockType::Udp)
             {
                 state.write_shut = true;
             }
+            answer?;
             Ok(JsValue::UNDEFINED)
         })
     }
