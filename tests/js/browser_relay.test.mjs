@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
-import { ROOT, startRelay, launchChromium, openPlayground } from "./helpers.mjs";
+import { ROOT, startRelay, launchChromium, openPlayground, closedPort } from "./helpers.mjs";
 
 let relay, browser, page, errors;
 
@@ -44,17 +44,6 @@ after(async () => {
   await browser?.close();
   if (relay) assert.equal(await relay.stop(), 0, "relay exits 0 on SIGTERM");
 });
-
-/** A loopback port with nothing listening on it. */
-function closedPort() {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = /** @type {net.AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs `python3 tests/seeds/SCRIPT ARGS…`; resolves to {code, stdout, stderr}. */
 function seed(script, args) {

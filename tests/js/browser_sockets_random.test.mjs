@@ -23,8 +23,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import net from "node:net";
-import { startRelay, launchChromium, openPlayground } from "./helpers.mjs";
+import { startRelay, launchChromium, openPlayground, closedPort } from "./helpers.mjs";
 
 let relay, browser, page;
 
@@ -43,17 +42,6 @@ after(async () => {
   await browser?.close();
   if (relay) assert.equal(await relay.stop(), 0, "relay exits 0 on SIGTERM");
 });
-
-/** A loopback port with nothing listening on it. */
-function closedPort() {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = /** @type {net.AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** mulberry32: a seeded generator, the same program for the same seed. */
 function generator(seed) {

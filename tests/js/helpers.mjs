@@ -71,6 +71,18 @@ export function startRelay(extraArgs = [], o = {}) {
   });
 }
 
+/** A loopback port with nothing listening on it. @returns {Promise<number>} */
+export async function closedPort() {
+  const net = await import("node:net");
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** Debian's Chromium, headless, with nothing reaching out to the network. */
 export const CHROMIUM_ARGS = [
   "--headless",

@@ -16,29 +16,13 @@ use netlab_core::mac::MacAddr;
 use netlab_core::sim::lan::{
     self, ArpEntry, LanProto, LanSpec, LanTrace, LinkSpec, RouteSpec, Variant,
 };
-use netlab_core::sim::tcp::{self, Scenario, Segment, Side, TcpEvent, TcpSpec, TcpTrace};
+use netlab_core::sim::tcp::{self, Segment, Side, TcpEvent, TcpSpec, TcpTrace};
 use netlab_core::sim::{MAC_R_LAN_A, MAC_R_LAN_B};
 
-use crate::sim_tshark::{LAN_FIELDS, TCP_FIELDS, check_lan_frame, check_segment, fields_with};
+use crate::sim_tshark::{
+    LAN_FIELDS, SCENARIOS, TCP_FIELDS, VARIANTS, check_lan_frame, check_segment, fields_with,
+};
 use crate::util::{Rng, TempDir};
-
-const SCENARIOS: [Scenario; 7] = [
-    Scenario::Full,
-    Scenario::Handshake,
-    Scenario::Data,
-    Scenario::Close,
-    Scenario::SimultaneousClose,
-    Scenario::Refused,
-    Scenario::Retransmission,
-];
-
-const VARIANTS: [Variant; 5] = [
-    Variant::Normal,
-    Variant::WrongMask,
-    Variant::NoGateway,
-    Variant::Ttl1,
-    Variant::UnknownNetwork,
-];
 
 /// tshark's TCP analysis flags, read after [`TCP_FIELDS`].
 const ANALYSIS: [&str; 14] = [

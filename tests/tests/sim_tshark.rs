@@ -89,17 +89,28 @@ pub(crate) fn epoch(ms: u64) -> String {
     format!("{}.{:06}000", us / 1_000_000, us % 1_000_000)
 }
 
+/// Every TCP scenario.
+pub(crate) const SCENARIOS: [Scenario; 7] = [
+    Scenario::Full,
+    Scenario::Handshake,
+    Scenario::Data,
+    Scenario::Close,
+    Scenario::SimultaneousClose,
+    Scenario::Refused,
+    Scenario::Retransmission,
+];
+
+/// Every LAN variant.
+pub(crate) const VARIANTS: [Variant; 5] = [
+    Variant::Normal,
+    Variant::WrongMask,
+    Variant::NoGateway,
+    Variant::Ttl1,
+    Variant::UnknownNetwork,
+];
+
 fn tcp_traces() -> Vec<(String, TcpTrace)> {
-    let scenarios = [
-        Scenario::Full,
-        Scenario::Handshake,
-        Scenario::Data,
-        Scenario::Close,
-        Scenario::SimultaneousClose,
-        Scenario::Refused,
-        Scenario::Retransmission,
-    ];
-    let mut traces: Vec<(String, TcpTrace)> = scenarios
+    let mut traces: Vec<(String, TcpTrace)> = SCENARIOS
         .iter()
         .map(|&s| {
             (
@@ -267,16 +278,10 @@ fn tcp_handshake_and_close_read_as_tshark_reads_them() {
 }
 
 fn lan_traces() -> Vec<(String, LanTrace)> {
-    let mut specs: Vec<(String, LanSpec)> = [
-        Variant::Normal,
-        Variant::WrongMask,
-        Variant::NoGateway,
-        Variant::Ttl1,
-        Variant::UnknownNetwork,
-    ]
-    .iter()
-    .map(|&v| (format!("{v:?}"), LanSpec::variant(v)))
-    .collect();
+    let mut specs: Vec<(String, LanSpec)> = VARIANTS
+        .iter()
+        .map(|&v| (format!("{v:?}"), LanSpec::variant(v)))
+        .collect();
     for (label, spec) in specs.clone() {
         let mut udp = spec;
         udp.send.proto = LanProto::Udp;
