@@ -926,6 +926,127 @@ async fn metrics_count_bytes_sent_on_udp_both_ways() {
     relay.stop().await;
 }
 
+/// Linux's answers for listening sockets, as the relay gives them (the page
+/// and python3 agree on them in browser_sockets_random.test.mjs): `listen`
+/// carries the port an unbound socket got, and again is ok; `connect` on a
+/// listening socket is EISCONN; `shutdown("write")` does nothing and
+/// `shutdown("read")` stops it listening (a native connect is then
+/// refused) and leaves it a socket that may listen again.
+#[tokio::test]
+async fn listening_sockets_answer_as_linux_does() {
+    /// The answer to an op, past the events of the connections socket 1
+    /// accepted.
+    async fn answer(c: &mut Client, op: Value) -> Value {
+        let sock = op["sock"].clone();
+        c.op(op).await;
+        loop {
+            let e = c.event().await;
+            if e["sock"] == sock && e["ev"] != "accept" {
+                return e;
+            }
+        }
+    }
+    let relay = Relay::start(|_| {}).await;
+    let mut c = relay.session().await;
+    c.call(json!({"op": "socket", "sock": 1, "type": "tcp"}))
+        .await;
+    let ok = answer(&mut c, json!({"op": "listen", "sock": 1, "backlog": 1})).await;
+    assert_eq!(ok["ev"], "ok", "{ok}");
+    assert_eq!(ok["local"][0], "127.0.0.1", "{ok}");
+    let port = ok["local"][1].as_u64().unwrap() as u16;
+    assert_ne!(port, 0);
+    let again = answer(&mut c, json!({"op": "listen", "sock": 1, "backlog": 5})).await;
+    assert_eq!(again["ev"], "ok", "{again}");
+    let connect = answer(
+        &mut c,
+        json!({"op": "connect", "sock": 1, "host": "127.0.0.1", "port": port}),
+    )
+    .await;
+    assert_eq!(connect["errno"], 106, "{connect}");
+    assert_eq!(
+        connect["message"],
+        "[Errno 106] Transport endpoint is already connected"
+    );
+    let write = answer(&mut c, json!({"op": "shutdown", "sock": 1, "how": "write"})).await;
+    assert_eq!(write["ev"], "ok", "{write}");
+    let native = TcpStream::connect(("127.0.0.1", port)).await;
+    assert!(native.is_ok(), "still listening");
+    let read = answer(&mut c, json!({"op": "shutdown", "sock": 1, "how": "read"})).await;
+    assert_eq!(read["ev"], "ok", "{read}");
+    let refused = TcpStream::connect(("127.0.0.1", port)).await.unwrap_err();
+    assert_eq!(refused.kind(), std::io::ErrorKind::ConnectionRefused);
+    // It may listen again: on a new port, as listen() chose the first
+    // (Linux lets an automatic port go when it disconnects the socket).
+    let relisten = answer(&mut c, json!({"op": "listen", "sock": 1, "backlog": 1})).await;
+    assert_eq!(relisten["ev"], "ok", "{relisten}");
+    let port = relisten["local"][1].as_u64().unwrap() as u16;
+    assert!(
+        TcpStream::connect(("127.0.0.1", port)).await.is_ok(),
+        "listening again"
+    );
+    // UDP: listen is Python's OSError(95), word for word.
+    answer(&mut c, json!({"op": "socket", "sock": 2, "type": "udp"})).await;
+    let udp = answer(&mut c, json!({"op": "listen", "sock": 2, "backlog": 1})).await;
+    assert_eq!(
+        udp["message"], "[Errno 95] Operation not supported",
+        "{udp}"
+    );
+    relay.stop().await;
+}
+
+/// A listen Linux refuses (after a failed connect: EINVAL) leaves the socket
+/// in the session; it used to vanish, and later calls said EBADF.
+#[tokio::test]
+async fn a_refused_listen_keeps_the_socket() {
+    let relay = Relay::start(|_| {}).await;
+    let mut c = relay.session().await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    c.call(json!({"op": "socket", "sock": 1, "type": "tcp"}))
+        .await;
+    let refused = c
+        .call(json!({"op": "connect", "sock": 1, "host": "127.0.0.1", "port": port}))
+        .await;
+    assert_eq!(refused["errno"], 111, "{refused}");
+    let listen = c
+        .call(json!({"op": "listen", "sock": 1, "backlog": 1}))
+        .await;
+    assert_eq!(listen["message"], "[Errno 22] Invalid argument", "{listen}");
+    let setsockopt = c
+        .call(json!({"op": "setsockopt", "sock": 1, "name": "TCP_NODELAY", "value": 1}))
+        .await;
+    assert_eq!(
+        setsockopt["ev"], "ok",
+        "the socket is still there: {setsockopt}"
+    );
+    relay.stop().await;
+}
+
+/// A UDP socket's shutdown: connected, ok; unconnected, ENOTCONN.
+#[tokio::test]
+async fn udp_shutdown_is_ok_only_when_connected() {
+    let relay = Relay::start(|_| {}).await;
+    let mut c = relay.session().await;
+    c.call(json!({"op": "socket", "sock": 1, "type": "udp"}))
+        .await;
+    let unconnected = c
+        .call(json!({"op": "shutdown", "sock": 1, "how": "write"}))
+        .await;
+    assert_eq!(unconnected["errno"], 107, "{unconnected}");
+    let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let port = peer.local_addr().unwrap().port();
+    let ok = c
+        .call(json!({"op": "connect", "sock": 1, "host": "127.0.0.1", "port": port}))
+        .await;
+    assert_eq!(ok["ev"], "ok", "{ok}");
+    let connected = c
+        .call(json!({"op": "shutdown", "sock": 1, "how": "both"}))
+        .await;
+    assert_eq!(connected["ev"], "ok", "{connected}");
+    relay.stop().await;
+}
+
 /// The errors the relay and the page report are Python's: for every Linux
 /// error number, the class CPython raises (`type(OSError(n, …))`, PEP 3151)
 /// and, for those the relay knows, `str(OSError(n, os.strerror(n)))`.
