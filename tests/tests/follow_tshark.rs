@@ -839,67 +839,52 @@ fn udp_conversations_follow_as_tshark() {
 /// The frames of `frame` (an untagged Ethernet frame of one IPv4 packet
 /// without options, or of one IPv6 packet without extension headers) cut
 /// into fragments of `piece` payload bytes (a multiple of 8), in the order
-/// `order` gives.
-pub(crate) fn fragmented(frame: &[u8], ident: u16, piece: usize, order: &[usize]) -> Vec<Vec<u8>> {
-    if frame[12..14] == [0x86, 0xdd] {
-        return fragmented6(frame, u32::from(ident) << 16 | 0xbeef, piece, order);
-    }
-    let header = ipv4::Packet::new_unchecked(&frame[14..]);
-    let repr = ipv4::Repr::parse(&header).unwrap();
-    let payload = &frame[34..];
-    let pieces: Vec<&[u8]> = payload.chunks(piece).collect();
-    let last = pieces.len() - 1;
-    order
-        .iter()
-        .map(|&i| {
-            let r = ipv4::Repr {
-                ident,
-                dont_frag: false,
-                more_frags: i < last,
-                frag_offset: (i * piece / 8) as u16,
-                payload_len: pieces[i].len(),
-                ..repr.clone()
-            };
-            let mut f = frame[..14].to_vec();
-            f.resize(34 + pieces[i].len(), 0);
-            r.emit(&mut ipv4::Packet::new_unchecked(&mut f[14..]));
-            f[34..].copy_from_slice(pieces[i]);
-            f
-        })
-        .collect()
-}
-
-/// [`fragmented`] for IPv6: each fragment is the IPv6 header (Next Header
-/// 44, the Payload Length of its piece) and a Fragment header carrying the
+/// `order` gives. An IPv6 fragment is the IPv6 header (Next Header 44, the
+/// Payload Length of its piece) and a Fragment header carrying the
 /// packet's own Next Header.
-fn fragmented6(frame: &[u8], ident: u32, piece: usize, order: &[usize]) -> Vec<Vec<u8>> {
-    let header = ipv6::Packet::new_unchecked(&frame[14..]);
-    let repr = ipv6::Repr::parse(&header).unwrap();
-    let payload = &frame[54..];
-    let pieces: Vec<&[u8]> = payload.chunks(piece).collect();
+pub(crate) fn fragmented(frame: &[u8], ident: u16, piece: usize, order: &[usize]) -> Vec<Vec<u8>> {
+    let v6 = frame[12..14] == [0x86, 0xdd];
+    let head = if v6 { 14 + ipv6::HEADER_LEN } else { 34 };
+    let pieces: Vec<&[u8]> = frame[head..].chunks(piece).collect();
     let last = pieces.len() - 1;
     order
         .iter()
         .map(|&i| {
-            let ip = ipv6::Repr {
-                next_header: IpProtocol::FRAGMENT,
-                payload_len: 8 + pieces[i].len(),
-                ..repr
-            };
-            let fragment = ipv6ext::Repr::Fragment {
-                next_header: repr.next_header,
-                offset: (i * piece / 8) as u16,
-                more_frags: i < last,
-                ident,
-            };
-            let mut f = frame[..14].to_vec();
-            f.resize(62 + pieces[i].len(), 0);
-            ip.emit(&mut ipv6::Packet::new_unchecked(&mut f[14..]));
-            fragment.emit(&mut ipv6ext::Packet::new_unchecked(
-                &mut f[54..62],
-                ipv6ext::ExtKind::Fragment,
-            ));
-            f[62..].copy_from_slice(pieces[i]);
+            let (offset, more, data) = ((i * piece / 8) as u16, i < last, pieces[i]);
+            let mut f = frame[..head].to_vec();
+            if v6 {
+                let repr = ipv6::Repr::parse(&ipv6::Packet::new_unchecked(&frame[14..])).unwrap();
+                let ip = ipv6::Repr {
+                    next_header: IpProtocol::FRAGMENT,
+                    payload_len: 8 + data.len(),
+                    ..repr
+                };
+                ip.emit(&mut ipv6::Packet::new_unchecked(&mut f[14..]));
+                let fragment = ipv6ext::Repr::Fragment {
+                    next_header: repr.next_header,
+                    offset,
+                    more_frags: more,
+                    ident: u32::from(ident) << 16 | 0xbeef,
+                };
+                let mut header = [0u8; 8];
+                fragment.emit(&mut ipv6ext::Packet::new_unchecked(
+                    &mut header[..],
+                    ipv6ext::ExtKind::Fragment,
+                ));
+                f.extend_from_slice(&header);
+            } else {
+                let repr = ipv4::Repr::parse(&ipv4::Packet::new_unchecked(&frame[14..])).unwrap();
+                let ip = ipv4::Repr {
+                    ident,
+                    dont_frag: false,
+                    more_frags: more,
+                    frag_offset: offset,
+                    payload_len: data.len(),
+                    ..repr
+                };
+                ip.emit(&mut ipv4::Packet::new_unchecked(&mut f[14..]));
+            }
+            f.extend_from_slice(data);
             f
         })
         .collect()

@@ -122,6 +122,20 @@ impl SockState {
         }
     }
 
+    /// How a connect() ended, as Linux leaves the socket: a TCP socket stays
+    /// "connecting" when it was made with a timeout (`unconfirmed`, see
+    /// `connect_unconfirmed`), and a failure (`failed`) sets SOCK_DONE
+    /// (`done`); `error`, given, is what the socket's next call raises.
+    pub fn connect_ended(&mut self, unconfirmed: bool, failed: bool, error: Option<ErrorEvent>) {
+        if self.kind == SockType::Tcp {
+            self.connect_unconfirmed = unconfirmed;
+            self.done |= failed;
+        }
+        if error.is_some() {
+            self.error = error;
+        }
+    }
+
     /// The promises parked on this socket, to be woken.
     pub fn take_waiters(&mut self) -> Vec<Function> {
         std::mem::take(&mut self.waiters)
@@ -539,9 +553,7 @@ fn fill(
         // out) that failed: the socket's next call raises it, as Linux's
         // pending socket error.
         if let (Err(error), "connect") = (answer, op) {
-            state.connect_unconfirmed = state.kind == SockType::Tcp;
-            state.done |= state.kind == SockType::Tcp;
-            state.error = Some(error);
+            state.connect_ended(true, true, Some(error));
         }
     } else {
         state.pending[at].answer = Some(answer);

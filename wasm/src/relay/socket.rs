@@ -162,7 +162,6 @@ fn bufsize_of(op: &str, bufsize: &JsValue) -> Result<usize, JsValue> {
     Ok(bufsize as usize)
 }
 
-/// The socket's state, or `EBADF` when it is closed or unknown.
 /// How long a non-blocking `connect()` waits for the relay's answer before
 /// raising `EINPROGRESS` (seconds): a loopback connection takes a
 /// millisecond or two; a slower one goes on after the call returns.
@@ -175,6 +174,7 @@ fn reported_later(errno: i32) -> bool {
     matches!(errno, ECONNRESET | ETIMEDOUT | ECONNREFUSED | EHOSTUNREACH)
 }
 
+/// The socket's state, or `EBADF` when it is closed or unknown.
 fn open_state<'a>(s: &'a mut Shared, id: u32, op: &str) -> Result<&'a mut SockState, JsValue> {
     match s.socks.get_mut(&id) {
         Some(state) if !state.closed => Ok(state),
@@ -218,6 +218,15 @@ fn reopen(shared: &SharedRef, id: u32) -> Result<(), JsValue> {
         kind,
         family,
     })
+}
+
+/// Parks while `still` holds of the socket (gone: no longer), for at most
+/// `ms` milliseconds.
+async fn park_while(shared: &SharedRef, id: u32, ms: f64, still: impl Fn(&SockState) -> bool) {
+    let deadline = now_ms() + ms;
+    while shared.borrow().socks.get(&id).is_some_and(&still) && now_ms() < deadline {
+        park(shared, Some(id), Some(deadline)).await;
+    }
 }
 
 /// Polls `ready` until it has an answer, parking between tries, within the
@@ -396,18 +405,7 @@ async fn send_some(shared: &SharedRef, id: u32, data: &[u8]) -> Result<usize, Js
         // time send() returns. A moment's wait for it lets the next call
         // see the connection over, as Python's does (this send still
         // returns what it wrote).
-        let deadline = now_ms() + RESET_GRACE_MS;
-        while now_ms() < deadline {
-            let over = shared
-                .borrow()
-                .socks
-                .get(&id)
-                .is_none_or(|s| s.gone.is_some());
-            if over {
-                break;
-            }
-            park(shared, Some(id), Some(deadline)).await;
-        }
+        park_while(shared, id, RESET_GRACE_MS, |s| s.gone.is_none()).await;
     }
     Ok(n)
 }
@@ -481,7 +479,7 @@ async fn recv_from(
                     return Some(Err(os_error(&error)));
                 }
                 if state.kind == SockType::Tcp {
-                    if state.eof || state.gone.is_some() || state.done && state.peer.is_none() {
+                    if state.gone.is_some() || state.done && state.peer.is_none() {
                         return Some(Ok((Vec::new(), None)));
                     }
                     // A listening socket is readable (to Python's poll)
@@ -741,45 +739,34 @@ impl Socket {
             // The relay must have let the old OS socket go before it makes
             // a new one under the same id: its `closed` may still be on
             // its way after the error that ended the connection.
-            let deadline = now_ms() + 1000.0;
-            while shared
-                .borrow()
-                .socks
-                .get(&id)
-                .is_some_and(|s| s.reopen && !s.closed_heard)
-                && now_ms() < deadline
-            {
-                park(&shared, Some(id), Some(deadline)).await;
-            }
+            park_while(&shared, id, 1000.0, |s| s.reopen && !s.closed_heard).await;
             reopen(&shared, id)?;
             let op = Op::Connect {
                 sock: id,
                 host,
                 port,
             };
-            let kind = shared.borrow().socks.get(&id).map(|s| s.kind);
-            let unconfirmed = timeout.is_some() && kind == Some(SockType::Tcp);
             // UDP's connect() only sets the default peer: it never waits,
             // so it is never "in progress", whatever the timeout.
-            if kind == Some(SockType::Udp) {
+            if shared.borrow().socks.get(&id).map(|s| s.kind) == Some(SockType::Udp) {
                 request(&shared, id, op, None).await?;
                 return Ok(JsValue::UNDEFINED);
             }
+            let unconfirmed = timeout.is_some();
+            let ended = |failed: bool, error: Option<ErrorEvent>| {
+                if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
+                    state.connect_ended(unconfirmed, failed, error);
+                }
+            };
             if timeout != Some(0.0) {
-                let answer = request_event(&shared, id, op, timeout).await?;
-                return match answer {
+                return match request_event(&shared, id, op, timeout).await? {
                     Ok(_) => {
-                        if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
-                            state.connect_unconfirmed = unconfirmed;
-                        }
+                        ended(false, None);
                         Ok(JsValue::UNDEFINED)
                     }
                     Err(e) => {
-                        if e.errno.is_some_and(reported_later)
-                            && let Some(state) = shared.borrow_mut().socks.get_mut(&id)
-                        {
-                            state.connect_unconfirmed = unconfirmed;
-                            state.done |= state.kind == SockType::Tcp;
+                        if e.errno.is_some_and(reported_later) {
+                            ended(true, None);
                         }
                         Err(os_error(&e))
                     }
@@ -795,18 +782,8 @@ impl Socket {
             // socket error). Errors Linux gives at once are raised now.
             let wait = Some(NONBLOCKING_CONNECT_WAIT);
             match request_event(&shared, id, op, wait).await {
-                Ok(Ok(_)) => {
-                    if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
-                        state.connect_unconfirmed = unconfirmed;
-                    }
-                }
-                Ok(Err(e)) if e.errno.is_some_and(reported_later) => {
-                    if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
-                        state.connect_unconfirmed = unconfirmed;
-                        state.done |= state.kind == SockType::Tcp;
-                        state.error = Some(e);
-                    }
-                }
+                Ok(Ok(_)) => ended(false, None),
+                Ok(Err(e)) if e.errno.is_some_and(reported_later) => ended(true, Some(e)),
                 Ok(Err(e)) => return Err(os_error(&e)),
                 Err(e) if is_timeout(&e) => {}
                 Err(e) => return Err(e),
