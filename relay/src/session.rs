@@ -43,6 +43,9 @@ const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 const OUT_QUEUE: usize = 64;
 /// The backlog of `listen(0)`, Python's default (`min(SOMAXCONN, 128)`).
 const DEFAULT_BACKLOG: u32 = 128;
+/// How long a close that reset its connection waits for the other end, a
+/// socket of the same session, to report the reset ([`Session::peer_heard_reset`]).
+const RESET_HEARD_WITHIN: Duration = Duration::from_millis(20);
 
 pub async fn serve(socket: WebSocket, shared: Arc<Shared>) {
     let _done = shared.shutdown_complete.clone();
@@ -275,7 +278,12 @@ impl Session {
             Op::Shutdown { sock, how } => self.op_shutdown(sock, how).await,
             Op::Close { sock } => match self.sockets.remove(&sock) {
                 Some(Sock::Stream(stream)) => {
-                    stream.close_gracefully();
+                    let ends = stream.ends();
+                    if stream.close().await
+                        && let Some((local, peer)) = ends
+                    {
+                        self.peer_heard_reset(local, peer).await;
+                    }
                     Ok(ok(sock, "close"))
                 }
                 Some(_) => Ok(ok(sock, "close")),
@@ -289,6 +297,21 @@ impl Session {
                 }
                 Ok(Reply::Later)
             }
+        }
+    }
+
+    /// On Linux a connection's peer has the reset when `close()` returns.
+    /// When the peer is another socket of this session, its reader reports
+    /// the reset before the close is answered, so the program's next call
+    /// on that socket raises `[Errno 104]`, as in Python (bounded: a reader
+    /// paused for credit may not look for a while).
+    async fn peer_heard_reset(&mut self, local: SocketAddr, peer: SocketAddr) {
+        let other_end = self.sockets.values_mut().find_map(|s| match s {
+            Sock::Stream(stream) if stream.ends() == Some((peer, local)) => Some(stream),
+            _ => None,
+        });
+        if let Some(stream) = other_end {
+            stream.reader_ended(RESET_HEARD_WITHIN).await;
         }
     }
 

@@ -25,7 +25,7 @@ use tokio::io::AsyncReadExt;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::mpsc;
-use tokio::task::AbortHandle;
+use tokio::task::JoinHandle;
 
 use crate::credit::Credit;
 use crate::metrics::Metrics;
@@ -107,14 +107,20 @@ impl Links {
 
 /// Aborts its task when dropped, so no task outlives its socket.
 #[derive(Debug)]
-pub struct Task(AbortHandle);
+pub struct Task(JoinHandle<()>);
 
 impl Task {
     pub fn spawn<F>(future: F) -> Self
     where
         F: std::future::Future<Output = ()> + Send + 'static,
     {
-        Self(tokio::spawn(future).abort_handle())
+        Self(tokio::spawn(future))
+    }
+
+    /// Aborts the task and waits until it is gone, with everything it held.
+    async fn cancel(mut self) {
+        self.0.abort();
+        let _ = (&mut self.0).await;
     }
 }
 
@@ -153,12 +159,18 @@ pub struct Stream {
     /// protocol says, and with it the bytes waiting to be written.
     uncredited: Arc<AtomicU32>,
     credit: Arc<Credit>,
+    /// Bytes of the peer's sent to the browser that its program has not
+    /// read yet: counted by the reader, taken off by the browser's credit
+    /// (returned as its program reads). With the kernel's receive queue,
+    /// this is what Linux calls unread data when the socket is closed.
+    unread: Arc<AtomicU32>,
     /// Who tells the browser `eof`: the reader when the peer's FIN
     /// arrives, or `shutdown('read')`. Python's `recv` returns `b''` from
     /// then on either way; the browser hears it once ([`EofState`]).
     eof: Arc<AtomicU8>,
     reader: Option<Task>,
     writer_task: Option<Task>,
+    ends: Option<(SocketAddr, SocketAddr)>,
 }
 
 /// What [`Stream::send`] did with the browser's bytes.
@@ -180,10 +192,12 @@ impl Stream {
         chunk: u32,
         links: &Links,
     ) -> io::Result<Self> {
+        let ends = stream.local_addr().ok().zip(stream.peer_addr().ok());
         let (read, write) = stream.into_split();
         let write = Arc::new(write);
         let credit = Arc::new(Credit::new(window));
         let uncredited = Arc::new(AtomicU32::new(0));
+        let unread = Arc::new(AtomicU32::new(0));
         let queued = Arc::new(AtomicUsize::new(0));
         let eof = Arc::new(AtomicU8::new(EofState::NONE));
         let (tx, rx) = mpsc::unbounded_channel();
@@ -192,6 +206,7 @@ impl Stream {
             read,
             Reading {
                 credit: Arc::clone(&credit),
+                unread: Arc::clone(&unread),
                 eof: Arc::clone(&eof),
                 chunk,
             },
@@ -214,9 +229,11 @@ impl Stream {
             queued,
             uncredited,
             credit,
+            unread,
             eof,
             reader: Some(reader),
             writer_task: Some(writer_task),
+            ends,
         })
     }
 
@@ -315,14 +332,76 @@ impl Stream {
         peer_closed(&self.eof)
     }
 
-    /// Returns credit from the browser to the reader.
+    /// Returns credit from the browser to the reader: its program has
+    /// read `bytes`.
     pub fn grant(&self, bytes: u32) {
+        let _ = self
+            .unread
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                Some(n.saturating_sub(bytes))
+            });
         self.credit.grant(bytes);
+    }
+
+    /// `close()`, as Linux closes a TCP socket: with data its program never
+    /// read (in the browser or still in the kernel), the connection is
+    /// reset (RFC 2525 §2.17: the peer's next call raises `[Errno 104]
+    /// Connection reset by peer`) and queued data is dropped; otherwise
+    /// gracefully ([`Self::close_gracefully`]).
+    /// True if it reset the connection.
+    pub async fn close(self) -> bool {
+        let unread = self.unread.load(Ordering::Acquire) > 0 || self.kernel_has_data();
+        if unread {
+            self.reset().await;
+        } else {
+            self.close_gracefully();
+        }
+        unread
+    }
+
+    /// Whether bytes wait in the kernel's receive queue (a FIN alone is not data).
+    fn kernel_has_data(&self) -> bool {
+        let mut byte = [std::mem::MaybeUninit::uninit(); 1];
+        matches!(socket2::SockRef::from((*self.write).as_ref()).peek(&mut byte), Ok(n) if n > 0)
+    }
+
+    /// Closes with a reset and no FIN: `SO_LINGER` 0, then the last handle
+    /// of the socket closed without the write half's shutdown (which would
+    /// send a FIN first, and a peer's `recv` after a FIN gives `b''`
+    /// rather than the reset).
+    async fn reset(mut self) {
+        let _ = socket2::SockRef::from((*self.write).as_ref()).set_linger(Some(Duration::ZERO));
+        self.writer = None;
+        for task in [self.reader.take(), self.writer_task.take()]
+            .into_iter()
+            .flatten()
+        {
+            task.cancel().await;
+        }
+        // The read half went with the reader (or with shutdown('read')).
+        match Arc::try_unwrap(self.write) {
+            Ok(write) => write.forget(),
+            Err(write) => drop(write),
+        }
+    }
+
+    /// This connection's two ends, `(local, peer)`, as they were when it
+    /// started (a reset leaves the socket with no peer to ask for).
+    pub fn ends(&self) -> Option<(SocketAddr, SocketAddr)> {
+        self.ends
+    }
+
+    /// Waits, up to `limit`, for the reader to end: after a reset it has
+    /// queued its error for the browser by then.
+    pub async fn reader_ended(&mut self, limit: Duration) {
+        if let Some(task) = &mut self.reader {
+            let _ = tokio::time::timeout(limit, &mut task.0).await;
+        }
     }
 
     /// `close()`: queued data still drains to the peer for a few seconds
     /// (as the kernel does with a socket's send buffer), then the OS socket closes.
-    pub fn close_gracefully(mut self) {
+    fn close_gracefully(mut self) {
         self.reader = None;
         self.writer = None;
         if let Some(task) = self.writer_task.take() {
@@ -354,12 +433,18 @@ impl EofState {
 /// What a stream's reader shares with the session, and its read size.
 struct Reading {
     credit: Arc<Credit>,
+    unread: Arc<AtomicU32>,
     eof: Arc<AtomicU8>,
     chunk: u32,
 }
 
 async fn read_stream(sock: u32, mut read: OwnedReadHalf, reading: Reading, links: Links) {
-    let Reading { credit, eof, chunk } = reading;
+    let Reading {
+        credit,
+        unread,
+        eof,
+        chunk,
+    } = reading;
     // One buffer for the socket's life: each frame is split off it, and
     // `reserve` takes the memory back once the frames sent before are
     // dropped, so a busy socket does not allocate per read.
@@ -398,7 +483,9 @@ async fn read_stream(sock: u32, mut read: OwnedReadHalf, reading: Reading, links
             }
             Ok(n) => {
                 size.record(n, want);
-                credit.grant(allowed.saturating_sub(u32::try_from(n).unwrap_or(allowed)));
+                let got = u32::try_from(n).unwrap_or(allowed);
+                credit.grant(allowed.saturating_sub(got));
+                unread.fetch_add(got, Ordering::AcqRel);
                 links.metrics.add_bytes_from_peers(n);
                 let frame = buf.split().freeze();
                 if links.frame(Message::Binary(frame)).await.is_err() {

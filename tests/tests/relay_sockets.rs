@@ -860,6 +860,169 @@ async fn a_peer_reset_mid_stream_gives_error_then_closed() {
     relay.stop().await;
 }
 
+/// What the peer's next read meets once the other end has closed.
+async fn peer_meets(peer: &mut TcpStream) -> String {
+    let mut buf = [0u8; 64];
+    match tokio::time::timeout(Duration::from_secs(5), peer.read(&mut buf)).await {
+        Ok(Ok(0)) => "eof".into(),
+        Ok(Ok(n)) => format!("data {:?}", String::from_utf8_lossy(&buf[..n])),
+        Ok(Err(e)) => format!("{:?}", e.kind()),
+        Err(_) => "nothing within 5 s".into(),
+    }
+}
+
+/// The same story told with native sockets, as Python's would tell it on
+/// this kernel: the oracle for the relay's close. The client reads `read`
+/// of the peer's `hello` (or shuts reading first if `shut_read`), the peer
+/// then sends `late` if asked, and the client closes.
+async fn native_close(read: usize, shut_read: bool, late: bool) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let mut client = TcpStream::connect(listener.local_addr().unwrap())
+        .await
+        .unwrap();
+    let (mut peer, _) = listener.accept().await.unwrap();
+    peer.write_all(b"hello").await.unwrap();
+    let mut buf = vec![0u8; read];
+    client.read_exact(&mut buf).await.unwrap();
+    if shut_read {
+        socket2::SockRef::from(&client)
+            .shutdown(std::net::Shutdown::Read)
+            .unwrap();
+    }
+    if late {
+        peer.write_all(b"late").await.unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let std = client.into_std().unwrap();
+    drop(std);
+    peer_meets(&mut peer).await
+}
+
+/// Closing a socket whose program left bytes unread resets the connection,
+/// as Linux does (RFC 2525 §2.17): the peer's next call raises
+/// `ConnectionResetError`, not a quiet `b''`. Bytes unread in the browser
+/// (delivered, not credited back) and bytes still in the kernel (after
+/// `shutdown('read')`) both count; a socket read to the end closes with a
+/// FIN. Each case is checked against the same story on native sockets.
+#[tokio::test]
+async fn closing_with_unread_data_resets_the_peer_as_linux_does() {
+    let relay = Relay::start(|_| {}).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut c = relay.session().await;
+    // (socket, bytes of `hello` the program reads, shut reading first, the peer sends more)
+    let cases = [
+        (1, 0, false, false),
+        (2, 5, false, false),
+        (3, 2, false, false),
+        (4, 5, true, true),
+    ];
+    for (sock, read, shut_read, late) in cases {
+        c.connect_tcp(sock, addr).await;
+        let (mut peer, _) = listener.accept().await.unwrap();
+        peer.write_all(b"hello").await.unwrap();
+        assert_eq!(c.read_stream(sock, 5).await.concat(), b"hello");
+        if read > 0 {
+            c.op(json!({"op": "credit", "sock": sock, "bytes": read}))
+                .await;
+        }
+        if shut_read {
+            // Python's recv returns b'' from now on: `eof`, then the answer.
+            let eof = c
+                .call(json!({"op": "shutdown", "sock": sock, "how": "read"}))
+                .await;
+            assert_eq!(eof, json!({"ev": "eof", "sock": sock}));
+            assert_eq!(c.event().await["op"], "shutdown");
+        }
+        if late {
+            peer.write_all(b"late").await.unwrap();
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let ok = c.call(json!({"op": "close", "sock": sock})).await;
+        assert_eq!(ok["op"], "close", "{ok}");
+        assert_eq!(c.event().await, json!({"ev": "closed", "sock": sock}));
+        let relayed = peer_meets(&mut peer).await;
+        let native = native_close(read, shut_read, late).await;
+        assert_eq!(
+            relayed, native,
+            "socket {sock}: read {read} of 5, shut_read {shut_read}, late {late}"
+        );
+        let expected = if read == 5 && !late {
+            "eof"
+        } else {
+            "ConnectionReset"
+        };
+        assert_eq!(relayed, expected, "socket {sock}");
+    }
+    relay.stop().await;
+}
+
+/// Both ends of a connection in one session (a page's client and the
+/// connection its listening socket accepted): closing one with unread
+/// bytes resets the other, and that socket's error comes before the
+/// close is answered, since on Linux the reset is there when `close()`
+/// returns and the program's next call on the other socket raises it.
+#[tokio::test]
+async fn a_reset_between_two_sockets_of_a_session_is_heard_before_the_close_returns() {
+    let relay = Relay::start(|_| {}).await;
+    let mut c = relay.session().await;
+    c.call(json!({"op": "socket", "sock": 1, "type": "tcp"}))
+        .await;
+    let ok = c
+        .call(json!({"op": "bind", "sock": 1, "host": "127.0.0.1", "port": 0}))
+        .await;
+    let port = ok["local"][1].as_u64().unwrap();
+    c.call(json!({"op": "listen", "sock": 1, "backlog": 1}))
+        .await;
+    c.call(json!({"op": "socket", "sock": 2, "type": "tcp"}))
+        .await;
+    c.op(json!({"op": "connect", "sock": 2, "host": "127.0.0.1", "port": port}))
+        .await;
+    let mut conn = None;
+    let mut connected = false;
+    while conn.is_none() || !connected {
+        let e = c.event().await;
+        match e["ev"].as_str() {
+            Some("accept") => conn = e["conn"].as_u64(),
+            Some("ok") => connected = e["op"] == "connect",
+            _ => panic!("unexpected {e}"),
+        }
+    }
+    let conn = conn.unwrap();
+    c.send_data(2, b"unread").await;
+    let got = c.read_stream(u32::try_from(conn).unwrap(), 6).await;
+    assert_eq!(got.concat(), b"unread");
+    c.op(json!({"op": "close", "sock": conn})).await;
+    let error = c.event().await;
+    assert_eq!(
+        (
+            error["ev"].as_str(),
+            error["sock"].as_u64(),
+            error["code"].as_str()
+        ),
+        (Some("error"), Some(2), Some("ECONNRESET")),
+        "{error}"
+    );
+    let mut rest = Vec::new();
+    for _ in 0..3 {
+        let e = c.event().await;
+        rest.push((
+            e["ev"].as_str().unwrap_or("").to_owned(),
+            e["sock"].as_u64(),
+        ));
+    }
+    rest.sort();
+    assert_eq!(
+        rest,
+        [
+            ("closed".to_owned(), Some(2)),
+            ("closed".to_owned(), Some(conn)),
+            ("ok".to_owned(), Some(conn))
+        ]
+    );
+    relay.stop().await;
+}
+
 #[tokio::test]
 async fn metrics_count_open_sockets() {
     let relay = Relay::start(|_| {}).await;
