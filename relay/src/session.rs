@@ -316,7 +316,11 @@ impl Session {
     }
 
     fn op_socket(&mut self, sock: u32, kind: SockType, family: Family) -> OpResult {
-        if sock >= RELAY_IDS_START {
+        // An id the relay gave an accepted connection may name a new socket
+        // once that connection is gone: the page's socket object outlives
+        // its connection, as Python's does (bound again after a reset).
+        // Ids not given yet stay the relay's.
+        if sock >= self.next_conn {
             return Err(invalid(&format!(
                 "socket ids from {RELAY_IDS_START} up are the relay's"
             )));
@@ -565,8 +569,13 @@ impl Session {
     async fn op_shutdown(&mut self, sock: u32, how: How) -> OpResult {
         match self.sockets.get_mut(&sock) {
             Some(Sock::Stream(stream)) => {
+                // Once both sides' FINs are through, Linux's socket is in
+                // the CLOSE state: shutdown still marks it as asked, but
+                // says ENOTCONN (a second `shutdown(SHUT_WR)` after the
+                // peer's close, say).
+                let closed = stream.fully_closed();
                 if matches!(how, How::Write | How::Both) {
-                    stream.shutdown_write();
+                    stream.shutdown_write(!closed);
                 }
                 // Python's recv then returns b'': the browser hears `eof`,
                 // once, however often its side is shut.
@@ -575,6 +584,9 @@ impl Session {
                     && self.links.event(&Event::Eof { sock }).await.is_err()
                 {
                     return Ok(Reply::Later);
+                }
+                if closed {
+                    return Err(ErrorEvent::os(None, "shutdown", ENOTCONN, None));
                 }
                 Ok(ok(sock, "shutdown"))
             }

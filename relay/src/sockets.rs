@@ -122,6 +122,12 @@ impl Task {
         self.0.abort();
         let _ = (&mut self.0).await;
     }
+
+    /// Waits up to `limit` for the task to end on its own; true if it has
+    /// (its handle must then not be awaited again).
+    async fn ended_within(&mut self, limit: Duration) -> bool {
+        tokio::time::timeout(limit, &mut self.0).await.is_ok()
+    }
 }
 
 impl Drop for Task {
@@ -301,12 +307,22 @@ impl Stream {
         })
     }
 
-    /// `shutdown('write')`: FIN after the queued data; later sends fail.
-    pub fn shutdown_write(&mut self) {
-        if let Some(writer) = self.writer.take() {
+    /// `shutdown('write')`: FIN after the queued data (if `fin`: not on a
+    /// connection already closed both ways); later sends fail.
+    pub fn shutdown_write(&mut self, fin: bool) {
+        if let Some(writer) = self.writer.take()
+            && fin
+        {
             self.queued.fetch_add(1, Ordering::AcqRel);
             let _ = writer.send(WriteCmd::Shutdown);
         }
+    }
+
+    /// Whether the connection is closed both ways (Linux's TCP_CLOSE, the
+    /// one state besides SYN_SENT where getpeername() is ENOTCONN).
+    pub fn fully_closed(&self) -> bool {
+        let tcp: &TcpStream = (*self.write).as_ref();
+        matches!(tcp.peer_addr(), Err(e) if e.raw_os_error() == Some(netlab_core::protocol::errno::ENOTCONN))
     }
 
     /// `shutdown('read')`: stop reading; true if the browser is to be told
@@ -394,8 +410,10 @@ impl Stream {
     /// Waits, up to `limit`, for the reader to end: after a reset it has
     /// queued its error for the browser by then.
     pub async fn reader_ended(&mut self, limit: Duration) {
-        if let Some(task) = &mut self.reader {
-            let _ = tokio::time::timeout(limit, &mut task.0).await;
+        if let Some(task) = &mut self.reader
+            && task.ended_within(limit).await
+        {
+            self.reader = None;
         }
     }
 

@@ -135,7 +135,10 @@ function program(seed, length) {
         ops.push({ op, s, data: word(), to: r.pick([{ lab: "chat" }, { slot: r.below(SLOTS) }, { closed: true }]) });
         break;
       case "shutdown":
-        ops.push({ op, s, how: r.below(3) });
+        // Settled as receives are: bytes that come after a shutdown of
+        // reading reset the connection (RFC 1122 §4.2.2.13), so what has
+        // arrived must be the same on both sides.
+        ops.push({ op, s, how: r.below(3), settle: true });
         break;
       case "settimeout":
         ops.push({ op, s, t: r.pick([0, 0.2, 0.2]) });
@@ -373,13 +376,28 @@ test("random programs of socket calls give through the relay what python3 gives 
   const want = JSON.parse(python.stdout);
   const got = await inPage(programs, labs, closed);
   const kinds = new Set();
+  let cut = 0;
   for (const [i, ops] of programs.entries()) {
     const lines = ops.map((op, k) => `${k}: ${JSON.stringify(op)}\n   python: ${want[i][k]}\n   relay:  ${got[i][k]}`);
+    // Slots whose last connect was refused, for the known difference below.
+    const refused = new Set();
     for (const [k, op] of ops.entries()) {
+      // Known difference (docs/js-api.md): after a refused connect, Linux
+      // keeps the address the connect chose, which the page never learns.
+      // The port names of the two sides part there, so the rest of this
+      // program is not compared.
+      if (op.op === "getsockname" && refused.has(op.s) && got[i][k] === "(0.0.0.0, 0)" && String(want[i][k]).startsWith("(127.0.0.1, p")) {
+        cut += 1;
+        break;
+      }
       assert.equal(got[i][k], want[i][k], `seed ${seeds[i]}, call ${k} ${JSON.stringify(op)}:\n${lines.slice(0, k + 1).join("\n")}`);
       kinds.add(`${op.op} ${String(want[i][k]).split(":")[0].split(" ")[0]}`);
+      if (op.op === "connect" && String(want[i][k]).startsWith("ConnectionRefusedError")) refused.add(op.s);
+      else if (["new", "connect", "bind"].includes(op.op)) refused.delete(op.s);
+      else if (op.op === "accept") refused.delete(op.into);
     }
   }
+  assert.ok(cut <= programs.length / 10, `${cut} of ${programs.length} programs met the known difference`);
   // The programs reached the interesting outcomes, not only "no socket"
   // (one program alone need not).
   const outcomes = only ? [] : ["connect None", "recv b'", "accept accepted", "connect ConnectionRefusedError", "recv TimeoutError", "sendto"];

@@ -239,20 +239,26 @@ async fn connect_send_recv_shutdown_close() {
         (Some("ok"), Some("shutdown"))
     );
 
-    // The peer's FIN came first: shutdown("read") afterwards answers `ok`
-    // and no second `eof` (the browser already returns b'').
+    // The peer's FIN came first: shutdown("read") afterwards sends no
+    // second `eof` (the browser already returns b''), and with both FINs
+    // through the connection is closed, where Linux says ENOTCONN (as
+    // python3 does here: shutdown(SHUT_WR), the echo server closes, then
+    // shutdown(SHUT_RD) raises `[Errno 107]`).
     c.connect_tcp(3, echo).await;
     c.call(json!({"op": "shutdown", "sock": 3, "how": "write"}))
         .await;
     assert_eq!(c.event().await, json!({"ev": "eof", "sock": 3}));
-    let ok = c
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let err = c
         .call(json!({"op": "shutdown", "sock": 3, "how": "read"}))
         .await;
     assert_eq!(
-        (ok["ev"].as_str(), ok["op"].as_str()),
-        (Some("ok"), Some("shutdown")),
-        "{ok}"
+        (err["ev"].as_str(), err["code"].as_str()),
+        (Some("error"), Some("ENOTCONN")),
+        "{err}"
     );
+    let ok = c.call(json!({"op": "socket", "sock": 4, "type": "tcp"})).await;
+    assert_eq!(ok["op"], "socket", "no second eof came first: {ok}");
     relay.stop().await;
 }
 
@@ -1020,6 +1026,138 @@ async fn a_reset_between_two_sockets_of_a_session_is_heard_before_the_close_retu
             ("ok".to_owned(), Some(conn))
         ]
     );
+    relay.stop().await;
+}
+
+/// A socket whose reader had ended on the peer's FIN, waited on when its
+/// peer reset the connection, then closed with unread bytes itself: the
+/// relay must not wait on the ended reader twice (it once panicked there,
+/// which ended the whole session).
+#[tokio::test]
+async fn closing_after_the_other_end_reset_a_half_closed_connection() {
+    let relay = Relay::start(|_| {}).await;
+    let mut c = relay.session().await;
+    c.call(json!({"op": "socket", "sock": 1, "type": "tcp"}))
+        .await;
+    let ok = c
+        .call(json!({"op": "bind", "sock": 1, "host": "127.0.0.1", "port": 0}))
+        .await;
+    let port = ok["local"][1].as_u64().unwrap();
+    c.call(json!({"op": "listen", "sock": 1, "backlog": 1}))
+        .await;
+    c.call(json!({"op": "socket", "sock": 2, "type": "tcp"}))
+        .await;
+    c.op(json!({"op": "connect", "sock": 2, "host": "127.0.0.1", "port": port}))
+        .await;
+    let mut conn = None;
+    let mut connected = false;
+    while conn.is_none() || !connected {
+        let e = c.event().await;
+        match e["ev"].as_str() {
+            Some("accept") => conn = e["conn"].as_u64().and_then(|n| u32::try_from(n).ok()),
+            Some("ok") => connected = e["op"] == "connect",
+            _ => panic!("unexpected {e}"),
+        }
+    }
+    let conn = conn.unwrap();
+    // The accepted end sends a byte and its FIN: socket 2's reader ends.
+    c.send_data(conn, b"x").await;
+    assert_eq!(c.read_stream(2, 1).await.concat(), b"x");
+    c.op(json!({"op": "shutdown", "sock": conn, "how": "write"}))
+        .await;
+    let mut heard = Vec::new();
+    while heard.len() < 2 {
+        let e = c.event().await;
+        heard.push(e["ev"].as_str().unwrap_or("").to_owned());
+    }
+    heard.sort();
+    assert_eq!(heard, ["eof", "ok"]);
+    // Socket 2 answers with a byte the accepted end never reads, which
+    // then closes: a reset, with socket 2's reader already over.
+    c.send_data(2, b"y").await;
+    assert_eq!(c.read_stream(conn, 1).await.concat(), b"y");
+    let ok = c.call(json!({"op": "close", "sock": conn})).await;
+    assert_eq!(ok["op"], "close", "{ok}");
+    assert_eq!(c.event().await, json!({"ev": "closed", "sock": conn}));
+    // Socket 2 still holds the unread `x`: its close resets too.
+    let ok = c.call(json!({"op": "close", "sock": 2})).await;
+    assert_eq!(ok["op"], "close", "{ok}");
+    assert_eq!(c.event().await, json!({"ev": "closed", "sock": 2}));
+    // The session lives on.
+    let ok = c
+        .call(json!({"op": "socket", "sock": 3, "type": "tcp"}))
+        .await;
+    assert_eq!(ok["op"], "socket", "{ok}");
+    relay.stop().await;
+}
+
+/// Once both FINs are through, Linux's socket is in the CLOSE state and
+/// shutdown says ENOTCONN (checked natively first); a socket id the relay
+/// gave an accepted connection may name a new socket once that one is
+/// gone, and one it has not given is still refused.
+#[tokio::test]
+async fn shutdown_after_both_fins_and_reusing_an_accepted_id() {
+    // The oracle: the kernel itself.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let client = TcpStream::connect(listener.local_addr().unwrap())
+        .await
+        .unwrap();
+    let (peer, _) = listener.accept().await.unwrap();
+    drop(peer);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let native = socket2::SockRef::from(&client);
+    native.shutdown(std::net::Shutdown::Write).unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let again = native.shutdown(std::net::Shutdown::Write).unwrap_err();
+    assert_eq!(again.raw_os_error(), Some(107), "{again}");
+
+    let relay = Relay::start(|_| {}).await;
+    let mut c = relay.session().await;
+    c.call(json!({"op": "socket", "sock": 1, "type": "tcp"}))
+        .await;
+    let ok = c
+        .call(json!({"op": "bind", "sock": 1, "host": "127.0.0.1", "port": 0}))
+        .await;
+    let port = ok["local"][1].as_u64().unwrap();
+    c.call(json!({"op": "listen", "sock": 1, "backlog": 1}))
+        .await;
+    let client = TcpStream::connect(("127.0.0.1", u16::try_from(port).unwrap()))
+        .await
+        .unwrap();
+    let accepted = c.event().await;
+    assert_eq!(accepted["ev"], "accept", "{accepted}");
+    let conn = accepted["conn"].as_u64().unwrap();
+    drop(client);
+    assert_eq!(c.event().await, json!({"ev": "eof", "sock": conn}));
+    let ok = c
+        .call(json!({"op": "shutdown", "sock": conn, "how": "write"}))
+        .await;
+    assert_eq!(ok["op"], "shutdown", "{ok}");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let err = c
+        .call(json!({"op": "shutdown", "sock": conn, "how": "write"}))
+        .await;
+    assert_eq!(err["code"], "ENOTCONN", "{err}");
+    assert_eq!(
+        err["message"],
+        "[Errno 107] Transport endpoint is not connected"
+    );
+
+    // Still in use: refused. Gone: a new socket may take the id.
+    let err = c
+        .call(json!({"op": "socket", "sock": conn, "type": "tcp"}))
+        .await;
+    assert_eq!(err["code"], "EINVAL", "{err}");
+    c.call(json!({"op": "close", "sock": conn})).await;
+    assert_eq!(c.event().await, json!({"ev": "closed", "sock": conn}));
+    let ok = c
+        .call(json!({"op": "socket", "sock": conn, "type": "tcp"}))
+        .await;
+    assert_eq!(ok["op"], "socket", "{ok}");
+    let err = c
+        .call(json!({"op": "socket", "sock": conn + 1, "type": "tcp"}))
+        .await;
+    assert_eq!(err["code"], "EINVAL", "{err}");
     relay.stop().await;
 }
 

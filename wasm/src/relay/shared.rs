@@ -92,6 +92,17 @@ pub struct SockState {
     pub connect_unconfirmed: bool,
     /// `close()` was called.
     pub closed: bool,
+    /// A shutdown() settled a connect left "connecting" whose connection
+    /// was not (or no longer) there: Linux's SS_DISCONNECTING, in which
+    /// every later connect() is EINVAL.
+    pub disconnecting: bool,
+    /// Bound to a port of its own choosing (`bind` with a port other than
+    /// 0, or accepted by a listener that was): Linux's SOCK_BINDPORT_LOCK,
+    /// under which the port stays the socket's when its connection is over.
+    pub port_locked: bool,
+    /// Its connection was over and `bind()` has bound it again, on a new
+    /// OS socket of the relay's (see `Socket::bind`).
+    pub rebound: bool,
     waiters: Vec<Function>,
 }
 
@@ -118,6 +129,9 @@ impl SockState {
             done: false,
             connect_unconfirmed: false,
             closed: false,
+            disconnecting: false,
+            port_locked: false,
+            rebound: false,
             waiters: Vec::new(),
         }
     }
@@ -395,7 +409,7 @@ impl Shared {
                 let Some(listener) = self.socks.get_mut(&sock) else {
                     return Vec::new();
                 };
-                let v6 = listener.v6;
+                let (v6, port_locked) = (listener.v6, listener.port_locked);
                 listener.accepts.push_back(Accepted {
                     conn,
                     peer: peer.clone(),
@@ -404,6 +418,7 @@ impl Shared {
                 let mut state = SockState::new(SockType::Tcp, v6, window);
                 state.local = Some(local);
                 state.peer = Some(peer);
+                state.port_locked = port_locked;
                 self.socks.insert(conn, state);
                 woken
             }

@@ -204,15 +204,62 @@ fn reopen(shared: &SharedRef, id: u32) -> Result<(), JsValue> {
     };
     let mut fresh = SockState::new(state.kind, state.v6, window);
     fresh.timeout = state.timeout;
-    let (kind, family) = (
-        fresh.kind,
-        if fresh.v6 {
-            Family::Inet6
-        } else {
-            Family::Inet
-        },
-    );
+    // Bound again since: the relay's OS socket is new already, and bound.
+    if state.rebound {
+        fresh.local = state.local.take();
+        fresh.port_locked = state.port_locked;
+        *state = fresh;
+        return Ok(());
+    }
+    let (kind, family) = (fresh.kind, family_of(fresh.v6));
     *state = fresh;
+    s.send_op(&Op::Socket {
+        sock: id,
+        kind,
+        family,
+    })
+}
+
+fn family_of(v6: bool) -> Family {
+    if v6 { Family::Inet6 } else { Family::Inet }
+}
+
+/// Whether a connect() has disconnected this socket after its connection
+/// was over, so the relay's OS socket is to be made anew (`reopen`).
+fn reopening(shared: &SharedRef, id: u32) -> bool {
+    shared.borrow().socks.get(&id).is_some_and(|s| s.reopen)
+}
+
+/// Makes the relay's new OS socket of a disconnected socket, once the
+/// relay has let the old one go: its `closed` may still be on its way
+/// after the error that ended the connection.
+async fn settle_reopen(shared: &SharedRef, id: u32) -> Result<(), JsValue> {
+    park_while(shared, id, 1000.0, |s| s.reopen && !s.closed_heard).await;
+    reopen(shared, id)
+}
+
+/// Before `bind()` of a socket whose connection is over: refuses as Linux
+/// does if its port is still its own, else asks the relay for a new OS
+/// socket under the same id (once the old one is gone), which the bind
+/// then binds (and a second bind finds bound: EINVAL from the kernel). The
+/// socket stays over for every other call (connect says EISCONN, send
+/// EPIPE, recv `b''`), as Linux's does.
+async fn rebind(shared: &SharedRef, id: u32) -> Result<(), JsValue> {
+    {
+        let mut s = shared.borrow_mut();
+        let state = open_state(&mut s, id, "bind")?;
+        if state.rebound {
+            return Ok(());
+        }
+        if state.port_locked {
+            return Err(local_error("bind", EINVAL, None));
+        }
+    }
+    park_while(shared, id, 1000.0, |s| !s.closed_heard).await;
+    let mut s = shared.borrow_mut();
+    let state = open_state(&mut s, id, "bind")?;
+    state.rebound = true;
+    let (kind, family) = (state.kind, family_of(state.v6));
     s.send_op(&Op::Socket {
         sock: id,
         kind,
@@ -338,6 +385,12 @@ async fn request_event(
 /// pipe` at once. Without waiting, that error would reach the page after
 /// the next send had returned, and be raised one call late.
 async fn send_some(shared: &SharedRef, id: u32, data: &[u8]) -> Result<usize, JsValue> {
+    let unbound_udp = shared.borrow().socks.get(&id).and_then(|state| {
+        (state.kind == SockType::Udp && state.local.is_none() && !state.closed).then_some(state.v6)
+    });
+    if let Some(v6) = unbound_udp {
+        autobind(shared, id, v6).await?;
+    }
     let mut confirm = false;
     let n = wait_for(shared, id, "send", |s, traces| {
         let max = s.max_payload();
@@ -410,6 +463,26 @@ async fn send_some(shared: &SharedRef, id: u32, data: &[u8]) -> Result<usize, Js
     Ok(n)
 }
 
+/// Binds an unbound UDP socket to a free port, as Linux does before any
+/// send looks at its destination (`inet_send_prepare`): even a `send`
+/// that fails with `[Errno 89] Destination address required` leaves the
+/// socket bound. (The relay binds on loopback.)
+async fn autobind(shared: &SharedRef, id: u32, v6: bool) -> Result<(), JsValue> {
+    let host = if v6 { "::1" } else { "127.0.0.1" }.to_owned();
+    request(
+        shared,
+        id,
+        Op::Bind {
+            sock: id,
+            host,
+            port: 0,
+        },
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
 /// How long a send to a peer that has closed waits for the reset that
 /// usually follows (milliseconds): the relay's report comes right after
 /// the bytes' credit.
@@ -479,7 +552,8 @@ async fn recv_from(
                     return Some(Err(os_error(&error)));
                 }
                 if state.kind == SockType::Tcp {
-                    if state.gone.is_some() || state.done && state.peer.is_none() {
+                    let over = state.gone.is_some() && !state.reopen;
+                    if over || state.done && state.peer.is_none() {
                         return Some(Ok((Vec::new(), None)));
                     }
                     // A listening socket is readable (to Python's poll)
@@ -602,10 +676,17 @@ impl Socket {
                 ));
             }
             let (host, port) = address_of("bind", &host, &port, is_v6(&shared, id))?;
-            // A socket whose connection is over was bound by its connect:
-            // Linux refuses to bind it again.
+            // A connection that is over (the relay let its OS socket go)
+            // left Linux's socket in the CLOSE state, where the port its
+            // connect() chose (or a bind to port 0) is given back: it may
+            // be bound once more, on a new OS socket of the relay's. One
+            // bound to a port of its own keeps it, and refuses.
             if reset(&shared, id, "bind")? {
-                return Err(local_error("bind", EINVAL, None));
+                if reopening(&shared, id) {
+                    settle_reopen(&shared, id).await?;
+                } else {
+                    rebind(&shared, id).await?;
+                }
             }
             request(
                 &shared,
@@ -618,6 +699,9 @@ impl Socket {
                 None,
             )
             .await?;
+            if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
+                state.port_locked |= port != 0;
+            }
             Ok(JsValue::UNDEFINED)
         })
     }
@@ -631,9 +715,13 @@ impl Socket {
                 sock: id,
                 backlog: backlog.unwrap_or(0),
             };
-            // A socket whose connection is over cannot listen, in Linux.
+            // A socket whose connection is over cannot listen, in Linux,
+            // unless a connect() has since disconnected it.
             if reset(&shared, id, "listen")? {
-                return Err(local_error("listen", EINVAL, None));
+                if !reopening(&shared, id) {
+                    return Err(local_error("listen", EINVAL, None));
+                }
+                settle_reopen(&shared, id).await?;
             }
             request(&shared, id, op, None).await?;
             if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
@@ -656,14 +744,24 @@ impl Socket {
                 if let Some(accepted) = state.accepts.pop_front() {
                     return Some(Ok(accepted));
                 }
-                if let Some(error) = state.error.take() {
+                // The relay's accept failed (no fd left, say). A connection's
+                // pending error (a reset) is not accept's to raise: Linux
+                // leaves it for the socket's next send or recv.
+                if state
+                    .error
+                    .as_ref()
+                    .is_some_and(|e| e.op.as_deref() == Some("accept"))
+                    && let Some(error) = state.error.take()
+                {
                     return Some(Err(os_error(&error)));
                 }
                 // UDP has no accept (EOPNOTSUPP), but Python's poll waits
-                // first for the socket to be readable: a datagram, or the
-                // timeout. Non-blocking, the call fails at once.
+                // first for the socket to be readable: a datagram, a pending
+                // error (an ICMP port unreachable), or the timeout.
+                // Non-blocking, the call fails at once.
                 if state.kind == SockType::Udp {
-                    if state.timeout == Some(0.0) || !state.datagrams.is_empty() {
+                    let ready = !state.datagrams.is_empty() || state.error.is_some();
+                    if state.timeout == Some(0.0) || ready {
                         return Some(Err(local_error("accept", EOPNOTSUPP, None)));
                     }
                     return None;
@@ -671,7 +769,10 @@ impl Socket {
                 // Not listening: EINVAL, once Python's poll finds the
                 // socket readable, which a connection is only with bytes
                 // or its end to read (a fresh socket is at once).
-                let quiet = state.peer.is_some() && state.rx.is_empty() && !state.eof;
+                let quiet = state.peer.is_some()
+                    && state.rx.is_empty()
+                    && !state.eof
+                    && state.error.is_none();
                 if !state.listening && quiet && state.gone.is_none() && state.timeout != Some(0.0) {
                     return None;
                 }
@@ -712,6 +813,9 @@ impl Socket {
             let timeout = {
                 let mut s = shared.borrow_mut();
                 let state = open_state(&mut s, id, "connect")?;
+                if state.disconnecting {
+                    return Err(local_error("connect", EINVAL, None));
+                }
                 let over = state.gone.is_some();
                 if std::mem::take(&mut state.connect_unconfirmed) {
                     if !over && state.peer.is_some() {
@@ -719,6 +823,13 @@ impl Socket {
                     }
                     state.done = false;
                     state.reopen = over;
+                    if over {
+                        // Linux's disconnect: the old connection's bytes,
+                        // end and peer are gone (recv is ENOTCONN now).
+                        state.eof = false;
+                        state.rx.clear();
+                        state.peer = None;
+                    }
                     return Err(match state.error.take() {
                         Some(error) => os_error(&error),
                         None => local_error("connect", ECONNABORTED, None),
@@ -739,8 +850,7 @@ impl Socket {
             // The relay must have let the old OS socket go before it makes
             // a new one under the same id: its `closed` may still be on
             // its way after the error that ended the connection.
-            park_while(&shared, id, 1000.0, |s| s.reopen && !s.closed_heard).await;
-            reopen(&shared, id)?;
+            settle_reopen(&shared, id).await?;
             let op = Op::Connect {
                 sock: id,
                 host,
@@ -878,25 +988,14 @@ impl Socket {
                 return Ok(JsValue::from(n as f64));
             }
             let addr = datagram_addr(&host, port, v6)?;
+            if !bound {
+                autobind(&shared, id, v6).await?;
+            }
             if shut {
                 return Err(local_error("sendto", EPIPE, None));
             }
             if data.len() > shared.borrow().max_payload() {
                 return Err(local_error("sendto", EMSGSIZE, None));
-            }
-            if !bound {
-                let host = if v6 { "::1" } else { "127.0.0.1" }.to_owned();
-                request(
-                    &shared,
-                    id,
-                    Op::Bind {
-                        sock: id,
-                        host,
-                        port: 0,
-                    },
-                    None,
-                )
-                .await?;
             }
             let mut traces = Vec::new();
             {
@@ -945,14 +1044,21 @@ impl Socket {
         let (shared, id) = (self.shared.clone(), self.id);
         promise(async move {
             let how = how_of(&how)?;
+            {
+                // Linux's shutdown settles a connect left "connecting",
+                // before anything else: connected if the connection is
+                // there, else disconnecting (even as it then says ENOTCONN).
+                let mut s = shared.borrow_mut();
+                let state = open_state(&mut s, id, "shutdown")?;
+                if std::mem::take(&mut state.connect_unconfirmed) {
+                    state.disconnecting = state.gone.is_some() || state.peer.is_none();
+                }
+            }
             if reset(&shared, id, "shutdown")? {
                 return Err(local_error("shutdown", ENOTCONN, None));
             }
-            if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
-                // Linux's shutdown settles a connect left "connecting".
-                state.connect_unconfirmed = false;
-            }
-            let answer = request(&shared, id, Op::Shutdown { sock: id, how }, None).await;
+            let answer = request_event(&shared, id, Op::Shutdown { sock: id, how }, None).await?;
+            let not_connected = matches!(&answer, Err(e) if e.errno == Some(ENOTCONN));
             let writes = matches!(how, How::Write | How::Both);
             if answer.is_ok()
                 && how != How::Write
@@ -962,15 +1068,25 @@ impl Socket {
                 // (Linux's disconnect): accept() is then EINVAL.
                 state.listening = false;
             }
+            if not_connected
+                && how != How::Write
+                && let Some(state) = shared.borrow_mut().socks.get_mut(&id)
+                && state.kind == SockType::Tcp
+            {
+                // An unconnected TCP socket is marked shut for reading
+                // even as shutdown says ENOTCONN: recv then gives b''.
+                state.eof = true;
+            }
             if let Some(state) = shared.borrow_mut().socks.get_mut(&id)
                 && writes
-                // Linux marks a UDP socket shut even as it answers an
-                // unconnected one ENOTCONN: its next send is EPIPE.
-                && (answer.is_ok() || state.kind == SockType::Udp)
+                // Linux marks a socket shut even as it answers ENOTCONN (an
+                // unconnected UDP socket, a TCP one closed both ways or
+                // never connected): its next send is EPIPE.
+                && (answer.is_ok() || state.kind == SockType::Udp || not_connected)
             {
                 state.write_shut = true;
             }
-            answer?;
+            answer.map_err(|e| os_error(&e))?;
             Ok(JsValue::UNDEFINED)
         })
     }
@@ -1096,7 +1212,7 @@ impl Socket {
                     return Ok(JsValue::UNDEFINED);
                 }
                 state.closed = true;
-                let ask = state.gone.is_none() && !lost;
+                let ask = (state.gone.is_none() || state.rebound) && !lost;
                 let waiters = state.take_waiters();
                 // Connections no accept() took go with the listener, as a
                 // kernel resets its backlog.
