@@ -165,6 +165,34 @@ impl Client {
         self.ws.send(Message::Binary(frame.into())).await.unwrap();
     }
 
+    /// Socket 1 listening on loopback and socket 2 connected to it, both
+    /// of this session (a page's server and its client); returns the id
+    /// of the connection socket 1 accepted.
+    pub async fn own_pair(&mut self) -> u32 {
+        self.call(json!({"op": "socket", "sock": 1, "type": "tcp"}))
+            .await;
+        let ok = self
+            .call(json!({"op": "bind", "sock": 1, "host": "127.0.0.1", "port": 0}))
+            .await;
+        let port = ok["local"][1].as_u64().unwrap();
+        self.call(json!({"op": "listen", "sock": 1, "backlog": 1}))
+            .await;
+        self.call(json!({"op": "socket", "sock": 2, "type": "tcp"}))
+            .await;
+        self.op(json!({"op": "connect", "sock": 2, "host": "127.0.0.1", "port": port}))
+            .await;
+        let (mut conn, mut connected) = (None, false);
+        while conn.is_none() || !connected {
+            let e = self.event().await;
+            match e["ev"].as_str() {
+                Some("accept") => conn = e["conn"].as_u64().and_then(|n| u32::try_from(n).ok()),
+                Some("ok") => connected = e["op"] == "connect",
+                _ => panic!("unexpected {e}"),
+            }
+        }
+        conn.unwrap()
+    }
+
     /// `socket` + `connect`, asserting success; returns the ok event.
     pub async fn connect_tcp(&mut self, sock: u32, addr: SocketAddr) -> Value {
         let ok = self
@@ -257,7 +285,9 @@ async fn connect_send_recv_shutdown_close() {
         (Some("error"), Some("ENOTCONN")),
         "{err}"
     );
-    let ok = c.call(json!({"op": "socket", "sock": 4, "type": "tcp"})).await;
+    let ok = c
+        .call(json!({"op": "socket", "sock": 4, "type": "tcp"}))
+        .await;
     assert_eq!(ok["op"], "socket", "no second eof came first: {ok}");
     relay.stop().await;
 }
@@ -972,31 +1002,9 @@ async fn closing_with_unread_data_resets_the_peer_as_linux_does() {
 async fn a_reset_between_two_sockets_of_a_session_is_heard_before_the_close_returns() {
     let relay = Relay::start(|_| {}).await;
     let mut c = relay.session().await;
-    c.call(json!({"op": "socket", "sock": 1, "type": "tcp"}))
-        .await;
-    let ok = c
-        .call(json!({"op": "bind", "sock": 1, "host": "127.0.0.1", "port": 0}))
-        .await;
-    let port = ok["local"][1].as_u64().unwrap();
-    c.call(json!({"op": "listen", "sock": 1, "backlog": 1}))
-        .await;
-    c.call(json!({"op": "socket", "sock": 2, "type": "tcp"}))
-        .await;
-    c.op(json!({"op": "connect", "sock": 2, "host": "127.0.0.1", "port": port}))
-        .await;
-    let mut conn = None;
-    let mut connected = false;
-    while conn.is_none() || !connected {
-        let e = c.event().await;
-        match e["ev"].as_str() {
-            Some("accept") => conn = e["conn"].as_u64(),
-            Some("ok") => connected = e["op"] == "connect",
-            _ => panic!("unexpected {e}"),
-        }
-    }
-    let conn = conn.unwrap();
+    let conn = c.own_pair().await;
     c.send_data(2, b"unread").await;
-    let got = c.read_stream(u32::try_from(conn).unwrap(), 6).await;
+    let got = c.read_stream(conn, 6).await;
     assert_eq!(got.concat(), b"unread");
     c.op(json!({"op": "close", "sock": conn})).await;
     let error = c.event().await;
@@ -1022,8 +1030,8 @@ async fn a_reset_between_two_sockets_of_a_session_is_heard_before_the_close_retu
         rest,
         [
             ("closed".to_owned(), Some(2)),
-            ("closed".to_owned(), Some(conn)),
-            ("ok".to_owned(), Some(conn))
+            ("closed".to_owned(), Some(u64::from(conn))),
+            ("ok".to_owned(), Some(u64::from(conn)))
         ]
     );
     relay.stop().await;
@@ -1037,29 +1045,7 @@ async fn a_reset_between_two_sockets_of_a_session_is_heard_before_the_close_retu
 async fn closing_after_the_other_end_reset_a_half_closed_connection() {
     let relay = Relay::start(|_| {}).await;
     let mut c = relay.session().await;
-    c.call(json!({"op": "socket", "sock": 1, "type": "tcp"}))
-        .await;
-    let ok = c
-        .call(json!({"op": "bind", "sock": 1, "host": "127.0.0.1", "port": 0}))
-        .await;
-    let port = ok["local"][1].as_u64().unwrap();
-    c.call(json!({"op": "listen", "sock": 1, "backlog": 1}))
-        .await;
-    c.call(json!({"op": "socket", "sock": 2, "type": "tcp"}))
-        .await;
-    c.op(json!({"op": "connect", "sock": 2, "host": "127.0.0.1", "port": port}))
-        .await;
-    let mut conn = None;
-    let mut connected = false;
-    while conn.is_none() || !connected {
-        let e = c.event().await;
-        match e["ev"].as_str() {
-            Some("accept") => conn = e["conn"].as_u64().and_then(|n| u32::try_from(n).ok()),
-            Some("ok") => connected = e["op"] == "connect",
-            _ => panic!("unexpected {e}"),
-        }
-    }
-    let conn = conn.unwrap();
+    let conn = c.own_pair().await;
     // The accepted end sends a byte and its FIN: socket 2's reader ends.
     c.send_data(conn, b"x").await;
     assert_eq!(c.read_stream(2, 1).await.concat(), b"x");
