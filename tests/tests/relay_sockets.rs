@@ -1077,8 +1077,9 @@ async fn closing_after_the_other_end_reset_a_half_closed_connection() {
     relay.stop().await;
 }
 
-/// Once both FINs are through, Linux's socket is in the CLOSE state and
-/// shutdown says ENOTCONN (checked natively first); a socket id the relay
+/// Once both FINs are through, Linux's socket is in the CLOSE state:
+/// shutdown says ENOTCONN and bind works again (both checked natively
+/// first); a socket id the relay
 /// gave an accepted connection may name a new socket once that one is
 /// gone, and one it has not given is still refused.
 #[tokio::test]
@@ -1096,6 +1097,9 @@ async fn shutdown_after_both_fins_and_reusing_an_accepted_id() {
     tokio::time::sleep(Duration::from_millis(50)).await;
     let again = native.shutdown(std::net::Shutdown::Write).unwrap_err();
     assert_eq!(again.raw_os_error(), Some(107), "{again}");
+    // And its port, chosen by connect(), is given back: it binds again.
+    let any: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+    native.bind(&any.into()).unwrap();
 
     let relay = Relay::start(|_| {}).await;
     let mut c = relay.session().await;
@@ -1128,6 +1132,15 @@ async fn shutdown_after_both_fins_and_reusing_an_accepted_id() {
         err["message"],
         "[Errno 107] Transport endpoint is not connected"
     );
+    let ok = c
+        .call(json!({"op": "bind", "sock": conn, "host": "127.0.0.1", "port": 0}))
+        .await;
+    assert_eq!(
+        (ok["ev"].as_str(), ok["op"].as_str()),
+        (Some("ok"), Some("bind")),
+        "{ok}"
+    );
+    assert!(ok["local"][1].as_u64().is_some_and(|p| p > 0), "{ok}");
 
     // Still in use: refused. Gone: a new socket may take the id.
     let err = c
@@ -1139,7 +1152,11 @@ async fn shutdown_after_both_fins_and_reusing_an_accepted_id() {
     let ok = c
         .call(json!({"op": "socket", "sock": conn, "type": "tcp"}))
         .await;
-    assert_eq!(ok["op"], "socket", "{ok}");
+    assert_eq!(
+        (ok["ev"].as_str(), ok["op"].as_str()),
+        (Some("ok"), Some("socket")),
+        "{ok}"
+    );
     let err = c
         .call(json!({"op": "socket", "sock": conn + 1, "type": "tcp"}))
         .await;

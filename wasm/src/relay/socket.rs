@@ -688,6 +688,18 @@ impl Socket {
                     rebind(&shared, id).await?;
                 }
             }
+            // A connection is refused a bind unless it is closed both ways
+            // (which the relay sees) and its port was not its own choice.
+            let connected = {
+                let mut s = shared.borrow_mut();
+                let state = open_state(&mut s, id, "bind")?;
+                let connected =
+                    state.kind == SockType::Tcp && state.peer.is_some() && state.gone.is_none();
+                if connected && state.port_locked {
+                    return Err(local_error("bind", EINVAL, None));
+                }
+                connected
+            };
             request(
                 &shared,
                 id,
@@ -701,6 +713,13 @@ impl Socket {
             .await?;
             if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
                 state.port_locked |= port != 0;
+                if connected {
+                    // It was closed both ways: over for every other call,
+                    // on the relay's new OS socket.
+                    state.gone = Some("closed both ways".into());
+                    state.closed_heard = true;
+                    state.rebound = true;
+                }
             }
             Ok(JsValue::UNDEFINED)
         })
