@@ -340,24 +340,17 @@ impl Session {
         // state, where a port it did not choose itself is given back and
         // bind() works again: the relay binds a new OS socket under the
         // id (the page refuses a port of its own choosing first).
-        if let Some(Sock::Stream(stream)) = self.sockets.get(&sock)
-            && stream.fully_closed()
-            && let Some(Sock::Stream(stream)) = self.sockets.remove(&sock)
-        {
-            let v6 = stream.ends().is_some_and(|(local, _)| local.is_ipv6());
-            stream.close().await;
-            let socket =
-                sockets::new_socket(SockType::Tcp, v6).map_err(|e| os_error(None, "bind", &e))?;
-            self.sockets.insert(
-                sock,
-                Sock::Fresh {
-                    kind: SockType::Tcp,
-                    v6,
-                    socket,
-                },
-            );
-        }
-        let (kind, v6, socket) = self.take_fresh(sock)?;
+        let closed = matches!(self.sockets.get(&sock), Some(Sock::Stream(s)) if s.fully_closed());
+        let (kind, v6, socket) =
+            if closed && let Some(Sock::Stream(stream)) = self.sockets.remove(&sock) {
+                let v6 = stream.ends().is_some_and(|(local, _)| local.is_ipv6());
+                stream.close().await;
+                let socket = sockets::new_socket(SockType::Tcp, v6)
+                    .map_err(|e| os_error(None, "bind", &e))?;
+                (SockType::Tcp, v6, socket)
+            } else {
+                self.take_fresh(sock)?
+            };
         let result = async {
             let addr = local_addr(host, port, v6).await?;
             socket

@@ -296,7 +296,12 @@ impl Stream {
     /// The error the peer's reset left on the socket, if any (see
     /// [`reset_by_peer`]).
     pub fn reset_by_peer(&self) -> Option<io::Error> {
-        reset_by_peer((*self.write).as_ref())
+        reset_by_peer(self.tcp())
+    }
+
+    /// The OS socket, through the write half the session keeps.
+    fn tcp(&self) -> &TcpStream {
+        (*self.write).as_ref()
     }
 
     /// Passes a command to the writer task, in order with queued data.
@@ -321,8 +326,7 @@ impl Stream {
     /// Whether the connection is closed both ways (Linux's TCP_CLOSE, the
     /// one state besides SYN_SENT where getpeername() is ENOTCONN).
     pub fn fully_closed(&self) -> bool {
-        let tcp: &TcpStream = (*self.write).as_ref();
-        matches!(tcp.peer_addr(), Err(e) if e.raw_os_error() == Some(netlab_core::protocol::errno::ENOTCONN))
+        matches!(self.tcp().peer_addr(), Err(e) if e.raw_os_error() == Some(netlab_core::protocol::errno::ENOTCONN))
     }
 
     /// `shutdown('read')`: stop reading; true if the browser is to be told
@@ -378,7 +382,7 @@ impl Stream {
     /// Whether bytes wait in the kernel's receive queue (a FIN alone is not data).
     fn kernel_has_data(&self) -> bool {
         let mut byte = [std::mem::MaybeUninit::uninit(); 1];
-        matches!(socket2::SockRef::from((*self.write).as_ref()).peek(&mut byte), Ok(n) if n > 0)
+        matches!(socket2::SockRef::from(self.tcp()).peek(&mut byte), Ok(n) if n > 0)
     }
 
     /// Closes with a reset and no FIN: `SO_LINGER` 0, then the last handle
@@ -386,7 +390,7 @@ impl Stream {
     /// send a FIN first, and a peer's `recv` after a FIN gives `b''`
     /// rather than the reset).
     async fn reset(mut self) {
-        let _ = socket2::SockRef::from((*self.write).as_ref()).set_linger(Some(Duration::ZERO));
+        let _ = socket2::SockRef::from(self.tcp()).set_linger(Some(Duration::ZERO));
         self.writer = None;
         for task in [self.reader.take(), self.writer_task.take()]
             .into_iter()

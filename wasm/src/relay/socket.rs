@@ -211,17 +211,22 @@ fn reopen(shared: &SharedRef, id: u32) -> Result<(), JsValue> {
         *state = fresh;
         return Ok(());
     }
-    let (kind, family) = (fresh.kind, family_of(fresh.v6));
+    let op = new_os_socket(id, &fresh);
     *state = fresh;
-    s.send_op(&Op::Socket {
-        sock: id,
-        kind,
-        family,
-    })
+    s.send_op(&op)
 }
 
-fn family_of(v6: bool) -> Family {
-    if v6 { Family::Inet6 } else { Family::Inet }
+/// The op that gives `id` a new OS socket of `state`'s kind and family.
+fn new_os_socket(id: u32, state: &SockState) -> Op {
+    Op::Socket {
+        sock: id,
+        kind: state.kind,
+        family: if state.v6 {
+            Family::Inet6
+        } else {
+            Family::Inet
+        },
+    }
 }
 
 /// Whether a connect() has disconnected this socket after its connection
@@ -259,12 +264,8 @@ async fn rebind(shared: &SharedRef, id: u32) -> Result<(), JsValue> {
     let mut s = shared.borrow_mut();
     let state = open_state(&mut s, id, "bind")?;
     state.rebound = true;
-    let (kind, family) = (state.kind, family_of(state.v6));
-    s.send_op(&Op::Socket {
-        sock: id,
-        kind,
-        family,
-    })
+    let op = new_os_socket(id, state);
+    s.send_op(&op)
 }
 
 /// Parks while `still` holds of the socket (gone: no longer), for at most
@@ -1079,31 +1080,24 @@ impl Socket {
             let answer = request_event(&shared, id, Op::Shutdown { sock: id, how }, None).await?;
             let not_connected = matches!(&answer, Err(e) if e.errno == Some(ENOTCONN));
             let writes = matches!(how, How::Write | How::Both);
-            if answer.is_ok()
-                && how != How::Write
-                && let Some(state) = shared.borrow_mut().socks.get_mut(&id)
-            {
+            let reads = how != How::Write;
+            if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
                 // A listening socket shut for reading stops listening
                 // (Linux's disconnect): accept() is then EINVAL.
-                state.listening = false;
-            }
-            if not_connected
-                && how != How::Write
-                && let Some(state) = shared.borrow_mut().socks.get_mut(&id)
-                && state.kind == SockType::Tcp
-            {
+                if answer.is_ok() && reads {
+                    state.listening = false;
+                }
                 // An unconnected TCP socket is marked shut for reading
                 // even as shutdown says ENOTCONN: recv then gives b''.
-                state.eof = true;
-            }
-            if let Some(state) = shared.borrow_mut().socks.get_mut(&id)
-                && writes
+                if not_connected && reads && state.kind == SockType::Tcp {
+                    state.eof = true;
+                }
                 // Linux marks a socket shut even as it answers ENOTCONN (an
                 // unconnected UDP socket, a TCP one closed both ways or
                 // never connected): its next send is EPIPE.
-                && (answer.is_ok() || state.kind == SockType::Udp || not_connected)
-            {
-                state.write_shut = true;
+                if writes && (answer.is_ok() || state.kind == SockType::Udp || not_connected) {
+                    state.write_shut = true;
+                }
             }
             answer.map_err(|e| os_error(&e))?;
             Ok(JsValue::UNDEFINED)
