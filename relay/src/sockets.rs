@@ -329,14 +329,25 @@ impl Stream {
         matches!(self.tcp().peer_addr(), Err(e) if e.raw_os_error() == Some(netlab_core::protocol::errno::ENOTCONN))
     }
 
-    /// `shutdown('read')`: stop reading; true if the browser is to be told
-    /// `eof` now (it was reading, and the peer's `eof` has not gone out).
+    /// `shutdown('read')`: true if the browser is to be told `eof` now (it
+    /// was reading, and nobody has told it yet).
+    ///
+    /// The reader goes on: Linux still queues what arrives after SHUT_RD,
+    /// and `recv` returns it, giving b'' only once the queue is empty. The
+    /// browser's `eof` flag is that b''; the bytes forwarded after it are
+    /// the queue. A reader that has claimed the peer's `eof` sends it
+    /// itself, so this one is only for a socket nobody has told.
     pub fn shutdown_read(&mut self) -> bool {
-        // Dropping the reader aborts it at its next await: one that had
-        // claimed the peer's `eof` but not yet queued it never will, so
-        // only an `eof` already sent makes this one needless.
-        self.reader.take().is_some()
-            && self.eof.swap(EofState::SENT, Ordering::AcqRel) != EofState::SENT
+        self.reader.is_some()
+            && self
+                .eof
+                .compare_exchange(
+                    EofState::NONE,
+                    EofState::SENT,
+                    Ordering::AcqRel,
+                    Ordering::Acquire,
+                )
+                .is_ok()
     }
 
     /// The browser's bytes not yet credited back, for [`Links::credit`].
@@ -398,7 +409,7 @@ impl Stream {
         {
             task.cancel().await;
         }
-        // The read half went with the reader (or with shutdown('read')).
+        // The read half went with the reader.
         match Arc::try_unwrap(self.write) {
             Ok(write) => write.forget(),
             Err(write) => drop(write),

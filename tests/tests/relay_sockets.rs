@@ -972,7 +972,8 @@ async fn closing_with_unread_data_resets_the_peer_as_linux_does() {
         }
         if late {
             peer.write_all(b"late").await.unwrap();
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            // Linux queues it even after SHUT_RD: the relay forwards it.
+            assert_eq!(c.read_stream(sock, 4).await.concat(), b"late");
         }
         let ok = c.call(json!({"op": "close", "sock": sock})).await;
         assert_eq!(ok["op"], "close", "{ok}");
@@ -990,6 +991,59 @@ async fn closing_with_unread_data_resets_the_peer_as_linux_does() {
         };
         assert_eq!(relayed, expected, "socket {sock}");
     }
+    relay.stop().await;
+}
+
+/// What native sockets give after `shutdown(SHUT_RD)`: `recv` returns the
+/// bytes the peer sent after it (Linux still queues them), then b''
+/// at once. The oracle for the relay's `shutdown('read')`.
+async fn native_after_shut_read() -> (Vec<u8>, usize) {
+    use std::io::Read;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let client = TcpStream::connect(listener.local_addr().unwrap())
+        .await
+        .unwrap();
+    let (mut peer, _) = listener.accept().await.unwrap();
+    socket2::SockRef::from(&client)
+        .shutdown(std::net::Shutdown::Read)
+        .unwrap();
+    peer.write_all(b"after").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let client = client.into_std().unwrap();
+    client.set_nonblocking(false).unwrap();
+    let mut buf = [0u8; 64];
+    let n = (&client).read(&mut buf).unwrap();
+    // The queue is empty now: b'' without waiting, though the peer is open.
+    let then = (&client).read(&mut buf).unwrap();
+    (buf[..n].to_vec(), then)
+}
+
+/// After `shutdown('read')` the browser hears `eof` (Python's recv gives
+/// b'' once nothing is queued), and what the peer sends afterwards still
+/// reaches it, as Linux still queues it for `recv`: checked against the
+/// native story.
+#[tokio::test]
+async fn bytes_sent_after_shutdown_read_are_still_received_as_on_linux() {
+    let relay = Relay::start(|_| {}).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let mut c = relay.session().await;
+    c.connect_tcp(1, listener.local_addr().unwrap()).await;
+    let (mut peer, _) = listener.accept().await.unwrap();
+    let eof = c
+        .call(json!({"op": "shutdown", "sock": 1, "how": "read"}))
+        .await;
+    assert_eq!(eof, json!({"ev": "eof", "sock": 1}));
+    assert_eq!(c.event().await["op"], "shutdown");
+    peer.write_all(b"after").await.unwrap();
+    let relayed = c.read_stream(1, 5).await.concat();
+    let (native, then) = native_after_shut_read().await;
+    assert_eq!(relayed, native);
+    assert_eq!((relayed.as_slice(), then), (&b"after"[..], 0));
+    // Read and credited, the socket closes with a FIN.
+    c.op(json!({"op": "credit", "sock": 1, "bytes": 5})).await;
+    let ok = c.call(json!({"op": "close", "sock": 1})).await;
+    assert_eq!(ok["op"], "close", "{ok}");
+    assert_eq!(peer_meets(&mut peer).await, "eof");
     relay.stop().await;
 }
 
