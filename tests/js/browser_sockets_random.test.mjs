@@ -18,7 +18,8 @@
 //
 // NETLAB_SOCKET_PROGRAMS=N runs N programs instead of 16, for a longer
 // hunt; a failure names the program's seed, and NETLAB_SOCKET_SEED=S runs
-// that one program alone.
+// that one program alone; NETLAB_SOCKET_FIRST=F starts the N programs at
+// seed F instead of 1.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -365,7 +366,8 @@ test("random programs of socket calls give through the relay what python3 gives 
   );
   const closed = await closedPort();
   const only = process.env.NETLAB_SOCKET_SEED;
-  const seeds = only ? [Number(only)] : Array.from({ length: count }, (_, i) => i + 1);
+  const first = Number(process.env.NETLAB_SOCKET_FIRST ?? 1);
+  const seeds = only ? [Number(only)] : Array.from({ length: count }, (_, i) => first + i);
   const programs = seeds.map((seed) => program(seed, 24));
   const python = spawnSync("python3", ["-c", PYTHON], {
     input: JSON.stringify({ programs, labs, closed }),

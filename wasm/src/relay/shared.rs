@@ -62,7 +62,9 @@ pub struct SockState {
     pub rx: VecDeque<u8>,
     pub datagrams: VecDeque<(Vec<u8>, Endpoint)>,
     pub accepts: VecDeque<Accepted>,
-    /// The peer closed its side (or we shut down reading).
+    /// The peer closed its side, or this side shut down reading (TCP and
+    /// UDP alike: Linux's RCV_SHUTDOWN, under which Python's poll finds
+    /// the socket readable).
     pub eof: bool,
     /// The relay dropped the socket (`closed`), with its reason.
     pub gone: Option<String>,
@@ -103,6 +105,11 @@ pub struct SockState {
     /// Its connection was over and `bind()` has bound it again, on a new
     /// OS socket of the relay's (see `Socket::bind`).
     pub rebound: bool,
+    /// A TCP socket that a connect() took to the kernel (whatever came of
+    /// it) or that accept() gave: Linux never lets it listen, even once a
+    /// later connect() has disconnected it or a bind() has bound it again
+    /// (python3 here: listen() is `[Errno 22]` after each of those).
+    pub connected_once: bool,
     waiters: Vec<Function>,
 }
 
@@ -132,6 +139,7 @@ impl SockState {
             disconnecting: false,
             port_locked: false,
             rebound: false,
+            connected_once: false,
             waiters: Vec::new(),
         }
     }
@@ -144,6 +152,7 @@ impl SockState {
         if self.kind == SockType::Tcp {
             self.connect_unconfirmed = unconfirmed;
             self.done |= failed;
+            self.connected_once = true;
         }
         if error.is_some() {
             self.error = error;
@@ -419,6 +428,7 @@ impl Shared {
                 state.local = Some(local);
                 state.peer = Some(peer);
                 state.port_locked = port_locked;
+                state.connected_once = true;
                 self.socks.insert(conn, state);
                 woken
             }

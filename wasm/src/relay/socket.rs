@@ -204,6 +204,7 @@ fn reopen(shared: &SharedRef, id: u32) -> Result<(), JsValue> {
     };
     let mut fresh = SockState::new(state.kind, state.v6, window);
     fresh.timeout = state.timeout;
+    fresh.connected_once = state.connected_once;
     // Bound again since: the relay's OS socket is new already, and bound.
     if state.rebound {
         fresh.local = state.local.take();
@@ -735,13 +736,14 @@ impl Socket {
                 sock: id,
                 backlog: backlog.unwrap_or(0),
             };
-            // A socket whose connection is over cannot listen, in Linux,
-            // unless a connect() has since disconnected it.
-            if reset(&shared, id, "listen")? {
-                if !reopening(&shared, id) {
+            // A TCP socket that has been connected, or tried to be, never
+            // listens in Linux (see `SockState::connected_once`).
+            {
+                let mut s = shared.borrow_mut();
+                let state = open_state(&mut s, id, "listen")?;
+                if state.kind == SockType::Tcp && state.connected_once {
                     return Err(local_error("listen", EINVAL, None));
                 }
-                settle_reopen(&shared, id).await?;
             }
             request(&shared, id, op, None).await?;
             if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
@@ -777,10 +779,11 @@ impl Socket {
                 }
                 // UDP has no accept (EOPNOTSUPP), but Python's poll waits
                 // first for the socket to be readable: a datagram, a pending
-                // error (an ICMP port unreachable), or the timeout.
+                // error (an ICMP port unreachable), its reading shut, or
+                // the timeout.
                 // Non-blocking, the call fails at once.
                 if state.kind == SockType::Udp {
-                    let ready = !state.datagrams.is_empty() || state.error.is_some();
+                    let ready = !state.datagrams.is_empty() || state.error.is_some() || state.eof;
                     if state.timeout == Some(0.0) || ready {
                         return Some(Err(local_error("accept", EOPNOTSUPP, None)));
                     }
@@ -1088,8 +1091,11 @@ impl Socket {
                     state.listening = false;
                 }
                 // An unconnected TCP socket is marked shut for reading
-                // even as shutdown says ENOTCONN: recv then gives b''.
-                if not_connected && reads && state.kind == SockType::Tcp {
+                // even as shutdown says ENOTCONN: recv then gives b''. A
+                // UDP socket is marked shut either way: its recv still
+                // waits, but accept's poll finds it readable.
+                let udp = state.kind == SockType::Udp;
+                if reads && (udp || not_connected && state.kind == SockType::Tcp) {
                     state.eof = true;
                 }
                 // Linux marks a socket shut even as it answers ENOTCONN (an
