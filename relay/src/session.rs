@@ -16,8 +16,8 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use netlab_core::protocol::errno::{
-    EACCES, EBADF, EBUSY, EDESTADDRREQ, EINVAL, EISCONN, EMFILE, EMSGSIZE, ENOTCONN, EOPNOTSUPP,
-    EPIPE,
+    EACCES, EBADF, EBUSY, ECONNRESET, EDESTADDRREQ, EINVAL, EISCONN, EMFILE, EMSGSIZE, ENOTCONN,
+    EOPNOTSUPP, EPIPE,
 };
 use netlab_core::protocol::frame::{Frame, STREAM_HEADER};
 use netlab_core::protocol::policy::bindable;
@@ -315,6 +315,39 @@ impl Session {
         }
     }
 
+    /// After bytes were written to the connection `local`–`peer`: when its
+    /// other end is a socket of this session that the browser shut both
+    /// ways, Linux has reset it by the time `send` returns (the bytes
+    /// arrived there, RFC 1122 §4.2.2.13), and the sender has the RST. So
+    /// that socket's reader reports the reset (or, paused for credit, the
+    /// session does) and the socket goes now, its RST reaching the sender
+    /// before the send's credit goes out.
+    async fn other_end_shut_both_ways(&mut self, local: SocketAddr, peer: SocketAddr) {
+        let other_end = self.sockets.iter_mut().find_map(|(&id, s)| match s {
+            Sock::Stream(stream) if stream.ends() == Some((peer, local)) => Some((id, stream)),
+            _ => None,
+        });
+        let Some((id, stream)) = other_end else {
+            return;
+        };
+        if !stream.shut_both_ways() {
+            return;
+        }
+        stream.reader_ended(RESET_HEARD_WITHIN).await;
+        if stream.claim_reset() {
+            sockets::report_shut_reset(id, socket2::SockRef::from(stream.tcp()), &self.links).await;
+        }
+        // Its `Gone` finds it gone: `closed` goes out here.
+        if let Some(Sock::Stream(stream)) = self.sockets.remove(&id) {
+            stream.reset().await;
+            let closed = Event::Closed {
+                sock: id,
+                reason: Some(ErrorEvent::os(None, "recv", ECONNRESET, None).message),
+            };
+            let _ = self.links.event(&closed).await;
+        }
+    }
+
     fn op_socket(&mut self, sock: u32, kind: SockType, family: Family) -> OpResult {
         // An id the relay gave an accepted connection may name a new socket
         // once that connection is gone: the page's socket object outlives
@@ -599,6 +632,7 @@ impl Session {
                 {
                     return Ok(Reply::Later);
                 }
+                stream.note_shutdown();
                 if closed {
                     return Err(ErrorEvent::os(None, "shutdown", ENOTCONN, None));
                 }
@@ -726,6 +760,13 @@ impl Session {
                 match stream.send(body, self.shared.config.limits.window, &self.links)? {
                     // Written at once: the credit goes back as the writer task's would.
                     Sent::Written(bytes) => {
+                        let ends = stream.ends();
+                        if let Some((local, peer)) = ends {
+                            self.other_end_shut_both_ways(local, peer).await;
+                        }
+                        let Some(Sock::Stream(stream)) = self.sockets.get(&sock) else {
+                            return Ok(());
+                        };
                         let now = stream.peer_closed();
                         let _ = self
                             .links

@@ -174,6 +174,11 @@ pub struct Stream {
     /// arrives, or `shutdown('read')`. Python's `recv` returns `b''` from
     /// then on either way; the browser hears it once ([`EofState`]).
     eof: Arc<AtomicU8>,
+    /// Whether the browser shut both ways, and who reports the reset that
+    /// bytes arriving then cause ([`ShutBoth`]).
+    shut_both: Arc<AtomicU8>,
+    /// The browser has shut reading (`shutdown('read')` or `'both'`).
+    read_shut: bool,
     reader: Option<Task>,
     writer_task: Option<Task>,
     ends: Option<(SocketAddr, SocketAddr)>,
@@ -206,6 +211,7 @@ impl Stream {
         let unread = Arc::new(AtomicU32::new(0));
         let queued = Arc::new(AtomicUsize::new(0));
         let eof = Arc::new(AtomicU8::new(EofState::NONE));
+        let shut_both = Arc::new(AtomicU8::new(ShutBoth::NO));
         let (tx, rx) = mpsc::unbounded_channel();
         let reader = Task::spawn(read_stream(
             sock,
@@ -214,6 +220,7 @@ impl Stream {
                 credit: Arc::clone(&credit),
                 unread: Arc::clone(&unread),
                 eof: Arc::clone(&eof),
+                shut_both: Arc::clone(&shut_both),
                 chunk,
             },
             links.clone(),
@@ -237,6 +244,8 @@ impl Stream {
             credit,
             unread,
             eof,
+            shut_both,
+            read_shut: false,
             reader: Some(reader),
             writer_task: Some(writer_task),
             ends,
@@ -300,7 +309,7 @@ impl Stream {
     }
 
     /// The OS socket, through the write half the session keeps.
-    fn tcp(&self) -> &TcpStream {
+    pub fn tcp(&self) -> &TcpStream {
         (*self.write).as_ref()
     }
 
@@ -338,6 +347,7 @@ impl Stream {
     /// the queue. A reader that has claimed the peer's `eof` sends it
     /// itself, so this one is only for a socket nobody has told.
     pub fn shutdown_read(&mut self) -> bool {
+        self.read_shut = true;
         self.reader.is_some()
             && self
                 .eof
@@ -348,6 +358,32 @@ impl Stream {
                     Ordering::Acquire,
                 )
                 .is_ok()
+    }
+
+    /// After a `shutdown`: once the browser has shut both ways, Linux's
+    /// socket is in FIN_WAIT with reading shut, where bytes that arrive
+    /// reset the connection (RFC 1122 §4.2.2.13): the reader watches for
+    /// them from now on.
+    pub fn note_shutdown(&self) {
+        if self.read_shut && self.writer.is_none() {
+            let _ = self.shut_both.compare_exchange(
+                ShutBoth::NO,
+                ShutBoth::YES,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            );
+        }
+    }
+
+    /// Whether bytes arriving now reset the connection ([`Self::note_shutdown`]).
+    pub fn shut_both_ways(&self) -> bool {
+        self.shut_both.load(Ordering::Acquire) != ShutBoth::NO
+    }
+
+    /// Claims the report of the reset that arriving bytes caused; true for
+    /// the one caller (the reader or the session) that is to make it.
+    pub fn claim_reset(&self) -> bool {
+        claim_reset(&self.shut_both)
     }
 
     /// The browser's bytes not yet credited back, for [`Links::credit`].
@@ -400,7 +436,7 @@ impl Stream {
     /// of the socket closed without the write half's shutdown (which would
     /// send a FIN first, and a peer's `recv` after a FIN gives `b''`
     /// rather than the reset).
-    async fn reset(mut self) {
+    pub async fn reset(mut self) {
         let _ = socket2::SockRef::from(self.tcp()).set_linger(Some(Duration::ZERO));
         self.writer = None;
         for task in [self.reader.take(), self.writer_task.take()]
@@ -451,6 +487,40 @@ fn peer_closed(eof: &AtomicU8) -> bool {
     eof.load(Ordering::Acquire) != EofState::NONE
 }
 
+/// Whether a stream is shut both ways by the browser, in an `AtomicU8`.
+struct ShutBoth;
+
+impl ShutBoth {
+    /// Not both ways.
+    const NO: u8 = 0;
+    /// Both ways: bytes arriving reset the connection.
+    const YES: u8 = 1;
+    /// They did, and the reset is being reported.
+    const RESET: u8 = 2;
+}
+
+/// See [`Stream::claim_reset`].
+fn claim_reset(shut_both: &AtomicU8) -> bool {
+    shut_both
+        .compare_exchange(
+            ShutBoth::YES,
+            ShutBoth::RESET,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        )
+        .is_ok()
+}
+
+/// What Linux does when bytes reach a socket shut both ways: it drops
+/// them, resets the connection (the peer gets the RST once the socket is
+/// closed, which `SO_LINGER` 0 makes a reset) and the socket's next call
+/// raises `[Errno 104]`.
+pub async fn report_shut_reset(sock: u32, socket: socket2::SockRef<'_>, links: &Links) {
+    let _ = socket.set_linger(Some(Duration::ZERO));
+    let reset = io::Error::from_raw_os_error(netlab_core::protocol::errno::ECONNRESET);
+    report_gone(sock, "recv", &reset, links).await;
+}
+
 /// Where the browser's `eof` for a stream stands, in an `AtomicU8`.
 struct EofState;
 
@@ -468,6 +538,7 @@ struct Reading {
     credit: Arc<Credit>,
     unread: Arc<AtomicU32>,
     eof: Arc<AtomicU8>,
+    shut_both: Arc<AtomicU8>,
     chunk: u32,
 }
 
@@ -476,6 +547,7 @@ async fn read_stream(sock: u32, mut read: OwnedReadHalf, reading: Reading, links
         credit,
         unread,
         eof,
+        shut_both,
         chunk,
     } = reading;
     // One buffer for the socket's life: each frame is split off it, and
@@ -512,6 +584,10 @@ async fn read_stream(sock: u32, mut read: OwnedReadHalf, reading: Reading, links
                     let _ = links.event(&Event::Eof { sock }).await;
                     eof.store(EofState::SENT, Ordering::Release);
                 }
+                return;
+            }
+            Ok(_) if claim_reset(&shut_both) => {
+                report_shut_reset(sock, socket2::SockRef::from(read.as_ref()), &links).await;
                 return;
             }
             Ok(n) => {

@@ -1047,6 +1047,87 @@ async fn bytes_sent_after_shutdown_read_are_still_received_as_on_linux() {
     relay.stop().await;
 }
 
+/// What the peer meets after writing to a native socket shut both ways,
+/// and what that socket's next write raises: the oracle for the relay's
+/// emulation of RFC 1122 §4.2.2.13 (bytes arriving after both shutdowns
+/// reset the connection).
+async fn native_shut_both_then_bytes() -> (String, String, std::io::ErrorKind) {
+    use std::io::Write;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let client = TcpStream::connect(listener.local_addr().unwrap())
+        .await
+        .unwrap();
+    let (mut peer, _) = listener.accept().await.unwrap();
+    socket2::SockRef::from(&client)
+        .shutdown(std::net::Shutdown::Both)
+        .unwrap();
+    peer.write_all(b"late").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let client = client.into_std().unwrap();
+    let raised = (&client).write(b"x").unwrap_err().kind();
+    let first = peer_meets(&mut peer).await;
+    let then = match peer.write_all(b"y").await {
+        Ok(()) => "written".to_owned(),
+        Err(e) => format!("{:?}", e.kind()),
+    };
+    (first, then, raised)
+}
+
+/// Bytes reaching a socket the browser shut both ways reset the
+/// connection, as Linux does: the browser hears `[Errno 104]` for it (then
+/// `closed`), and the peer, which had the FIN, gets the RST. Checked
+/// against the native story; with the two ends in one session, the reset
+/// is there when the send is answered.
+#[tokio::test]
+async fn bytes_reaching_a_socket_shut_both_ways_reset_it_as_on_linux() {
+    let relay = Relay::start(|_| {}).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let mut c = relay.session().await;
+    c.connect_tcp(1, listener.local_addr().unwrap()).await;
+    let (mut peer, _) = listener.accept().await.unwrap();
+    let eof = c
+        .call(json!({"op": "shutdown", "sock": 1, "how": "both"}))
+        .await;
+    assert_eq!(eof, json!({"ev": "eof", "sock": 1}));
+    assert_eq!(c.event().await["op"], "shutdown");
+    peer.write_all(b"late").await.unwrap();
+    let error = c.event().await;
+    assert_eq!(
+        (error["sock"].as_u64(), error["code"].as_str()),
+        (Some(1), Some("ECONNRESET")),
+        "{error}"
+    );
+    assert_eq!(c.event().await["ev"], "closed");
+    let first = peer_meets(&mut peer).await;
+    let then = match peer.write_all(b"y").await {
+        Ok(()) => "written".to_owned(),
+        Err(e) => format!("{:?}", e.kind()),
+    };
+    let (native_first, native_then, raised) = native_shut_both_then_bytes().await;
+    assert_eq!((&first, &then), (&native_first, &native_then));
+    assert_eq!(raised, std::io::ErrorKind::ConnectionReset);
+
+    // Both ends in this session: socket 2's send is answered after the
+    // reset of its other end, whose error and `closed` come first.
+    let conn = c.own_pair().await;
+    c.call(json!({"op": "shutdown", "sock": conn, "how": "both"}))
+        .await;
+    assert_eq!(c.event().await["op"], "shutdown");
+    assert_eq!(c.event().await, json!({"ev": "eof", "sock": 2}));
+    c.send_data(2, b"late").await;
+    let error = c.event().await;
+    assert_eq!(
+        (error["sock"].as_u64(), error["code"].as_str()),
+        (Some(u64::from(conn)), Some("ECONNRESET")),
+        "{error}"
+    );
+    assert_eq!(
+        c.event().await,
+        json!({"ev": "closed", "sock": conn, "reason": error["message"]})
+    );
+    relay.stop().await;
+}
+
 /// Both ends of a connection in one session (a page's client and the
 /// connection its listening socket accepted): closing one with unread
 /// bytes resets the other, and that socket's error comes before the

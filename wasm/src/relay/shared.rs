@@ -66,6 +66,13 @@ pub struct SockState {
     /// UDP alike: Linux's RCV_SHUTDOWN, under which Python's poll finds
     /// the socket readable).
     pub eof: bool,
+    /// The `eof` was the peer's FIN (Linux's SOCK_DONE), heard before this
+    /// side shut reading: `recv` then gives b'' even once a reset has come.
+    /// After a `shutdown('read')` of this side's own, a reset is raised
+    /// first (bytes arriving at a socket shut both ways cause one).
+    pub fin: bool,
+    /// This side has called `shutdown` with reading (`0` or `2`).
+    pub read_shut: bool,
     /// The relay dropped the socket (`closed`), with its reason.
     pub gone: Option<String>,
     /// An error no op was waiting for (a failed send, a reset): raised by the next call.
@@ -123,6 +130,8 @@ impl SockState {
             datagrams: VecDeque::new(),
             accepts: VecDeque::new(),
             eof: false,
+            fin: false,
+            read_shut: false,
             gone: None,
             error: None,
             window: u64::from(window),
@@ -434,6 +443,7 @@ impl Shared {
             }
             Event::Eof { sock } => self.socks.get_mut(&sock).map_or_else(Vec::new, |state| {
                 state.eof = true;
+                state.fin |= !state.read_shut;
                 wake(state)
             }),
             Event::Closed { sock, reason } => {

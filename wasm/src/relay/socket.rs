@@ -544,10 +544,26 @@ async fn recv_from(
                 (payload, Some(from))
             }
             _ => {
+                // A listening socket is readable (to Python's poll) only
+                // with a connection waiting, whatever else it holds (a
+                // shutdown before listen() included); its recv then fails.
+                // Non-blocking, the recv fails at once.
+                if state.kind == SockType::Tcp && state.listening {
+                    if state.timeout != Some(0.0) && state.accepts.is_empty() {
+                        return None;
+                    }
+                    return Some(Err(local_error(op, ENOTCONN, None)));
+                }
                 // After the peer's FIN, Linux's recv gives b'' even once a
                 // reset has come (SOCK_DONE is checked before the socket's
-                // error, which is left for the next send).
+                // error, which is left for the next send); shut by this
+                // side, the error comes first.
                 if state.kind == SockType::Tcp && state.eof {
+                    if !state.fin
+                        && let Some(error) = state.error.take()
+                    {
+                        return Some(Err(os_error(&error)));
+                    }
                     return Some(Ok((Vec::new(), None)));
                 }
                 if let Some(error) = state.error.take() {
@@ -557,13 +573,6 @@ async fn recv_from(
                     let over = state.gone.is_some() && !state.reopen;
                     if over || state.done && state.peer.is_none() {
                         return Some(Ok((Vec::new(), None)));
-                    }
-                    // A listening socket is readable (to Python's poll)
-                    // only with a connection waiting; its recv then fails.
-                    // Non-blocking, the recv fails at once.
-                    let polled = state.timeout != Some(0.0);
-                    if state.listening && polled && state.accepts.is_empty() {
-                        return None;
                     }
                     if state.peer.is_none() {
                         return Some(Err(local_error(op, ENOTCONN, None)));
@@ -850,6 +859,8 @@ impl Socket {
                         // Linux's disconnect: the old connection's bytes,
                         // end and peer are gone (recv is ENOTCONN now).
                         state.eof = false;
+                        state.fin = false;
+                        state.read_shut = false;
                         state.rx.clear();
                         state.peer = None;
                     }
@@ -1076,6 +1087,8 @@ impl Socket {
                 if std::mem::take(&mut state.connect_unconfirmed) {
                     state.disconnecting = state.gone.is_some() || state.peer.is_none();
                 }
+                // Before the op: its `eof` is then known as this side's.
+                state.read_shut |= how != How::Write;
             }
             if reset(&shared, id, "shutdown")? {
                 return Err(local_error("shutdown", ENOTCONN, None));
