@@ -760,8 +760,11 @@ impl Session {
                 match stream.send(body, self.shared.config.limits.window, &self.links)? {
                     // Written at once: the credit goes back as the writer task's would.
                     Sent::Written(bytes) => {
-                        let ends = stream.ends();
-                        if let Some((local, peer)) = ends {
+                        // An other end shut both ways has sent its FIN: only
+                        // then is the session's table searched for it.
+                        if stream.peer_closed()
+                            && let Some((local, peer)) = stream.ends()
+                        {
                             self.other_end_shut_both_ways(local, peer).await;
                         }
                         let Some(Sock::Stream(stream)) = self.sockets.get(&sock) else {

@@ -136,8 +136,8 @@ function program(seed, length) {
         ops.push({ op, s, data: word(), to: r.pick([{ lab: "chat" }, { slot: r.below(SLOTS) }, { closed: true }]) });
         break;
       case "shutdown":
-        // Settled as receives are: bytes that come after a shutdown of
-        // reading reset the connection (RFC 1122 §4.2.2.13), so what has
+        // Settled as receives are: bytes that reach a socket shut both
+        // ways reset the connection (RFC 1122 §4.2.2.13), so what has
         // arrived must be the same on both sides.
         ops.push({ op, s, how: r.below(3), settle: true });
         break;
@@ -153,11 +153,19 @@ function program(seed, length) {
   // where Linux has it by the time send() returns: both sides wait before
   // a UDP send, so the next call finds it in both (a known difference in
   // timing, not in what is raised).
+  // The next call on a socket after its shutdown waits too: a peer that
+  // closes on our FIN (the echo lab) answers with its own within a moment,
+  // and whether it has come decides bind() (Linux binds again only once
+  // both FINs are through) and getpeername(); natively that race is won
+  // sooner than through the relay's round trip.
   const udp = new Array(SLOTS).fill(false);
+  const shut = new Set();
   for (const op of ops) {
     if (op.op === "new") udp[op.s] = op.udp;
     if (op.op === "accept") udp[op.into] = false;
     if (udp[op.s] && ["send", "sendall", "sendto"].includes(op.op)) op.settle = true;
+    if (shut.delete(op.s)) op.settle = true;
+    if (op.op === "shutdown") shut.add(op.s);
   }
   return ops;
 }
