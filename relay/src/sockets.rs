@@ -345,7 +345,10 @@ impl Stream {
     /// and `recv` returns it, giving b'' only once the queue is empty. The
     /// browser's `eof` flag is that b''; the bytes forwarded after it are
     /// the queue. A reader that has claimed the peer's `eof` sends it
-    /// itself, so this one is only for a socket nobody has told.
+    /// itself, so this one is only for a socket nobody has told; the
+    /// peer's FIN, when it comes, is still told (a second `eof`, the one
+    /// the protocol names: the page then knows the connection is closed
+    /// both ways once it has shut writing too).
     pub fn shutdown_read(&mut self) -> bool {
         self.read_shut = true;
         self.reader.is_some()
@@ -353,7 +356,7 @@ impl Stream {
                 .eof
                 .compare_exchange(
                     EofState::NONE,
-                    EofState::SENT,
+                    EofState::SHUT,
                     Ordering::AcqRel,
                     Ordering::Acquire,
                 )
@@ -531,6 +534,9 @@ impl EofState {
     const CLAIMED: u8 = 1;
     /// The event is queued for the browser.
     const SENT: u8 = 2;
+    /// `shutdown('read')` told the browser `eof`; the peer's FIN is still
+    /// to come, and to be told.
+    const SHUT: u8 = 3;
 }
 
 /// What a stream's reader shares with the session, and its read size.
@@ -572,14 +578,16 @@ async fn read_stream(sock: u32, mut read: OwnedReadHalf, reading: Reading, links
         match result {
             Ok(0) => {
                 credit.grant(allowed);
-                let claimed = eof
-                    .compare_exchange(
-                        EofState::NONE,
+                let claim = |from| {
+                    eof.compare_exchange(
+                        from,
                         EofState::CLAIMED,
                         Ordering::AcqRel,
                         Ordering::Acquire,
                     )
-                    .is_ok();
+                    .is_ok()
+                };
+                let claimed = claim(EofState::NONE) || claim(EofState::SHUT);
                 if claimed {
                     let _ = links.event(&Event::Eof { sock }).await;
                     eof.store(EofState::SENT, Ordering::Release);

@@ -253,7 +253,9 @@ async fn connect_send_recv_shutdown_close() {
     assert_eq!(err["code"], "EBADF");
 
     // shutdown("read"): Python's recv returns b'', so `eof`, once, before
-    // the answer; shutting both later says `ok` and nothing more.
+    // the answer; shutting both later says `ok`, and the echo server,
+    // closing on our FIN, sends its own: that `eof` is the peer's, which
+    // tells the page the connection is closed both ways.
     c.connect_tcp(2, echo).await;
     c.op(json!({"op": "shutdown", "sock": 2, "how": "read"}))
         .await;
@@ -266,6 +268,15 @@ async fn connect_send_recv_shutdown_close() {
         (ok["ev"].as_str(), ok["op"].as_str()),
         (Some("ok"), Some("shutdown"))
     );
+    assert_eq!(c.event().await, json!({"ev": "eof", "sock": 2}));
+    // The same with "both" at once.
+    c.connect_tcp(5, echo).await;
+    let eof = c
+        .call(json!({"op": "shutdown", "sock": 5, "how": "both"}))
+        .await;
+    assert_eq!(eof, json!({"ev": "eof", "sock": 5}));
+    assert_eq!(c.event().await["op"], "shutdown");
+    assert_eq!(c.event().await, json!({"ev": "eof", "sock": 5}));
 
     // The peer's FIN came first: shutdown("read") afterwards sends no
     // second `eof` (the browser already returns b''), and with both FINs

@@ -66,10 +66,10 @@ pub struct SockState {
     /// UDP alike: Linux's RCV_SHUTDOWN, under which Python's poll finds
     /// the socket readable).
     pub eof: bool,
-    /// The `eof` was the peer's FIN (Linux's SOCK_DONE), heard before this
-    /// side shut reading: `recv` then gives b'' even once a reset has come.
-    /// After a `shutdown('read')` of this side's own, a reset is raised
-    /// first (bytes arriving at a socket shut both ways cause one).
+    /// The peer's FIN has been heard (Linux's SOCK_DONE): `recv` then gives
+    /// b'' even once a reset has come, where after this side's own
+    /// `shutdown('read')` alone a reset is raised first (bytes arriving at
+    /// a socket shut both ways cause one).
     pub fin: bool,
     /// This side has called `shutdown` with reading (`0` or `2`).
     pub read_shut: bool,
@@ -442,8 +442,10 @@ impl Shared {
                 woken
             }
             Event::Eof { sock } => self.socks.get_mut(&sock).map_or_else(Vec::new, |state| {
+                // After this side's own shutdown('read'), whose `eof` came
+                // with it, a second one is the peer's FIN.
+                state.fin |= !state.read_shut || state.eof;
                 state.eof = true;
-                state.fin |= !state.read_shut;
                 wake(state)
             }),
             Event::Closed { sock, reason } => {

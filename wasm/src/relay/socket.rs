@@ -1221,8 +1221,11 @@ impl Socket {
     pub fn getpeername(&self) -> Result<JsValue, JsValue> {
         let mut s = self.shared.borrow_mut();
         let state = open_state(&mut s, self.id, "getpeername")?;
+        // Both FINs through (this side's shutdown('write') and the peer's
+        // own): Linux's socket is in the CLOSE state, with no peer.
+        let closed_both_ways = state.write_shut && state.fin;
         match &state.peer {
-            Some(peer) if state.gone.is_none() => Ok(endpoint_js(Some(peer))),
+            Some(peer) if state.gone.is_none() && !closed_both_ways => Ok(endpoint_js(Some(peer))),
             _ => Err(local_error("getpeername", ENOTCONN, None)),
         }
     }
