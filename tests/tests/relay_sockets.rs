@@ -193,6 +193,25 @@ impl Client {
         conn.unwrap()
     }
 
+    /// Socket `sock` connected to the native `listener`, then shut `how`
+    /// ("read" or "both"), its `eof` and the answer checked; returns the
+    /// peer's end.
+    pub async fn connected_and_shut(
+        &mut self,
+        sock: u32,
+        listener: &TcpListener,
+        how: &str,
+    ) -> TcpStream {
+        self.connect_tcp(sock, listener.local_addr().unwrap()).await;
+        let (peer, _) = listener.accept().await.unwrap();
+        let eof = self
+            .call(json!({"op": "shutdown", "sock": sock, "how": how}))
+            .await;
+        assert_eq!(eof, json!({"ev": "eof", "sock": sock}));
+        assert_eq!(self.event().await["op"], "shutdown");
+        peer
+    }
+
     /// `socket` + `connect`, asserting success; returns the ok event.
     pub async fn connect_tcp(&mut self, sock: u32, addr: SocketAddr) -> Value {
         let ok = self
@@ -1005,19 +1024,23 @@ async fn closing_with_unread_data_resets_the_peer_as_linux_does() {
     relay.stop().await;
 }
 
+/// A native connection, `(client, peer)`, the client shut `how`.
+async fn native_shut(how: std::net::Shutdown) -> (TcpStream, TcpStream) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let client = TcpStream::connect(listener.local_addr().unwrap())
+        .await
+        .unwrap();
+    let (peer, _) = listener.accept().await.unwrap();
+    socket2::SockRef::from(&client).shutdown(how).unwrap();
+    (client, peer)
+}
+
 /// What native sockets give after `shutdown(SHUT_RD)`: `recv` returns the
 /// bytes the peer sent after it (Linux still queues them), then b''
 /// at once. The oracle for the relay's `shutdown('read')`.
 async fn native_after_shut_read() -> (Vec<u8>, usize) {
     use std::io::Read;
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let client = TcpStream::connect(listener.local_addr().unwrap())
-        .await
-        .unwrap();
-    let (mut peer, _) = listener.accept().await.unwrap();
-    socket2::SockRef::from(&client)
-        .shutdown(std::net::Shutdown::Read)
-        .unwrap();
+    let (client, mut peer) = native_shut(std::net::Shutdown::Read).await;
     peer.write_all(b"after").await.unwrap();
     tokio::time::sleep(Duration::from_millis(50)).await;
     let client = client.into_std().unwrap();
@@ -1038,13 +1061,7 @@ async fn bytes_sent_after_shutdown_read_are_still_received_as_on_linux() {
     let relay = Relay::start(|_| {}).await;
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let mut c = relay.session().await;
-    c.connect_tcp(1, listener.local_addr().unwrap()).await;
-    let (mut peer, _) = listener.accept().await.unwrap();
-    let eof = c
-        .call(json!({"op": "shutdown", "sock": 1, "how": "read"}))
-        .await;
-    assert_eq!(eof, json!({"ev": "eof", "sock": 1}));
-    assert_eq!(c.event().await["op"], "shutdown");
+    let mut peer = c.connected_and_shut(1, &listener, "read").await;
     peer.write_all(b"after").await.unwrap();
     let relayed = c.read_stream(1, 5).await.concat();
     let (native, then) = native_after_shut_read().await;
@@ -1064,14 +1081,7 @@ async fn bytes_sent_after_shutdown_read_are_still_received_as_on_linux() {
 /// reset the connection).
 async fn native_shut_both_then_bytes() -> (String, String, std::io::ErrorKind) {
     use std::io::Write;
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let client = TcpStream::connect(listener.local_addr().unwrap())
-        .await
-        .unwrap();
-    let (mut peer, _) = listener.accept().await.unwrap();
-    socket2::SockRef::from(&client)
-        .shutdown(std::net::Shutdown::Both)
-        .unwrap();
+    let (client, mut peer) = native_shut(std::net::Shutdown::Both).await;
     peer.write_all(b"late").await.unwrap();
     tokio::time::sleep(Duration::from_millis(50)).await;
     let client = client.into_std().unwrap();
@@ -1094,13 +1104,7 @@ async fn bytes_reaching_a_socket_shut_both_ways_reset_it_as_on_linux() {
     let relay = Relay::start(|_| {}).await;
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let mut c = relay.session().await;
-    c.connect_tcp(1, listener.local_addr().unwrap()).await;
-    let (mut peer, _) = listener.accept().await.unwrap();
-    let eof = c
-        .call(json!({"op": "shutdown", "sock": 1, "how": "both"}))
-        .await;
-    assert_eq!(eof, json!({"ev": "eof", "sock": 1}));
-    assert_eq!(c.event().await["op"], "shutdown");
+    let mut peer = c.connected_and_shut(1, &listener, "both").await;
     peer.write_all(b"late").await.unwrap();
     let error = c.event().await;
     assert_eq!(
