@@ -402,12 +402,16 @@ test("random programs of socket calls give through the relay what python3 gives 
       }
       assert.equal(got[i][k], want[i][k], `seed ${seeds[i]}, call ${k} ${JSON.stringify(op)}:\n${lines.slice(0, k + 1).join("\n")}`);
       kinds.add(`${op.op} ${String(want[i][k]).split(":")[0].split(" ")[0]}`);
+      // The address stays until the socket is replaced or bound or
+      // connected anew (a connect that only settles the refused one, with
+      // ECONNABORTED say, keeps it).
       if (op.op === "connect" && String(want[i][k]).startsWith("ConnectionRefusedError")) refused.add(op.s);
-      else if (["new", "connect", "bind"].includes(op.op)) refused.delete(op.s);
+      else if (op.op === "new" || (["connect", "bind"].includes(op.op) && want[i][k] === "None")) refused.delete(op.s);
       else if (op.op === "accept") refused.delete(op.into);
     }
   }
-  assert.ok(cut <= programs.length / 10, `${cut} of ${programs.length} programs met the known difference`);
+  // (A single program rerun by its seed may meet it: it is then only cut.)
+  assert.ok(only || cut <= programs.length / 10, `${cut} of ${programs.length} programs met the known difference`);
   // The programs reached the interesting outcomes, not only "no socket"
   // (one program alone need not).
   const outcomes = only ? [] : ["connect None", "recv b'", "accept accepted", "connect ConnectionRefusedError", "recv TimeoutError", "sendto"];
