@@ -43,8 +43,8 @@ const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 const OUT_QUEUE: usize = 64;
 /// The backlog of `listen(0)`, Python's default (`min(SOMAXCONN, 128)`).
 const DEFAULT_BACKLOG: u32 = 128;
-/// How long a close that reset its connection waits for the other end, a
-/// socket of the same session, to report the reset ([`Session::peer_heard_reset`]).
+/// How long a close waits for the other end, a socket of the same
+/// session, to report the reset or the FIN ([`Session::peer_heard_close`]).
 const RESET_HEARD_WITHIN: Duration = Duration::from_millis(20);
 
 pub async fn serve(socket: WebSocket, shared: Arc<Shared>) {
@@ -279,10 +279,9 @@ impl Session {
             Op::Close { sock } => match self.sockets.remove(&sock) {
                 Some(Sock::Stream(stream)) => {
                     let ends = stream.ends();
-                    if stream.close().await
-                        && let Some((local, peer)) = ends
-                    {
-                        self.peer_heard_reset(local, peer).await;
+                    stream.close().await;
+                    if let Some((local, peer)) = ends {
+                        self.peer_heard_close(local, peer).await;
                     }
                     Ok(ok(sock, "close"))
                 }
@@ -300,12 +299,13 @@ impl Session {
         }
     }
 
-    /// On Linux a connection's peer has the reset when `close()` returns.
-    /// When the peer is another socket of this session, its reader reports
-    /// the reset before the close is answered, so the program's next call
-    /// on that socket raises `[Errno 104]`, as in Python (bounded: a reader
-    /// paused for credit may not look for a while).
-    async fn peer_heard_reset(&mut self, local: SocketAddr, peer: SocketAddr) {
+    /// On Linux a connection's peer has the reset, or the FIN, when
+    /// `close()` returns. When the peer is another socket of this session,
+    /// its reader reports it before the close is answered, so the
+    /// program's next call on that socket sees it as in Python: `[Errno
+    /// 104]`, or a send that then waits for the reset it provokes (bounded:
+    /// a reader paused for credit may not look for a while).
+    async fn peer_heard_close(&mut self, local: SocketAddr, peer: SocketAddr) {
         let other_end = self.sockets.values_mut().find_map(|s| match s {
             Sock::Stream(stream) if stream.ends() == Some((peer, local)) => Some(stream),
             _ => None,

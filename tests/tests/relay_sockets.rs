@@ -1143,6 +1143,21 @@ async fn bytes_reaching_a_socket_shut_both_ways_reset_it_as_on_linux() {
     relay.stop().await;
 }
 
+/// Both ends of a connection in one session: a graceful close's FIN has
+/// reached the other end when the close is answered, as on Linux, so the
+/// program's next call on it knows the peer closed (a send then waits for
+/// the reset it provokes: python3 raises EPIPE on the send after it).
+#[tokio::test]
+async fn a_close_between_two_sockets_of_a_session_is_heard_before_it_is_answered() {
+    let relay = Relay::start(|_| {}).await;
+    let mut c = relay.session().await;
+    let conn = c.own_pair().await;
+    let eof = c.call(json!({"op": "close", "sock": conn})).await;
+    assert_eq!(eof, json!({"ev": "eof", "sock": 2}));
+    assert_eq!(c.event().await["op"], "close");
+    relay.stop().await;
+}
+
 /// Both ends of a connection in one session (a page's client and the
 /// connection its listening socket accepted): closing one with unread
 /// bytes resets the other, and that socket's error comes before the
