@@ -306,11 +306,7 @@ impl Session {
     /// 104]`, or a send that then waits for the reset it provokes (bounded:
     /// a reader paused for credit may not look for a while).
     async fn peer_heard_close(&mut self, local: SocketAddr, peer: SocketAddr) {
-        let other_end = self.sockets.values_mut().find_map(|s| match s {
-            Sock::Stream(stream) if stream.ends() == Some((peer, local)) => Some(stream),
-            _ => None,
-        });
-        if let Some(stream) = other_end {
+        if let Some((_, stream)) = other_end(&mut self.sockets, local, peer) {
             stream.reader_ended(RESET_HEARD_WITHIN).await;
         }
     }
@@ -323,11 +319,7 @@ impl Session {
     /// session does) and the socket goes now, its RST reaching the sender
     /// before the send's credit goes out.
     async fn other_end_shut_both_ways(&mut self, local: SocketAddr, peer: SocketAddr) {
-        let other_end = self.sockets.iter_mut().find_map(|(&id, s)| match s {
-            Sock::Stream(stream) if stream.ends() == Some((peer, local)) => Some((id, stream)),
-            _ => None,
-        });
-        let Some((id, stream)) = other_end else {
+        let Some((id, stream)) = other_end(&mut self.sockets, local, peer) else {
             return;
         };
         if !stream.shut_both_ways() {
@@ -1253,4 +1245,17 @@ fn bad_sock() -> ErrorEvent {
 
 fn invalid(detail: &str) -> ErrorEvent {
     ErrorEvent::os(None, "", EINVAL, Some(detail))
+}
+
+/// The socket of a session at the other end of the connection
+/// `local`–`peer`, with its id, if the program holds both ends.
+fn other_end(
+    sockets: &mut HashMap<u32, Sock>,
+    local: SocketAddr,
+    peer: SocketAddr,
+) -> Option<(u32, &mut Stream)> {
+    sockets.iter_mut().find_map(|(&id, s)| match s {
+        Sock::Stream(stream) if stream.ends() == Some((peer, local)) => Some((id, stream)),
+        _ => None,
+    })
 }
