@@ -5,7 +5,7 @@ use netlab_core::pystruct::{Kind, Struct, Value};
 use serde_json::{Value as Json, json};
 
 use crate::struct_cpython::{decode, hex};
-use crate::util::{netlab, netlab_json, vectors};
+use crate::util::{netlab, netlab_json, python3, vectors};
 
 /// Every `step`-th case of `kind`.
 fn sample(kind: &str, step: usize) -> Vec<Json> {
@@ -357,16 +357,9 @@ fn text_output_lays_out_the_bytes() {
 
 /// What python3 prints for `expr` (with struct and socket imported).
 fn python_prints(expr: &str) -> String {
-    let out = std::process::Command::new("python3")
-        .args(["-c", &format!("import socket, struct; print({expr})")])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{expr}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim_end().to_owned()
+    python3(&format!("import socket, struct; print({expr})"), &[])
+        .trim_end()
+        .to_owned()
 }
 
 /// The value of a `label` line of netlab's text output.

@@ -21,7 +21,7 @@ use netlab_core::packet::pcap::{self, Record};
 use netlab_core::packet::tcp::{self, TcpFlags};
 use netlab_core::packet::{ipv6, ipv6ext, vlan};
 
-use crate::util::{TempDir, netlab, netlab_json, tshark};
+use crate::util::{TempDir, netlab, netlab_json, python3, tshark};
 
 /// One segment of a scenario.
 #[derive(Clone)]
@@ -582,15 +582,7 @@ fn capture_demo(dir: &Path, mode: &str) -> PathBuf {
     let mut line = String::new();
     stderr.read_line(&mut line).unwrap();
     assert!(line.contains("listening on"), "tcpdump: {line}");
-    let demo = Command::new("python3")
-        .args(["-c", DEMO, &port.to_string(), mode])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
+    python3(DEMO, &[&port.to_string(), mode]);
     // Until tcpdump has written the whole conversation (the count of
     // packets stays put for 300 ms; at most 5 s), then SIGINT.
     let count = || {

@@ -1524,16 +1524,8 @@ fn errno_classes_and_messages_are_cpythons() {
     use netlab_core::protocol::errno;
     let script = "import json, os\n\
         print(json.dumps([[type(OSError(n, 'x')).__name__, str(OSError(n, os.strerror(n)))] for n in range(1, 134)]))";
-    let out = std::process::Command::new("python3")
-        .args(["-c", script])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let cpython: Vec<(String, String)> = serde_json::from_slice(&out.stdout).unwrap();
+    let cpython: Vec<(String, String)> =
+        serde_json::from_str(&crate::util::python3(script, &[])).unwrap();
     let mut known = 0;
     for (n, (class, message)) in (1..).zip(&cpython) {
         assert_eq!(errno::python_class(n), class, "errno {n}");

@@ -113,6 +113,23 @@ pub fn tshark(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("UTF-8 from tshark")
 }
 
+/// Runs `python3 -c SCRIPT ARGS…` (the oracle of the CPython tests) and
+/// returns its standard output; it must succeed.
+pub fn python3(script: &str, args: &[&str]) -> String {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "python3 -c {script:?} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 from python3")
+}
+
 /// splitmix64 (Steele, Lea and Flood 2014): a tiny generator, the same on
 /// every machine, so the randomized tests need no `rand` and a seed that
 /// found a disagreement once finds it again. Modules add the draws they
