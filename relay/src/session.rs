@@ -935,8 +935,7 @@ impl Session {
                         return self.links.event(&Event::Error(error)).await.is_ok();
                     }
                 };
-                let conn = self.next_conn;
-                self.next_conn = self.next_conn.checked_add(1).unwrap_or(RELAY_IDS_START);
+                let conn = take_conn_id(&mut self.next_conn, |id| self.sockets.contains_key(&id));
                 let event = Event::Accept {
                     sock: listener,
                     conn,
@@ -1258,4 +1257,40 @@ fn other_end(
         Sock::Stream(stream) if stream.ends() == Some((peer, local)) => Some((id, stream)),
         _ => None,
     })
+}
+
+/// The id for the next accepted connection: ids from [`RELAY_IDS_START`]
+/// up, in order, wrapping back there after `u32::MAX` (2^31 accepts) and
+/// skipping any id still `in_use` then, so an accepted connection never
+/// takes the id of a live socket. The session holds a bounded number of
+/// sockets, so the search ends within that many steps.
+fn take_conn_id(next: &mut u32, in_use: impl Fn(u32) -> bool) -> u32 {
+    loop {
+        let id = *next;
+        *next = id.checked_add(1).unwrap_or(RELAY_IDS_START);
+        if !in_use(id) {
+            return id;
+        }
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn accepted_ids_count_up_wrap_and_skip_live_sockets() {
+        let mut next = RELAY_IDS_START;
+        assert_eq!(take_conn_id(&mut next, |_| false), RELAY_IDS_START);
+        assert_eq!(take_conn_id(&mut next, |_| false), RELAY_IDS_START + 1);
+
+        // After 2^31 accepts: back to the start, past the ids still live.
+        let mut next = u32::MAX;
+        let live = [RELAY_IDS_START, RELAY_IDS_START + 1, RELAY_IDS_START + 3];
+        let in_use = |id| live.contains(&id);
+        assert_eq!(take_conn_id(&mut next, in_use), u32::MAX);
+        assert_eq!(take_conn_id(&mut next, in_use), RELAY_IDS_START + 2);
+        assert_eq!(take_conn_id(&mut next, in_use), RELAY_IDS_START + 4);
+        assert_eq!(next, RELAY_IDS_START + 5);
+    }
 }
