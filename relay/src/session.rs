@@ -185,6 +185,9 @@ enum Sock {
     },
     Connecting {
         _task: Task,
+        /// Options set while connecting (Python sets them on the socket
+        /// then), applied once it is connected.
+        options: Vec<(SockOpt, i64)>,
     },
     Stream(Stream),
     Listening {
@@ -496,7 +499,11 @@ impl Session {
                         fresh,
                     });
                 });
-                self.sockets.insert(sock, Sock::Connecting { _task: task });
+                let connecting = Sock::Connecting {
+                    _task: task,
+                    options: Vec::new(),
+                };
+                self.sockets.insert(sock, connecting);
                 Ok(Reply::Later)
             }
             Some(Sock::Fresh {
@@ -666,9 +673,9 @@ impl Session {
 
     fn op_setsockopt(&mut self, sock: u32, name: SockOpt, value: OptValue) -> OpResult {
         let value = value.as_int();
-        let result = match self.sockets.get(&sock) {
+        let result = match self.sockets.get_mut(&sock) {
             Some(Sock::Fresh { socket, .. }) => {
-                apply_opt(socket2::SockRef::from(socket), name, value)
+                apply_opt(socket2::SockRef::from(&*socket), name, value)
             }
             Some(Sock::Listening { listener, .. }) => {
                 apply_opt(socket2::SockRef::from(&**listener), name, value)
@@ -681,15 +688,29 @@ impl Session {
                     SockOpt::SoRcvbuf => WriteCmd::RecvBuffer(buffer_size(value)?),
                     SockOpt::SoReuseaddr => return Ok(ok(sock, "setsockopt")),
                 };
+                // In order with the data queued before it; with the
+                // writing side shut, nothing is queued: on the socket now.
                 if stream.command(cmd) {
                     Ok(())
                 } else {
-                    Err(std::io::Error::from_raw_os_error(ENOTCONN))
+                    apply_opt(socket2::SockRef::from(stream.tcp()), name, value)
                 }
             }
-            Some(Sock::Connecting { .. } | Sock::Dead) => {
-                Err(std::io::Error::from_raw_os_error(ENOTCONN))
+            Some(Sock::Connecting { options, .. }) => {
+                // Checked now, as the OS would, applied once connected.
+                if matches!(name, SockOpt::SoRcvbuf | SockOpt::SoSndbuf) {
+                    buffer_size(value)?;
+                }
+                // The last value of each option counts: four at most.
+                match options.iter_mut().find(|(set, _)| *set == name) {
+                    Some(set) => set.1 = value,
+                    None => options.push((name, value)),
+                }
+                Ok(())
             }
+            // The failed connect's OS socket is gone (the next connect
+            // makes a new one); Python's, still open, takes the option.
+            Some(Sock::Dead) => Ok(()),
             None => return Err(bad_sock()),
         };
         result.map_err(|e| os_error(None, "setsockopt", &e))?;
@@ -875,10 +896,16 @@ impl Session {
                 result,
                 fresh,
             } => {
-                if !matches!(self.sockets.get(&sock), Some(Sock::Connecting { .. })) {
+                let Some(Sock::Connecting { options, .. }) = self.sockets.get(&sock) else {
                     return true; // closed while connecting
-                }
+                };
                 let announced = result.and_then(|stream| {
+                    let applied = options.iter().try_for_each(|&(name, value)| {
+                        apply_opt(socket2::SockRef::from(&stream), name, value)
+                    });
+                    if let Err(e) = applied {
+                        return Err(os_error(None, "setsockopt", &e));
+                    }
                     let (local, peer) = (stream.local_addr(), stream.peer_addr());
                     match (local, peer) {
                         (Ok(local), Ok(peer)) => Ok((stream, local, peer)),

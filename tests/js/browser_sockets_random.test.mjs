@@ -3,7 +3,9 @@
 // A seeded generator writes short programs of socket calls (create, bind,
 // listen, connect to a lab, to another socket of the program or to a
 // closed port, accept, send, sendall, recv, sendto, recvfrom, shutdown,
-// close, getsockname, getpeername, settimeout), in any order, mistakes
+// close, getsockname, getpeername, settimeout, setsockopt), in any order,
+// binding again to a port the program used before (a restarted server's
+// "Address already in use", SO_REUSEADDR, TIME_WAIT) or a lab's; mistakes
 // included; python3 runs each natively against the same lab servers on
 // 127.0.0.1 and the page runs it through the relay, and every call's
 // result (value, or exception class and message) must be the same.
@@ -113,6 +115,7 @@ function program(seed, length) {
     const op = r.pick([
       "new", "new", "bind", "listen", "connect", "connect", "connect", "accept", "send", "send", "sendall",
       "recv", "recv", "recv", "sendto", "recvfrom", "shutdown", "close", "getsockname", "getpeername", "settimeout",
+      "setsockopt",
     ]);
     switch (op) {
       case "new":
@@ -143,6 +146,14 @@ function program(seed, length) {
         break;
       case "settimeout":
         ops.push({ op, s, t: r.pick([0, 0.2, 0.2]) });
+        break;
+      case "bind":
+        // A new port, the n-th port the program has seen (if it has), or
+        // a lab's.
+        ops.push({ op, s, at: r.pick([null, null, 0, 1, 2, "lab"]) });
+        break;
+      case "setsockopt":
+        ops.push({ op, s, name: r.pick(["SO_REUSEADDR", "SO_REUSEADDR", "TCP_NODELAY"]) });
         break;
       default:
         ops.push({ op, s });
@@ -197,6 +208,12 @@ for ops in spec["programs"]:
     socks = [None] * ${SLOTS}
     def close(s):
         s.close()
+    def bind_port(at):
+        if at is None:
+            return 0
+        if at == "lab":
+            return labs["echo"]
+        return next((p for p, n in names.items() if n == "p%d" % (at + 1)), 0)
     def port_of(to):
         if "lab" in to:
             return labs[to["lab"]]
@@ -226,7 +243,7 @@ for ops in spec["programs"]:
             elif s is None:
                 r = "no socket"
             elif name == "bind":
-                r = str(s.bind(("127.0.0.1", 0)))
+                r = str(s.bind(("127.0.0.1", bind_port(op.get("at")))))
             elif name == "listen":
                 r = str(s.listen(1))
             elif name == "connect":
@@ -261,6 +278,9 @@ for ops in spec["programs"]:
                 r = addr(s.getpeername())
             elif name == "settimeout":
                 r = str(s.settimeout(op["t"]))
+            elif name == "setsockopt":
+                level = socket.SOL_SOCKET if op["name"].startswith("SO_") else socket.IPPROTO_TCP
+                r = str(s.setsockopt(level, getattr(socket, op["name"]), 1))
         except Exception as e:
             r = "%s: %s" % (type(e).__name__, e)
         results.append(r)
@@ -291,6 +311,12 @@ function inPage(programs, labs, closed) {
         const none = (v) => (v === undefined || v === null ? "None" : String(v));
         const socks = new Array(slots).fill(null);
         const close = (s) => s.close();
+        const bindPort = (at) => {
+          if (at === null || at === undefined) return 0;
+          if (at === "lab") return labs.echo;
+          for (const [port, n] of names) if (n === `p${at + 1}`) return port;
+          return 0;
+        };
         const portOf = async (to) => {
           if (to.lab) return labs[to.lab];
           if (to.closed) return closed;
@@ -318,7 +344,7 @@ function inPage(programs, labs, closed) {
             } else if (s === null) {
               r = "no socket";
             } else if (op.op === "bind") {
-              r = none(await s.bind("127.0.0.1", 0));
+              r = none(await s.bind("127.0.0.1", bindPort(op.at)));
             } else if (op.op === "listen") {
               r = none(await s.listen(1));
             } else if (op.op === "connect") {
@@ -352,6 +378,8 @@ function inPage(programs, labs, closed) {
               r = addr(await s.getpeername());
             } else if (op.op === "settimeout") {
               r = none(await s.settimeout(op.t));
+            } else if (op.op === "setsockopt") {
+              r = none(await s.setsockopt(op.name, 1));
             }
           } catch (e) {
             r = `${e.name}: ${e.message}`;
@@ -367,7 +395,7 @@ function inPage(programs, labs, closed) {
   );
 }
 
-test("random programs of socket calls give through the relay what python3 gives natively", { timeout: 600_000 }, async () => {
+test("random programs of socket calls give through the relay what python3 gives natively", { timeout: 600_000 }, async (t) => {
   const count = Number(process.env.NETLAB_SOCKET_PROGRAMS ?? 16);
   const labs = Object.fromEntries(
     await page.evaluate(() => /** @type {any} */ (window).relay.labs.map((l) => [l.name, l.port])),
@@ -410,6 +438,8 @@ test("random programs of socket calls give through the relay what python3 gives 
       else if (op.op === "accept") refused.delete(op.into);
     }
   }
+  // What the programs met, for whoever hunts with more of them.
+  t.diagnostic(`outcomes: ${[...kinds].sort().join(", ")}`);
   // (A single program rerun by its seed may meet it: it is then only cut.)
   assert.ok(only || cut <= programs.length / 10, `${cut} of ${programs.length} programs met the known difference`);
   // The programs reached the interesting outcomes, not only "no socket"

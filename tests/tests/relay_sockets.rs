@@ -1536,3 +1536,75 @@ fn errno_classes_and_messages_are_cpythons() {
     }
     assert!(known >= 32, "{known} error numbers with their text");
 }
+
+/// `setsockopt` sets the option whatever the connection's state, as on
+/// Linux, where the socket stays open until closed: shut both ways (the
+/// relay's writer task is gone then) and while a connect waits (the
+/// options then apply once it is connected). The relay used to say
+/// `[Errno 107]` for both, which a random program found (seed 279).
+#[tokio::test]
+async fn setsockopt_works_in_every_state_of_a_connection_as_on_linux() {
+    // The oracle: Linux takes the options on a socket shut both ways.
+    let (native, _peer) = native_shut(std::net::Shutdown::Both).await;
+    native.set_nodelay(true).unwrap();
+    socket2::SockRef::from(&native)
+        .set_recv_buffer_size(4096)
+        .unwrap();
+
+    let relay = Relay::start(|_| {}).await;
+    let mut c = relay.session().await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let _peer = c.connected_and_shut(1, &listener, "both").await;
+    for (name, value) in [("TCP_NODELAY", 1), ("SO_RCVBUF", 4096), ("SO_REUSEADDR", 1)] {
+        let set = c
+            .call(json!({"op": "setsockopt", "sock": 1, "name": name, "value": value}))
+            .await;
+        assert_eq!(
+            (set["ev"].as_str(), set["op"].as_str()),
+            (Some("ok"), Some("setsockopt")),
+            "{name}: {set}"
+        );
+    }
+    let bad = c
+        .call(json!({"op": "setsockopt", "sock": 1, "name": "SO_RCVBUF", "value": -1}))
+        .await;
+    assert_eq!(bad["ev"], "error", "{bad}");
+
+    // A connect that waits: the listener's queue (backlog 0) holds one
+    // connection already, so Linux drops the relay's SYN until the first
+    // is accepted and the SYN is sent again (after a second).
+    let full = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    full.bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into())
+        .unwrap();
+    full.listen(0).unwrap();
+    let addr = full.local_addr().unwrap().as_socket().unwrap();
+    let _queued = std::net::TcpStream::connect(addr).unwrap();
+    c.call(json!({"op": "socket", "sock": 2, "type": "tcp"}))
+        .await;
+    c.op(json!({"op": "connect", "sock": 2, "host": "127.0.0.1", "port": addr.port()}))
+        .await;
+    let set = c
+        .call(json!({"op": "setsockopt", "sock": 2, "name": "TCP_NODELAY", "value": 1}))
+        .await;
+    assert_eq!(
+        (set["ev"].as_str(), set["op"].as_str()),
+        (Some("ok"), Some("setsockopt")),
+        "while connecting: {set}"
+    );
+    let bad = c
+        .call(json!({"op": "setsockopt", "sock": 2, "name": "SO_SNDBUF", "value": -1}))
+        .await;
+    assert_eq!(
+        (bad["ev"].as_str(), bad["errno"].as_u64()),
+        (Some("error"), Some(22)),
+        "while connecting: {bad}"
+    );
+    drop(full.accept().unwrap());
+    let connected = c.event().await;
+    assert_eq!(
+        (connected["ev"].as_str(), connected["op"].as_str()),
+        (Some("ok"), Some("connect")),
+        "{connected}"
+    );
+    relay.stop().await;
+}
