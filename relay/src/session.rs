@@ -585,7 +585,7 @@ impl Session {
                 return Err(e);
             }
         };
-        let mut udp = self.start_udp_autobind(sock, socket, v6)?;
+        let mut udp = self.start_udp_autobind(sock, socket, v6, peer)?;
         udp.socket
             .connect(peer)
             .await
@@ -840,7 +840,7 @@ impl Session {
             && let Some(Sock::Fresh { v6, socket, .. }) = self.sockets.remove(&sock)
         {
             // Python binds an unbound UDP socket on its first sendto.
-            let udp = self.start_udp_autobind(sock, socket, v6)?;
+            let udp = self.start_udp_autobind(sock, socket, v6, addr)?;
             self.sockets.insert(sock, Sock::Udp(udp));
         }
         match self.sockets.get(&sock) {
@@ -863,11 +863,17 @@ impl Session {
         }
     }
 
+    /// Starts a UDP socket, bound first if it is not: Python's socket binds
+    /// itself on its first `sendto` or `connect`, to every interface; the
+    /// relay's binds to the loopback address it can reach `toward` from
+    /// (an IPv6 socket sending to `::ffff:127.0.0.1` needs the IPv4
+    /// loopback in the same form, as Linux would pick).
     fn start_udp_autobind(
         &mut self,
         sock: u32,
         socket: socket2::Socket,
         v6: bool,
+        toward: SocketAddr,
     ) -> Result<Udp, ErrorEvent> {
         let unbound = socket
             .local_addr()
@@ -876,7 +882,7 @@ impl Session {
             .is_none_or(|a| a.port() == 0);
         if unbound {
             socket
-                .bind(&SocketAddr::new(loopback(v6), 0).into())
+                .bind(&SocketAddr::new(loopback_toward(v6, toward), 0).into())
                 .map_err(|e| os_error(None, "bind", &e))?;
         }
         self.start_udp(sock, socket)
@@ -1238,6 +1244,17 @@ async fn resolve(host: &str, port: u16, v6: bool) -> Result<SocketAddr, ErrorEve
         .flatten()
         .find(|a| a.is_ipv6() == v6)
         .ok_or_else(|| gaierror(-2, "EAI_NONAME", "Name or service not known"))
+}
+
+/// The loopback address a socket of the family `v6` sends to `toward`
+/// from: `::ffff:127.0.0.1` for an IPv4 address in IPv6 form.
+fn loopback_toward(v6: bool, toward: SocketAddr) -> IpAddr {
+    match toward.ip() {
+        IpAddr::V6(ip) if v6 && ip.to_ipv4_mapped().is_some() => {
+            IpAddr::V6(Ipv4Addr::LOCALHOST.to_ipv6_mapped())
+        }
+        _ => loopback(v6),
+    }
 }
 
 fn loopback(v6: bool) -> IpAddr {

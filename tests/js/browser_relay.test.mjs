@@ -460,12 +460,21 @@ const PY_CALLS = {
   portFloat: "s.bind(('127.0.0.1', 1.5))",
   hostNumber: "s.bind((5, 80))",
   hostMissing: "s.bind((None, 80))",
+  // The other family's address: getaddrinfo's error, before the port's
+  // range and before the socket's state (closed: still gaierror).
+  family4on6: "s6.bind(('127.0.0.1', 0))",
+  family6on4: "s.connect(('::1', 80))",
+  familyUdp: "u.sendto(b'x', ('::1', 9))",
+  familyBeforePort: "s6.bind(('127.0.0.1', 70000))",
+  familyClosed: "c6.bind(('127.0.0.1', 0))",
+  closedMapped: "c6.connect(('::ffff:127.0.0.1', 9))",
 };
 
 function pythonErrors() {
   const script = [
     "import json, socket",
     "s = socket.socket(); u = socket.socket(type=socket.SOCK_DGRAM); s6 = socket.socket(socket.AF_INET6)",
+    "c6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); c6.close()",
     `calls = ${JSON.stringify(PY_CALLS)}`,
     "out = {}",
     "for name, call in calls.items():",
@@ -481,13 +490,15 @@ function pythonErrors() {
   return JSON.parse(r.stdout);
 }
 
-test("missing or mistyped arguments of the socket methods reject with Python's TypeError, word for word", async () => {
+test("missing, mistyped or other-family arguments of the socket methods reject with Python's TypeError or gaierror, word for word", async () => {
   const want = pythonErrors();
   const r = await page.evaluate(async () => {
     const s = relay.socket();
     await s.connect("127.0.0.1", lab("echo").port);
     const u = relay.socket("udp");
     const s6 = relay.socket("tcp", "inet6");
+    const c6 = relay.socket("udp", "inet6");
+    await c6.close();
     const made = [];
     const fresh = () => made[made.push(relay.socket()) - 1];
     /** Each must be a rejected promise, not a throw. */
@@ -509,7 +520,14 @@ test("missing or mistyped arguments of the socket methods reject with Python's T
       portFloat: () => fresh().bind("127.0.0.1", 1.5),
       hostNumber: () => fresh().bind(5, 80),
       hostMissing: () => fresh().bind(undefined, 80),
+      family4on6: () => s6.bind("127.0.0.1", 0),
+      family6on4: () => fresh().connect("::1", 80),
+      familyUdp: () => u.sendto("x", "::1", 9),
+      familyBeforePort: () => s6.bind("127.0.0.1", 70000),
+      familyClosed: () => c6.bind("127.0.0.1", 0),
+      closedMapped: () => c6.connect("::ffff:127.0.0.1", 9),
     };
+    const kind = c6.kind;
     const out = {};
     for (const [name, call] of Object.entries(calls)) {
       let promise;
@@ -532,7 +550,7 @@ test("missing or mistyped arguments of the socket methods reject with Python's T
     await u.close();
     await s6.close();
     for (const m of made) await m.close();
-    return { out, echoed, listened };
+    return { out, echoed, listened, kind };
   });
   for (const [name, [cls, message]] of Object.entries(want)) {
     assert.deepEqual([r.out[name].name, r.out[name].error], [cls, message], `${name}: ${PY_CALLS[name]}`);
@@ -540,6 +558,9 @@ test("missing or mistyped arguments of the socket methods reject with Python's T
   assert.equal(want.recv[1], "recv() takes at least 1 argument (0 given)");
   assert.equal(r.echoed, "still here");
   assert.equal(r.listened, undefined);
+  assert.equal(want.family4on6[0], "gaierror");
+  assert.equal(want.closedMapped[1], "[Errno 9] Bad file descriptor");
+  assert.equal(r.kind, "udp", "a closed socket keeps its kind, as Python's keeps its type");
 });
 
 test("relay.close() ends the session at once: `closed` is true and calls reject before the WebSocket's close event", async () => {

@@ -9,13 +9,19 @@
 // included; python3 runs each natively against the same lab servers on
 // 127.0.0.1 and the page runs it through the relay, and every call's
 // result (value, or exception class and message) must be the same.
+// A quarter of the sockets are IPv6: they use ::1 among themselves and
+// reach IPv4 ones (the labs) at ::ffff:127.0.0.1, as a dual-stack Linux
+// socket does; now and then a program names the other family's loopback
+// (Python's gaierror). Addresses compare as host and port (the page gives
+// pairs where Python's IPv6 addresses are 4-tuples).
 // Ports are compared by what they are (a lab's, the closed one, the n-th
 // new port seen), since the kernel picks them. Before a receive both wait
 // 50 ms, so what has arrived is the same on both sides. One difference is
 // the relay's policy, not Python's semantics: a socket that binds itself
 // (listen, connect, sendto on an unbound socket) is bound on loopback,
 // where Python binds on every interface, so 0.0.0.0 with a port reads as
-// 127.0.0.1. Closing a socket whose program left bytes unread resets the
+// 127.0.0.1, and IPv6's :: as ::1 or ::ffff:127.0.0.1 (onLoopback).
+// Closing a socket whose program left bytes unread resets the
 // connection on both sides (RFC 2525 §2.17), so programs close at will.
 //
 // NETLAB_SOCKET_PROGRAMS=N runs N programs instead of 16, for a longer
@@ -30,7 +36,7 @@ import { startRelay, launchChromium, openPlayground, closedPort } from "./helper
 let relay, browser, page;
 
 before(async () => {
-  relay = await startRelay(["--allow", "127.0.0.1/32"], { labs: true });
+  relay = await startRelay(["--allow", "127.0.0.1/32", "--allow", "::1/128"], { labs: true });
   browser = await launchChromium();
   ({ page } = await openPlayground(browser.context, relay.url));
   await page.evaluate(async () => {
@@ -71,6 +77,8 @@ function program(seed, length) {
   const target = () =>
     r.pick([{ lab: "echo" }, { lab: "hello" }, { lab: "echo" }, { slot: r.below(SLOTS) }, { slot: r.below(SLOTS) }, { closed: true }]);
   const ops = [];
+  // Now and then the other family's loopback, a learner's mistake.
+  const wrong = () => r.chance(0.05);
   // Programs start as the seeds' programs do (a client of a lab, a server
   // and its client, a UDP exchange), so the random calls after meet
   // connected, listening and half-closed sockets, not only fresh ones.
@@ -90,11 +98,12 @@ function program(seed, length) {
     ],
     pair: (a) => {
       const [b, c] = [(a + 1) % SLOTS, (a + 2) % SLOTS];
+      const [v6a, v6b] = [r.chance(0.25), r.chance(0.25)];
       return [
-        { op: "new", s: a, udp: false },
+        { op: "new", s: a, udp: false, v6: v6a },
         { op: "bind", s: a },
         { op: "listen", s: a },
-        { op: "new", s: b, udp: false },
+        { op: "new", s: b, udp: false, v6: v6b },
         { op: "connect", s: b, to: { slot: a } },
         { op: "accept", s: a, into: c },
         { op: "send", s: b, data: word() },
@@ -119,10 +128,10 @@ function program(seed, length) {
     ]);
     switch (op) {
       case "new":
-        ops.push({ op, s, udp: r.chance(0.3) });
+        ops.push({ op, s, udp: r.chance(0.3), v6: r.chance(0.25) });
         break;
       case "connect":
-        ops.push({ op, s, to: target() });
+        ops.push({ op, s, to: target(), wrong: wrong() });
         break;
       case "accept":
         ops.push({ op, s, into: r.below(SLOTS) });
@@ -136,7 +145,13 @@ function program(seed, length) {
         ops.push({ op, s, n: r.pick([1, 3, 1024]) });
         break;
       case "sendto":
-        ops.push({ op, s, data: word(), to: r.pick([{ lab: "chat" }, { slot: r.below(SLOTS) }, { closed: true }]) });
+        ops.push({
+          op,
+          s,
+          data: word(),
+          to: r.pick([{ lab: "chat" }, { slot: r.below(SLOTS) }, { closed: true }]),
+          wrong: wrong(),
+        });
         break;
       case "shutdown":
         // Settled as receives are: bytes that reach a socket shut both
@@ -150,7 +165,7 @@ function program(seed, length) {
       case "bind":
         // A new port, the n-th port the program has seen (if it has), or
         // a lab's.
-        ops.push({ op, s, at: r.pick([null, null, 0, 1, 2, "lab"]) });
+        ops.push({ op, s, at: r.pick([null, null, 0, 1, 2, "lab"]), wrong: wrong() });
         break;
       case "setsockopt":
         ops.push({ op, s, name: r.pick(["SO_REUSEADDR", "SO_REUSEADDR", "TCP_NODELAY"]) });
@@ -164,6 +179,8 @@ function program(seed, length) {
   // where Linux has it by the time send() returns: both sides wait before
   // a UDP send, so the next call finds it in both (a known difference in
   // timing, not in what is raised).
+  // A UDP connect waits too, for a lab's answer in flight: after it,
+  // Linux drops datagrams from other addresses, and before, it queues them.
   // The next call on a socket after its shutdown waits too: a peer that
   // closes on our FIN (the echo lab) answers with its own within a moment,
   // and whether it has come decides bind() (Linux binds again only once
@@ -175,6 +192,9 @@ function program(seed, length) {
     if (op.op === "new") udp[op.s] = op.udp;
     if (op.op === "accept") udp[op.into] = false;
     if (udp[op.s] && ["send", "sendall", "sendto"].includes(op.op)) op.settle = true;
+    // A UDP connect filters what arrives after it: a lab's answer to the
+    // datagram just sent must have come (or not) on both sides alike.
+    if (udp[op.s] && op.op === "connect") op.settle = true;
     if (shut.delete(op.s)) op.settle = true;
     if (op.op === "shutdown") shut.add(op.s);
   }
@@ -206,6 +226,20 @@ for ops in spec["programs"]:
     def bstr(b):
         return "b'" + b.decode() + "'"
     socks = [None] * ${SLOTS}
+    v6 = [False] * ${SLOTS}
+    def host(op, to=None):
+        """The address an op names: its socket's loopback, ::ffff:127.0.0.1
+        for an IPv4 peer of an IPv6 socket, or (a mistake) the other one."""
+        mine = v6[op["s"]]
+        if op.get("wrong"):
+            return "127.0.0.1" if mine else "::1"
+        if not mine:
+            return "127.0.0.1"
+        if to is not None and "slot" in to and v6[to["slot"]] and socks[to["slot"]]:
+            return "::1"
+        if to is not None and "closed" in to:
+            return "::1"
+        return "::1" if to is None else "::ffff:127.0.0.1"
     def close(s):
         s.close()
     def bind_port(at):
@@ -236,24 +270,27 @@ for ops in spec["programs"]:
                 # CPython; the page closes it explicitly.
                 if s:
                     close(s)
-                s = socket.socket(type=socket.SOCK_DGRAM if op["udp"] else socket.SOCK_STREAM)
+                family = socket.AF_INET6 if op.get("v6") else socket.AF_INET
+                s = socket.socket(family, socket.SOCK_DGRAM if op["udp"] else socket.SOCK_STREAM)
+                v6[op["s"]] = bool(op.get("v6"))
                 s.settimeout(0.2)
                 socks[op["s"]] = s
                 r = "ok"
             elif s is None:
                 r = "no socket"
             elif name == "bind":
-                r = str(s.bind(("127.0.0.1", bind_port(op.get("at")))))
+                r = str(s.bind((host(op), bind_port(op.get("at")))))
             elif name == "listen":
                 r = str(s.listen(1))
             elif name == "connect":
-                r = str(s.connect(("127.0.0.1", port_of(op["to"]))))
+                r = str(s.connect((host(op, op["to"]), port_of(op["to"]))))
             elif name == "accept":
                 c, a = s.accept()
                 c.settimeout(0.2)
                 if socks[op["into"]] and socks[op["into"]] is not s:
                     close(socks[op["into"]])
                 socks[op["into"]] = c
+                v6[op["into"]] = v6[op["s"]]
                 r = "accepted " + addr(a)
             elif name == "send":
                 r = str(s.send(op["data"].encode()))
@@ -263,7 +300,7 @@ for ops in spec["programs"]:
                 time.sleep(0.05)
                 r = bstr(s.recv(op["n"]))
             elif name == "sendto":
-                r = str(s.sendto(op["data"].encode(), ("127.0.0.1", port_of(op["to"]))))
+                r = str(s.sendto(op["data"].encode(), (host(op, op["to"]), port_of(op["to"]))))
             elif name == "recvfrom":
                 time.sleep(0.05)
                 data, a = s.recvfrom(op["n"])
@@ -291,6 +328,21 @@ for ops in spec["programs"]:
 print(json.dumps(out))
 `;
 
+/**
+ * The page's result, read as Python's where they differ only by the
+ * relay's policy: a socket that bound itself (listen, or sendto on an
+ * unbound socket) is bound on loopback, where Python binds on every
+ * interface, so 0.0.0.0 with a port reads as 127.0.0.1 (done on the
+ * Python side) and Python's IPv6 "::" with a port stands for the page's
+ * ::1 or ::ffff:127.0.0.1 (the loopback the socket's first datagram
+ * went from).
+ */
+function onLoopback(got, want) {
+  const any = /^\(::, (p\d+)\)$/.exec(String(want));
+  if (!any) return got;
+  return [`(::1, ${any[1]})`, `(::ffff:127.0.0.1, ${any[1]})`].includes(got) ? want : got;
+}
+
 /** Runs the programs in the page through the relay; the same results. */
 function inPage(programs, labs, closed) {
   return page.evaluate(
@@ -310,6 +362,16 @@ function inPage(programs, labs, closed) {
         const bstr = (b) => `b'${new TextDecoder().decode(b)}'`;
         const none = (v) => (v === undefined || v === null ? "None" : String(v));
         const socks = new Array(slots).fill(null);
+        const v6 = new Array(slots).fill(false);
+        // As the Python side's host().
+        const host = (op, to) => {
+          const mine = v6[op.s];
+          if (op.wrong) return mine ? "127.0.0.1" : "::1";
+          if (!mine) return "127.0.0.1";
+          if (to?.slot !== undefined && v6[to.slot] && socks[to.slot]) return "::1";
+          if (to?.closed) return "::1";
+          return to === undefined ? "::1" : "::ffff:127.0.0.1";
+        };
         const close = (s) => s.close();
         const bindPort = (at) => {
           if (at === null || at === undefined) return 0;
@@ -337,23 +399,25 @@ function inPage(programs, labs, closed) {
           try {
             if (op.op === "new") {
               if (s) await close(s);
-              s = relay.socket(op.udp ? "udp" : "tcp");
+              s = relay.socket(op.udp ? "udp" : "tcp", op.v6 ? "inet6" : "inet");
+              v6[op.s] = Boolean(op.v6);
               s.settimeout(0.2);
               socks[op.s] = s;
               r = "ok";
             } else if (s === null) {
               r = "no socket";
             } else if (op.op === "bind") {
-              r = none(await s.bind("127.0.0.1", bindPort(op.at)));
+              r = none(await s.bind(host(op), bindPort(op.at)));
             } else if (op.op === "listen") {
               r = none(await s.listen(1));
             } else if (op.op === "connect") {
-              r = none(await s.connect("127.0.0.1", await portOf(op.to)));
+              r = none(await s.connect(host(op, op.to), await portOf(op.to)));
             } else if (op.op === "accept") {
               const [c, a] = await s.accept();
               c.settimeout(0.2);
               if (socks[op.into] && socks[op.into] !== s) await close(socks[op.into]);
               socks[op.into] = c;
+              v6[op.into] = v6[op.s];
               r = `accepted ${addr(a)}`;
             } else if (op.op === "send") {
               r = none(await s.send(op.data));
@@ -363,7 +427,7 @@ function inPage(programs, labs, closed) {
               await sleep(50);
               r = bstr(await s.recv(op.n));
             } else if (op.op === "sendto") {
-              r = none(await s.sendto(op.data, "127.0.0.1", await portOf(op.to)));
+              r = none(await s.sendto(op.data, host(op, op.to), await portOf(op.to)));
             } else if (op.op === "recvfrom") {
               await sleep(50);
               const [data, a] = await s.recvfrom(op.n);
@@ -424,11 +488,12 @@ test("random programs of socket calls give through the relay what python3 gives 
       // keeps the address the connect chose, which the page never learns.
       // The port names of the two sides part there, so the rest of this
       // program is not compared.
-      if (op.op === "getsockname" && refused.has(op.s) && got[i][k] === "(0.0.0.0, 0)" && String(want[i][k]).startsWith("(127.0.0.1, p")) {
+      const unbound = ["(0.0.0.0, 0)", "(::, 0)"].includes(got[i][k]);
+      if (op.op === "getsockname" && refused.has(op.s) && unbound && /^\((127\.0\.0\.1|::1|::ffff:127\.0\.0\.1), p/.test(String(want[i][k]))) {
         cut += 1;
         break;
       }
-      assert.equal(got[i][k], want[i][k], `seed ${seeds[i]}, call ${k} ${JSON.stringify(op)}:\n${lines.slice(0, k + 1).join("\n")}`);
+      assert.equal(onLoopback(got[i][k], want[i][k]), want[i][k], `seed ${seeds[i]}, call ${k} ${JSON.stringify(op)}:\n${lines.slice(0, k + 1).join("\n")}`);
       kinds.add(`${op.op} ${String(want[i][k]).split(":")[0].split(" ")[0]}`);
       // The address stays until the socket is replaced or bound or
       // connected anew (a connect that only settles the refused one, with

@@ -1608,3 +1608,51 @@ async fn setsockopt_works_in_every_state_of_a_connection_as_on_linux() {
     );
     relay.stop().await;
 }
+
+/// An IPv6 UDP socket reaches an IPv4 peer at `::ffff:127.0.0.1`, as a
+/// dual-stack Linux socket does: one that binds itself (its first sendto
+/// or connect) binds to the loopback in that form, where `::1` could not
+/// send there (`[Errno 101] Network is unreachable`, found by a random
+/// program). The oracle: a native dual-stack socket connected there.
+#[tokio::test]
+async fn an_ipv6_udp_socket_reaches_ipv4_at_its_mapped_address_as_on_linux() {
+    let peer = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let port = peer.local_addr().unwrap().port();
+    let mapped: SocketAddr = format!("[::ffff:127.0.0.1]:{port}").parse().unwrap();
+    let native = std::net::UdpSocket::bind("[::]:0").unwrap();
+    native.connect(mapped).unwrap();
+    let native_local = native.local_addr().unwrap().ip().to_string();
+    assert_eq!(native_local, "::ffff:127.0.0.1");
+
+    let relay = Relay::start(|_| {}).await;
+    let mut c = relay.session().await;
+    // sendto on an unbound socket, then the answer back.
+    c.call(json!({"op": "socket", "sock": 1, "type": "udp", "family": "inet6"}))
+        .await;
+    c.send_datagram(1, mapped, b"hi").await;
+    let mut buf = [0; 16];
+    let (n, from) = tokio::time::timeout(Duration::from_secs(5), peer.recv_from(&mut buf))
+        .await
+        .expect("the datagram arrives")
+        .unwrap();
+    assert_eq!(&buf[..n], b"hi");
+    peer.send_to(b"back", from).await.unwrap();
+    match c.next().await {
+        In::Datagram(1, at, payload) => {
+            assert_eq!((at, payload.as_slice()), (mapped, &b"back"[..]));
+        }
+        other => panic!("expected the answer, got {other:?}"),
+    }
+    // connect on an unbound socket: the local address is the native one's.
+    c.call(json!({"op": "socket", "sock": 2, "type": "udp", "family": "inet6"}))
+        .await;
+    let ok = c
+        .call(json!({"op": "connect", "sock": 2, "host": "::ffff:127.0.0.1", "port": port}))
+        .await;
+    assert_eq!(
+        (ok["ev"].as_str(), ok["local"][0].as_str()),
+        (Some("ok"), Some(native_local.as_str())),
+        "{ok}"
+    );
+    relay.stop().await;
+}

@@ -100,7 +100,8 @@ pub fn python_message(errno: i32) -> String {
 /// The class of the `OSError` Python raises for an error number (PEP 3151:
 /// `OSError(111, …)` is a `ConnectionRefusedError`), as the last line of
 /// its traceback names it; `OSError` for the numbers with no class of
-/// their own.
+/// their own. Negative numbers are `getaddrinfo`'s (`EAI_*`), which Python
+/// raises as `socket.gaierror`.
 ///
 /// # Examples
 ///
@@ -109,9 +110,12 @@ pub fn python_message(errno: i32) -> String {
 ///
 /// assert_eq!(errno::python_class(111), "ConnectionRefusedError");
 /// assert_eq!(errno::python_class(107), "OSError");
+/// // EAI_ADDRFAMILY: `bind(("::1", 0))` on an IPv4 socket.
+/// assert_eq!(errno::python_class(-9), "gaierror");
 /// ```
 pub fn python_class(errno: i32) -> &'static str {
     match errno {
+        ..=-1 => "gaierror",
         // EAGAIN (= EWOULDBLOCK), EALREADY, EINPROGRESS
         11 | 114 | 115 => "BlockingIOError",
         10 => "ChildProcessError",

@@ -295,7 +295,12 @@ impl Relay {
             kind,
             family,
         })?;
-        Ok(Socket::new(self.shared.clone(), id))
+        Ok(Socket::new(
+            self.shared.clone(),
+            id,
+            kind,
+            family == Family::Inet6,
+        ))
     }
 
     /// Calls `listener` with every chunk in and out (and every recv), or

@@ -28,11 +28,20 @@ use crate::convert::bytes_or_text;
 pub struct Socket {
     shared: SharedRef,
     id: u32,
+    /// Its kind and family, which outlive its state (Python's closed socket
+    /// still has its `type` and `family`, and reads addresses by them).
+    kind: SockType,
+    v6: bool,
 }
 
 impl Socket {
-    pub(super) fn new(shared: SharedRef, id: u32) -> Self {
-        Self { shared, id }
+    pub(super) fn new(shared: SharedRef, id: u32, kind: SockType, v6: bool) -> Self {
+        Self {
+            shared,
+            id,
+            kind,
+            v6,
+        }
     }
 }
 
@@ -117,7 +126,9 @@ fn py_int(value: &JsValue) -> Result<f64, JsValue> {
 
 /// `(host, port)` as Python's `bind`, `connect` and `sendto` read their
 /// address: a pair (a missing port is a tuple of one), a `str` host and an
-/// int port in 0-65535, checked in that order.
+/// int port, an IP literal of the socket's family (`getaddrinfo` runs
+/// before the call does anything: `gaierror` whatever the socket's state),
+/// then the port in 0-65535, checked in that order.
 fn address_of(
     op: &str,
     host: &JsValue,
@@ -135,13 +146,27 @@ fn address_of(
         let message = format!("str, bytes or bytearray expected, not {}", py_type(host));
         type_error(&message)
     })?;
-    let port = port_of(op, py_int(port)?)?;
+    let port = py_int(port)?;
+    if host.parse::<IpAddr>().is_ok_and(|ip| ip.is_ipv6() != v6) {
+        return Err(gaierror(
+            -9,
+            "EAI_ADDRFAMILY",
+            "Address family for hostname not supported",
+        ));
+    }
+    let port = port_of(op, port)?;
     Ok((host, port))
 }
 
-/// Whether the socket is an `inet6` one (its address is Python's 4-tuple).
-fn is_v6(shared: &SharedRef, id: u32) -> bool {
-    shared.borrow().socks.get(&id).is_some_and(|s| s.v6)
+/// Python's `socket.gaierror` for a `getaddrinfo` error (`EAI_*`).
+fn gaierror(errno: i32, code: &str, text: &str) -> JsValue {
+    os_error(&ErrorEvent {
+        sock: None,
+        op: None,
+        errno: Some(errno),
+        code: code.into(),
+        message: format!("[Errno {errno}] {text}"),
+    })
 }
 
 /// A buffer size as Python's `recv` takes it: an integer
@@ -619,11 +644,9 @@ fn datagram_addr(host: &str, port: u16, v6: bool) -> Result<SocketAddr, JsValue>
     let ip: IpAddr = match host {
         "localhost" if v6 => Ipv6Addr::LOCALHOST.into(),
         "localhost" => Ipv4Addr::LOCALHOST.into(),
-        _ => host.parse().map_err(|_| {
-            let error = js_sys::Error::new("[Errno -2] Name or service not known");
-            let _ = js_sys::Reflect::set(&error, &"code".into(), &"EAI_NONAME".into());
-            JsValue::from(error)
-        })?,
+        _ => host
+            .parse()
+            .map_err(|_| gaierror(-2, "EAI_NONAME", "Name or service not known"))?,
     };
     Ok(SocketAddr::new(ip, port))
 }
@@ -663,13 +686,11 @@ impl Socket {
     /// `"tcp"` or `"udp"`.
     #[wasm_bindgen(getter, unchecked_return_type = "SocketType")]
     pub fn kind(&self) -> String {
-        let udp = self
-            .shared
-            .borrow()
-            .socks
-            .get(&self.id)
-            .is_some_and(|s| s.kind == SockType::Udp);
-        if udp { "udp" } else { "tcp" }.to_owned()
+        match self.kind {
+            SockType::Udp => "udp",
+            SockType::Tcp => "tcp",
+        }
+        .to_owned()
     }
 
     /// `bind((host, port))`; port 0 takes any free port (see `getsockname`).
@@ -679,14 +700,14 @@ impl Socket {
         #[wasm_bindgen(unchecked_param_type = "string")] host: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] port: JsValue,
     ) -> Promise {
-        let (shared, id) = (self.shared.clone(), self.id);
+        let (shared, id, v6) = (self.shared.clone(), self.id, self.v6);
         promise(async move {
             if given(&[&host, &port]) == 0 {
                 return Err(type_error(
                     "socket.bind() takes exactly one argument (0 given)",
                 ));
             }
-            let (host, port) = address_of("bind", &host, &port, is_v6(&shared, id))?;
+            let (host, port) = address_of("bind", &host, &port, v6)?;
             // A connection that is over (the relay let its OS socket go)
             // left Linux's socket in the CLOSE state, where the port its
             // connect() chose (or a bind to port 0) is given back: it may
@@ -765,7 +786,7 @@ impl Socket {
     /// `accept()`: the next connection and its peer, `[sock, [host, port]]`.
     #[wasm_bindgen(unchecked_return_type = "Promise<[Socket, Address]>")]
     pub fn accept(&self) -> Promise {
-        let (shared, id) = (self.shared.clone(), self.id);
+        let (shared, id, v6) = (self.shared.clone(), self.id, self.v6);
         promise(async move {
             let accepted = wait_for(&shared, id, "accept", |s, _| {
                 let state = match open_state(s, id, "accept") {
@@ -814,7 +835,7 @@ impl Socket {
                 None
             })
             .await?;
-            let sock = Socket::new(shared.clone(), accepted.conn);
+            let sock = Socket::new(shared.clone(), accepted.conn, SockType::Tcp, v6);
             Ok(Array::of2(&sock.into(), &endpoint_js(Some(&accepted.peer))).into())
         })
     }
@@ -826,14 +847,14 @@ impl Socket {
         #[wasm_bindgen(unchecked_param_type = "string")] host: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] port: JsValue,
     ) -> Promise {
-        let (shared, id) = (self.shared.clone(), self.id);
+        let (shared, id, v6) = (self.shared.clone(), self.id, self.v6);
         promise(async move {
             if given(&[&host, &port]) == 0 {
                 return Err(type_error(
                     "socket.connect() takes exactly one argument (0 given)",
                 ));
             }
-            let (host, port) = address_of("connect", &host, &port, is_v6(&shared, id))?;
+            let (host, port) = address_of("connect", &host, &port, v6)?;
             // Linux keeps a socket "connecting" after a connect() made
             // with a timeout (CPython's own non-blocking connect), however
             // it ended; the next connect() settles it: connected, it
@@ -993,7 +1014,7 @@ impl Socket {
         #[wasm_bindgen(unchecked_param_type = "string")] host: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] port: JsValue,
     ) -> Promise {
-        let (shared, id) = (self.shared.clone(), self.id);
+        let (shared, id, v6) = (self.shared.clone(), self.id, self.v6);
         promise(async move {
             // Python's sendto(data, (host, port)) takes 2 arguments, the
             // address as one: with no port, the address is a tuple of one.
@@ -1003,7 +1024,7 @@ impl Socket {
                 return Err(type_error(&message));
             }
             let data = bytes_or_text(&data, "data")?;
-            let (host, port) = address_of("sendto", &host, &port, is_v6(&shared, id))?;
+            let (host, port) = address_of("sendto", &host, &port, v6)?;
             let (kind, v6, bound, shut) = {
                 let mut s = shared.borrow_mut();
                 let state = open_state(&mut s, id, "sendto")?;
