@@ -481,15 +481,27 @@ test("random programs of socket calls give through the relay what python3 gives 
   let cut = 0;
   for (const [i, ops] of programs.entries()) {
     const lines = ops.map((op, k) => `${k}: ${JSON.stringify(op)}\n   python: ${want[i][k]}\n   relay:  ${got[i][k]}`);
-    // Slots whose last connect was refused, for the known difference below.
+    // Slots whose last connect was refused, and IPv6 slots, for the known
+    // differences below.
     const refused = new Set();
+    const v6 = new Set();
     for (const [k, op] of ops.entries()) {
+      if (op.op === "new") v6[op.v6 ? "add" : "delete"](op.s);
+      if (op.op === "accept" && !String(want[i][k]).includes("Error")) v6[v6.has(op.s) ? "add" : "delete"](op.into);
       // Known difference (docs/js-api.md): after a refused connect, Linux
       // keeps the address the connect chose, which the page never learns.
       // The port names of the two sides part there, so the rest of this
       // program is not compared.
       const unbound = ["(0.0.0.0, 0)", "(::, 0)"].includes(got[i][k]);
       if (op.op === "getsockname" && refused.has(op.s) && unbound && /^\((127\.0\.0\.1|::1|::ffff:127\.0\.0\.1), p/.test(String(want[i][k]))) {
+        cut += 1;
+        break;
+      }
+      // Known difference (docs/js-api.md): an IPv6 socket the relay bound
+      // itself is on ::1 or ::ffff:127.0.0.1, where Python's is on ::, and
+      // cannot reach the other form, as Linux says for a socket bound there.
+      const unreachable = /\[Errno (97|101)\]/.test(got[i][k]) && !/Error/.test(String(want[i][k]));
+      if (["connect", "send", "sendall", "sendto"].includes(op.op) && v6.has(op.s) && unreachable) {
         cut += 1;
         break;
       }
@@ -506,7 +518,7 @@ test("random programs of socket calls give through the relay what python3 gives 
   // What the programs met, for whoever hunts with more of them.
   t.diagnostic(`outcomes: ${[...kinds].sort().join(", ")}`);
   // (A single program rerun by its seed may meet it: it is then only cut.)
-  assert.ok(only || cut <= programs.length / 10, `${cut} of ${programs.length} programs met the known difference`);
+  assert.ok(only || cut <= programs.length / 10, `${cut} of ${programs.length} programs met a known difference`);
   // The programs reached the interesting outcomes, not only "no socket"
   // (one program alone need not).
   const outcomes = only ? [] : ["connect None", "recv b'", "accept accepted", "connect ConnectionRefusedError", "recv TimeoutError", "sendto"];
