@@ -313,7 +313,20 @@ test("UDP chat lab: sendto and recvfrom, the sender gets its own line back", asy
     const viaConnect = text(await c.recv(1024));
     const tooBig = await attempt(() => c.sendto(new Uint8Array(relay.hello.limits.max_frame), "127.0.0.1", port));
     await c.close();
-    return { own: text(ownBytes), from, port, toA: text(toA), toB: text(toB), complaint: text(complaint), local, outs, viaConnect, tooBig };
+    // An IPv6 socket reaches the IPv4 lab at ::ffff:127.0.0.1, as a
+    // dual-stack socket does in Python, sendto and connect alike.
+    const d = relay.socket("udp", "inet6");
+    await d.sendto("dave|v6", "::ffff:127.0.0.1", port);
+    const [toD, fromD] = await d.recvfrom(2048);
+    const localD = d.getsockname();
+    await d.close();
+    const e = relay.socket("udp", "inet6");
+    await e.connect("::ffff:127.0.0.1", port);
+    await e.send("erin|v6");
+    const toE = text(await e.recv(1024));
+    await e.close();
+    const v6 = { toD: text(toD), fromD, localD, toE };
+    return { own: text(ownBytes), from, port, toA: text(toA), toB: text(toB), complaint: text(complaint), local, outs, viaConnect, tooBig, v6 };
   });
   assert.equal(r.own, "alice|hi all");
   assert.deepEqual(r.from, ["127.0.0.1", r.port]);
@@ -325,6 +338,10 @@ test("UDP chat lab: sendto and recvfrom, the sender gets its own line back", asy
   assert.deepEqual(r.outs[0], ["alice|hi all", ["127.0.0.1", r.port]]);
   assert.equal(r.viaConnect, "carol|via connect");
   assert.equal(r.tooBig.error, "[Errno 90] Message too long");
+  assert.deepEqual(r.v6.fromD, ["::ffff:127.0.0.1", r.port]);
+  assert.equal(r.v6.toD, "dave|v6");
+  assert.equal(r.v6.localD[0], "::ffff:127.0.0.1", "bound where it can reach IPv4");
+  assert.equal(r.v6.toE, "erin|v6");
 });
 
 test("the page listens; the seed's own hello client.py, run natively, connects to it", async () => {

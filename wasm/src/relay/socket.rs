@@ -416,7 +416,7 @@ async fn send_some(shared: &SharedRef, id: u32, data: &[u8]) -> Result<usize, Js
         (state.kind == SockType::Udp && state.local.is_none() && !state.closed).then_some(state.v6)
     });
     if let Some(v6) = unbound_udp {
-        autobind(shared, id, v6).await?;
+        autobind(shared, id, v6, None).await?;
     }
     let mut confirm = false;
     let n = wait_for(shared, id, "send", |s, traces| {
@@ -493,9 +493,22 @@ async fn send_some(shared: &SharedRef, id: u32, data: &[u8]) -> Result<usize, Js
 /// Binds an unbound UDP socket to a free port, as Linux does before any
 /// send looks at its destination (`inet_send_prepare`): even a `send`
 /// that fails with `[Errno 89] Destination address required` leaves the
-/// socket bound. (The relay binds on loopback.)
-async fn autobind(shared: &SharedRef, id: u32, v6: bool) -> Result<(), JsValue> {
-    let host = if v6 { "::1" } else { "127.0.0.1" }.to_owned();
+/// socket bound. (The relay binds on loopback: for an `inet6` socket whose
+/// first datagram goes `toward` an IPv4 address in IPv6 form, on
+/// `::ffff:127.0.0.1`, where Python's socket, bound on `::`, reaches both.)
+async fn autobind(
+    shared: &SharedRef,
+    id: u32,
+    v6: bool,
+    toward: Option<IpAddr>,
+) -> Result<(), JsValue> {
+    let mapped = matches!(toward, Some(IpAddr::V6(ip)) if ip.to_ipv4_mapped().is_some());
+    let host = match (v6, mapped) {
+        (true, true) => "::ffff:127.0.0.1",
+        (true, false) => "::1",
+        (false, _) => "127.0.0.1",
+    }
+    .to_owned();
     request(
         shared,
         id,
@@ -1044,7 +1057,7 @@ impl Socket {
             }
             let addr = datagram_addr(&host, port, v6)?;
             if !bound {
-                autobind(&shared, id, v6).await?;
+                autobind(&shared, id, v6, Some(addr.ip())).await?;
             }
             if shut {
                 return Err(local_error("sendto", EPIPE, None));
