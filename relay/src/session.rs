@@ -1291,16 +1291,35 @@ fn invalid(detail: &str) -> ErrorEvent {
 }
 
 /// The socket of a session at the other end of the connection
-/// `local`–`peer`, with its id, if the program holds both ends.
+/// `local`–`peer`, with its id, if the program holds both ends. An IPv6
+/// socket's end may be an IPv4 one's in `::ffff:` form, so addresses are
+/// compared as the IPv4 address they carry.
 fn other_end(
     sockets: &mut HashMap<u32, Sock>,
     local: SocketAddr,
     peer: SocketAddr,
 ) -> Option<(u32, &mut Stream)> {
+    let wanted = (unmapped(peer), unmapped(local));
     sockets.iter_mut().find_map(|(&id, s)| match s {
-        Sock::Stream(stream) if stream.ends() == Some((peer, local)) => Some((id, stream)),
+        Sock::Stream(stream)
+            if stream.ends().map(|(a, b)| (unmapped(a), unmapped(b))) == Some(wanted) =>
+        {
+            Some((id, stream))
+        }
         _ => None,
     })
+}
+
+/// `addr` with an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`) as the
+/// IPv4 address it carries.
+fn unmapped(addr: SocketAddr) -> SocketAddr {
+    match addr {
+        SocketAddr::V6(v6) => match v6.ip().to_ipv4_mapped() {
+            Some(ip) => SocketAddr::new(IpAddr::V4(ip), v6.port()),
+            None => addr,
+        },
+        v4 => v4,
+    }
 }
 
 /// The id for the next accepted connection: ids from [`RELAY_IDS_START`]
