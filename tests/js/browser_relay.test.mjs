@@ -485,6 +485,9 @@ const PY_CALLS = {
   familyBeforePort: "s6.bind(('127.0.0.1', 70000))",
   familyClosed: "c6.bind(('127.0.0.1', 0))",
   closedMapped: "c6.connect(('::ffff:127.0.0.1', 9))",
+  // Bound on one loopback form, an inet6 socket cannot send to the other.
+  boundV6ToMapped: "b6.sendto(b'x', ('::ffff:127.0.0.1', 9))",
+  boundMappedToV6: "bm.sendto(b'x', ('::1', 9))",
 };
 
 function pythonErrors() {
@@ -492,6 +495,8 @@ function pythonErrors() {
     "import json, socket",
     "s = socket.socket(); u = socket.socket(type=socket.SOCK_DGRAM); s6 = socket.socket(socket.AF_INET6)",
     "c6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); c6.close()",
+    "b6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); b6.bind(('::1', 0))",
+    "bm = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); bm.bind(('::ffff:127.0.0.1', 0))",
     `calls = ${JSON.stringify(PY_CALLS)}`,
     "out = {}",
     "for name, call in calls.items():",
@@ -516,6 +521,10 @@ test("missing, mistyped or other-family arguments of the socket methods reject w
     const s6 = relay.socket("tcp", "inet6");
     const c6 = relay.socket("udp", "inet6");
     await c6.close();
+    const b6 = relay.socket("udp", "inet6");
+    await b6.bind("::1", 0);
+    const bm = relay.socket("udp", "inet6");
+    await bm.bind("::ffff:127.0.0.1", 0);
     const made = [];
     const fresh = () => made[made.push(relay.socket()) - 1];
     /** Each must be a rejected promise, not a throw. */
@@ -543,6 +552,8 @@ test("missing, mistyped or other-family arguments of the socket methods reject w
       familyBeforePort: () => s6.bind("127.0.0.1", 70000),
       familyClosed: () => c6.bind("127.0.0.1", 0),
       closedMapped: () => c6.connect("::ffff:127.0.0.1", 9),
+      boundV6ToMapped: () => b6.sendto("x", "::ffff:127.0.0.1", 9),
+      boundMappedToV6: () => bm.sendto("x", "::1", 9),
     };
     const kind = c6.kind;
     const out = {};
@@ -566,6 +577,8 @@ test("missing, mistyped or other-family arguments of the socket methods reject w
     await s.close();
     await u.close();
     await s6.close();
+    await b6.close();
+    await bm.close();
     for (const m of made) await m.close();
     return { out, echoed, listened, kind };
   });

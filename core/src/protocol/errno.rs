@@ -58,6 +58,7 @@ pub const EDESTADDRREQ: i32 = 89;
 pub const ENOPROTOOPT: i32 = 92;
 pub const EOPNOTSUPP: i32 = 95;
 pub const EAFNOSUPPORT: i32 = 97;
+pub const ENETUNREACH: i32 = 101;
 pub const ENOBUFS: i32 = 105;
 pub const EISCONN: i32 = 106;
 pub const ENOTCONN: i32 = 107;

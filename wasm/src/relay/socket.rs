@@ -6,8 +6,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use js_sys::{Array, Promise, Uint8Array};
 use netlab_core::protocol::errno::{
-    EBADF, ECONNABORTED, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EHOSTUNREACH, EINPROGRESS, EINVAL,
-    EISCONN, EMSGSIZE, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPIPE, ETIMEDOUT,
+    EAFNOSUPPORT, EBADF, ECONNABORTED, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EHOSTUNREACH,
+    EINPROGRESS, EINVAL, EISCONN, EMSGSIZE, ENETUNREACH, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPIPE,
+    ETIMEDOUT,
 };
 use netlab_core::protocol::frame::Frame;
 use netlab_core::protocol::{
@@ -903,7 +904,11 @@ impl Socket {
                         None => local_error("connect", ECONNABORTED, None),
                     });
                 }
-                if over && !state.reopen {
+                // Known here, even before the relay's word that the
+                // connection was reset (Linux's socket stays SS_CONNECTED
+                // once a blocking connect() or accept() connected it).
+                let connected = state.kind == SockType::Tcp && state.peer.is_some();
+                if (over || connected) && !state.reopen {
                     return Err(local_error("connect", EISCONN, None));
                 }
                 // UDP's connect() only sets the default peer: a pending
@@ -1059,6 +1064,26 @@ impl Socket {
             if !bound {
                 autobind(&shared, id, v6, Some(addr.ip())).await?;
             }
+            // An inet6 socket bound on ::1 cannot send to an IPv4 address
+            // (in `::ffff:` form), nor one bound on `::ffff:127.0.0.1` to
+            // an IPv6 one: Linux says so before anything else, where the
+            // relay's word would come after this call has returned.
+            let local = shared.borrow().socks.get(&id).and_then(|state| {
+                let (host, _) = state.local.as_ref()?;
+                host.parse::<Ipv6Addr>().ok()
+            });
+            if let (Some(local), IpAddr::V6(to)) = (local, addr.ip()) {
+                let (from_v4, to_v4) = (
+                    local.to_ipv4_mapped().is_some(),
+                    to.to_ipv4_mapped().is_some(),
+                );
+                if from_v4 && !to_v4 {
+                    return Err(local_error("sendto", EAFNOSUPPORT, None));
+                }
+                if to_v4 && !from_v4 && !local.is_unspecified() {
+                    return Err(local_error("sendto", ENETUNREACH, None));
+                }
+            }
             if shut {
                 return Err(local_error("sendto", EPIPE, None));
             }
@@ -1124,13 +1149,20 @@ impl Socket {
                 // Before the op: its `eof` is then known as this side's.
                 state.read_shut |= how != How::Write;
             }
+            let writes = matches!(how, How::Write | How::Both);
+            let reads = how != How::Write;
             if reset(&shared, id, "shutdown")? {
+                // Over (reset, or disconnected by a connect() since): Linux
+                // says ENOTCONN and marks the socket shut all the same, so
+                // a disconnected one's recv gives b'' instead of ENOTCONN.
+                if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
+                    state.eof |= reads;
+                    state.write_shut |= writes;
+                }
                 return Err(local_error("shutdown", ENOTCONN, None));
             }
             let answer = request_event(&shared, id, Op::Shutdown { sock: id, how }, None).await?;
             let not_connected = matches!(&answer, Err(e) if e.errno == Some(ENOTCONN));
-            let writes = matches!(how, How::Write | How::Both);
-            let reads = how != How::Write;
             if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
                 // A listening socket shut for reading stops listening
                 // (Linux's disconnect): accept() is then EINVAL.
