@@ -190,7 +190,8 @@ function program(seed, length) {
   const shut = new Set();
   for (const op of ops) {
     if (op.op === "new") udp[op.s] = op.udp;
-    if (op.op === "accept") udp[op.into] = false;
+    // An accept may fail and leave the slot as it was (a UDP socket, say):
+    // the slot stays "maybe UDP" until a new socket, so its sends settle.
     if (udp[op.s] && ["send", "sendall", "sendto"].includes(op.op)) op.settle = true;
     // A UDP connect filters what arrives after it: a lab's answer to the
     // datagram just sent must have come (or not) on both sides alike.
