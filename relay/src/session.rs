@@ -8,7 +8,7 @@
 //! fills, socket readers wait, and TCP pushes back on the peers.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ use netlab_core::protocol::errno::{
     EOPNOTSUPP, EPIPE,
 };
 use netlab_core::protocol::frame::{Frame, STREAM_HEADER};
-use netlab_core::protocol::policy::bindable;
+use netlab_core::protocol::policy::{bindable, canonical, loopback_toward};
 use netlab_core::protocol::{
     ErrorEvent, Event, Family, Hello, How, OkEvent, Op, OptValue, PROTOCOL_VERSION,
     RELAY_IDS_START, SockOpt, SockType, parse_op,
@@ -439,7 +439,7 @@ impl Session {
                 .is_none_or(|a| a.port() == 0)
             {
                 // Python would bind an unbound socket to 0.0.0.0; the relay stays on loopback.
-                socket.bind(&SocketAddr::new(loopback(v6), 0).into())?;
+                socket.bind(&SocketAddr::new(loopback_toward(v6, None), 0).into())?;
             }
             socket.listen(i32::try_from(backlog).unwrap_or(i32::MAX))
         })();
@@ -882,7 +882,7 @@ impl Session {
             .is_none_or(|a| a.port() == 0);
         if unbound {
             socket
-                .bind(&SocketAddr::new(loopback_toward(v6, toward), 0).into())
+                .bind(&SocketAddr::new(loopback_toward(v6, Some(toward.ip())), 0).into())
                 .map_err(|e| os_error(None, "bind", &e))?;
         }
         self.start_udp(sock, socket)
@@ -1195,7 +1195,7 @@ async fn local_addr(host: &str, port: u16, v6: bool) -> Result<SocketAddr, Error
             EACCES,
             Some(&format!(
                 "binding to all interfaces ('{host}') is not allowed: the relay binds loopback only, use '{}'",
-                loopback(v6)
+                loopback_toward(v6, None)
             )),
         ));
     }
@@ -1246,25 +1246,6 @@ async fn resolve(host: &str, port: u16, v6: bool) -> Result<SocketAddr, ErrorEve
         .ok_or_else(|| gaierror(-2, "EAI_NONAME", "Name or service not known"))
 }
 
-/// The loopback address a socket of the family `v6` sends to `toward`
-/// from: `::ffff:127.0.0.1` for an IPv4 address in IPv6 form.
-fn loopback_toward(v6: bool, toward: SocketAddr) -> IpAddr {
-    match toward.ip() {
-        IpAddr::V6(ip) if v6 && ip.to_ipv4_mapped().is_some() => {
-            IpAddr::V6(Ipv4Addr::LOCALHOST.to_ipv6_mapped())
-        }
-        _ => loopback(v6),
-    }
-}
-
-fn loopback(v6: bool) -> IpAddr {
-    if v6 {
-        IpAddr::V6(Ipv6Addr::LOCALHOST)
-    } else {
-        IpAddr::V4(Ipv4Addr::LOCALHOST)
-    }
-}
-
 fn endpoint(addr: SocketAddr) -> (String, u16) {
     (addr.ip().to_string(), addr.port())
 }
@@ -1311,15 +1292,9 @@ fn other_end(
 }
 
 /// `addr` with an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`) as the
-/// IPv4 address it carries.
+/// IPv4 address it carries ([`canonical`]).
 fn unmapped(addr: SocketAddr) -> SocketAddr {
-    match addr {
-        SocketAddr::V6(v6) => match v6.ip().to_ipv4_mapped() {
-            Some(ip) => SocketAddr::new(IpAddr::V4(ip), v6.port()),
-            None => addr,
-        },
-        v4 => v4,
-    }
+    SocketAddr::new(canonical(addr.ip()), addr.port())
 }
 
 /// The id for the next accepted connection: ids from [`RELAY_IDS_START`]

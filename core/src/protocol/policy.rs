@@ -8,7 +8,7 @@
 //! `listen` stay on loopback whatever the allow-list says.
 
 use std::fmt;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::ops::RangeInclusive;
 use std::str::FromStr;
 
@@ -175,12 +175,49 @@ pub fn bindable(ip: IpAddr) -> bool {
     canonical(ip).is_loopback()
 }
 
-/// IPv4-mapped IPv6 addresses are checked as the IPv4 address they carry,
-/// so `::ffff:10.0.0.1` cannot slip past a rule for `10.0.0.0/8`.
-fn canonical(ip: IpAddr) -> IpAddr {
+/// An IPv4-mapped IPv6 address as the IPv4 address it carries. Rules check
+/// addresses this way, so `::ffff:10.0.0.1` cannot slip past a rule for
+/// `10.0.0.0/8`; the relay matches a connection's two ends this way, as an
+/// IPv6 socket talking to an IPv4 one sees it in `::ffff:` form.
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::protocol::policy::canonical;
+///
+/// assert_eq!(canonical("::ffff:10.0.0.1".parse().unwrap()).to_string(), "10.0.0.1");
+/// assert_eq!(canonical("::1".parse().unwrap()).to_string(), "::1");
+/// ```
+pub fn canonical(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
         v4 => v4,
+    }
+}
+
+/// The loopback address a socket that binds itself binds on (the relay
+/// binds loopback only): `127.0.0.1` for IPv4; for IPv6 `::ffff:127.0.0.1`
+/// when its first datagram goes `toward` an IPv4 address in IPv6 form
+/// (Linux sends there only from an address of that form), else `::1`.
+/// The relay and the page's client both bind this way.
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::protocol::policy::loopback_toward;
+///
+/// let mapped = Some("::ffff:127.0.0.1".parse().unwrap());
+/// assert_eq!(loopback_toward(true, mapped).to_string(), "::ffff:127.0.0.1");
+/// assert_eq!(loopback_toward(true, None).to_string(), "::1");
+/// assert_eq!(loopback_toward(false, mapped).to_string(), "127.0.0.1");
+/// ```
+pub fn loopback_toward(v6: bool, toward: Option<IpAddr>) -> IpAddr {
+    match toward {
+        Some(IpAddr::V6(ip)) if v6 && ip.to_ipv4_mapped().is_some() => {
+            IpAddr::V6(Ipv4Addr::LOCALHOST.to_ipv6_mapped())
+        }
+        _ if v6 => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        _ => IpAddr::V4(Ipv4Addr::LOCALHOST),
     }
 }
 

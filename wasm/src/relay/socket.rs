@@ -11,6 +11,7 @@ use netlab_core::protocol::errno::{
     ETIMEDOUT,
 };
 use netlab_core::protocol::frame::Frame;
+use netlab_core::protocol::policy;
 use netlab_core::protocol::{
     Endpoint, ErrorEvent, Family, How, OkEvent, Op, OptValue, SockOpt, SockType,
 };
@@ -503,13 +504,7 @@ async fn autobind(
     v6: bool,
     toward: Option<IpAddr>,
 ) -> Result<(), JsValue> {
-    let mapped = matches!(toward, Some(IpAddr::V6(ip)) if ip.to_ipv4_mapped().is_some());
-    let host = match (v6, mapped) {
-        (true, true) => "::ffff:127.0.0.1",
-        (true, false) => "::1",
-        (false, _) => "127.0.0.1",
-    }
-    .to_owned();
+    let host = policy::loopback_toward(v6, toward).to_string();
     request(
         shared,
         id,
