@@ -46,6 +46,9 @@ const DEFAULT_BACKLOG: u32 = 128;
 /// How long a close waits for the other end, a socket of the same
 /// session, to report the reset or the FIN ([`Session::peer_heard_close`]).
 const RESET_HEARD_WITHIN: Duration = Duration::from_millis(20);
+/// The most connections a listener's queue holds on Linux (`SOMAXCONN`),
+/// so the most a closing listener resets.
+const MAX_BACKLOG: usize = 4096;
 
 pub async fn serve(socket: WebSocket, shared: Arc<Shared>) {
     let _done = shared.shutdown_complete.clone();
@@ -279,13 +282,22 @@ impl Session {
             Op::Listen { sock, backlog } => self.op_listen(sock, backlog),
             Op::Connect { sock, host, port } => self.op_connect(sock, host, port).await,
             Op::Shutdown { sock, how } => self.op_shutdown(sock, how).await,
-            Op::Close { sock } => match self.sockets.remove(&sock) {
+            Op::Close { sock, reset } => match self.sockets.remove(&sock) {
                 Some(Sock::Stream(stream)) => {
                     let ends = stream.ends();
-                    stream.close().await;
+                    if reset {
+                        stream.reset().await;
+                    } else {
+                        stream.close().await;
+                    }
                     if let Some((local, peer)) = ends {
                         self.peer_heard_close(local, peer).await;
                     }
+                    Ok(ok(sock, "close"))
+                }
+                Some(Sock::Listening { listener, _task }) => {
+                    drop(_task);
+                    self.reset_backlog(&listener).await;
                     Ok(ok(sock, "close"))
                 }
                 Some(_) => Ok(ok(sock, "close")),
@@ -311,6 +323,31 @@ impl Session {
     async fn peer_heard_close(&mut self, local: SocketAddr, peer: SocketAddr) {
         if let Some((_, stream)) = other_end(&mut self.sockets, local, peer) {
             stream.reader_ended(RESET_HEARD_WITHIN).await;
+        }
+    }
+
+    /// Linux resets the connections waiting in a listener's queue when it
+    /// closes or stops listening. The relay takes them from the kernel and
+    /// resets each, so one whose other end is a socket of this session has
+    /// heard it before the answer, as `connect`'s side has on Linux when
+    /// `close()` returns. Bounded by the largest queue Linux keeps.
+    async fn reset_backlog(&mut self, listener: &TcpListener) {
+        let queue = socket2::SockRef::from(listener);
+        for _ in 0..MAX_BACKLOG {
+            // The listener is non-blocking: an empty queue is `WouldBlock`.
+            let Ok((conn, _)) = queue.accept() else {
+                break;
+            };
+            let ends = conn
+                .local_addr()
+                .ok()
+                .and_then(|a| a.as_socket())
+                .zip(conn.peer_addr().ok().and_then(|a| a.as_socket()));
+            let _ = conn.set_linger(Some(Duration::ZERO));
+            drop(conn);
+            if let Some((local, peer)) = ends {
+                self.peer_heard_close(local, peer).await;
+            }
         }
     }
 
@@ -623,8 +660,9 @@ impl Session {
                 if matches!(how, How::Write | How::Both) {
                     stream.shutdown_write(!closed);
                 }
-                // Python's recv then returns b'': the browser hears `eof`,
-                // once, however often its side is shut.
+                // Python's recv then returns b'': the browser hears `eof`
+                // on the first shutdown('read'), however often its side is
+                // shut, and the peer's FIN as an `eof` of its own.
                 if matches!(how, How::Read | How::Both)
                     && stream.shutdown_read()
                     && self.links.event(&Event::Eof { sock }).await.is_err()
@@ -651,6 +689,7 @@ impl Session {
                 // The accept loop stops first, so the disconnect below
                 // never reaches it as an error.
                 drop(_task);
+                self.reset_backlog(&listener).await;
                 let socket = socket2::SockRef::from(&*listener)
                     .try_clone()
                     .map_err(|e| os_error(None, "shutdown", &e))?;
@@ -953,7 +992,10 @@ impl Session {
                 stream,
                 peer,
             } => {
-                if !self.sockets.contains_key(&listener) {
+                if !matches!(self.sockets.get(&listener), Some(Sock::Listening { .. })) {
+                    // Accepted just before its listener closed: reset, as
+                    // Linux resets a closed listener's queue.
+                    let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
                     return true;
                 }
                 if let Err(mut error) = self.check_room() {

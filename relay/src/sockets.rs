@@ -338,29 +338,27 @@ impl Stream {
         matches!(self.tcp().peer_addr(), Err(e) if e.raw_os_error() == Some(netlab_core::protocol::errno::ENOTCONN))
     }
 
-    /// `shutdown('read')`: true if the browser is to be told `eof` now (it
-    /// was reading, and nobody has told it yet).
+    /// `shutdown('read')`: true if the browser is to be told `eof` now: on
+    /// the first one, always, even when the peer's FIN was told already.
     ///
     /// The reader goes on: Linux still queues what arrives after SHUT_RD,
     /// and `recv` returns it, giving b'' only once the queue is empty. The
     /// browser's `eof` flag is that b''; the bytes forwarded after it are
-    /// the queue. A reader that has claimed the peer's `eof` sends it
-    /// itself, so this one is only for a socket nobody has told; the
-    /// peer's FIN, when it comes, is still told (a second `eof`, the one
-    /// the protocol names: the page then knows the connection is closed
-    /// both ways once it has shut writing too).
+    /// the queue. The peer's FIN is told by the reader, before or after
+    /// this one, so a browser that shut reading knows the peer closed once
+    /// it has had two `eof`s, whichever came first (with one per event, a
+    /// FIN's `eof` still on its way when the browser shut reading would be
+    /// taken for its own, and the connection never known closed both ways).
     pub fn shutdown_read(&mut self) -> bool {
-        self.read_shut = true;
-        self.reader.is_some()
-            && self
-                .eof
-                .compare_exchange(
-                    EofState::NONE,
-                    EofState::SHUT,
-                    Ordering::AcqRel,
-                    Ordering::Acquire,
-                )
-                .is_ok()
+        let first = !std::mem::replace(&mut self.read_shut, true);
+        // Nobody told it yet: the FIN, when it comes, is the second `eof`.
+        let _ = self.eof.compare_exchange(
+            EofState::NONE,
+            EofState::SHUT,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        );
+        first
     }
 
     /// After a `shutdown`: once the browser has shut both ways, Linux's

@@ -593,6 +593,106 @@ test("missing, mistyped or other-family arguments of the socket methods reject w
   assert.equal(r.kind, "udp", "a closed socket keeps its kind, as Python's keeps its type");
 });
 
+// A client whose server stops before accept(): Linux resets the queued
+// connection, so the client's recv raises ConnectionResetError, then gives
+// b'', and the socket (now CLOSE) may bind again. The same steps in
+// CPython (the oracle, run here) and on the page, for both ways a
+// listener stops: close(), and shutdown(SHUT_RD) (Linux's disconnect).
+test("a listener that stops before accept() resets its queued connections, as in Python", async () => {
+  const script = [
+    "import json, socket",
+    "def attempt(f):",
+    "    try:",
+    "        r = f()",
+    "        return r.decode() if isinstance(r, bytes) else r",
+    "    except Exception as e:",
+    "        return [type(e).__name__, str(e)]",
+    "out = {}",
+    "for how in ['close', 'shutdown']:",
+    "    srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(1)",
+    "    c = socket.socket(); c.connect(srv.getsockname())",
+    "    srv.close() if how == 'close' else srv.shutdown(socket.SHUT_RD)",
+    "    out[how] = [attempt(lambda: c.recv(10)), attempt(lambda: c.recv(10)), attempt(lambda: c.bind(('127.0.0.1', 0)))]",
+    "    c.close(); srv.close()",
+    "print(json.dumps(out))",
+  ].join("\n");
+  const py = spawnSync("python3", ["-c", script], { encoding: "utf8", timeout: 20_000 });
+  assert.equal(py.status, 0, py.stderr);
+  const want = JSON.parse(py.stdout);
+  assert.deepEqual(want.close[0], ["ConnectionResetError", "[Errno 104] Connection reset by peer"]);
+  const got = await page.evaluate(async () => {
+    const out = {};
+    const result = async (f) => {
+      const r = await attempt(f);
+      if (r instanceof Uint8Array) return text(r);
+      return r && r.error ? [r.name, r.error] : (r ?? null);
+    };
+    for (const how of ["close", "shutdown"]) {
+      const srv = relay.socket();
+      await srv.bind("127.0.0.1", 0);
+      await srv.listen(1);
+      const c = relay.socket();
+      await c.connect(...srv.getsockname());
+      if (how === "close") await srv.close();
+      else await srv.shutdown("read");
+      out[how] = [await result(() => c.recv(10)), await result(() => c.recv(10)), await result(() => c.bind("127.0.0.1", 0))];
+      await c.close();
+      await srv.close();
+    }
+    return out;
+  });
+  assert.deepEqual(got, want);
+});
+
+// The peer's FIN still on its way when the program shuts reading: the
+// page must not take the FIN's `eof` for its own shutdown's, or it never
+// learns the connection is closed both ways. The peer's close() is not
+// awaited before shutdown("read"), so its FIN's `eof` arrives after the
+// page has sent the shutdown (python3 is the oracle: both FINs through,
+// so shutdown and getpeername say ENOTCONN, and recv gives b'').
+test("a FIN that crosses the program's shutdown('read') still closes the connection both ways, as in Python", async () => {
+  const script = [
+    "import json, socket",
+    "def attempt(f):",
+    "    try:",
+    "        r = f()",
+    "        return r.decode() if isinstance(r, bytes) else (list(r) if isinstance(r, tuple) else r)",
+    "    except Exception as e:",
+    "        return [type(e).__name__, str(e)]",
+    "srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(1)",
+    "c = socket.socket(); c.connect(srv.getsockname())",
+    "a, _ = srv.accept()",
+    "c.shutdown(socket.SHUT_WR)",
+    "a.close()",
+    "print(json.dumps([attempt(lambda: c.shutdown(socket.SHUT_RD)), attempt(lambda: c.getpeername()), attempt(lambda: c.recv(5))]))",
+  ].join("\n");
+  const py = spawnSync("python3", ["-c", script], { encoding: "utf8", timeout: 20_000 });
+  assert.equal(py.status, 0, py.stderr);
+  const want = JSON.parse(py.stdout);
+  assert.equal(want[1][1], "[Errno 107] Transport endpoint is not connected");
+  const got = await page.evaluate(async () => {
+    const result = async (f) => {
+      const r = await attempt(f);
+      if (r instanceof Uint8Array) return text(r);
+      return r && r.error ? [r.name, r.error] : (r ?? null);
+    };
+    const srv = relay.socket();
+    await srv.bind("127.0.0.1", 0);
+    await srv.listen(1);
+    const c = relay.socket();
+    await c.connect(...srv.getsockname());
+    const [a] = await srv.accept();
+    await c.shutdown("write");
+    const closing = a.close();
+    const out = [await result(() => c.shutdown("read")), await result(async () => c.getpeername()), await result(() => c.recv(5))];
+    await closing;
+    await c.close();
+    await srv.close();
+    return out;
+  });
+  assert.deepEqual(got, want);
+});
+
 test("relay.close() ends the session at once: `closed` is true and calls reject before the WebSocket's close event", async () => {
   const r = await page.evaluate(async () => {
     const m = await import("/pkg/netlab_wasm.js");

@@ -163,6 +163,12 @@ pub enum Op {
     },
     Close {
         sock: u32,
+        /// An extension of the spec's `close`: reset the connection (no
+        /// FIN), as Linux resets the connections a closed listener never
+        /// handed to `accept()`. The page sends it for those; absent means
+        /// a normal close.
+        #[serde(default, skip_serializing_if = "is_false")]
+        reset: bool,
     },
     Setsockopt {
         sock: u32,
@@ -198,11 +204,16 @@ impl Op {
             | Self::Listen { sock, .. }
             | Self::Connect { sock, .. }
             | Self::Shutdown { sock, .. }
-            | Self::Close { sock }
+            | Self::Close { sock, .. }
             | Self::Setsockopt { sock, .. }
             | Self::Credit { sock, .. } => sock,
         }
     }
+}
+
+/// Whether a flag is unset, so it is left out of the JSON.
+fn is_false(flag: &bool) -> bool {
+    !flag
 }
 
 /// Reads one text frame as an [`Op`]. A frame that is not one is answered
@@ -370,6 +381,21 @@ mod test {
             assert_eq!(op.name(), name);
             assert_eq!(op.sock(), 1);
         }
+    }
+
+    #[test]
+    fn a_close_is_the_spec_shape_unless_it_resets() {
+        let close = |reset| serde_json::to_string(&Op::Close { sock: 3, reset }).unwrap();
+        assert_eq!(close(false), r#"{"op":"close","sock":3}"#);
+        assert_eq!(close(true), r#"{"op":"close","sock":3,"reset":true}"#);
+        assert_eq!(
+            parse_op(r#"{"op":"close","sock":3,"reset":true}"#).unwrap(),
+            Op::Close {
+                sock: 3,
+                reset: true
+            }
+        );
+        assert!(parse_op(r#"{"op":"close","sock":3,"reset":1}"#).is_err());
     }
 
     #[test]

@@ -85,6 +85,10 @@ pub struct SockState {
     pub peer: Option<Endpoint>,
     pub write_shut: bool,
     pub listening: bool,
+    /// The listener's close or shutdown('read') is on its way: connections
+    /// the relay accepted before it are reset as they are announced, as
+    /// Linux resets a stopped listener's queue.
+    pub stopping: bool,
     /// The relay's OS socket is gone and a connect() has disconnected this
     /// one: the next op asks the relay for a new OS socket first.
     pub reopen: bool,
@@ -140,6 +144,7 @@ impl SockState {
             peer: None,
             write_shut: false,
             listening: false,
+            stopping: false,
             reopen: false,
             closed_heard: false,
             done: false,
@@ -424,7 +429,11 @@ impl Shared {
                 local,
             } => {
                 let window = self.window();
-                let Some(listener) = self.socks.get_mut(&sock) else {
+                let Some(listener) = self.socks.get_mut(&sock).filter(|l| !l.stopping) else {
+                    let _ = self.send_op(&Op::Close {
+                        sock: conn,
+                        reset: true,
+                    });
                     return Vec::new();
                 };
                 let (v6, port_locked) = (listener.v6, listener.port_locked);

@@ -787,6 +787,7 @@ impl Socket {
             request(&shared, id, op, None).await?;
             if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
                 state.listening = true;
+                state.stopping = false;
             }
             Ok(JsValue::UNDEFINED)
         })
@@ -1143,6 +1144,10 @@ impl Socket {
                 }
                 // Before the op: its `eof` is then known as this side's.
                 state.read_shut |= how != How::Write;
+                // A listener shut for reading stops listening (below).
+                if how != How::Write && state.listening {
+                    reset_queued(&mut s, id);
+                }
             }
             let writes = matches!(how, How::Write | How::Both);
             let reads = how != How::Write;
@@ -1310,15 +1315,7 @@ impl Socket {
                 state.closed = true;
                 let ask = (state.gone.is_none() || state.rebound) && !lost;
                 let waiters = state.take_waiters();
-                // Connections no accept() took go with the listener, as a
-                // kernel resets its backlog.
-                let queued: Vec<u32> = state.accepts.drain(..).map(|a| a.conn).collect();
-                for conn in queued {
-                    s.socks.remove(&conn);
-                    if !lost {
-                        let _ = s.send_op(&Op::Close { sock: conn });
-                    }
-                }
+                reset_queued(&mut s, id);
                 if !ask {
                     s.socks.remove(&id);
                 }
@@ -1329,11 +1326,36 @@ impl Socket {
                 // The relay's answer is awaited so the port is free when
                 // close() resolves; a relay that no longer knows the
                 // socket (it died meanwhile) makes no difference here.
-                let _ = request(&shared, id, Op::Close { sock: id }, None).await;
+                let close = Op::Close {
+                    sock: id,
+                    reset: false,
+                };
+                let _ = request(&shared, id, close, None).await;
                 shared.borrow_mut().socks.remove(&id);
             }
             Ok(JsValue::UNDEFINED)
         })
+    }
+}
+
+/// Connections the relay accepted for listener `id` that no `accept()`
+/// took go when it closes or stops listening: Linux resets its queue, so
+/// they are reset, not closed with a FIN (the relay answers the listener's
+/// op after these, once an other end of this page has heard the reset).
+fn reset_queued(s: &mut Shared, id: u32) {
+    let Some(state) = s.socks.get_mut(&id) else {
+        return;
+    };
+    state.stopping = true;
+    let queued: Vec<u32> = state.accepts.drain(..).map(|a| a.conn).collect();
+    for conn in queued {
+        s.socks.remove(&conn);
+        if s.lost.is_none() {
+            let _ = s.send_op(&Op::Close {
+                sock: conn,
+                reset: true,
+            });
+        }
     }
 }
 
