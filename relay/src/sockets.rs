@@ -177,6 +177,10 @@ pub struct Stream {
     /// Whether the browser shut both ways, and who reports the reset that
     /// bytes arriving then cause ([`ShutBoth`]).
     shut_both: Arc<AtomicU8>,
+    /// Bytes in the kernel's receive queue when the browser shut both
+    /// ways: they had arrived, so they are still read, as Linux's `recv`
+    /// still returns them; only bytes after them reset the connection.
+    queued_at_shut: Arc<AtomicU32>,
     /// The browser has shut reading (`shutdown('read')` or `'both'`).
     read_shut: bool,
     reader: Option<Task>,
@@ -212,6 +216,7 @@ impl Stream {
         let queued = Arc::new(AtomicUsize::new(0));
         let eof = Arc::new(AtomicU8::new(EofState::NONE));
         let shut_both = Arc::new(AtomicU8::new(ShutBoth::NO));
+        let queued_at_shut = Arc::new(AtomicU32::new(0));
         let (tx, rx) = mpsc::unbounded_channel();
         let reader = Task::spawn(read_stream(
             sock,
@@ -221,6 +226,7 @@ impl Stream {
                 unread: Arc::clone(&unread),
                 eof: Arc::clone(&eof),
                 shut_both: Arc::clone(&shut_both),
+                queued_at_shut: Arc::clone(&queued_at_shut),
                 chunk,
             },
             links.clone(),
@@ -245,6 +251,7 @@ impl Stream {
             unread,
             eof,
             shut_both,
+            queued_at_shut,
             read_shut: false,
             reader: Some(reader),
             writer_task: Some(writer_task),
@@ -364,9 +371,12 @@ impl Stream {
     /// After a `shutdown`: once the browser has shut both ways, Linux's
     /// socket is in FIN_WAIT with reading shut, where bytes that arrive
     /// reset the connection (RFC 1122 §4.2.2.13): the reader watches for
-    /// them from now on.
+    /// them from now on, past those the kernel holds now.
     pub fn note_shutdown(&self) {
-        if self.read_shut && self.writer.is_none() {
+        if self.read_shut && self.writer.is_none() && !self.shut_both_ways() {
+            let queued = rustix::io::ioctl_fionread(self.tcp()).unwrap_or(0);
+            self.queued_at_shut
+                .store(u32::try_from(queued).unwrap_or(u32::MAX), Ordering::Release);
             let _ = self.shut_both.compare_exchange(
                 ShutBoth::NO,
                 ShutBoth::YES,
@@ -543,6 +553,7 @@ struct Reading {
     unread: Arc<AtomicU32>,
     eof: Arc<AtomicU8>,
     shut_both: Arc<AtomicU8>,
+    queued_at_shut: Arc<AtomicU32>,
     chunk: u32,
 }
 
@@ -552,6 +563,7 @@ async fn read_stream(sock: u32, mut read: OwnedReadHalf, reading: Reading, links
         unread,
         eof,
         shut_both,
+        queued_at_shut,
         chunk,
     } = reading;
     // One buffer for the socket's life: each frame is split off it, and
@@ -592,18 +604,34 @@ async fn read_stream(sock: u32, mut read: OwnedReadHalf, reading: Reading, links
                 }
                 return;
             }
-            Ok(_) if claim_reset(&shut_both) => {
-                report_shut_reset(sock, socket2::SockRef::from(read.as_ref()), &links).await;
-                return;
-            }
-            Ok(n) => {
-                size.record(n, want);
-                let got = u32::try_from(n).unwrap_or(allowed);
-                credit.grant(allowed.saturating_sub(got));
-                unread.fetch_add(got, Ordering::AcqRel);
-                links.metrics.add_bytes_from_peers(n);
-                let frame = buf.split().freeze();
-                if links.frame(Message::Binary(frame)).await.is_err() {
+            Ok(count) => {
+                // Shut both ways: bytes past those queued then are new, and
+                // reset the connection, after the old ones are forwarded.
+                let mut n = count;
+                let mut reset = false;
+                if shut_both.load(Ordering::Acquire) == ShutBoth::YES {
+                    let old = queued_at_shut.load(Ordering::Acquire) as usize;
+                    if count > old && claim_reset(&shut_both) {
+                        (n, reset) = (old, true);
+                        buf.truncate(STREAM_HEADER + n);
+                    } else {
+                        let left = u32::try_from(old.saturating_sub(count)).unwrap_or(0);
+                        queued_at_shut.store(left, Ordering::Release);
+                    }
+                }
+                if n > 0 {
+                    size.record(n, want);
+                    let got = u32::try_from(n).unwrap_or(allowed);
+                    credit.grant(allowed.saturating_sub(got));
+                    unread.fetch_add(got, Ordering::AcqRel);
+                    links.metrics.add_bytes_from_peers(n);
+                    let frame = buf.split().freeze();
+                    if links.frame(Message::Binary(frame)).await.is_err() {
+                        return;
+                    }
+                }
+                if reset {
+                    report_shut_reset(sock, socket2::SockRef::from(read.as_ref()), &links).await;
                     return;
                 }
             }

@@ -671,6 +671,63 @@ async fn unread_data_pauses_reading_and_credit_resumes_it() {
     relay.stop().await;
 }
 
+/// Bytes that had arrived before the browser shut a connection both ways
+/// are still read, as Linux's `recv` returns what is queued; only bytes
+/// sent after that reset it (RFC 1122 §4.2.2.13). Here they wait in the
+/// relay's kernel queue, its reader paused for credit, when the browser
+/// shuts: they must come through, not reset the connection.
+#[tokio::test]
+async fn bytes_queued_before_a_shutdown_both_ways_are_still_read() {
+    let relay = Relay::start(|config| config.limits.window = 64 * 1024).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut c = relay.session().await;
+    c.connect_tcp(1, addr).await;
+    let (mut peer, _) = listener.accept().await.unwrap();
+    // Two windows: one reaches the browser, the other waits in the kernel.
+    peer.write_all(&[7u8; 128 * 1024]).await.unwrap();
+    let mut got = 0usize;
+    while got < 64 * 1024 {
+        if let In::Data(1, bytes) = c.next().await {
+            got += bytes.len();
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let eof = c
+        .call(json!({"op": "shutdown", "sock": 1, "how": "both"}))
+        .await;
+    assert_eq!(eof, json!({"ev": "eof", "sock": 1}));
+    assert_eq!(c.event().await["op"], "shutdown");
+    c.op(json!({"op": "credit", "sock": 1, "bytes": got})).await;
+    while got < 128 * 1024 {
+        match c.next().await {
+            In::Data(1, bytes) => {
+                got += bytes.len();
+                c.op(json!({"op": "credit", "sock": 1, "bytes": bytes.len()}))
+                    .await;
+            }
+            In::Event(e) => panic!("after {got} bytes: {e}"),
+            other => panic!("{other:?}"),
+        }
+    }
+    // New bytes now reset it: the browser hears ECONNRESET, and the peer,
+    // which had the FIN, has the RST: its next send is a broken pipe (as
+    // python3 shows with two native sockets).
+    peer.write_all(b"new").await.unwrap();
+    let error = c.event().await;
+    assert_eq!(
+        (error["sock"].as_u64(), error["code"].as_str()),
+        (Some(1), Some("ECONNRESET")),
+        "{error}"
+    );
+    let mut byte = [0u8; 1];
+    assert_eq!(peer.read(&mut byte).await.unwrap(), 0, "the FIN");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let write = peer.write_all(b"x").await.map_err(|e| e.kind());
+    assert_eq!(write, Err(std::io::ErrorKind::BrokenPipe));
+    relay.stop().await;
+}
+
 /// Credit for small writes travels with the next frame to the browser, ahead
 /// of it, or on its own after a few milliseconds when no frame comes; for one
 /// socket it adds up, and every byte comes back exactly once.
