@@ -75,6 +75,12 @@ const SLOTS = 4;
 function program(seed, length) {
   const r = generator(seed);
   const word = () => Array.from({ length: 1 + r.below(6) }, () => "abcdefghij"[r.below(10)]).join("");
+  // Now and then a block of 2 to 16 KB: chunks merge in recv, credit and
+  // the relay's window come into play. A program sends at most a few, so
+  // what waits unread stays well inside Linux's buffers on loopback (a
+  // send that would block natively is a difference of buffer sizes, not
+  // of behaviour).
+  const data = () => (r.chance(0.1) ? word().repeat(2048 + r.below(14336)).slice(0, 2048 + r.below(14336)) : word());
   const target = () =>
     r.pick([{ lab: "echo" }, { lab: "hello" }, { lab: "echo" }, { slot: r.below(SLOTS) }, { slot: r.below(SLOTS) }, { closed: true }]);
   const ops = [];
@@ -139,11 +145,11 @@ function program(seed, length) {
         break;
       case "send":
       case "sendall":
-        ops.push({ op, s, data: word() });
+        ops.push({ op, s, data: data() });
         break;
       case "recv":
       case "recvfrom":
-        ops.push({ op, s, n: r.pick([1, 3, 1024]) });
+        ops.push({ op, s, n: r.pick([1, 3, 1024, 1024, 65536]) });
         break;
       case "sendto":
         ops.push({
@@ -226,6 +232,12 @@ for ops in spec["programs"]:
         host = "127.0.0.1" if a[0] == "0.0.0.0" and a[1] else a[0]
         return "(%s, %s)" % (host, sym(a[1]))
     def bstr(b):
+        # A long one by its length, ends and FNV-1a hash.
+        if len(b) > 32:
+            h = 0x811C9DC5
+            for c in b:
+                h = ((h ^ c) * 0x01000193) & 0xFFFFFFFF
+            return "b'%s...%s' (%d bytes, %08x)" % (b[:6].decode(), b[-6:].decode(), len(b), h)
         return "b'" + b.decode() + "'"
     socks = [None] * ${SLOTS}
     v6 = [False] * ${SLOTS}
@@ -361,7 +373,13 @@ function inPage(programs, labs, closed) {
           return names.get(port);
         };
         const addr = (a) => (a === null || a === undefined ? "None" : `(${a[0]}, ${sym(a[1])})`);
-        const bstr = (b) => `b'${new TextDecoder().decode(b)}'`;
+        const bstr = (b) => {
+          const text = new TextDecoder().decode(b);
+          if (b.length <= 32) return `b'${text}'`;
+          let h = 0x811c9dc5;
+          for (const c of b) h = Math.imul(h ^ c, 0x01000193) >>> 0;
+          return `b'${text.slice(0, 6)}...${text.slice(-6)}' (${b.length} bytes, ${h.toString(16).padStart(8, "0")})`;
+        };
         const none = (v) => (v === undefined || v === null ? "None" : String(v));
         const socks = new Array(slots).fill(null);
         const v6 = new Array(slots).fill(false);
