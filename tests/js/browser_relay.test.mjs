@@ -37,6 +37,12 @@ before(async () => {
         return { error: e.message, errno: e.errno ?? null, code: e.code ?? null, name: e.name };
       }
     };
+    /** Runs fn, resolving as `pythonSteps` prints a step: text, value or [class, message]. */
+    w.step = async (fn) => {
+      const r = await w.attempt(fn);
+      if (r instanceof Uint8Array) return w.text(r);
+      return r && r.error ? [r.name, r.error] : (r ?? null);
+    };
   });
 });
 
@@ -44,6 +50,27 @@ after(async () => {
   await browser?.close();
   if (relay) assert.equal(await relay.stop(), 0, "relay exits 0 on SIGTERM");
 });
+
+/**
+ * Runs python3 on `lines` (the oracle), with `step(f)` defined: f's value
+ * (bytes as text, a tuple as a list) or `[class, message]` of what it
+ * raised. Returns what the script prints as JSON, parsed.
+ */
+function pythonSteps(lines) {
+  const script = [
+    "import json, socket",
+    "def step(f):",
+    "    try:",
+    "        r = f()",
+    "        return r.decode() if isinstance(r, bytes) else (list(r) if isinstance(r, tuple) else r)",
+    "    except Exception as e:",
+    "        return [type(e).__name__, str(e)]",
+    ...lines,
+  ].join("\n");
+  const py = spawnSync("python3", ["-c", script], { encoding: "utf8", timeout: 20_000 });
+  assert.equal(py.status, 0, py.stderr);
+  return JSON.parse(py.stdout);
+}
 
 /** Runs `python3 tests/seeds/SCRIPT ARGS…`; resolves to {code, stdout, stderr}. */
 function seed(script, args) {
@@ -599,34 +626,19 @@ test("missing, mistyped or other-family arguments of the socket methods reject w
 // CPython (the oracle, run here) and on the page, for both ways a
 // listener stops: close(), and shutdown(SHUT_RD) (Linux's disconnect).
 test("a listener that stops before accept() resets its queued connections, as in Python", async () => {
-  const script = [
-    "import json, socket",
-    "def attempt(f):",
-    "    try:",
-    "        r = f()",
-    "        return r.decode() if isinstance(r, bytes) else r",
-    "    except Exception as e:",
-    "        return [type(e).__name__, str(e)]",
+  const want = pythonSteps([
     "out = {}",
     "for how in ['close', 'shutdown']:",
     "    srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(1)",
     "    c = socket.socket(); c.connect(srv.getsockname())",
     "    srv.close() if how == 'close' else srv.shutdown(socket.SHUT_RD)",
-    "    out[how] = [attempt(lambda: c.recv(10)), attempt(lambda: c.recv(10)), attempt(lambda: c.bind(('127.0.0.1', 0)))]",
+    "    out[how] = [step(lambda: c.recv(10)), step(lambda: c.recv(10)), step(lambda: c.bind(('127.0.0.1', 0)))]",
     "    c.close(); srv.close()",
     "print(json.dumps(out))",
-  ].join("\n");
-  const py = spawnSync("python3", ["-c", script], { encoding: "utf8", timeout: 20_000 });
-  assert.equal(py.status, 0, py.stderr);
-  const want = JSON.parse(py.stdout);
+  ]);
   assert.deepEqual(want.close[0], ["ConnectionResetError", "[Errno 104] Connection reset by peer"]);
   const got = await page.evaluate(async () => {
     const out = {};
-    const result = async (f) => {
-      const r = await attempt(f);
-      if (r instanceof Uint8Array) return text(r);
-      return r && r.error ? [r.name, r.error] : (r ?? null);
-    };
     for (const how of ["close", "shutdown"]) {
       const srv = relay.socket();
       await srv.bind("127.0.0.1", 0);
@@ -635,7 +647,7 @@ test("a listener that stops before accept() resets its queued connections, as in
       await c.connect(...srv.getsockname());
       if (how === "close") await srv.close();
       else await srv.shutdown("read");
-      out[how] = [await result(() => c.recv(10)), await result(() => c.recv(10)), await result(() => c.bind("127.0.0.1", 0))];
+      out[how] = [await step(() => c.recv(10)), await step(() => c.recv(10)), await step(() => c.bind("127.0.0.1", 0))];
       await c.close();
       await srv.close();
     }
@@ -651,31 +663,16 @@ test("a listener that stops before accept() resets its queued connections, as in
 // page has sent the shutdown (python3 is the oracle: both FINs through,
 // so shutdown and getpeername say ENOTCONN, and recv gives b'').
 test("a FIN that crosses the program's shutdown('read') still closes the connection both ways, as in Python", async () => {
-  const script = [
-    "import json, socket",
-    "def attempt(f):",
-    "    try:",
-    "        r = f()",
-    "        return r.decode() if isinstance(r, bytes) else (list(r) if isinstance(r, tuple) else r)",
-    "    except Exception as e:",
-    "        return [type(e).__name__, str(e)]",
+  const want = pythonSteps([
     "srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(1)",
     "c = socket.socket(); c.connect(srv.getsockname())",
     "a, _ = srv.accept()",
     "c.shutdown(socket.SHUT_WR)",
     "a.close()",
-    "print(json.dumps([attempt(lambda: c.shutdown(socket.SHUT_RD)), attempt(lambda: c.getpeername()), attempt(lambda: c.recv(5))]))",
-  ].join("\n");
-  const py = spawnSync("python3", ["-c", script], { encoding: "utf8", timeout: 20_000 });
-  assert.equal(py.status, 0, py.stderr);
-  const want = JSON.parse(py.stdout);
+    "print(json.dumps([step(lambda: c.shutdown(socket.SHUT_RD)), step(lambda: c.getpeername()), step(lambda: c.recv(5))]))",
+  ]);
   assert.equal(want[1][1], "[Errno 107] Transport endpoint is not connected");
   const got = await page.evaluate(async () => {
-    const result = async (f) => {
-      const r = await attempt(f);
-      if (r instanceof Uint8Array) return text(r);
-      return r && r.error ? [r.name, r.error] : (r ?? null);
-    };
     const srv = relay.socket();
     await srv.bind("127.0.0.1", 0);
     await srv.listen(1);
@@ -684,7 +681,7 @@ test("a FIN that crosses the program's shutdown('read') still closes the connect
     const [a] = await srv.accept();
     await c.shutdown("write");
     const closing = a.close();
-    const out = [await result(() => c.shutdown("read")), await result(async () => c.getpeername()), await result(() => c.recv(5))];
+    const out = [await step(() => c.shutdown("read")), await step(async () => c.getpeername()), await step(() => c.recv(5))];
     await closing;
     await c.close();
     await srv.close();

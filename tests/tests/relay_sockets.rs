@@ -168,6 +168,22 @@ impl Client {
     /// Socket 1 listening on loopback and socket 2 connected to it, both
     /// of this session (a page's server and its client); returns the id
     /// of the connection socket 1 accepted.
+    /// TCP socket `sock` bound to a free loopback port and listening;
+    /// returns the port.
+    pub async fn listener(&mut self, sock: u32, backlog: u32) -> u16 {
+        self.call(json!({"op": "socket", "sock": sock, "type": "tcp"}))
+            .await;
+        let ok = self
+            .call(json!({"op": "bind", "sock": sock, "host": "127.0.0.1", "port": 0}))
+            .await;
+        let port = ok["local"][1].as_u64().unwrap() as u16;
+        let ok = self
+            .call(json!({"op": "listen", "sock": sock, "backlog": backlog}))
+            .await;
+        assert_eq!(ok["op"], "listen", "{ok}");
+        port
+    }
+
     pub async fn own_pair(&mut self) -> u32 {
         self.own_pair_from("inet", "127.0.0.1").await
     }
@@ -175,14 +191,7 @@ impl Client {
     /// [`Self::own_pair`] with socket 2 of `family`, connecting to
     /// `host` (`::ffff:127.0.0.1` for an `inet6` one).
     pub async fn own_pair_from(&mut self, family: &str, host: &str) -> u32 {
-        self.call(json!({"op": "socket", "sock": 1, "type": "tcp"}))
-            .await;
-        let ok = self
-            .call(json!({"op": "bind", "sock": 1, "host": "127.0.0.1", "port": 0}))
-            .await;
-        let port = ok["local"][1].as_u64().unwrap();
-        self.call(json!({"op": "listen", "sock": 1, "backlog": 1}))
-            .await;
+        let port = self.listener(1, 1).await;
         self.call(json!({"op": "socket", "sock": 2, "type": "tcp", "family": family}))
             .await;
         self.op(json!({"op": "connect", "sock": 2, "host": host, "port": port}))
@@ -485,16 +494,7 @@ async fn bind_is_loopback_only() {
 async fn listen_accept_and_talk_to_a_native_client() {
     let relay = Relay::start(|_| {}).await;
     let mut c = relay.session().await;
-    c.call(json!({"op": "socket", "sock": 5, "type": "tcp"}))
-        .await;
-    let ok = c
-        .call(json!({"op": "bind", "sock": 5, "host": "127.0.0.1", "port": 0}))
-        .await;
-    let port = ok["local"][1].as_u64().unwrap() as u16;
-    let ok = c
-        .call(json!({"op": "listen", "sock": 5, "backlog": 5}))
-        .await;
-    assert_eq!(ok["op"], "listen");
+    let port = c.listener(5, 5).await;
 
     let native = tokio::spawn(async move {
         let mut s = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
@@ -1321,14 +1321,7 @@ async fn connections_a_closed_listener_never_handed_out_are_reset_as_on_linux() 
     // A native client: reset by `reset`, a FIN without it.
     for reset in [true, false] {
         let mut c = relay.session().await;
-        c.call(json!({"op": "socket", "sock": 1, "type": "tcp"}))
-            .await;
-        let ok = c
-            .call(json!({"op": "bind", "sock": 1, "host": "127.0.0.1", "port": 0}))
-            .await;
-        let port = ok["local"][1].as_u64().unwrap() as u16;
-        c.call(json!({"op": "listen", "sock": 1, "backlog": 1}))
-            .await;
+        let port = c.listener(1, 1).await;
         let mut native = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
         let accept = c.event().await;
         assert_eq!(accept["ev"], "accept", "{accept}");
@@ -1414,17 +1407,8 @@ async fn shutdown_after_both_fins_and_reusing_an_accepted_id() {
 
     let relay = Relay::start(|_| {}).await;
     let mut c = relay.session().await;
-    c.call(json!({"op": "socket", "sock": 1, "type": "tcp"}))
-        .await;
-    let ok = c
-        .call(json!({"op": "bind", "sock": 1, "host": "127.0.0.1", "port": 0}))
-        .await;
-    let port = ok["local"][1].as_u64().unwrap();
-    c.call(json!({"op": "listen", "sock": 1, "backlog": 1}))
-        .await;
-    let client = TcpStream::connect(("127.0.0.1", u16::try_from(port).unwrap()))
-        .await
-        .unwrap();
+    let port = c.listener(1, 1).await;
+    let client = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
     let accepted = c.event().await;
     assert_eq!(accepted["ev"], "accept", "{accepted}");
     let conn = accepted["conn"].as_u64().unwrap();
