@@ -82,7 +82,14 @@ function program(seed, length) {
   // of behaviour).
   const data = () => (r.chance(0.1) ? word().repeat(2048 + r.below(14336)).slice(0, 2048 + r.below(14336)) : word());
   const target = () =>
-    r.pick([{ lab: "echo" }, { lab: "hello" }, { lab: "echo" }, { slot: r.below(SLOTS) }, { slot: r.below(SLOTS) }, { closed: true }]);
+    r.pick([
+      { lab: "echo" },
+      { lab: "hello" },
+      { lab: r.pick(["echo", "upper", "sticky", "framed"]) },
+      { slot: r.below(SLOTS) },
+      { slot: r.below(SLOTS) },
+      { closed: true },
+    ]);
   const ops = [];
   // Now and then the other family's loopback, a learner's mistake.
   const wrong = () => r.chance(0.05);
