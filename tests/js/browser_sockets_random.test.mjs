@@ -126,6 +126,14 @@ function program(seed, length) {
         { op: "recv", s: b, n: 1024 },
       ];
     },
+    // A client of a lab that answers differently: upper-cased echoes, or
+    // a server that sends at once and closes (sticky, framed).
+    lab: (s) => [
+      { op: "new", s, udp: false },
+      { op: "connect", s, to: { lab: r.pick(["upper", "sticky", "framed"]) } },
+      { op: "send", s, data: word() },
+      { op: "recv", s, n: r.pick([3, 1024]) },
+    ],
     udp: (s) => [
       { op: "new", s, udp: true },
       { op: "sendto", s, data: word(), to: { lab: "chat" } },
