@@ -690,6 +690,72 @@ test("a FIN that crosses the program's shutdown('read') still closes the connect
   assert.deepEqual(got, want);
 });
 
+// A connection reset, a connect() that then fails (ECONNABORTED: Linux's
+// disconnect, which clears the socket's shutdown flags), shutdown(how)
+// (ENOTCONN, but the flags are set), and a connect() elsewhere that
+// succeeds: the flags hold on the new connection, so its recv gives b''
+// while nothing is queued and its send is a broken pipe (seed 208 of the
+// random programs; python3 is the oracle).
+test("shutdown flags set after a reset hold on the socket's next connection, as in Python", async () => {
+  const variants = [null, 0, 1, 2];
+  const want = pythonSteps([
+    "import time",
+    "d = socket.socket(); d.bind(('127.0.0.1', 0)); closed = d.getsockname(); d.close()",
+    "out = []",
+    `for how in ${JSON.stringify(variants).replace("null", "None")}:`,
+    "    srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(1)",
+    "    up = socket.socket(); up.bind(('127.0.0.1', 0)); up.listen(1); up.settimeout(0.3)",
+    "    s = socket.socket(); s.settimeout(0.3); s.connect(srv.getsockname())",
+    "    a, _ = srv.accept()",
+    "    a.send(b'hello'); s.send(b'unread'); time.sleep(0.05); a.close(); time.sleep(0.05)",
+    "    r = [step(lambda: s.recv(1024)), step(lambda: s.recv(1024)), step(lambda: s.connect(closed))]",
+    "    r.append(step(lambda: s.shutdown(how)) if how is not None else None)",
+    "    r.append(step(lambda: s.connect(up.getsockname())))",
+    "    b, _ = up.accept(); b.settimeout(0.3)",
+    "    r += [step(lambda: s.recv(100)), step(lambda: s.send(b'abc'))]",
+    "    b.send(b'from-up'); time.sleep(0.05)",
+    "    r += [step(lambda: s.recv(100)), step(lambda: b.recv(100))]",
+    "    out.append(r)",
+    "    for x in (s, a, b, srv, up): x.close()",
+    "print(json.dumps(out))",
+  ]);
+  assert.deepEqual(want[2].slice(6, 7), [["BrokenPipeError", "[Errno 32] Broken pipe"]]);
+  const got = await page.evaluate(async ({ variants, closed }) => {
+    const out = [];
+    for (const how of variants) {
+      const srv = relay.socket();
+      await srv.bind("127.0.0.1", 0);
+      await srv.listen(1);
+      const up = relay.socket();
+      await up.bind("127.0.0.1", 0);
+      await up.listen(1);
+      up.settimeout(0.3);
+      const s = relay.socket();
+      s.settimeout(0.3);
+      await s.connect(...srv.getsockname());
+      const [a] = await srv.accept();
+      await a.send("hello");
+      await s.send("unread");
+      await sleep(50);
+      await a.close();
+      await sleep(50);
+      const r = [await step(() => s.recv(1024)), await step(() => s.recv(1024)), await step(() => s.connect("127.0.0.1", closed))];
+      r.push(how === null ? null : await step(() => s.shutdown(how)));
+      r.push(await step(() => s.connect(...up.getsockname())));
+      const [b] = await up.accept();
+      b.settimeout(0.3);
+      r.push(await step(() => s.recv(100)), await step(() => s.send("abc")));
+      await b.send("from-up");
+      await sleep(50);
+      r.push(await step(() => s.recv(100)), await step(() => b.recv(100)));
+      out.push(r);
+      for (const x of [s, a, b, srv, up]) await x.close();
+    }
+    return out;
+  }, { variants, closed: await closedPort() });
+  assert.deepEqual(got, want);
+});
+
 test("relay.close() ends the session at once: `closed` is true and calls reject before the WebSocket's close event", async () => {
   const r = await page.evaluate(async () => {
     const m = await import("/pkg/netlab_wasm.js");

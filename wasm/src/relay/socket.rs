@@ -232,6 +232,12 @@ fn reopen(shared: &SharedRef, id: u32) -> Result<(), JsValue> {
     let mut fresh = SockState::new(state.kind, state.v6, window);
     fresh.timeout = state.timeout;
     fresh.connected_once = state.connected_once;
+    // A shutdown() since the disconnect (ENOTCONN, but Linux marks the
+    // socket all the same) holds for the next connection too: its send
+    // is a broken pipe, its recv gives b'' whenever nothing is queued.
+    fresh.write_shut = state.write_shut;
+    fresh.read_shut = state.read_shut;
+    fresh.eof = state.eof;
     // Bound again since: the relay's OS socket is new already, and bound.
     if state.rebound {
         fresh.local = state.local.take();
@@ -888,10 +894,12 @@ impl Socket {
                     state.reopen = over;
                     if over {
                         // Linux's disconnect: the old connection's bytes,
-                        // end and peer are gone (recv is ENOTCONN now).
+                        // end and peer are gone (recv is ENOTCONN now), and
+                        // so are its shutdown flags.
                         state.eof = false;
                         state.fin = false;
                         state.read_shut = false;
+                        state.write_shut = false;
                         state.rx.clear();
                         state.peer = None;
                     }
