@@ -24,8 +24,9 @@
 // Closing a socket whose program left bytes unread resets the
 // connection on both sides (RFC 2525 §2.17), so programs close at will.
 //
-// NETLAB_SOCKET_PROGRAMS=N runs N programs instead of 20 (enough to reach
-// every outcome checked below; 16 no longer were), for a longer hunt; a
+// NETLAB_SOCKET_PROGRAMS=N runs N programs instead of 30 (enough to reach
+// every outcome checked below; after the lab starter came, 20 had no
+// refused connect), for a longer hunt; a
 // failure names the program's seed, and NETLAB_SOCKET_SEED=S runs
 // that one program alone; NETLAB_SOCKET_FIRST=F starts the N programs at
 // seed F instead of 1.
@@ -495,7 +496,7 @@ function inPage(programs, labs, closed) {
 }
 
 test("random programs of socket calls give through the relay what python3 gives natively", { timeout: 600_000 }, async (t) => {
-  const count = Number(process.env.NETLAB_SOCKET_PROGRAMS ?? 20);
+  const count = Number(process.env.NETLAB_SOCKET_PROGRAMS ?? 30);
   const labs = Object.fromEntries(
     await page.evaluate(() => /** @type {any} */ (window).relay.labs.map((l) => [l.name, l.port])),
   );
