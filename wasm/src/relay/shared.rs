@@ -295,6 +295,18 @@ impl Shared {
         }
     }
 
+    /// Resets connection `conn`, which the relay accepted and no
+    /// `accept()` will take (its listener closed or stopped listening), as
+    /// Linux resets a stopped listener's queue; a lost session has no
+    /// relay to tell ([`Shared::send_op`] refuses).
+    pub fn reset_unaccepted(&mut self, conn: u32) {
+        self.socks.remove(&conn);
+        let _ = self.send_op(&Op::Close {
+            sock: conn,
+            reset: true,
+        });
+    }
+
     /// Registers an op about to be sent; its answer is collected by [`Shared::answer`].
     pub fn expect(&mut self, sock: u32, op: &'static str) -> u64 {
         self.next_pending += 1;
@@ -430,10 +442,7 @@ impl Shared {
             } => {
                 let window = self.window();
                 let Some(listener) = self.socks.get_mut(&sock).filter(|l| !l.stopping) else {
-                    let _ = self.send_op(&Op::Close {
-                        sock: conn,
-                        reset: true,
-                    });
+                    self.reset_unaccepted(conn);
                     return Vec::new();
                 };
                 let (v6, port_locked) = (listener.v6, listener.port_locked);

@@ -1357,13 +1357,7 @@ fn reset_queued(s: &mut Shared, id: u32) {
     state.stopping = true;
     let queued: Vec<u32> = state.accepts.drain(..).map(|a| a.conn).collect();
     for conn in queued {
-        s.socks.remove(&conn);
-        if s.lost.is_none() {
-            let _ = s.send_op(&Op::Close {
-                sock: conn,
-                reset: true,
-            });
-        }
+        s.reset_unaccepted(conn);
     }
 }
 
