@@ -756,6 +756,50 @@ test("shutdown flags set after a reset hold on the socket's next connection, as 
   assert.deepEqual(got, want);
 });
 
+test("a socket shut before it connects sends no FIN: it names its peer after the peer's FIN, until its own goes out, as in Python", async () => {
+  const variants = [1, 2];
+  const want = pythonSteps([
+    "import time",
+    "out = []",
+    `for how in ${JSON.stringify(variants)}:`,
+    "    srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(1)",
+    "    s = socket.socket(); s.settimeout(0.3)",
+    "    r = [step(lambda: s.shutdown(how)), step(lambda: s.connect(srv.getsockname()))]",
+    "    a, _ = srv.accept(); a.settimeout(0.2)",
+    "    r += [step(lambda: s.send(b'x')), step(lambda: a.recv(10))]",
+    "    a.close(); time.sleep(0.05)",
+    "    r += [step(lambda: s.recv(10)), step(lambda: s.getpeername()[0])]",
+    "    r += [step(lambda: s.shutdown(1)), step(lambda: s.getpeername()[0])]",
+    "    out.append(r)",
+    "    for x in (s, srv): x.close()",
+    "print(json.dumps(out))",
+  ]);
+  // The oracle's own point: no FIN reached the peer, and the peer is named.
+  assert.deepEqual(want[0].slice(3, 6), [["TimeoutError", "timed out"], "", "127.0.0.1"]);
+  const got = await page.evaluate(async (variants) => {
+    const out = [];
+    for (const how of variants) {
+      const srv = relay.socket();
+      await srv.bind("127.0.0.1", 0);
+      await srv.listen(1);
+      const s = relay.socket();
+      s.settimeout(0.3);
+      const r = [await step(() => s.shutdown(how)), await step(() => s.connect(...srv.getsockname()))];
+      const [a] = await srv.accept();
+      a.settimeout(0.2);
+      r.push(await step(() => s.send("x")), await step(() => a.recv(10)));
+      await a.close();
+      await sleep(50);
+      r.push(await step(() => s.recv(10)), await step(() => s.getpeername()[0]));
+      r.push(await step(() => s.shutdown(1)), await step(() => s.getpeername()[0]));
+      out.push(r);
+      for (const x of [s, srv]) await x.close();
+    }
+    return out;
+  }, variants);
+  assert.deepEqual(got, want);
+});
+
 test("relay.close() ends the session at once: `closed` is true and calls reject before the WebSocket's close event", async () => {
   const r = await page.evaluate(async () => {
     const m = await import("/pkg/netlab_wasm.js");

@@ -84,6 +84,12 @@ pub struct SockState {
     pub local: Option<Endpoint>,
     pub peer: Option<Endpoint>,
     pub write_shut: bool,
+    /// This side's FIN went out: a shutdown('write') of a connection. Not
+    /// the same as `write_shut`, which a shutdown() of a socket not (or no
+    /// longer) connected sets too: Linux marks that socket, sends nothing,
+    /// and a connection it makes later is in CLOSE_WAIT after the peer's
+    /// FIN, its peer still named, until its own FIN is sent.
+    pub fin_sent: bool,
     pub listening: bool,
     /// The listener's close or shutdown('read') is on its way: connections
     /// the relay accepted before it are reset as they are announced, as
@@ -143,6 +149,7 @@ impl SockState {
             local: None,
             peer: None,
             write_shut: false,
+            fin_sent: false,
             listening: false,
             stopping: false,
             reopen: false,

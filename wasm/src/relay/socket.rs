@@ -1191,6 +1191,8 @@ impl Socket {
                 if writes && (answer.is_ok() || state.kind == SockType::Udp || not_connected) {
                     state.write_shut = true;
                 }
+                // The relay shut a connection: its FIN is out.
+                state.fin_sent |= writes && answer.is_ok() && state.kind == SockType::Tcp;
             }
             answer.map_err(|e| os_error(&e))?;
             Ok(JsValue::UNDEFINED)
@@ -1295,9 +1297,10 @@ impl Socket {
     pub fn getpeername(&self) -> Result<JsValue, JsValue> {
         let mut s = self.shared.borrow_mut();
         let state = open_state(&mut s, self.id, "getpeername")?;
-        // Both FINs through (this side's shutdown('write') and the peer's
-        // own): Linux's socket is in the CLOSE state, with no peer.
-        let closed_both_ways = state.write_shut && state.fin;
+        // Both FINs through (this side's and the peer's): Linux's socket
+        // is in the CLOSE state, with no peer. A socket shut before it
+        // connected sent none: it is in CLOSE_WAIT and names its peer.
+        let closed_both_ways = state.fin_sent && state.fin;
         match &state.peer {
             Some(peer) if state.gone.is_none() && !closed_both_ways => Ok(endpoint_js(Some(peer))),
             _ => Err(local_error("getpeername", ENOTCONN, None)),
