@@ -972,6 +972,14 @@ impl Session {
                         self.adopt_stream(sock, stream, sock, "connect").await
                     }
                     Err(mut error) => {
+                        // The port the failed attempt chose stays the
+                        // socket's name to Linux (`getsockname()`), though
+                        // the kernel has given it back: the page shows it.
+                        error.local = fresh
+                            .as_ref()
+                            .and_then(|socket| socket.local_addr().ok()?.as_socket())
+                            .filter(|local| local.port() != 0)
+                            .map(endpoint);
                         let next = match fresh {
                             Some(socket) => Sock::Fresh {
                                 kind: SockType::Tcp,
@@ -1269,6 +1277,7 @@ async fn resolve(host: &str, port: u16, v6: bool) -> Result<SocketAddr, ErrorEve
         errno: Some(errno),
         code: code.into(),
         message: format!("[Errno {errno}] {text}"),
+        local: None,
     };
     if let Ok(ip) = host.parse::<IpAddr>() {
         if ip.is_ipv6() != v6 {

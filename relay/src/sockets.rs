@@ -786,6 +786,7 @@ pub fn os_error(sock: Option<u32>, op: &str, error: &io::Error) -> ErrorEvent {
             errno: None,
             code: "EIO".into(),
             message: error.to_string(),
+            local: None,
         },
     }
 }

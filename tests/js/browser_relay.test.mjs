@@ -800,6 +800,105 @@ test("a socket shut before it connects sends no FIN: it names its peer after the
   assert.deepEqual(got, want);
 });
 
+test("getsockname() after a refused connect() or a reset names the port Linux keeps, with the address Linux leaves, as in Python", async () => {
+  // (inet6?, bind first, timeout): a blocking connect's failure resets an
+  // address bind() did not choose; one with a timeout keeps it until the
+  // next connect(), ECONNABORTED, disconnects the socket. Ports compare as
+  // the n-th one the socket showed (the kernel picks them).
+  const variants = [
+    [false, null, null],
+    [false, null, 0.3],
+    [false, ["127.0.0.1", 0], null],
+    [false, ["127.0.0.1", 0], 0.3],
+    [true, null, null],
+    [true, null, 0.3],
+    [true, ["::1", 0], 0.3],
+  ];
+  const closed = await closedPort();
+  const want = pythonSteps([
+    `closed = ${closed}`,
+    "def label(seen, name):",
+    "    if name[1] == 0: return [name[0], 0]",
+    "    if name[1] not in seen: seen.append(name[1])",
+    "    return [name[0], seen.index(name[1]) + 1]",
+    "out = []",
+    `for v6, bind, timeout in ${JSON.stringify(variants).replaceAll("null", "None").replaceAll("false", "False").replaceAll("true", "True")}:`,
+    "    s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET); seen = []",
+    "    if timeout is not None: s.settimeout(timeout)",
+    "    r = []",
+    "    if bind: r.append(step(lambda: s.bind(tuple(bind))))",
+    "    for _ in range(3):",
+    "        r.append(step(lambda: s.connect(('::1' if v6 else '127.0.0.1', closed))))",
+    "        r.append(label(seen, s.getsockname()))",
+    "    out.append(r); s.close()",
+    "print(json.dumps(out))",
+  ]);
+  // The oracle's own point: the port stays, the address is reset.
+  assert.deepEqual(want[0].slice(1, 2), [["0.0.0.0", 1]]);
+  const got = await page.evaluate(async ({ variants, closed }) => {
+    const out = [];
+    for (const [v6, bind, timeout] of variants) {
+      const s = relay.socket("tcp", v6 ? "inet6" : "inet");
+      const seen = [];
+      const label = ([host, port]) => {
+        if (port === 0) return [host, 0];
+        if (!seen.includes(port)) seen.push(port);
+        return [host, seen.indexOf(port) + 1];
+      };
+      if (timeout !== null) s.settimeout(timeout);
+      const r = [];
+      if (bind) r.push(await step(() => s.bind(...bind)));
+      for (let i = 0; i < 3; i++) {
+        r.push(await step(() => s.connect(v6 ? "::1" : "127.0.0.1", closed)));
+        r.push(label(s.getsockname()));
+      }
+      out.push(r);
+      await s.close();
+    }
+    return out;
+  }, { variants, closed });
+  assert.deepEqual(got, want);
+  // A connection with a timeout that the peer reset: the next connect()
+  // raises the reset and disconnects the socket, address reset, port kept.
+  const reset = pythonSteps([
+    "import time",
+    "seen = []",
+    "def label(name):",
+    "    if name[1] not in seen: seen.append(name[1])",
+    "    return [name[0], seen.index(name[1]) + 1]",
+    "l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(1)",
+    "s = socket.socket(); s.settimeout(0.3); s.connect(l.getsockname())",
+    "a, _ = l.accept(); s.send(b'unread'); time.sleep(0.05); a.close(); time.sleep(0.05)",
+    "r = [label(s.getsockname())]",
+    "for _ in range(2): r += [step(lambda: s.connect(l.getsockname())), label(s.getsockname())]",
+    "print(json.dumps(r))",
+  ]);
+  assert.deepEqual(reset.slice(0, 3), [["127.0.0.1", 1], ["ConnectionResetError", "[Errno 104] Connection reset by peer"], ["0.0.0.0", 1]]);
+  const afterReset = await page.evaluate(async () => {
+    const seen = [];
+    const label = ([host, port]) => {
+      if (!seen.includes(port)) seen.push(port);
+      return [host, seen.indexOf(port) + 1];
+    };
+    const l = relay.socket();
+    await l.bind("127.0.0.1", 0);
+    await l.listen(1);
+    const s = relay.socket();
+    s.settimeout(0.3);
+    await s.connect(...l.getsockname());
+    const [a] = await l.accept();
+    await s.send("unread");
+    await sleep(50);
+    await a.close();
+    await sleep(50);
+    const r = [label(s.getsockname())];
+    for (let i = 0; i < 2; i++) r.push(await step(() => s.connect(...l.getsockname())), label(s.getsockname()));
+    for (const x of [s, l]) await x.close();
+    return r;
+  });
+  assert.deepEqual(afterReset, reset);
+});
+
 test("relay.close() ends the session at once: `closed` is true and calls reject before the WebSocket's close event", async () => {
   const r = await page.evaluate(async () => {
     const m = await import("/pkg/netlab_wasm.js");

@@ -400,6 +400,14 @@ async fn refused_connect_has_pythons_wording() {
     assert_eq!(err["errno"], 111);
     assert_eq!(err["code"], "ECONNREFUSED");
     assert_eq!(err["message"], "[Errno 111] Connection refused");
+    // Where the attempt was bound: Linux's getsockname() still names the
+    // port it chose.
+    let local = err["local"]
+        .as_array()
+        .expect("a refused connect carries `local`");
+    assert_eq!(local[0], "127.0.0.1");
+    assert_ne!(local[1].as_u64(), Some(0), "{err}");
+    assert_ne!(local[1].as_u64(), Some(u64::from(port)), "{err}");
     // An address of the other family: Python's socket.gaierror, word for word.
     c.call(json!({"op": "socket", "sock": 6, "type": "tcp", "family": "inet6"}))
         .await;

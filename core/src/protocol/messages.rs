@@ -266,6 +266,13 @@ pub struct ErrorEvent {
     pub errno: Option<i32>,
     pub code: String,
     pub message: String,
+    /// Where a failed `connect` had bound the socket: the address and the
+    /// port the attempt chose, which Linux's `getsockname()` still gives
+    /// after the failure. An extension of the spec's `error`: optional,
+    /// absent everywhere else, and a client that does not know it ignores
+    /// it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<Endpoint>,
 }
 
 impl ErrorEvent {
@@ -291,6 +298,7 @@ impl ErrorEvent {
                 Some(d) => format!("{base}: {d}"),
                 None => base,
             },
+            local: None,
         }
     }
 
@@ -312,6 +320,7 @@ impl ErrorEvent {
             errno: Some(errno::EPROTO),
             code: "EPROTO".into(),
             message: format!("{}: {detail}", errno::python_message(errno::EPROTO)),
+            local: None,
         }
     }
 }

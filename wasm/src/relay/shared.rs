@@ -119,6 +119,10 @@ pub struct SockState {
     /// 0, or accepted by a listener that was): Linux's SOCK_BINDPORT_LOCK,
     /// under which the port stays the socket's when its connection is over.
     pub port_locked: bool,
+    /// Bound to an address of its own choosing (`bind` to one other than
+    /// `0.0.0.0` or `::`): Linux's SOCK_BINDADDR_LOCK, under which a failed
+    /// connect() leaves the address as it was where it resets any other.
+    pub addr_locked: bool,
     /// Its connection was over and `bind()` has bound it again, on a new
     /// OS socket of the relay's (see `Socket::bind`).
     pub rebound: bool,
@@ -159,6 +163,7 @@ impl SockState {
             closed: false,
             disconnecting: false,
             port_locked: false,
+            addr_locked: false,
             rebound: false,
             connected_once: false,
             waiters: Vec::new(),
@@ -169,14 +174,50 @@ impl SockState {
     /// "connecting" when it was made with a timeout (`unconfirmed`, see
     /// `connect_unconfirmed`), and a failure (`failed`) sets SOCK_DONE
     /// (`done`); `error`, given, is what the socket's next call raises.
-    pub fn connect_ended(&mut self, unconfirmed: bool, failed: bool, error: Option<ErrorEvent>) {
+    /// `local` is where the relay's failed attempt was bound (the error
+    /// event's `local`): the name `getsockname()` then gives.
+    pub fn connect_ended(
+        &mut self,
+        unconfirmed: bool,
+        failed: bool,
+        error: Option<ErrorEvent>,
+        local: Option<Endpoint>,
+    ) {
         if self.kind == SockType::Tcp {
             self.connect_unconfirmed = unconfirmed;
             self.done |= failed;
             self.connected_once = true;
+            if let Some((host, port)) = local.filter(|_| failed) {
+                // The port the attempt chose stays the socket's name. A
+                // blocking connect's failure disconnects the socket, which
+                // resets an address bind() did not choose; one with a
+                // timeout is left "connecting" with its address until the
+                // next connect() disconnects it (`forget_address`).
+                let host = match self.local.take() {
+                    Some((bound, _)) if self.addr_locked => bound,
+                    _ if unconfirmed => host,
+                    _ => self.unspecified().into(),
+                };
+                self.local = Some((host, port));
+            }
         }
         if error.is_some() {
             self.error = error;
+        }
+    }
+
+    /// `0.0.0.0`, or `::` for an `inet6` socket: the address of a socket
+    /// bound to none.
+    pub fn unspecified(&self) -> &'static str {
+        if self.v6 { "::" } else { "0.0.0.0" }
+    }
+
+    /// Linux's disconnect of a TCP socket: an address bind() did not
+    /// choose is reset (its port stays the socket's name).
+    pub fn forget_address(&mut self) {
+        let unspecified = self.unspecified();
+        if let Some((host, _)) = self.local.as_mut().filter(|_| !self.addr_locked) {
+            *host = unspecified.into();
         }
     }
 
@@ -615,7 +656,8 @@ fn fill(
         // out) that failed: the socket's next call raises it, as Linux's
         // pending socket error.
         if let (Err(error), "connect") = (answer, op) {
-            state.connect_ended(true, true, Some(error));
+            let local = error.local.clone();
+            state.connect_ended(true, true, Some(error), local);
         }
     } else {
         state.pending[at].answer = Some(answer);

@@ -168,6 +168,7 @@ fn gaierror(errno: i32, code: &str, text: &str) -> JsValue {
         errno: Some(errno),
         code: code.into(),
         message: format!("[Errno {errno}] {text}"),
+        local: None,
     })
 }
 
@@ -199,6 +200,12 @@ const NONBLOCKING_CONNECT_WAIT: f64 = 0.25;
 /// returned), rather than from the `connect()` itself.
 fn reported_later(errno: i32) -> bool {
     matches!(errno, ECONNRESET | ETIMEDOUT | ECONNREFUSED | EHOSTUNREACH)
+}
+
+/// Whether `bind` to `host` binds no address of its own: Python's `''`,
+/// `0.0.0.0` or `::` (Linux then sets no SOCK_BINDADDR_LOCK).
+fn is_any_address(host: &str) -> bool {
+    host.is_empty() || host.parse::<IpAddr>().is_ok_and(|a| a.is_unspecified())
 }
 
 /// The socket's state, or `EBADF` when it is closed or unknown.
@@ -242,6 +249,7 @@ fn reopen(shared: &SharedRef, id: u32) -> Result<(), JsValue> {
     if state.rebound {
         fresh.local = state.local.take();
         fresh.port_locked = state.port_locked;
+        fresh.addr_locked = state.addr_locked;
         *state = fresh;
         return Ok(());
     }
@@ -747,6 +755,7 @@ impl Socket {
                 }
                 connected
             };
+            let any = is_any_address(&host);
             request(
                 &shared,
                 id,
@@ -760,6 +769,7 @@ impl Socket {
             .await?;
             if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
                 state.port_locked |= port != 0;
+                state.addr_locked |= !any;
                 if connected {
                     // It was closed both ways: over for every other call,
                     // on the relay's new OS socket.
@@ -892,6 +902,7 @@ impl Socket {
                     }
                     state.done = false;
                     state.reopen = over;
+                    state.forget_address();
                     if over {
                         // Linux's disconnect: the old connection's bytes,
                         // end and peer are gone (recv is ENOTCONN now), and
@@ -940,20 +951,20 @@ impl Socket {
                 return Ok(JsValue::UNDEFINED);
             }
             let unconfirmed = timeout.is_some();
-            let ended = |failed: bool, error: Option<ErrorEvent>| {
+            let ended = |failed: bool, error: Option<ErrorEvent>, local: Option<Endpoint>| {
                 if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
-                    state.connect_ended(unconfirmed, failed, error);
+                    state.connect_ended(unconfirmed, failed, error, local);
                 }
             };
             if timeout != Some(0.0) {
                 return match request_event(&shared, id, op, timeout).await? {
                     Ok(_) => {
-                        ended(false, None);
+                        ended(false, None, None);
                         Ok(JsValue::UNDEFINED)
                     }
                     Err(e) => {
                         if e.errno.is_some_and(reported_later) {
-                            ended(true, None);
+                            ended(true, None, e.local.clone());
                         }
                         Err(os_error(&e))
                     }
@@ -969,8 +980,11 @@ impl Socket {
             // socket error). Errors Linux gives at once are raised now.
             let wait = Some(NONBLOCKING_CONNECT_WAIT);
             match request_event(&shared, id, op, wait).await {
-                Ok(Ok(_)) => ended(false, None),
-                Ok(Err(e)) if e.errno.is_some_and(reported_later) => ended(true, Some(e)),
+                Ok(Ok(_)) => ended(false, None, None),
+                Ok(Err(e)) if e.errno.is_some_and(reported_later) => {
+                    let local = e.local.clone();
+                    ended(true, Some(e), local);
+                }
                 Ok(Err(e)) => return Err(os_error(&e)),
                 Err(e) if is_timeout(&e) => {}
                 Err(e) => return Err(e),
@@ -1287,8 +1301,7 @@ impl Socket {
     pub fn getsockname(&self) -> Result<JsValue, JsValue> {
         let mut s = self.shared.borrow_mut();
         let state = open_state(&mut s, self.id, "getsockname")?;
-        let unbound = if state.v6 { "::" } else { "0.0.0.0" };
-        let local = state.local.clone().unwrap_or((unbound.into(), 0));
+        let local = (state.local.clone()).unwrap_or((state.unspecified().into(), 0));
         Ok(endpoint_js(Some(&local)))
     }
 
