@@ -899,6 +899,50 @@ test("getsockname() after a refused connect() or a reset names the port Linux ke
   assert.deepEqual(afterReset, reset);
 });
 
+test("calls made while a reset is on its way answer as Python's made after it", async () => {
+  // The page's own peer resets the connection (closed with bytes unread)
+  // and the next calls go out before the page has heard of the reset: the
+  // relay, which has dropped the socket by then, must not make them
+  // `[Errno 9] Bad file descriptor`.
+  const calls = ["shutdown", "setsockopt", "bind"];
+  const want = pythonSteps([
+    "import time",
+    "out = []",
+    `for call in ${JSON.stringify(calls)}:`,
+    "    l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(1)",
+    "    s = socket.socket(); s.settimeout(0.3); s.connect(l.getsockname())",
+    "    a, _ = l.accept(); s.send(b'unread'); time.sleep(0.05)",
+    "    a.close()",
+    "    f = {'shutdown': lambda: s.shutdown(1), 'setsockopt': lambda: s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1), 'bind': lambda: s.bind(('127.0.0.1', 0))}[call]",
+    "    out.append([step(f), step(lambda: s.send(b'x')), step(lambda: s.recv(10))])",
+    "    for x in (s, l): x.close()",
+    "print(json.dumps(out))",
+  ]);
+  const got = await page.evaluate(async (calls) => {
+    const out = [];
+    for (const call of calls) {
+      const l = relay.socket();
+      await l.bind("127.0.0.1", 0);
+      await l.listen(1);
+      const s = relay.socket();
+      s.settimeout(0.3);
+      await s.connect(...l.getsockname());
+      const [a] = await l.accept();
+      await s.send("unread");
+      await sleep(50);
+      // Not awaited: the call follows the close at once.
+      const closing = a.close();
+      const f = { shutdown: () => s.shutdown(1), setsockopt: () => s.setsockopt("TCP_NODELAY", 1), bind: () => s.bind("127.0.0.1", 0) }[call];
+      const first = step(f);
+      await closing;
+      out.push([await first, await step(() => s.send("x")), await step(() => s.recv(10))]);
+      for (const x of [s, l]) await x.close();
+    }
+    return out;
+  }, calls);
+  assert.deepEqual(got, want);
+});
+
 test("relay.close() ends the session at once: `closed` is true and calls reject before the WebSocket's close event", async () => {
   const r = await page.evaluate(async () => {
     const m = await import("/pkg/netlab_wasm.js");

@@ -6,7 +6,7 @@
 // what a learner waits for before the first result. web/pkg/ is the whole
 // module of docs/js-api.md (also the packets, the TCP/LAN simulations and
 // the relay client), which the page loads after its first result or when
-// one of those tools is opened; 365 KB keeps it from growing unnoticed (it
+// one of those tools is opened; 370 KB keeps it from growing unnoticed (it
 // was 320 KB until ICMPv6 and Neighbor Discovery decoding, the packet an
 // ICMP error quotes, and the strict spec reading of every simulator took it
 // to 326 KB, and 340 KB until IPv6 extension headers, QinQ, SACK blocks,
@@ -15,7 +15,10 @@
 // Dissector's follow section) took it from 342 to 355 KB, and 360 KB until
 // the fixes a random differential test against tshark called for and IPv6
 // fragment reassembly in follow took it from 358.8 to 360.2 KB (Node's
-// zlib level 9); the page starts on the calculators alone either way).
+// zlib level 9), and 365 KB until the socket fidelity of the relay client
+// (a listener's reset queue, the address a refused connect leaves, calls
+// that cross a reset) took it past 365 to 366.3 KB; the page starts on
+// the calculators alone either way).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -37,9 +40,9 @@ test("budget: the module the page starts on (the calculators) is at most 250 KB 
   assert.ok(gz <= 250_000, `${gz} bytes gzipped is over #7's budget of 250000`);
 });
 
-test("budget: the whole WASM module is at most 365 KB gzipped", (t) => {
+test("budget: the whole WASM module is at most 370 KB gzipped", (t) => {
   const gz = gzipped("web/pkg/netlab_wasm_bg.wasm", t);
-  assert.ok(gz <= 365_000, `${gz} bytes gzipped is over the budget of 365000`);
+  assert.ok(gz <= 370_000, `${gz} bytes gzipped is over the budget of 370000`);
 });
 
 test("the calculators' module has the calculators and nothing of the packets or sockets", async () => {

@@ -477,7 +477,13 @@ impl Shared {
                         .map(|p| p.op.to_owned())
                         .unwrap_or_default(),
                 };
-                if !fill(state, &op, Err(error.clone())) {
+                // The relay's "no such socket" for a frame sent after it had
+                // dropped the socket, when this side has heard why since:
+                // it tells nothing more, and must not stand in for the
+                // error the next call raises (an op waiting on it makes
+                // its call again; see `request_event`).
+                let stale = error.errno == Some(errno::EBADF) && state.gone.is_some();
+                if !fill(state, &op, Err(error.clone())) && !stale {
                     state.error = Some(error);
                 }
                 wake(state)

@@ -401,6 +401,13 @@ async fn request_event(
         {
             let mut s = shared.borrow_mut();
             if let Some(answer) = s.answer(id, pending) {
+                // The relay had dropped the socket (its connection was
+                // over) before the op reached it, and said so before it
+                // answered: the call is made again, knowing.
+                let over = s.socks.get(&id).is_some_and(|st| st.gone.is_some());
+                if over && matches!(&answer, Err(e) if e.errno == Some(EBADF)) {
+                    return Err(JsValue::from_str(RACED));
+                }
                 return Ok(answer);
             }
             s.alive()?;
@@ -691,6 +698,34 @@ fn how_of(how: &JsValue) -> Result<How, JsValue> {
 /// compiled once rather than once per method (the module stays small).
 type Call = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, JsValue>>>>;
 
+/// What [`request_event`] raises for an op that crossed the relay's word
+/// that the socket's connection was over: [`promise_again`] makes the call
+/// once more, now that this side knows, so it answers as Python's call
+/// made after the reset does, never `[Errno 9]`.
+const RACED: &str = "netlab: the op crossed the word that its connection was over";
+
+/// [`promise`] for a call that asks the relay: made again (once) if its op
+/// crossed the relay's word that the connection was over (see [`RACED`]).
+/// The calls are boxed, so one copy of the retry serves every method.
+fn promise_again(op: &'static str, call: impl Fn() -> Call + 'static) -> Promise {
+    promise(again(op, Box::new(call)))
+}
+
+async fn again(op: &'static str, call: Box<dyn Fn() -> Call>) -> Result<JsValue, JsValue> {
+    let raced = |r: &Result<JsValue, JsValue>| matches!(r, Err(e) if e.as_string().as_deref() == Some(RACED));
+    let first = call().await;
+    if !raced(&first) {
+        return first;
+    }
+    // The second call sees the connection over and never races it;
+    // should it, the word is never shown as it is.
+    let second = call().await;
+    if raced(&second) {
+        return Err(ebadf(op));
+    }
+    second
+}
+
 fn promise<F>(future: F) -> Promise
 where
     F: std::future::Future<Output = Result<JsValue, JsValue>> + 'static,
@@ -724,61 +759,64 @@ impl Socket {
         #[wasm_bindgen(unchecked_param_type = "number")] port: JsValue,
     ) -> Promise {
         let (shared, id, v6) = (self.shared.clone(), self.id, self.v6);
-        promise(async move {
-            if given(&[&host, &port]) == 0 {
-                return Err(type_error(
-                    "socket.bind() takes exactly one argument (0 given)",
-                ));
-            }
-            let (host, port) = address_of("bind", &host, &port, v6)?;
-            // A connection that is over (the relay let its OS socket go)
-            // left Linux's socket in the CLOSE state, where the port its
-            // connect() chose (or a bind to port 0) is given back: it may
-            // be bound once more, on a new OS socket of the relay's. One
-            // bound to a port of its own keeps it, and refuses.
-            if reset(&shared, id, "bind")? {
-                if reopening(&shared, id) {
-                    settle_reopen(&shared, id).await?;
-                } else {
-                    rebind(&shared, id).await?;
+        promise_again("bind", move || {
+            let (shared, host, port) = (shared.clone(), host.clone(), port.clone());
+            Box::pin(async move {
+                if given(&[&host, &port]) == 0 {
+                    return Err(type_error(
+                        "socket.bind() takes exactly one argument (0 given)",
+                    ));
                 }
-            }
-            // A connection is refused a bind unless it is closed both ways
-            // (which the relay sees) and its port was not its own choice.
-            let connected = {
-                let mut s = shared.borrow_mut();
-                let state = open_state(&mut s, id, "bind")?;
-                let connected =
-                    state.kind == SockType::Tcp && state.peer.is_some() && state.gone.is_none();
-                if connected && state.port_locked {
-                    return Err(local_error("bind", EINVAL, None));
+                let (host, port) = address_of("bind", &host, &port, v6)?;
+                // A connection that is over (the relay let its OS socket go)
+                // left Linux's socket in the CLOSE state, where the port its
+                // connect() chose (or a bind to port 0) is given back: it may
+                // be bound once more, on a new OS socket of the relay's. One
+                // bound to a port of its own keeps it, and refuses.
+                if reset(&shared, id, "bind")? {
+                    if reopening(&shared, id) {
+                        settle_reopen(&shared, id).await?;
+                    } else {
+                        rebind(&shared, id).await?;
+                    }
                 }
-                connected
-            };
-            let any = is_any_address(&host);
-            request(
-                &shared,
-                id,
-                Op::Bind {
-                    sock: id,
-                    host,
-                    port,
-                },
-                None,
-            )
-            .await?;
-            if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
-                state.port_locked |= port != 0;
-                state.addr_locked |= !any;
-                if connected {
-                    // It was closed both ways: over for every other call,
-                    // on the relay's new OS socket.
-                    state.gone = Some("closed both ways".into());
-                    state.closed_heard = true;
-                    state.rebound = true;
+                // A connection is refused a bind unless it is closed both ways
+                // (which the relay sees) and its port was not its own choice.
+                let connected = {
+                    let mut s = shared.borrow_mut();
+                    let state = open_state(&mut s, id, "bind")?;
+                    let connected =
+                        state.kind == SockType::Tcp && state.peer.is_some() && state.gone.is_none();
+                    if connected && state.port_locked {
+                        return Err(local_error("bind", EINVAL, None));
+                    }
+                    connected
+                };
+                let any = is_any_address(&host);
+                request(
+                    &shared,
+                    id,
+                    Op::Bind {
+                        sock: id,
+                        host,
+                        port,
+                    },
+                    None,
+                )
+                .await?;
+                if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
+                    state.port_locked |= port != 0;
+                    state.addr_locked |= !any;
+                    if connected {
+                        // It was closed both ways: over for every other call,
+                        // on the relay's new OS socket.
+                        state.gone = Some("closed both ways".into());
+                        state.closed_heard = true;
+                        state.rebound = true;
+                    }
                 }
-            }
-            Ok(JsValue::UNDEFINED)
+                Ok(JsValue::UNDEFINED)
+            })
         })
     }
 
@@ -786,26 +824,29 @@ impl Socket {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn listen(&self, backlog: Option<u32>) -> Promise {
         let (shared, id) = (self.shared.clone(), self.id);
-        promise(async move {
-            let op = Op::Listen {
-                sock: id,
-                backlog: backlog.unwrap_or(0),
-            };
-            // A TCP socket that has been connected, or tried to be, never
-            // listens in Linux (see `SockState::connected_once`).
-            {
-                let mut s = shared.borrow_mut();
-                let state = open_state(&mut s, id, "listen")?;
-                if state.kind == SockType::Tcp && state.connected_once {
-                    return Err(local_error("listen", EINVAL, None));
+        promise_again("listen", move || {
+            let shared = shared.clone();
+            Box::pin(async move {
+                let op = Op::Listen {
+                    sock: id,
+                    backlog: backlog.unwrap_or(0),
+                };
+                // A TCP socket that has been connected, or tried to be, never
+                // listens in Linux (see `SockState::connected_once`).
+                {
+                    let mut s = shared.borrow_mut();
+                    let state = open_state(&mut s, id, "listen")?;
+                    if state.kind == SockType::Tcp && state.connected_once {
+                        return Err(local_error("listen", EINVAL, None));
+                    }
                 }
-            }
-            request(&shared, id, op, None).await?;
-            if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
-                state.listening = true;
-                state.stopping = false;
-            }
-            Ok(JsValue::UNDEFINED)
+                request(&shared, id, op, None).await?;
+                if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
+                    state.listening = true;
+                    state.stopping = false;
+                }
+                Ok(JsValue::UNDEFINED)
+            })
         })
     }
 
@@ -874,122 +915,125 @@ impl Socket {
         #[wasm_bindgen(unchecked_param_type = "number")] port: JsValue,
     ) -> Promise {
         let (shared, id, v6) = (self.shared.clone(), self.id, self.v6);
-        promise(async move {
-            if given(&[&host, &port]) == 0 {
-                return Err(type_error(
-                    "socket.connect() takes exactly one argument (0 given)",
-                ));
-            }
-            let (host, port) = address_of("connect", &host, &port, v6)?;
-            // Linux keeps a socket "connecting" after a connect() made
-            // with a timeout (CPython's own non-blocking connect), however
-            // it ended; the next connect() settles it: connected, it
-            // succeeds (whatever the address); ended, it raises the socket's
-            // pending error or ECONNABORTED and leaves the socket
-            // unconnected, so the one after connects anew. A socket
-            // connected by a blocking connect() answers EISCONN, even once
-            // its connection is over.
-            let timeout = {
-                let mut s = shared.borrow_mut();
-                let state = open_state(&mut s, id, "connect")?;
-                if state.disconnecting {
-                    return Err(local_error("connect", EINVAL, None));
+        promise_again("connect", move || {
+            let (shared, host, port) = (shared.clone(), host.clone(), port.clone());
+            Box::pin(async move {
+                if given(&[&host, &port]) == 0 {
+                    return Err(type_error(
+                        "socket.connect() takes exactly one argument (0 given)",
+                    ));
                 }
-                let over = state.gone.is_some();
-                if std::mem::take(&mut state.connect_unconfirmed) {
-                    if !over && state.peer.is_some() {
-                        return Ok(JsValue::UNDEFINED);
+                let (host, port) = address_of("connect", &host, &port, v6)?;
+                // Linux keeps a socket "connecting" after a connect() made
+                // with a timeout (CPython's own non-blocking connect), however
+                // it ended; the next connect() settles it: connected, it
+                // succeeds (whatever the address); ended, it raises the socket's
+                // pending error or ECONNABORTED and leaves the socket
+                // unconnected, so the one after connects anew. A socket
+                // connected by a blocking connect() answers EISCONN, even once
+                // its connection is over.
+                let timeout = {
+                    let mut s = shared.borrow_mut();
+                    let state = open_state(&mut s, id, "connect")?;
+                    if state.disconnecting {
+                        return Err(local_error("connect", EINVAL, None));
                     }
-                    state.done = false;
-                    state.reopen = over;
-                    state.forget_address();
-                    if over {
-                        // Linux's disconnect: the old connection's bytes,
-                        // end and peer are gone (recv is ENOTCONN now), and
-                        // so are its shutdown flags.
-                        state.eof = false;
-                        state.fin = false;
-                        state.read_shut = false;
-                        state.write_shut = false;
-                        state.rx.clear();
-                        state.peer = None;
-                    }
-                    return Err(match state.error.take() {
-                        Some(error) => os_error(&error),
-                        None => local_error("connect", ECONNABORTED, None),
-                    });
-                }
-                // Known here, even before the relay's word that the
-                // connection was reset (Linux's socket stays SS_CONNECTED
-                // once a blocking connect() or accept() connected it).
-                let connected = state.kind == SockType::Tcp && state.peer.is_some();
-                if (over || connected) && !state.reopen {
-                    return Err(local_error("connect", EISCONN, None));
-                }
-                // UDP's connect() only sets the default peer: a pending
-                // error (an ICMP port unreachable) is left for the next send.
-                if state.kind == SockType::Tcp
-                    && let Some(error) = state.error.take()
-                {
-                    return Err(os_error(&error));
-                }
-                state.timeout
-            };
-            // The relay must have let the old OS socket go before it makes
-            // a new one under the same id: its `closed` may still be on
-            // its way after the error that ended the connection.
-            settle_reopen(&shared, id).await?;
-            let op = Op::Connect {
-                sock: id,
-                host,
-                port,
-            };
-            // UDP's connect() only sets the default peer: it never waits,
-            // so it is never "in progress", whatever the timeout.
-            if shared.borrow().socks.get(&id).map(|s| s.kind) == Some(SockType::Udp) {
-                request(&shared, id, op, None).await?;
-                return Ok(JsValue::UNDEFINED);
-            }
-            let unconfirmed = timeout.is_some();
-            let ended = |failed: bool, error: Option<ErrorEvent>, local: Option<Endpoint>| {
-                if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
-                    state.connect_ended(unconfirmed, failed, error, local);
-                }
-            };
-            if timeout != Some(0.0) {
-                return match request_event(&shared, id, op, timeout).await? {
-                    Ok(_) => {
-                        ended(false, None, None);
-                        Ok(JsValue::UNDEFINED)
-                    }
-                    Err(e) => {
-                        if e.errno.is_some_and(reported_later) {
-                            ended(true, None, e.local.clone());
+                    let over = state.gone.is_some();
+                    if std::mem::take(&mut state.connect_unconfirmed) {
+                        if !over && state.peer.is_some() {
+                            return Ok(JsValue::UNDEFINED);
                         }
-                        Err(os_error(&e))
+                        state.done = false;
+                        state.reopen = over;
+                        state.forget_address();
+                        if over {
+                            // Linux's disconnect: the old connection's bytes,
+                            // end and peer are gone (recv is ENOTCONN now), and
+                            // so are its shutdown flags.
+                            state.eof = false;
+                            state.fin = false;
+                            state.read_shut = false;
+                            state.write_shut = false;
+                            state.rx.clear();
+                            state.peer = None;
+                        }
+                        return Err(match state.error.take() {
+                            Some(error) => os_error(&error),
+                            None => local_error("connect", ECONNABORTED, None),
+                        });
+                    }
+                    // Known here, even before the relay's word that the
+                    // connection was reset (Linux's socket stays SS_CONNECTED
+                    // once a blocking connect() or accept() connected it).
+                    let connected = state.kind == SockType::Tcp && state.peer.is_some();
+                    if (over || connected) && !state.reopen {
+                        return Err(local_error("connect", EISCONN, None));
+                    }
+                    // UDP's connect() only sets the default peer: a pending
+                    // error (an ICMP port unreachable) is left for the next send.
+                    if state.kind == SockType::Tcp
+                        && let Some(error) = state.error.take()
+                    {
+                        return Err(os_error(&error));
+                    }
+                    state.timeout
+                };
+                // The relay must have let the old OS socket go before it makes
+                // a new one under the same id: its `closed` may still be on
+                // its way after the error that ended the connection.
+                settle_reopen(&shared, id).await?;
+                let op = Op::Connect {
+                    sock: id,
+                    host,
+                    port,
+                };
+                // UDP's connect() only sets the default peer: it never waits,
+                // so it is never "in progress", whatever the timeout.
+                if shared.borrow().socks.get(&id).map(|s| s.kind) == Some(SockType::Udp) {
+                    request(&shared, id, op, None).await?;
+                    return Ok(JsValue::UNDEFINED);
+                }
+                let unconfirmed = timeout.is_some();
+                let ended = |failed: bool, error: Option<ErrorEvent>, local: Option<Endpoint>| {
+                    if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
+                        state.connect_ended(unconfirmed, failed, error, local);
                     }
                 };
-            }
-            // Non-blocking (settimeout(0)): Python's connect raises
-            // BlockingIOError EINPROGRESS while the attempt goes on; to
-            // loopback Linux has finished it by the next call, connected
-            // or refused. Through the relay that takes a round trip, so
-            // the answer is awaited a moment (NONBLOCKING_CONNECT_WAIT)
-            // and the socket left as Python's would be: connected, or
-            // holding the refusal for its next call (Linux's pending
-            // socket error). Errors Linux gives at once are raised now.
-            let wait = Some(NONBLOCKING_CONNECT_WAIT);
-            match request_event(&shared, id, op, wait).await {
-                Ok(Ok(_)) => ended(false, None, None),
-                Ok(Err(e)) if e.errno.is_some_and(reported_later) => {
-                    let local = e.local.clone();
-                    ended(true, Some(e), local);
+                if timeout != Some(0.0) {
+                    return match request_event(&shared, id, op, timeout).await? {
+                        Ok(_) => {
+                            ended(false, None, None);
+                            Ok(JsValue::UNDEFINED)
+                        }
+                        Err(e) => {
+                            if e.errno.is_some_and(reported_later) {
+                                ended(true, None, e.local.clone());
+                            }
+                            Err(os_error(&e))
+                        }
+                    };
                 }
-                Ok(Err(e)) => return Err(os_error(&e)),
-                Err(e) if is_timeout(&e) => {}
-                Err(e) => return Err(e),
-            }
-            Err(local_error("connect", EINPROGRESS, None))
+                // Non-blocking (settimeout(0)): Python's connect raises
+                // BlockingIOError EINPROGRESS while the attempt goes on; to
+                // loopback Linux has finished it by the next call, connected
+                // or refused. Through the relay that takes a round trip, so
+                // the answer is awaited a moment (NONBLOCKING_CONNECT_WAIT)
+                // and the socket left as Python's would be: connected, or
+                // holding the refusal for its next call (Linux's pending
+                // socket error). Errors Linux gives at once are raised now.
+                let wait = Some(NONBLOCKING_CONNECT_WAIT);
+                match request_event(&shared, id, op, wait).await {
+                    Ok(Ok(_)) => ended(false, None, None),
+                    Ok(Err(e)) if e.errno.is_some_and(reported_later) => {
+                        let local = e.local.clone();
+                        ended(true, Some(e), local);
+                    }
+                    Ok(Err(e)) => return Err(os_error(&e)),
+                    Err(e) if is_timeout(&e) => {}
+                    Err(e) => return Err(e),
+                }
+                Err(local_error("connect", EINPROGRESS, None))
+            })
         })
     }
 
@@ -1153,63 +1197,67 @@ impl Socket {
         #[wasm_bindgen(unchecked_param_type = "ShutdownHow")] how: JsValue,
     ) -> Promise {
         let (shared, id) = (self.shared.clone(), self.id);
-        promise(async move {
-            let how = how_of(&how)?;
-            {
-                // Linux's shutdown settles a connect left "connecting",
-                // before anything else: connected if the connection is
-                // there, else disconnecting (even as it then says ENOTCONN).
-                let mut s = shared.borrow_mut();
-                let state = open_state(&mut s, id, "shutdown")?;
-                if std::mem::take(&mut state.connect_unconfirmed) {
-                    state.disconnecting = state.gone.is_some() || state.peer.is_none();
+        promise_again("shutdown", move || {
+            let (shared, how) = (shared.clone(), how.clone());
+            Box::pin(async move {
+                let how = how_of(&how)?;
+                {
+                    // Linux's shutdown settles a connect left "connecting",
+                    // before anything else: connected if the connection is
+                    // there, else disconnecting (even as it then says ENOTCONN).
+                    let mut s = shared.borrow_mut();
+                    let state = open_state(&mut s, id, "shutdown")?;
+                    if std::mem::take(&mut state.connect_unconfirmed) {
+                        state.disconnecting = state.gone.is_some() || state.peer.is_none();
+                    }
+                    // Before the op: its `eof` is then known as this side's.
+                    state.read_shut |= how != How::Write;
+                    // A listener shut for reading stops listening (below).
+                    if how != How::Write && state.listening {
+                        reset_queued(&mut s, id);
+                    }
                 }
-                // Before the op: its `eof` is then known as this side's.
-                state.read_shut |= how != How::Write;
-                // A listener shut for reading stops listening (below).
-                if how != How::Write && state.listening {
-                    reset_queued(&mut s, id);
+                let writes = matches!(how, How::Write | How::Both);
+                let reads = how != How::Write;
+                if reset(&shared, id, "shutdown")? {
+                    // Over (reset, or disconnected by a connect() since): Linux
+                    // says ENOTCONN and marks the socket shut all the same, so
+                    // a disconnected one's recv gives b'' instead of ENOTCONN.
+                    if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
+                        state.eof |= reads;
+                        state.write_shut |= writes;
+                    }
+                    return Err(local_error("shutdown", ENOTCONN, None));
                 }
-            }
-            let writes = matches!(how, How::Write | How::Both);
-            let reads = how != How::Write;
-            if reset(&shared, id, "shutdown")? {
-                // Over (reset, or disconnected by a connect() since): Linux
-                // says ENOTCONN and marks the socket shut all the same, so
-                // a disconnected one's recv gives b'' instead of ENOTCONN.
+                let answer =
+                    request_event(&shared, id, Op::Shutdown { sock: id, how }, None).await?;
+                let not_connected = matches!(&answer, Err(e) if e.errno == Some(ENOTCONN));
                 if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
-                    state.eof |= reads;
-                    state.write_shut |= writes;
+                    // A listening socket shut for reading stops listening
+                    // (Linux's disconnect): accept() is then EINVAL.
+                    if answer.is_ok() && reads {
+                        state.listening = false;
+                    }
+                    // An unconnected TCP socket is marked shut for reading
+                    // even as shutdown says ENOTCONN: recv then gives b''. A
+                    // UDP socket is marked shut either way: its recv still
+                    // waits, but accept's poll finds it readable.
+                    let udp = state.kind == SockType::Udp;
+                    if reads && (udp || not_connected && state.kind == SockType::Tcp) {
+                        state.eof = true;
+                    }
+                    // Linux marks a socket shut even as it answers ENOTCONN (an
+                    // unconnected UDP socket, a TCP one closed both ways or
+                    // never connected): its next send is EPIPE.
+                    if writes && (answer.is_ok() || state.kind == SockType::Udp || not_connected) {
+                        state.write_shut = true;
+                    }
+                    // The relay shut a connection: its FIN is out.
+                    state.fin_sent |= writes && answer.is_ok() && state.kind == SockType::Tcp;
                 }
-                return Err(local_error("shutdown", ENOTCONN, None));
-            }
-            let answer = request_event(&shared, id, Op::Shutdown { sock: id, how }, None).await?;
-            let not_connected = matches!(&answer, Err(e) if e.errno == Some(ENOTCONN));
-            if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
-                // A listening socket shut for reading stops listening
-                // (Linux's disconnect): accept() is then EINVAL.
-                if answer.is_ok() && reads {
-                    state.listening = false;
-                }
-                // An unconnected TCP socket is marked shut for reading
-                // even as shutdown says ENOTCONN: recv then gives b''. A
-                // UDP socket is marked shut either way: its recv still
-                // waits, but accept's poll finds it readable.
-                let udp = state.kind == SockType::Udp;
-                if reads && (udp || not_connected && state.kind == SockType::Tcp) {
-                    state.eof = true;
-                }
-                // Linux marks a socket shut even as it answers ENOTCONN (an
-                // unconnected UDP socket, a TCP one closed both ways or
-                // never connected): its next send is EPIPE.
-                if writes && (answer.is_ok() || state.kind == SockType::Udp || not_connected) {
-                    state.write_shut = true;
-                }
-                // The relay shut a connection: its FIN is out.
-                state.fin_sent |= writes && answer.is_ok() && state.kind == SockType::Tcp;
-            }
-            answer.map_err(|e| os_error(&e))?;
-            Ok(JsValue::UNDEFINED)
+                answer.map_err(|e| os_error(&e))?;
+                Ok(JsValue::UNDEFINED)
+            })
         })
     }
 
@@ -1269,30 +1317,33 @@ impl Socket {
         #[wasm_bindgen(unchecked_param_type = "boolean | number")] value: JsValue,
     ) -> Promise {
         let (shared, id) = (self.shared.clone(), self.id);
-        promise(async move {
-            let known = "TCP_NODELAY, SO_REUSEADDR, SO_RCVBUF or SO_SNDBUF";
-            let name: SockOpt = serde_wasm_bindgen::from_value(JsValue::from_str(&name))
-                .map_err(|_| local_error("setsockopt", ENOPROTOOPT, Some(known)))?;
-            let value = match (value.as_bool(), value.as_f64()) {
-                (Some(flag), _) => OptValue::Flag(flag),
-                (None, Some(n)) if n.fract() == 0.0 => OptValue::Int(n as i64),
-                _ => {
-                    let detail = Some("value is a boolean or an integer");
-                    return Err(local_error("setsockopt", EINVAL, detail));
+        promise_again("setsockopt", move || {
+            let (shared, name, value) = (shared.clone(), name.clone(), value.clone());
+            Box::pin(async move {
+                let known = "TCP_NODELAY, SO_REUSEADDR, SO_RCVBUF or SO_SNDBUF";
+                let name: SockOpt = serde_wasm_bindgen::from_value(JsValue::from_str(&name))
+                    .map_err(|_| local_error("setsockopt", ENOPROTOOPT, Some(known)))?;
+                let value = match (value.as_bool(), value.as_f64()) {
+                    (Some(flag), _) => OptValue::Flag(flag),
+                    (None, Some(n)) if n.fract() == 0.0 => OptValue::Int(n as i64),
+                    _ => {
+                        let detail = Some("value is a boolean or an integer");
+                        return Err(local_error("setsockopt", EINVAL, detail));
+                    }
+                };
+                // A socket the connection ended under still takes options in
+                // Python (it is still open); they change nothing now.
+                if reset(&shared, id, "setsockopt")? {
+                    return Ok(JsValue::UNDEFINED);
                 }
-            };
-            // A socket the connection ended under still takes options in
-            // Python (it is still open); they change nothing now.
-            if reset(&shared, id, "setsockopt")? {
-                return Ok(JsValue::UNDEFINED);
-            }
-            let op = Op::Setsockopt {
-                sock: id,
-                name,
-                value,
-            };
-            request(&shared, id, op, None).await?;
-            Ok(JsValue::UNDEFINED)
+                let op = Op::Setsockopt {
+                    sock: id,
+                    name,
+                    value,
+                };
+                request(&shared, id, op, None).await?;
+                Ok(JsValue::UNDEFINED)
+            })
         })
     }
 
