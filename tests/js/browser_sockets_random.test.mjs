@@ -33,12 +33,14 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { startRelay, launchChromium, openPlayground, closedPort } from "./helpers.mjs";
+import { startRelayOffEphemeral, launchChromium, openPlayground } from "./helpers.mjs";
 
-let relay, browser, page;
+let relay, browser, page, closed;
 
 before(async () => {
-  relay = await startRelay(["--allow", "127.0.0.1/32", "--allow", "::1/128"], { labs: true });
+  // Off the ephemeral range, so no port a program's socket gets is a lab's
+  // or the relay's (see the helper).
+  ({ relay, closed } = await startRelayOffEphemeral(["--allow", "127.0.0.1/32", "--allow", "::1/128"]));
   browser = await launchChromium();
   ({ page } = await openPlayground(browser.context, relay.url));
   await page.evaluate(async () => {
@@ -503,7 +505,6 @@ test("random programs of socket calls give through the relay what python3 gives 
   const labs = Object.fromEntries(
     await page.evaluate(() => /** @type {any} */ (window).relay.labs.map((l) => [l.name, l.port])),
   );
-  const closed = await closedPort();
   const only = process.env.NETLAB_SOCKET_SEED;
   const first = Number(process.env.NETLAB_SOCKET_FIRST ?? 1);
   const seeds = only ? [Number(only)] : Array.from({ length: count }, (_, i) => first + i);

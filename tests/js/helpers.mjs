@@ -33,10 +33,10 @@ export function cli(...args) {
  * {url, base, token, stdout, stop}. Without `labs` it runs none; with it,
  * every lab on a free port (`--lab-base-port 0`), which the hello lists.
  * @param {string[]} [extraArgs]
- * @param {{labs?: boolean, listen?: string}} [o]
+ * @param {{labs?: boolean, listen?: string, labBase?: number}} [o]
  */
 export function startRelay(extraArgs = [], o = {}) {
-  const labs = o.labs ? ["--lab-base-port", "0"] : ["--no-labs"];
+  const labs = o.labs ? ["--lab-base-port", String(o.labBase ?? 0)] : ["--no-labs"];
   const child = spawn(
     need("NETLAB_RELAY"),
     ["--listen", o.listen ?? "127.0.0.1:0", "--web-root", path.join(ROOT, "web"), ...labs, ...extraArgs],
@@ -69,6 +69,30 @@ export function startRelay(extraArgs = [], o = {}) {
       }
     });
   });
+}
+
+/**
+ * `startRelay` with its labs, the relay itself on a port below Linux's
+ * ephemeral range (32768-60999 here) and the labs on the next ten: the
+ * kernel never picks one of those for a bind to port 0 or a connect, so a
+ * program's own sockets never take the number of one (an IPv6 socket on
+ * `::1` may otherwise get the port a lab has on 127.0.0.1, and an IPv4
+ * connect to "its" port then reaches the lab). Also gives `closed`, a port
+ * of that block nothing listens on and nothing will bind.
+ * @param {string[]} extraArgs
+ */
+export async function startRelayOffEphemeral(extraArgs = []) {
+  let last;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const base = 20000 + 20 * Math.floor(Math.random() * 600);
+    try {
+      const relay = await startRelay(extraArgs, { labs: true, listen: `127.0.0.1:${base}`, labBase: base + 1 });
+      return { relay, closed: base + 15 };
+    } catch (e) {
+      last = e; // a port of the block was taken: another block
+    }
+  }
+  throw last;
 }
 
 /** A loopback port with nothing listening on it. @returns {Promise<number>} */
