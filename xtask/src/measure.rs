@@ -897,7 +897,7 @@ fn cli(quick: bool) -> Result<Section> {
 }
 
 /// The ceiling tests/js/wasm_size.test.mjs holds the whole module to.
-const FULL_BUDGET: u64 = 365_000;
+const FULL_BUDGET: u64 = 370_000;
 
 /// The size budget: the module as the page loads it, gzipped at level 9.
 pub fn wasm_gzip_size() -> Result<(u64, u64)> {
