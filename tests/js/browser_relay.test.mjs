@@ -37,6 +37,23 @@ before(async () => {
         return { error: e.message, errno: e.errno ?? null, code: e.code ?? null, name: e.name };
       }
     };
+    /**
+     * A listener `l`, a client `s` (0.3 s timeout) connected to it and the
+     * accepted end `a`, with bytes `s` sent that `a` has not read: `a`'s
+     * close then resets the connection.
+     */
+    w.unreadPair = async () => {
+      const l = relay.socket();
+      await l.bind("127.0.0.1", 0);
+      await l.listen(1);
+      const s = relay.socket();
+      s.settimeout(0.3);
+      await s.connect(...l.getsockname());
+      const [a] = await l.accept();
+      await s.send("unread");
+      await w.sleep(50);
+      return { l, s, a };
+    };
     /** Runs fn, resolving as `pythonSteps` prints a step: text, value or [class, message]. */
     w.step = async (fn) => {
       const r = await w.attempt(fn);
@@ -880,15 +897,7 @@ test("getsockname() after a refused connect() or a reset names the port Linux ke
       if (!seen.includes(port)) seen.push(port);
       return [host, seen.indexOf(port) + 1];
     };
-    const l = relay.socket();
-    await l.bind("127.0.0.1", 0);
-    await l.listen(1);
-    const s = relay.socket();
-    s.settimeout(0.3);
-    await s.connect(...l.getsockname());
-    const [a] = await l.accept();
-    await s.send("unread");
-    await sleep(50);
+    const { l, s, a } = await unreadPair();
     await a.close();
     await sleep(50);
     const r = [label(s.getsockname())];
@@ -921,15 +930,7 @@ test("calls made while a reset is on its way answer as Python's made after it", 
   const got = await page.evaluate(async (calls) => {
     const out = [];
     for (const call of calls) {
-      const l = relay.socket();
-      await l.bind("127.0.0.1", 0);
-      await l.listen(1);
-      const s = relay.socket();
-      s.settimeout(0.3);
-      await s.connect(...l.getsockname());
-      const [a] = await l.accept();
-      await s.send("unread");
-      await sleep(50);
+      const { l, s, a } = await unreadPair();
       // Not awaited: the call follows the close at once.
       const closing = a.close();
       const f = { shutdown: () => s.shutdown(1), setsockopt: () => s.setsockopt("TCP_NODELAY", 1), bind: () => s.bind("127.0.0.1", 0) }[call];

