@@ -4,7 +4,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
-use js_sys::{Array, Promise, Uint8Array};
+use js_sys::{Array, Promise, Reflect, Uint8Array};
 use netlab_core::protocol::errno::{
     EAFNOSUPPORT, EBADF, ECONNABORTED, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EHOSTUNREACH,
     EINPROGRESS, EINVAL, EISCONN, EMSGSIZE, ENETUNREACH, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPIPE,
@@ -405,8 +405,13 @@ async fn request_event(
                 // over) before the op reached it, and said so before it
                 // answered: the call is made again, knowing.
                 let over = s.socks.get(&id).is_some_and(|st| st.gone.is_some());
-                if over && matches!(&answer, Err(e) if e.errno == Some(EBADF)) {
-                    return Err(JsValue::from_str(RACED));
+                if let Err(e) = &answer
+                    && over
+                    && e.errno == Some(EBADF)
+                {
+                    let error = os_error(e);
+                    let _ = Reflect::set(&error, &JsValue::from_str(CROSSED), &JsValue::TRUE);
+                    return Err(error);
                 }
                 return Ok(answer);
             }
@@ -698,32 +703,28 @@ fn how_of(how: &JsValue) -> Result<How, JsValue> {
 /// compiled once rather than once per method (the module stays small).
 type Call = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, JsValue>>>>;
 
-/// What [`request_event`] raises for an op that crossed the relay's word
-/// that the socket's connection was over: [`promise_again`] makes the call
-/// once more, now that this side knows, so it answers as Python's call
-/// made after the reset does, never `[Errno 9]`.
-const RACED: &str = "netlab: the op crossed the word that its connection was over";
+/// The mark [`request_event`] sets on the relay's `[Errno 9]` for an op
+/// that crossed its word that the socket's connection was over:
+/// [`promise_again`] makes the call once more, now that this side knows,
+/// so it answers as Python's call made after the reset does. Unmarked
+/// anywhere else, the error is the relay's own, as it always was.
+const CROSSED: &str = "crossedReset";
 
 /// [`promise`] for a call that asks the relay: made again (once) if its op
-/// crossed the relay's word that the connection was over (see [`RACED`]).
+/// crossed the relay's word that the connection was over (see [`CROSSED`]).
 /// The calls are boxed, so one copy of the retry serves every method.
-fn promise_again(op: &'static str, call: impl Fn() -> Call + 'static) -> Promise {
-    promise(again(op, Box::new(call)))
+fn promise_again(call: impl Fn() -> Call + 'static) -> Promise {
+    promise(again(Box::new(call)))
 }
 
-async fn again(op: &'static str, call: Box<dyn Fn() -> Call>) -> Result<JsValue, JsValue> {
-    let raced = |r: &Result<JsValue, JsValue>| matches!(r, Err(e) if e.as_string().as_deref() == Some(RACED));
-    let first = call().await;
-    if !raced(&first) {
-        return first;
+async fn again(call: Box<dyn Fn() -> Call>) -> Result<JsValue, JsValue> {
+    match call().await {
+        // The second call sees the connection over and never races it.
+        Err(e) if Reflect::get(&e, &JsValue::from_str(CROSSED)).is_ok_and(|v| v.is_truthy()) => {
+            call().await
+        }
+        done => done,
     }
-    // The second call sees the connection over and never races it;
-    // should it, the word is never shown as it is.
-    let second = call().await;
-    if raced(&second) {
-        return Err(ebadf(op));
-    }
-    second
 }
 
 fn promise<F>(future: F) -> Promise
@@ -759,7 +760,7 @@ impl Socket {
         #[wasm_bindgen(unchecked_param_type = "number")] port: JsValue,
     ) -> Promise {
         let (shared, id, v6) = (self.shared.clone(), self.id, self.v6);
-        promise_again("bind", move || {
+        promise_again(move || {
             let (shared, host, port) = (shared.clone(), host.clone(), port.clone());
             Box::pin(async move {
                 if given(&[&host, &port]) == 0 {
@@ -824,7 +825,7 @@ impl Socket {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn listen(&self, backlog: Option<u32>) -> Promise {
         let (shared, id) = (self.shared.clone(), self.id);
-        promise_again("listen", move || {
+        promise_again(move || {
             let shared = shared.clone();
             Box::pin(async move {
                 let op = Op::Listen {
@@ -915,7 +916,7 @@ impl Socket {
         #[wasm_bindgen(unchecked_param_type = "number")] port: JsValue,
     ) -> Promise {
         let (shared, id, v6) = (self.shared.clone(), self.id, self.v6);
-        promise_again("connect", move || {
+        promise_again(move || {
             let (shared, host, port) = (shared.clone(), host.clone(), port.clone());
             Box::pin(async move {
                 if given(&[&host, &port]) == 0 {
@@ -1197,7 +1198,7 @@ impl Socket {
         #[wasm_bindgen(unchecked_param_type = "ShutdownHow")] how: JsValue,
     ) -> Promise {
         let (shared, id) = (self.shared.clone(), self.id);
-        promise_again("shutdown", move || {
+        promise_again(move || {
             let (shared, how) = (shared.clone(), how.clone());
             Box::pin(async move {
                 let how = how_of(&how)?;
@@ -1317,7 +1318,7 @@ impl Socket {
         #[wasm_bindgen(unchecked_param_type = "boolean | number")] value: JsValue,
     ) -> Promise {
         let (shared, id) = (self.shared.clone(), self.id);
-        promise_again("setsockopt", move || {
+        promise_again(move || {
             let (shared, name, value) = (shared.clone(), name.clone(), value.clone());
             Box::pin(async move {
                 let known = "TCP_NODELAY, SO_REUSEADDR, SO_RCVBUF or SO_SNDBUF";
