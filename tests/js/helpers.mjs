@@ -72,19 +72,54 @@ export function startRelay(extraArgs = [], o = {}) {
 }
 
 /**
- * `startRelay` with its labs, the relay itself on a port below Linux's
- * ephemeral range (32768-60999 here) and the labs on the next ten: the
- * kernel never picks one of those for a bind to port 0 or a connect, so a
- * program's own sockets never take the number of one (an IPv6 socket on
- * `::1` may otherwise get the port a lab has on 127.0.0.1, and an IPv4
- * connect to "its" port then reaches the lab). Also gives `closed`, a port
- * of that block nothing listens on and nothing will bind.
+ * Linux's ephemeral port range, `[first, last]`, as this machine has it
+ * (`/proc/sys/net/ipv4/ip_local_port_range`; Linux's default when that
+ * cannot be read).
+ * @returns {[number, number]}
+ */
+function ephemeralRange() {
+  try {
+    const [first, last] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8")
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    if (Number.isInteger(first) && Number.isInteger(last) && first <= last) return [first, last];
+  } catch {
+    // not Linux, or no /proc: Linux's default below
+  }
+  return [32768, 60999];
+}
+
+/**
+ * The first ports of the blocks of 20 at or above 1024 that lie wholly
+ * outside `[first, last]`.
+ * @param {[number, number]} range
+ * @returns {number[]}
+ */
+export function blocksOutside([first, last]) {
+  const starts = [];
+  for (let base = 1040; base + 19 <= 65535; base += 20) {
+    if (base + 19 < first || base > last) starts.push(base);
+  }
+  return starts;
+}
+
+/**
+ * `startRelay` with its labs, the relay itself on a port outside this
+ * machine's ephemeral range ([`ephemeralRange`]) and the labs on the next
+ * ten: the kernel never picks one of those for a bind to port 0 or a
+ * connect, so a program's own sockets never take the number of one (an
+ * IPv6 socket on `::1` may otherwise get the port a lab has on 127.0.0.1,
+ * and an IPv4 connect to "its" port then reaches the lab). Also gives
+ * `closed`, a port of that block nothing listens on and nothing will bind.
  * @param {string[]} extraArgs
  */
 export async function startRelayOffEphemeral(extraArgs = []) {
+  const starts = blocksOutside(ephemeralRange());
+  if (starts.length === 0) throw new Error("the ephemeral port range leaves no block of 20 ports outside it");
   let last;
   for (let attempt = 0; attempt < 20; attempt++) {
-    const base = 20000 + 20 * Math.floor(Math.random() * 600);
+    const base = starts[Math.floor(Math.random() * starts.length)];
     try {
       const relay = await startRelay(extraArgs, { labs: true, listen: `127.0.0.1:${base}`, labBase: base + 1 });
       return { relay, closed: base + 15 };
