@@ -158,6 +158,30 @@ pub enum FramingError {
     },
 }
 
+/// A decoder's first error, kept: once a stream is out of step, every
+/// later call answers with the same error rather than reading garbage as
+/// the next message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Failure(Option<FramingError>);
+
+impl Failure {
+    /// The kept error, if any.
+    fn check(&self) -> Result<(), FramingError> {
+        match &self.0 {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// Keeps the error of `result`, if it is one, and passes it on.
+    fn remember<T>(&mut self, result: Result<T, FramingError>) -> Result<T, FramingError> {
+        if let Err(e) = &result {
+            self.0 = Some(e.clone());
+        }
+        result
+    }
+}
+
 /// An incremental decoder: fed the chunks `recv()` returned, in order, it
 /// gives out whole items.
 ///
@@ -425,7 +449,7 @@ impl LengthPrefix {
             head: [0; MAX_HEADER_LEN],
             head_len: 0,
             body: None,
-            failed: None,
+            failed: Failure::default(),
         }
     }
 }
@@ -454,7 +478,7 @@ pub struct LengthPrefixDecoder {
     head_len: usize,
     /// The message being received and its announced length.
     body: Option<(Vec<u8>, usize)>,
-    failed: Option<FramingError>,
+    failed: Failure,
 }
 
 impl LengthPrefixDecoder {
@@ -497,20 +521,13 @@ impl Decoder for LengthPrefixDecoder {
     type Item = Vec<u8>;
 
     fn decode(&mut self, input: &mut &[u8]) -> Result<Option<Vec<u8>>, FramingError> {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
+        self.failed.check()?;
         let result = self.step(input);
-        if let Err(e) = &result {
-            self.failed = Some(e.clone());
-        }
-        result
+        self.failed.remember(result)
     }
 
     fn finish(&self) -> Result<(), FramingError> {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
+        self.failed.check()?;
         match &self.body {
             Some((body, length)) => Err(FramingError::Truncated {
                 what: "message",
@@ -754,7 +771,7 @@ impl FileCodec {
             header: self.header.decoder(),
             max_file: self.max_file,
             state: FileState::Header,
-            failed: None,
+            failed: Failure::default(),
         }
     }
 }
@@ -773,7 +790,7 @@ pub struct FileDecoder {
     header: LengthPrefixDecoder,
     max_file: u64,
     state: FileState,
-    failed: Option<FramingError>,
+    failed: Failure,
 }
 
 impl FileDecoder {
@@ -827,20 +844,13 @@ impl Decoder for FileDecoder {
     type Item = FilePart;
 
     fn decode(&mut self, input: &mut &[u8]) -> Result<Option<FilePart>, FramingError> {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
+        self.failed.check()?;
         let result = self.step(input);
-        if let Err(e) = &result {
-            self.failed = Some(e.clone());
-        }
-        result
+        self.failed.remember(result)
     }
 
     fn finish(&self) -> Result<(), FramingError> {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
+        self.failed.check()?;
         match self.state {
             FileState::Header => self.header.finish().map_err(|e| match e {
                 FramingError::Truncated { got, needed, what } => FramingError::Truncated {
@@ -956,7 +966,7 @@ impl InfoCodec {
         InfoDecoder {
             max_output: self.max_output,
             body: None,
-            failed: None,
+            failed: Failure::default(),
         }
     }
 }
@@ -968,21 +978,16 @@ pub struct InfoDecoder {
     max_output: u64,
     /// The output being received and its announced length.
     body: Option<(Vec<u8>, u64)>,
-    failed: Option<FramingError>,
+    failed: Failure,
 }
 
 impl InfoDecoder {
     /// Takes one `recv()` result: the header if no reply is under way, else
     /// more output. Returns the whole output once its last byte came.
     pub fn recv(&mut self, chunk: &[u8]) -> Result<Option<Vec<u8>>, FramingError> {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
+        self.failed.check()?;
         let result = self.step(chunk);
-        if let Err(e) = &result {
-            self.failed = Some(e.clone());
-        }
-        result
+        self.failed.remember(result)
     }
 
     fn step(&mut self, chunk: &[u8]) -> Result<Option<Vec<u8>>, FramingError> {
@@ -1012,9 +1017,7 @@ impl InfoDecoder {
 
     /// Checks that the stream ended between replies.
     pub fn finish(&self) -> Result<(), FramingError> {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
+        self.failed.check()?;
         match &self.body {
             Some((got, length)) => Err(FramingError::Truncated {
                 what: "command output",
@@ -1223,7 +1226,7 @@ impl Delimited {
         DelimitedDecoder {
             codec: self.clone(),
             line: Vec::new(),
-            failed: None,
+            failed: Failure::default(),
         }
     }
 }
@@ -1244,7 +1247,7 @@ pub struct DelimitedDecoder {
     codec: Delimited,
     /// The current line so far (possibly ending in part of a delimiter).
     line: Vec<u8>,
-    failed: Option<FramingError>,
+    failed: Failure,
 }
 
 impl DelimitedDecoder {
@@ -1300,20 +1303,13 @@ impl Decoder for DelimitedDecoder {
     type Item = Vec<u8>;
 
     fn decode(&mut self, input: &mut &[u8]) -> Result<Option<Vec<u8>>, FramingError> {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
+        self.failed.check()?;
         let result = self.step(input);
-        if let Err(e) = &result {
-            self.failed = Some(e.clone());
-        }
-        result
+        self.failed.remember(result)
     }
 
     fn finish(&self) -> Result<(), FramingError> {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
+        self.failed.check()?;
         if self.line.is_empty() {
             return Ok(());
         }
