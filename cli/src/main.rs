@@ -136,9 +136,16 @@ fn main() -> ExitCode {
 /// is a value (`subnet 10.0.0.1 -1`, `split … --count -1`), not an option:
 /// the core then says what is wrong with it.
 fn command() -> clap::Command {
+    // clap colours its help itself, and like no-color.org it reads an empty
+    // NO_COLOR as unset; the contract says any NO_COLOR turns colour off.
+    let color = if std::env::var_os("NO_COLOR").is_some() {
+        clap::ColorChoice::Never
+    } else {
+        clap::ColorChoice::Auto
+    };
     // Every argument that takes a value (clap refuses the setting on flags;
     // the derive gives every argument its action, so it is known here).
-    Cli::command().mut_subcommands(|sub| {
+    Cli::command().color(color).mut_subcommands(|sub| {
         sub.mut_args(|arg| {
             if arg.get_action().takes_values() {
                 arg.allow_negative_numbers(true)

@@ -1,6 +1,8 @@
 //! Colour for a terminal: docs/cli.md colours the human output only when
-//! standard output is a terminal and `NO_COLOR` is unset (or empty, as
-//! no-color.org has it), so a pipe or a file gets plain text. The styles
+//! standard output is a terminal and `NO_COLOR` is unset, so a pipe or a
+//! file gets plain text. Set to anything, even the empty string, `NO_COLOR`
+//! turns colour off: the contract says "unset", which is stricter than
+//! no-color.org (there an empty value counts as unset). The styles
 //! are `anstyle`'s (clap's own); the bits of an address are split where
 //! the prefix ends, the seeds' lesson: network bits one colour, host bits
 //! another.
@@ -11,7 +13,7 @@ use anstyle::{AnsiColor, Style};
 
 /// Whether a stream gets colour: it is a terminal and `NO_COLOR` is unset.
 pub fn wanted(is_terminal: bool) -> bool {
-    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    is_terminal && std::env::var_os("NO_COLOR").is_none()
 }
 
 /// The styles of the human output, or none.

@@ -206,7 +206,8 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
         shown.contains("netlab: \x1b[1m\x1b[31merror:\x1b[0m prefix 33"),
         "{shown:?}"
     );
-    // NO_COLOR (any value but empty), JSON, or a pipe: no escape at all.
+    // NO_COLOR set (to anything, even empty: the contract says "unset"),
+    // JSON, or a pipe: no escape at all.
     for (args, no_color, expected) in [
         (
             "subnet 10.1.2.3/22",
@@ -218,6 +219,12 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
             Some("yes"),
             "netlab: error: prefix 33",
         ),
+        (
+            "same 192.168.12.1 192.168.13.1 --prefix 24",
+            Some(""),
+            "Different networks:",
+        ),
+        ("subnet --help", Some(""), "Usage:"),
         ("--json subnet 10.1.2.3/22", None, "\"prefix\":22"),
     ] {
         let shown = on_terminal(args, no_color);
