@@ -98,6 +98,12 @@ fn spec(args: &Args) -> Result<EncapSpec, String> {
         .map_err(|e: netlab_core::packet::encap::EncapError| e.to_string())?;
     let (src, src_port) = endpoint(&args.src, "src")?;
     let (dst, dst_port) = endpoint(&args.dst, "dst")?;
+    // The core names the spec's field; here the learner typed --dst.
+    if dst_port.is_none() && matches!(proto, Transport::Tcp | Transport::Udp) {
+        return Err(format!(
+            "{proto} needs a destination port: --dst {dst}:PORT"
+        ));
+    }
     let mut spec = EncapSpec::new(proto, src, dst);
     spec.src_port = src_port;
     spec.dst_port = dst_port;

@@ -1067,7 +1067,7 @@ fn cli_encap_pcap_matches_tshark() {
 
 #[test]
 fn cli_errors_name_the_field() {
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 5] = [
         (
             &[
                 "encap",
@@ -1105,6 +1105,12 @@ fn cli_errors_name_the_field() {
                 "10.0.0.2",
             ],
             "src_port does not apply to ICMP: ICMP has no ports; it travels inside IP directly",
+        ),
+        (
+            &[
+                "encap", "--proto", "udp", "--src", "10.0.0.1", "--dst", "10.0.0.2",
+            ],
+            "UDP needs a destination port: --dst 10.0.0.2:PORT",
         ),
         (
             &["dissect", "45 0g"],
