@@ -455,6 +455,36 @@ async fn upload_refuses_path_names_and_stores_nothing() {
     }
 }
 
+/// A refused upload's answer ends at once (the lab shuts its side as soon
+/// as it has answered, as labs.md has it), while the client has not yet
+/// sent the bytes its header announced; what it sends after that is read
+/// and dropped, so the lab's close does not reset the connection.
+#[tokio::test]
+async fn a_refused_upload_ends_its_answer_at_once() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let labs = Labs::start(b"nice@123!").await;
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", labs.ports["upload"]))
+        .await
+        .unwrap();
+    let header = json!({"filename": "a/b", "filesize": 4}).to_string();
+    s.write_all(&(header.len() as i32).to_le_bytes())
+        .await
+        .unwrap();
+    s.write_all(header.as_bytes()).await.unwrap();
+    // The lab would wait 5 s for the rest before closing: the answer and
+    // its end must come well before that.
+    let mut answer = String::new();
+    tokio::time::timeout(Duration::from_secs(3), s.read_to_string(&mut answer))
+        .await
+        .expect("the answer ends before the client sends the rest")
+        .unwrap();
+    let answer: serde_json::Value = serde_json::from_str(answer.trim()).unwrap();
+    assert_eq!(answer["ok"], false, "{answer}");
+    // The four bytes still go: the lab reads them, and then closes cleanly.
+    s.write_all(b"data").await.unwrap();
+    s.shutdown().await.unwrap();
+}
+
 /// A file over the 16 MiB limit, sent whole by a Python client that then
 /// reads the answer: the lab refuses it with one JSON line and reads the
 /// rest before closing, so the client gets the answer instead of

@@ -45,10 +45,14 @@ pub async fn upload(mut conn: Conn, shared: &LabShared) -> io::Result<()> {
     let mut line = answer.to_string();
     line.push('\n');
     // The seed's client closes without reading the answer: that is fine.
-    if conn.send(line.as_bytes()).await.is_ok() {
+    let sent = conn.send(line.as_bytes()).await.is_ok();
+    // The answer is all there is: the client's next recv() gives b'' at
+    // once, while what it still sends of a refused upload is read and
+    // dropped below, so that closing does not reset the connection.
+    let _ = conn.shutdown().await;
+    if sent {
         discard(&mut conn, unread).await;
     }
-    let _ = conn.shutdown().await;
     Ok(())
 }
 
