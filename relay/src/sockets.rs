@@ -21,7 +21,7 @@ use axum::extract::ws::Message;
 use bytes::{BufMut, Bytes, BytesMut};
 use netlab_core::protocol::frame::{Frame, STREAM_HEADER, stream_header};
 use netlab_core::protocol::{ErrorEvent, Event, SockType};
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncReadExt, Interest};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::mpsc;
@@ -601,6 +601,18 @@ async fn read_stream(sock: u32, mut read: OwnedReadHalf, reading: Reading, links
                 if claimed {
                     let _ = links.event(&Event::Eof { sock }).await;
                     eof.store(EofState::SENT, Ordering::Release);
+                }
+                // Half over, the connection may still be reset: the peer
+                // closing with bytes of ours unread. Linux keeps that as
+                // the socket's error for the program's next call (a send
+                // says `[Errno 32]` after the FIN), and nothing reads any
+                // more to meet it, so wait for it here. A writer that met
+                // it first has taken (and reported) it.
+                let stream: &TcpStream = read.as_ref();
+                if stream.ready(Interest::ERROR).await.is_ok()
+                    && let Some(e) = reset_by_peer(stream)
+                {
+                    report_gone(sock, "recv", &e, &links).await;
                 }
                 return;
             }
