@@ -9,7 +9,9 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use netlab_core::english::count;
-use netlab_core::packet::encap::{EncapSpec, Encapsulation, Transport, encapsulate, parse_host};
+use netlab_core::packet::encap::{
+    EncapSpec, Encapsulation, Transport, encapsulate, parse_endpoint,
+};
 use netlab_core::packet::field::py_bytes;
 use netlab_core::packet::hex::parse_hex;
 use netlab_core::packet::pcap::{self, Record};
@@ -75,29 +77,13 @@ fn number(text: Option<&String>, flag: &str) -> Result<Option<i64>, String> {
     .transpose()
 }
 
-/// `IP[:PORT]`.
-fn endpoint(text: &str, flag: &'static str) -> Result<(Ipv4Addr, Option<i64>), String> {
-    let (ip, port) = match text.rsplit_once(':') {
-        Some((ip, port)) if !ip.contains(':') && !ip.starts_with('[') => (ip, Some(port)),
-        _ => (text, None),
-    };
-    let ip = parse_host(ip, flag)?;
-    let port = port
-        .map(|p| {
-            p.parse::<i64>()
-                .map_err(|_| format!("--{flag}: '{p}' is not a port number"))
-        })
-        .transpose()?;
-    Ok((ip, port))
-}
-
 fn spec(args: &Args) -> Result<EncapSpec, String> {
     let proto: Transport = args
         .proto
         .parse()
         .map_err(|e: netlab_core::packet::encap::EncapError| e.to_string())?;
-    let (src, src_port) = endpoint(&args.src, "src")?;
-    let (dst, dst_port) = endpoint(&args.dst, "dst")?;
+    let (src, src_port) = parse_endpoint(&args.src, "src")?;
+    let (dst, dst_port) = parse_endpoint(&args.dst, "dst")?;
     // The core names the spec's field; here the learner typed --dst.
     if dst_port.is_none() && matches!(proto, Transport::Tcp | Transport::Udp) {
         return Err(format!(
@@ -280,20 +266,24 @@ mod test {
     use super::*;
 
     #[test]
-    fn endpoints() {
+    fn endpoints_and_numbers() {
         assert_eq!(
-            endpoint("192.168.12.1:53000", "src"),
+            parse_endpoint("192.168.12.1:53000", "src"),
             Ok((Ipv4Addr::new(192, 168, 12, 1), Some(53000)))
         );
         assert_eq!(
-            endpoint("10.0.0.1", "dst"),
+            parse_endpoint("10.0.0.1", "dst"),
             Ok((Ipv4Addr::new(10, 0, 0, 1), None))
         );
         assert_eq!(
-            endpoint("10.0.0.1:http", "dst").unwrap_err(),
+            parse_endpoint("10.0.0.1:http", "dst").unwrap_err(),
             "--dst: 'http' is not a port number"
         );
-        assert!(endpoint("::1", "src").unwrap_err().starts_with("--src: "));
+        assert!(
+            parse_endpoint("::1", "src")
+                .unwrap_err()
+                .starts_with("--src: ")
+        );
         assert_eq!(
             number(Some(&"x".to_owned()), "ttl").unwrap_err(),
             "'x' is not a whole number for --ttl"

@@ -36,8 +36,31 @@ test("encapsulate names the bad field, as the CLI does", () => {
   }
   assert.throws(() => wasm.encapsulate({ ...SEED, proto: "sctp" }), { message: "'sctp' is not a protocol netlab builds; use tcp, udp or icmp" });
   // A field the spec does not have is refused by name, never dropped.
-  assert.throws(() => wasm.encapsulate({ ...SEED, payload_hex: "ffff" }), { message: /^unknown field `payload_hex`, expected one of `proto`, `payload`/ });
+  assert.throws(() => wasm.encapsulate({ ...SEED, payload_text: "ffff" }), { message: /^unknown field `payload_text`, expected one of `proto`, `payload`, .*`payload_hex`/ });
   assert.throws(() => wasm.encapsulate(null), { message: /must be an object/ });
+});
+
+test("encapsulate takes the CLI's forms too: IP:PORT and payload_hex", () => {
+  const args = ["encap", "--proto", "udp", "--src", "10.0.0.1:5000", "--dst", "10.0.0.2:53", "--payload-hex", "00ff10"];
+  const { code, json } = cli(...args);
+  assert.equal(code, 0);
+  const built = wasm.encapsulate({ proto: "udp", src: "10.0.0.1:5000", dst: "10.0.0.2:53", payload_hex: "00ff10" });
+  assert.equal(built.hex, json.hex);
+  assert.deepEqual(built.layers, json.layers);
+  // The same frame from separate ports and bytes.
+  const apart = wasm.encapsulate({ proto: "udp", src: "10.0.0.1", src_port: 5000, dst: "10.0.0.2", dst_port: 53, payload: [0, 255, 16] });
+  assert.equal(apart.hex, json.hex);
+  // A port given twice must agree; a payload is given once.
+  assert.throws(() => wasm.encapsulate({ proto: "udp", src: "10.0.0.1:5000", src_port: 5001, dst: "10.0.0.2:53" }), {
+    message: "--src names port 5000, but src_port is 5001: give the port once",
+  });
+  assert.throws(() => wasm.encapsulate({ proto: "udp", src: "10.0.0.1:5000", dst: "10.0.0.2:53", payload: "x", payload_hex: "78" }), {
+    message: "give the payload once: payload or payload_hex, not both",
+  });
+  // Bad hex gets the CLI's words.
+  const bad = cli("encap", "--proto", "udp", "--src", "10.0.0.1:5000", "--dst", "10.0.0.2:53", "--payload-hex", "0g");
+  assert.equal(bad.code, 2);
+  assert.throws(() => wasm.encapsulate({ proto: "udp", src: "10.0.0.1:5000", dst: "10.0.0.2:53", payload_hex: "0g" }), { message: bad.json.error });
 });
 
 test("dissect reads the frame back, and reports truncation as a finding", () => {

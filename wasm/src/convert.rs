@@ -219,6 +219,16 @@ pub fn option(object: &JsValue, name: &str) -> Option<JsValue> {
 /// (``unknown field `clients`, expected one of …``), as the core's
 /// `deny_unknown_fields` means it to be.
 pub fn read_spec<T: DeserializeOwned + Serialize>(spec: JsValue) -> Result<T, JsError> {
+    read_spec_with(spec, &[])
+}
+
+/// [`read_spec`] for a spec with fields that are read but not kept as
+/// such (`encapsulate`'s `payload_hex` becomes the payload's bytes):
+/// `input_only` names them, so they are not refused as unknown.
+pub fn read_spec_with<T: DeserializeOwned + Serialize>(
+    spec: JsValue,
+    input_only: &[&str],
+) -> Result<T, JsError> {
     if !spec.is_object() || Array::is_array(&spec) {
         return Err(JsError::new("the spec must be an object"));
     }
@@ -239,6 +249,10 @@ pub fn read_spec<T: DeserializeOwned + Serialize>(spec: JsValue) -> Result<T, Js
                 .serialize_large_number_types_as_bigints(true),
         )
         .map_err(|e| thrown(e.into()))?;
+    for key in input_only {
+        Reflect::set(&known, &JsValue::from_str(key), &JsValue::NULL)
+            .map_err(|_| JsError::new("cannot read the spec"))?;
+    }
     match unknown_field(&spec, &known) {
         Some(message) => Err(JsError::new(&message)),
         None => Ok(read),

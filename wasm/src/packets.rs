@@ -11,7 +11,7 @@ use netlab_core::packet::pcapng;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{array_arg, byte_array, bytes_or_text, option, read_spec, to_js};
+use crate::convert::{array_arg, byte_array, bytes_or_text, option, read_spec_with, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_PACKETS: &str = r#"
@@ -193,13 +193,14 @@ export interface CaptureFile {
 "#;
 
 /// Builds an Ethernet frame layer by layer from a spec (`{proto, payload,
-/// src, dst, src_port, dst_port, src_mac, dst_mac, flags, seq, ack, ttl,
-/// …}`, the fields of `netlab encap`), with every step of the encapsulation.
+/// payload_hex, src, dst, src_port, dst_port, src_mac, dst_mac, flags, seq,
+/// ack, ttl, …}`, the fields of `netlab encap`; `src` and `dst` may be
+/// `IP:PORT`), with every step of the encapsulation.
 #[wasm_bindgen(unchecked_return_type = "Encapsulation")]
 pub fn encapsulate(
     #[wasm_bindgen(unchecked_param_type = "object")] spec: JsValue,
 ) -> Result<JsValue, JsError> {
-    let spec: EncapSpec = read_spec(spec)?;
+    let spec: EncapSpec = read_spec_with(spec, &["payload_hex"])?;
     let built = build(&spec)?;
     let value = to_js(&built)?;
     // The CLI's `pcap` (the file `--pcap` wrote), so the field names match;

@@ -121,50 +121,180 @@ impl FromStr for Transport {
 /// What to build. Numbers are wide on purpose: a learner's port 70000 or
 /// TTL 300 reaches [`encapsulate`] and gets an error naming the field,
 /// from the CLI and from JavaScript alike.
+///
+/// Read from JSON (or a JavaScript object) as `netlab encap` reads its
+/// options: `src` and `dst` may carry their ports (`"10.0.0.1:5000"`), and
+/// the payload may come as hex (`payload_hex`).
+///
+/// ```
+/// use netlab_core::packet::encap::EncapSpec;
+///
+/// let spec: EncapSpec = serde_json::from_str(
+///     r#"{"proto": "udp", "src": "10.0.0.1:5000", "dst": "10.0.0.2", "dst_port": 53, "payload_hex": "00ff"}"#,
+/// ).unwrap();
+/// assert_eq!((spec.src_port, spec.dst_port), (Some(5000), Some(53)));
+/// assert_eq!(spec.payload, [0x00, 0xff]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "EncapInput")]
 pub struct EncapSpec {
-    #[serde(default, deserialize_with = "proto_text")]
     pub proto: Transport,
     /// The application's bytes (from JSON: a string, taken as UTF-8, or
     /// an array of bytes).
-    #[serde(default, deserialize_with = "payload_bytes")]
     pub payload: Vec<u8>,
-    #[serde(deserialize_with = "src_text")]
     pub src: Ipv4Addr,
-    #[serde(deserialize_with = "dst_text")]
     pub dst: Ipv4Addr,
-    #[serde(default)]
     pub src_port: Option<i64>,
-    #[serde(default)]
     pub dst_port: Option<i64>,
-    #[serde(default, deserialize_with = "src_mac_text", serialize_with = "as_text")]
+    #[serde(serialize_with = "as_text")]
     pub src_mac: Option<MacAddr>,
-    #[serde(default, deserialize_with = "dst_mac_text", serialize_with = "as_text")]
+    #[serde(serialize_with = "as_text")]
     pub dst_mac: Option<MacAddr>,
     /// TCP only.
-    #[serde(default, deserialize_with = "flags_text", serialize_with = "as_text")]
+    #[serde(serialize_with = "as_text")]
     pub flags: Option<TcpFlags>,
-    #[serde(default)]
     pub seq: Option<i64>,
-    #[serde(default)]
     pub ack: Option<i64>,
-    #[serde(default)]
     pub window: Option<i64>,
-    #[serde(default)]
     pub ttl: Option<i64>,
     /// IPv4 identification.
-    #[serde(default)]
     pub ip_id: Option<i64>,
     /// ICMP only.
-    #[serde(default)]
     pub icmp_type: Option<i64>,
-    #[serde(default)]
     pub icmp_code: Option<i64>,
-    #[serde(default)]
     pub icmp_id: Option<i64>,
-    #[serde(default)]
     pub icmp_seq: Option<i64>,
+}
+
+/// [`EncapSpec`] as JSON gives it: the addresses as `IP[:PORT]` text, the
+/// payload as bytes, UTF-8 text or hex, and the other text fields read
+/// with the parsers and the messages of `netlab encap`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EncapInput {
+    #[serde(default, deserialize_with = "proto_text")]
+    proto: Transport,
+    #[serde(default, deserialize_with = "payload_given")]
+    payload: Option<Vec<u8>>,
+    #[serde(default)]
+    payload_hex: Option<String>,
+    src: String,
+    dst: String,
+    #[serde(default)]
+    src_port: Option<i64>,
+    #[serde(default)]
+    dst_port: Option<i64>,
+    #[serde(default, deserialize_with = "src_mac_text")]
+    src_mac: Option<MacAddr>,
+    #[serde(default, deserialize_with = "dst_mac_text")]
+    dst_mac: Option<MacAddr>,
+    #[serde(default, deserialize_with = "flags_text")]
+    flags: Option<TcpFlags>,
+    #[serde(default)]
+    seq: Option<i64>,
+    #[serde(default)]
+    ack: Option<i64>,
+    #[serde(default)]
+    window: Option<i64>,
+    #[serde(default)]
+    ttl: Option<i64>,
+    #[serde(default)]
+    ip_id: Option<i64>,
+    #[serde(default)]
+    icmp_type: Option<i64>,
+    #[serde(default)]
+    icmp_code: Option<i64>,
+    #[serde(default)]
+    icmp_id: Option<i64>,
+    #[serde(default)]
+    icmp_seq: Option<i64>,
+}
+
+impl TryFrom<EncapInput> for EncapSpec {
+    type Error = String;
+
+    fn try_from(input: EncapInput) -> Result<Self, String> {
+        let (src, src_port) = parse_endpoint(&input.src, "src")?;
+        let (dst, dst_port) = parse_endpoint(&input.dst, "dst")?;
+        let payload = match (input.payload, input.payload_hex) {
+            (Some(_), Some(_)) => {
+                return Err("give the payload once: payload or payload_hex, not both".into());
+            }
+            (Some(bytes), None) => bytes,
+            (None, Some(hex)) => {
+                crate::packet::hex::parse_hex(&hex).map_err(|e| format!("--payload-hex: {e}"))?
+            }
+            (None, None) => Vec::new(),
+        };
+        Ok(Self {
+            proto: input.proto,
+            payload,
+            src,
+            dst,
+            src_port: one_port(src_port, input.src_port, "src")?,
+            dst_port: one_port(dst_port, input.dst_port, "dst")?,
+            src_mac: input.src_mac,
+            dst_mac: input.dst_mac,
+            flags: input.flags,
+            seq: input.seq,
+            ack: input.ack,
+            window: input.window,
+            ttl: input.ttl,
+            ip_id: input.ip_id,
+            icmp_type: input.icmp_type,
+            icmp_code: input.icmp_code,
+            icmp_id: input.icmp_id,
+            icmp_seq: input.icmp_seq,
+        })
+    }
+}
+
+/// A port given in `--src IP:PORT` (`in_address`) or as `src_port`
+/// (`field`): either, or both if they agree.
+fn one_port(
+    in_address: Option<i64>,
+    field: Option<i64>,
+    flag: &str,
+) -> Result<Option<i64>, String> {
+    match (in_address, field) {
+        (Some(a), Some(b)) if a != b => Err(format!(
+            "--{flag} names port {a}, but {flag}_port is {b}: give the port once"
+        )),
+        (a, b) => Ok(a.or(b)),
+    }
+}
+
+/// `IP[:PORT]`, as `--src` and `--dst` take an endpoint: the IPv4 address
+/// (see [`parse_host`]) and the port, if one is given. The port is only
+/// read as a number here; its range is [`encapsulate`]'s to check, so the
+/// message names the field (`src_port 70000 is out of range`).
+///
+/// # Examples
+///
+/// ```
+/// use netlab_core::packet::encap::parse_endpoint;
+///
+/// assert_eq!(parse_endpoint("10.0.0.1:5000", "src").unwrap().1, Some(5000));
+/// assert_eq!(parse_endpoint("10.0.0.2", "dst").unwrap().1, None);
+/// assert!(parse_endpoint("10.0.0.2:http", "dst").unwrap_err().contains("not a port number"));
+/// ```
+pub fn parse_endpoint(text: &str, flag: &'static str) -> Result<(Ipv4Addr, Option<i64>), String> {
+    let (ip, port) = match text.rsplit_once(':') {
+        Some((ip, port)) if !ip.contains(':') && !ip.starts_with('[') => (ip, Some(port)),
+        _ => (text, None),
+    };
+    let ip = parse_host(ip, flag)?;
+    let port = port
+        .map(|p| {
+            p.parse::<i64>()
+                .map_err(|_| format!("--{flag}: '{p}' is not a port number"))
+        })
+        .transpose()?;
+    Ok((ip, port))
+}
+
+fn payload_given<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+    payload_bytes(d).map(Some)
 }
 
 fn payload_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
@@ -206,19 +336,6 @@ fn as_text<S: serde::Serializer, T: fmt::Display>(
         Some(v) => s.collect_str(v),
         None => s.serialize_none(),
     }
-}
-
-fn src_text<'de, D: Deserializer<'de>>(d: D) -> Result<Ipv4Addr, D::Error> {
-    ipv4_text(d, "src")
-}
-
-fn dst_text<'de, D: Deserializer<'de>>(d: D) -> Result<Ipv4Addr, D::Error> {
-    ipv4_text(d, "dst")
-}
-
-fn ipv4_text<'de, D: Deserializer<'de>>(d: D, flag: &'static str) -> Result<Ipv4Addr, D::Error> {
-    let text = String::deserialize(d)?;
-    parse_host(&text, flag).map_err(serde::de::Error::custom)
 }
 
 /// The IPv4 address of `--src` or `--dst` (`flag`), the message naming the
