@@ -211,9 +211,18 @@ function program(seed, length) {
   // and whether it has come decides bind() (Linux binds again only once
   // both FINs are through) and getpeername(); natively that race is won
   // sooner than through the relay's round trip.
+  // The next call on a socket just connected to a lab that sends and
+  // closes by itself (hello, sticky, framed) waits too: natively the call
+  // may come before the lab has run, and through the relay after, and
+  // whether the lab has closed decides what bytes sent to it meet (queued,
+  // or a reset) and so bind() (seed 4697: EINVAL natively, the socket
+  // still connected; EADDRINUSE through the relay, its port given back).
+  const closing = new Set();
   const udp = new Array(SLOTS).fill(false);
   const shut = new Set();
   for (const op of ops) {
+    if (closing.delete(op.s)) op.settle = true;
+    if (op.op === "connect" && ["hello", "sticky", "framed"].includes(op.to?.lab)) closing.add(op.s);
     if (op.op === "new") udp[op.s] = op.udp;
     // An accept may fail and leave the slot as it was (a UDP socket, say):
     // the slot stays "maybe UDP" until a new socket, so its sends settle.
