@@ -908,6 +908,71 @@ test("getsockname() after a refused connect() or a reset names the port Linux ke
   assert.deepEqual(afterReset, reset);
 });
 
+// listen() never works on a TCP socket that has been connected, but on one
+// a connect() has disconnected (a blocking connect refused; a second
+// connect() after one with a timeout; the pending reset of a connection
+// that was over) Linux first takes a port, as a bind to port 0 would, and
+// keeps it: the next bind() is EINVAL too (seed 4936 of the random
+// programs). A connect with a timeout still "connecting" fails at once and
+// takes nothing. python3 is the oracle.
+test("a listen() that fails on a socket a connect() disconnected still takes a port, as in Python", async () => {
+  const closed = await closedPort();
+  const variants = [
+    [null, 1],
+    [0.3, 1],
+    [0.3, 2],
+  ];
+  const want = pythonSteps([
+    `closed = ${closed}`,
+    "out = []",
+    `for timeout, connects in ${JSON.stringify(variants).replaceAll("null", "None")}:`,
+    "    s = socket.socket(); s.settimeout(timeout); r = []",
+    "    for _ in range(connects): r.append(step(lambda: s.connect(('127.0.0.1', closed))))",
+    "    r += [step(lambda: s.listen()), step(lambda: s.bind(('127.0.0.1', 0)))]",
+    "    out.append(r); s.close()",
+    "import time",
+    "srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(1)",
+    "c = socket.socket(); c.settimeout(0.3); c.connect(srv.getsockname()); a, _ = srv.accept()",
+    "a.shutdown(socket.SHUT_WR); time.sleep(0.05); c.send(b'x'); time.sleep(0.05); a.close(); time.sleep(0.05)",
+    "out.append([step(lambda: c.connect(('127.0.0.1', closed))), step(lambda: c.listen()), step(lambda: c.bind(('127.0.0.1', 0)))])",
+    "print(json.dumps(out))",
+  ]);
+  // The oracle's own point: after the disconnect, bind() is refused.
+  assert.deepEqual(want[0].slice(1), [["OSError", "[Errno 22] Invalid argument"], ["OSError", "[Errno 22] Invalid argument"]]);
+  assert.equal(want[1][2], null, "still connecting: the listen takes no port");
+  const got = await page.evaluate(async ({ variants, closed }) => {
+    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    const out = [];
+    for (const [timeout, connects] of variants) {
+      const s = relay.socket();
+      s.settimeout(timeout);
+      const r = [];
+      for (let i = 0; i < connects; i++) r.push(await step(() => s.connect("127.0.0.1", closed)));
+      r.push(await step(() => s.listen()), await step(() => s.bind("127.0.0.1", 0)));
+      out.push(r);
+      await s.close();
+    }
+    const srv = relay.socket();
+    await srv.bind("127.0.0.1", 0);
+    await srv.listen(1);
+    const c = relay.socket();
+    c.settimeout(0.3);
+    await c.connect(...srv.getsockname());
+    const [a] = await srv.accept();
+    await a.shutdown("write");
+    await sleep(50);
+    await c.send("x");
+    await sleep(50);
+    await a.close();
+    await sleep(50);
+    out.push([await step(() => c.connect("127.0.0.1", closed)), await step(() => c.listen()), await step(() => c.bind("127.0.0.1", 0))]);
+    await c.close();
+    await srv.close();
+    return out;
+  }, { variants, closed });
+  assert.deepEqual(got, want);
+});
+
 test("calls made while a reset is on its way answer as Python's made after it", async () => {
   // The page's own peer resets the connection (closed with bytes unread)
   // and the next calls go out before the page has heard of the reset: the

@@ -98,6 +98,11 @@ pub struct SockState {
     /// The relay's OS socket is gone and a connect() has disconnected this
     /// one: the next op asks the relay for a new OS socket first.
     pub reopen: bool,
+    /// Disconnected by a connect() once its connection was over, and
+    /// bound to nothing since: Linux gave its port back, so a listen()
+    /// (which fails on any socket that has been connected) first takes a
+    /// port, as a bind to port 0 would, and keeps it.
+    pub portless: bool,
     /// The relay's `closed` for this socket has come (it may come after
     /// the error that ended the connection).
     pub closed_heard: bool,
@@ -157,6 +162,7 @@ impl SockState {
             listening: false,
             stopping: false,
             reopen: false,
+            portless: false,
             closed_heard: false,
             done: false,
             connect_unconfirmed: false,
@@ -187,6 +193,9 @@ impl SockState {
             self.connect_unconfirmed = unconfirmed;
             self.done |= failed;
             self.connected_once = true;
+            // A blocking connect's failure disconnects the socket and gives
+            // back the port the attempt took (unless bind() chose it).
+            self.portless = failed && !unconfirmed && !self.port_locked;
             if let Some((host, port)) = local.filter(|_| failed) {
                 // The port the attempt chose stays the socket's name. A
                 // blocking connect's failure disconnects the socket, which

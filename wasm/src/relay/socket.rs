@@ -253,6 +253,7 @@ fn reopen(shared: &SharedRef, id: u32) -> Result<(), JsValue> {
         *state = fresh;
         return Ok(());
     }
+    fresh.portless = !state.port_locked;
     let op = new_os_socket(id, &fresh);
     *state = fresh;
     s.send_op(&op)
@@ -808,6 +809,7 @@ impl Socket {
                 if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
                     state.port_locked |= port != 0;
                     state.addr_locked |= !any;
+                    state.portless = false;
                     if connected {
                         // It was closed both ways: over for every other call,
                         // on the relay's new OS socket.
@@ -833,13 +835,41 @@ impl Socket {
                     backlog: backlog.unwrap_or(0),
                 };
                 // A TCP socket that has been connected, or tried to be, never
-                // listens in Linux (see `SockState::connected_once`).
-                {
+                // listens in Linux (see `SockState::connected_once`). One a
+                // connect() has disconnected, holding no port, takes one
+                // before it fails, and keeps it (`SockState::portless`): its
+                // next bind() is EINVAL too, as in Python.
+                let takes_port = {
                     let mut s = shared.borrow_mut();
                     let state = open_state(&mut s, id, "listen")?;
                     if state.kind == SockType::Tcp && state.connected_once {
-                        return Err(local_error("listen", EINVAL, None));
+                        if !(state.reopen || state.portless) {
+                            return Err(local_error("listen", EINVAL, None));
+                        }
+                        true
+                    } else {
+                        false
                     }
+                };
+                if takes_port {
+                    settle_reopen(&shared, id).await?;
+                    let v6 = shared.borrow().socks.get(&id).is_some_and(|s| s.v6);
+                    let host = if v6 { "::1" } else { "127.0.0.1" }.to_owned();
+                    request(
+                        &shared,
+                        id,
+                        Op::Bind {
+                            sock: id,
+                            host,
+                            port: 0,
+                        },
+                        None,
+                    )
+                    .await?;
+                    if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
+                        state.portless = false;
+                    }
+                    return Err(local_error("listen", EINVAL, None));
                 }
                 request(&shared, id, op, None).await?;
                 if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
@@ -947,6 +977,10 @@ impl Socket {
                         state.done = false;
                         state.reopen = over;
                         state.forget_address();
+                        // Disconnected: a failed attempt's port is given back
+                        // (an ended connection's, once `reopen` makes the
+                        // relay's socket anew).
+                        state.portless = !over && !state.port_locked;
                         if over {
                             // Linux's disconnect: the old connection's bytes,
                             // end and peer are gone (recv is ENOTCONN now), and
