@@ -908,6 +908,41 @@ test("getsockname() after a refused connect() or a reset names the port Linux ke
   assert.deepEqual(afterReset, reset);
 });
 
+// A UDP socket with a datagram queued, then connected to a port nothing
+// listens on: its send brings an ICMP port unreachable, and Linux's recv
+// raises that pending error before it gives the queued datagram (seed 5233
+// of the random programs). python3 is the oracle.
+test("a UDP socket's pending error comes before the datagrams it has queued, as in Python", async () => {
+  const closed = await closedPort();
+  const want = pythonSteps([
+    "import time",
+    `closed = ${closed}`,
+    "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 0)); s.settimeout(0.3)",
+    "o = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+    "o.sendto(b'acab', s.getsockname()); time.sleep(0.05)",
+    "s.connect(('127.0.0.1', closed)); s.send(b'x'); time.sleep(0.05)",
+    "print(json.dumps([step(lambda: s.recv(1024)), step(lambda: s.recv(1024))]))",
+  ]);
+  assert.deepEqual(want, [["ConnectionRefusedError", "[Errno 111] Connection refused"], "acab"]);
+  const got = await page.evaluate(async (closed) => {
+    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    const s = relay.socket("udp");
+    await s.bind("127.0.0.1", 0);
+    s.settimeout(0.3);
+    const o = relay.socket("udp");
+    await o.sendto("acab", ...s.getsockname());
+    await sleep(50);
+    await s.connect("127.0.0.1", closed);
+    await s.send("x");
+    await sleep(50);
+    const out = [await step(() => s.recv(1024)), await step(() => s.recv(1024))];
+    await s.close();
+    await o.close();
+    return out;
+  }, closed);
+  assert.deepEqual(got, want);
+});
+
 // listen() never works on a TCP socket that has been connected, but on one
 // a connect() has disconnected (a blocking connect refused; a second
 // connect() after one with a timeout; the pending reset of a connection

@@ -594,6 +594,13 @@ async fn recv_from(
         if bufsize == 0 {
             return Some(Ok((Vec::new(), None)));
         }
+        // Linux's UDP recv raises a pending error (a connected socket's
+        // ICMP port unreachable) before any datagram queued.
+        if state.kind == SockType::Udp
+            && let Some(error) = state.error.take()
+        {
+            return Some(Err(os_error(&error)));
+        }
         let (bytes, from) = match state.kind {
             SockType::Tcp if !state.rx.is_empty() => {
                 let n = bufsize.min(state.rx.len());
