@@ -519,10 +519,11 @@ async fn send_some(shared: &SharedRef, id: u32, data: &[u8]) -> Result<usize, Js
     Ok(n)
 }
 
-/// Binds an unbound UDP socket to a free port, as Linux does before any
-/// send looks at its destination (`inet_send_prepare`): even a `send`
-/// that fails with `[Errno 89] Destination address required` leaves the
-/// socket bound. (The relay binds on loopback: for an `inet6` socket whose
+/// Binds an unbound socket to a free port: a UDP socket as Linux does
+/// before any send looks at its destination (`inet_send_prepare`), so even
+/// a `send` that fails with `[Errno 89] Destination address required`
+/// leaves it bound; a disconnected TCP one in a `listen()` that then fails
+/// (see `SockState::portless`). (The relay binds on loopback: for an `inet6` socket whose
 /// first datagram goes `toward` an IPv4 address in IPv6 form, on
 /// `::ffff:127.0.0.1`, where Python's socket, bound on `::`, reaches both.)
 async fn autobind(
@@ -861,18 +862,7 @@ impl Socket {
                 if takes_port {
                     settle_reopen(&shared, id).await?;
                     let v6 = shared.borrow().socks.get(&id).is_some_and(|s| s.v6);
-                    let host = if v6 { "::1" } else { "127.0.0.1" }.to_owned();
-                    request(
-                        &shared,
-                        id,
-                        Op::Bind {
-                            sock: id,
-                            host,
-                            port: 0,
-                        },
-                        None,
-                    )
-                    .await?;
+                    autobind(&shared, id, v6, None).await?;
                     if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
                         state.portless = false;
                     }
