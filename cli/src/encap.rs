@@ -10,10 +10,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use netlab_core::english::count;
 use netlab_core::packet::encap::{
-    EncapSpec, Encapsulation, Transport, encapsulate, parse_endpoint,
+    EncapSpec, Encapsulation, Transport, encapsulate, parse_endpoint, payload_of,
 };
 use netlab_core::packet::field::py_bytes;
-use netlab_core::packet::hex::parse_hex;
 use netlab_core::packet::pcap::{self, Record};
 use serde::Serialize;
 
@@ -93,11 +92,10 @@ fn spec(args: &Args) -> Result<EncapSpec, String> {
     let mut spec = EncapSpec::new(proto, src, dst);
     spec.src_port = src_port;
     spec.dst_port = dst_port;
-    spec.payload = match (&args.payload, &args.payload_hex) {
-        (Some(text), _) => text.as_bytes().to_vec(),
-        (None, Some(hex)) => parse_hex(hex).map_err(|e| format!("--payload-hex: {e}"))?,
-        (None, None) => Vec::new(),
-    };
+    spec.payload = payload_of(
+        args.payload.as_ref().map(|text| text.as_bytes().to_vec()),
+        args.payload_hex.as_deref(),
+    )?;
     spec.src_mac = args
         .src_mac
         .as_deref()

@@ -216,19 +216,9 @@ impl TryFrom<EncapInput> for EncapSpec {
     fn try_from(input: EncapInput) -> Result<Self, String> {
         let (src, src_port) = parse_endpoint(&input.src, "src")?;
         let (dst, dst_port) = parse_endpoint(&input.dst, "dst")?;
-        let payload = match (input.payload, input.payload_hex) {
-            (Some(_), Some(_)) => {
-                return Err("give the payload once: payload or payload_hex, not both".into());
-            }
-            (Some(bytes), None) => bytes,
-            (None, Some(hex)) => {
-                crate::packet::hex::parse_hex(&hex).map_err(|e| format!("--payload-hex: {e}"))?
-            }
-            (None, None) => Vec::new(),
-        };
         Ok(Self {
             proto: input.proto,
-            payload,
+            payload: payload_of(input.payload, input.payload_hex.as_deref())?,
             src,
             dst,
             src_port: one_port(src_port, input.src_port, "src")?,
@@ -246,6 +236,26 @@ impl TryFrom<EncapInput> for EncapSpec {
             icmp_id: input.icmp_id,
             icmp_seq: input.icmp_seq,
         })
+    }
+}
+
+/// The payload, given as bytes (`--payload`'s text, or JSON's bytes) or
+/// as hex (`--payload-hex`), at most one of them; none is empty.
+///
+/// ```
+/// use netlab_core::packet::encap::payload_of;
+///
+/// assert_eq!(payload_of(None, Some("00 ff")).unwrap(), [0x00, 0xff]);
+/// assert!(payload_of(Some(b"x".to_vec()), Some("78")).is_err());
+/// ```
+pub fn payload_of(bytes: Option<Vec<u8>>, hex: Option<&str>) -> Result<Vec<u8>, String> {
+    match (bytes, hex) {
+        (Some(_), Some(_)) => Err("give the payload once: payload or payload_hex, not both".into()),
+        (Some(bytes), None) => Ok(bytes),
+        (None, Some(hex)) => {
+            crate::packet::hex::parse_hex(hex).map_err(|e| format!("--payload-hex: {e}"))
+        }
+        (None, None) => Ok(Vec::new()),
     }
 }
 
@@ -293,11 +303,8 @@ pub fn parse_endpoint(text: &str, flag: &'static str) -> Result<(Ipv4Addr, Optio
     Ok((ip, port))
 }
 
+/// The payload as JSON gives it: a string (UTF-8) or bytes.
 fn payload_given<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
-    payload_bytes(d).map(Some)
-}
-
-fn payload_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
     struct V;
     impl<'de> serde::de::Visitor<'de> for V {
         type Value = Vec<u8>;
@@ -322,7 +329,7 @@ fn payload_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
             Ok(out)
         }
     }
-    d.deserialize_any(V)
+    d.deserialize_any(V).map(Some)
 }
 
 // Text fields read with the parsers and the messages of `netlab encap`,
