@@ -925,7 +925,6 @@ test("a UDP socket's pending error comes before the datagrams it has queued, as 
   ]);
   assert.deepEqual(want, [["ConnectionRefusedError", "[Errno 111] Connection refused"], "acab"]);
   const got = await page.evaluate(async (closed) => {
-    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     const s = relay.socket("udp");
     await s.bind("127.0.0.1", 0);
     s.settimeout(0.3);
@@ -968,7 +967,7 @@ test("a listen() that fails on a socket a connect() disconnected still takes a p
     "import time",
     "srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(1)",
     "c = socket.socket(); c.settimeout(0.3); c.connect(srv.getsockname()); a, _ = srv.accept()",
-    "a.shutdown(socket.SHUT_WR); time.sleep(0.05); c.send(b'x'); time.sleep(0.05); a.close(); time.sleep(0.05)",
+    "c.send(b'unread'); time.sleep(0.05); a.shutdown(socket.SHUT_WR); time.sleep(0.05); a.close(); time.sleep(0.05)",
     "out.append([step(lambda: c.connect(('127.0.0.1', closed))), step(lambda: c.listen()), step(lambda: c.bind(('127.0.0.1', 0)))])",
     "print(json.dumps(out))",
   ]);
@@ -976,7 +975,6 @@ test("a listen() that fails on a socket a connect() disconnected still takes a p
   assert.deepEqual(want[0].slice(1), [["OSError", "[Errno 22] Invalid argument"], ["OSError", "[Errno 22] Invalid argument"]]);
   assert.equal(want[1][2], null, "still connecting: the listen takes no port");
   const got = await page.evaluate(async ({ variants, closed }) => {
-    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     const out = [];
     for (const [timeout, connects] of variants) {
       const s = relay.socket();
@@ -987,16 +985,9 @@ test("a listen() that fails on a socket a connect() disconnected still takes a p
       out.push(r);
       await s.close();
     }
-    const srv = relay.socket();
-    await srv.bind("127.0.0.1", 0);
-    await srv.listen(1);
-    const c = relay.socket();
-    c.settimeout(0.3);
-    await c.connect(...srv.getsockname());
-    const [a] = await srv.accept();
+    // The connection's end: its FIN, then a reset (bytes left unread).
+    const { l: srv, s: c, a } = await unreadPair();
     await a.shutdown("write");
-    await sleep(50);
-    await c.send("x");
     await sleep(50);
     await a.close();
     await sleep(50);

@@ -98,8 +98,9 @@ pub struct SockState {
     /// The relay's OS socket is gone and a connect() has disconnected this
     /// one: the next op asks the relay for a new OS socket first.
     pub reopen: bool,
-    /// Disconnected by a connect() once its connection was over, and
-    /// bound to nothing since: Linux gave its port back, so a listen()
+    /// Disconnected by a connect() (a blocking one that failed, the one
+    /// after a connect with a timeout, or a new OS socket after `reopen`)
+    /// and bound to nothing since: Linux gave its port back, so a listen()
     /// (which fails on any socket that has been connected) first takes a
     /// port, as a bind to port 0 would, and keeps it.
     pub portless: bool,

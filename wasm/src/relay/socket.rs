@@ -523,9 +523,10 @@ async fn send_some(shared: &SharedRef, id: u32, data: &[u8]) -> Result<usize, Js
 /// before any send looks at its destination (`inet_send_prepare`), so even
 /// a `send` that fails with `[Errno 89] Destination address required`
 /// leaves it bound; a disconnected TCP one in a `listen()` that then fails
-/// (see `SockState::portless`). (The relay binds on loopback: for an `inet6` socket whose
-/// first datagram goes `toward` an IPv4 address in IPv6 form, on
-/// `::ffff:127.0.0.1`, where Python's socket, bound on `::`, reaches both.)
+/// (see `SockState::portless`). (The relay binds on loopback: for an
+/// `inet6` socket whose first datagram goes `toward` an IPv4 address in
+/// IPv6 form, on `::ffff:127.0.0.1`, where Python's socket, bound on `::`,
+/// reaches both.)
 async fn autobind(
     shared: &SharedRef,
     id: u32,
@@ -834,7 +835,7 @@ impl Socket {
     /// `listen(backlog)`.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn listen(&self, backlog: Option<u32>) -> Promise {
-        let (shared, id) = (self.shared.clone(), self.id);
+        let (shared, id, v6) = (self.shared.clone(), self.id, self.v6);
         promise_again(move || {
             let shared = shared.clone();
             Box::pin(async move {
@@ -861,7 +862,6 @@ impl Socket {
                 };
                 if takes_port {
                     settle_reopen(&shared, id).await?;
-                    let v6 = shared.borrow().socks.get(&id).is_some_and(|s| s.v6);
                     autobind(&shared, id, v6, None).await?;
                     if let Some(state) = shared.borrow_mut().socks.get_mut(&id) {
                         state.portless = false;
