@@ -121,6 +121,12 @@ pub struct SockState {
     /// was not (or no longer) there: Linux's SS_DISCONNECTING, in which
     /// every later connect() is EINVAL.
     pub disconnecting: bool,
+    /// A listener that a shutdown() with reading stopped: Linux refuses
+    /// every later connect() with EINVAL (whatever bind() and listen() do
+    /// since), where an inet6 socket bound on ::1 says ENETUNREACH to an
+    /// IPv4 address first. The relay's own socket for a listener the page
+    /// did not bind is on ::1, not Python's `::`, so the page answers.
+    pub listen_stopped: bool,
     /// Bound to a port of its own choosing (`bind` with a port other than
     /// 0, or accepted by a listener that was): Linux's SOCK_BINDPORT_LOCK,
     /// under which the port stays the socket's when its connection is over.
@@ -169,6 +175,7 @@ impl SockState {
             connect_unconfirmed: false,
             closed: false,
             disconnecting: false,
+            listen_stopped: false,
             port_locked: false,
             addr_locked: false,
             rebound: false,

@@ -963,7 +963,11 @@ impl Socket {
                 let timeout = {
                     let mut s = shared.borrow_mut();
                     let state = open_state(&mut s, id, "connect")?;
-                    if state.disconnecting {
+                    // A stopped listener whose address Python would have
+                    // left at `::` or `0.0.0.0`: EINVAL to any destination
+                    // (see `SockState::listen_stopped`); on an address of
+                    // its own the relay's socket answers as Linux would.
+                    if state.disconnecting || state.listen_stopped && !state.addr_locked {
                         return Err(local_error("connect", EINVAL, None));
                     }
                     let over = state.gone.is_some();
@@ -1268,6 +1272,7 @@ impl Socket {
                     // A listening socket shut for reading stops listening
                     // (Linux's disconnect): accept() is then EINVAL.
                     if answer.is_ok() && reads {
+                        state.listen_stopped |= state.listening;
                         state.listening = false;
                     }
                     // An unconnected TCP socket is marked shut for reading
